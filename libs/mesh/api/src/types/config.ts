@@ -1,0 +1,33 @@
+import type { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } from './networking';
+import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from './security';
+
+/** Every Istio kind Trellis understands, with its API group. */
+export const ISTIO_KINDS = {
+  Gateway: 'networking.istio.io',
+  VirtualService: 'networking.istio.io',
+  DestinationRule: 'networking.istio.io',
+  ServiceEntry: 'networking.istio.io',
+  Sidecar: 'networking.istio.io',
+  PeerAuthentication: 'security.istio.io',
+  AuthorizationPolicy: 'security.istio.io',
+  RequestAuthentication: 'security.istio.io',
+} as const;
+
+export type IstioKind = keyof typeof ISTIO_KINDS;
+
+export type IstioConfig =
+  | Gateway
+  | VirtualService
+  | DestinationRule
+  | ServiceEntry
+  | Sidecar
+  | PeerAuthentication
+  | AuthorizationPolicy
+  | RequestAuthentication;
+
+/** `kind/namespace/name`: the identity of a stored config object. */
+export type ConfigKey = string;
+
+export function configKey(kind: string, namespace: string, name: string): ConfigKey {
+  return `${kind}/${namespace}/${name}`;
+}

@@ -1,0 +1,6 @@
+export * from './meta';
+export * from './networking';
+export * from './security';
+export * from './config';
+export * from './registry';
+export * from './snapshot';

@@ -1,0 +1,39 @@
+/** Kubernetes-style object envelope shared by every Istio resource. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+}
+
+export interface Resource<K extends string, S> {
+  apiVersion: string;
+  kind: K;
+  metadata: ObjectMeta;
+  spec: S;
+  status?: Record<string, unknown>;
+}
+
+/** Istio's duration strings: "7s", "0.5s", "100ms", "1m", "1h". */
+export type DurationString = string;
+
+export interface Percent {
+  value: number;
+}
+
+export interface StringMatch {
+  exact?: string;
+  prefix?: string;
+  regex?: string;
+}
+
+export interface PortSelector {
+  number: number;
+}
+
+export interface WorkloadSelector {
+  matchLabels?: Record<string, string>;
+}

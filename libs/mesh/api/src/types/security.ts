@@ -1,0 +1,64 @@
+import type { Resource, WorkloadSelector } from './meta';
+
+export interface PeerAuthenticationSpec {
+  selector?: WorkloadSelector;
+  mtls?: { mode?: 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT' };
+  portLevelMtls?: Record<string, { mode?: 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT' }>;
+}
+export type PeerAuthentication = Resource<'PeerAuthentication', PeerAuthenticationSpec>;
+
+export interface AuthorizationSource {
+  principals?: string[];
+  notPrincipals?: string[];
+  requestPrincipals?: string[];
+  notRequestPrincipals?: string[];
+  namespaces?: string[];
+  notNamespaces?: string[];
+  ipBlocks?: string[];
+  notIpBlocks?: string[];
+  remoteIpBlocks?: string[];
+  notRemoteIpBlocks?: string[];
+}
+export interface AuthorizationOperation {
+  hosts?: string[];
+  notHosts?: string[];
+  ports?: string[];
+  notPorts?: string[];
+  methods?: string[];
+  notMethods?: string[];
+  paths?: string[];
+  notPaths?: string[];
+}
+export interface AuthorizationCondition {
+  key: string;
+  values?: string[];
+  notValues?: string[];
+}
+export interface AuthorizationRule {
+  from?: { source: AuthorizationSource }[];
+  to?: { operation: AuthorizationOperation }[];
+  when?: AuthorizationCondition[];
+}
+export interface AuthorizationPolicySpec {
+  selector?: WorkloadSelector;
+  action?: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+  rules?: AuthorizationRule[];
+  provider?: { name: string };
+}
+export type AuthorizationPolicy = Resource<'AuthorizationPolicy', AuthorizationPolicySpec>;
+
+export interface JWTRule {
+  issuer: string;
+  audiences?: string[];
+  jwksUri?: string;
+  jwks?: string;
+  fromHeaders?: { name: string; prefix?: string }[];
+  fromParams?: string[];
+  outputPayloadToHeader?: string;
+  forwardOriginalToken?: boolean;
+}
+export interface RequestAuthenticationSpec {
+  selector?: WorkloadSelector;
+  jwtRules?: JWTRule[];
+}
+export type RequestAuthentication = Resource<'RequestAuthentication', RequestAuthenticationSpec>;

@@ -1,0 +1,59 @@
+import type { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } from './networking';
+import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from './security';
+import type { MeshService, WorkloadInstance } from './registry';
+
+/**
+ * Everything the translator may read, as one immutable value. Translation is a pure function of
+ * (MeshSnapshot, ProxyInfo): nothing else is an input.
+ */
+export interface MeshSnapshot {
+  /** Monotonic revision of the inputs, for logs and debug output. */
+  readonly revision: number;
+  readonly domainSuffix: string; // "cluster.local"
+  readonly rootNamespace: string; // "istio-system"
+  readonly gateways: readonly Gateway[];
+  readonly virtualServices: readonly VirtualService[];
+  readonly destinationRules: readonly DestinationRule[];
+  readonly serviceEntries: readonly ServiceEntry[];
+  readonly sidecars: readonly Sidecar[];
+  readonly peerAuthentications: readonly PeerAuthentication[];
+  readonly authorizationPolicies: readonly AuthorizationPolicy[];
+  readonly requestAuthentications: readonly RequestAuthentication[];
+  readonly services: readonly MeshService[];
+  readonly workloads: readonly WorkloadInstance[];
+}
+
+export type ProxyType = 'sidecar' | 'router';
+
+/** What the control plane knows about a connected proxy (from its xDS node id and metadata). */
+export interface ProxyInfo {
+  /** Envoy node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */
+  readonly id: string;
+  readonly type: ProxyType;
+  readonly ipAddress: string;
+  /** Pod name (local mode: the workload instance name). */
+  readonly workloadName: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly serviceAccount?: string;
+  /** Proxyless gRPC client (`grpc` generator flavour). */
+  readonly generator?: 'envoy' | 'grpc';
+}
+
+export function emptySnapshot(): MeshSnapshot {
+  return {
+    revision: 0,
+    domainSuffix: 'cluster.local',
+    rootNamespace: 'istio-system',
+    gateways: [],
+    virtualServices: [],
+    destinationRules: [],
+    serviceEntries: [],
+    sidecars: [],
+    peerAuthentications: [],
+    authorizationPolicies: [],
+    requestAuthentications: [],
+    services: [],
+    workloads: [],
+  };
+}

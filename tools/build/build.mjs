@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Bundles every app (apps/<name>/src/main.ts) into dist/apps/<name>/main.js with esbuild.
+// Workspace libs are inlined; npm packages stay external (node_modules is present at run time,
+// and in images `npm ci --omit=dev` provides them).
+import { build } from 'esbuild';
+import { existsSync, readdirSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const quiet = process.argv.includes('--quiet');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+
+const apps = readdirSync(path.join(root, 'apps')).filter(
+  (name) => existsSync(path.join(root, 'apps', name, 'src/main.ts')) && (only.length === 0 || only.includes(name)),
+);
+
+const started = Date.now();
+await Promise.all(
+  apps.map(async (name) => {
+    const outdir = path.join(root, 'dist/apps', name);
+    await build({
+      entryPoints: [path.join(root, 'apps', name, 'src/main.ts')],
+      outfile: path.join(outdir, 'main.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      packages: 'external',
+      sourcemap: 'linked',
+      tsconfig: path.join(root, 'tsconfig.base.json'),
+      logLevel: 'warning',
+    });
+    const assets = path.join(root, 'apps', name, 'src/assets');
+    if (existsSync(assets)) cpSync(assets, path.join(outdir, 'assets'), { recursive: true });
+  }),
+);
+mkdirSync(path.join(root, 'dist/apps'), { recursive: true });
+writeFileSync(path.join(root, 'dist/apps/.built'), new Date().toISOString() + '\n');
+if (!quiet) process.stdout.write(`built ${apps.length} apps in ${Date.now() - started} ms: ${apps.join(', ')}\n`);

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm test`: build, then lint + typecheck + test for every project through Nx, then one summary.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const resultsDir = path.join(root, 'dist/test-results');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  return r.status ?? 1;
+}
+
+rmSync(resultsDir, { recursive: true, force: true });
+const buildStatus = run(process.execPath, ['tools/build/build.mjs']);
+const nxStatus =
+  buildStatus === 0
+    ? run(path.join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static'])
+    : 1;
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let suites = 0;
+const failedSuites = [];
+if (existsSync(resultsDir)) {
+  for (const file of readdirSync(resultsDir)) {
+    const r = JSON.parse(readFileSync(path.join(resultsDir, file), 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    suites += r.numTotalTestSuites;
+    for (const s of r.testResults) if (s.status === 'failed') failedSuites.push(path.relative(root, s.name));
+  }
+}
+process.stdout.write('\n── Trellis test summary ──\n');
+process.stdout.write(`build: ${buildStatus === 0 ? 'ok' : 'FAILED'}; lint + typecheck + test (nx): ${nxStatus === 0 ? 'ok' : 'FAILED'}\n`);
+process.stdout.write(`${suites} test suites\n`);
+for (const s of failedSuites) process.stdout.write(`  failed: ${s}\n`);
+process.stdout.write(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(buildStatus === 0 && nxStatus === 0 && failed === 0 ? 0 : 1);
