@@ -38,6 +38,14 @@ export interface ProxyInfo {
   readonly serviceAccount?: string;
   /** Proxyless gRPC client (`grpc` generator flavour). */
   readonly generator?: 'envoy' | 'grpc';
+  /**
+   * REDIRECT: iptables capture (Kubernetes) — outbound on 15001, inbound on 15006.
+   * NONE: no capture (local mode) — inbound listeners bind the pod address and service port
+   * directly, outbound is reached as an HTTP proxy on the pod address, port 15001.
+   */
+  readonly interception: 'REDIRECT' | 'NONE';
+  /** Where the app listens, per target port ("9080" → "127.0.0.1:41234"); default 127.0.0.1:<port>. */
+  readonly appEndpoints?: Readonly<Record<string, string>>;
 }
 
 export function emptySnapshot(): MeshSnapshot {
