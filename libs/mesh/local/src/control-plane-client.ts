@@ -1,0 +1,46 @@
+import { request } from 'undici';
+import { TrellisError } from '@trellis/shared';
+import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+
+export interface ApplyResult {
+  kind: string;
+  namespace: string;
+  name: string;
+  action: string;
+}
+
+/** The few control-plane API calls the local runner makes (registry + initial config). */
+export class ControlPlaneClient {
+  constructor(private readonly baseUrl: string) {}
+
+  async registerService(svc: MeshService): Promise<void> {
+    await this.call('PUT', `/api/v1/registry/services/${svc.namespace}/${svc.name}`, svc);
+  }
+
+  async registerWorkload(w: WorkloadInstance): Promise<void> {
+    await this.call('PUT', `/api/v1/registry/workloads/${w.namespace}/${w.name}`, w);
+  }
+
+  async apply(objects: unknown[], namespace = 'default'): Promise<ApplyResult[]> {
+    const body = await this.call('POST', `/api/v1/config/apply?namespace=${namespace}`, { objects });
+    return (body as { results: ApplyResult[] }).results;
+  }
+
+  private async call(method: 'PUT' | 'POST', path: string, payload: unknown): Promise<unknown> {
+    const res = await request(this.baseUrl + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) {
+      throw new TrellisError('CONTROL_PLANE_REJECTED', 'control plane rejected a request', {
+        method,
+        path,
+        status: res.statusCode,
+        body: text.slice(0, 2000),
+      });
+    }
+    return text ? JSON.parse(text) : {};
+  }
+}

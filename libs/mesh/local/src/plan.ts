@@ -1,0 +1,125 @@
+import type { MeshService, ServiceProtocol, WorkloadInstance } from '@trellis/mesh-api';
+import type { KubeDeployment, KubeManifest, KubeService } from './manifest';
+import { podName } from './pod-names';
+
+/** Where the local stack lives: one loopback /24 (e.g. `127.0.10`) holds every "pod" address. */
+export interface LocalPlanOptions {
+  readonly addressBlock: string;
+  readonly gatewayHost: string;
+  readonly gatewayPort: number;
+  readonly namespace: string;
+  readonly domainSuffix: string;
+}
+
+export interface PodPlan {
+  readonly name: string;
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly ip: string;
+  readonly labels: Record<string, string>;
+  readonly serviceAccount: string;
+  /** Bookinfo app to run (`apps/<app>`), with the container's env. */
+  readonly app: string;
+  readonly env: Record<string, string>;
+  /** containerPort → where the app really listens (`ip:port`); the sidecar owns `ip:containerPort`. */
+  readonly appEndpoints: Record<string, string>;
+}
+
+export interface LocalPlan {
+  readonly controlPlane: { readonly ip: string; readonly xdsPort: number; readonly httpPort: number };
+  readonly gateway: {
+    readonly ip: string;
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels: Record<string, string>;
+    readonly publish: { readonly port: number; readonly host: string; readonly hostPort: number };
+  };
+  readonly services: MeshService[];
+  readonly pods: PodPlan[];
+}
+
+/** The sidecar owns the pod's service port; the app listens 10000 above it on the pod address. */
+export const APP_PORT_OFFSET = 10000;
+
+const PROTOCOLS: Record<string, ServiceProtocol> = {
+  http: 'HTTP',
+  http2: 'HTTP2',
+  grpc: 'GRPC',
+  https: 'HTTPS',
+  tls: 'TLS',
+  tcp: 'TCP',
+};
+
+/** Istio's protocol selection by port name prefix (`http-web` → HTTP). */
+function protocolOf(portName: string): ServiceProtocol {
+  return PROTOCOLS[portName.split('-')[0]?.toLowerCase() ?? ''] ?? 'TCP';
+}
+
+export function toMeshService(svc: KubeService, domainSuffix: string): MeshService {
+  return {
+    name: svc.name,
+    namespace: svc.namespace,
+    hostname: `${svc.name}.${svc.namespace}.svc.${domainSuffix}`,
+    ports: svc.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: protocolOf(p.name) })),
+    selector: svc.selector,
+    labels: svc.labels,
+  };
+}
+
+/** `trellis/examples-bookinfo-reviews:dev` → `reviews`. */
+export function appOfImage(image: string): string {
+  const last = image.split('/').pop() ?? image;
+  const name = last.split(':')[0] ?? last;
+  return name.replace(/^examples-bookinfo-/, '').replace(/-v\d+$/, '');
+}
+
+function planPod(dep: KubeDeployment, index: number, ip: string): PodPlan {
+  const container = dep.containers[0];
+  if (!container) throw new Error(`deployment ${dep.name} has no containers`);
+  const appEndpoints: Record<string, string> = {};
+  for (const port of container.ports) appEndpoints[String(port)] = `${ip}:${port + APP_PORT_OFFSET}`;
+  return {
+    name: podName(dep.name, JSON.stringify(dep.containers) + index),
+    namespace: dep.namespace,
+    deployment: dep.name,
+    ip,
+    labels: dep.podLabels,
+    serviceAccount: dep.serviceAccount,
+    app: appOfImage(container.image),
+    env: container.env,
+    appEndpoints,
+  };
+}
+
+export function planLocalMesh(manifest: KubeManifest, options: LocalPlanOptions): LocalPlan {
+  const at = (host: number): string => `${options.addressBlock}.${host}`;
+  const pods: PodPlan[] = [];
+  for (const dep of manifest.deployments) {
+    for (let r = 0; r < dep.replicas; r++) pods.push(planPod(dep, r, at(10 + pods.length)));
+  }
+  return {
+    controlPlane: { ip: at(1), xdsPort: 15010, httpPort: 15014 },
+    gateway: {
+      ip: at(2),
+      name: podName('istio-ingressgateway', 'gateway'),
+      namespace: 'istio-system',
+      labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+      publish: { port: 8080, host: options.gatewayHost, hostPort: options.gatewayPort },
+    },
+    services: manifest.services.map((s) => toMeshService(s, options.domainSuffix)),
+    pods,
+  };
+}
+
+/** The registry entry for a planned pod: reachable at its sidecar (pod IP, service port). */
+export function toWorkload(pod: PodPlan): WorkloadInstance {
+  return {
+    name: pod.name,
+    namespace: pod.namespace,
+    address: pod.ip,
+    labels: pod.labels,
+    serviceAccount: pod.serviceAccount,
+    sidecar: true,
+    ready: true,
+  };
+}

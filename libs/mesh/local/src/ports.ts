@@ -1,0 +1,28 @@
+import net from 'node:net';
+import { TrellisError } from '@trellis/shared';
+
+/** Fails with a clear, typed error when `host:port` cannot be bound (already in use, no permission). */
+export function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new TrellisError('PORT_IN_USE', 'port is not available', { host, port, reason: err.code ?? err.message }),
+      );
+    });
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve()));
+  });
+}
+
+/** An ephemeral port the OS considers free right now (for tests and `--port 0`). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ host, port: 0 }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import type { LocalPlan, PodPlan } from './plan';
+import type { ProcessSpec } from './processes';
+
+/** Where the built apps live and how chatty they are. */
+export interface SpecContext {
+  readonly distDir: string;
+  readonly stateDir: string;
+  readonly logLevel: string;
+  readonly accessLog: boolean;
+}
+
+const script = (ctx: SpecContext, app: string): string => path.join(ctx.distDir, 'apps', app, 'main.js');
+const xdsAddress = (plan: LocalPlan): string => `${plan.controlPlane.ip}:${plan.controlPlane.xdsPort}`;
+
+export function controlPlaneSpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {
+  const cp = plan.controlPlane;
+  return {
+    name: 'control-plane',
+    script: script(ctx, 'control-plane'),
+    args: ['--host', cp.ip, '--xds-port', String(cp.xdsPort), '--http-port', String(cp.httpPort), '--state-dir', ctx.stateDir],
+    env: { LOG_LEVEL: ctx.logLevel },
+  };
+}
+
+function appPort(pod: PodPlan): number {
+  const endpoint = Object.values(pod.appEndpoints)[0] ?? `${pod.ip}:19080`;
+  return Number(endpoint.split(':')[1]);
+}
+
+export function appSpec(pod: PodPlan, ctx: SpecContext): ProcessSpec {
+  return {
+    name: pod.name,
+    script: script(ctx, pod.app),
+    args: [],
+    env: {
+      ...pod.env,
+      HOST: pod.ip,
+      PORT: String(appPort(pod)),
+      HOSTNAME: pod.name,
+      // The app's outbound calls go to its sidecar, which routes them by Host like a captured request.
+      HTTP_PROXY: `http://${pod.ip}:15001`,
+      LOG_LEVEL: ctx.logLevel,
+    },
+  };
+}
+
+function proxyArgs(ctx: SpecContext, common: Record<string, string>): string[] {
+  const args = Object.entries(common).flatMap(([k, v]) => [`--${k}`, v]);
+  return ctx.accessLog ? [...args, '--access-log'] : args;
+}
+
+export function sidecarSpec(pod: PodPlan, plan: LocalPlan, ctx: SpecContext): ProcessSpec {
+  const appEndpoints = Object.entries(pod.appEndpoints).map(([port, ep]) => `${port}=${ep}`).join(',');
+  return {
+    name: `${pod.name}.istio-proxy`,
+    script: script(ctx, 'proxy'),
+    args: proxyArgs(ctx, {
+      mode: 'sidecar',
+      'xds-address': xdsAddress(plan),
+      ip: pod.ip,
+      'pod-name': pod.name,
+      namespace: pod.namespace,
+      labels: JSON.stringify(pod.labels),
+      'service-account': pod.serviceAccount,
+      interception: 'NONE',
+      'app-endpoints': appEndpoints,
+    }),
+    env: { LOG_LEVEL: ctx.logLevel },
+  };
+}
+
+export function gatewaySpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {
+  const gw = plan.gateway;
+  return {
+    name: gw.name,
+    script: script(ctx, 'proxy'),
+    args: proxyArgs(ctx, {
+      mode: 'router',
+      'xds-address': xdsAddress(plan),
+      ip: gw.ip,
+      'pod-name': gw.name,
+      namespace: gw.namespace,
+      labels: JSON.stringify(gw.labels),
+      'service-account': 'istio-ingressgateway-service-account',
+      interception: 'NONE',
+      publish: `${gw.publish.port}=${gw.publish.host}:${gw.publish.hostPort}`,
+    }),
+    env: { LOG_LEVEL: ctx.logLevel },
+  };
+}
+
+export const appReadyUrl = (pod: PodPlan): string => `http://${pod.ip}:${appPort(pod)}/health`;
+export const proxyReadyUrl = (ip: string): string => `http://${ip}:15021/healthz/ready`;
