@@ -36,5 +36,6 @@ await Promise.all(
   }),
 );
 mkdirSync(path.join(root, 'dist/apps'), { recursive: true });
-writeFileSync(path.join(root, 'dist/apps/.built'), new Date().toISOString() + '\n');
+// The marker means "every app is built" (jest's global setup checks it), so partial builds don't write it.
+if (only.length === 0) writeFileSync(path.join(root, 'dist/apps/.built'), new Date().toISOString() + '\n');
 if (!quiet) process.stdout.write(`built ${apps.length} apps in ${Date.now() - started} ms: ${apps.join(', ')}\n`);

@@ -1,1 +1,55 @@
 export * from './types';
+
+// Schemas and kinds
+export type { JsonSchema } from './schema/json-schema';
+export { strictSchema } from './schema/json-schema';
+export {
+  KIND_INFO,
+  ALL_KINDS,
+  resolveKind,
+  apiVersionsOf,
+  preferredApiVersion,
+  isIstioKind,
+  type KindInfo,
+  type PrinterColumn,
+} from './schema/kinds';
+
+// Validation
+export { validateConfig, objectSchema, type ValidateOptions, type ValidationResult } from './validation/validate';
+export { formatValidationError, type ValidationError } from './validation/validation-error';
+export type { FieldProblem } from './validation/ajv-errors';
+export { isDns1123Label, isDns1123Subdomain } from './validation/metadata';
+export { DURATION_PATTERN } from './validation/ajv-instance';
+export {
+  validateMeshService,
+  validateWorkloadInstance,
+  meshServiceSchema,
+  workloadInstanceSchema,
+} from './validation/registry';
+
+// YAML
+export {
+  parseYamlDocuments,
+  formatYamlParseError,
+  type YamlParseError,
+  type YamlParseResult,
+} from './yaml/parse-documents';
+
+// CRDs
+export { generateCrd, generateCrds, renderCrdsYaml, type CustomResourceDefinition } from './crd/generate';
+
+// Analysis
+export { analyze } from './analysis/analyze';
+export {
+  collectConfigs,
+  emptyCollections,
+  type AnalysisInput,
+  type ConfigCollections,
+} from './analysis/analysis-input';
+export {
+  formatMessage,
+  type AnalysisLevel,
+  type AnalysisMessage,
+  type ResourceRef,
+} from './analysis/messages';
+export { toFqdn, hostMatches, isVisible, DEFAULT_DOMAIN_SUFFIX } from './analysis/hosts';

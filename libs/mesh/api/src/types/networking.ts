@@ -107,6 +107,8 @@ export interface HTTPRoute {
   retries?: HTTPRetry;
   fault?: HTTPFaultInjection;
   mirror?: Destination;
+  /** Several mirror destinations, each with its own percentage (Istio 1.18+). */
+  mirrors?: { destination: Destination; percentage?: Percent }[];
   mirrorPercentage?: Percent;
   corsPolicy?: CorsPolicy;
   headers?: Headers;

@@ -1,0 +1,124 @@
+import { TrellisError } from '@trellis/shared';
+import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type {
+  AnalysisMessage,
+  ConfigDump,
+  ConfigObject,
+  ObjectResult,
+  SyncStatus,
+} from './api-types';
+import { JsonHttp, type HttpResult } from './http';
+
+/** Raised for any non-2xx answer; `context.status` and the server's `{error:{code}}` are kept. */
+export const API_ERROR = 'API_ERROR';
+
+/** The control plane's HTTP API, one method per endpoint. */
+export class ApiClient {
+  private readonly http: JsonHttp;
+
+  constructor(readonly baseUrl: string) {
+    this.http = new JsonHttp(baseUrl);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  async apply(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]> {
+    const body = await this.call('POST', `/api/v1/config/apply${query({ namespace })}`, { objects });
+    return field<ObjectResult[]>(body, 'results');
+  }
+
+  async deleteObjects(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]> {
+    const body = await this.call('POST', `/api/v1/config/delete${query({ namespace })}`, { objects });
+    return field<ObjectResult[]>(body, 'results');
+  }
+
+  async list(kind: string, namespace?: string): Promise<ConfigObject[]> {
+    const body = await this.call('GET', `/api/v1/config/${enc(kind)}${query({ namespace })}`);
+    return field<ConfigObject[]>(body, 'items');
+  }
+
+  async get(kind: string, namespace: string, name: string): Promise<ConfigObject> {
+    return (await this.call('GET', `/api/v1/config/${enc(kind)}/${enc(namespace)}/${enc(name)}`)) as ConfigObject;
+  }
+
+  async deleteOne(kind: string, namespace: string, name: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/config/${enc(kind)}/${enc(namespace)}/${enc(name)}`);
+  }
+
+  async analyze(objects: ConfigObject[] | undefined, namespace: string | undefined): Promise<AnalysisMessage[]> {
+    const body = await this.call('POST', '/api/v1/analyze', { objects, namespace });
+    return field<AnalysisMessage[]>(body, 'messages');
+  }
+
+  async services(): Promise<MeshService[]> {
+    return field<MeshService[]>(await this.call('GET', '/api/v1/registry/services'), 'items');
+  }
+
+  async workloads(): Promise<WorkloadInstance[]> {
+    return field<WorkloadInstance[]>(await this.call('GET', '/api/v1/registry/workloads'), 'items');
+  }
+
+  async syncz(): Promise<SyncStatus[]> {
+    const body = await this.call('GET', '/debug/syncz');
+    return Array.isArray(body) ? (body as SyncStatus[]) : [];
+  }
+
+  async configDump(proxyID: string): Promise<ConfigDump> {
+    const body = (await this.call('GET', `/debug/config_dump${query({ proxyID })}`)) as Partial<ConfigDump>;
+    return {
+      listeners: body.listeners ?? [],
+      routes: body.routes ?? [],
+      clusters: body.clusters ?? [],
+      endpoints: body.endpoints ?? [],
+    };
+  }
+
+  async version(): Promise<Record<string, unknown>> {
+    const body = await this.call('GET', '/version');
+    return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  }
+
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    const res = await this.http.send(method, path, body);
+    if (res.status >= 200 && res.status < 300) return res.body;
+    throw apiError(res, `${method} ${path}`);
+  }
+}
+
+function apiError(res: HttpResult, request: string): TrellisError {
+  const envelope = res.body && typeof res.body === 'object' ? (res.body as { error?: Record<string, unknown> }).error : undefined;
+  const serverCode = typeof envelope?.['code'] === 'string' ? envelope['code'] : undefined;
+  const message =
+    typeof envelope?.['message'] === 'string'
+      ? envelope['message']
+      : typeof res.body === 'string' && res.body !== ''
+        ? res.body
+        : `HTTP ${res.status}`;
+  return new TrellisError(API_ERROR, message, {
+    status: res.status,
+    serverCode: serverCode ?? (res.status === 404 ? 'NOT_FOUND' : undefined),
+    details: envelope?.['details'],
+    request,
+  });
+}
+
+/** True when an error is the API's 404. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof TrellisError && err.code === API_ERROR && err.context['status'] === 404;
+}
+
+function field<T>(body: unknown, name: string): T {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return (Array.isArray(value) ? value : []) as T;
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
+  return entries.length === 0 ? '' : '?' + new URLSearchParams(entries).toString();
+}

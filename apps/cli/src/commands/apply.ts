@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { TrellisError } from '@trellis/shared';
+import { collect, globalsOf, type CommandContext } from '../context';
+import { USAGE } from '../errors';
+import { displaySingular } from '../kinds';
+import { toIstioObjects } from '../manifest/istio-objects';
+import { readManifests } from '../manifest/read-manifests';
+
+export function registerApply(program: Command, ctx: CommandContext): void {
+  program
+    .command('apply')
+    .description('Apply Istio configuration from files, directories or stdin (-f -)')
+    .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect, [])
+    .action(async (opts: { filename: string[] }, command: Command) => {
+      const globals = globalsOf(command);
+      if (opts.filename.length === 0) throw new TrellisError(USAGE, 'must specify one of -f and -k');
+      const docs = await readManifests(opts.filename, ctx.io.cwd, ctx.io.stdin);
+      const objects = toIstioObjects(docs).map((o) => o.object);
+      if (objects.length === 0) throw new TrellisError(USAGE, 'no objects passed to apply');
+      const results = await ctx.api(globals).apply(objects, globals.namespace);
+      ctx.lines(results.map((r) => `${displaySingular(r.kind)}/${r.name} ${r.action}`));
+    });
+}

@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import type { ConfigDump } from '../client/api-types';
+import { globalsOf, type CommandContext, type GlobalOptions } from '../context';
+import { toIstioctlJson, toYaml } from '../output/printers';
+import { ISTIOCTL_STYLE, formatTable } from '../output/table';
+import { CLUSTER_HEADER, clusterRows, filterClusters, type ClusterFilter } from '../proxy-config/clusters';
+import { ENDPOINT_HEADER, endpointRows } from '../proxy-config/endpoints';
+import { LISTENER_HEADER, listenerRows } from '../proxy-config/listeners';
+import { ROUTE_HEADER, routeRows } from '../proxy-config/routes';
+
+type Section = 'cluster' | 'listener' | 'route' | 'endpoint';
+interface SectionOptions extends ClusterFilter {
+  name?: string;
+  cluster?: string;
+}
+
+export function registerProxyConfig(program: Command, ctx: CommandContext): void {
+  const pc = program.command('proxy-config').alias('pc').description("Show a proxy's Envoy configuration (from the control plane)");
+  const add = (name: Section | 'all', description: string): Command =>
+    pc.command(name).alias(`${name}s`).description(description).argument('<pod>', '<pod>[.<namespace>] or proxy id');
+  add('cluster', 'clusters (CDS)')
+    .option('--fqdn <fqdn>', 'filter by service FQDN substring')
+    .option('--port <port>', 'filter by port')
+    .option('--subset <subset>', 'filter by subset')
+    .option('--direction <dir>', 'filter by direction (inbound|outbound)')
+    .action((pod: string, opts: SectionOptions, cmd: Command) => show(ctx, globalsOf(cmd), pod, ['cluster'], opts));
+  add('listener', 'listeners (LDS)')
+    .option('--port <port>', 'filter by port')
+    .action((pod: string, opts: SectionOptions, cmd: Command) => show(ctx, globalsOf(cmd), pod, ['listener'], opts));
+  add('route', 'route configurations (RDS)')
+    .option('--name <name>', 'filter by route configuration name')
+    .action((pod: string, opts: SectionOptions, cmd: Command) => show(ctx, globalsOf(cmd), pod, ['route'], opts));
+  add('endpoint', 'endpoints (EDS)')
+    .option('--cluster <name>', 'filter by cluster name')
+    .action((pod: string, opts: SectionOptions, cmd: Command) => show(ctx, globalsOf(cmd), pod, ['endpoint'], opts));
+  add('all', 'clusters, listeners, routes and endpoints').action((pod: string, _o: unknown, cmd: Command) =>
+    show(ctx, globalsOf(cmd), pod, ['cluster', 'listener', 'route', 'endpoint'], {}),
+  );
+}
+
+/** `reviews-v1-abc` → `reviews-v1-abc.<-n>`; ids and `pod.ns` pass through. */
+export function proxyIdFor(pod: string, namespace: string): string {
+  return pod.includes('.') || pod.includes('~') ? pod : `${pod}.${namespace}`;
+}
+
+async function show(ctx: CommandContext, globals: GlobalOptions, pod: string, sections: Section[], opts: SectionOptions): Promise<void> {
+  const dump = await ctx.api(globals).configDump(proxyIdFor(pod, globals.namespace));
+  const clusters = filterClusters(dump.clusters, opts);
+  if (globals.output === 'json' || globals.output === 'yaml') {
+    const raw = sections.length > 1 ? dump : rawSection(sections[0] ?? 'cluster', dump, clusters);
+    return ctx.out(globals.output === 'json' ? toIstioctlJson(raw) : toYaml(raw));
+  }
+  const tables: string[][] = [];
+  for (const section of sections) {
+    if (section === 'cluster') tables.push(formatTable(CLUSTER_HEADER, clusterRows(clusters), ISTIOCTL_STYLE));
+    if (section === 'listener') tables.push(formatTable(LISTENER_HEADER, listenerRows(dump.listeners, opts.port), ISTIOCTL_STYLE));
+    if (section === 'route') tables.push(formatTable(ROUTE_HEADER, routeRows(dump.routes, opts.name), ISTIOCTL_STYLE));
+    if (section === 'endpoint') tables.push(formatTable(ENDPOINT_HEADER, endpointRows(dump.endpoints, opts.cluster), ISTIOCTL_STYLE));
+  }
+  ctx.lines(tables.flatMap((t, i) => (i === 0 ? t : ['', ...t])));
+}
+
+function rawSection(section: Section, dump: ConfigDump, clusters: ConfigDump['clusters']): unknown {
+  if (section === 'cluster') return clusters;
+  if (section === 'listener') return dump.listeners;
+  if (section === 'route') return dump.routes;
+  return dump.endpoints;
+}

@@ -1,0 +1,133 @@
+import type {
+  DestinationRule,
+  MeshService,
+  PeerAuthentication,
+  VirtualService,
+  WorkloadInstance,
+} from '@trellis/mesh-api';
+import { TrellisError } from '@trellis/shared';
+import { describeVirtualService, virtualServiceAppliesTo, type SubsetSplit } from './describe-virtual-service';
+import { extendFqdn, kname, labelsMatch, resolveHost } from './matching';
+
+export const POD_NOT_FOUND = 'POD_NOT_FOUND';
+const SEPARATOR = '--------------------';
+const ROOT_NAMESPACE = 'istio-system';
+
+export interface DescribePodInput {
+  pod: string;
+  namespace: string;
+  workloads: readonly WorkloadInstance[];
+  services: readonly MeshService[];
+  destinationRules: readonly DestinationRule[];
+  virtualServices: readonly VirtualService[];
+  peerAuthentications: readonly PeerAuthentication[];
+}
+
+/** `istioctl x describe pod` computed from the registry and the stored config (a pure function). */
+export function describePod(input: DescribePodInput): string[] {
+  const pod = findPod(input.workloads, input.pod, input.namespace);
+  const ns = input.namespace;
+  const services = input.services.filter(
+    (s) => s.namespace === pod.namespace && Object.keys(s.selector).length > 0 && labelsMatch(s.selector, pod.labels),
+  );
+  if (!pod.sidecar) {
+    return [...podLines(pod, services, ns), `WARNING: ${pod.name}.${pod.namespace} is not part of mesh; no Istio sidecar`];
+  }
+  const lines = podLines(pod, services, ns);
+  for (const svc of services) {
+    lines.push(SEPARATOR, ...serviceLines(svc, ns));
+    const dr = input.destinationRules.find((d) => destinationRuleHost(d) === svc.hostname);
+    const subsets = splitSubsets(dr, pod.labels);
+    if (dr) lines.push(...destinationRuleLines(dr, subsets, ns));
+    for (const vs of input.virtualServices.filter((v) => virtualServiceAppliesTo(v, svc))) {
+      lines.push(...describeVirtualService(vs, svc, subsets, dr, ns));
+    }
+  }
+  lines.push(SEPARATOR, ...peerAuthenticationLines(pod, input.peerAuthentications, ns));
+  return lines;
+}
+
+/** Finds `name` (exact, else a unique prefix such as `reviews-v1`) in the namespace. */
+function findPod(workloads: readonly WorkloadInstance[], name: string, namespace: string): WorkloadInstance {
+  const inNamespace = workloads.filter((w) => w.namespace === namespace);
+  const exact = inNamespace.find((w) => w.name === name);
+  if (exact) return exact;
+  const byPrefix = inNamespace.filter((w) => w.name.startsWith(name));
+  if (byPrefix.length === 1 && byPrefix[0]) return byPrefix[0];
+  throw new TrellisError(POD_NOT_FOUND, 'pod not found', { name, namespace });
+}
+
+function podLines(pod: WorkloadInstance, services: readonly MeshService[], ns: string): string[] {
+  const container = pod.labels['app'] ?? services[0]?.name ?? pod.name;
+  const targetPorts = [...new Set(services.flatMap((s) => s.ports.map((p) => p.targetPort)))].sort((a, b) => a - b);
+  const ports = targetPorts.map((p) => `${p} (${container})`);
+  if (!pod.sidecar) return [`Pod: ${kname(pod.name, pod.namespace, ns)}`, `   Pod Ports: ${ports.join(', ')}`];
+  ports.push('15090 (istio-proxy)');
+  return [
+    `Pod: ${kname(pod.name, pod.namespace, ns)}`,
+    `   Pod Revision: ${pod.labels['istio.io/rev'] ?? 'default'}`,
+    `   Pod Ports: ${ports.join(', ')}`,
+  ];
+}
+
+function serviceLines(svc: MeshService, ns: string): string[] {
+  return [
+    `Service: ${kname(svc.name, svc.namespace, ns)}`,
+    ...svc.ports.map((p) => `   Port: ${p.name} ${p.port}/${p.protocol} targets pod port ${p.targetPort}`),
+  ];
+}
+
+function destinationRuleHost(dr: DestinationRule): string {
+  return extendFqdn(resolveHost(dr.spec.host, dr.metadata.namespace ?? 'default'));
+}
+
+function splitSubsets(dr: DestinationRule | undefined, labels: Readonly<Record<string, string>>): SubsetSplit {
+  const split: SubsetSplit = { matching: [], nonMatching: [] };
+  for (const subset of dr?.spec.subsets ?? []) {
+    (labelsMatch(subset.labels, labels) ? split.matching : split.nonMatching).push(subset.name);
+  }
+  return split;
+}
+
+function destinationRuleLines(dr: DestinationRule, subsets: SubsetSplit, ns: string): string[] {
+  const lines = [`DestinationRule: ${kname(dr.metadata.name, dr.metadata.namespace, ns)} for "${dr.spec.host}"`];
+  if (subsets.matching.length > 0 || subsets.nonMatching.length > 0) {
+    if (subsets.matching.length === 0) {
+      lines.push(`  WARNING POD DOES NOT MATCH ANY SUBSETS.  (Non matching subsets ${subsets.nonMatching.join(',')})`);
+    }
+    lines.push(`   Matching subsets: ${subsets.matching.join(',')}`);
+    if (subsets.nonMatching.length > 0) lines.push(`      (Non-matching subsets ${subsets.nonMatching.join(',')})`);
+  }
+  const policy = dr.spec.trafficPolicy;
+  if (!policy) return [...lines, '   No Traffic Policy'];
+  if (policy.tls) lines.push(`   Traffic Policy TLS Mode: ${policy.tls.mode ?? 'DISABLE'}`);
+  const extra = [
+    policy.loadBalancer && 'load balancer',
+    policy.connectionPool && 'connection pool',
+    policy.outlierDetection && 'outlier detection',
+    policy.portLevelSettings && 'port level settings',
+  ].filter((e): e is string => typeof e === 'string');
+  if (extra.length > 0) lines.push(`   ${extra.join('/')}`);
+  return lines;
+}
+
+/** Mesh-wide (root namespace), namespace-wide, then workload PeerAuthentication; default PERMISSIVE. */
+function peerAuthenticationLines(pod: WorkloadInstance, policies: readonly PeerAuthentication[], ns: string): string[] {
+  const hasSelector = (p: PeerAuthentication): boolean => Object.keys(p.spec.selector?.matchLabels ?? {}).length > 0;
+  const mesh = policies.filter((p) => p.metadata.namespace === ROOT_NAMESPACE && !hasSelector(p));
+  const namespace = policies.filter((p) => p.metadata.namespace === pod.namespace && !hasSelector(p));
+  const workload = policies.filter(
+    (p) => p.metadata.namespace === pod.namespace && hasSelector(p) && labelsMatch(p.spec.selector?.matchLabels, pod.labels),
+  );
+  let mode = 'PERMISSIVE';
+  for (const p of [...mesh, ...namespace, ...workload]) {
+    const m = p.spec.mtls?.mode;
+    if (m && m !== 'UNSET') mode = m;
+  }
+  const applied = [...mesh, ...namespace, ...workload];
+  const lines: string[] = [];
+  if (applied.length > 0) {
+    lines.push('Applied PeerAuthentication:', `   ${applied.map((p) => `${p.metadata.name}.${p.metadata.namespace ?? ns}`).join(', ')}`);
+  }
+  return [...lines, 'Effective PeerAuthentication:', `   Workload mTLS mode: ${mode}`];
+}

@@ -1,0 +1,38 @@
+import { TrellisError } from '@trellis/shared';
+import type { ConfigObject } from '../client/api-types';
+import { RESOURCE_MAPPING_NOT_FOUND, type UnmappedObject } from '../errors';
+import { kindForManifest } from '../kinds';
+import type { ManifestDocument } from './read-manifests';
+
+export interface SourcedObject {
+  source: string;
+  object: ConfigObject;
+}
+
+/**
+ * Keeps Istio objects; any other kind (a Kubernetes Service in bookinfo.yaml, a Gateway API
+ * Gateway) fails the whole batch with kubectl's "resource mapping not found", so nothing is applied.
+ */
+export function toIstioObjects(docs: readonly ManifestDocument[]): SourcedObject[] {
+  const unmapped: UnmappedObject[] = [];
+  const objects: SourcedObject[] = [];
+  for (const doc of docs) {
+    const meta = (doc.object['metadata'] ?? {}) as Record<string, unknown>;
+    const name = typeof meta['name'] === 'string' ? meta['name'] : '';
+    if (!kindForManifest(doc.object['kind'], doc.object['apiVersion'])) {
+      unmapped.push({
+        name,
+        namespace: typeof meta['namespace'] === 'string' ? meta['namespace'] : '',
+        source: doc.source,
+        kind: String(doc.object['kind'] ?? ''),
+        apiVersion: String(doc.object['apiVersion'] ?? ''),
+      });
+      continue;
+    }
+    objects.push({ source: doc.source, object: doc.object as unknown as ConfigObject });
+  }
+  if (unmapped.length > 0) {
+    throw new TrellisError(RESOURCE_MAPPING_NOT_FOUND, 'resource mapping not found', { objects: unmapped });
+  }
+  return objects;
+}

@@ -1,0 +1,30 @@
+import type { IstioKind } from '@trellis/mesh-api';
+import type { ConfigObject } from '../client/api-types';
+import { get } from '../proxy-config/envoy-access';
+import { printerCell } from './printers';
+
+export interface PrinterColumn {
+  header: string;
+  value: (object: ConfigObject) => string;
+}
+
+const spec = (...path: string[]) => (o: ConfigObject): string => printerCell(get(o.spec, ...path));
+
+/** The additionalPrinterColumns of Istio's CRDs (NAME and AGE are added by the table printer). */
+export const PRINTER_COLUMNS: Record<IstioKind, PrinterColumn[]> = {
+  VirtualService: [
+    { header: 'GATEWAYS', value: spec('gateways') },
+    { header: 'HOSTS', value: spec('hosts') },
+  ],
+  DestinationRule: [{ header: 'HOST', value: spec('host') }],
+  Gateway: [],
+  ServiceEntry: [
+    { header: 'HOSTS', value: spec('hosts') },
+    { header: 'LOCATION', value: spec('location') },
+    { header: 'RESOLUTION', value: spec('resolution') },
+  ],
+  Sidecar: [],
+  PeerAuthentication: [{ header: 'MODE', value: spec('mtls', 'mode') }],
+  AuthorizationPolicy: [{ header: 'ACTION', value: spec('action') }],
+  RequestAuthentication: [],
+};

@@ -1,0 +1,90 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { envOptional, parseLogLevel, type Env } from '@trellis/shared';
+import type { LevelWithSilent } from 'pino';
+
+/** The proxy's whole configuration ("bootstrap"), read once from flags and env. */
+export interface ProxyConfig {
+  readonly mode: 'sidecar' | 'router';
+  /** Control plane ADS address, `host:port`. */
+  readonly xdsAddress: string;
+  /** The pod's address (admin ports bind here; it is the node id's IP). */
+  readonly ip: string;
+  readonly podName: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly serviceAccount: string;
+  readonly interception: 'REDIRECT' | 'NONE';
+  /** targetPort → `host:port` where the app listens (local mode). */
+  readonly appEndpoints: Record<string, string>;
+  /** Listener port → host address to bind instead (local mode's "port mapping" for the gateway). */
+  readonly publish: Record<string, { host: string; port: number }>;
+  readonly adminPort: number;
+  readonly statusPort: number;
+  readonly prometheusPort: number;
+  readonly accessLog: boolean;
+  readonly drainMs: number;
+  readonly logLevel: LevelWithSilent;
+}
+
+function pairs(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of value.split(',').filter(Boolean)) {
+    const [k, v] = part.split('=');
+    if (!k || !v) throw new InvalidArgumentError(`expected key=value, got "${part}"`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function labels(value: string): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+    }
+  } catch {
+    return pairs(value);
+  }
+  throw new InvalidArgumentError('labels must be a JSON object or k=v,k=v');
+}
+
+function publish(value: string): ProxyConfig['publish'] {
+  const out: Record<string, { host: string; port: number }> = {};
+  for (const [listenerPort, target] of Object.entries(pairs(value))) {
+    const i = target.lastIndexOf(':');
+    out[listenerPort] = { host: target.slice(0, i), port: Number(target.slice(i + 1)) };
+  }
+  return out;
+}
+
+function mode(value: string): 'sidecar' | 'router' {
+  if (value === 'sidecar' || value === 'router') return value;
+  throw new InvalidArgumentError('mode must be sidecar or router');
+}
+
+export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
+  const e = (name: string, fallback: string): string => envOptional(env, name) ?? fallback;
+  const o = new Command('trellis-proxy')
+    .option('--mode <mode>', 'sidecar | router', mode, mode(e('TRELLIS_PROXY_MODE', 'sidecar')))
+    .option('--xds-address <host:port>', 'control plane ADS address', e('TRELLIS_XDS_ADDRESS', 'istiod.istio-system.svc:15010'))
+    .option('--ip <address>', 'pod address', e('INSTANCE_IP', '127.0.0.1'))
+    .option('--pod-name <name>', 'pod name', e('POD_NAME', 'unknown'))
+    .option('--namespace <ns>', 'pod namespace', e('POD_NAMESPACE', 'default'))
+    .option('--labels <json|k=v,...>', 'pod labels', labels, labels(e('TRELLIS_POD_LABELS', '{}')))
+    .option('--service-account <sa>', 'service account', e('SERVICE_ACCOUNT', 'default'))
+    .option('--interception <mode>', 'REDIRECT (iptables) | NONE (local mode)', e('INTERCEPTION_MODE', 'REDIRECT'))
+    .option('--app-endpoints <port=host:port,...>', 'where the app listens', pairs, pairs(e('TRELLIS_APP_ENDPOINTS', '')))
+    .option('--publish <port=host:port,...>', 'bind these listener ports on the host instead', publish, {})
+    .option('--access-log', 'Envoy-style access log on stdout', e('TRELLIS_ACCESS_LOG', 'false') === 'true')
+    .option('--drain-ms <ms>', 'drain time on SIGTERM', (v) => Number(v), Number(e('TRELLIS_DRAIN_MS', '5000')))
+    .exitOverride()
+    .parse([...argv], { from: 'user' })
+    .opts<Omit<ProxyConfig, 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel' | 'interception'> & { interception: string }>();
+  const interception = o.interception === 'NONE' ? 'NONE' : 'REDIRECT';
+  return { ...o, interception, adminPort: 15000, statusPort: 15021, prometheusPort: 15090, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
+}
+
+/** Istio's node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */
+export function nodeId(c: ProxyConfig): string {
+  return `${c.mode}~${c.ip}~${c.podName}.${c.namespace}~${c.namespace}.svc.cluster.local`;
+}

@@ -1,0 +1,17 @@
+import { createLogger } from '@trellis/shared';
+import { runService } from '@trellis/bookinfo-common';
+import { buildApp } from './app';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ name: 'ratings', level: config.logLevel, base: { version: config.serviceVersion } });
+  const app = buildApp({ serviceVersion: config.serviceVersion, logger });
+  await runService(app, { host: config.host, port: config.port }, logger);
+}
+
+main().catch((err: unknown) => {
+  const logger = createLogger({ name: 'ratings' });
+  logger.fatal({ err }, 'startup failed');
+  process.exit(1);
+});

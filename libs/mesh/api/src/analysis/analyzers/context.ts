@@ -1,0 +1,16 @@
+import type { DestinationRule, Gateway, VirtualService } from '../../types';
+import type { HostIndex } from '../hosts';
+import type { AnalysisMessage } from '../messages';
+
+/** What every analyzer reads: the config collections and the host index, all read-only. */
+export interface AnalysisContext {
+  readonly domainSuffix: string;
+  readonly gateways: readonly Gateway[];
+  readonly virtualServices: readonly VirtualService[];
+  readonly destinationRules: readonly DestinationRule[];
+  readonly hosts: HostIndex;
+}
+
+export type Analyzer = (ctx: AnalysisContext) => AnalysisMessage[];
+
+export const nsOf = (o: { metadata: { namespace?: string } }): string => o.metadata.namespace ?? 'default';

@@ -1,0 +1,73 @@
+import type { IstioConfig } from '../types';
+
+export type AnalysisLevel = 'Error' | 'Warning' | 'Info';
+
+export interface ResourceRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** One finding, shaped like istioctl analyze's messages (codes and texts from Istio's messages.yaml). */
+export interface AnalysisMessage {
+  level: AnalysisLevel;
+  /** Stable code, e.g. `IST0101`. */
+  code: string;
+  /** Istio's message name, e.g. `ReferencedResourceNotFound`. */
+  name: string;
+  /** `VirtualService default/reviews` */
+  origin: string;
+  message: string;
+  resource: ResourceRef;
+}
+
+export function refOf(config: IstioConfig): ResourceRef {
+  return { kind: config.kind, namespace: config.metadata.namespace ?? 'default', name: config.metadata.name };
+}
+
+function make(level: AnalysisLevel, code: string, name: string, r: ResourceRef, message: string): AnalysisMessage {
+  return { level, code, name, origin: `${r.kind} ${r.namespace}/${r.name}`, message, resource: r };
+}
+
+/** IST0101: `Referenced host+subset in destinationrule not found: "reviews+v1"` */
+export const referencedResourceNotFound = (r: ResourceRef, reftype: string, refval: string): AnalysisMessage =>
+  make('Error', 'IST0101', 'ReferencedResourceNotFound', r, `Referenced ${reftype} not found: ${JSON.stringify(refval)}`);
+
+/** IST0106: schema validation errors (also Istio's validation-webhook semantic checks). */
+export const schemaValidationError = (r: ResourceRef, err: string): AnalysisMessage =>
+  make('Error', 'IST0106', 'SchemaValidationError', r, `Schema validation error: ${err}`);
+
+export const conflictingMeshGatewayVirtualServiceHosts = (r: ResourceRef, virtualServices: string, host: string): AnalysisMessage =>
+  make(
+    'Error',
+    'IST0109',
+    'ConflictingMeshGatewayVirtualServiceHosts',
+    r,
+    `The VirtualServices ${virtualServices} associated with mesh gateway define the same host ${host} which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`,
+  );
+
+export const virtualServiceDestinationPortSelectorRequired = (r: ResourceRef, destHost: string, ports: number[]): AnalysisMessage =>
+  make(
+    'Error',
+    'IST0112',
+    'VirtualServiceDestinationPortSelectorRequired',
+    r,
+    `This VirtualService routes to a service ${JSON.stringify(destHost)} that exposes multiple ports [${ports.join(' ')}]. Specifying a port in the destination is required to disambiguate.`,
+  );
+
+export const virtualServiceUnreachableRule = (r: ResourceRef, ruleno: string, reason: string): AnalysisMessage =>
+  make('Warning', 'IST0130', 'VirtualServiceUnreachableRule', r, `VirtualService rule ${ruleno} not used (${reason}).`);
+
+export const virtualServiceIneffectiveMatch = (r: ResourceRef, ruleno: string, matchno: string, dupno: string): AnalysisMessage =>
+  make(
+    'Info',
+    'IST0131',
+    'VirtualServiceIneffectiveMatch',
+    r,
+    `VirtualService rule ${ruleno} match ${matchno} is not used (duplicate/overlapping match in rule ${dupno}).`,
+  );
+
+/** `Error [IST0101] (VirtualService default/reviews) Referenced host+subset in destinationrule not found: "reviews+v1"` */
+export function formatMessage(m: Pick<AnalysisMessage, 'level' | 'code' | 'origin' | 'message'>): string {
+  return `${m.level} [${m.code}] (${m.origin}) ${m.message}`;
+}

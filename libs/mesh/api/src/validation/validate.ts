@@ -1,0 +1,92 @@
+import type { IstioConfig } from '../types';
+import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
+import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
+import { compiled } from './ajv-instance';
+import { toProblems, type FieldProblem } from './ajv-errors';
+import { checkMetadata } from './metadata';
+import type { ValidationError } from './validation-error';
+
+export interface ValidateOptions {
+  /** Namespace given to objects without `metadata.namespace` (default `default`). */
+  namespace?: string;
+}
+
+export interface ValidationResult {
+  /** The objects without errors, deep-copied, with `metadata.namespace` filled in. */
+  valid: IstioConfig[];
+  errors: ValidationError[];
+}
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The validation schema of a whole object of one kind (metadata is checked separately). */
+export function objectSchema(info: KindInfo): JsonSchema {
+  return obj(
+    { apiVersion: str(), kind: str(), metadata: anyObject(), spec: strictSchema(info.spec()), status: anyObject() },
+    ['apiVersion', 'kind', 'metadata', 'spec'],
+  );
+}
+
+function checkTypeInfo(o: Obj): FieldProblem[] {
+  const kind = o['kind'];
+  if (kind === undefined) return [{ path: 'kind', message: 'required field is missing' }];
+  if (!isIstioKind(kind)) return [{ path: 'kind', message: `unknown kind ${JSON.stringify(kind)}` }];
+  const versions = apiVersionsOf(KIND_INFO[kind]);
+  const apiVersion = o['apiVersion'];
+  if (typeof apiVersion !== 'string' || !versions.includes(apiVersion)) {
+    return [
+      {
+        path: 'apiVersion',
+        message: `no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion ?? '')} (supported: ${versions.join(', ')})`,
+      },
+    ];
+  }
+  return [];
+}
+
+function checkObject(o: Obj): FieldProblem[] {
+  const typeProblems = checkTypeInfo(o);
+  const metaProblems = checkMetadata(o['metadata']);
+  if (typeProblems.length > 0 || !isIstioKind(o['kind'])) return [...typeProblems, ...metaProblems];
+  const info = KIND_INFO[o['kind']];
+  const validate = compiled(`object:${info.kind}`, () => objectSchema(info));
+  validate(o);
+  const schemaProblems = toProblems(validate.errors, o).filter((p) => !p.path.startsWith('metadata'));
+  return [...metaProblems, ...schemaProblems];
+}
+
+function identity(value: unknown, namespace: string): { kind: string; namespace: string; name: string } {
+  const o = isObj(value) ? value : {};
+  const meta = isObj(o['metadata']) ? o['metadata'] : {};
+  const text = (v: unknown, fallback: string): string => (typeof v === 'string' && v !== '' ? v : fallback);
+  return { kind: text(o['kind'], ''), namespace: text(meta['namespace'], namespace), name: text(meta['name'], '') };
+}
+
+function withNamespace(o: Obj, namespace: string): IstioConfig {
+  const copy = structuredClone(o) as unknown as IstioConfig;
+  copy.metadata.namespace ??= namespace;
+  return copy;
+}
+
+/**
+ * Schema-validate Istio config objects (as parsed from YAML/JSON). Every problem of every object
+ * is reported, with the object's kind, namespace/name and the field path.
+ */
+export function validateConfig(objects: readonly unknown[], options: ValidateOptions = {}): ValidationResult {
+  const namespace = options.namespace ?? 'default';
+  const valid: IstioConfig[] = [];
+  const errors: ValidationError[] = [];
+  const seen = new Set<string>();
+  objects.forEach((value, index) => {
+    const id = identity(value, namespace);
+    const problems = isObj(value) ? checkObject(value) : [{ path: '', message: 'must be an object' }];
+    const key = `${id.kind}/${id.namespace}/${id.name}`;
+    if (problems.length === 0 && seen.has(key)) problems.push({ path: 'metadata.name', message: 'duplicate object in the same request' });
+    if (problems.length === 0) seen.add(key);
+    errors.push(...problems.map((p) => ({ ...id, ...p, index })));
+    if (problems.length === 0 && isObj(value)) valid.push(withNamespace(value, namespace));
+  });
+  return { valid, errors };
+}

@@ -1,0 +1,69 @@
+import { TrellisError } from '@trellis/shared';
+import type { Duration, FractionalPercent } from './envoy-types';
+
+export const TYPE_PREFIX = 'type.googleapis.com/';
+
+/** The typed_config @types the proxy understands; anything else is NACKed. */
+export const KNOWN_TYPES = {
+  hcm: `${TYPE_PREFIX}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
+  tcpProxy: `${TYPE_PREFIX}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`,
+  router: `${TYPE_PREFIX}envoy.extensions.filters.http.router.v3.Router`,
+  fault: `${TYPE_PREFIX}envoy.extensions.filters.http.fault.v3.HTTPFault`,
+  filterConfig: `${TYPE_PREFIX}envoy.config.route.v3.FilterConfig`,
+  httpProtocolOptions: `${TYPE_PREFIX}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,
+  previousHosts: `${TYPE_PREFIX}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
+} as const;
+
+/** Listener filters Istio emits; accepted and ignored (the proxy speaks plaintext HTTP/1.1). */
+export const KNOWN_LISTENER_FILTER_TYPES: ReadonlySet<string> = new Set([
+  `${TYPE_PREFIX}envoy.extensions.filters.listener.original_dst.v3.OriginalDst`,
+  `${TYPE_PREFIX}envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector`,
+  `${TYPE_PREFIX}envoy.extensions.filters.listener.http_inspector.v3.HttpInspector`,
+]);
+
+/** The one way a compiler rejects a resource: `XDS_INVALID` with a reason naming it. */
+export function invalid(resource: string, reason: string): TrellisError {
+  return new TrellisError('XDS_INVALID', `${resource}: ${reason}`, { resource });
+}
+
+/** Duration → milliseconds; `undefined` when absent. Strings like "1.5s" are tolerated. */
+export function durationMs(d: Duration | string | undefined): number | undefined {
+  if (d === undefined || d === null) return undefined;
+  if (typeof d === 'string') {
+    const m = /^(\d+(?:\.\d+)?)(s|ms)$/.exec(d.trim());
+    if (!m) return Number.NaN;
+    return m[2] === 's' ? Number(m[1]) * 1000 : Number(m[1]);
+  }
+  return (Number(d.seconds ?? 0) * 1000) + Math.round(Number(d.nanos ?? 0) / 1e6);
+}
+
+export function checkDuration(resource: string, field: string, d: Duration | string | undefined): number | undefined {
+  const ms = durationMs(d);
+  if (ms !== undefined && (!Number.isFinite(ms) || ms < 0)) throw invalid(resource, `${field} is not a valid duration`);
+  return ms;
+}
+
+const DENOMINATORS: Readonly<Record<string, number>> = { HUNDRED: 100, TEN_THOUSAND: 10_000, MILLION: 1_000_000 };
+
+/** A FractionalPercent as a probability in [0, 1]. */
+export function fraction(resource: string, p: FractionalPercent | undefined, fallback: number): number {
+  if (p === undefined) return fallback;
+  const denominator = DENOMINATORS[p.denominator ?? 'HUNDRED'];
+  if (denominator === undefined) throw invalid(resource, `unknown FractionalPercent denominator ${String(p.denominator)}`);
+  return Math.min(1, Math.max(0, Number(p.numerator ?? 0) / denominator));
+}
+
+/** Compile an RE2-style regex used as a full match; bad patterns are NACKed. */
+export function compileRegex(resource: string, pattern: string | undefined, flags = '', full = true): RegExp {
+  if (typeof pattern !== 'string') throw invalid(resource, 'safe_regex without regex');
+  try {
+    return new RegExp(full ? `^(?:${pattern})$` : pattern, flags);
+  } catch {
+    throw invalid(resource, `bad regex ${JSON.stringify(pattern)}`);
+  }
+}
+
+export function requireName(kind: string, name: unknown, index: number): string {
+  if (typeof name !== 'string' || name === '') throw invalid(`${kind}[${index}]`, 'missing name');
+  return name;
+}

@@ -1,0 +1,143 @@
+import type { MeshService, ServiceEntry, WorkloadInstance, WorkloadEntrySpec } from '@trellis/mesh-api';
+import type { ClusterDiscoveryType } from './envoy-types';
+
+/** One port of a service, registry- or ServiceEntry-defined. */
+export interface ServicePortModel {
+  name: string;
+  port: number;
+  targetPort: number;
+  protocol: string;
+}
+
+/** One concrete endpoint (address + port for a given service port). */
+export interface MeshEndpoint {
+  address: string;
+  port: number;
+  labels: Readonly<Record<string, string>>;
+  weight: number;
+}
+
+/** A service as the translator sees it, whatever its source. */
+export interface ServiceModel {
+  hostname: string;
+  name: string;
+  namespace: string;
+  addresses: string[];
+  kubernetes: boolean;
+  discovery: ClusterDiscoveryType;
+  ports: ServicePortModel[];
+  /** Endpoints per service port number (`String(port)`), sorted by address then port. */
+  endpoints: Record<string, MeshEndpoint[]>;
+}
+
+export function labelsMatch(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+function byAddress(a: MeshEndpoint, b: MeshEndpoint): number {
+  return a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1;
+}
+
+/** Ready workloads selected by `selector` in `namespace`, at their actual port for `targetPort`. */
+function workloadEndpoints(
+  workloads: readonly WorkloadInstance[],
+  namespace: string,
+  selector: Readonly<Record<string, string>>,
+  targetPort: number,
+): MeshEndpoint[] {
+  if (Object.keys(selector).length === 0) return [];
+  return workloads
+    .filter((w) => w.ready && w.namespace === namespace && labelsMatch(selector, w.labels))
+    .map((w) => ({ address: w.address, port: w.ports?.[String(targetPort)] ?? targetPort, labels: w.labels, weight: 1 }))
+    .sort(byAddress);
+}
+
+function fromMeshService(svc: MeshService, workloads: readonly WorkloadInstance[]): ServiceModel {
+  const ports = [...svc.ports].sort((a, b) => a.port - b.port).map((p) => ({ ...p }));
+  const endpoints: Record<string, MeshEndpoint[]> = {};
+  for (const p of ports) endpoints[String(p.port)] = workloadEndpoints(workloads, svc.namespace, svc.selector, p.targetPort);
+  return {
+    hostname: svc.hostname,
+    name: svc.name,
+    namespace: svc.namespace,
+    addresses: svc.address ? [svc.address] : [],
+    kubernetes: true,
+    discovery: 'EDS',
+    ports,
+    endpoints,
+  };
+}
+
+function seDiscovery(se: ServiceEntry): ClusterDiscoveryType {
+  if (se.spec.workloadSelector) return 'EDS';
+  switch (se.spec.resolution) {
+    case 'STATIC':
+      return 'STATIC';
+    case 'DNS':
+    case 'DNS_ROUND_ROBIN':
+      return 'STRICT_DNS';
+    default:
+      return 'ORIGINAL_DST';
+  }
+}
+
+function entryEndpoint(e: WorkloadEntrySpec, p: ServicePortModel, host: string): MeshEndpoint {
+  return { address: e.address ?? host, port: e.ports?.[p.name] ?? p.targetPort, labels: e.labels ?? {}, weight: e.weight ?? 1 };
+}
+
+function seEndpoints(se: ServiceEntry, host: string, p: ServicePortModel, workloads: readonly WorkloadInstance[]): MeshEndpoint[] {
+  const namespace = se.metadata.namespace ?? 'default';
+  const selector = se.spec.workloadSelector?.matchLabels;
+  if (selector) return workloadEndpoints(workloads, namespace, selector, p.targetPort);
+  const entries = se.spec.endpoints ?? [];
+  if (entries.length > 0) return entries.map((e) => entryEndpoint(e, p, host)).sort(byAddress);
+  const dns = se.spec.resolution === 'DNS' || se.spec.resolution === 'DNS_ROUND_ROBIN';
+  return dns && !host.startsWith('*') ? [{ address: host, port: p.targetPort, labels: {}, weight: 1 }] : [];
+}
+
+function fromServiceEntry(se: ServiceEntry, host: string, workloads: readonly WorkloadInstance[]): ServiceModel {
+  const ports = [...(se.spec.ports ?? [])]
+    .sort((a, b) => a.number - b.number)
+    .map((p) => ({ name: p.name, port: p.number, targetPort: p.targetPort ?? p.number, protocol: (p.protocol ?? 'TCP').toUpperCase() }));
+  const endpoints: Record<string, MeshEndpoint[]> = {};
+  for (const p of ports) endpoints[String(p.port)] = seEndpoints(se, host, p, workloads);
+  return {
+    hostname: host,
+    name: host,
+    namespace: se.metadata.namespace ?? 'default',
+    addresses: [...(se.spec.addresses ?? [])],
+    kubernetes: false,
+    discovery: seDiscovery(se),
+    ports,
+    endpoints,
+  };
+}
+
+/**
+ * All services, registry first then ServiceEntries (first definition of a host wins), sorted by
+ * hostname so output order never depends on input order.
+ */
+export function buildServiceModels(
+  services: readonly MeshService[],
+  serviceEntries: readonly ServiceEntry[],
+  workloads: readonly WorkloadInstance[],
+): ServiceModel[] {
+  const byHost = new Map<string, ServiceModel>();
+  for (const svc of services) if (!byHost.has(svc.hostname)) byHost.set(svc.hostname, fromMeshService(svc, workloads));
+  for (const se of serviceEntries) {
+    for (const host of se.spec.hosts) if (!byHost.has(host)) byHost.set(host, fromServiceEntry(se, host, workloads));
+  }
+  return [...byHost.values()].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+}
+
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
+
+/** Ports served by HTTP listeners/route configs (TCP/TLS/HTTPS ports only get clusters). */
+export function isHttpPort(p: ServicePortModel): boolean {
+  return HTTP_PROTOCOLS.has(p.protocol.toUpperCase());
+}
+
+export function isHttp2Port(p: ServicePortModel): boolean {
+  const proto = p.protocol.toUpperCase();
+  return proto === 'HTTP2' || proto === 'GRPC';
+}

@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+import * as protobuf from 'protobufjs';
+// proto-loader's own loader: include-dir resolution plus Google's well-known protos
+// (descriptor.proto etc., registered by addCommonProtos).
+import { addCommonProtos, loadProtosWithOptionsSync } from '@grpc/proto-loader/build/src/util';
+import { TrellisError } from '@trellis/shared';
+
+/**
+ * The one place that touches protobufjs reflection. The Envoy protos ship inside @grpc/grpc-js-xds
+ * (`deps/{envoy-api,xds,googleapis,protoc-gen-validate}`); they are parsed once, on first use,
+ * with field names kept as written in the .proto files (snake_case), like proto-loader's
+ * `keepCase: true`.
+ */
+
+/** Entry files: everything else is pulled in through their imports. */
+const ENTRY_FILES: readonly string[] = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/extensions/filters/http/fault/v3/fault.proto',
+  'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
+  'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
+  'envoy/extensions/access_loggers/file/v3/file.proto',
+  'envoy/extensions/access_loggers/stream/v3/stream.proto',
+  'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'envoy/admin/v3/config_dump.proto',
+];
+
+let cached: protobuf.Root | undefined;
+
+function includeDirs(): string[] {
+  const pkg = require.resolve('@grpc/grpc-js-xds/package.json');
+  const deps = path.join(path.dirname(pkg), 'deps');
+  return ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d));
+}
+
+function loadRoot(): protobuf.Root {
+  addCommonProtos();
+  return loadProtosWithOptionsSync([...ENTRY_FILES], { keepCase: true, includeDirs: includeDirs() });
+}
+
+/** The loaded Envoy proto root (parsed on the first call, ~0.5 s). */
+export function envoyRoot(): protobuf.Root {
+  cached ??= loadRoot();
+  return cached;
+}
+
+/** A message type by full name (`envoy.config.cluster.v3.Cluster`), or a typed error. */
+export function messageType(fullName: string): protobuf.Type {
+  const found = envoyRoot().lookup(fullName.startsWith('.') ? fullName : `.${fullName}`);
+  if (!(found instanceof protobuf.Type)) {
+    throw new TrellisError('XDS_UNKNOWN_TYPE', 'Unknown protobuf message type', { type: fullName });
+  }
+  return found;
+}
+
+/** The message type named by an Any type URL (`type.googleapis.com/<full.name>`). */
+export function typeOfUrl(typeUrl: string): protobuf.Type {
+  return messageType(typeUrl.slice(typeUrl.lastIndexOf('/') + 1));
+}
+
+export { protobuf };

@@ -1,0 +1,44 @@
+import { TrellisError } from '@trellis/shared';
+import type { XdsTypeShort } from './proto/type-urls';
+
+/**
+ * An Envoy v3 resource as a plain object in the contract shape (docs/xds-resources.md):
+ * proto field names, nested Any as `{'@type': ...}`, enums as names, Durations as {seconds, nanos}.
+ */
+export type XdsResource = Record<string, unknown>;
+
+/** Everything one proxy should run (what `translate(snapshot, proxy)` returns). */
+export interface XdsResources {
+  readonly listeners: readonly XdsResource[];
+  readonly routes: readonly XdsResource[];
+  readonly clusters: readonly XdsResource[];
+  readonly endpoints: readonly XdsResource[];
+}
+
+export function emptyResources(): XdsResources {
+  return { listeners: [], routes: [], clusters: [], endpoints: [] };
+}
+
+const FIELD_OF: Readonly<Record<XdsTypeShort, keyof XdsResources>> = {
+  LDS: 'listeners',
+  RDS: 'routes',
+  CDS: 'clusters',
+  EDS: 'endpoints',
+};
+
+export function resourcesOfType(all: XdsResources, type: XdsTypeShort): readonly XdsResource[] {
+  return all[FIELD_OF[type]];
+}
+
+export function withType(all: XdsResources, type: XdsTypeShort, list: readonly XdsResource[]): XdsResources {
+  return { ...all, [FIELD_OF[type]]: list };
+}
+
+/** The resource's name: `name` for everything but ClusterLoadAssignment (`cluster_name`). */
+export function resourceName(type: XdsTypeShort, resource: XdsResource): string {
+  const name = type === 'EDS' ? resource['cluster_name'] : resource['name'];
+  if (typeof name !== 'string' || name === '') {
+    throw new TrellisError('XDS_RESOURCE_UNNAMED', 'xDS resource has no name', { type });
+  }
+  return name;
+}

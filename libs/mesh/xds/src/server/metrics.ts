@@ -1,0 +1,37 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { XdsTypeShort } from '../proto/type-urls';
+
+/** Istio's xDS server metric names, registered on the caller's registry. */
+export interface XdsServerMetrics {
+  connected(delta: 1 | -1): void;
+  pushed(type: XdsTypeShort): void;
+  pushTime(type: XdsTypeShort, seconds: number): void;
+  rejected(type: XdsTypeShort): void;
+  expiredNonce(type: XdsTypeShort): void;
+}
+
+function label(type: XdsTypeShort): string {
+  return type.toLowerCase();
+}
+
+export function createXdsServerMetrics(registry: Registry = new Registry()): XdsServerMetrics {
+  const registers = [registry];
+  const xds = new Gauge({ name: 'pilot_xds', help: 'Number of endpoints connected to this pilot using XDS.', registers });
+  const pushes = new Counter({ name: 'pilot_xds_pushes', help: 'Pilot build and send errors for lds, rds, cds and eds.', labelNames: ['type'], registers });
+  const pushTime = new Histogram({
+    name: 'pilot_xds_push_time',
+    help: 'Total time in seconds Pilot takes to push lds, rds, cds and eds.',
+    labelNames: ['type'],
+    buckets: [0.01, 0.1, 1, 3, 5, 10, 20, 30],
+    registers,
+  });
+  const rejects = new Counter({ name: 'pilot_total_xds_rejects', help: 'Total number of XDS responses from pilot rejected by proxy.', labelNames: ['type'], registers });
+  const expired = new Counter({ name: 'pilot_xds_expired_nonce', help: 'Total number of XDS requests with an expired nonce.', labelNames: ['type'], registers });
+  return {
+    connected: (delta) => xds.inc(delta),
+    pushed: (type) => pushes.inc({ type: label(type) }),
+    pushTime: (type, seconds) => pushTime.observe({ type: label(type) }, seconds),
+    rejected: (type) => rejects.inc({ type: label(type) }),
+    expiredNonce: (type) => expired.inc({ type: label(type) }),
+  };
+}

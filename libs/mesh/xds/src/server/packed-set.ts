@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { packResource, type PackedAny } from '../proto/codec';
+import { TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
+import { resourceName, resourcesOfType, type XdsResource, type XdsResources } from '../resources';
+
+/** One encoded resource: the contract object, its Any and a hash of the bytes. */
+export interface PackedEntry {
+  readonly name: string;
+  readonly resource: XdsResource;
+  readonly any: PackedAny;
+  readonly hash: string;
+}
+
+/** All resources of one type for one proxy, by name (generation order kept). */
+export type PackedType = ReadonlyMap<string, PackedEntry>;
+
+/** Encodes every resource of `type`; throws (typed) on the first that cannot be encoded. Duplicates: first wins. */
+export function packType(all: XdsResources, type: XdsTypeShort): PackedType {
+  const out = new Map<string, PackedEntry>();
+  for (const resource of resourcesOfType(all, type)) {
+    const name = resourceName(type, resource);
+    if (out.has(name)) continue;
+    const any = packResource(TYPE_URLS[type], resource);
+    out.set(name, { name, resource, any, hash: createHash('sha256').update(any.value).digest('hex') });
+  }
+  return out;
+}
+
+export interface Selection {
+  readonly entries: readonly PackedEntry[];
+  /** Content hash of exactly these resources (the type's version for this proxy). */
+  readonly version: string;
+}
+
+/** The resources to send: all of them (wildcard) or those named, plus their content version. */
+export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>): Selection {
+  const entries = [...packed.values()].filter((e) => wildcard || names.has(e.name));
+  const hash = createHash('sha256');
+  for (const e of entries) hash.update(`${e.name}\0${e.hash}\n`);
+  return { entries, version: hash.digest('hex').slice(0, 16) };
+}

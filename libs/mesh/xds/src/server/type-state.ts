@@ -1,0 +1,60 @@
+import { isFullStateType, type XdsTypeShort } from '../proto/type-urls';
+import type { XdsResource } from '../resources';
+
+export interface NackRecord {
+  readonly version: string;
+  readonly nonce: string;
+  readonly message: string;
+  /** ISO timestamp. */
+  readonly at: string;
+}
+
+export type SyncState = 'SYNCED' | 'STALE' | 'NOT SENT';
+
+/** Per (stream, type): subscription, what was sent, what was acknowledged (mesh-internals §1.11.3). */
+export interface TypeState {
+  requested: boolean;
+  wildcard: boolean;
+  /** An explicit name was sent once: from then on an empty list means "unsubscribe". */
+  explicitEver: boolean;
+  names: Set<string>;
+  sentVersion?: string;
+  sentNonce?: string;
+  ackedVersion?: string;
+  ackedNonce?: string;
+  lastNack?: NackRecord;
+  sent?: readonly XdsResource[];
+}
+
+export function newTypeState(): TypeState {
+  return { requested: false, wildcard: false, explicitEver: false, names: new Set() };
+}
+
+export function subscribed(state: TypeState): boolean {
+  return state.requested && (state.wildcard || state.names.size > 0);
+}
+
+/**
+ * Applies a request's resource_names (§1.5): "*" or a legacy empty first request means wildcard for
+ * LDS/CDS; otherwise the explicit names. Returns whether anything was added.
+ */
+export function updateSubscription(state: TypeState, type: XdsTypeShort, requested: readonly string[]): boolean {
+  const names = new Set(requested.filter((n) => n !== '*'));
+  const wasWildcard = state.wildcard;
+  const firstRequest = !state.requested;
+  let wildcard = false;
+  if (isFullStateType(type)) {
+    if (names.size > 0) state.explicitEver = true;
+    wildcard = requested.includes('*') || (names.size === 0 && (firstRequest || (wasWildcard && !state.explicitEver)));
+  }
+  const added = (wildcard && !wasWildcard) || [...names].some((n) => !state.names.has(n));
+  state.requested = true;
+  state.wildcard = wildcard;
+  state.names = names;
+  return added;
+}
+
+export function syncState(state: TypeState): SyncState {
+  if (state.sentNonce === undefined) return 'NOT SENT';
+  return state.ackedNonce === state.sentNonce ? 'SYNCED' : 'STALE';
+}
