@@ -40,6 +40,7 @@ export { generateCrd, generateCrds, renderCrdsYaml, type CustomResourceDefinitio
 
 // Analysis
 export { analyze } from './analysis/analyze';
+export { schemaValidationMessages } from './analysis/schema-messages';
 export {
   collectConfigs,
   emptyCollections,

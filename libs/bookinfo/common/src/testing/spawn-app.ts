@@ -1,7 +1,7 @@
 /**
  * Starts a built Bookinfo app (`node dist/apps/<name>/main.js`) as a real process with PORT=0 and
- * waits for its `listening` log line to learn the port. Tests must call `stop()` (SIGTERM, then
- * SIGKILL after a grace period).
+ * waits for its `listening` log line (info level: do not set LOG_LEVEL above info) to learn the
+ * port. Tests must call `stop()` (SIGTERM, then SIGKILL after a grace period).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';

@@ -5,15 +5,8 @@ import { typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource, XdsResources } from '../resources';
 import { createAdsServer, type AdsServer } from '../server/ads-server';
 import { assignment, basicResources, edsCluster, SIDECAR_NODE } from '../testing/fixtures';
+import { until } from '../testing/until';
 import { createAdsClient, type AdsClient } from './ads-client';
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Delivery {
   type: XdsTypeShort;

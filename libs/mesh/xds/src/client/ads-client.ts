@@ -39,115 +39,124 @@ const INVALID_ARGUMENT = 3;
 /** Our proxy's ADS client: wildcard CDS+LDS, then EDS/RDS for what they reference; ACK/NACK; reconnects. */
 export function createAdsClient(options: AdsClientOptions): AdsClient {
   envoyRoot();
-  const log = options.logger;
-  const backoff = options.backoff ?? { initialMs: 200, maxMs: 10_000 };
-  const channel = new grpc.Client(options.target, grpc.credentials.createInsecure());
-  const state: Record<XdsTypeShort, ClientTypeState> = {
-    CDS: { names: [], ackedVersion: '', nonce: '' },
-    EDS: { names: [], ackedVersion: '', nonce: '' },
-    LDS: { names: [], ackedVersion: '', nonce: '' },
-    RDS: { names: [], ackedVersion: '', nonce: '' },
-  };
-  let call: grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse> | undefined;
-  let nodeSent = false;
-  let closed = false;
-  let connected = false;
-  let delay = backoff.initialMs;
-  let timer: NodeJS.Timeout | undefined;
+  return new AdsClientImpl(options);
+}
 
-  const setConnected = (value: boolean): void => {
-    if (connected === value) return;
-    connected = value;
-    options.onConnectionChange?.(value);
-  };
+function emptyState(): ClientTypeState {
+  return { names: [], ackedVersion: '', nonce: '' };
+}
 
-  const send = (type: XdsTypeShort, extra: Partial<DiscoveryRequest> = {}): void => {
-    const s = state[type];
-    const req: DiscoveryRequest = {
+class AdsClientImpl implements AdsClient {
+  private readonly channel: grpc.Client;
+  private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  private readonly state: Record<XdsTypeShort, ClientTypeState> = { CDS: emptyState(), EDS: emptyState(), LDS: emptyState(), RDS: emptyState() };
+  private call: grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse> | undefined;
+  private nodeSent = false;
+  private closed = false;
+  private isConnected = false;
+  private delay: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: AdsClientOptions) {
+    this.backoff = options.backoff ?? { initialMs: 200, maxMs: 10_000 };
+    this.delay = this.backoff.initialMs;
+    this.channel = new grpc.Client(options.target, grpc.credentials.createInsecure());
+    this.connect();
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  ackedVersions(): Partial<Record<XdsTypeShort, string>> {
+    return Object.fromEntries(PUSH_ORDER.filter((t) => this.state[t].ackedVersion !== '').map((t) => [t, this.state[t].ackedVersion]));
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.call?.cancel();
+    this.call = undefined;
+    this.channel.close();
+    this.setConnected(false);
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const current = this.channel.makeBidiStreamRequest(ADS_METHOD_PATH, encodeDiscoveryRequest, decodeDiscoveryResponse);
+    this.call = current;
+    this.nodeSent = false;
+    for (const type of PUSH_ORDER) this.state[type].nonce = '';
+    current.on('data', (res: DiscoveryResponse) => {
+      if (this.call === current) this.onResponse(res);
+    });
+    current.on('error', () => undefined); // the status event carries the outcome
+    current.on('status', (status: grpc.StatusObject) => {
+      if (this.call === current) this.scheduleReconnect(`${grpc.status[status.code] ?? status.code}: ${status.details}`);
+    });
+    this.send('CDS');
+    this.send('LDS');
+    if (this.state.EDS.names.length > 0) this.send('EDS');
+    if (this.state.RDS.names.length > 0) this.send('RDS');
+  }
+
+  private send(type: XdsTypeShort, extra: Partial<DiscoveryRequest> = {}): void {
+    const s = this.state[type];
+    this.call?.write({
       type_url: TYPE_URLS[type],
       version_info: s.ackedVersion,
       response_nonce: s.nonce,
       resource_names: s.names,
-      ...(nodeSent ? {} : { node: options.node }),
+      ...(this.nodeSent ? {} : { node: this.options.node }),
       ...extra,
-    };
-    nodeSent = true;
-    call?.write(req);
-  };
+    });
+    this.nodeSent = true;
+  }
 
-  const resubscribe = (type: 'EDS' | 'RDS', names: string[]): void => {
-    const s = state[type];
-    if (names.join('\0') === s.names.join('\0')) return;
-    s.names = names;
-    send(type);
-  };
-
-  const onResponse = (res: DiscoveryResponse): void => {
+  private onResponse(res: DiscoveryResponse): void {
     const type = typeShortOf(res.type_url);
     if (type === undefined) return;
-    setConnected(true);
-    delay = backoff.initialMs;
-    const s = state[type];
+    this.setConnected(true);
+    this.delay = this.backoff.initialMs;
+    const s = this.state[type];
     s.nonce = res.nonce;
     let resources: XdsResource[];
     try {
       resources = res.resources.map((any) => unpackResource(any));
-      options.onResources(type, resources, res.version_info);
+      this.options.onResources(type, resources, res.version_info);
     } catch (err) {
-      log.warn({ type, version: res.version_info, err: errorMessage(err) }, 'xDS response rejected');
-      send(type, { error_detail: { code: INVALID_ARGUMENT, message: errorMessage(err) } });
+      this.options.logger.warn({ type, version: res.version_info, err: errorMessage(err) }, 'xDS response rejected');
+      this.send(type, { error_detail: { code: INVALID_ARGUMENT, message: errorMessage(err) } });
       return;
     }
     s.ackedVersion = res.version_info;
-    send(type);
-    if (type === 'CDS') resubscribe('EDS', edsNamesOf(resources));
-    if (type === 'LDS') resubscribe('RDS', rdsNamesOf(resources));
-  };
+    this.send(type);
+    if (type === 'CDS') this.resubscribe('EDS', edsNamesOf(resources));
+    if (type === 'LDS') this.resubscribe('RDS', rdsNamesOf(resources));
+  }
 
-  const scheduleReconnect = (why: string): void => {
-    setConnected(false);
-    if (closed || timer !== undefined) return;
-    const wait = Math.round(delay * (0.8 + Math.random() * 0.4));
-    delay = Math.min(delay * 2, backoff.maxMs);
-    log.info({ target: options.target, why, waitMs: wait }, 'xDS stream lost; reconnecting');
-    timer = setTimeout(() => {
-      timer = undefined;
-      connect();
+  private resubscribe(type: 'EDS' | 'RDS', names: string[]): void {
+    const s = this.state[type];
+    if (names.join('\0') === s.names.join('\0')) return;
+    s.names = names;
+    this.send(type);
+  }
+
+  private scheduleReconnect(why: string): void {
+    this.setConnected(false);
+    if (this.closed || this.timer !== undefined) return;
+    const wait = Math.round(this.delay * (0.8 + Math.random() * 0.4));
+    this.delay = Math.min(this.delay * 2, this.backoff.maxMs);
+    this.options.logger.info({ target: this.options.target, why, waitMs: wait }, 'xDS stream lost; reconnecting');
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.connect();
     }, wait);
-  };
+  }
 
-  const connect = (): void => {
-    if (closed) return;
-    const current = channel.makeBidiStreamRequest(ADS_METHOD_PATH, encodeDiscoveryRequest, decodeDiscoveryResponse);
-    call = current;
-    nodeSent = false;
-    for (const type of PUSH_ORDER) state[type].nonce = '';
-    current.on('data', (res: DiscoveryResponse) => {
-      if (call === current) onResponse(res);
-    });
-    current.on('error', () => undefined); // the status event carries the outcome
-    current.on('status', (status: grpc.StatusObject) => {
-      if (call === current) scheduleReconnect(`${grpc.status[status.code] ?? status.code}: ${status.details}`);
-    });
-    send('CDS');
-    send('LDS');
-    if (state.EDS.names.length > 0) send('EDS');
-    if (state.RDS.names.length > 0) send('RDS');
-  };
-
-  connect();
-  return {
-    get connected() {
-      return connected;
-    },
-    ackedVersions: () => Object.fromEntries(PUSH_ORDER.filter((t) => state[t].ackedVersion !== '').map((t) => [t, state[t].ackedVersion])),
-    close: () => {
-      closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      call?.cancel();
-      call = undefined;
-      channel.close();
-      setConnected(false);
-    },
-  };
+  private setConnected(value: boolean): void {
+    if (this.isConnected === value) return;
+    this.isConnected = value;
+    this.options.onConnectionChange?.(value);
+  }
 }

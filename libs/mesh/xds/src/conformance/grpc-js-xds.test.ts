@@ -8,6 +8,7 @@ import { silentLogger } from '@trellis/shared';
 import { ANY_TYPES } from '../proto/type-urls';
 import type { XdsResources } from '../resources';
 import { createAdsServer, type AdsServer } from '../server/ads-server';
+import { until } from '../testing/until';
 
 const LISTENER = 'hello:50051';
 const CLUSTER = 'outbound|50051||hello.default.svc.cluster.local';
@@ -117,14 +118,12 @@ describe('@grpc/grpc-js-xds against our ADS server', () => {
         metadata: { GENERATOR: 'grpc', NAMESPACE: 'default' },
       },
     });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('@grpc/grpc-js-xds') as { register(): void }).register();
     client = new grpc.Client(`xds:///${LISTENER}`, grpc.credentials.createInsecure());
 
     expect(await call(client)).toBe('backend-a');
     expect(seen[0]).toMatchObject({ generator: 'grpc', namespace: 'default', workloadName: 'hello-client-1' });
-    const status = ads.syncStatus()[0]!;
-    expect(Object.values(status.types).map((t) => t.status)).toEqual(['SYNCED', 'SYNCED', 'SYNCED', 'SYNCED']);
+    await until(() => Object.values(ads.syncStatus()[0]!.types).every((t) => t.status === 'SYNCED'));
 
     endpointPort = b.port;
     ads.push('endpoints moved');
@@ -135,6 +134,7 @@ describe('@grpc/grpc-js-xds against our ADS server', () => {
       answer = await call(client);
     }
     expect(answer).toBe('backend-b');
-    expect(ads.syncStatus()[0]!.types.EDS.status).toBe('SYNCED');
+    await until(() => ads.syncStatus()[0]!.types.EDS.status === 'SYNCED');
+    expect(ads.syncStatus()[0]!.types.EDS.lastNack).toBeUndefined();
   }, 30_000);
 });

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '@trellis/shared';
+import type { ConfigStore } from '../store/config-store';
+import type { ServiceRegistry } from '../registry/service-registry';
+import { registerAnalyzeRoute } from './analyze-route';
+import { registerConfigRoutes } from './config-routes';
+import { errorHandler } from './http-errors';
+import { registerRegistryRoutes } from './registry-routes';
+
+export interface ConfigApiOptions {
+  store: ConfigStore;
+  registry: ServiceRegistry;
+  logger: Logger;
+  /** For default service hostnames (default `cluster.local`). */
+  domainSuffix?: string;
+}
+
+/**
+ * The control plane's config HTTP API as a Fastify plugin (register it without a prefix):
+ * /api/v1/config/…, /api/v1/analyze, /api/v1/registry/…. Errors inside the plugin become
+ * `{ error: { code, message, details } }` in one error handler.
+ */
+export async function configApi(app: FastifyInstance, options: ConfigApiOptions): Promise<void> {
+  app.setErrorHandler(errorHandler(options.logger));
+  registerConfigRoutes(app, options.store);
+  registerAnalyzeRoute(app, options.store, options.registry);
+  registerRegistryRoutes(app, options.registry, options.domainSuffix ?? 'cluster.local');
+}

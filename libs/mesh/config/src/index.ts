@@ -1,0 +1,19 @@
+export type {
+  ConfigStore,
+  ConfigRef,
+  ConfigChange,
+  ConfigListener,
+  ApplyAction,
+  ApplyOptions,
+  ApplyResult,
+  DeleteAction,
+  DeleteResult,
+} from './store/config-store';
+export { MemoryConfigStore, type StoreOptions } from './store/memory-store';
+export { FileConfigStore, type FileStoreOptions, type LoadError } from './store/file-store';
+export type { ServiceRegistry, RegistryChange, RegistryListener, UpsertAction } from './registry/service-registry';
+export { LocalRegistry } from './registry/local-registry';
+export { SnapshotBuilder, type SnapshotBuilderOptions, type SnapshotListener } from './snapshot/snapshot-builder';
+export { configApi, type ConfigApiOptions } from './http/config-api';
+export { toHttpError, errorHandler, type ErrorBody } from './http/http-errors';
+export { analyzeRequest } from './http/analyze-route';

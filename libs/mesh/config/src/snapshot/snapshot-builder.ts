@@ -1,0 +1,74 @@
+import { collectConfigs, type IstioConfig, type MeshSnapshot } from '@trellis/mesh-api';
+import type { ConfigStore } from '../store/config-store';
+import type { ServiceRegistry } from '../registry/service-registry';
+
+export interface SnapshotBuilderOptions {
+  store: ConfigStore;
+  registry: ServiceRegistry;
+  domainSuffix?: string;
+  rootNamespace?: string;
+}
+
+export type SnapshotListener = (snapshot: MeshSnapshot) => void;
+
+/** Istio's order for config precedence: oldest first, then namespace/name. */
+function byCreation(a: IstioConfig, b: IstioConfig): number {
+  const ta = a.metadata.creationTimestamp ?? '';
+  const tb = b.metadata.creationTimestamp ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`);
+}
+
+/**
+ * Combines a config store and a service registry into immutable MeshSnapshot values. Every
+ * store or registry change produces a new snapshot with the next revision, and notifies listeners.
+ */
+export class SnapshotBuilder {
+  private snapshot: MeshSnapshot;
+  private readonly listeners = new Set<SnapshotListener>();
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(private readonly options: SnapshotBuilderOptions) {
+    this.snapshot = this.build(1);
+    this.unsubscribe = [options.store.onChange(() => this.rebuild()), options.registry.onChange(() => this.rebuild())];
+  }
+
+  current(): MeshSnapshot {
+    return this.snapshot;
+  }
+
+  onChange(listener: SnapshotListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stop following the store and the registry. */
+  close(): void {
+    for (const u of this.unsubscribe) u();
+    this.listeners.clear();
+  }
+
+  private rebuild(): void {
+    this.snapshot = this.build(this.snapshot.revision + 1);
+    for (const l of [...this.listeners]) l(this.snapshot);
+  }
+
+  private build(revision: number): MeshSnapshot {
+    const c = collectConfigs([...this.options.store.list()].sort(byCreation));
+    return Object.freeze({
+      revision,
+      domainSuffix: this.options.domainSuffix ?? 'cluster.local',
+      rootNamespace: this.options.rootNamespace ?? 'istio-system',
+      gateways: Object.freeze(c.gateways),
+      virtualServices: Object.freeze(c.virtualServices),
+      destinationRules: Object.freeze(c.destinationRules),
+      serviceEntries: Object.freeze(c.serviceEntries),
+      sidecars: Object.freeze(c.sidecars),
+      peerAuthentications: Object.freeze(c.peerAuthentications),
+      authorizationPolicies: Object.freeze(c.authorizationPolicies),
+      requestAuthentications: Object.freeze(c.requestAuthentications),
+      services: Object.freeze(this.options.registry.services()),
+      workloads: Object.freeze(this.options.registry.workloads()),
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { readdir, readFile, rename } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { stringify } from 'yaml';
+import { formatValidationError, parseYamlDocuments, validateConfig, type IstioConfig } from '@trellis/mesh-api';
+import { errorMessage, type Logger } from '@trellis/shared';
+import { removeIfExists, writeTemp } from './atomic-file';
+import { MemoryConfigStore, type StoreOptions } from './memory-store';
+
+export interface FileStoreOptions extends StoreOptions {
+  logger?: Logger;
+}
+
+/** A file that could not be loaded at start (the store starts anyway, without it). */
+export interface LoadError {
+  file: string;
+  message: string;
+}
+
+async function listYamlFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.yaml')).map((e) => join(e.parentPath, e.name)).sort();
+}
+
+/**
+ * ConfigStore persisted as YAML files: `<stateDir>/config/<Kind>/<namespace>/<name>.yaml`.
+ * Writes go to a temp file and are renamed into place, so a crash never leaves half a file.
+ */
+export class FileConfigStore extends MemoryConfigStore {
+  readonly loadErrors: LoadError[] = [];
+  private readonly root: string;
+
+  private constructor(stateDir: string, private readonly options: FileStoreOptions) {
+    super(options);
+    this.root = join(stateDir, 'config');
+  }
+
+  /** Open (and load) the store under `stateDir`; corrupt files are reported in `loadErrors`. */
+  static async open(stateDir: string, options: FileStoreOptions = {}): Promise<FileConfigStore> {
+    const store = new FileConfigStore(stateDir, options);
+    for (const file of await listYamlFiles(store.root)) await store.loadFile(file);
+    return store;
+  }
+
+  pathOf(o: Pick<IstioConfig, 'kind' | 'metadata'>): string {
+    return join(this.root, o.kind, o.metadata.namespace ?? 'default', `${o.metadata.name}.yaml`);
+  }
+
+  protected override async persist(writes: readonly IstioConfig[], deletes: readonly IstioConfig[]): Promise<void> {
+    const temps: [string, string][] = [];
+    try {
+      for (const o of writes) temps.push([await writeTemp(this.pathOf(o), stringify(o)), this.pathOf(o)]);
+    } catch (err) {
+      await Promise.all(temps.map(([tmp]) => removeIfExists(tmp)));
+      throw err;
+    }
+    for (const [tmp, file] of temps) await rename(tmp, file);
+    for (const o of deletes) await removeIfExists(this.pathOf(o));
+  }
+
+  private async loadFile(file: string): Promise<void> {
+    const fail = (message: string): void => {
+      this.loadErrors.push({ file, message });
+      this.options.logger?.warn({ file, reason: message }, 'skipping unreadable config file');
+    };
+    try {
+      const { objects, errors } = parseYamlDocuments(await readFile(file, 'utf8'), file);
+      if (errors.length > 0 || objects.length !== 1) return fail(errors[0]?.message ?? `expected 1 object, found ${objects.length}`);
+      const [kind, namespace] = relative(this.root, file).split(sep);
+      const result = validateConfig(objects, { namespace: namespace ?? 'default' });
+      const o = result.valid[0];
+      if (o === undefined) return fail(result.errors.map(formatValidationError).join('; '));
+      if (o.kind !== kind || this.pathOf(o) !== file) return fail('file location does not match the object kind/namespace/name');
+      this.load(o);
+    } catch (err) {
+      fail(errorMessage(err));
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import type { Route, RouteConfiguration, VirtualHost } from '../config/envoy-types';
+import { invalid } from '../config/proto';
+import { type CompiledFault, FAULT_FILTER, compileFault } from './fault';
+import { type EditPair, type HeaderEdits, compileEdits, mergeEdits } from './header-mutation';
+import { type CompiledRedirect, compileRedirect } from './redirect';
+import { type CompiledForward, compileForward } from './route-action';
+import { type CompiledRouteMatch, compileRouteMatch, routeMatches } from './route-match';
+import type { RequestView } from './request-view';
+import { VirtualHostIndex } from './virtual-hosts';
+
+/** One route with its action and the header edits of route + vhost + route config pre-merged. */
+export interface CompiledRoute {
+  readonly name: string;
+  readonly vhostName: string;
+  readonly match: CompiledRouteMatch;
+  readonly forward: CompiledForward | undefined;
+  readonly redirect: CompiledRedirect | undefined;
+  readonly direct: { readonly status: number; readonly body: string } | undefined;
+  readonly fault: CompiledFault | undefined;
+  readonly requestEdits: HeaderEdits;
+  readonly responseEdits: HeaderEdits;
+  readonly operation: string | undefined;
+}
+
+interface CompiledVirtualHost {
+  readonly name: string;
+  readonly routes: readonly CompiledRoute[];
+}
+
+/** A RouteConfiguration compiled for matching: vhost index + ordered routes. */
+export interface RouteTable {
+  readonly name: string;
+  readonly vhosts: VirtualHostIndex<CompiledVirtualHost>;
+  readonly clusterNames: readonly string[];
+}
+
+function compileRoute(resource: string, r: Route, vhostName: string, outer: readonly EditPair[]): CompiledRoute {
+  const actions = [r.route, r.redirect, r.direct_response].filter((a) => a !== undefined).length;
+  if (actions !== 1) throw invalid(resource, 'route needs exactly one of route, redirect, direct_response');
+  const own = compileEdits(resource, r);
+  const levels = [own, ...outer];
+  const direct = r.direct_response;
+  if (direct !== undefined && (!Number.isInteger(direct.status) || direct.status! < 200 || direct.status! > 599)) {
+    throw invalid(resource, `direct_response status ${String(direct.status)} out of range`);
+  }
+  return {
+    name: r.name ?? '',
+    vhostName,
+    match: compileRouteMatch(resource, r.match),
+    forward: r.route ? compileForward(resource, r.route) : undefined,
+    redirect: r.redirect ? compileRedirect(resource, r.redirect) : undefined,
+    direct: direct ? { status: direct.status!, body: direct.body?.inline_string ?? '' } : undefined,
+    fault: compileFault(resource, r.typed_per_filter_config?.[FAULT_FILTER]),
+    requestEdits: mergeEdits(levels.map((l) => l.request)),
+    responseEdits: mergeEdits(levels.map((l) => l.response)),
+    operation: r.decorator?.operation,
+  };
+}
+
+function compileVirtualHost(table: string, vh: VirtualHost, index: number, configEdits: EditPair): CompiledVirtualHost {
+  const name = vh.name;
+  if (typeof name !== 'string' || name === '') throw invalid(`route config ${table} virtual_hosts[${index}]`, 'missing name');
+  const resource = `route config ${table} virtual host ${name}`;
+  if (!vh.domains?.length) throw invalid(resource, 'no domains');
+  const outer = [compileEdits(resource, vh), configEdits];
+  const routes = (vh.routes ?? []).map((r, i) => compileRoute(`${resource} route ${r.name ?? i}`, r, name, outer));
+  return { name, routes };
+}
+
+export function compileRouteTable(rc: RouteConfiguration, fallbackName?: string): RouteTable {
+  const name = rc.name ?? fallbackName;
+  if (typeof name !== 'string' || name === '') throw invalid('route config', 'missing name');
+  const vhosts = new VirtualHostIndex<CompiledVirtualHost>();
+  const configEdits = compileEdits(`route config ${name}`, rc);
+  const clusters = new Set<string>();
+  (rc.virtual_hosts ?? []).forEach((vh, i) => {
+    const compiled = compileVirtualHost(name, vh, i, configEdits);
+    for (const d of vh.domains ?? []) vhosts.add(`route config ${name} virtual host ${compiled.name}`, d, compiled);
+    for (const r of compiled.routes) {
+      if (r.forward?.cluster) clusters.add(r.forward.cluster);
+      for (const w of r.forward?.weighted ?? []) clusters.add(w.name);
+    }
+  });
+  vhosts.seal();
+  return { name, vhosts, clusterNames: [...clusters] };
+}
+
+/** First matching route of the selected virtual host, or undefined (→ 404 NR). */
+export function matchRoute(table: RouteTable, view: RequestView): CompiledRoute | undefined {
+  const vh = table.vhosts.find(view.authority);
+  if (vh === undefined) return undefined;
+  const routes = vh.routes;
+  for (let i = 0; i < routes.length; i++) {
+    if (routeMatches(routes[i]!.match, view)) return routes[i];
+  }
+  return undefined;
+}

@@ -1,0 +1,129 @@
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { type HeaderMap, applyEdits } from '../routing/header-mutation';
+import type { CompiledWeightedCluster } from '../routing/route-action';
+import type { CompiledRoute } from '../routing/route-table';
+import type { RequestView } from '../routing/request-view';
+import type { Endpoint } from '../upstream/endpoint';
+import type { UpstreamCluster } from '../upstream/upstream-cluster';
+import type { ListenerTarget, ProxyContext } from './proxy-context';
+
+/**
+ * One request's state, from accept to the last byte: the request view route matching reads, what
+ * was decided (route, cluster, host), timers, and the facts the access log and stats need.
+ * Fields instead of closures keep the per-request allocation to this object and its headers.
+ */
+export class Exchange implements RequestView {
+  method: string;
+  authority = '';
+  /** Host header value to send upstream (original spelling). */
+  hostHeader = '';
+  path = '/';
+  queryStart = -1;
+  readonly headers: IncomingHttpHeaders;
+  readonly remoteAddress: string;
+  readonly startMs = Date.now();
+  readonly startHr = performance.now();
+  requestId: string | undefined;
+
+  route: CompiledRoute | undefined;
+  weighted: CompiledWeightedCluster | undefined;
+  cluster: UpstreamCluster | undefined;
+  admitted = false;
+  host: Endpoint | undefined;
+  triedHosts: Set<Endpoint> | undefined;
+  retries = 0;
+  retryActive = false;
+  timeoutMs = 0;
+  timer: NodeJS.Timeout | undefined;
+  controller: Dispatcher.DispatchController | undefined;
+  upstreamHeaders: HeaderMap | undefined;
+  upstreamPath = '/';
+  body: Buffer | IncomingMessage | null = null;
+  upstreamStartHr = 0;
+  upstreamServiceTime = '';
+
+  flags = '';
+  details = '';
+  status = 0;
+  bytesSent = 0;
+  done = false;
+
+  constructor(
+    readonly ctx: ProxyContext,
+    public target: ListenerTarget,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {
+    this.method = req.method ?? 'GET';
+    this.headers = req.headers;
+    this.remoteAddress = req.socket.remoteAddress ?? '';
+    res.once('close', this.onDownstreamClose);
+  }
+
+  addFlag(flag: string): void {
+    this.flags = this.flags === '' ? flag : `${this.flags},${flag}`;
+  }
+
+  /** Headers of a response the proxy makes itself. */
+  localReplyHeaders(body: string): OutgoingHttpHeaders {
+    const h: OutgoingHttpHeaders = { server: 'envoy', 'content-length': Buffer.byteLength(body) };
+    if (body !== '') h['content-type'] = 'text/plain';
+    if (this.ctx.draining) h['connection'] = 'close';
+    return h;
+  }
+
+  applyResponseEdits(headers: HeaderMap | OutgoingHttpHeaders): void {
+    if (this.weighted !== undefined) applyEdits(this.weighted.edits.response, headers as HeaderMap);
+    if (this.route !== undefined) applyEdits(this.route.responseEdits, headers as HeaderMap);
+  }
+
+  /** Account for the request exactly once: timers, breaker, stats, access log. */
+  finish(status: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.status = status;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.admitted) this.cluster!.release();
+    if (this.retryActive) this.cluster!.activeRetries--;
+    const ctx = this.ctx;
+    const flags = this.flags === '' ? '-' : this.flags;
+    const reporter = this.target.listener.direction === 'INBOUND' ? 'destination' : 'source';
+    ctx.traffic.record(this.target.hcm.statPrefix, status, reporter, this.cluster?.config.serviceHost ?? 'unknown', flags);
+    if (ctx.accessLog !== undefined) this.writeAccessLog(status);
+  }
+
+  /** The client went away before we finished: stop the upstream work. */
+  private readonly onDownstreamClose = (): void => {
+    if (this.done) return;
+    this.addFlag('DC');
+    this.controller?.abort(new Error('downstream closed'));
+    this.finish(this.status || 0);
+  };
+
+  private writeAccessLog(status: number): void {
+    const sock = this.req.socket;
+    this.ctx.accessLog!.log({
+      startMs: this.startMs,
+      method: this.method,
+      path: (this.headers['x-envoy-original-path'] as string | undefined) ?? this.path,
+      protocol: `HTTP/${this.req.httpVersion}`,
+      status,
+      flags: this.flags,
+      details: this.details,
+      bytesReceived: Number(this.headers['content-length'] ?? 0),
+      bytesSent: this.bytesSent,
+      durationMs: Math.round(performance.now() - this.startHr),
+      upstreamServiceTime: this.upstreamServiceTime,
+      forwardedFor: this.headers['x-forwarded-for'] as string | undefined,
+      userAgent: this.headers['user-agent'],
+      requestId: this.requestId,
+      authority: this.authority,
+      upstreamHost: this.host?.address,
+      upstreamCluster: this.cluster?.name,
+      downstreamLocal: `${sock.localAddress ?? ''}:${sock.localPort ?? 0}`,
+      downstreamRemote: `${this.remoteAddress}:${sock.remotePort ?? 0}`,
+      routeName: this.route?.name,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import type { Exchange } from './exchange';
+
+/** Stable codes for every response the proxy makes itself (Envoy's local replies). */
+export type LocalReplyCode =
+  | 'NO_ROUTE'
+  | 'NO_ROUTE_CONFIG'
+  | 'NO_CLUSTER'
+  | 'NO_HEALTHY_UPSTREAM'
+  | 'CONNECT_FAILURE'
+  | 'CONNECTION_TERMINATION'
+  | 'OVERFLOW'
+  | 'TIMEOUT'
+  | 'FAULT_ABORT'
+  | 'DIRECT_RESPONSE'
+  | 'REDIRECT';
+
+interface ReplySpec {
+  readonly status: number;
+  readonly body: string;
+  readonly flag: string;
+  readonly details: string;
+}
+
+const RESET = 'upstream connect error or disconnect/reset before headers. reset reason: ';
+
+/**
+ * The one place where failures become HTTP responses: status, plain body, response flag and
+ * %RESPONSE_CODE_DETAILS%, as Envoy writes them.
+ */
+export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
+  NO_ROUTE: { status: 404, body: '', flag: 'NR', details: 'route_not_found' },
+  NO_ROUTE_CONFIG: { status: 503, body: '', flag: 'NR', details: 'route_configuration_not_found' },
+  NO_CLUSTER: { status: 503, body: '', flag: 'NC', details: 'cluster_not_found' },
+  NO_HEALTHY_UPSTREAM: { status: 503, body: 'no healthy upstream', flag: 'UH', details: 'no_healthy_upstream' },
+  CONNECT_FAILURE: {
+    status: 503,
+    body: `${RESET}connection failure`,
+    flag: 'UF',
+    details: 'upstream_reset_before_response_started{connection_failure}',
+  },
+  CONNECTION_TERMINATION: {
+    status: 503,
+    body: `${RESET}connection termination`,
+    flag: 'UC',
+    details: 'upstream_reset_before_response_started{connection_termination}',
+  },
+  OVERFLOW: { status: 503, body: `${RESET}overflow`, flag: 'UO', details: 'upstream_reset_before_response_started{overflow}' },
+  TIMEOUT: { status: 504, body: 'upstream request timeout', flag: 'UT', details: 'upstream_response_timeout' },
+  FAULT_ABORT: { status: 503, body: 'fault filter abort', flag: 'FI', details: 'fault_filter_abort' },
+  DIRECT_RESPONSE: { status: 200, body: '', flag: '', details: 'direct_response' },
+  REDIRECT: { status: 301, body: '', flag: '', details: 'direct_response' },
+};
+
+export interface LocalReplyOverrides {
+  readonly status?: number;
+  readonly body?: string;
+  readonly location?: string;
+}
+
+/** Write a local reply (if the response has not started) and finish the exchange. */
+export function sendLocalReply(ex: Exchange, code: LocalReplyCode, o?: LocalReplyOverrides): void {
+  const spec = LOCAL_REPLIES[code];
+  if (spec.flag !== '') ex.addFlag(spec.flag);
+  ex.details = spec.details;
+  if (ex.res.headersSent) {
+    ex.res.destroy();
+    ex.finish(ex.status || spec.status);
+    return;
+  }
+  const status = o?.status ?? spec.status;
+  const body = o?.body ?? spec.body;
+  const headers = ex.localReplyHeaders(body);
+  if (code === 'OVERFLOW') headers['x-envoy-overloaded'] = 'true';
+  if (o?.location !== undefined) headers['location'] = o.location;
+  if (code === 'DIRECT_RESPONSE' || code === 'REDIRECT') ex.applyResponseEdits(headers);
+  ex.res.writeHead(status, headers);
+  ex.res.end(body);
+  ex.finish(status);
+}

@@ -1,0 +1,28 @@
+import type { Logger } from '@trellis/shared';
+import type { RouteTable } from '../routing/route-table';
+import type { ClusterManager } from '../upstream/cluster-manager';
+import type { AccessLogger } from './access-log';
+import type { HcmConfig, ListenerConfig } from './listener-config';
+import type { TrafficStats } from './traffic-stats';
+
+/** What every request can reach: the config in force and the observers. One per proxy. */
+export interface ProxyContext {
+  readonly mode: 'sidecar' | 'router';
+  readonly logger: Logger;
+  readonly clusters: ClusterManager;
+  readonly routes: Map<string, RouteTable>;
+  /** Listeners by name (for virtualOutbound's `0.0.0.0_<port>` lookup). */
+  readonly listeners: Map<string, ListenerConfig>;
+  /** Non-bound listeners by port, the fallback when the name is not Istio's. */
+  readonly listenersByPort: Map<number, ListenerConfig>;
+  readonly traffic: TrafficStats;
+  readonly accessLog: AccessLogger | undefined;
+  /** true while draining: responses carry `connection: close`. */
+  draining: boolean;
+}
+
+/** The listener serving a request; virtualOutbound swaps in the per-port listener's HCM. */
+export interface ListenerTarget {
+  readonly listener: ListenerConfig;
+  readonly hcm: HcmConfig;
+}

@@ -1,0 +1,121 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { AttemptFailure } from '../routing/retry-policy';
+import type { Endpoint } from '../upstream/endpoint';
+import type { Exchange } from './exchange';
+
+/** What the pipeline decides when an attempt ends; given once, not per request. */
+export interface AttemptOutcomes {
+  /** true = discard this response and retry once it has been read. */
+  shouldRetryResponse(ex: Exchange, status: number, headers: IncomingHttpHeaders): boolean;
+  respond(ex: Exchange, status: number, headers: IncomingHttpHeaders): void;
+  retry(ex: Exchange): void;
+  failed(ex: Exchange, failure: AttemptFailure): void;
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL']);
+
+function classify(err: Error & { code?: string; syscall?: string }): AttemptFailure {
+  if (err.code !== undefined && CONNECT_ERRORS.has(err.code)) return 'connect-failure';
+  if (err.syscall === 'connect') return 'connect-failure';
+  return 'reset';
+}
+
+/**
+ * One try of a request against one host, as an undici dispatch handler. Response bytes go straight
+ * into the downstream response with backpressure; a response chosen for retry is read and dropped.
+ */
+export class UpstreamAttempt implements Dispatcher.DispatchHandler {
+  private discard = false;
+  private ended = false;
+  private perTryTimer: NodeJS.Timeout | undefined;
+  private perTryExpired = false;
+
+  constructor(
+    private readonly ex: Exchange,
+    private readonly host: Endpoint,
+    private readonly outcomes: AttemptOutcomes,
+    perTryTimeoutMs: number,
+  ) {
+    host.active++;
+    host.rqTotal++;
+    if (perTryTimeoutMs > 0) this.perTryTimer = setTimeout(onPerTryTimeout, perTryTimeoutMs, this);
+  }
+
+  expirePerTry(): void {
+    this.perTryExpired = true;
+    this.ex.controller?.abort(new Error('per try timeout'));
+    if (this.ex.controller === undefined) this.onResponseError(undefined, new Error('per try timeout'));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.ex.done || this.ended) {
+      controller.abort(new Error('request already finished'));
+      return;
+    }
+    this.ex.controller = controller;
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    if (this.ex.done || this.ended) return;
+    if (this.perTryTimer !== undefined) clearTimeout(this.perTryTimer);
+    const cluster = this.ex.cluster!;
+    cluster.stats.recordResponse(status);
+    cluster.recordHost(this.host, status < 500 ? 'success' : status >= 502 && status <= 504 ? 'gateway-failure' : 'error-5xx');
+    if (this.outcomes.shouldRetryResponse(this.ex, status, headers)) this.discard = true;
+    else this.outcomes.respond(this.ex, status, headers);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.discard || this.ex.done) return;
+    this.ex.bytesSent += chunk.length;
+    if (!this.ex.res.write(chunk)) {
+      controller.pause();
+      this.ex.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (!this.end()) return;
+    if (this.ex.done) return;
+    if (this.discard) this.outcomes.retry(this.ex);
+    else {
+      this.ex.res.end();
+      this.ex.finish(this.ex.status);
+    }
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (!this.end()) return;
+    const ex = this.ex;
+    if (ex.done) return;
+    if (ex.res.headersSent && !this.discard) {
+      ex.addFlag('UR');
+      ex.res.destroy();
+      ex.finish(ex.status);
+      return;
+    }
+    const failure: AttemptFailure = this.perTryExpired ? 'per-try-timeout' : classify(err);
+    const cluster = ex.cluster!;
+    if (failure === 'connect-failure') cluster.stats.upstream_cx_connect_fail++;
+    else if (failure === 'per-try-timeout') cluster.stats.upstream_rq_per_try_timeout++;
+    else cluster.stats.upstream_rq_rx_reset++;
+    this.host.rqError++;
+    cluster.recordHost(this.host, 'gateway-failure');
+    this.outcomes.failed(ex, failure);
+  }
+
+  /** Runs once per attempt; false if it already ended. */
+  private end(): boolean {
+    if (this.ended) return false;
+    this.ended = true;
+    this.host.active--;
+    if (this.perTryTimer !== undefined) clearTimeout(this.perTryTimer);
+    this.ex.controller = undefined;
+    return true;
+  }
+}
+
+function onPerTryTimeout(attempt: UpstreamAttempt): void {
+  attempt.expirePerTry();
+}

@@ -1,0 +1,64 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { type HeaderMap, applyEdits } from '../routing/header-mutation';
+import { pathOnly } from '../routing/request-view';
+import type { Exchange } from './exchange';
+
+/** Hop-by-hop headers never forwarded (RFC 9110 §7.6.1, plus what Envoy strips). */
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'upgrade', 'trailer',
+  'proxy-authenticate', 'proxy-authorization', 'host', 'x-envoy-upstream-rq-timeout-ms',
+]);
+
+/** Request headers for the upstream: hop-by-hop removed, Envoy's x-* set, route edits applied. */
+export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
+  const src = ex.headers;
+  const out: HeaderMap = {};
+  for (const name in src) if (!HOP_BY_HOP.has(name)) out[name] = src[name];
+  const conn = src['connection'];
+  if (conn !== undefined && conn.includes(',')) {
+    for (const token of conn.split(',')) delete out[token.trim().toLowerCase()];
+  }
+  const fwd = ex.route!.forward!;
+  out['host'] = fwd.hostRewrite ?? ex.hostHeader;
+  if (ex.requestId !== undefined) out['x-request-id'] = ex.requestId;
+  if (out['x-forwarded-proto'] === undefined) out['x-forwarded-proto'] = 'http';
+  if (ex.target.hcm.useRemoteAddress && ex.remoteAddress !== '') {
+    const xff = out['x-forwarded-for'];
+    out['x-forwarded-for'] = xff === undefined ? ex.remoteAddress : `${String(xff)}, ${ex.remoteAddress}`;
+  }
+  if (ex.timeoutMs > 0) out['x-envoy-expected-rq-timeout-ms'] = String(ex.timeoutMs);
+  if (ex.route!.operation !== undefined) out['x-envoy-decorator-operation'] = ex.route!.operation;
+  if (ex.weighted !== undefined) applyEdits(ex.weighted.edits.request, out);
+  applyEdits(ex.route!.requestEdits, out);
+  return out;
+}
+
+/** prefix_rewrite / regex_rewrite; sets x-envoy-original-path when the path changes. */
+export function upstreamPath(ex: Exchange, headers: HeaderMap): string {
+  const route = ex.route!;
+  const fwd = route.forward!;
+  let path: string | undefined;
+  if (fwd.prefixRewrite !== undefined && route.match.kind !== 'regex') {
+    const rest = ex.path.slice(route.match.kind === 'prefix' ? route.match.value.length : pathOnly(ex).length);
+    path = fwd.prefixRewrite + rest;
+    if (path.startsWith('//')) path = path.slice(1);
+  } else if (fwd.regexRewrite !== undefined) {
+    const query = ex.queryStart < 0 ? '' : ex.path.slice(ex.queryStart);
+    path = pathOnly(ex).replace(fwd.regexRewrite.re, fwd.regexRewrite.substitution) + query;
+  }
+  if (path === undefined || path === ex.path) return ex.path;
+  headers['x-envoy-original-path'] = ex.path;
+  return path;
+}
+
+const RESPONSE_HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'trailer'];
+
+/** Turn the upstream's response headers (mutated in place) into the downstream's. */
+export function downstreamResponseHeaders(ex: Exchange, headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  for (let i = 0; i < RESPONSE_HOP_BY_HOP.length; i++) delete headers[RESPONSE_HOP_BY_HOP[i]!];
+  headers['server'] = 'envoy';
+  headers['x-envoy-upstream-service-time'] = ex.upstreamServiceTime;
+  ex.applyResponseEdits(headers);
+  if (ex.ctx.draining) headers['connection'] = 'close';
+  return headers;
+}

@@ -1,0 +1,136 @@
+import type { Cluster, ClusterLoadAssignment, HttpProtocolOptions } from '../config/envoy-types';
+import { KNOWN_TYPES, checkDuration, invalid, requireName } from '../config/proto';
+
+export type LbPolicy = 'LEAST_REQUEST' | 'ROUND_ROBIN' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
+
+export interface Thresholds {
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+}
+
+export interface OutlierConfig {
+  readonly consecutive5xx: number;
+  readonly consecutiveGatewayFailure: number;
+  readonly enforcing5xx: boolean;
+  readonly enforcingGatewayFailure: boolean;
+  readonly intervalMs: number;
+  readonly baseEjectionMs: number;
+  readonly maxEjectionPercent: number;
+}
+
+/** A Cluster compiled; `edsName` is where its endpoints come from (undefined = static/original dst). */
+export interface ClusterConfig {
+  readonly name: string;
+  readonly type: 'EDS' | 'STATIC' | 'STRICT_DNS' | 'ORIGINAL_DST';
+  readonly edsName: string | undefined;
+  readonly staticAssignment: ClusterLoadAssignment | undefined;
+  readonly connectTimeoutMs: number;
+  readonly lbPolicy: LbPolicy;
+  readonly thresholds: Thresholds;
+  readonly outlier: OutlierConfig | undefined;
+  readonly idleTimeoutMs: number;
+  readonly maxRequestsPerConnection: number;
+  readonly serviceHost: string | undefined;
+}
+
+const ENVOY_DEFAULT_THRESHOLD = 1024;
+const ENVOY_DEFAULT_RETRIES = 3;
+const LB_POLICIES = new Set(['LEAST_REQUEST', 'ROUND_ROBIN', 'RANDOM', 'RING_HASH', 'MAGLEV']);
+const TYPES = new Set(['EDS', 'STATIC', 'STRICT_DNS', 'LOGICAL_DNS', 'ORIGINAL_DST']);
+
+function compileThresholds(c: Cluster): Thresholds {
+  const t = (c.circuit_breakers?.thresholds ?? []).find((x) => (x.priority ?? 'DEFAULT') === 'DEFAULT');
+  return {
+    maxConnections: t?.max_connections?.value ?? ENVOY_DEFAULT_THRESHOLD,
+    maxPendingRequests: t?.max_pending_requests?.value ?? ENVOY_DEFAULT_THRESHOLD,
+    maxRequests: t?.max_requests?.value ?? ENVOY_DEFAULT_THRESHOLD,
+    maxRetries: t?.max_retries?.value ?? ENVOY_DEFAULT_RETRIES,
+  };
+}
+
+function compileOutlier(resource: string, c: Cluster): OutlierConfig | undefined {
+  const o = c.outlier_detection;
+  if (o === undefined) return undefined;
+  return {
+    consecutive5xx: o.consecutive_5xx?.value ?? 5,
+    consecutiveGatewayFailure: o.consecutive_gateway_failure?.value ?? 5,
+    enforcing5xx: (o.enforcing_consecutive_5xx?.value ?? 100) > 0,
+    enforcingGatewayFailure: (o.enforcing_consecutive_gateway_failure?.value ?? 0) > 0,
+    intervalMs: checkDuration(resource, 'outlier_detection.interval', o.interval) ?? 10_000,
+    baseEjectionMs: checkDuration(resource, 'outlier_detection.base_ejection_time', o.base_ejection_time) ?? 30_000,
+    maxEjectionPercent: o.max_ejection_percent?.value ?? 10,
+  };
+}
+
+function protocolOptions(resource: string, c: Cluster): HttpProtocolOptions | undefined {
+  const opts = c.typed_extension_protocol_options;
+  if (opts === undefined) return undefined;
+  const entry = opts['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'];
+  if (entry !== undefined && entry['@type'] !== KNOWN_TYPES.httpProtocolOptions) {
+    throw invalid(resource, `unknown protocol options @type ${String(entry['@type'])}`);
+  }
+  return entry as HttpProtocolOptions | undefined;
+}
+
+function serviceHost(c: Cluster): string | undefined {
+  const services = c.metadata?.filter_metadata?.['istio']?.['services'];
+  if (!Array.isArray(services) || services.length === 0) return undefined;
+  const host = (services[0] as { host?: unknown }).host;
+  return typeof host === 'string' ? host : undefined;
+}
+
+export function compileCluster(c: Cluster, index: number): ClusterConfig {
+  const name = requireName('cluster', c.name, index);
+  const resource = `cluster ${name}`;
+  const type = c.type ?? 'STATIC';
+  if (!TYPES.has(type)) throw invalid(resource, `unsupported type ${String(type)}`);
+  const lb = c.lb_policy ?? 'LEAST_REQUEST';
+  if (!LB_POLICIES.has(lb) && !(lb === 'CLUSTER_PROVIDED' && type === 'ORIGINAL_DST')) {
+    throw invalid(resource, `unsupported lb_policy ${String(lb)}`);
+  }
+  const common = protocolOptions(resource, c)?.common_http_protocol_options;
+  return {
+    name,
+    type: type === 'LOGICAL_DNS' ? 'STRICT_DNS' : type,
+    edsName: type === 'EDS' ? c.eds_cluster_config?.service_name || name : undefined,
+    staticAssignment: type === 'STATIC' || type === 'STRICT_DNS' || type === 'LOGICAL_DNS' ? c.load_assignment : undefined,
+    connectTimeoutMs: checkDuration(resource, 'connect_timeout', c.connect_timeout) ?? 5000,
+    lbPolicy: lb === 'CLUSTER_PROVIDED' ? 'RANDOM' : (lb as LbPolicy),
+    thresholds: compileThresholds(c),
+    outlier: compileOutlier(resource, c),
+    idleTimeoutMs: checkDuration(resource, 'idle_timeout', common?.idle_timeout) ?? 3_600_000,
+    maxRequestsPerConnection: common?.max_requests_per_connection?.value ?? 0,
+    serviceHost: serviceHost(c),
+  };
+}
+
+export interface EndpointSpec {
+  readonly host: string;
+  readonly port: number;
+  readonly healthy: boolean;
+  readonly weight: number;
+}
+
+const UNHEALTHY = new Set(['UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED']);
+
+/** Flatten a ClusterLoadAssignment to endpoints; localities are not prioritised. */
+export function compileAssignment(cla: ClusterLoadAssignment, resource: string): EndpointSpec[] {
+  const out: EndpointSpec[] = [];
+  for (const loc of cla.endpoints ?? []) {
+    for (const lb of loc.lb_endpoints ?? []) {
+      const sa = lb.endpoint?.address?.socket_address;
+      if (typeof sa?.address !== 'string' || typeof sa.port_value !== 'number') {
+        throw invalid(resource, 'lb_endpoint without socket_address address/port_value');
+      }
+      out.push({
+        host: sa.address,
+        port: sa.port_value,
+        healthy: !UNHEALTHY.has(lb.health_status ?? 'UNKNOWN'),
+        weight: lb.load_balancing_weight?.value ?? 1,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+import type { ClusterConfig, EndpointSpec } from './cluster-config';
+import type { ClusterGauges, ClusterStats } from './cluster-stats';
+import { Endpoint } from './endpoint';
+import { type LoadBalancer, createLoadBalancer } from './load-balancer';
+import { type HostResult, OutlierDetector } from './outlier-detector';
+
+/**
+ * A cluster at run time: its hosts, the balancer over the available ones (healthy, not ejected),
+ * circuit-breaker accounting and outlier detection. Stats outlive the object (owned by the manager).
+ */
+export class UpstreamCluster {
+  private hosts = new Map<string, Endpoint>();
+  private available: Endpoint[] = [];
+  private lb: LoadBalancer;
+  private outlier: OutlierDetector | undefined;
+  /** Requests admitted by the circuit breaker and not yet finished. */
+  active = 0;
+  activeRetries = 0;
+  /** True once endpoints were set (EDS arrived, or static). */
+  hasAssignment = false;
+
+  constructor(
+    public config: ClusterConfig,
+    readonly stats: ClusterStats,
+  ) {
+    this.lb = createLoadBalancer(config.lbPolicy, []);
+    this.setupOutlier();
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  endpoints(): readonly Endpoint[] {
+    return [...this.hosts.values()];
+  }
+
+  reconfigure(config: ClusterConfig): void {
+    this.config = config;
+    for (const e of this.hosts.values()) e.reconfigure(config);
+    this.setupOutlier();
+    this.rebuild();
+  }
+
+  /** Replace the host set, keeping pools and outlier state of hosts that stay. */
+  setEndpoints(specs: readonly EndpointSpec[], graceMs: number): void {
+    const next = new Map<string, Endpoint>();
+    for (const s of specs) {
+      const fresh = new Endpoint(s, this.config);
+      const kept = this.hosts.get(fresh.address);
+      if (kept !== undefined) {
+        kept.healthy = s.healthy;
+        kept.weight = s.weight;
+      }
+      next.set(fresh.address, kept ?? fresh);
+    }
+    for (const [addr, e] of this.hosts) if (!next.has(addr)) void e.close(graceMs);
+    this.hosts = next;
+    this.hasAssignment = true;
+    this.rebuild();
+  }
+
+  pick(hash: number | undefined, avoid: ReadonlySet<Endpoint> | undefined, attempts: number): Endpoint | undefined {
+    return this.lb.pick(hash, avoid, attempts);
+  }
+
+  /** Circuit breaking (max_requests, max_connections + max_pending_requests); false = overflow. */
+  admit(): boolean {
+    const t = this.config.thresholds;
+    if (this.active >= t.maxRequests) {
+      this.stats.upstream_rq_pending_overflow++;
+      return false;
+    }
+    if (this.active >= t.maxConnections * Math.max(1, this.available.length)) {
+      this.stats.upstream_cx_overflow++;
+      if (this.pending() >= t.maxPendingRequests) {
+        this.stats.upstream_rq_pending_overflow++;
+        return false;
+      }
+    }
+    this.active++;
+    return true;
+  }
+
+  release(): void {
+    this.active--;
+  }
+
+  /** max_retries: may one more retry start now? */
+  admitRetry(): boolean {
+    if (this.activeRetries >= this.config.thresholds.maxRetries) {
+      this.stats.upstream_rq_retry_overflow++;
+      return false;
+    }
+    this.activeRetries++;
+    return true;
+  }
+
+  /** ORIGINAL_DST: the host is the request's destination, created on first use. */
+  originalDestination(host: string, port: number): Endpoint {
+    const probe = new Endpoint({ host, port, healthy: true, weight: 1 }, this.config);
+    const known = this.hosts.get(probe.address);
+    if (known !== undefined) return known;
+    this.hosts.set(probe.address, probe);
+    this.hasAssignment = true;
+    return probe;
+  }
+
+  recordHost(e: Endpoint, result: HostResult): void {
+    this.outlier?.record(e, result);
+  }
+
+  sweepOutliers(now?: number): void {
+    this.outlier?.sweep(now);
+  }
+
+  gauges(): ClusterGauges {
+    let cx = 0;
+    let healthy = 0;
+    let ejected = 0;
+    for (const e of this.hosts.values()) {
+      cx += e.connections;
+      if (e.healthy && !e.ejected) healthy++;
+      if (e.ejected) ejected++;
+    }
+    return {
+      upstream_rq_active: this.active,
+      upstream_rq_pending_active: this.pending(),
+      upstream_cx_active: cx,
+      membership_total: this.hosts.size,
+      membership_healthy: healthy,
+      outlier_detection_ejections_active: ejected,
+    };
+  }
+
+  async close(graceMs: number): Promise<void> {
+    this.outlier?.close();
+    await Promise.all([...this.hosts.values()].map((e) => e.close(graceMs)));
+  }
+
+  private pending(): number {
+    return Math.max(0, this.active - this.config.thresholds.maxConnections * Math.max(1, this.available.length));
+  }
+
+  private setupOutlier(): void {
+    const c = this.config.outlier;
+    if (c === undefined) {
+      this.outlier?.close();
+      this.outlier = undefined;
+    } else if (this.outlier === undefined) {
+      this.outlier = new OutlierDetector(c, this.stats, () => this.endpoints(), () => this.rebuild());
+    } else {
+      this.outlier.reconfigure(c);
+    }
+  }
+
+  private rebuild(): void {
+    this.available = [...this.hosts.values()].filter((e) => e.healthy && !e.ejected);
+    this.lb = createLoadBalancer(this.config.lbPolicy, this.available);
+  }
+}

@@ -1,0 +1,128 @@
+import type { WorkloadInstance } from '@trellis/mesh-api';
+import type { TranslateContext } from './context';
+import { ZERO_DURATION } from './durations';
+import type { Cluster, Listener, RouteConfiguration } from './envoy-types';
+import { loadAssignment, parseHostPort } from './endpoints';
+import { catchAllRoutes, hcmChain, socketAddress } from './listeners';
+import {
+  INBOUND_CAPTURE_PORT,
+  INBOUND_PASSTHROUGH_CLUSTER,
+  inboundClusterName,
+  inboundVirtualHostName,
+  listenerName,
+  VIRTUAL_INBOUND,
+  WILDCARD_ADDRESS,
+} from './naming';
+import { isHttpPort, labelsMatch } from './services';
+import { DEFAULT_CONNECT_TIMEOUT } from './traffic-policy';
+
+/** One inbound port of the proxy's own workload. */
+export interface InboundPort {
+  /** The service's target port: names the cluster `inbound|<targetPort>||`. */
+  targetPort: number;
+  /** Where callers reach this workload (target port or the workload's override): the listener port. */
+  listenPort: number;
+  http: boolean;
+  services: { host: string; name: string; namespace: string }[];
+}
+
+/** The proxy's own workload: by name + namespace, else by IP. */
+export function ownWorkload(ctx: TranslateContext): WorkloadInstance | undefined {
+  const { proxy, snapshot } = ctx;
+  return (
+    snapshot.workloads.find((w) => w.name === proxy.workloadName && w.namespace === proxy.namespace) ??
+    snapshot.workloads.find((w) => w.address === proxy.ipAddress && proxy.ipAddress !== '')
+  );
+}
+
+/** Every (target port) of every Kubernetes service selecting this proxy's workload, ascending. */
+export function inboundPorts(ctx: TranslateContext): InboundPort[] {
+  const workload = ownWorkload(ctx);
+  const labels = workload?.labels ?? ctx.proxy.labels;
+  const namespace = workload?.namespace ?? ctx.proxy.namespace;
+  const byPort = new Map<number, InboundPort>();
+  for (const svc of ctx.snapshot.services) {
+    if (svc.namespace !== namespace || Object.keys(svc.selector).length === 0 || !labelsMatch(svc.selector, labels)) continue;
+    for (const p of svc.ports) {
+      const entry = byPort.get(p.targetPort) ?? {
+        targetPort: p.targetPort,
+        listenPort: workload?.ports?.[String(p.targetPort)] ?? p.targetPort,
+        http: false,
+        services: [],
+      };
+      entry.http = entry.http || isHttpPort(p);
+      entry.services.push({ host: svc.hostname, name: svc.name, namespace: svc.namespace });
+      byPort.set(p.targetPort, entry);
+    }
+  }
+  return [...byPort.values()].sort((a, b) => a.targetPort - b.targetPort);
+}
+
+/** `inbound|<port>||`: STATIC, one endpoint = where the app listens (appEndpoints or 127.0.0.1:port). */
+export function inboundCluster(ctx: TranslateContext, p: InboundPort): Cluster {
+  const name = inboundClusterName(p.targetPort);
+  const app = parseHostPort(ctx.proxy.appEndpoints?.[String(p.targetPort)], p.targetPort);
+  return {
+    name,
+    type: 'STATIC',
+    connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+    lb_policy: 'ROUND_ROBIN',
+    load_assignment: loadAssignment(name, [{ address: app.address, port: app.port, labels: {}, weight: 1 }]),
+    metadata: { filter_metadata: { istio: { services: [...p.services].sort((a, b) => (a.host < b.host ? -1 : 1)) } } },
+  };
+}
+
+/** The inline inbound route config: vhost `inbound|http|<port>`, `*`, prefix "/" → inbound cluster. */
+export function inboundRouteConfig(p: InboundPort): RouteConfiguration {
+  const cluster = inboundClusterName(p.targetPort);
+  return {
+    name: cluster,
+    virtual_hosts: [
+      {
+        name: inboundVirtualHostName(p.listenPort),
+        domains: ['*'],
+        routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster, timeout: ZERO_DURATION } }],
+      },
+    ],
+    validate_clusters: { value: false },
+  };
+}
+
+function inboundChainOptions(p: InboundPort, bind: string): Parameters<typeof hcmChain>[0] {
+  return { statPrefix: `inbound_${listenerName(bind, p.listenPort)}`, routes: inboundRouteConfig(p), fault: false, useRemoteAddress: false };
+}
+
+/** REDIRECT: `virtualInbound` on 0.0.0.0:15006, one chain per port plus a passthrough chain. */
+export function virtualInboundListener(ports: readonly InboundPort[]): Listener {
+  const chains = ports.map((p) =>
+    hcmChain(inboundChainOptions(p, WILDCARD_ADDRESS), {
+      name: listenerName(WILDCARD_ADDRESS, p.listenPort),
+      filter_chain_match: { destination_port: { value: p.listenPort } },
+    }),
+  );
+  const fallback = { statPrefix: INBOUND_PASSTHROUGH_CLUSTER, routes: catchAllRoutes('inbound_passthrough', INBOUND_PASSTHROUGH_CLUSTER), fault: false };
+  chains.push(hcmChain(fallback, { name: INBOUND_PASSTHROUGH_CLUSTER }));
+  return {
+    name: VIRTUAL_INBOUND,
+    address: socketAddress(WILDCARD_ADDRESS, INBOUND_CAPTURE_PORT),
+    use_original_dst: { value: true },
+    traffic_direction: 'INBOUND',
+    filter_chains: chains,
+  };
+}
+
+/** NONE (local mode): one listener `<podIP>_<port>` bound at the pod address per port. */
+export function directInboundListeners(ports: readonly InboundPort[], podIp: string): Listener[] {
+  return ports.map((p) => ({
+    name: listenerName(podIp, p.listenPort),
+    address: socketAddress(podIp, p.listenPort),
+    traffic_direction: 'INBOUND',
+    filter_chains: [hcmChain(inboundChainOptions(p, podIp))],
+  }));
+}
+
+export function inboundListeners(ctx: TranslateContext, ports: readonly InboundPort[]): Listener[] {
+  const http = ports.filter((p) => p.http);
+  if (ctx.proxy.interception === 'NONE') return directInboundListeners(http, ctx.proxy.ipAddress);
+  return [virtualInboundListener(http)];
+}

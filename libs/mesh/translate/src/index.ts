@@ -1,0 +1,18 @@
+export { translate } from './translate';
+export { translateGrpc, grpcListenerNames } from './grpc-flavour';
+export { simulate, type SimulatedRequest, type SimulationResult } from './simulate';
+export {
+  outboundClusterName,
+  inboundClusterName,
+  listenerName,
+  outboundRouteName,
+  gatewayRouteName,
+  virtualHostName,
+  VIRTUAL_INBOUND,
+  VIRTUAL_OUTBOUND,
+  BLACKHOLE_CLUSTER,
+  PASSTHROUGH_CLUSTER,
+  INBOUND_PASSTHROUGH_CLUSTER,
+} from './naming';
+export { parseDurationNanos, toDuration } from './durations';
+export * from './envoy-types';

@@ -1,0 +1,83 @@
+import {
+  FAULT_FILTER_NAME,
+  FAULT_TYPE,
+  HCM_FILTER_NAME,
+  HCM_TYPE,
+  ROUTER_FILTER_NAME,
+  ROUTER_TYPE,
+  type FilterChain,
+  type HttpConnectionManager,
+  type HttpFilter,
+  type Listener,
+  type RouteConfiguration,
+} from './envoy-types';
+import { ADS } from './clusters';
+import { listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND, WILDCARD_ADDRESS } from './naming';
+
+export const FAULT_FILTER: HttpFilter = { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
+export const ROUTER_FILTER: HttpFilter = { name: ROUTER_FILTER_NAME, typed_config: { '@type': ROUTER_TYPE } };
+
+export interface HcmOptions {
+  statPrefix: string;
+  /** RDS route config name, or an inline route configuration. */
+  routes: string | RouteConfiguration;
+  fault?: boolean;
+  useRemoteAddress?: boolean;
+}
+
+/** The HttpConnectionManager typed config (RDS over ADS or inline routes; fault + router filters). */
+export function httpConnectionManager(o: HcmOptions): HttpConnectionManager {
+  const routes = typeof o.routes === 'string' ? { rds: { route_config_name: o.routes, config_source: ADS } } : { route_config: o.routes };
+  return {
+    '@type': HCM_TYPE,
+    stat_prefix: o.statPrefix,
+    ...routes,
+    http_filters: o.fault === false ? [ROUTER_FILTER] : [FAULT_FILTER, ROUTER_FILTER],
+    generate_request_id: { value: true },
+    use_remote_address: { value: o.useRemoteAddress ?? false },
+    max_request_headers_kb: { value: 60 },
+  };
+}
+
+export function hcmChain(o: HcmOptions, extra: Omit<FilterChain, 'filters'> = {}): FilterChain {
+  return { ...extra, filters: [{ name: HCM_FILTER_NAME, typed_config: httpConnectionManager(o) }] };
+}
+
+export function socketAddress(address: string, port: number): Listener['address'] {
+  return { socket_address: { address, port_value: port } };
+}
+
+/** Sidecar per-port outbound listener `0.0.0.0_<port>` (bind_to_port false) with RDS `"<port>"`. */
+export function outboundPortListener(port: number): Listener {
+  const name = listenerName(WILDCARD_ADDRESS, port);
+  return {
+    name,
+    address: socketAddress(WILDCARD_ADDRESS, port),
+    bind_to_port: { value: false },
+    traffic_direction: 'OUTBOUND',
+    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: String(port) })],
+  };
+}
+
+/** An inline route config sending everything to one cluster. */
+export function catchAllRoutes(name: string, cluster: string): RouteConfiguration {
+  return {
+    name,
+    virtual_hosts: [{ name, domains: ['*'], routes: [{ name, match: { prefix: '/' }, route: { cluster, timeout: { seconds: 0, nanos: 0 } } }] }],
+    validate_clusters: { value: false },
+  };
+}
+
+/**
+ * `virtualOutbound` (15001): original-dst capture listener. Its own chain (for traffic no per-port
+ * listener claims) forwards to PassthroughCluster. REDIRECT binds 0.0.0.0, NONE the pod address.
+ */
+export function virtualOutboundListener(bindAddress: string): Listener {
+  return {
+    name: VIRTUAL_OUTBOUND,
+    address: socketAddress(bindAddress, OUTBOUND_CAPTURE_PORT),
+    use_original_dst: { value: true },
+    traffic_direction: 'OUTBOUND',
+    filter_chains: [hcmChain({ statPrefix: PASSTHROUGH_CLUSTER, routes: catchAllRoutes('allow_any', PASSTHROUGH_CLUSTER), fault: false }, { name: PASSTHROUGH_CLUSTER })],
+  };
+}

@@ -1,0 +1,34 @@
+// Envoy proto loading and codecs
+export { envoyRoot } from './proto/root';
+export { packResource, unpackResource, type PackedAny } from './proto/codec';
+export {
+  TYPE_URLS,
+  TYPE_PREFIX,
+  PUSH_ORDER,
+  ANY_TYPES,
+  typeShortOf,
+  isFullStateType,
+  type XdsTypeShort,
+} from './proto/type-urls';
+export { parseDuration, durationToMs, type DurationObject } from './proto/duration';
+export {
+  adsServiceDefinition,
+  ADS_METHOD_PATH,
+  type DiscoveryRequest,
+  type DiscoveryResponse,
+  type XdsNode,
+  type RpcStatus,
+} from './proto/discovery';
+export { emptyResources, resourceName, resourcesOfType, type XdsResource, type XdsResources } from './resources';
+
+// ADS server
+export { createAdsServer, type AdsServer, type AdsServerOptions } from './server/ads-server';
+export { proxyInfoFromNode } from './server/node-info';
+export type { ProxySyncStatus, TypeSyncStatus } from './server/proxy-connection';
+export type { NackRecord, SyncState } from './server/type-state';
+export { DEFAULT_DEBOUNCE, type DebounceOptions } from './server/debounce';
+export { xdsDebugApi, type XdsDebugApiOptions } from './server/debug-api';
+
+// ADS client
+export { createAdsClient, type AdsClient, type AdsClientOptions } from './client/ads-client';
+export { edsNamesOf, rdsNamesOf } from './client/references';
