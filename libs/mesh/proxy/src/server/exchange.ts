@@ -30,6 +30,8 @@ export class Exchange implements RequestView {
   weighted: CompiledWeightedCluster | undefined;
   cluster: UpstreamCluster | undefined;
   admitted = false;
+  /** ORIGINAL_DST passthrough: the authority is the upstream host. */
+  passthrough = false;
   host: Endpoint | undefined;
   triedHosts: Set<Endpoint> | undefined;
   retries = 0;

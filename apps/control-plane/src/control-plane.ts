@@ -1,0 +1,50 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { FileConfigStore, LocalRegistry, SnapshotBuilder } from '@trellis/mesh-config';
+import { createAdsServer } from '@trellis/mesh-xds';
+import type { Logger } from '@trellis/shared';
+import type { ControlPlaneConfig } from './config';
+import { generateFor } from './generate';
+import { buildHttpServer } from './http-server';
+
+export interface RunningControlPlane {
+  readonly xdsPort: number;
+  readonly httpPort: number;
+  close(): Promise<void>;
+}
+
+/** Ingest (file store + local registry) → snapshots → translate → ADS, plus the HTTP API. */
+export async function startControlPlane(config: ControlPlaneConfig, logger: Logger): Promise<RunningControlPlane> {
+  const store = await FileConfigStore.open(config.stateDir, { logger });
+  const registry = new LocalRegistry();
+  const snapshots = new SnapshotBuilder({ store, registry });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const ads = createAdsServer({
+    generate: generateFor(() => snapshots.current()),
+    logger,
+    debounce: { quietMs: config.debounceQuietMs, maxMs: config.debounceMaxMs },
+    registry: metrics,
+  });
+  snapshots.onChange((s) => {
+    logger.debug({ revision: s.revision }, 'snapshot changed');
+    ads.push(`revision ${s.revision}`);
+  });
+  const xdsPort = await ads.bind(`${config.host}:${config.xdsPort}`);
+  let ready = false;
+  const http = await buildHttpServer({ store, registry, ads, metrics, logger, isReady: () => ready });
+  await http.listen({ host: config.host, port: config.httpPort });
+  const address = http.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+  ready = true;
+  logger.info({ xdsPort, httpPort, stateDir: config.stateDir }, 'control plane ready');
+  return {
+    xdsPort,
+    httpPort,
+    close: async () => {
+      ready = false;
+      await http.close();
+      await ads.close();
+      snapshots.close();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { roll } from '../routing/fault';
+import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
+import { fnv1a } from '../upstream/load-balancer';
+import type { Exchange } from './exchange';
+import { type LocalReplyCode, sendLocalReply } from './local-reply';
+import { type AttemptOutcomes, UpstreamAttempt } from './upstream-attempt';
+import { downstreamResponseHeaders } from './upstream-headers';
+
+/**
+ * The upstream half of the request path: pick a host, dispatch an attempt, and on its outcome
+ * respond, retry (with Envoy's jittered back-off) or make the local reply. Also the route timeout
+ * and fire-and-forget mirrors.
+ */
+
+const FAILURE_REPLY: Readonly<Record<AttemptFailure, LocalReplyCode>> = {
+  'connect-failure': 'CONNECT_FAILURE',
+  reset: 'CONNECTION_TERMINATION',
+  'per-try-timeout': 'TIMEOUT',
+  overflow: 'OVERFLOW',
+};
+
+/** Claim one retry if the policy, the body and the cluster's max_retries allow it. */
+function takeRetry(ex: Exchange): boolean {
+  const p = ex.route!.forward!.retry!;
+  const cluster = ex.cluster!;
+  if (ex.retries >= p.numRetries) {
+    cluster.stats.upstream_rq_retry_limit_exceeded++;
+    if (p.numRetries > 0) ex.addFlag('URX');
+    return false;
+  }
+  if (ex.body !== null && !Buffer.isBuffer(ex.body)) return false;
+  if (!ex.retryActive) {
+    if (!cluster.admitRetry()) return false;
+    ex.retryActive = true;
+  }
+  ex.retries++;
+  cluster.stats.upstream_rq_retry++;
+  return true;
+}
+
+const OUTCOMES: AttemptOutcomes = {
+  shouldRetryResponse(ex: Exchange, status: number, headers: IncomingHttpHeaders): boolean {
+    const p = ex.route!.forward!.retry;
+    if (p === undefined) return false;
+    const grpc = headers['grpc-status'];
+    return retriableStatus(p, status, typeof grpc === 'string' ? grpc : undefined) && takeRetry(ex);
+  },
+  respond(ex: Exchange, status: number, headers: IncomingHttpHeaders): void {
+    ex.status = status;
+    ex.upstreamServiceTime = String(Math.round(performance.now() - ex.upstreamStartHr));
+    if (ex.retries > 0) ex.cluster!.stats.upstream_rq_retry_success++;
+    ex.res.writeHead(status, downstreamResponseHeaders(ex, headers));
+  },
+  retry(ex: Exchange): void {
+    setTimeout(startAttempt, backoffMs(ex.route!.forward!.retry!, ex.retries), ex);
+  },
+  failed(ex: Exchange, failure: AttemptFailure): void {
+    const p = ex.route!.forward!.retry;
+    if (p !== undefined && retriableFailure(p, failure) && takeRetry(ex)) OUTCOMES.retry(ex);
+    else sendLocalReply(ex, FAILURE_REPLY[failure]);
+  },
+};
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** route.hash_policy → a hash for RING_HASH/MAGLEV clusters (first policy that yields a value). */
+function requestHash(ex: Exchange): number | undefined {
+  const lb = ex.cluster!.config.lbPolicy;
+  if (lb !== 'RING_HASH' && lb !== 'MAGLEV') return undefined;
+  for (const h of ex.route!.forward!.hashPolicy) {
+    let v: string | undefined;
+    if (h.kind === 'header') v = ex.headers[h.name] as string | undefined;
+    else if (h.kind === 'cookie') v = cookieValue(ex.headers.cookie, h.name);
+    else if (h.kind === 'source_ip') v = ex.remoteAddress;
+    else v = new URLSearchParams(ex.queryStart < 0 ? '' : ex.path.slice(ex.queryStart + 1)).get(h.name) ?? undefined;
+    if (v !== undefined) return fnv1a(v);
+  }
+  return undefined;
+}
+
+function passthroughHost(ex: Exchange): ReturnType<NonNullable<Exchange['cluster']>['originalDestination']> {
+  const colon = ex.authority.lastIndexOf(':');
+  const host = colon > 0 ? ex.authority.slice(0, colon) : ex.authority;
+  const port = colon > 0 ? Number(ex.authority.slice(colon + 1)) : 80;
+  return ex.cluster!.originalDestination(host, port);
+}
+
+/** One attempt: host selection (avoiding previous hosts on retries), then dispatch. */
+export function startAttempt(ex: Exchange): void {
+  if (ex.done) return;
+  const retry = ex.route!.forward!.retry;
+  const avoid = retry?.previousHosts ? ex.triedHosts : undefined;
+  const host = ex.passthrough ? passthroughHost(ex) : ex.cluster!.pick(requestHash(ex), avoid, retry?.hostSelectionAttempts ?? 1);
+  if (host === undefined) {
+    sendLocalReply(ex, 'NO_HEALTHY_UPSTREAM');
+    return;
+  }
+  ex.host = host;
+  if (retry?.previousHosts) (ex.triedHosts ??= new Set()).add(host);
+  ex.upstreamStartHr = performance.now();
+  const attempt = new UpstreamAttempt(ex, host, OUTCOMES, retry?.perTryTimeoutMs ?? 0);
+  try {
+    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers: ex.upstreamHeaders!, body: ex.body }, attempt);
+  } catch (err) {
+    attempt.onResponseError(undefined, err as Error);
+  }
+}
+
+/** Route timeout: 504 `upstream request timeout` (UT), and the attempt in flight is abandoned. */
+export function onRouteTimeout(ex: Exchange): void {
+  ex.timer = undefined;
+  if (ex.done) return;
+  const cluster = ex.cluster!;
+  cluster.stats.upstream_rq_timeout++;
+  if (ex.host !== undefined) cluster.recordHost(ex.host, 'gateway-failure');
+  const controller = ex.controller;
+  sendLocalReply(ex, 'TIMEOUT');
+  controller?.abort(new Error('upstream request timeout'));
+}
+
+const DISCARD: Dispatcher.DispatchHandler = {
+  onRequestStart() {},
+  onResponseStart() {},
+  onResponseData() {},
+  onResponseEnd() {},
+  onResponseError() {},
+};
+
+function shadowHost(host: string): string {
+  const colon = host.lastIndexOf(':');
+  return colon > 0 && !host.endsWith(']') ? `${host.slice(0, colon)}-shadow${host.slice(colon)}` : `${host}-shadow`;
+}
+
+/** request_mirror_policies: fire-and-forget copies with Host `<host>-shadow`; bodies only when buffered. */
+export function mirrorRequest(ex: Exchange): void {
+  const mirrors = ex.route!.forward!.mirrors;
+  if (mirrors.length === 0 || (ex.body !== null && !Buffer.isBuffer(ex.body))) return;
+  for (const m of mirrors) {
+    if (!roll(m.probability)) continue;
+    const host = ex.ctx.clusters.get(m.cluster)?.pick(undefined, undefined, 1);
+    if (host === undefined) continue;
+    const headers = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders!['host'])) };
+    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers, body: ex.body }, DISCARD);
+  }
+}
