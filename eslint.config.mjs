@@ -15,6 +15,7 @@ export default [
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             // Bookinfo never imports mesh code: the mesh is transparent to the apps.
             { sourceTag: 'scope:bookinfo', onlyDependOnLibsWithTags: ['scope:bookinfo', 'scope:shared'] },
             { sourceTag: 'scope:mesh', onlyDependOnLibsWithTags: ['scope:mesh', 'scope:shared'] },

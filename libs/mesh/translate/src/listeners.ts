@@ -12,7 +12,7 @@ import {
   type RouteConfiguration,
 } from './envoy-types';
 import { ADS } from './clusters';
-import { listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND, WILDCARD_ADDRESS } from './naming';
+import { BLACKHOLE_CLUSTER, listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND, WILDCARD_ADDRESS } from './naming';
 
 export const FAULT_FILTER: HttpFilter = { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
 export const ROUTER_FILTER: HttpFilter = { name: ROUTER_FILTER_NAME, typed_config: { '@type': ROUTER_TYPE } };
@@ -70,14 +70,15 @@ export function catchAllRoutes(name: string, cluster: string): RouteConfiguratio
 
 /**
  * `virtualOutbound` (15001): original-dst capture listener. Its own chain (for traffic no per-port
- * listener claims) forwards to PassthroughCluster. REDIRECT binds 0.0.0.0, NONE the pod address.
+ * listener claims) forwards to PassthroughCluster (BlackHoleCluster when REGISTRY_ONLY). REDIRECT binds 0.0.0.0, NONE the pod address.
  */
-export function virtualOutboundListener(bindAddress: string): Listener {
+export function virtualOutboundListener(bindAddress: string, blocked = false): Listener {
+  const cluster = blocked ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
   return {
     name: VIRTUAL_OUTBOUND,
     address: socketAddress(bindAddress, OUTBOUND_CAPTURE_PORT),
     use_original_dst: { value: true },
     traffic_direction: 'OUTBOUND',
-    filter_chains: [hcmChain({ statPrefix: PASSTHROUGH_CLUSTER, routes: catchAllRoutes('allow_any', PASSTHROUGH_CLUSTER), fault: false }, { name: PASSTHROUGH_CLUSTER })],
+    filter_chains: [hcmChain({ statPrefix: cluster, routes: catchAllRoutes(blocked ? 'block_all' : 'allow_any', cluster), fault: false }, { name: cluster })],
   };
 }

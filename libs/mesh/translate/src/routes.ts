@@ -1,7 +1,8 @@
 import type { TranslateContext } from './context';
 import type { Route, RouteConfiguration, VirtualHost } from './envoy-types';
 import { serviceDomains } from './hosts';
-import { outboundRouteName, PASSTHROUGH_CLUSTER, virtualHostName } from './naming';
+import { outboundRouteName, virtualHostName } from './naming';
+import { catchAllVirtualHost, registryOnly } from './outbound-policy';
 import { isHttpPort, type ServiceModel } from './services';
 import { defaultRoute, envFor, virtualServiceRoutes } from './vs-routes';
 import { MESH_GATEWAY, sidecarVirtualService } from './virtual-services';
@@ -27,15 +28,6 @@ function serviceVirtualHost(ctx: TranslateContext, svc: ServiceModel, port: numb
   return { name: virtualHostName(svc.hostname, port), domains, routes: serviceRoutes(ctx, svc, port) };
 }
 
-/** Istio's catch-all `allow_any` virtual host: unknown hosts go to PassthroughCluster. */
-function allowAnyVirtualHost(): VirtualHost {
-  return {
-    name: 'allow_any',
-    domains: ['*'],
-    routes: [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: PASSTHROUGH_CLUSTER, timeout: { seconds: 0, nanos: 0 } } }],
-  };
-}
-
 /** The HTTP service ports the sidecar routes for, ascending. */
 export function outboundHttpPorts(ctx: TranslateContext): number[] {
   const ports = new Set<number>();
@@ -53,7 +45,7 @@ export function outboundRouteConfigs(ctx: TranslateContext): RouteConfiguration[
       const vh = serviceVirtualHost(ctx, svc, port, used);
       if (vh) hosts.push(vh);
     }
-    hosts.push(allowAnyVirtualHost());
+    hosts.push(catchAllVirtualHost(registryOnly(ctx)));
     return { name: outboundRouteName(port), virtual_hosts: hosts, validate_clusters: { value: false } };
   });
 }

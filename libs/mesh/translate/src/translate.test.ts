@@ -95,3 +95,15 @@ describe('determinism', () => {
     expect(JSON.stringify(snap)).toBe(before);
   });
 });
+
+describe('outboundTrafficPolicy', () => {
+  it('REGISTRY_ONLY (root-namespace Sidecar) blocks unknown hosts; known hosts still route', () => {
+    const snap = bookinfoSnapshot({
+      sidecars: [{ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'istio-system' }, spec: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } }],
+    });
+    const r = translate(snap, sidecarProxy('productpage-v1'));
+    expect(simulate(r, { host: 'example.com', port: 9080, path: '/' })).toMatchObject({ virtualHost: 'block_all', directResponse: { status: 502 } });
+    expect(simulate(r, { host: 'reviews', port: 9080, path: '/' }).cluster).toBe('outbound|9080||reviews.default.svc.cluster.local');
+    expect(hcm(byName(r.listeners, 'virtualOutbound'))?.route_config?.virtual_hosts[0]?.routes[0]?.route?.cluster).toBe('BlackHoleCluster');
+  });
+});

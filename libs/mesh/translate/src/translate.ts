@@ -9,6 +9,7 @@ import { translateGrpc } from './grpc-flavour';
 import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
 import { outboundPortListener, virtualOutboundListener } from './listeners';
 import { WILDCARD_ADDRESS } from './naming';
+import { registryOnly } from './outbound-policy';
 import { outboundHttpPorts, outboundRouteConfigs } from './routes';
 
 function byName<T extends { name: string }>(items: T[]): T[] {
@@ -19,7 +20,7 @@ function sidecar(ctx: TranslateContext): { listeners: Listener[]; routes: RouteC
   const ports = inboundPorts(ctx);
   const captureBind = ctx.proxy.interception === 'NONE' ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
   return {
-    listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), virtualOutboundListener(captureBind), ...inboundListeners(ctx, ports)],
+    listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), virtualOutboundListener(captureBind, registryOnly(ctx)), ...inboundListeners(ctx, ports)],
     routes: outboundRouteConfigs(ctx),
     clusters: [...specialClusters(true), ...ports.map((p) => inboundCluster(ctx, p))],
   };

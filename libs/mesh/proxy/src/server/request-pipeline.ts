@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roll } from '../routing/fault';
 import { pickWeighted } from '../routing/route-action';
-import { type CompiledRoute, matchRoute } from '../routing/route-table';
+import { matchRoute } from '../routing/route-table';
 import { redirectLocation } from '../routing/redirect';
 import { Exchange } from './exchange';
 import { sendLocalReply } from './local-reply';
@@ -106,7 +106,7 @@ function answerTerminalRoute(ex: Exchange): boolean {
 }
 
 function applyFaultDelay(ex: Exchange): void {
-  const fault = ex.target.hcm.faultEnabled || ex.passthrough ? ex.route!.fault : undefined;
+  const fault = ex.target.hcm.faultEnabled ? ex.route!.fault : undefined;
   if (fault !== undefined && fault.delayMs > 0 && roll(fault.delayProbability)) {
     ex.addFlag('DI');
     setTimeout(applyFaultAbort, fault.delayMs, ex);
@@ -186,4 +186,3 @@ function bufferBody(ex: Exchange): void {
   });
 }
 
-export type { CompiledRoute };

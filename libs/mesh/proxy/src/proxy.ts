@@ -1,0 +1,172 @@
+import type { Logger } from '@trellis/shared';
+import { TrellisError } from '@trellis/shared';
+import { ConfigStore } from './config/config-store';
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsType } from './config/envoy-types';
+import { invalid } from './config/proto';
+import { type OpsServers, startOpsServer } from './admin/ops-servers';
+import { type RouteTable, compileRouteTable } from './routing/route-table';
+import { AccessLogger, type AccessLogSink } from './server/access-log';
+import { type ListenerConfig, compileListener } from './server/listener-config';
+import { type BindOverride, type BoundAddress, ListenerManager } from './server/listener-manager';
+import type { ProxyContext } from './server/proxy-context';
+import { TrafficStats } from './server/traffic-stats';
+import { ClusterManager, compileAssignments, compileClusters } from './upstream/cluster-manager';
+
+export interface ProxyOptions {
+  readonly mode: 'sidecar' | 'router';
+  readonly logger: Logger;
+  /** Where to bind a listener instead of its own address (local mode, tests: port 0). */
+  readonly bindOverride?: BindOverride;
+  /** Envoy TEXT access log: true = async stdout; or a sink of your own. Off by default. */
+  readonly accessLog?: boolean | AccessLogSink;
+  /** How long close() and removed listeners wait for in-flight requests. */
+  readonly drainMs: number;
+  /** POST /quitquitquit; default: close(). */
+  readonly onQuit?: () => void;
+}
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Proxy {
+  /** Throws TrellisError('XDS_INVALID', reason) for a response the proxy would NACK. */
+  validate(type: XdsType, resources: readonly object[]): void;
+  /** validate + install; throws synchronously (nothing changed) on invalid config. */
+  apply(type: XdsType, resources: readonly object[], version?: string): Promise<void>;
+  /** First complete config seen: CDS + LDS applied and every RDS/EDS they reference present. */
+  isReady(): boolean;
+  listenerAddresses(): BoundAddress[];
+  startAdmin(at: HostPort): Promise<HostPort>;
+  startHealth(at: HostPort): Promise<HostPort>;
+  startPrometheus(at: HostPort): Promise<HostPort>;
+  close(): Promise<void>;
+}
+
+type Compiled =
+  | { type: 'CDS'; value: ReturnType<typeof compileClusters>; names: string[] }
+  | { type: 'EDS'; value: ReturnType<typeof compileAssignments>; names: string[] }
+  | { type: 'LDS'; value: ListenerConfig[]; names: string[] }
+  | { type: 'RDS'; value: RouteTable[]; names: string[] };
+
+function uniqueNames(kind: string, names: string[]): string[] {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw invalid(`${kind} ${n}`, 'duplicate name');
+    seen.add(n);
+  }
+  return names;
+}
+
+/** Compile a whole xDS response; the first bad resource throws XDS_INVALID naming it. */
+function compile(type: XdsType, resources: readonly object[]): Compiled {
+  if (!Array.isArray(resources)) throw new TrellisError('XDS_INVALID', `${type}: resources must be an array`);
+  switch (type) {
+    case 'CDS': {
+      const value = compileClusters(resources as Cluster[]);
+      return { type, value, names: value.configs.map((c) => c.name) };
+    }
+    case 'EDS': {
+      const value = compileAssignments(resources as ClusterLoadAssignment[]);
+      return { type, value, names: [...value.keys()] };
+    }
+    case 'LDS': {
+      const value = (resources as Listener[]).map((l, i) => compileListener(l, i));
+      return { type, value, names: uniqueNames('listener', value.map((l) => l.name)) };
+    }
+    case 'RDS': {
+      const value = (resources as RouteConfiguration[]).map((r) => compileRouteTable(r));
+      return { type, value, names: uniqueNames('route config', value.map((r) => r.name)) };
+    }
+    default:
+      throw new TrellisError('XDS_INVALID', `unknown resource type ${String(type)}`);
+  }
+}
+
+export function createProxy(options: ProxyOptions): Proxy {
+  const { logger, drainMs } = options;
+  const sink = options.accessLog;
+  const ctx: ProxyContext = {
+    mode: options.mode,
+    logger,
+    clusters: new ClusterManager(drainMs),
+    routes: new Map(),
+    listeners: new Map(),
+    listenersByPort: new Map(),
+    traffic: new TrafficStats(),
+    accessLog: sink === true ? AccessLogger.stdout() : sink ? new AccessLogger(sink) : undefined,
+    draining: false,
+  };
+  const store = new ConfigStore();
+  const listeners = new ListenerManager(ctx, drainMs, options.bindOverride);
+  const ops: OpsServers[] = [];
+  let ready = false;
+  let closed: Promise<void> | undefined;
+
+  const isReady = (): boolean => {
+    if (ready) return true;
+    if (!store.wasApplied('CDS') || !store.wasApplied('LDS') || !ctx.clusters.allAssigned()) return false;
+    for (const l of ctx.listeners.values()) {
+      const rds = l.hcm?.rdsName;
+      if (rds !== undefined && !ctx.routes.has(rds)) return false;
+    }
+    ready = true;
+    logger.info('proxy ready: initial configuration complete');
+    return true;
+  };
+
+  const install = (c: Compiled): Promise<void> => {
+    if (c.type === 'CDS') ctx.clusters.applyClusters(c.value);
+    else if (c.type === 'EDS') ctx.clusters.applyAssignments(c.value);
+    else if (c.type === 'RDS') for (const t of c.value) ctx.routes.set(t.name, t);
+    else return listeners.apply(c.value);
+    return Promise.resolve();
+  };
+
+  const proxy: Proxy = {
+    validate(type, resources) {
+      compile(type, resources);
+    },
+    apply(type, resources, version = '') {
+      if (closed !== undefined) throw new TrellisError('PROXY_CLOSED', 'proxy is closed');
+      const c = compile(type, resources);
+      store.record(type, resources, c.names, version);
+      const done = install(c);
+      logger.debug({ type, count: c.names.length, version }, 'xds applied');
+      return done.finally(() => void isReady());
+    },
+    isReady,
+    listenerAddresses: () => listeners.addresses(),
+    startAdmin: (at) => start('admin', at),
+    startHealth: (at) => start('health', at),
+    startPrometheus: (at) => start('prometheus', at),
+    close() {
+      closed ??= shutdown();
+      return closed;
+    },
+  };
+
+  async function start(kind: 'admin' | 'health' | 'prometheus', at: HostPort): Promise<HostPort> {
+    const server = await startOpsServer(kind, at, {
+      ctx,
+      store,
+      isReady,
+      isDraining: () => ctx.draining,
+      quit: options.onQuit ?? (() => void proxy.close()),
+    });
+    ops.push(server);
+    return server.address;
+  }
+
+  async function shutdown(): Promise<void> {
+    ctx.draining = true;
+    logger.info({ drainMs }, 'draining');
+    await listeners.close();
+    await ctx.clusters.close();
+    await Promise.all(ops.map((s) => s.close()));
+    ctx.accessLog?.flush();
+  }
+
+  return proxy;
+}
