@@ -14,8 +14,14 @@ export function generateFor(snapshot: () => MeshSnapshot): (proxy: ProxyInfo) =>
   };
 }
 
-/** istioctl accepts a pod as `name.namespace`; the ADS server keys proxies by node id. */
+/**
+ * istioctl accepts a pod as `name.namespace`; the ADS server keys proxies by node id. A unique
+ * prefix of the pod name (`productpage-v1`) is accepted too, as `trellis x describe` does.
+ */
 export function resolveProxyId(id: string, proxies: readonly ProxyInfo[]): string {
-  const match = proxies.find((p) => p.id === id || `${p.workloadName}.${p.namespace}` === id || p.workloadName === id);
-  return match?.id ?? id;
+  const exact = proxies.find((p) => p.id === id || `${p.workloadName}.${p.namespace}` === id || p.workloadName === id);
+  if (exact) return exact.id;
+  const [pod = id, ns] = id.split('.');
+  const prefixed = proxies.filter((p) => p.workloadName.startsWith(pod) && (ns === undefined || p.namespace === ns));
+  return prefixed.length === 1 ? prefixed[0]!.id : id;
 }

@@ -77,7 +77,7 @@ export function renderPrometheus(ctx: ProxyContext): string {
   }
   let out = '';
   for (const [name, samples] of [...byName].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    out += `# TYPE ${name} ${samples[0]![3]}\n`;
+    out += `# TYPE ${name} ${samples[0][3]}\n`;
     for (const [, labels, value] of samples) out += `${name}{${labels}} ${value}\n`;
   }
   return out;

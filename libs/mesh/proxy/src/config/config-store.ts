@@ -21,7 +21,7 @@ export class ConfigStore {
     const map = this.byType[type];
     if (type === 'LDS' || type === 'CDS') map.clear();
     const lastUpdated = new Date().toISOString();
-    resources.forEach((resource, i) => map.set(names[i]!, { name: names[i]!, resource, version, lastUpdated }));
+    resources.forEach((resource, i) => map.set(names[i], { name: names[i], resource, version, lastUpdated }));
     this.applied.add(type);
   }
 

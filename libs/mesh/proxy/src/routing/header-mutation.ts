@@ -54,14 +54,14 @@ export function compileEdits(resource: string, m: HeaderMutations): EditPair {
 export function mergeEdits(levels: readonly HeaderEdits[]): HeaderEdits {
   const used = levels.filter((l) => l !== NO_EDITS);
   if (used.length === 0) return NO_EDITS;
-  if (used.length === 1) return used[0]!;
+  if (used.length === 1) return used[0];
   return { add: used.flatMap((l) => l.add), remove: used.flatMap((l) => l.remove) };
 }
 
 export function applyEdits(edits: HeaderEdits, headers: HeaderMap): void {
-  for (let i = 0; i < edits.remove.length; i++) delete headers[edits.remove[i]!];
+  for (let i = 0; i < edits.remove.length; i++) delete headers[edits.remove[i]];
   for (let i = 0; i < edits.add.length; i++) {
-    const a = edits.add[i]!;
+    const a = edits.add[i];
     const current = headers[a.key];
     if (current === undefined) {
       if (a.action !== 'overwrite_if_exists') headers[a.key] = a.value;

@@ -87,12 +87,11 @@ export function compileForward(resource: string, a: RouteAction): CompiledForwar
 }
 
 /** Per-request pick among weighted clusters (uniform random over total weight, like Envoy). */
-export function pickWeighted(f: CompiledForward): CompiledWeightedCluster {
-  const list = f.weighted!;
-  let r = Math.random() * f.totalWeight;
+export function pickWeighted(list: readonly CompiledWeightedCluster[], totalWeight: number): CompiledWeightedCluster {
+  let r = Math.random() * totalWeight;
   for (let i = 0; i < list.length; i++) {
-    r -= list[i]!.weight;
-    if (r < 0) return list[i]!;
+    r -= list[i].weight;
+    if (r < 0) return list[i];
   }
-  return list[list.length - 1]!;
+  return list[list.length - 1];
 }

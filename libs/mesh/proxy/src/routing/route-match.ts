@@ -49,7 +49,7 @@ export function compileRouteMatch(resource: string, m: RouteMatch | undefined): 
 
 function pathMatches(m: CompiledRouteMatch, view: RequestView): boolean {
   const raw = pathOnly(view);
-  if (m.kind === 'regex') return m.regex!.test(raw);
+  if (m.regex !== undefined) return m.regex.test(raw);
   const path = m.caseSensitive ? raw : raw.toLowerCase();
   return m.kind === 'prefix' ? path.startsWith(m.value) : path === m.value;
 }
@@ -57,11 +57,11 @@ function pathMatches(m: CompiledRouteMatch, view: RequestView): boolean {
 export function routeMatches(m: CompiledRouteMatch, view: RequestView): boolean {
   if (!pathMatches(m, view)) return false;
   for (let i = 0; i < m.headers.length; i++) {
-    const h = m.headers[i]!;
+    const h = m.headers[i];
     if (!headerMatches(h, headerValue(view, h.name))) return false;
   }
   for (let i = 0; i < m.query.length; i++) {
-    const q = m.query[i]!;
+    const q = m.query[i];
     const v = queryParam(view, q.name);
     if (v === undefined || (q.test !== undefined && !q.test(v))) return false;
   }

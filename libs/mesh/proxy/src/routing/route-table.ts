@@ -40,7 +40,8 @@ function compileRoute(resource: string, r: Route, vhostName: string, outer: read
   const own = compileEdits(resource, r);
   const levels = [own, ...outer];
   const direct = r.direct_response;
-  if (direct !== undefined && (!Number.isInteger(direct.status) || direct.status! < 200 || direct.status! > 599)) {
+  const status = direct?.status ?? 0;
+  if (direct !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
     throw invalid(resource, `direct_response status ${String(direct.status)} out of range`);
   }
   return {
@@ -49,7 +50,7 @@ function compileRoute(resource: string, r: Route, vhostName: string, outer: read
     match: compileRouteMatch(resource, r.match),
     forward: r.route ? compileForward(resource, r.route) : undefined,
     redirect: r.redirect ? compileRedirect(resource, r.redirect) : undefined,
-    direct: direct ? { status: direct.status!, body: direct.body?.inline_string ?? '' } : undefined,
+    direct: direct ? { status, body: direct.body?.inline_string ?? '' } : undefined,
     fault: compileFault(resource, r.typed_per_filter_config?.[FAULT_FILTER]),
     requestEdits: mergeEdits(levels.map((l) => l.request)),
     responseEdits: mergeEdits(levels.map((l) => l.response)),
@@ -91,7 +92,7 @@ export function matchRoute(table: RouteTable, view: RequestView): CompiledRoute 
   if (vh === undefined) return undefined;
   const routes = vh.routes;
   for (let i = 0; i < routes.length; i++) {
-    if (routeMatches(routes[i]!.match, view)) return routes[i];
+    if (routeMatches(routes[i].match, view)) return routes[i];
   }
   return undefined;
 }

@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { type HeaderMap, applyEdits } from '../routing/header-mutation';
-import type { CompiledWeightedCluster } from '../routing/route-action';
+import type { CompiledForward, CompiledWeightedCluster } from '../routing/route-action';
 import type { CompiledRoute } from '../routing/route-table';
 import type { RequestView } from '../routing/request-view';
 import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
+import { UNROUTED } from './synthetic-routes';
 
 /**
  * One request's state, from accept to the last byte: the request view route matching reads, what
@@ -26,9 +27,13 @@ export class Exchange implements RequestView {
   readonly startHr = performance.now();
   requestId: string | undefined;
 
-  route: CompiledRoute | undefined;
+  route: CompiledRoute = UNROUTED;
   weighted: CompiledWeightedCluster | undefined;
+  /** Set once a cluster is chosen (stats, access log). */
   cluster: UpstreamCluster | undefined;
+  // The upstream steps run only after forward() has set these two.
+  forward!: CompiledForward;
+  upstream!: UpstreamCluster;
   admitted = false;
   /** ORIGINAL_DST passthrough: the authority is the upstream host. */
   passthrough = false;
@@ -77,7 +82,7 @@ export class Exchange implements RequestView {
 
   applyResponseEdits(headers: HeaderMap | OutgoingHttpHeaders): void {
     if (this.weighted !== undefined) applyEdits(this.weighted.edits.response, headers as HeaderMap);
-    if (this.route !== undefined) applyEdits(this.route.responseEdits, headers as HeaderMap);
+    applyEdits(this.route.responseEdits, headers as HeaderMap);
   }
 
   /** Account for the request exactly once: timers, breaker, stats, access log. */
@@ -86,8 +91,8 @@ export class Exchange implements RequestView {
     this.done = true;
     this.status = status;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.admitted) this.cluster!.release();
-    if (this.retryActive) this.cluster!.activeRetries--;
+    if (this.admitted) this.upstream.release();
+    if (this.retryActive) this.upstream.activeRetries--;
     const ctx = this.ctx;
     const flags = this.flags === '' ? '-' : this.flags;
     const reporter = this.target.listener.direction === 'INBOUND' ? 'destination' : 'source';
@@ -105,7 +110,7 @@ export class Exchange implements RequestView {
 
   private writeAccessLog(status: number): void {
     const sock = this.req.socket;
-    this.ctx.accessLog!.log({
+    this.ctx.accessLog?.log({
       startMs: this.startMs,
       method: this.method,
       path: (this.headers['x-envoy-original-path'] as string | undefined) ?? this.path,
@@ -125,7 +130,7 @@ export class Exchange implements RequestView {
       upstreamCluster: this.cluster?.name,
       downstreamLocal: `${sock.localAddress ?? ''}:${sock.localPort ?? 0}`,
       downstreamRemote: `${this.remoteAddress}:${sock.remotePort ?? 0}`,
-      routeName: this.route?.name,
+      routeName: this.route.name,
     });
   }
 }

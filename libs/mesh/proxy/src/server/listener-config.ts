@@ -38,7 +38,7 @@ function compileHcm(resource: string, h: HttpConnectionManager): HcmConfig {
       throw invalid(resource, `unknown http filter ${String(f.name)} typed_config ${String(type)}`);
     }
   }
-  if (filters.length > 0 && filters[filters.length - 1]!.typed_config?.['@type'] !== KNOWN_TYPES.router) {
+  if (filters.length > 0 && filters[filters.length - 1].typed_config?.['@type'] !== KNOWN_TYPES.router) {
     throw invalid(resource, 'the last http filter must be envoy.filters.http.router');
   }
   const rdsName = h.rds?.route_config_name;
@@ -101,7 +101,7 @@ export function compileListener(l: Listener, index: number): ListenerConfig {
   const compiled = chains.map((c, i) => compileChain(`${resource} filter chain ${c.name ?? i}`, c));
   const def = l.default_filter_chain ? compileChain(`${resource} default_filter_chain`, l.default_filter_chain) : undefined;
   const chosen = pickChain(chains, sa.port_value, l.default_filter_chain);
-  const picked = chosen === l.default_filter_chain ? def : compiled[chains.indexOf(chosen!)];
+  const picked = chosen === undefined || chosen === l.default_filter_chain ? def : compiled[chains.indexOf(chosen)];
   return {
     name,
     address: sa.address,

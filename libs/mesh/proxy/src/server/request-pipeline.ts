@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roll } from '../routing/fault';
-import { pickWeighted } from '../routing/route-action';
+import { type CompiledForward, pickWeighted } from '../routing/route-action';
 import { matchRoute } from '../routing/route-table';
 import { redirectLocation } from '../routing/redirect';
 import { Exchange } from './exchange';
 import { sendLocalReply } from './local-reply';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
-import { passthroughRoute } from './passthrough-route';
+import { passthroughRoute } from './synthetic-routes';
 import { mirrorRequest, onRouteTimeout, startAttempt } from './upstream-forwarding';
 import { buildUpstreamHeaders, upstreamPath } from './upstream-headers';
 
@@ -25,7 +25,7 @@ export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: Incomi
   // x-request-id kept or generated before anything can answer, so local replies are traceable.
   stampRequestId(ex);
   // RDS (or inline) table → virtual host by authority → first matching route; none → 404 NR.
-  if (ex.route === undefined && !selectRoute(ex)) return;
+  if (!ex.passthrough && !selectRoute(ex)) return;
   // direct_response and redirect answer here, with the route's response header edits.
   if (!answerTerminalRoute(ex)) return;
   // Fault filter: delay (DI) then abort (FI); a delay resumes at the abort check.
@@ -80,19 +80,22 @@ function stampRequestId(ex: Exchange): void {
 
 function selectRoute(ex: Exchange): boolean {
   const hcm = ex.target.hcm;
-  const table = hcm.inlineRoutes ?? ex.ctx.routes.get(hcm.rdsName!);
+  const table = hcm.inlineRoutes ?? ex.ctx.routes.get(hcm.rdsName ?? '');
   if (table === undefined) {
     sendLocalReply(ex, 'NO_ROUTE_CONFIG');
     return false;
   }
-  ex.route = matchRoute(table, ex);
-  if (ex.route !== undefined) return true;
-  sendLocalReply(ex, 'NO_ROUTE');
-  return false;
+  const route = matchRoute(table, ex);
+  if (route === undefined) {
+    sendLocalReply(ex, 'NO_ROUTE');
+    return false;
+  }
+  ex.route = route;
+  return true;
 }
 
 function answerTerminalRoute(ex: Exchange): boolean {
-  const route = ex.route!;
+  const route = ex.route;
   if (route.direct !== undefined) {
     sendLocalReply(ex, 'DIRECT_RESPONSE', { status: route.direct.status, body: route.direct.body });
     return false;
@@ -106,7 +109,7 @@ function answerTerminalRoute(ex: Exchange): boolean {
 }
 
 function applyFaultDelay(ex: Exchange): void {
-  const fault = ex.target.hcm.faultEnabled ? ex.route!.fault : undefined;
+  const fault = ex.target.hcm.faultEnabled ? ex.route.fault : undefined;
   if (fault !== undefined && fault.delayMs > 0 && roll(fault.delayProbability)) {
     ex.addFlag('DI');
     setTimeout(applyFaultAbort, fault.delayMs, ex);
@@ -117,25 +120,27 @@ function applyFaultDelay(ex: Exchange): void {
 
 function applyFaultAbort(ex: Exchange): void {
   if (ex.done) return;
-  const fault = ex.route!.fault;
+  const fault = ex.route.fault;
   if (fault !== undefined && fault.abortStatus > 0 && ex.target.hcm.faultEnabled && roll(fault.abortProbability)) {
     sendLocalReply(ex, 'FAULT_ABORT', { status: fault.abortStatus });
     return;
   }
-  forward(ex);
+  const fwd = ex.route.forward;
+  if (fwd !== undefined) forward(ex, fwd);
 }
 
 /** Cluster (weighted pick) → circuit breaker → timeout → upstream request → body → mirrors → attempt. */
-function forward(ex: Exchange): void {
-  const fwd = ex.route!.forward!;
-  let name = fwd.cluster!;
+function forward(ex: Exchange, fwd: CompiledForward): void {
+  ex.forward = fwd;
+  let name = fwd.cluster ?? '';
   if (fwd.weighted !== undefined) {
-    ex.weighted = pickWeighted(fwd);
+    ex.weighted = pickWeighted(fwd.weighted, fwd.totalWeight);
     name = ex.weighted.name;
   }
   const cluster = ex.ctx.clusters.get(name);
   if (cluster === undefined) return sendLocalReply(ex, 'NO_CLUSTER');
   ex.cluster = cluster;
+  ex.upstream = cluster;
   cluster.stats.upstream_rq_total++;
   if (!cluster.admit()) return sendLocalReply(ex, 'OVERFLOW');
   ex.admitted = true;

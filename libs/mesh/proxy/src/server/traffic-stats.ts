@@ -11,9 +11,9 @@ export class TrafficStats {
       h = [0, 0, 0, 0, 0, 0];
       this.http.set(statPrefix, h);
     }
-    h[0]!++;
+    h[0]++;
     const klass = (status / 100) | 0;
-    if (klass >= 1 && klass <= 5) h[klass]!++;
+    if (klass >= 1 && klass <= 5) h[klass]++;
     const key = `${reporter}\u0000${service}\u0000${status}\u0000${flags}`;
     this.istioRequests.set(key, (this.istioRequests.get(key) ?? 0) + 1);
   }

@@ -59,7 +59,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     if (this.ex.done || this.ended) return;
     if (this.perTryTimer !== undefined) clearTimeout(this.perTryTimer);
-    const cluster = this.ex.cluster!;
+    const cluster = this.ex.upstream;
     cluster.stats.recordResponse(status);
     cluster.recordHost(this.host, status < 500 ? 'success' : status >= 502 && status <= 504 ? 'gateway-failure' : 'error-5xx');
     if (this.outcomes.shouldRetryResponse(this.ex, status, headers)) this.discard = true;
@@ -96,7 +96,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       return;
     }
     const failure: AttemptFailure = this.perTryExpired ? 'per-try-timeout' : classify(err);
-    const cluster = ex.cluster!;
+    const cluster = ex.upstream;
     if (failure === 'connect-failure') cluster.stats.upstream_cx_connect_fail++;
     else if (failure === 'per-try-timeout') cluster.stats.upstream_rq_per_try_timeout++;
     else cluster.stats.upstream_rq_rx_reset++;

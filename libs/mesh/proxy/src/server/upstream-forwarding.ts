@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { roll } from '../routing/fault';
 import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
+import type { Endpoint } from '../upstream/endpoint';
 import { fnv1a } from '../upstream/load-balancer';
 import type { Exchange } from './exchange';
 import { type LocalReplyCode, sendLocalReply } from './local-reply';
@@ -23,8 +24,9 @@ const FAILURE_REPLY: Readonly<Record<AttemptFailure, LocalReplyCode>> = {
 
 /** Claim one retry if the policy, the body and the cluster's max_retries allow it. */
 function takeRetry(ex: Exchange): boolean {
-  const p = ex.route!.forward!.retry!;
-  const cluster = ex.cluster!;
+  const p = ex.forward.retry;
+  const cluster = ex.upstream;
+  if (p === undefined) return false;
   if (ex.retries >= p.numRetries) {
     cluster.stats.upstream_rq_retry_limit_exceeded++;
     if (p.numRetries > 0) ex.addFlag('URX');
@@ -42,7 +44,7 @@ function takeRetry(ex: Exchange): boolean {
 
 const OUTCOMES: AttemptOutcomes = {
   shouldRetryResponse(ex: Exchange, status: number, headers: IncomingHttpHeaders): boolean {
-    const p = ex.route!.forward!.retry;
+    const p = ex.forward.retry;
     if (p === undefined) return false;
     const grpc = headers['grpc-status'];
     return retriableStatus(p, status, typeof grpc === 'string' ? grpc : undefined) && takeRetry(ex);
@@ -50,14 +52,15 @@ const OUTCOMES: AttemptOutcomes = {
   respond(ex: Exchange, status: number, headers: IncomingHttpHeaders): void {
     ex.status = status;
     ex.upstreamServiceTime = String(Math.round(performance.now() - ex.upstreamStartHr));
-    if (ex.retries > 0) ex.cluster!.stats.upstream_rq_retry_success++;
+    if (ex.retries > 0) ex.upstream.stats.upstream_rq_retry_success++;
     ex.res.writeHead(status, downstreamResponseHeaders(ex, headers));
   },
   retry(ex: Exchange): void {
-    setTimeout(startAttempt, backoffMs(ex.route!.forward!.retry!, ex.retries), ex);
+    const p = ex.forward.retry;
+    setTimeout(startAttempt, p === undefined ? 0 : backoffMs(p, ex.retries), ex);
   },
   failed(ex: Exchange, failure: AttemptFailure): void {
-    const p = ex.route!.forward!.retry;
+    const p = ex.forward.retry;
     if (p !== undefined && retriableFailure(p, failure) && takeRetry(ex)) OUTCOMES.retry(ex);
     else sendLocalReply(ex, FAILURE_REPLY[failure]);
   },
@@ -74,9 +77,9 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 
 /** route.hash_policy → a hash for RING_HASH/MAGLEV clusters (first policy that yields a value). */
 function requestHash(ex: Exchange): number | undefined {
-  const lb = ex.cluster!.config.lbPolicy;
+  const lb = ex.upstream.config.lbPolicy;
   if (lb !== 'RING_HASH' && lb !== 'MAGLEV') return undefined;
-  for (const h of ex.route!.forward!.hashPolicy) {
+  for (const h of ex.forward.hashPolicy) {
     let v: string | undefined;
     if (h.kind === 'header') v = ex.headers[h.name] as string | undefined;
     else if (h.kind === 'cookie') v = cookieValue(ex.headers.cookie, h.name);
@@ -87,19 +90,19 @@ function requestHash(ex: Exchange): number | undefined {
   return undefined;
 }
 
-function passthroughHost(ex: Exchange): ReturnType<NonNullable<Exchange['cluster']>['originalDestination']> {
+function passthroughHost(ex: Exchange): Endpoint {
   const colon = ex.authority.lastIndexOf(':');
   const host = colon > 0 ? ex.authority.slice(0, colon) : ex.authority;
   const port = colon > 0 ? Number(ex.authority.slice(colon + 1)) : 80;
-  return ex.cluster!.originalDestination(host, port);
+  return ex.upstream.originalDestination(host, port);
 }
 
 /** One attempt: host selection (avoiding previous hosts on retries), then dispatch. */
 export function startAttempt(ex: Exchange): void {
   if (ex.done) return;
-  const retry = ex.route!.forward!.retry;
+  const retry = ex.forward.retry;
   const avoid = retry?.previousHosts ? ex.triedHosts : undefined;
-  const host = ex.passthrough ? passthroughHost(ex) : ex.cluster!.pick(requestHash(ex), avoid, retry?.hostSelectionAttempts ?? 1);
+  const host = ex.passthrough ? passthroughHost(ex) : ex.upstream.pick(requestHash(ex), avoid, retry?.hostSelectionAttempts ?? 1);
   if (host === undefined) {
     sendLocalReply(ex, 'NO_HEALTHY_UPSTREAM');
     return;
@@ -109,7 +112,7 @@ export function startAttempt(ex: Exchange): void {
   ex.upstreamStartHr = performance.now();
   const attempt = new UpstreamAttempt(ex, host, OUTCOMES, retry?.perTryTimeoutMs ?? 0);
   try {
-    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers: ex.upstreamHeaders!, body: ex.body }, attempt);
+    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers: ex.upstreamHeaders, body: ex.body }, attempt);
   } catch (err) {
     attempt.onResponseError(undefined, err as Error);
   }
@@ -119,7 +122,7 @@ export function startAttempt(ex: Exchange): void {
 export function onRouteTimeout(ex: Exchange): void {
   ex.timer = undefined;
   if (ex.done) return;
-  const cluster = ex.cluster!;
+  const cluster = ex.upstream;
   cluster.stats.upstream_rq_timeout++;
   if (ex.host !== undefined) cluster.recordHost(ex.host, 'gateway-failure');
   const controller = ex.controller;
@@ -127,12 +130,14 @@ export function onRouteTimeout(ex: Exchange): void {
   controller?.abort(new Error('upstream request timeout'));
 }
 
+/** Mirror responses are read and dropped; errors are ignored (fire-and-forget). */
+const ignore = (): undefined => undefined;
 const DISCARD: Dispatcher.DispatchHandler = {
-  onRequestStart() {},
-  onResponseStart() {},
-  onResponseData() {},
-  onResponseEnd() {},
-  onResponseError() {},
+  onRequestStart: ignore,
+  onResponseStart: ignore,
+  onResponseData: ignore,
+  onResponseEnd: ignore,
+  onResponseError: ignore,
 };
 
 function shadowHost(host: string): string {
@@ -142,13 +147,13 @@ function shadowHost(host: string): string {
 
 /** request_mirror_policies: fire-and-forget copies with Host `<host>-shadow`; bodies only when buffered. */
 export function mirrorRequest(ex: Exchange): void {
-  const mirrors = ex.route!.forward!.mirrors;
+  const mirrors = ex.forward.mirrors;
   if (mirrors.length === 0 || (ex.body !== null && !Buffer.isBuffer(ex.body))) return;
   for (const m of mirrors) {
     if (!roll(m.probability)) continue;
     const host = ex.ctx.clusters.get(m.cluster)?.pick(undefined, undefined, 1);
     if (host === undefined) continue;
-    const headers = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders!['host'])) };
+    const headers = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders?.['host'] ?? ex.hostHeader)) };
     host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers, body: ex.body }, DISCARD);
   }
 }

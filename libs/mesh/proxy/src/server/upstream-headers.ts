@@ -18,7 +18,7 @@ export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
   if (conn !== undefined && conn.includes(',')) {
     for (const token of conn.split(',')) delete out[token.trim().toLowerCase()];
   }
-  const fwd = ex.route!.forward!;
+  const fwd = ex.forward;
   out['host'] = fwd.hostRewrite ?? ex.hostHeader;
   if (ex.requestId !== undefined) out['x-request-id'] = ex.requestId;
   if (out['x-forwarded-proto'] === undefined) out['x-forwarded-proto'] = 'http';
@@ -27,16 +27,16 @@ export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
     out['x-forwarded-for'] = xff === undefined ? ex.remoteAddress : `${String(xff)}, ${ex.remoteAddress}`;
   }
   if (ex.timeoutMs > 0) out['x-envoy-expected-rq-timeout-ms'] = String(ex.timeoutMs);
-  if (ex.route!.operation !== undefined) out['x-envoy-decorator-operation'] = ex.route!.operation;
+  if (ex.route.operation !== undefined) out['x-envoy-decorator-operation'] = ex.route.operation;
   if (ex.weighted !== undefined) applyEdits(ex.weighted.edits.request, out);
-  applyEdits(ex.route!.requestEdits, out);
+  applyEdits(ex.route.requestEdits, out);
   return out;
 }
 
 /** prefix_rewrite / regex_rewrite; sets x-envoy-original-path when the path changes. */
 export function upstreamPath(ex: Exchange, headers: HeaderMap): string {
-  const route = ex.route!;
-  const fwd = route.forward!;
+  const route = ex.route;
+  const fwd = ex.forward;
   let path: string | undefined;
   if (fwd.prefixRewrite !== undefined && route.match.kind !== 'regex') {
     const rest = ex.path.slice(route.match.kind === 'prefix' ? route.match.value.length : pathOnly(ex).length);
@@ -55,7 +55,7 @@ const RESPONSE_HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'tr
 
 /** Turn the upstream's response headers (mutated in place) into the downstream's. */
 export function downstreamResponseHeaders(ex: Exchange, headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  for (let i = 0; i < RESPONSE_HOP_BY_HOP.length; i++) delete headers[RESPONSE_HOP_BY_HOP[i]!];
+  for (let i = 0; i < RESPONSE_HOP_BY_HOP.length; i++) delete headers[RESPONSE_HOP_BY_HOP[i]];
   headers['server'] = 'envoy';
   headers['x-envoy-upstream-service-time'] = ex.upstreamServiceTime;
   ex.applyResponseEdits(headers);

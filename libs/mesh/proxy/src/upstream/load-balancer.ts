@@ -36,22 +36,22 @@ abstract class PickOnce implements LoadBalancer {
 class RoundRobin extends PickOnce {
   private next = 0;
   protected once(n: number): Endpoint {
-    return this.hosts[this.next++ % n]!;
+    return this.hosts[this.next++ % n];
   }
 }
 
 class RandomLb extends PickOnce {
   protected once(n: number): Endpoint {
-    return this.hosts[(Math.random() * n) | 0]!;
+    return this.hosts[(Math.random() * n) | 0];
   }
 }
 
 /** Envoy's default: power of two choices on active requests. */
 class LeastRequest extends PickOnce {
   protected once(n: number): Endpoint {
-    if (n === 1) return this.hosts[0]!;
-    const a = this.hosts[(Math.random() * n) | 0]!;
-    const b = this.hosts[(Math.random() * n) | 0]!;
+    if (n === 1) return this.hosts[0];
+    const a = this.hosts[(Math.random() * n) | 0];
+    const b = this.hosts[(Math.random() * n) | 0];
     return b.active < a.active ? b : a;
   }
 }
@@ -78,12 +78,12 @@ class RingHash implements LoadBalancer {
     let hi = this.points.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.points[mid]! < hash) lo = mid + 1;
+      if (this.points[mid] < hash) lo = mid + 1;
       else hi = mid;
     }
     const start = lo % this.points.length;
     for (let i = 0; i < this.owners.length; i++) {
-      const e = this.owners[(start + i) % this.owners.length]!;
+      const e = this.owners[(start + i) % this.owners.length];
       if (avoid === undefined || !avoid.has(e) || i >= attempts) return e;
     }
     return this.owners[start];

@@ -1,16 +1,30 @@
 import { NO_EDITS } from '../routing/header-mutation';
 import type { CompiledRoute } from '../routing/route-table';
 
-const cache = new Map<string, CompiledRoute>();
+/** The route of a request that has not been (or could not be) routed: no action, no edits. */
+export const UNROUTED: CompiledRoute = {
+  name: '',
+  vhostName: '',
+  match: { kind: 'prefix', value: '/', regex: undefined, caseSensitive: true, headers: [], query: [] },
+  forward: undefined,
+  redirect: undefined,
+  direct: undefined,
+  fault: undefined,
+  requestEdits: NO_EDITS,
+  responseEdits: NO_EDITS,
+  operation: undefined,
+};
+
+const passthrough = new Map<string, CompiledRoute>();
 
 /** virtualOutbound's tcp_proxy → ORIGINAL_DST cluster, as an HTTP route to the request's authority. */
 export function passthroughRoute(cluster: string): CompiledRoute {
-  let r = cache.get(cluster);
+  let r = passthrough.get(cluster);
   if (r === undefined) {
     r = {
+      ...UNROUTED,
       name: 'allow_any',
       vhostName: 'allow_any',
-      match: { kind: 'prefix', value: '/', regex: undefined, caseSensitive: true, headers: [], query: [] },
       forward: {
         cluster,
         weighted: undefined,
@@ -23,14 +37,8 @@ export function passthroughRoute(cluster: string): CompiledRoute {
         mirrors: [],
         hashPolicy: [],
       },
-      redirect: undefined,
-      direct: undefined,
-      fault: undefined,
-      requestEdits: NO_EDITS,
-      responseEdits: NO_EDITS,
-      operation: undefined,
     };
-    cache.set(cluster, r);
+    passthrough.set(cluster, r);
   }
   return r;
 }

@@ -1,0 +1,37 @@
+import type { XdsNode } from '@trellis/mesh-xds';
+import { nodeId, type ProxyConfig } from './config';
+
+export const PROXY_VERSION = '0.1.0';
+
+/** The xDS node this proxy announces: Istio's id format and the metadata istiod reads. */
+export function xdsNode(c: ProxyConfig): XdsNode & { id: string } {
+  return {
+    id: nodeId(c),
+    cluster: c.mode === 'router' ? 'istio-ingressgateway' : `${c.labels['app'] ?? c.podName}.${c.namespace}`,
+    user_agent_name: 'trellis-proxy',
+    metadata: {
+      NAME: c.podName,
+      NAMESPACE: c.namespace,
+      LABELS: c.labels,
+      SERVICE_ACCOUNT: c.serviceAccount,
+      INSTANCE_IPS: c.ip,
+      INTERCEPTION_MODE: c.interception,
+      ISTIO_VERSION: PROXY_VERSION,
+      CLUSTER_ID: 'Kubernetes',
+      TRELLIS_APP_ENDPOINTS: JSON.stringify(c.appEndpoints),
+    },
+  };
+}
+
+/**
+ * Where a listener really binds. Published ports go to the host address (local mode's port
+ * mapping for the gateway); without capture, wildcard listeners bind the pod address.
+ */
+export function bindOverride(c: ProxyConfig): (name: string, address: string, port: number) => { host: string; port: number } | undefined {
+  return (_name, address, port) => {
+    const published = c.publish[String(port)];
+    if (published) return published;
+    if (c.interception === 'NONE' && (address === '0.0.0.0' || address === '::')) return { host: c.ip, port };
+    return undefined;
+  };
+}

@@ -1,0 +1,38 @@
+import { createProxy } from '@trellis/mesh-proxy';
+import { createAdsClient } from '@trellis/mesh-xds';
+import { createLogger, shutdownOnSignals } from '@trellis/shared';
+import { bindOverride, xdsNode } from './bootstrap';
+import { readConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = readConfig(process.argv.slice(2), process.env);
+  const logger = createLogger({ name: 'proxy', level: config.logLevel, base: { pod: `${config.podName}.${config.namespace}`, mode: config.mode } });
+  const proxy = createProxy({
+    mode: config.mode,
+    logger,
+    bindOverride: bindOverride(config),
+    accessLog: config.accessLog,
+    drainMs: config.drainMs,
+    onQuit: () => process.kill(process.pid, 'SIGTERM'),
+  });
+  await proxy.startAdmin({ host: config.ip, port: config.adminPort });
+  await proxy.startHealth({ host: config.ip, port: config.statusPort });
+  await proxy.startPrometheus({ host: config.ip, port: config.prometheusPort });
+  const ads = createAdsClient({
+    target: config.xdsAddress,
+    node: xdsNode(config),
+    logger,
+    // Validation errors throw here, so the client NACKs and the last good config stays in force.
+    onResources: (type, resources, version) => {
+      proxy.validate(type, resources);
+      proxy.apply(type, resources, version).catch((err: unknown) => logger.error({ type, version, err }, 'applying xDS config failed'));
+    },
+  });
+  shutdownOnSignals([{ close: async () => ads.close() }, proxy], logger, config.drainMs + 1000);
+  logger.info({ xds: config.xdsAddress, ip: config.ip }, 'proxy started');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`proxy failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { ConfigStore } from '../config/config-store';
+import type { ProxyContext } from '../server/proxy-context';
+import { configDump } from './config-dump';
+import { renderClusters, renderPrometheus, renderStatsText } from './stats-render';
+
+export interface OpsDeps {
+  readonly ctx: ProxyContext;
+  readonly store: ConfigStore;
+  isReady(): boolean;
+  isDraining(): boolean;
+  quit(): void;
+}
+
+export interface OpsServers {
+  readonly address: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+interface Reply {
+  readonly status: number;
+  readonly type: string;
+  readonly body: string;
+}
+
+type Handler = (deps: OpsDeps, url: URL, method: string) => Reply;
+
+const text = (body: string, status = 200): Reply => ({ status, type: 'text/plain; charset=UTF-8', body });
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+function readyReply(d: OpsDeps): Reply {
+  if (d.isDraining()) return text('DRAINING\n', 503);
+  return d.isReady() ? text('LIVE\n') : text('PRE_INITIALIZING\n', 503);
+}
+
+function statsReply(d: OpsDeps, url: URL): Reply {
+  if (url.searchParams.get('format') === 'prometheus') return text(renderPrometheus(d.ctx));
+  const filter = url.searchParams.get('filter');
+  let re: RegExp | undefined;
+  try {
+    re = filter ? new RegExp(filter) : undefined;
+  } catch {
+    return text(`invalid regex: ${filter}\n`, 400);
+  }
+  return text(renderStatsText(d.ctx, re));
+}
+
+function loggingReply(d: OpsDeps, url: URL, method: string): Reply {
+  if (method !== 'POST') return text('This endpoint requires POST\n', 405);
+  const level = url.searchParams.get('level');
+  if (level !== null) {
+    if (!LEVELS.has(level)) return text(`unknown level ${level}\n`, 400);
+    d.ctx.logger.level = level;
+  }
+  return text(`active loggers:\n  proxy: ${d.ctx.logger.level}\n`);
+}
+
+const ADMIN: Readonly<Record<string, Handler>> = {
+  '/ready': (d) => readyReply(d),
+  '/config_dump': (d) => ({ status: 200, type: 'application/json', body: JSON.stringify(configDump(d.store), null, 2) }),
+  '/clusters': (d) => text(renderClusters(d.ctx)),
+  '/stats': (d, url) => statsReply(d, url),
+  '/stats/prometheus': (d) => text(renderPrometheus(d.ctx)),
+  '/logging': (d, url, method) => loggingReply(d, url, method),
+  '/quitquitquit': (d, _url, method) => {
+    if (method !== 'POST') return text('This endpoint requires POST\n', 405);
+    setImmediate(() => d.quit());
+    return text('OK\n');
+  },
+};
+
+const HEALTH: Readonly<Record<string, Handler>> = {
+  '/healthz/ready': (d) => (d.isReady() && !d.isDraining() ? text('') : text('not ready\n', 503)),
+};
+
+const PROMETHEUS: Readonly<Record<string, Handler>> = {
+  '/stats/prometheus': (d) => text(renderPrometheus(d.ctx)),
+};
+
+const TABLES = { admin: ADMIN, health: HEALTH, prometheus: PROMETHEUS } as const;
+
+function handle(table: Readonly<Record<string, Handler>>, deps: OpsDeps, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://admin');
+  const handler = table[url.pathname];
+  const reply = handler ? handler(deps, url, req.method ?? 'GET') : text('invalid path\n', 404);
+  res.writeHead(reply.status, { 'content-type': reply.type, 'content-length': Buffer.byteLength(reply.body) });
+  res.end(reply.body);
+}
+
+/** Admin (15000), health (15021) or Prometheus (15090): tiny node:http servers, off the data path. */
+export function startOpsServer(
+  kind: keyof typeof TABLES,
+  at: { host: string; port: number },
+  deps: OpsDeps,
+): Promise<OpsServers> {
+  const server: Server = createServer((req, res) => handle(TABLES[kind], deps, req, res));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: at.host, port: at.port }, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      const port = addr !== null && typeof addr === 'object' ? addr.port : at.port;
+      resolve({
+        address: { host: at.host, port },
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,11 @@
+/**
+ * @trellis/mesh-proxy — the data plane of an Envoy-compatible proxy. Feed it the Envoy v3 objects of
+ * docs/xds-resources.md (validate + apply per xDS response); it binds listeners, routes HTTP through
+ * a stack of small layers (server/request-pipeline.ts), balances over undici pools, and serves the
+ * admin (15000), health (15021) and Prometheus (15090) endpoints.
+ */
+export { createProxy, type Proxy, type ProxyOptions, type HostPort } from './proxy';
+export type { BindOverride, BoundAddress } from './server/listener-manager';
+export type { AccessLogSink } from './server/access-log';
+export type { XdsType } from './config/envoy-types';
+export type * as Envoy from './config/envoy-types';
