@@ -51,6 +51,7 @@ const OUTCOMES: AttemptOutcomes = {
   },
   respond(ex: Exchange, status: number, headers: IncomingHttpHeaders): void {
     ex.status = status;
+    ex.details = 'via_upstream';
     ex.upstreamServiceTime = String(Math.round(performance.now() - ex.upstreamStartHr));
     if (ex.retries > 0) ex.upstream.stats.upstream_rq_retry_success++;
     ex.res.writeHead(status, downstreamResponseHeaders(ex, headers));

@@ -10,6 +10,7 @@ import type {
   RouteAction,
   RouteConfiguration,
   RouteMatch,
+  TypedConfig,
   VirtualHost,
 } from '../config/envoy-types';
 
@@ -142,7 +143,7 @@ export function virtualOutbound(port = 15001): Listener {
   };
 }
 
-export function faultConfig(fault: { delayMs?: number; abortStatus?: number; percent?: number }): Record<string, object> {
+export function faultConfig(fault: { delayMs?: number; abortStatus?: number; percent?: number }): Record<string, TypedConfig> {
   const percentage = { numerator: fault.percent ?? 100, denominator: 'HUNDRED' };
   return {
     'envoy.filters.http.fault': {
