@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: build, then lint + typecheck + test for every project through Nx, then one summary.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,7 @@ function run(cmd, args) {
 }
 
 rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
 const buildStatus = run(process.execPath, ['tools/build/build.mjs']);
 const nxStatus =
   buildStatus === 0

@@ -1,5 +1,6 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { FileConfigStore, LocalRegistry, SnapshotBuilder } from '@trellis/mesh-config';
+import path from 'node:path';
+import { FileConfigStore, LocalRegistry, SnapshotBuilder, persistRegistry } from '@trellis/mesh-config';
 import { createAdsServer } from '@trellis/mesh-xds';
 import type { Logger } from '@trellis/shared';
 import type { ControlPlaneConfig } from './config';
@@ -16,6 +17,8 @@ export interface RunningControlPlane {
 export async function startControlPlane(config: ControlPlaneConfig, logger: Logger): Promise<RunningControlPlane> {
   const store = await FileConfigStore.open(config.stateDir, { logger });
   const registry = new LocalRegistry();
+  // The local registry survives restarts like the config does (Kubernetes mode re-lists instead).
+  const persisted = persistRegistry(registry, path.join(config.stateDir, 'registry.json'), logger);
   const snapshots = new SnapshotBuilder({ store, registry });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -45,6 +48,8 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
       await http.close();
       await ads.close();
       snapshots.close();
+      persisted.stop();
+      await persisted.flush();
     },
   };
 }

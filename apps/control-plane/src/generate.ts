@@ -1,5 +1,5 @@
 import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
-import { translate } from '@trellis/mesh-translate';
+import { createTranslator } from '@trellis/mesh-translate';
 import type { XdsResource, XdsResources } from '@trellis/mesh-xds';
 
 /**
@@ -7,6 +7,8 @@ import type { XdsResource, XdsResources } from '@trellis/mesh-xds';
  * is exactly the contract shape the server encodes (docs/xds-resources.md).
  */
 export function generateFor(snapshot: () => MeshSnapshot): (proxy: ProxyInfo) => XdsResources {
+  // Memoised per snapshot: proxies alike share outbound objects, which the ADS server encodes once.
+  const translate = createTranslator();
   return (proxy) => {
     const r = translate(snapshot(), proxy);
     const plain = (list: readonly object[]): XdsResource[] => list as unknown as XdsResource[];
@@ -23,5 +25,6 @@ export function resolveProxyId(id: string, proxies: readonly ProxyInfo[]): strin
   if (exact) return exact.id;
   const [pod = id, ns] = id.split('.');
   const prefixed = proxies.filter((p) => p.workloadName.startsWith(pod) && (ns === undefined || p.namespace === ns));
-  return prefixed.length === 1 ? prefixed[0]!.id : id;
+  const [only] = prefixed;
+  return prefixed.length === 1 && only ? only.id : id;
 }

@@ -5,24 +5,39 @@ import { envOptional, type Env } from '@trellis/shared';
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('not a port number');
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('not a port number');
   return port;
 }
 
 function parseBlock(value: string): string {
-  if (!/^127\.\d{1,3}\.\d{1,3}$/.test(value)) throw new InvalidArgumentError('expected a loopback /24 prefix like 127.0.10');
+  const m = /^127\.(\d{1,3})\.(\d{1,3})$/.exec(value);
+  if (!m || Number(m[1]) > 255 || Number(m[2]) > 255) throw new InvalidArgumentError('expected a loopback /24 prefix like 127.0.10');
   return value;
+}
+
+/**
+ * Env values go through the flag's parser, so a bad TRELLIS_PORT is rejected like a bad --port.
+ * (A plain Error: commander did not print this one, the caller has to.)
+ */
+function fromEnv<T>(env: Env, name: string, parse: (value: string) => T, fallback: T): T {
+  const value = envOptional(env, name);
+  if (value === undefined) return fallback;
+  try {
+    return parse(value);
+  } catch (err) {
+    throw new Error(`${name}=${value}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** `npm start -- [flags]`: flags, then env, then defaults — read once, here. */
 export function readConfig(argv: readonly string[], env: Env, repoRoot: string): LocalStackConfig {
   const program = new Command('trellis-local')
     .description('Run Bookinfo on the Trellis mesh locally: control plane, ingress gateway, six workloads with sidecars')
-    .option('-p, --port <port>', 'ingress gateway port on the host', parsePort, Number(envOptional(env, 'TRELLIS_PORT') ?? 8080))
+    .option('-p, --port <port>', 'ingress gateway port on the host', parsePort, fromEnv(env, 'TRELLIS_PORT', parsePort, 8080))
     .option('--host <address>', 'ingress gateway address on the host', envOptional(env, 'TRELLIS_HOST') ?? '127.0.0.1')
     .option('--state-dir <dir>', 'where applied config and logs live', envOptional(env, 'TRELLIS_STATE_DIR') ?? '.trellis')
     .option('--reset', 'forget applied config and start clean', false)
-    .option('--address-block <prefix>', 'loopback /24 for the pods', parseBlock, envOptional(env, 'TRELLIS_ADDRESS_BLOCK') ?? '127.0.10')
+    .option('--address-block <prefix>', 'loopback /24 for the pods', parseBlock, fromEnv(env, 'TRELLIS_ADDRESS_BLOCK', parseBlock, '127.0.10'))
     .option('--log-level <level>', 'log level of the components', envOptional(env, 'LOG_LEVEL') ?? 'info')
     .option('--access-log', 'proxies write Envoy-style access logs', false)
     .exitOverride()

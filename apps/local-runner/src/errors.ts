@@ -1,14 +1,20 @@
 import { isTrellisError } from '@trellis/shared';
 
-/** One readable paragraph for why the stack did not start. */
-export function describeStartError(err: Error): string {
+/**
+ * One readable paragraph for why the stack did not start. `logsDir` is where the components' logs
+ * are (`<state dir>/logs`, relative to the working directory when possible).
+ */
+export function describeStartError(err: Error, logsDir = '.trellis/logs/'): string {
   if (isTrellisError(err)) {
     const c = err.context;
     switch (err.code) {
-      case 'PORT_IN_USE':
-        return `Error: port ${String(c['port'])} on ${String(c['host'])} is not available (${String(c['reason'])}). Stop whatever uses it, or choose another port: npm start -- --port 8081`;
+      case 'PORT_IN_USE': {
+        const port = Number(c['port']);
+        const other = Number.isInteger(port) && port > 0 && port < 65535 ? port + 1 : 8081;
+        return `Error: port ${String(c['port'])} on ${String(c['host'])} is not available (${String(c['reason'])}). Stop whatever uses it, or choose another port: npm start -- --port ${other}`;
+      }
       case 'NOT_READY':
-        return `Error: ${String(c['component'])} did not become ready within ${Number(c['timeoutMs']) / 1000}s (${String(c['last'])}). Logs: .trellis/logs/`;
+        return `Error: ${String(c['component'])} did not become ready within ${Number(c['timeoutMs']) / 1000}s (${String(c['last'])}). Logs: ${logsDir}`;
       default:
         return `Error [${err.code}]: ${err.message} ${JSON.stringify(c)}`;
     }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CommanderError } from 'commander';
 import { startLocalStack } from '@trellis/mesh-local';
 import { createLogger, isTrellisError, errorMessage, parseLogLevel } from '@trellis/shared';
 import { readConfig } from './config';
@@ -8,9 +9,12 @@ const out = (line: string): void => {
   process.stdout.write(line + '\n');
 };
 
+let logsDir: string | undefined;
+
 async function main(): Promise<void> {
   const repoRoot = path.resolve(__dirname, '../../..');
   const config = readConfig(process.argv.slice(2), process.env, repoRoot);
+  logsDir = (path.relative(process.cwd(), path.join(config.stateDir, 'logs')) || '.') + '/';
   const logger = createLogger({ name: 'local-runner', level: parseLogLevel(process.env['LOG_LEVEL'], 'warn') });
   const started = Date.now();
   out(`Trellis local mode — state in ${path.relative(process.cwd(), config.stateDir) || '.'}${config.reset ? ' (reset)' : ''}`);
@@ -33,7 +37,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (isTrellisError(err) || err instanceof Error) out(describeStartError(err));
+  // --help / --version: commander printed them; a bad flag: commander printed what is wrong.
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (isTrellisError(err) || err instanceof Error) out(describeStartError(err, logsDir));
   else out(`Error: ${errorMessage(err)}`);
   process.exit(1);
 });

@@ -29,7 +29,9 @@ export interface ProxyConfig {
 function pairs(value: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of value.split(',').filter(Boolean)) {
-    const [k, v] = part.split('=');
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? '' : part.slice(0, eq);
+    const v = eq < 0 ? '' : part.slice(eq + 1);
     if (!k || !v) throw new InvalidArgumentError(`expected key=value, got "${part}"`);
     out[k] = v;
   }
@@ -52,9 +54,26 @@ function publish(value: string): ProxyConfig['publish'] {
   const out: Record<string, { host: string; port: number }> = {};
   for (const [listenerPort, target] of Object.entries(pairs(value))) {
     const i = target.lastIndexOf(':');
-    out[listenerPort] = { host: target.slice(0, i), port: Number(target.slice(i + 1)) };
+    const port = Number(target.slice(i + 1));
+    if (!/^\d+$/.test(listenerPort) || i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new InvalidArgumentError(`expected port=host:port, got "${listenerPort}=${target}"`);
+    }
+    out[listenerPort] = { host: target.slice(0, i), port };
   }
   return out;
+}
+
+function millis(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('not a duration in milliseconds');
+  return n;
+}
+
+/** Istio's INTERCEPTION_MODE; TPROXY captures like REDIRECT as far as this proxy is concerned. */
+function interceptionMode(value: string): 'REDIRECT' | 'NONE' {
+  if (value === 'REDIRECT' || value === 'NONE') return value;
+  if (value === 'TPROXY') return 'REDIRECT';
+  throw new InvalidArgumentError('interception must be REDIRECT, TPROXY or NONE');
 }
 
 function mode(value: string): 'sidecar' | 'router' {
@@ -64,24 +83,32 @@ function mode(value: string): 'sidecar' | 'router' {
 
 export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
   const e = (name: string, fallback: string): string => envOptional(env, name) ?? fallback;
+  // Env values go through the flag's parser; a bad one is a plain Error (commander did not print it).
+  const p = <T>(name: string, parse: (value: string) => T, fallback: string): T => {
+    const value = e(name, fallback);
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new Error(`${name}=${value}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const o = new Command('trellis-proxy')
-    .option('--mode <mode>', 'sidecar | router', mode, mode(e('TRELLIS_PROXY_MODE', 'sidecar')))
+    .option('--mode <mode>', 'sidecar | router', mode, p('TRELLIS_PROXY_MODE', mode, 'sidecar'))
     .option('--xds-address <host:port>', 'control plane ADS address', e('TRELLIS_XDS_ADDRESS', 'istiod.istio-system.svc:15010'))
     .option('--ip <address>', 'pod address', e('INSTANCE_IP', '127.0.0.1'))
     .option('--pod-name <name>', 'pod name', e('POD_NAME', 'unknown'))
     .option('--namespace <ns>', 'pod namespace', e('POD_NAMESPACE', 'default'))
-    .option('--labels <json|k=v,...>', 'pod labels', labels, labels(e('TRELLIS_POD_LABELS', '{}')))
+    .option('--labels <json|k=v,...>', 'pod labels', labels, p('TRELLIS_POD_LABELS', labels, '{}'))
     .option('--service-account <sa>', 'service account', e('SERVICE_ACCOUNT', 'default'))
-    .option('--interception <mode>', 'REDIRECT (iptables) | NONE (local mode)', e('INTERCEPTION_MODE', 'REDIRECT'))
-    .option('--app-endpoints <port=host:port,...>', 'where the app listens', pairs, pairs(e('TRELLIS_APP_ENDPOINTS', '')))
-    .option('--publish <port=host:port,...>', 'bind these listener ports on the host instead', publish, {})
+    .option('--interception <mode>', 'REDIRECT (iptables) | NONE (local mode)', interceptionMode, p('INTERCEPTION_MODE', interceptionMode, 'REDIRECT'))
+    .option('--app-endpoints <port=host:port,...>', 'where the app listens', pairs, p('TRELLIS_APP_ENDPOINTS', pairs, ''))
+    .option('--publish <port=host:port,...>', 'bind these listener ports on the host instead (repeatable)', (v: string, previous: ProxyConfig['publish']) => ({ ...previous, ...publish(v) }), {})
     .option('--access-log', 'Envoy-style access log on stdout', e('TRELLIS_ACCESS_LOG', 'false') === 'true')
-    .option('--drain-ms <ms>', 'drain time on SIGTERM', (v) => Number(v), Number(e('TRELLIS_DRAIN_MS', '5000')))
+    .option('--drain-ms <ms>', 'drain time on SIGTERM', millis, p('TRELLIS_DRAIN_MS', millis, '5000'))
     .exitOverride()
     .parse([...argv], { from: 'user' })
-    .opts<Omit<ProxyConfig, 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel' | 'interception'> & { interception: string }>();
-  const interception = o.interception === 'NONE' ? 'NONE' : 'REDIRECT';
-  return { ...o, interception, adminPort: 15000, statusPort: 15021, prometheusPort: 15090, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
+    .opts<Omit<ProxyConfig, 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel'>>();
+  return { ...o, adminPort: 15000, statusPort: 15021, prometheusPort: 15090, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
 }
 
 /** Istio's node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */

@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { createProxy } from '@trellis/mesh-proxy';
 import { createAdsClient } from '@trellis/mesh-xds';
 import { createLogger, shutdownOnSignals } from '@trellis/shared';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // commander has already printed help, the version or what was wrong with the flags.
+  if (err instanceof CommanderError) process.exit(err.exitCode);
   process.stderr.write(`proxy failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

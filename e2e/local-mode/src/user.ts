@@ -39,7 +39,7 @@ export async function login(gatewayUrl: string, user: string): Promise<string> {
   const setCookie = res.headers['set-cookie'];
   const raw = Array.isArray(setCookie) ? setCookie[0] : setCookie;
   if (res.statusCode !== 302 || !raw) throw new Error(`login failed: ${res.statusCode}`);
-  return raw.split(';')[0]!;
+  return raw.split(';')[0] ?? raw;
 }
 
 export interface CliResult {

@@ -13,6 +13,7 @@ export { MemoryConfigStore, type StoreOptions } from './store/memory-store';
 export { FileConfigStore, type FileStoreOptions, type LoadError } from './store/file-store';
 export type { ServiceRegistry, RegistryChange, RegistryListener, UpsertAction } from './registry/service-registry';
 export { LocalRegistry } from './registry/local-registry';
+export { persistRegistry } from './registry/registry-file';
 export { SnapshotBuilder, type SnapshotBuilderOptions, type SnapshotListener } from './snapshot/snapshot-builder';
 export { configApi, type ConfigApiOptions } from './http/config-api';
 export { toHttpError, errorHandler, type ErrorBody } from './http/http-errors';

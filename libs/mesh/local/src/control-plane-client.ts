@@ -21,16 +21,24 @@ export class ControlPlaneClient {
     await this.call('PUT', `/api/v1/registry/workloads/${w.namespace}/${w.name}`, w);
   }
 
+  async workloads(): Promise<WorkloadInstance[]> {
+    return ((await this.call('GET', '/api/v1/registry/workloads')) as { items: WorkloadInstance[] }).items;
+  }
+
+  async removeWorkload(namespace: string, name: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/registry/workloads/${namespace}/${name}`);
+  }
+
   async apply(objects: unknown[], namespace = 'default'): Promise<ApplyResult[]> {
     const body = await this.call('POST', `/api/v1/config/apply?namespace=${namespace}`, { objects });
     return (body as { results: ApplyResult[] }).results;
   }
 
-  private async call(method: 'PUT' | 'POST', path: string, payload: unknown): Promise<unknown> {
+  private async call(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, payload?: unknown): Promise<unknown> {
     const res = await request(this.baseUrl + path, {
       method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
+      headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
     });
     const text = await res.body.text();
     if (res.statusCode >= 300) {

@@ -5,7 +5,7 @@ const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 function encode(bytes: Buffer, length: number): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i % bytes.length]! % ALPHABET.length];
+  for (let i = 0; i < length; i++) out += ALPHABET[(bytes[i % bytes.length] ?? 0) % ALPHABET.length];
   return out;
 }
 

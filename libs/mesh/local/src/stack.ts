@@ -48,6 +48,11 @@ async function startControlPlane(group: ProcessGroup, plan: LocalPlan, ctx: Spec
   const client = new ControlPlaneClient(url);
   for (const svc of plan.services) await client.registerService(svc);
   for (const pod of plan.pods) await client.registerWorkload(toWorkload(pod));
+  // The control plane restores the previous run's registry; its pods are gone now.
+  const current = new Set(plan.pods.map((p) => `${p.namespace}/${p.name}`));
+  for (const w of await client.workloads()) {
+    if (!current.has(`${w.namespace}/${w.name}`)) await client.removeWorkload(w.namespace, w.name);
+  }
   return client;
 }
 

@@ -1,4 +1,5 @@
 export { translate } from './translate';
+export { createTranslator } from './translator';
 export { translateGrpc, grpcListenerNames } from './grpc-flavour';
 export { simulate, type SimulatedRequest, type SimulationResult } from './simulate';
 export {

@@ -2,7 +2,7 @@ import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { planOutboundClusters } from './cluster-plan';
 import { outboundClusters, specialClusters } from './clusters';
 import { buildContext, type TranslateContext } from './context';
-import type { Cluster, Listener, RouteConfiguration, XdsResources } from './envoy-types';
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsResources } from './envoy-types';
 import { outboundLoadAssignments } from './endpoints';
 import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
 import { translateGrpc } from './grpc-flavour';
@@ -16,22 +16,52 @@ function byName<T extends { name: string }>(items: T[]): T[] {
   return items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function sidecar(ctx: TranslateContext): { listeners: Listener[]; routes: RouteConfiguration[]; clusters: Cluster[] } {
-  const ports = inboundPorts(ctx);
-  const captureBind = ctx.proxy.interception === 'NONE' ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
+/** What every proxy of the same kind, namespace (and, where config depends on it, labels) shares. */
+export interface SharedOutbound {
+  readonly clusters: readonly Cluster[];
+  readonly endpoints: readonly ClusterLoadAssignment[];
+  readonly listeners: readonly Listener[];
+  readonly routes: readonly RouteConfiguration[];
+}
+
+export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
+  const plans = planOutboundClusters(ctx);
+  const endpoints = outboundLoadAssignments(plans).sort((a, b) => (a.cluster_name < b.cluster_name ? -1 : a.cluster_name > b.cluster_name ? 1 : 0));
+  if (ctx.proxy.type === 'router') {
+    const ports = gatewayPorts(ctx);
+    return {
+      clusters: [...outboundClusters(plans), ...specialClusters(false)],
+      endpoints,
+      listeners: ports.map((p) => gatewayListener(p.port)),
+      routes: ports.map((p) => gatewayRouteConfig(ctx, p)),
+    };
+  }
   return {
-    listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), virtualOutboundListener(captureBind, registryOnly(ctx)), ...inboundListeners(ctx, ports)],
+    clusters: [...outboundClusters(plans), ...specialClusters(true)],
+    endpoints,
+    listeners: outboundHttpPorts(ctx).map(outboundPortListener),
     routes: outboundRouteConfigs(ctx),
-    clusters: [...specialClusters(true), ...ports.map((p) => inboundCluster(ctx, p))],
   };
 }
 
-function router(ctx: TranslateContext): { listeners: Listener[]; routes: RouteConfiguration[]; clusters: Cluster[] } {
-  const plans = gatewayPorts(ctx);
+/** The per-proxy part: capture listener and the proxy's own inbound listeners and clusters. */
+function ownResources(ctx: TranslateContext): { listeners: Listener[]; clusters: Cluster[] } {
+  if (ctx.proxy.type === 'router') return { listeners: [], clusters: [] };
+  const ports = inboundPorts(ctx);
+  const captureBind = ctx.proxy.interception === 'NONE' ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
   return {
-    listeners: plans.map((p) => gatewayListener(p.port)),
-    routes: plans.map((p) => gatewayRouteConfig(ctx, p)),
-    clusters: specialClusters(false),
+    listeners: [virtualOutboundListener(captureBind, registryOnly(ctx)), ...inboundListeners(ctx, ports)],
+    clusters: ports.map((p) => inboundCluster(ctx, p)),
+  };
+}
+
+export function assemble(shared: SharedOutbound, ctx: TranslateContext): XdsResources {
+  const own = ownResources(ctx);
+  return {
+    listeners: byName([...shared.listeners, ...own.listeners]),
+    routes: byName([...shared.routes]),
+    clusters: byName([...shared.clusters, ...own.clusters]),
+    endpoints: [...shared.endpoints],
   };
 }
 
@@ -40,16 +70,10 @@ function router(ctx: TranslateContext): { listeners: Listener[]; routes: RouteCo
  * get outbound listeners/routes/clusters for every service plus inbound for their own workload;
  * routers get Gateway listeners and routes plus all outbound clusters; `generator: grpc` clients
  * get the proxyless flavour. Every list is sorted by name, so equal inputs give equal output.
+ * (`createTranslator` gives the same results, sharing work between similar proxies.)
  */
 export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResources {
   if (proxy.generator === 'grpc') return translateGrpc(snapshot, proxy);
   const ctx = buildContext(snapshot, proxy);
-  const plans = planOutboundClusters(ctx);
-  const own = proxy.type === 'router' ? router(ctx) : sidecar(ctx);
-  return {
-    listeners: byName(own.listeners),
-    routes: byName(own.routes),
-    clusters: byName([...outboundClusters(plans), ...own.clusters]),
-    endpoints: outboundLoadAssignments(plans).sort((a, b) => (a.cluster_name < b.cluster_name ? -1 : a.cluster_name > b.cluster_name ? 1 : 0)),
-  };
+  return assemble(sharedOutbound(ctx), ctx);
 }

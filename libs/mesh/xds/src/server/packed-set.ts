@@ -14,14 +14,27 @@ export interface PackedEntry {
 /** All resources of one type for one proxy, by name (generation order kept). */
 export type PackedType = ReadonlyMap<string, PackedEntry>;
 
+/**
+ * Encodings by resource object. Generators that hand the same (immutable) object to many
+ * proxies — the control plane's memoising translator does — get it encoded and hashed once.
+ */
+const encoded = new WeakMap<XdsResource, PackedEntry>();
+
+function packEntry(type: XdsTypeShort, resource: XdsResource): PackedEntry {
+  const cached = encoded.get(resource);
+  if (cached) return cached;
+  const any = packResource(TYPE_URLS[type], resource);
+  const entry = { name: resourceName(type, resource), resource, any, hash: createHash('sha256').update(any.value).digest('hex') };
+  encoded.set(resource, entry);
+  return entry;
+}
+
 /** Encodes every resource of `type`; throws (typed) on the first that cannot be encoded. Duplicates: first wins. */
 export function packType(all: XdsResources, type: XdsTypeShort): PackedType {
   const out = new Map<string, PackedEntry>();
   for (const resource of resourcesOfType(all, type)) {
-    const name = resourceName(type, resource);
-    if (out.has(name)) continue;
-    const any = packResource(TYPE_URLS[type], resource);
-    out.set(name, { name, resource, any, hash: createHash('sha256').update(any.value).digest('hex') });
+    const entry = packEntry(type, resource);
+    if (!out.has(entry.name)) out.set(entry.name, entry);
   }
   return out;
 }

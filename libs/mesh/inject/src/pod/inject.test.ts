@@ -1,0 +1,60 @@
+import { ENABLED_NAMESPACE, TEST_MESH } from '../testing/fixtures';
+import { injectPod } from './inject';
+import type { Pod } from './types';
+
+const base = (): Pod => ({ metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } });
+const inject = (pod: Pod, meshConfig = TEST_MESH) => injectPod(pod, { namespaceLabels: ENABLED_NAMESPACE, meshConfig });
+const env = (pod: Pod, name: string) => pod.spec.containers.find((c) => c.name === 'istio-proxy')!.env!.find((e) => e.name === name);
+
+describe('injectPod', () => {
+  it('does not mutate its input', () => {
+    const pod = base();
+    const copy = structuredClone(pod);
+    inject(pod);
+    expect(pod).toEqual(copy);
+  });
+
+  it('appends the proxy without a postStart hook when holdApplicationUntilProxyStarts is off', () => {
+    const { pod } = inject(base(), { ...TEST_MESH, holdApplicationUntilProxyStarts: false });
+    expect(pod.spec.containers.map((c) => c.name)).toEqual(['web', 'istio-proxy']);
+    expect(pod.spec.containers[1]!['lifecycle']).toBeUndefined();
+  });
+
+  it('passes mesh settings to the proxy env', () => {
+    const { pod } = inject(base(), { ...TEST_MESH, discoveryAddress: 'cp.trellis:15010', accessLog: true, drainMs: 1000 });
+    expect(env(pod, 'TRELLIS_XDS_ADDRESS')?.value).toBe('cp.trellis:15010');
+    expect(env(pod, 'TRELLIS_ACCESS_LOG')?.value).toBe('true');
+    expect(env(pod, 'TRELLIS_DRAIN_MS')?.value).toBe('1000');
+    expect(JSON.parse(env(pod, 'TRELLIS_POD_LABELS')!.value!)).toMatchObject({ app: 'web', 'security.istio.io/tlsMode': 'istio' });
+  });
+
+  it('escapes $( in literal env values so Kubernetes does not expand them', () => {
+    const pod = base();
+    pod.metadata!.annotations = { 'prometheus.io/path': '/m$(X)' };
+    expect(env(inject(pod).pod, 'ISTIO_PROMETHEUS_ANNOTATIONS')?.value).toBe('{"path":"/m$$(X)"}');
+  });
+
+  it('keeps user-set canonical labels and default container', () => {
+    const pod = base();
+    pod.metadata!.labels = { 'service.istio.io/canonical-name': 'shop-web' };
+    pod.metadata!.annotations = { 'kubectl.kubernetes.io/default-container': 'other' };
+    const out = inject(pod).pod.metadata!;
+    expect(out.labels!['service.istio.io/canonical-name']).toBe('shop-web');
+    expect(out.annotations!['kubectl.kubernetes.io/default-container']).toBe('other');
+  });
+
+  it.each<[string, (p: Pod) => void, string]>([
+    ['no containers', (p) => { p.spec.containers = []; }, 'spec.containers'],
+    ['a container named istio-proxy', (p) => { p.spec.containers.push({ name: 'istio-proxy' }); }, ''],
+    ['a non-string label', (p) => { (p.metadata!.labels as Record<string, unknown>)['x'] = 1; }, 'metadata.labels'],
+    ['a malformed status annotation', (p) => { p.metadata!.annotations = { 'sidecar.istio.io/status': '{' }; }, ''],
+    ['a bad capture annotation', (p) => { p.metadata!.annotations = { 'traffic.sidecar.istio.io/excludeOutboundPorts': 'x' }; }, ''],
+  ])('throws a typed error for %s', (_name, change, field) => {
+    const pod = base();
+    change(pod);
+    let caught: unknown;
+    try { inject(pod); } catch (err) { caught = err; }
+    expect(caught).toMatchObject({ code: expect.stringMatching(/^INJECT_/) });
+    if (field) expect(caught).toMatchObject({ context: { field } });
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Control-plane benchmark: P simulated proxies (real ADS streams that ACK, Any payloads left
+ * undecoded like a fast proxy would) × S services. Measures initial convergence and, per config
+ * change, the time from `apply` until every proxy has received (and ACKed) the new RDS — p50/p99
+ * across proxies — plus control-plane CPU and RSS.
+ *   node tools/bench/run.mjs control-plane --proxies 1000 --services 500 --changes 5
+ */
+import * as grpc from '@grpc/grpc-js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '@trellis/mesh-xds';
+import { cpuMicros, percentile, rssMb, startApp, stopAll, waitHttp } from './proc';
+
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const PROXIES = arg('proxies', 100);
+const SERVICES = arg('services', 100);
+const CHANGES = arg('changes', 5);
+const CP = '127.0.0.1';
+const HTTP_PORT = 25914;
+const XDS_PORT = 25910;
+const base = `http://${CP}:${HTTP_PORT}`;
+
+async function call(method: string, url: string, body: unknown): Promise<void> {
+  const res = await fetch(base + url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+}
+
+async function registerServices(): Promise<void> {
+  for (let i = 0; i < SERVICES; i++) {
+    const name = `svc-${i}`;
+    await call('PUT', `/api/v1/registry/services/default/${name}`, {
+      name, namespace: 'default', hostname: `${name}.default.svc.cluster.local`,
+      ports: [{ name: 'http', port: 9080, targetPort: 9080, protocol: 'HTTP' }], selector: { app: name },
+    });
+    for (const v of ['v1', 'v2']) {
+      await call('PUT', `/api/v1/registry/workloads/default/${name}-${v}`, {
+        name: `${name}-${v}`, namespace: 'default', address: `10.${(i >> 8) & 255}.${i & 255}.${v === 'v1' ? 1 : 2}`,
+        labels: { app: name, version: v }, serviceAccount: 'default', sidecar: true, ready: true,
+      });
+    }
+  }
+}
+
+/** One simulated sidecar: subscribes like Envoy, ACKs everything, records when each RDS version arrived. */
+class SimProxy {
+  readonly rds = new Map<string, number>();
+  readonly seen = new Set<string>();
+  private readonly call: grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+
+  constructor(client: grpc.Client, readonly index: number, clusterNames: string[]) {
+    const ip = `10.200.${(index >> 8) & 255}.${index & 255}`;
+    const node = {
+      id: `sidecar~${ip}~client-${index}.default~default.svc.cluster.local`,
+      metadata: { NAMESPACE: 'default', NAME: `client-${index}`, LABELS: { app: `client-${index}` }, INTERCEPTION_MODE: 'REDIRECT' },
+    };
+    this.call = client.makeBidiStreamRequest(
+      adsServiceDefinition()['StreamAggregatedResources']!.path,
+      (r: DiscoveryRequest) => adsServiceDefinition()['StreamAggregatedResources']!.requestSerialize(r),
+      (b: Buffer) => adsServiceDefinition()['StreamAggregatedResources']!.responseDeserialize(b) as DiscoveryResponse,
+    );
+    this.call.on('data', (res: DiscoveryResponse) => {
+      this.seen.add(res.type_url);
+      if (res.type_url === TYPE_URLS.RDS) this.rds.set(res.version_info, performance.now());
+      // SotW: every request repeats the full subscription (an empty EDS/RDS list would unsubscribe).
+      const names = res.type_url === TYPE_URLS.EDS ? clusterNames : res.type_url === TYPE_URLS.RDS ? ['9080'] : [];
+      this.call.write({ type_url: res.type_url, version_info: res.version_info, response_nonce: res.nonce, resource_names: names });
+    });
+    this.call.on('error', () => undefined);
+    this.call.write({ node, type_url: TYPE_URLS.CDS });
+    this.call.write({ type_url: TYPE_URLS.LDS });
+    this.call.write({ type_url: TYPE_URLS.EDS, resource_names: clusterNames });
+    this.call.write({ type_url: TYPE_URLS.RDS, resource_names: ['9080'] });
+  }
+
+  close(): void {
+    this.call.end();
+  }
+}
+
+async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timeout: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function virtualService(i: number, weight: number): unknown {
+  return {
+    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `svc-${i % SERVICES}`, namespace: 'default' },
+    spec: { hosts: [`svc-${i % SERVICES}`], http: [{ route: [{ destination: { host: `svc-${i % SERVICES}` }, weight }, { destination: { host: `svc-${(i + 1) % SERVICES}` }, weight: 100 - weight }] }] },
+  };
+}
+
+async function main(): Promise<void> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-cp-'));
+  const cp = startApp('control-plane', ['--host', CP, '--xds-port', String(XDS_PORT), '--http-port', String(HTTP_PORT), '--state-dir', stateDir], {}, '0');
+  try {
+    await waitHttp(`${base}/ready`);
+    await registerServices();
+    const clusterNames = Array.from({ length: SERVICES }, (_, i) => `outbound|9080||svc-${i}.default.svc.cluster.local`);
+    const channels = Array.from({ length: Math.max(1, Math.ceil(PROXIES / 100)) }, () => new grpc.Client(`${CP}:${XDS_PORT}`, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 256 * 1024 * 1024 }));
+    const t0 = performance.now();
+    const proxies = Array.from({ length: PROXIES }, (_, i) => new SimProxy(channels[i % channels.length]!, i, clusterNames));
+    await until(() => proxies.every((p) => p.seen.size === 4), 300_000, 'initial config');
+    const initialMs = performance.now() - t0;
+    const rssAfterConnect = rssMb(cp.pid!);
+    const results: number[][] = [];
+    const cpuBefore = cpuMicros(cp.pid!);
+    for (let c = 0; c < CHANGES; c++) {
+      const versions = proxies.map((p) => p.rds.size);
+      const start = performance.now();
+      await call('POST', '/api/v1/config/apply?namespace=default', { objects: [virtualService(c, 10 + c)] });
+      await until(() => proxies.every((p, i) => p.rds.size > versions[i]!), 120_000, `change ${c}`);
+      results.push(proxies.map((p) => [...p.rds.values()].pop()! - start).sort((a, b) => a - b));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const cpuMs = (cpuMicros(cp.pid!) - cpuBefore) / 1000;
+    const all = results.flat().sort((a, b) => a - b);
+    const row = {
+      proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
+      changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
+      cpuMsPerChange: Math.round(cpuMs / CHANGES), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
+    };
+    process.stdout.write(JSON.stringify(row) + '\n');
+    proxies.forEach((p) => p.close());
+    channels.forEach((ch) => ch.close());
+  } finally {
+    await stopAll([cp]);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

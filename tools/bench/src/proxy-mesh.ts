@@ -1,0 +1,54 @@
+import type { ChildProcess } from 'node:child_process';
+import { startApp, waitHttp } from './proc';
+
+export interface BenchMesh {
+  readonly gateway: ChildProcess;
+  readonly client: ChildProcess;
+  readonly server: ChildProcess;
+}
+
+interface MeshOptions {
+  readonly block: string;
+  readonly upstreamPort: number;
+  readonly stateDir: string;
+}
+
+async function call(base: string, method: string, url: string, body: unknown): Promise<void> {
+  const res = await fetch(base + url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+}
+
+const service = (name: string): unknown => ({
+  name, namespace: 'default', hostname: `${name}.default.svc.cluster.local`,
+  ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'HTTP' }], selector: { app: name },
+});
+
+const gatewayConfig = [
+  { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'bench-gw' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
+  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'bench' }, spec: { hosts: ['*'], gateways: ['bench-gw'], http: [{ route: [{ destination: { host: 'bench-raw', port: { number: 8080 } } }] }] } },
+];
+
+function proxy(o: MeshOptions, mode: string, host: number, pod: string, labels: Record<string, string>, extra: string[]): ChildProcess {
+  const args = ['--mode', mode, '--xds-address', `${o.block}.1:15010`, '--ip', `${o.block}.${host}`, '--pod-name', pod, '--namespace', mode === 'router' ? 'istio-system' : 'default', '--labels', JSON.stringify(labels), '--interception', 'NONE', ...extra];
+  return startApp('proxy', args, {}, '0');
+}
+
+/** Control plane + gateway + two sidecars: `bench` (behind a sidecar) and `bench-raw` (the bare upstream). */
+export async function configureMesh(o: MeshOptions, children: ChildProcess[]): Promise<BenchMesh> {
+  const base = `http://${o.block}.1:15014`;
+  children.push(startApp('control-plane', ['--host', `${o.block}.1`, '--state-dir', o.stateDir], {}, '0'));
+  await waitHttp(`${base}/ready`);
+  await call(base, 'PUT', '/api/v1/registry/services/default/bench', service('bench'));
+  await call(base, 'PUT', '/api/v1/registry/services/default/bench-raw', service('bench-raw'));
+  await call(base, 'PUT', '/api/v1/registry/workloads/default/bench-server', { name: 'bench-server', namespace: 'default', address: `${o.block}.11`, labels: { app: 'bench' }, serviceAccount: 'default', sidecar: true, ready: true });
+  await call(base, 'PUT', '/api/v1/registry/workloads/default/bench-raw-0', { name: 'bench-raw-0', namespace: 'default', address: '127.0.0.1', ports: { '8080': o.upstreamPort }, labels: { app: 'bench-raw' }, serviceAccount: 'default', sidecar: false, ready: true });
+  await call(base, 'POST', '/api/v1/config/apply?namespace=default', { objects: gatewayConfig });
+  const mesh: BenchMesh = {
+    gateway: proxy(o, 'router', 2, 'istio-ingressgateway-bench', { istio: 'ingressgateway' }, []),
+    client: proxy(o, 'sidecar', 10, 'bench-client', { app: 'bench-client' }, []),
+    server: proxy(o, 'sidecar', 11, 'bench-server', { app: 'bench' }, ['--app-endpoints', `8080=127.0.0.1:${o.upstreamPort}`]),
+  };
+  children.push(mesh.gateway, mesh.client, mesh.server);
+  for (const host of [2, 10, 11]) await waitHttp(`http://${o.block}.${host}:15021/healthz/ready`);
+  return mesh;
+}
