@@ -214,7 +214,8 @@ function httpGetStatus(url) {
 }
 
 function isAlive(pid) {
-  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (e) { return e.code === 'EPERM'; }
+  try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; } // zombie = dead
 }
 
 /** True if pid is alive and its command line mentions dir (guards against a reused PID). */

@@ -44,8 +44,20 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   };
 }
 
+export interface OwnResources {
+  readonly listeners: readonly Listener[];
+  readonly clusters: readonly Cluster[];
+}
+
+/** The per-proxy inputs, as one string: proxies with equal keys get equal own resources. */
+export function ownResourcesKey(ctx: TranslateContext): string {
+  if (ctx.proxy.type === 'router') return 'router';
+  const p = ctx.proxy;
+  return JSON.stringify([p.interception, p.interception === 'NONE' ? p.ipAddress : '', registryOnly(ctx), inboundPorts(ctx), p.appEndpoints ?? {}]);
+}
+
 /** The per-proxy part: capture listener and the proxy's own inbound listeners and clusters. */
-function ownResources(ctx: TranslateContext): { listeners: Listener[]; clusters: Cluster[] } {
+export function ownResources(ctx: TranslateContext): OwnResources {
   if (ctx.proxy.type === 'router') return { listeners: [], clusters: [] };
   const ports = inboundPorts(ctx);
   const captureBind = ctx.proxy.interception === 'NONE' ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
@@ -55,8 +67,7 @@ function ownResources(ctx: TranslateContext): { listeners: Listener[]; clusters:
   };
 }
 
-export function assemble(shared: SharedOutbound, ctx: TranslateContext): XdsResources {
-  const own = ownResources(ctx);
+export function assemble(shared: SharedOutbound, ctx: TranslateContext, own: OwnResources = ownResources(ctx)): XdsResources {
   return {
     listeners: byName([...shared.listeners, ...own.listeners]),
     routes: byName([...shared.routes]),

@@ -2,7 +2,7 @@ import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { buildContext, type TranslateContext } from './context';
 import type { XdsResources } from './envoy-types';
 import { translateGrpc } from './grpc-flavour';
-import { assemble, sharedOutbound, type SharedOutbound } from './translate';
+import { assemble, ownResources, ownResourcesKey, sharedOutbound, type OwnResources, type SharedOutbound } from './translate';
 
 /** Whether any config makes outbound resources depend on the proxy's labels. */
 function labelSensitive(snapshot: MeshSnapshot): boolean {
@@ -27,6 +27,7 @@ export function createTranslator(): (snapshot: MeshSnapshot, proxy: ProxyInfo) =
   let byLabels = false;
   const contexts = new Map<string, TranslateContext>();
   const shared = new Map<string, SharedOutbound>();
+  const owned = new Map<string, OwnResources>();
   return (snapshot, proxy) => {
     if (proxy.generator === 'grpc') return translateGrpc(snapshot, proxy);
     if (snapshot !== current) {
@@ -34,6 +35,7 @@ export function createTranslator(): (snapshot: MeshSnapshot, proxy: ProxyInfo) =
       byLabels = labelSensitive(snapshot);
       contexts.clear();
       shared.clear();
+      owned.clear();
     }
     let base = contexts.get(proxy.namespace);
     if (!base) {
@@ -47,6 +49,12 @@ export function createTranslator(): (snapshot: MeshSnapshot, proxy: ProxyInfo) =
       out = sharedOutbound(ctx);
       shared.set(key, out);
     }
-    return assemble(out, ctx);
+    const ownKey = ownResourcesKey(ctx);
+    let own = owned.get(ownKey);
+    if (!own) {
+      own = ownResources(ctx);
+      owned.set(ownKey, own);
+    }
+    return assemble(out, ctx, own);
   };
 }
