@@ -4,6 +4,7 @@ import { registerApply } from './commands/apply';
 import { registerDelete } from './commands/delete';
 import { registerDescribe } from './commands/describe';
 import { registerGet } from './commands/get';
+import { registerKubeInject } from './commands/kube-inject';
 import { registerProxyConfig } from './commands/proxy-config';
 import { registerProxyStatus } from './commands/proxy-status';
 import { registerVersion } from './commands/version';
@@ -30,6 +31,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerProxyStatus(program, ctx);
   registerProxyConfig(program, ctx);
   registerDescribe(program, ctx);
+  registerKubeInject(program, ctx);
   registerVersion(program, ctx);
   return program;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { envOptional, parseLogLevel, type Env } from '@trellis/shared';
+import { envOptional, envPort, parseLogLevel, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
 
 /** The control plane's whole configuration, read once from flags and env. */
@@ -32,8 +32,8 @@ function millis(value: string): number {
 export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfig {
   const o = new Command('trellis-control-plane')
     .option('--host <address>', 'listen address', envOptional(env, 'TRELLIS_HOST') ?? '0.0.0.0')
-    .option('--xds-port <port>', 'xDS (ADS) gRPC port', port, Number(envOptional(env, 'TRELLIS_XDS_PORT') ?? 15010))
-    .option('--http-port <port>', 'HTTP API, debug and metrics port', port, Number(envOptional(env, 'TRELLIS_HTTP_PORT') ?? 15014))
+    .option('--xds-port <port>', 'xDS (ADS) gRPC port', port, envPort(env, 'TRELLIS_XDS_PORT', 15010))
+    .option('--http-port <port>', 'HTTP API, debug and metrics port', port, envPort(env, 'TRELLIS_HTTP_PORT', 15014))
     .option('--state-dir <dir>', 'file config store directory', envOptional(env, 'TRELLIS_STATE_DIR') ?? '.trellis')
     .option('--debounce-quiet <ms>', 'push after this much quiet', millis, 100)
     .option('--debounce-max <ms>', 'push at the latest after this long', millis, 10000)

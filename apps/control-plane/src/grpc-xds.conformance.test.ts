@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as grpcJsXds from '@grpc/grpc-js-xds';
 import type { ProxySyncStatus } from '@trellis/mesh-xds';
-import { call, callMany, eventually, removeStateDir, startBackend, startTestControlPlane, tally, type Backend, type TestControlPlane } from './testing/harness';
+import { call, callMany, eventually, guardLingeringTimers, removeStateDir, startBackend, startTestControlPlane, tally, type Backend, type TestControlPlane, type TimerGuard } from './testing/harness';
 
 const TARGET = 'greeter.default.svc.cluster.local:50051';
 const NODE_ID = 'sidecar~127.0.0.1~greeter-client-1.default~default.svc.cluster.local';
@@ -36,6 +36,7 @@ describe('proxyless gRPC (@grpc/grpc-js-xds) against the control plane', () => {
   let tcp: TestControlPlane;
   const backends = new Map<string, Backend>();
   let client: grpc.Client;
+  let timers: TimerGuard | undefined;
 
   const ours = async (): Promise<ProxySyncStatus | undefined> => (await tcp.syncz()).find((p) => p.id === NODE_ID);
 
@@ -62,6 +63,7 @@ describe('proxyless gRPC (@grpc/grpc-js-xds) against the control plane', () => {
   };
 
   beforeAll(async () => {
+    timers = guardLingeringTimers();
     tcp = await startTestControlPlane();
     for (const v of VERSIONS) backends.set(v, await startBackend(v));
 
@@ -100,6 +102,8 @@ describe('proxyless gRPC (@grpc/grpc-js-xds) against the control plane', () => {
     for (const b of backends.values()) b.server.forceShutdown();
     await tcp?.close();
     if (tcp) await removeStateDir(tcp.stateDir);
+    // Leftover grpc-js-xds LB timers (not cleared by its destroy) must not hold the process open.
+    timers?.release();
   });
 
   it('1. resolves xds:///greeter.default.svc.cluster.local:50051 and calls a backend', async () => {
@@ -137,7 +141,7 @@ describe('proxyless gRPC (@grpc/grpc-js-xds) against the control plane', () => {
     expect(new Set(await callMany(client, 20))).toEqual(new Set(['v1']));
   }, 20_000);
 
-  it('4. fault abort httpStatus 503 at 100% → calls fail with UNAVAILABLE', async () => {
+  it('4. fault abort at 100%: httpStatus 503 → UNAVAILABLE, grpcStatus RESOURCE_EXHAUSTED → that code', async () => {
     await apply([virtualService([{ fault: { abort: { httpStatus: 503, percentage: { value: 100 } } }, route: [to('v1')] }])]);
     await eventually('calls are aborted', async () => {
       const r = await call(client);
@@ -145,8 +149,16 @@ describe('proxyless gRPC (@grpc/grpc-js-xds) against the control plane', () => {
     });
     for (let i = 0; i < 10; i++) {
       const r = await call(client);
-      expect(r).toMatchObject({ ok: false, code: grpc.status.UNAVAILABLE });
+      expect(r).toEqual({ ok: false, code: grpc.status.UNAVAILABLE, details: 'Fault injected' });
     }
+
+    // Istio's grpcStatus form is passed through as a gRPC code.
+    await apply([virtualService([{ fault: { abort: { grpcStatus: 'RESOURCE_EXHAUSTED', percentage: { value: 100 } } }, route: [to('v1')] }])]);
+    await eventually('grpcStatus abort in force', async () => {
+      const r = await call(client);
+      return !r.ok && r.code === grpc.status.RESOURCE_EXHAUSTED;
+    });
+    for (let i = 0; i < 5; i++) expect(await call(client)).toEqual({ ok: false, code: grpc.status.RESOURCE_EXHAUSTED, details: 'Fault injected' });
   }, 20_000);
 
   it('5. removing an endpoint moves traffic: DELETE the v1 workload → v1 is never reached again', async () => {

@@ -61,7 +61,7 @@ async function readText(file: string, cwd: string): Promise<string> {
   }
 }
 
-function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+export function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));

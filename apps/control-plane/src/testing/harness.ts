@@ -2,6 +2,7 @@
  * Test helpers for the control plane's integration tests: an in-process control plane on
  * ephemeral ports, its HTTP API, and gRPC backends that answer with their own identity.
  */
+import { createHook } from 'node:async_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,5 +130,44 @@ export async function startTestControlPlane(stateDir?: string): Promise<TestCont
     api,
     syncz: async () => (await api('GET', '/debug/syncz')).body as ProxySyncStatus[],
     close: () => cp.close(),
+  };
+}
+
+export interface TimerGuard {
+  /** Unrefs every timer still pending that was created from a module whose path contains the marker; returns how many. */
+  release(): number;
+}
+
+/**
+ * @grpc/grpc-js-xds 1.14's priority LB does not clear its child timers on destroy (a 10 s failover
+ * timer, and a 15 min retention timer once a cluster's EDS becomes empty), so a closed xds: channel
+ * can keep the test process alive for up to 15 minutes. This tracks timers created from that
+ * package so the suite can unref the leftovers after closing everything it owns.
+ */
+export function guardLingeringTimers(marker = `${path.sep}@grpc${path.sep}grpc-js-xds${path.sep}`): TimerGuard {
+  const live = new Map<number, NodeJS.Timeout>();
+  const hook = createHook({
+    init(asyncId, type, _trigger, resource) {
+      if (type !== 'Timeout') return;
+      if (!(new Error().stack ?? '').includes(marker)) return;
+      live.set(asyncId, resource as NodeJS.Timeout);
+    },
+    destroy(asyncId) {
+      live.delete(asyncId);
+    },
+  }).enable();
+  return {
+    release: () => {
+      hook.disable();
+      let n = 0;
+      for (const t of live.values()) {
+        if (t.hasRef()) {
+          t.unref();
+          n++;
+        }
+      }
+      live.clear();
+      return n;
+    },
   };
 }

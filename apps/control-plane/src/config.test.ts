@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { CommanderError } from 'commander';
+import { isTrellisError } from '@trellis/shared';
+import { readConfig } from './config';
+
+describe('readConfig', () => {
+  let stderr: jest.SpyInstance;
+  beforeEach(() => {
+    // commander prints its own message before throwing under exitOverride().
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => stderr.mockRestore());
+
+  it("defaults to Istio's ports and a .trellis state dir", () => {
+    expect(readConfig([], {})).toEqual({
+      host: '0.0.0.0',
+      xdsPort: 15010,
+      httpPort: 15014,
+      stateDir: path.resolve('.trellis'),
+      debounceQuietMs: 100,
+      debounceMaxMs: 10000,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads flags', () => {
+    const c = readConfig(
+      ['--host', '127.0.0.1', '--xds-port', '0', '--http-port', '18014', '--state-dir', '/tmp/cp-state', '--debounce-quiet', '5', '--debounce-max', '250'],
+      {},
+    );
+    expect(c).toMatchObject({ host: '127.0.0.1', xdsPort: 0, httpPort: 18014, stateDir: '/tmp/cp-state', debounceQuietMs: 5, debounceMaxMs: 250 });
+  });
+
+  it('makes a relative --state-dir absolute', () => {
+    expect(readConfig(['--state-dir', 'rel/state'], {}).stateDir).toBe(path.resolve('rel/state'));
+  });
+
+  it('reads the environment when no flag is given, flags win over it', () => {
+    const env = { TRELLIS_HOST: '127.0.10.1', TRELLIS_XDS_PORT: '25010', TRELLIS_HTTP_PORT: '25014', TRELLIS_STATE_DIR: '/tmp/from-env', LOG_LEVEL: 'debug' };
+    expect(readConfig([], env)).toMatchObject({ host: '127.0.10.1', xdsPort: 25010, httpPort: 25014, stateDir: '/tmp/from-env', logLevel: 'debug' });
+    expect(readConfig(['--xds-port', '1234', '--host', '::1'], env)).toMatchObject({ host: '::1', xdsPort: 1234, httpPort: 25014 });
+  });
+
+  it('treats empty environment values as unset and ignores unknown log levels', () => {
+    expect(readConfig([], { TRELLIS_XDS_PORT: '', TRELLIS_HOST: '', LOG_LEVEL: 'loud' })).toMatchObject({ host: '0.0.0.0', xdsPort: 15010, logLevel: 'info' });
+  });
+
+  it.each([['--xds-port', 'abc'], ['--xds-port', '65536'], ['--http-port', '-1'], ['--http-port', '80.5']])('rejects %s %s', (flag, value) => {
+    let thrown: unknown;
+    try {
+      readConfig([flag, value], {});
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(CommanderError);
+    expect((thrown as CommanderError).code).toBe('commander.invalidArgument');
+    expect((thrown as CommanderError).message).toContain('not a port number');
+  });
+
+  it('rejects an invalid duration', () => {
+    expect(() => readConfig(['--debounce-quiet', 'soon'], {})).toThrow(/not a duration in milliseconds/);
+  });
+
+  it.each([['TRELLIS_XDS_PORT', 'abc'], ['TRELLIS_HTTP_PORT', '70000']])('rejects %s=%s instead of listening on NaN', (name, value) => {
+    let thrown: unknown;
+    try {
+      readConfig([], { [name]: value });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(isTrellisError(thrown) && thrown.code).toBe('CONFIG_INVALID');
+  });
+
+  it('rejects unknown flags', () => {
+    expect(() => readConfig(['--xds-prot', '1'], {})).toThrow(CommanderError);
+  });
+});
