@@ -1,3 +1,5 @@
+// First: heap sizing must be set before the modules below allocate.
+import './heap-flags';
 import { CommanderError } from 'commander';
 import { createProxy } from '@trellis/mesh-proxy';
 import { createAdsClient } from '@trellis/mesh-xds';

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool } from './undici-pool';
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 
 /** One upstream host: its connection pool (created on first use), load and outlier state. */
