@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { XdsTypeShort } from '../proto/type-urls';
 
 /** Istio's xDS server metric names, registered on the caller's registry. */
@@ -14,7 +14,11 @@ function label(type: XdsTypeShort): string {
   return type.toLowerCase();
 }
 
-export function createXdsServerMetrics(registry: Registry = new Registry()): XdsServerMetrics {
+export function createXdsServerMetrics(given?: Registry): XdsServerMetrics {
+  // Loaded here, not at import: proxies import this library for its ADS client and should not
+  // pay prom-client's ~10 MB for a server they never start.
+  const { Counter, Gauge, Histogram, Registry: PromRegistry } = require('prom-client') as typeof import('prom-client');
+  const registry = given ?? new PromRegistry();
   const registers = [registry];
   const xds = new Gauge({ name: 'pilot_xds', help: 'Number of endpoints connected to this pilot using XDS.', registers });
   const pushes = new Counter({ name: 'pilot_xds_pushes', help: 'Pilot build and send errors for lds, rds, cds and eds.', labelNames: ['type'], registers });
