@@ -21,6 +21,7 @@ const arg = (name: string, fallback: string): string => {
 const RATES = arg('rates', '1000,2000').split(',').map(Number);
 const DURATION_MS = Number(arg('duration', '10')) * 1000;
 const CONNECTIONS = Number(arg('connections', '16'));
+const WARMUP_MS = Number(arg('warmup', '8')) * 1000;
 const BLOCK = '127.0.61';
 const UPSTREAM_PORT = 26080;
 
@@ -40,7 +41,7 @@ function startUpstream(): ChildProcess {
 }
 
 async function measure(t: Target, rate: number, direct?: { p50: number; p99: number }): Promise<Record<string, string | number>> {
-  await openLoop(t.url, rate, 2000, CONNECTIONS, t.headers); // warm-up
+  await openLoop(t.url, rate, WARMUP_MS, CONNECTIONS, t.headers); // warm-up (JIT)
   const cpu0 = t.pids.map(cpuMicros);
   const r = await openLoop(t.url, rate, DURATION_MS, CONNECTIONS, t.headers);
   const cpu = t.pids.reduce((sum, pid, i) => sum + cpuMicros(pid) - cpu0[i]!, 0);
