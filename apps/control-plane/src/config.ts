@@ -15,6 +15,18 @@ export interface ControlPlaneConfig {
   readonly debounceQuietMs: number;
   readonly debounceMaxMs: number;
   readonly logLevel: LevelWithSilent;
+  /** Kubernetes mode (config from CRDs, registry from the API) when set; local mode otherwise. */
+  readonly kube?: KubeModeConfig;
+}
+
+export interface KubeModeConfig {
+  /** Kubeconfig file; unset = `$KUBECONFIG`, `~/.kube/config` or in-cluster. */
+  readonly kubeconfig?: string;
+  /** Injector webhook port (Istio: 15017); 0 = don't run the injector. */
+  readonly webhookPort: number;
+  /** Out-of-cluster webhook URL (tests): the apiserver calls this instead of the istiod Service. */
+  readonly webhookUrl?: string;
+  readonly proxyImage: string;
 }
 
 function port(value: string): number {
@@ -37,9 +49,15 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     .option('--state-dir <dir>', 'file config store directory', envOptional(env, 'TRELLIS_STATE_DIR') ?? '.trellis')
     .option('--debounce-quiet <ms>', 'push after this much quiet', millis, 100)
     .option('--debounce-max <ms>', 'push at the latest after this long', millis, 10000)
+    .option('--registry <kind>', 'local (embedded, file-backed) | kube (Kubernetes API)', envOptional(env, 'TRELLIS_REGISTRY') ?? 'local')
+    .option('--kubeconfig <file>', 'kubeconfig for kube mode (default: KUBECONFIG, ~/.kube/config, in-cluster)', envOptional(env, 'KUBECONFIG'))
+    .option('--webhook-port <port>', 'sidecar injector webhook port (kube mode; 0 = off)', port, envPort(env, 'TRELLIS_WEBHOOK_PORT', 15017))
+    .option('--webhook-url <url>', 'URL the apiserver calls for injection (default: the istiod Service)', envOptional(env, 'TRELLIS_WEBHOOK_URL'))
+    .option('--proxy-image <image>', 'sidecar image the injector adds', envOptional(env, 'TRELLIS_PROXY_IMAGE') ?? 'trellis/proxy:dev')
     .exitOverride()
     .parse([...argv], { from: 'user' })
-    .opts<{ host: string; xdsPort: number; httpPort: number; stateDir: string; debounceQuiet: number; debounceMax: number }>();
+    .opts<Options>();
+  if (o.registry !== 'local' && o.registry !== 'kube') throw new Error(`--registry must be local or kube, got "${o.registry}"`);
   return {
     host: o.host,
     xdsPort: o.xdsPort,
@@ -48,5 +66,20 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     debounceQuietMs: o.debounceQuiet,
     debounceMaxMs: o.debounceMax,
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
+    kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage } : undefined,
   };
+}
+
+interface Options {
+  host: string;
+  xdsPort: number;
+  httpPort: number;
+  stateDir: string;
+  debounceQuiet: number;
+  debounceMax: number;
+  registry: string;
+  kubeconfig?: string;
+  webhookPort: number;
+  webhookUrl?: string;
+  proxyImage: string;
 }

@@ -1,11 +1,11 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import path from 'node:path';
-import { FileConfigStore, LocalRegistry, SnapshotBuilder, persistRegistry } from '@trellis/mesh-config';
+import { SnapshotBuilder } from '@trellis/mesh-config';
 import { createAdsServer } from '@trellis/mesh-xds';
 import type { Logger } from '@trellis/shared';
 import type { ControlPlaneConfig } from './config';
 import { generateFor } from './generate';
 import { buildHttpServer } from './http-server';
+import { openSources } from './sources';
 
 export interface RunningControlPlane {
   readonly xdsPort: number;
@@ -15,10 +15,8 @@ export interface RunningControlPlane {
 
 /** Ingest (file store + local registry) → snapshots → translate → ADS, plus the HTTP API. */
 export async function startControlPlane(config: ControlPlaneConfig, logger: Logger): Promise<RunningControlPlane> {
-  const store = await FileConfigStore.open(config.stateDir, { logger });
-  const registry = new LocalRegistry();
-  // The local registry survives restarts like the config does (Kubernetes mode re-lists instead).
-  const persisted = persistRegistry(registry, path.join(config.stateDir, 'registry.json'), logger);
+  const sources = await openSources(config, logger);
+  const { store, registry } = sources;
   const snapshots = new SnapshotBuilder({ store, registry });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -39,7 +37,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
   ready = true;
-  logger.info({ xdsPort, httpPort, stateDir: config.stateDir }, 'control plane ready');
+  logger.info({ xdsPort, httpPort, mode: sources.mode }, 'control plane ready');
   return {
     xdsPort,
     httpPort,
@@ -48,8 +46,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
       await http.close();
       await ads.close();
       snapshots.close();
-      persisted.stop();
-      await persisted.flush();
+      await sources.close();
     },
   };
 }

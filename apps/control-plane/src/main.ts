@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { createLogger, shutdownOnSignals } from '@trellis/shared';
 import { readConfig } from './config';
 import { startControlPlane } from './control-plane';
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // commander has already printed the help, or what was wrong with the flags.
+  if (err instanceof CommanderError) process.exit(err.exitCode);
   process.stderr.write(`control plane failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { FileConfigStore, LocalRegistry, persistRegistry, type ConfigStore, type ServiceRegistry } from '@trellis/mesh-config';
+import { KubeClient, KubeConfigStore, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
+import type { Logger } from '@trellis/shared';
+import type { ControlPlaneConfig, KubeModeConfig } from './config';
+
+/** Where config and services come from: the only difference between local and Kubernetes mode. */
+export interface Sources {
+  readonly store: ConfigStore;
+  readonly registry: ServiceRegistry;
+  readonly mode: 'local' | 'kube';
+  close(): Promise<void>;
+}
+
+async function localSources(config: ControlPlaneConfig, logger: Logger): Promise<Sources> {
+  const store = await FileConfigStore.open(config.stateDir, { logger });
+  const registry = new LocalRegistry();
+  // The local registry survives restarts like the config does (Kubernetes mode re-lists instead).
+  const persisted = persistRegistry(registry, path.join(config.stateDir, 'registry.json'), logger);
+  return {
+    store,
+    registry,
+    mode: 'local',
+    close: async () => {
+      persisted.stop();
+      await persisted.flush();
+    },
+  };
+}
+
+async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Sources> {
+  const source = kube.kubeconfig ? { type: 'file' as const, path: kube.kubeconfig } : { type: 'default' as const };
+  const client = KubeClient.load(source);
+  const store = await KubeConfigStore.start({ client, logger });
+  const registry = await KubeRegistry.start({ client, logger });
+  await Promise.all([store.ready(), registry.ready()]);
+  const webhook =
+    kube.webhookPort === 0
+      ? undefined
+      : await runInjectorWebhook({ kube: loadKubeConfig(source), port: kube.webhookPort, url: kube.webhookUrl, meshConfig: { proxyImage: kube.proxyImage }, logger });
+  return {
+    store,
+    registry,
+    mode: 'kube',
+    close: async () => {
+      await webhook?.close();
+      await Promise.all([store.stop(), registry.stop()]);
+    },
+  };
+}
+
+export function openSources(config: ControlPlaneConfig, logger: Logger): Promise<Sources> {
+  return config.kube ? kubeSources(config.kube, logger) : localSources(config, logger);
+}
