@@ -13,6 +13,14 @@ export interface HcmConfig {
   readonly faultEnabled: boolean;
 }
 
+/** One filter chain compiled: its `destination_port` match (if any) and what it serves. */
+export interface ChainConfig {
+  readonly name: string;
+  readonly destinationPort: number | undefined;
+  readonly hcm: HcmConfig | undefined;
+  readonly tcpCluster: string | undefined;
+}
+
 /** A Listener compiled. `hcm` is the chain serving HTTP; `passthroughCluster` a tcp_proxy fallback. */
 export interface ListenerConfig {
   readonly name: string;
@@ -23,6 +31,11 @@ export interface ListenerConfig {
   readonly direction: 'INBOUND' | 'OUTBOUND' | 'UNSPECIFIED';
   readonly hcm: HcmConfig | undefined;
   readonly passthroughCluster: string | undefined;
+  /**
+   * Every filter chain in order (`default_filter_chain` excluded). virtualInbound picks one per
+   * request by the Host port (no SO_ORIGINAL_DST in Node): see `server/chain-select.ts`.
+   */
+  readonly chains: readonly ChainConfig[];
   /** Canonical JSON of the resource; equal fingerprints mean "unchanged" on LDS updates. */
   readonly fingerprint: string;
 }
@@ -111,6 +124,12 @@ export function compileListener(l: Listener, index: number): ListenerConfig {
     direction: l.traffic_direction ?? 'UNSPECIFIED',
     hcm: picked?.hcm ?? compiled.find((c) => c.hcm)?.hcm ?? def?.hcm,
     passthroughCluster: picked?.tcpCluster ?? compiled.find((c) => c.tcpCluster)?.tcpCluster ?? def?.tcpCluster,
+    chains: compiled.map((r, i) => ({
+      name: chains[i].name ?? String(i),
+      destinationPort: chains[i].filter_chain_match?.destination_port?.value,
+      hcm: r.hcm,
+      tcpCluster: r.tcpCluster,
+    })),
     fingerprint: JSON.stringify(l),
   };
 }

@@ -4,6 +4,7 @@ import { roll } from '../routing/fault';
 import { type CompiledForward, pickWeighted } from '../routing/route-action';
 import { matchRoute } from '../routing/route-table';
 import { redirectLocation } from '../routing/redirect';
+import { authorityPort, selectInboundChain } from './chain-select';
 import { Exchange } from './exchange';
 import { sendLocalReply } from './local-reply';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
@@ -52,9 +53,8 @@ function readRequestTarget(ex: Exchange): void {
 }
 
 function selectPortListener(ex: Exchange): boolean {
-  const a = ex.authority;
-  const colon = a.lastIndexOf(':');
-  const port = colon > 0 && !a.endsWith(']') ? Number(a.slice(colon + 1)) : 80;
+  if (ex.target.listener.direction === 'INBOUND') return selectInboundTarget(ex);
+  const port = authorityPort(ex.authority) ?? 80;
   const ctx = ex.ctx;
   const l = ctx.listeners.get(`0.0.0.0_${port}`) ?? ctx.listenersByPort.get(port);
   if (l?.hcm !== undefined && l !== ex.target.listener) {
@@ -65,6 +65,18 @@ function selectPortListener(ex: Exchange): boolean {
   if (own !== undefined && ctx.clusters.get(own)?.config.type === 'ORIGINAL_DST') {
     ex.route = passthroughRoute(own);
     ex.passthrough = true;
+    return true;
+  }
+  if (ex.target.listener.hcm !== undefined) return true;
+  sendLocalReply(ex, 'NO_ROUTE');
+  return false;
+}
+
+/** virtualInbound: its own chain for the Host port (never an outbound `0.0.0.0_<port>` listener). */
+function selectInboundTarget(ex: Exchange): boolean {
+  const chain = selectInboundChain(ex.target.listener, ex.authority);
+  if (chain?.hcm !== undefined) {
+    ex.target = { listener: ex.target.listener, hcm: chain.hcm };
     return true;
   }
   if (ex.target.listener.hcm !== undefined) return true;

@@ -1,0 +1,158 @@
+/**
+ * Bookinfo (productpage, details, reviews-v2, ratings) as four pods with iptables capture and a
+ * sidecar each, plus the control plane in the bridge namespace. Services get VIPs that only the
+ * outbound capture sees; workloads are registered at their pod IPs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_CAPTURE_OPTIONS, captureScript } from '@trellis/mesh-inject';
+import { type Pod, Topology } from './netns';
+import { type NsRequest, nsHttp } from './ns-http';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const APP_PORT = 9080;
+export const PROXY_UID = DEFAULT_CAPTURE_OPTIONS.proxyUid;
+const XDS_PORT = 15010;
+const CP_HTTP_PORT = 15014;
+const NAMESPACE = 'default';
+
+interface PodSpec {
+  readonly name: string;
+  readonly app: string;
+  readonly version: string;
+  readonly env: Record<string, string>;
+}
+
+export const POD_SPECS: readonly PodSpec[] = [
+  { name: 'productpage-v1', app: 'productpage', version: 'v1', env: {} },
+  { name: 'details-v1', app: 'details', version: 'v1', env: {} },
+  { name: 'reviews-v2', app: 'reviews', version: 'v2', env: { SERVICE_VERSION: 'v2', ENABLE_RATINGS: 'true', STAR_COLOR: 'black' } },
+  { name: 'ratings-v1', app: 'ratings', version: 'v1', env: {} },
+];
+
+export const fqdn = (service: string): string => `${service}.${NAMESPACE}.svc.cluster.local`;
+export const outboundCluster = (service: string): string => `outbound|${APP_PORT}||${fqdn(service)}`;
+export const INBOUND_CLUSTER = `inbound|${APP_PORT}||`;
+
+const main = (app: string): string => path.join(ROOT, 'dist/apps', app, 'main.js');
+const baseEnv = (): Record<string, string> => ({ PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', LOG_LEVEL: 'warn' });
+
+export class CaptureMesh {
+  readonly topo = new Topology();
+  private readonly stateDir = mkdtempSync(path.join(tmpdir(), 'trellis-capture-'));
+  /** Milestones (ms since start) for the report. */
+  readonly timings: Record<string, number> = {};
+  readonly startedAt = Date.now();
+
+  private mark(name: string): void {
+    this.timings[name] = Date.now() - this.startedAt;
+  }
+
+  get cpUrl(): string {
+    return `http://${this.topo.bridgeIp}:${CP_HTTP_PORT}`;
+  }
+
+  /** Namespaces, veths, hosts files (service name → VIP in every pod). */
+  async createNetwork(): Promise<void> {
+    await this.topo.createBridge();
+    const hosts = Object.fromEntries(POD_SPECS.map((s, i) => [s.app, this.topo.vip(i)]));
+    for (const spec of POD_SPECS) await this.topo.addPod(spec.name, hosts);
+    this.mark('network');
+  }
+
+  /** The control plane in the bridge namespace, then every Service (VIP) and workload (pod IP). */
+  async startControlPlane(): Promise<void> {
+    const t = this.topo;
+    t.start('control-plane', t.bridgeNs, [
+      process.execPath,
+      main('control-plane'),
+      ...['--host', t.bridgeIp, '--xds-port', String(XDS_PORT), '--http-port', String(CP_HTTP_PORT), '--state-dir', this.stateDir],
+      ...['--debounce-quiet', '20', '--debounce-max', '500'],
+    ], baseEnv());
+    const [ready] = await nsHttp(t, t.bridgeNs, [{ url: `${this.cpUrl}/ready` }], 10_000);
+    if (ready?.status !== 200) throw new Error(`control plane not ready: ${JSON.stringify(ready)}\n${t.logs()}`);
+    const puts: NsRequest[] = POD_SPECS.flatMap((s, i) => [
+      {
+        url: `${this.cpUrl}/api/v1/registry/services/${NAMESPACE}/${s.app}`,
+        method: 'PUT',
+        body: {
+          name: s.app,
+          namespace: NAMESPACE,
+          hostname: fqdn(s.app),
+          ports: [{ name: 'http', port: APP_PORT, targetPort: APP_PORT, protocol: 'HTTP' }],
+          selector: { app: s.app },
+          address: t.vip(i),
+        },
+      },
+      {
+        url: `${this.cpUrl}/api/v1/registry/workloads/${NAMESPACE}/${s.name}`,
+        method: 'PUT',
+        body: {
+          name: s.name,
+          namespace: NAMESPACE,
+          address: t.pod(s.name).ip,
+          labels: { app: s.app, version: s.version },
+          serviceAccount: `bookinfo-${s.app}`,
+          sidecar: true,
+          ready: true,
+        },
+      },
+    ]);
+    const answers = await nsHttp(t, t.bridgeNs, puts);
+    const bad = answers.filter((a) => a.status < 200 || a.status > 299);
+    if (bad.length > 0) throw new Error(`registration failed: ${JSON.stringify(bad)}`);
+    this.mark('controlPlane');
+  }
+
+  /** In every pod: the generated capture script (real iptables), the app as root, the proxy as uid 1337. */
+  async startPods(): Promise<void> {
+    const script = captureScript(DEFAULT_CAPTURE_OPTIONS);
+    for (const spec of POD_SPECS) {
+      const pod = this.topo.pod(spec.name);
+      const r = await this.topo.exec(pod.ns, ['sh', '-s'], script);
+      if (r.code !== 0) throw new Error(`capture script failed in ${pod.ns} (${r.code}): ${r.stderr}`);
+      this.startApp(spec, pod);
+      this.startProxy(spec, pod);
+    }
+    this.mark('podsStarted');
+  }
+
+  /** Every sidecar's http://<podIP>:15021/healthz/ready answers 200 (asked from the bridge namespace). */
+  async waitReady(timeoutMs: number): Promise<void> {
+    const urls = this.topo.pods.map((p) => ({ url: `http://${p.ip}:15021/healthz/ready` }));
+    const answers = await nsHttp(this.topo, this.topo.bridgeNs, urls, timeoutMs);
+    const bad = answers.filter((a) => a.status !== 200);
+    if (bad.length > 0) throw new Error(`sidecars not ready: ${JSON.stringify(bad)}\n${this.topo.logs()}`);
+    this.mark('proxiesReady');
+  }
+
+  /** A proxy's admin /stats, read from the bridge namespace (15000 is excluded from inbound capture). */
+  async stats(podName: string): Promise<string> {
+    const [r] = await nsHttp(this.topo, this.topo.bridgeNs, [{ url: `http://${this.topo.pod(podName).ip}:15000/stats` }]);
+    if (r?.status !== 200) throw new Error(`stats of ${podName}: ${JSON.stringify(r)}`);
+    return r.body;
+  }
+
+  async destroy(): Promise<void> {
+    await this.topo.destroy();
+    rmSync(this.stateDir, { recursive: true, force: true });
+  }
+
+  private startApp(spec: PodSpec, pod: Pod): void {
+    const env = { ...baseEnv(), ...spec.env, HOST: '0.0.0.0', PORT: String(APP_PORT), HOSTNAME: spec.name };
+    this.topo.start(`${spec.name}/app`, pod.ns, [process.execPath, main(spec.app)], env);
+  }
+
+  private startProxy(spec: PodSpec, pod: Pod): void {
+    const uid = String(PROXY_UID);
+    this.topo.start(`${spec.name}/istio-proxy`, pod.ns, [
+      ...['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'],
+      process.execPath,
+      main('proxy'),
+      ...['--mode', 'sidecar', '--xds-address', `${this.topo.bridgeIp}:${XDS_PORT}`, '--ip', pod.ip, '--pod-name', spec.name],
+      ...['--namespace', NAMESPACE, '--labels', JSON.stringify({ app: spec.app, version: spec.version })],
+      ...['--service-account', `bookinfo-${spec.app}`, '--interception', 'REDIRECT', '--drain-ms', '200'],
+    ], { ...baseEnv(), LOG_LEVEL: 'info' });
+  }
+}
