@@ -1,0 +1,49 @@
+import { ALL_KINDS, KIND_INFO, type IstioKind, type KindInfo } from '@trellis/mesh-api';
+import { servedResources, servedVersions } from '../client/discovery';
+import type { KubeClient } from '../client/kube-client';
+
+/** Newest first: the version the control plane reads when the server serves several. */
+const VERSION_PREFERENCE = ['v1', 'v1beta1', 'v1alpha3'] as const;
+
+/** The API version used for each Istio kind, e.g. `{ VirtualService: 'v1', … }`. */
+export type IstioVersions = Readonly<Record<IstioKind, string>>;
+
+function byPreference(info: KindInfo): string[] {
+  return VERSION_PREFERENCE.filter((v) => info.versions.includes(v));
+}
+
+/**
+ * Ask API discovery which version of each Istio kind the server serves, preferring v1, then
+ * v1beta1, then v1alpha3. Kinds whose CRD is missing get their newest version (their informer
+ * keeps retrying until the CRD appears).
+ */
+export async function discoverIstioVersions(client: KubeClient, kinds: readonly IstioKind[] = Object.keys(KIND_INFO) as IstioKind[]): Promise<IstioVersions> {
+  const groups = [...new Set(ALL_KINDS.map((k) => k.group))];
+  const served = new Map<string, Set<string>>();
+  for (const group of groups) {
+    for (const version of await servedVersions(client, group)) {
+      served.set(`${group}/${version}`, await servedResources(client, group, version));
+    }
+  }
+  const out = {} as Record<IstioKind, string>;
+  for (const kind of kinds) {
+    const info = KIND_INFO[kind];
+    const candidates = byPreference(info);
+    out[kind] = candidates.find((v) => served.get(`${info.group}/${v}`)?.has(info.plural) === true) ?? candidates[0] ?? 'v1';
+  }
+  return out;
+}
+
+/** `/apis/<group>/<version>/<plural>` (all namespaces) or `/apis/<group>/<version>/namespaces/<ns>/<plural>[/<name>]`. */
+export function istioPath(kind: IstioKind, version: string, namespace?: string, name?: string): string {
+  const info = KIND_INFO[kind];
+  const base = `/apis/${info.group}/${version}`;
+  if (namespace === undefined) return `${base}/${info.plural}`;
+  const collection = `${base}/namespaces/${encodeURIComponent(namespace)}/${info.plural}`;
+  return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
+}
+
+/** The version part of `networking.istio.io/v1beta1`. */
+export function versionOf(apiVersion: string): string {
+  return apiVersion.slice(apiVersion.indexOf('/') + 1);
+}

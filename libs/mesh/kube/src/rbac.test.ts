@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { kubeStatusOf } from './client/errors';
+import { KubeClient } from './client/kube-client';
+import type { KubeList, KubeObject } from './client/types';
+import { KubeConfigStore } from './config/kube-config-store';
+import { KubeRegistry } from './registry/kube-registry';
+import { adminClient, createNamespace, ensureCrds, eventually, kubeTestEnv, kubectl } from './testing/kube-test-env';
+
+const NS = 'kube-rbac';
+const RBAC = path.join(__dirname, '../../../../deploy/control-plane/rbac.yaml');
+const admin = adminClient();
+
+/** Kubernetes 1.20: the controller-manager puts a token Secret next to every ServiceAccount. */
+async function serviceAccountToken(namespace: string, name: string): Promise<string> {
+  const secret = await eventually('SA token secret', async () => {
+    const sa = await admin.request<{ secrets?: { name: string }[] }>('GET', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}`);
+    const ref = sa.secrets?.[0];
+    return ref === undefined ? undefined : admin.request<{ data?: { token?: string } }>('GET', `/api/v1/namespaces/${namespace}/secrets/${ref.name}`);
+  });
+  return Buffer.from(secret.data?.token ?? '', 'base64').toString('utf8');
+}
+
+const statusOf = (p: Promise<unknown>): Promise<number | undefined> => p.then(() => 200, (err: unknown) => kubeStatusOf(err));
+
+describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)', () => {
+  let sa: KubeClient;
+  let store: KubeConfigStore;
+  let registry: KubeRegistry;
+
+  beforeAll(async () => {
+    await Promise.all([createNamespace(admin, NS), ensureCrds(admin)]);
+    const applied = await kubectl(['apply', '-f', RBAC]);
+    expect(applied.stderr).toBe('');
+    const env = kubeTestEnv();
+    sa = KubeClient.load({ type: 'token', server: env.server, token: await serviceAccountToken('istio-system', 'istiod'), caFile: env.caFile });
+    [store, registry] = await Promise.all([KubeConfigStore.start({ client: sa }), KubeRegistry.start({ client: sa })]);
+    await Promise.all([store.ready(), registry.ready()]);
+  });
+  afterAll(async () => {
+    await Promise.all([store.stop(), registry.stop()]);
+    sa.close();
+    admin.close();
+  });
+
+  it('runs the config store and the registry with the istiod ServiceAccount token', async () => {
+    await admin.request('POST', `/apis/networking.istio.io/v1beta1/namespaces/${NS}/destinationrules`, {
+      body: { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: { name: 'dup' }, spec: { host: 'r', subsets: [{ name: 'a' }, { name: 'a' }] } },
+    });
+    await admin.request('POST', `/api/v1/namespaces/${NS}/services`, { body: { metadata: { name: 'svc' }, spec: { selector: { app: 'x' }, ports: [{ name: 'http', port: 80 }] } } });
+    await eventually('service', () => registry.services().find((s) => s.namespace === NS && s.name === 'svc'));
+    // the Event is written with the ServiceAccount's token
+    await eventually('ValidationFailed event', async () => {
+      const events = await admin.request<KubeList<KubeObject & { reason?: string }>>('GET', `/api/v1/namespaces/${NS}/events`);
+      return events.items.find((e) => e.reason === 'ValidationFailed');
+    });
+    // and applyAll writes through the API (trellis-istiod-config-writer)
+    const result = await store.applyAll([{ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: NS }, spec: { selector: { istio: 'ingressgateway' }, servers: [] } }]);
+    expect(result[0]?.action).toBe('created');
+    expect((await store.deleteAll([{ kind: 'Gateway', namespace: NS, name: 'gw' }]))[0]?.action).toBe('deleted');
+    const failed = [...Object.values(store.informerStats()), ...Object.values(registry.informerStats())].filter((s) => s.errors > 0);
+    expect(failed).toEqual([]);
+  });
+
+  it('denies everything else', async () => {
+    expect(await statusOf(sa.request('DELETE', `/api/v1/namespaces/${NS}`))).toBe(403);
+    expect(await statusOf(sa.request('GET', `/api/v1/namespaces/${NS}/secrets`))).toBe(403);
+    expect(await statusOf(sa.request('POST', `/api/v1/namespaces/${NS}/pods`, { body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } } }))).toBe(403);
+    expect(await statusOf(sa.request('GET', '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/someone-else'))).toBe(403);
+    expect(await statusOf(sa.request('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/virtualservices.networking.istio.io'))).toBe(403);
+  });
+
+  it('lets istiod manage only its own MutatingWebhookConfiguration (SelfSubjectAccessReview)', async () => {
+    const can = async (verb: string, name?: string): Promise<boolean> => {
+      const review = await sa.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations', verb, name } } },
+      });
+      return review.status?.allowed === true;
+    };
+    expect(await can('create')).toBe(true);
+    expect(await can('get', 'trellis-sidecar-injector')).toBe(true);
+    expect(await can('update', 'trellis-sidecar-injector')).toBe(true);
+    expect(await can('update', 'someone-else')).toBe(false);
+    expect(await can('delete', 'trellis-sidecar-injector')).toBe(false);
+  });
+
+  it('grants exactly the documented rules', () => {
+    const text = readFileSync(RBAC, 'utf8');
+    expect(text).not.toMatch(/"\*"/);
+    expect(text).not.toMatch(/secrets/);
+  });
+});
