@@ -15,46 +15,54 @@ function sortedLabels(labels: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
+function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const value = make();
+  map.set(key, value);
+  return value;
+}
+
+/** Everything memoised for one snapshot. */
+class SnapshotMemo {
+  readonly byLabels: boolean;
+  readonly contexts = new Map<string, TranslateContext>();
+  readonly shared = new Map<string, SharedOutbound>();
+  readonly owned = new Map<string, OwnResources>();
+  readonly results = new Map<string, XdsResources>();
+
+  constructor(readonly snapshot: MeshSnapshot) {
+    this.byLabels = labelSensitive(snapshot);
+  }
+
+  translate(proxy: ProxyInfo): XdsResources {
+    const base = memo(this.contexts, proxy.namespace, () => buildContext(this.snapshot, proxy));
+    const ctx: TranslateContext = { ...base, proxy };
+    const labels = proxy.type === 'router' || this.byLabels ? sortedLabels(proxy.labels) : '';
+    const sharedKey = `${proxy.type}\u0000${proxy.namespace}\u0000${labels}`;
+    const ownKey = ownResourcesKey(ctx);
+    // Equal keys → the very same result object, so encoders can cache whole lists by identity.
+    return memo(this.results, `${sharedKey}\u0001${ownKey}`, () =>
+      assemble(
+        memo(this.shared, sharedKey, () => sharedOutbound(ctx)),
+        ctx,
+        memo(this.owned, ownKey, () => ownResources(ctx)),
+      ),
+    );
+  }
+}
+
 /**
  * A memoising `translate`: within one snapshot, the namespace-level context (service models,
- * visible config) is built once per namespace, and the outbound resources once per proxy kind,
- * namespace and — only when some config selects by workload labels — label set. Proxies that
- * share them get the very same objects, so encoders can cache by identity. Output is identical
- * to `translate(snapshot, proxy)`.
+ * visible config) is built once per namespace, the outbound resources once per proxy kind,
+ * namespace and — only when some config selects by workload labels — label set, and proxies
+ * with equal inputs get the very same result object. Output is identical to `translate`.
  */
 export function createTranslator(): (snapshot: MeshSnapshot, proxy: ProxyInfo) => XdsResources {
-  let current: MeshSnapshot | undefined;
-  let byLabels = false;
-  const contexts = new Map<string, TranslateContext>();
-  const shared = new Map<string, SharedOutbound>();
-  const owned = new Map<string, OwnResources>();
+  let current: SnapshotMemo | undefined;
   return (snapshot, proxy) => {
     if (proxy.generator === 'grpc') return translateGrpc(snapshot, proxy);
-    if (snapshot !== current) {
-      current = snapshot;
-      byLabels = labelSensitive(snapshot);
-      contexts.clear();
-      shared.clear();
-      owned.clear();
-    }
-    let base = contexts.get(proxy.namespace);
-    if (!base) {
-      base = buildContext(snapshot, proxy);
-      contexts.set(proxy.namespace, base);
-    }
-    const ctx: TranslateContext = { ...base, proxy };
-    const key = `${proxy.type}\u0000${proxy.namespace}\u0000${proxy.type === 'router' || byLabels ? sortedLabels(proxy.labels) : ''}`;
-    let out = shared.get(key);
-    if (!out) {
-      out = sharedOutbound(ctx);
-      shared.set(key, out);
-    }
-    const ownKey = ownResourcesKey(ctx);
-    let own = owned.get(ownKey);
-    if (!own) {
-      own = ownResources(ctx);
-      owned.set(ownKey, own);
-    }
-    return assemble(out, ctx, own);
+    if (current?.snapshot !== snapshot) current = new SnapshotMemo(snapshot);
+    return current.translate(proxy);
   };
 }

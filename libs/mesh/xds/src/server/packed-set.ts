@@ -29,13 +29,20 @@ function packEntry(type: XdsTypeShort, resource: XdsResource): PackedEntry {
   return entry;
 }
 
+/** Packed sets by resource list: proxies handed the same list (a memoising generator) share one. */
+const packedLists = new WeakMap<readonly XdsResource[], PackedType>();
+
 /** Encodes every resource of `type`; throws (typed) on the first that cannot be encoded. Duplicates: first wins. */
 export function packType(all: XdsResources, type: XdsTypeShort): PackedType {
+  const list = resourcesOfType(all, type);
+  const cached = packedLists.get(list);
+  if (cached) return cached;
   const out = new Map<string, PackedEntry>();
-  for (const resource of resourcesOfType(all, type)) {
+  for (const resource of list) {
     const entry = packEntry(type, resource);
     if (!out.has(entry.name)) out.set(entry.name, entry);
   }
+  packedLists.set(list, out);
   return out;
 }
 
@@ -45,8 +52,25 @@ export interface Selection {
   readonly version: string;
 }
 
+/** Selections by packed set and subscription, so equal proxies hash their versions once. */
+const selections = new WeakMap<PackedType, Map<string, Selection>>();
+
 /** The resources to send: all of them (wildcard) or those named, plus their content version. */
 export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>): Selection {
+  const key = wildcard ? '*' : [...names].sort().join('\n');
+  let byKey = selections.get(packed);
+  if (!byKey) {
+    byKey = new Map();
+    selections.set(packed, byKey);
+  }
+  const cached = byKey.get(key);
+  if (cached) return cached;
+  const selection = computeSelection(packed, wildcard, names);
+  if (byKey.size < 64) byKey.set(key, selection);
+  return selection;
+}
+
+function computeSelection(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>): Selection {
   const entries = [...packed.values()].filter((e) => wildcard || names.has(e.name));
   // One native call over the joined (name, hash) list: per-entry updates dominated large pushes.
   const digest = createHash('sha256').update(entries.map((e) => `${e.name}\0${e.hash}`).join('\n')).digest('hex');
