@@ -9,6 +9,7 @@ function moduleNameMapper() {
   for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
     map[`^${alias.replace('/', '\\/')}$`] = path.join(root, target);
   }
+  map['^@kubernetes/client-node$'] = path.join(root, 'tools/test/client-node-stub.js');
   return map;
 }
 
@@ -16,7 +17,7 @@ function projectConfig(projectDir, overrides = {}) {
   return {
     displayName: path.relative(root, projectDir),
     rootDir: projectDir,
-    testEnvironment: 'node',
+    testEnvironment: path.join(root, 'tools/test/client-node-environment.js'),
     testMatch: ['<rootDir>/**/*.test.ts'],
     transform: {
       '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
