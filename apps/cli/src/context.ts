@@ -1,29 +1,37 @@
 import type { Command } from 'commander';
-import { ApiClient } from './client/api-client';
-import { resolveAddress } from './client/address';
+import { HttpBackend } from './client/api-client';
+import type { MeshBackend } from './client/backend';
+import { KubeBackend } from './client/kube-backend';
+import { resolveTarget } from './client/target';
 import type { CliIo } from './io';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
   addr?: string;
   stateDir?: string;
+  kubeconfig?: string;
+  context?: string;
+  istiodAddr?: string;
+  istioNamespace?: string;
   namespace: string;
   output?: string;
 }
 
-/** What a command's action receives: the IO edges, the API client, and where to put its exit code. */
+/** What a command's action receives: the IO edges, the mesh backend, and where to put its exit code. */
 export class CommandContext {
   exitCode = 0;
-  private client?: ApiClient;
+  private client?: MeshBackend;
 
   constructor(
     readonly io: CliIo,
     readonly now: () => Date = () => new Date(),
   ) {}
 
-  api(globals: GlobalOptions): ApiClient {
+  /** The backend picked by resolveTarget (local control plane or cluster), created on first use. */
+  api(globals: GlobalOptions): MeshBackend {
     if (!this.client) {
-      this.client = new ApiClient(resolveAddress({ addr: globals.addr, stateDir: globals.stateDir, env: this.io.env, cwd: this.io.cwd }));
+      const target = resolveTarget({ ...globals, env: this.io.env, cwd: this.io.cwd });
+      this.client = target.type === 'local' ? new HttpBackend(target.address) : new KubeBackend(target);
     }
     return this.client;
   }

@@ -2,6 +2,8 @@ import { TrellisError, errorMessage } from '@trellis/shared';
 import type { ValidationDetail } from './client/api-types';
 import { API_ERROR } from './client/api-client';
 import { UNREACHABLE } from './client/http';
+import { KUBECONFIG_INVALID, KUBE_UNREACHABLE } from './client/kube-api';
+import { NO_KUBECONFIG, TARGET_INVALID } from './client/target';
 import { POD_NOT_FOUND } from './describe/describe-pod';
 import { UNKNOWN_RESOURCE_TYPE } from './kinds';
 import { MANIFEST_INVALID } from './manifest/read-manifests';
@@ -41,6 +43,10 @@ export function formatError(err: unknown): FormattedError {
       return fail(
         `Error: could not reach the Trellis control plane at ${String(ctx['address'])} (${String(ctx['reason'])}): start it with "npm start", or set --addr / TRELLIS_ADDR`,
       );
+    case KUBE_UNREACHABLE:
+      return fail(
+        `Error: could not reach the Kubernetes API server at ${String(ctx['server'])} (${String(ctx['reason'])}): check --kubeconfig / --context, or use --addr for the local control plane`,
+      );
     case API_ERROR:
       return { lines: apiErrorLines(err), exitCode: 1 };
     case RESOURCE_NOT_FOUND:
@@ -59,6 +65,9 @@ export function formatError(err: unknown): FormattedError {
       return fail(`Error: pods "${String(ctx['name'])}" not found in namespace ${String(ctx['namespace'])}`);
     case MANIFEST_INVALID:
     case USAGE:
+    case TARGET_INVALID:
+    case NO_KUBECONFIG:
+    case KUBECONFIG_INVALID:
       return fail(`error: ${err.message}`);
     default:
       return fail(`Error: ${err.message}`);

@@ -18,9 +18,13 @@ export interface AddressInputs {
 export function resolveAddress(inputs: AddressInputs): string {
   const explicit = nonEmpty(inputs.addr) ?? nonEmpty(inputs.env['TRELLIS_ADDR']);
   if (explicit) return normalizeAddress(explicit);
+  return normalizeAddress(stateAddress(inputs) ?? DEFAULT_ADDRESS);
+}
+
+/** The `address` in `<state-dir>/control-plane.json` (written by the local runner), if any. */
+export function stateAddress(inputs: Omit<AddressInputs, 'addr'>): string | undefined {
   const stateDir = nonEmpty(inputs.stateDir) ?? nonEmpty(inputs.env['TRELLIS_STATE_DIR']) ?? DEFAULT_STATE_DIR;
-  const fromState = readStateAddress(path.resolve(inputs.cwd, stateDir, 'control-plane.json'));
-  return normalizeAddress(fromState ?? DEFAULT_ADDRESS);
+  return readStateAddress(path.resolve(inputs.cwd, stateDir, 'control-plane.json'));
 }
 
 function readStateAddress(file: string): string | undefined {
@@ -47,6 +51,6 @@ export function normalizeAddress(address: string): string {
   return withScheme.replace(/\/+$/, '');
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

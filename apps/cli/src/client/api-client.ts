@@ -7,13 +7,15 @@ import type {
   ObjectResult,
   SyncStatus,
 } from './api-types';
+import type { MeshBackend } from './backend';
 import { JsonHttp, type HttpResult } from './http';
 
 /** Raised for any non-2xx answer; `context.status` and the server's `{error:{code}}` are kept. */
 export const API_ERROR = 'API_ERROR';
 
-/** The control plane's HTTP API, one method per endpoint. */
-export class ApiClient {
+/** The local control plane's HTTP API, one method per endpoint. */
+export class HttpBackend implements MeshBackend {
+  readonly target = 'local';
   private readonly http: JsonHttp;
 
   constructor(readonly baseUrl: string) {
@@ -61,23 +63,15 @@ export class ApiClient {
   }
 
   async syncz(): Promise<SyncStatus[]> {
-    const body = await this.call('GET', '/debug/syncz');
-    return Array.isArray(body) ? (body as SyncStatus[]) : [];
+    return syncStatusesOf(await this.call('GET', '/debug/syncz'));
   }
 
   async configDump(proxyID: string): Promise<ConfigDump> {
-    const body = (await this.call('GET', `/debug/config_dump${query({ proxyID })}`)) as Partial<ConfigDump>;
-    return {
-      listeners: body.listeners ?? [],
-      routes: body.routes ?? [],
-      clusters: body.clusters ?? [],
-      endpoints: body.endpoints ?? [],
-    };
+    return configDumpOf(await this.call('GET', `/debug/config_dump${query({ proxyID })}`));
   }
 
   async version(): Promise<Record<string, unknown>> {
-    const body = await this.call('GET', '/version');
-    return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    return versionOf(await this.call('GET', '/version'));
   }
 
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
@@ -107,6 +101,27 @@ function apiError(res: HttpResult, request: string): TrellisError {
 /** True when an error is the API's 404. */
 export function isNotFound(err: unknown): boolean {
   return err instanceof TrellisError && err.code === API_ERROR && err.context['status'] === 404;
+}
+
+/** `/debug/syncz`'s answer (an array of SyncStatus). */
+export function syncStatusesOf(body: unknown): SyncStatus[] {
+  return Array.isArray(body) ? (body as SyncStatus[]) : [];
+}
+
+/** `/debug/config_dump`'s answer with every section present. */
+export function configDumpOf(body: unknown): ConfigDump {
+  const dump = (body && typeof body === 'object' ? body : {}) as Partial<ConfigDump>;
+  return {
+    listeners: dump.listeners ?? [],
+    routes: dump.routes ?? [],
+    clusters: dump.clusters ?? [],
+    endpoints: dump.endpoints ?? [],
+  };
+}
+
+/** `/version`'s answer as an object. */
+export function versionOf(body: unknown): Record<string, unknown> {
+  return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
 }
 
 function field<T>(body: unknown, name: string): T {

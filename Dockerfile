@@ -1,0 +1,71 @@
+# One Dockerfile for every Trellis image (classic builder compatible: no BuildKit-only syntax).
+#
+#   docker build --build-arg APP=reviews -t trellis/examples-bookinfo-reviews:dev .      # Bookinfo: productpage|details|reviews|ratings
+#   docker build --build-arg APP=control-plane --build-arg APP_UID=1337 -t trellis/pilot:dev .
+#   docker build --target proxy -t trellis/proxy:dev .                                    # sidecar + ingress gateway + init container
+#
+# The context is the repository root. Every image runs `node /app/dist/main.js` (the app's esbuild
+# bundle) with the production npm dependencies in /app/node_modules; Tilt and Skaffold sync a fresh
+# `dist/apps/<app>/` into /app/dist/ for live updates (so /app/dist is writable by the app's user).
+# BASE_IMAGE can point at a local image on clusters without a registry (see docs/kind.md).
+ARG BASE_IMAGE=node:22-bookworm-slim
+
+# ── build: bundle every app (workspace libs inlined, npm packages external) ──────────────────────
+FROM ${BASE_IMAGE} AS build
+WORKDIR /src
+# Root dependencies only (esbuild among them): workspace libs resolve through tsconfig paths, so
+# this layer is reused until package.json or the lockfile change.
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --workspaces=false --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN node tools/build/build.mjs --quiet \
+ && node_modules/.bin/esbuild tools/docker/trellis-iptables.ts --bundle --platform=node --target=node20 --format=cjs \
+      --packages=external --tsconfig=tsconfig.base.json --log-level=warning --outfile=dist/apps/proxy/trellis-iptables.js
+
+# ── runtime dependencies: production npm packages only ────────────────────────────────────────────
+FROM ${BASE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# ── proxy: sidecar (istio-proxy), ingress gateway and the trellis-init capture container ─────────
+FROM ${BASE_IMAGE} AS proxy
+# iptables for the init container (istio-iptables equivalent); skipped when the base already has it.
+RUN command -v iptables >/dev/null 2>&1 \
+ || (apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*)
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build --chown=1337:1337 /src/dist/apps/proxy/ ./dist/
+COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
+COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
+RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait \
+ && groupadd --system --gid 1337 istio-proxy \
+ && useradd --system --uid 1337 --gid 1337 --no-create-home --shell /usr/sbin/nologin istio-proxy
+# Istio's proxy uid: the capture rules exempt uid/gid 1337. The init container overrides this with runAsUser 0.
+USER 1337:1337
+EXPOSE 15000 15001 15006 15021 15090
+# NODE_FLAGS: skaffold's dev profile adds --watch (node restarts when a synced bundle changes).
+ARG NODE_FLAGS=--enable-source-maps
+ENV TRELLIS_NODE_FLAGS=${NODE_FLAGS}
+# The injector appends `args: [--mode, sidecar]`; the gateway Deployment passes `--mode router` ("$@").
+ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]
+
+# ── app (default target): Bookinfo services, control plane, CLI ──────────────────────────────────
+FROM ${BASE_IMAGE} AS app
+# curl, as in Istio's Bookinfo images: the walkthrough runs `kubectl exec <ratings pod> -c ratings -- curl …`.
+RUN command -v curl >/dev/null 2>&1 \
+ || (apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*)
+ARG APP
+# Bookinfo runs as 1000 (the base image's `node` user); the control plane may use 1337 like istiod.
+ARG APP_UID=1000
+RUN test -n "${APP}" || (echo "set --build-arg APP=<productpage|details|reviews|ratings|control-plane|cli>" >&2 && exit 1)
+ENV NODE_ENV=production TRELLIS_APP=${APP}
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build --chown=${APP_UID}:${APP_UID} /src/dist/apps/${APP}/ ./dist/
+USER ${APP_UID}:${APP_UID}
+ARG NODE_FLAGS=--enable-source-maps
+ENV TRELLIS_NODE_FLAGS=${NODE_FLAGS}
+EXPOSE 9080
+ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis"]

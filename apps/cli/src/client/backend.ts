@@ -1,0 +1,33 @@
+import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { AnalysisMessage, ConfigDump, ConfigObject, ObjectResult, SyncStatus } from './api-types';
+
+/** The control plane's debug endpoints (`/debug/syncz`, `/debug/config_dump`, `/version`). */
+export interface ControlPlaneDebug {
+  syncz(): Promise<SyncStatus[]>;
+  configDump(proxyID: string): Promise<ConfigDump>;
+  version(): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/**
+ * What the commands need from "the mesh": config CRUD, analysis, the service registry and the control
+ * plane's debug endpoints. Two implementations: HttpBackend (the local control plane's HTTP API) and
+ * KubeBackend (a cluster, through the user's kubeconfig). Errors a command reacts to are the same for
+ * both: a missing object is an `API_ERROR` with status 404 (see `isNotFound`), validation failures are
+ * `API_ERROR` with `serverCode: 'VALIDATION_FAILED'` and `details`.
+ */
+export interface MeshBackend extends ControlPlaneDebug {
+  /** `local` or `kube`: where the commands' data comes from. */
+  readonly target: 'local' | 'kube';
+  /** All-or-nothing apply; results carry `created`, `configured` or `unchanged`. */
+  apply(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]>;
+  /** Results carry `deleted` or `not found`. */
+  deleteObjects(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]>;
+  list(kind: string, namespace?: string): Promise<ConfigObject[]>;
+  get(kind: string, namespace: string, name: string): Promise<ConfigObject>;
+  deleteOne(kind: string, namespace: string, name: string): Promise<void>;
+  /** The stored config overlaid with `objects`, analyzed against the registry; filtered to `namespace` when given. */
+  analyze(objects: ConfigObject[] | undefined, namespace: string | undefined): Promise<AnalysisMessage[]>;
+  services(): Promise<MeshService[]>;
+  workloads(): Promise<WorkloadInstance[]>;
+}

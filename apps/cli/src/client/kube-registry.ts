@@ -1,0 +1,81 @@
+import {
+  ALL_KINDS,
+  DEFAULT_DOMAIN_SUFFIX,
+  analyze,
+  collectConfigs,
+  configKey,
+  schemaValidationMessages,
+  validateConfig,
+  type IstioConfig,
+  type MeshService,
+  type ValidationError,
+  type WorkloadInstance,
+} from '@trellis/mesh-api';
+import type { IstioObject, KubeList, KubePod, KubeService } from '@trellis/mesh-kube';
+import type { AnalysisMessage, ConfigObject } from './api-types';
+import type { KubeApi } from './kube-api';
+
+const byName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number =>
+  a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+
+async function pods(api: KubeApi): Promise<KubePod[]> {
+  return (await api.request<KubeList<KubePod>>('GET', '/api/v1/pods')).items;
+}
+
+/** Every Service as a MeshService (named target ports resolved through `selected` pods). */
+export async function meshServices(api: KubeApi, withPods = true): Promise<MeshService[]> {
+  const [services, podList] = await Promise.all([
+    api.request<KubeList<KubeService>>('GET', '/api/v1/services'),
+    withPods ? pods(api) : Promise.resolve([]),
+  ]);
+  return services.items.map((s) => api.mk.toMeshService(s, podList, DEFAULT_DOMAIN_SUFFIX)).sort(byName);
+}
+
+/** Every Pod with an IP as a WorkloadInstance (readiness from the pod's status). */
+export async function workloadInstances(api: KubeApi): Promise<WorkloadInstance[]> {
+  return (await pods(api))
+    .map((p) => api.mk.toWorkload(p, undefined))
+    .filter((w): w is WorkloadInstance => w !== undefined)
+    .sort(byName);
+}
+
+/** Every Istio object in the cluster (kinds whose CRD is not installed are skipped), validated like the control plane does. */
+async function clusterConfig(api: KubeApi): Promise<{ valid: IstioConfig[]; errors: ValidationError[] }> {
+  const lists = await Promise.all(
+    ALL_KINDS.map(async (info) => {
+      const version = await api.versionOf(info.kind);
+      if (version === undefined) return [];
+      const list = await api.request<KubeList<IstioObject>>('GET', api.mk.istioPath(info.kind, version));
+      return list.items.map((raw) => api.mk.toIstioConfig(raw, info.kind));
+    }),
+  );
+  const valid: IstioConfig[] = [];
+  const errors: ValidationError[] = [];
+  for (const c of lists.flat()) {
+    if (c.config === undefined) errors.push(...c.errors);
+    else valid.push(c.config);
+  }
+  return { valid, errors };
+}
+
+/**
+ * `trellis analyze` against a cluster: the cluster's Istio objects overlaid with `objects` (files),
+ * analyzed against the cluster's Services, exactly as the control plane's /api/v1/analyze does.
+ * Objects the control plane would reject are reported as IST0106 schema errors.
+ */
+export async function analyzeCluster(api: KubeApi, objects: readonly ConfigObject[] | undefined, namespace: string | undefined): Promise<AnalysisMessage[]> {
+  const [stored, services] = await Promise.all([clusterConfig(api), meshServices(api, false)]);
+  const submitted = validateConfig(objects ?? [], { namespace: namespace ?? 'default' });
+  const keyOf = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+  const merged = new Map(stored.valid.map((o) => [keyOf(o), o] as const));
+  for (const o of submitted.valid) merged.set(keyOf(o), o);
+  const replaced = new Set(submitted.valid.map(keyOf));
+  const storedErrors = stored.errors.filter((e) => !replaced.has(configKey(e.kind, e.namespace, e.name)));
+  const messages = [
+    ...schemaValidationMessages([...storedErrors, ...submitted.errors]),
+    ...analyze({ ...collectConfigs([...merged.values()]), services }),
+  ];
+  return messages
+    .filter((m) => namespace === undefined || m.resource.namespace === namespace)
+    .map(({ level, code, origin, message }) => ({ level, code, origin, message }));
+}

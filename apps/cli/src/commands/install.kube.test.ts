@@ -1,0 +1,92 @@
+// `trellis install` / `uninstall` against a real kube-apiserver 1.20 (tools/kube-env, see jest.kube.config.js).
+// Pods stay Pending there (no scheduler or kubelet), so readiness is exercised only through its timeout.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { runCli } from '../testing/fake-control-plane';
+
+interface KubeEnv {
+  kubeconfig: string;
+  kubectl: string | null;
+}
+
+const kubeEnv = (): KubeEnv => JSON.parse(process.env['TRELLIS_KUBE_ENV'] ?? '{}') as KubeEnv;
+const repo = path.join(__dirname, '../../../..');
+
+function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { kubectl: bin, kubeconfig } = kubeEnv();
+  if (bin === null) throw new Error('the kube env has no kubectl');
+  return new Promise((resolve) => {
+    execFile(bin, args, { cwd: repo, env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+    });
+  });
+}
+
+async function names(...args: string[]): Promise<string[]> {
+  const res = await kubectl(...args, '-o', 'name');
+  expect(res.stderr).toBe('');
+  return res.stdout.split('\n').filter(Boolean).sort();
+}
+
+async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const CRDS = [
+  'authorizationpolicies.security.istio.io', 'destinationrules.networking.istio.io', 'gateways.networking.istio.io', 'peerauthentications.security.istio.io',
+  'requestauthentications.security.istio.io', 'serviceentries.networking.istio.io', 'sidecars.networking.istio.io', 'virtualservices.networking.istio.io',
+].map((n) => `customresourcedefinition.apiextensions.k8s.io/${n}`);
+const CORE = ['deployment.apps/istio-ingressgateway', 'deployment.apps/istiod', 'service/istio-ingressgateway', 'service/istiod'];
+
+describe('trellis install / uninstall (real API server)', () => {
+  const cli = (...argv: string[]) => runCli(argv, { env: { KUBECONFIG: kubeEnv().kubeconfig }, cwd: repo });
+
+  it('installs CRDs, control plane and gateway with the progress lines of istioctl', async () => {
+    const res = await cli('install', '-y', '--no-wait');
+    expect(res).toEqual({ code: 0, stderr: '', stdout: '✔ Trellis core installed\n✔ Control plane installed\n✔ Ingress gateways installed\n✔ Installation complete\n' });
+    expect(await names('get', 'crd')).toEqual(expect.arrayContaining(CRDS));
+    expect(await names('-n', 'istio-system', 'get', 'deploy,svc')).toEqual(CORE);
+    expect(await names('get', 'clusterrole', '-l', 'app=istiod')).toEqual(['clusterrole.rbac.authorization.k8s.io/trellis-istiod', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-config-writer']);
+    const nodePort = await kubectl('-n', 'istio-system', 'get', 'svc', 'istio-ingressgateway', '-o', 'jsonpath={.spec.ports[?(@.name=="http2")].nodePort}');
+    expect(nodePort.stdout).toBe('30080');
+  });
+
+  it('applies exactly what `kubectl kustomize deploy/` renders', async () => {
+    const rendered = await kubectl('kustomize', 'deploy/');
+    expect(rendered.code).toBe(0);
+    const kinds = rendered.stdout.match(/^kind: \w+$/gm) ?? [];
+    expect(kinds.filter((k) => k === 'kind: CustomResourceDefinition')).toHaveLength(CRDS.length);
+    expect(kinds).toEqual(expect.arrayContaining(['kind: Namespace', 'kind: Deployment', 'kind: Service', 'kind: ServiceAccount', 'kind: ClusterRoleBinding']));
+    const diff = await kubectl('apply', '--server-side', '--dry-run=server', '--field-manager=trellis-install', '-k', 'deploy/');
+    expect(diff.stderr).toBe('');
+    expect(diff.stdout.split('\n').filter(Boolean).every((line) => /serverside-applied \(server dry run\)$/.test(line))).toBe(true);
+  });
+
+  it('is idempotent, and times out naming what is not ready when it waits (pods stay Pending here)', async () => {
+    expect((await cli('install', '-y', '--no-wait')).code).toBe(0);
+    const res = await cli('install', '-y', '--timeout', '2s');
+    expect(res.stdout).toBe('✔ Trellis core installed\n');
+    expect(res.stderr).toBe('Error: timed out waiting for resources to be ready: Deployment:istio-system:istiod\n');
+    expect(res.code).toBe(1);
+  });
+
+  it('uninstalls the control plane and gateway, keeping CRDs and the namespace unless --purge', async () => {
+    const res = await cli('uninstall', '-y');
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('  Removed Deployment:istio-system:istiod.\n');
+    expect(res.stdout).toContain('  Removed Service:istio-system:istio-ingressgateway.\n');
+    expect(res.stdout.endsWith('✔ Uninstall complete\n')).toBe(true);
+    expect(await names('-n', 'istio-system', 'get', 'deploy,svc')).toEqual([]);
+    expect(await names('get', 'crd')).toEqual(expect.arrayContaining(CRDS));
+
+    const purge = await cli('uninstall', '-y', '--purge');
+    expect(purge.stdout).toContain('  Removed CustomResourceDefinition::virtualservices.networking.istio.io.\n');
+    expect(purge.stdout).toContain('  Removed Namespace::istio-system.\n');
+    await eventually('the Istio CRDs to go', async () => (await names('get', 'crd')).filter((n) => n.endsWith('istio.io')).length === 0);
+  });
+});

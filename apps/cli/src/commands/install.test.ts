@@ -1,0 +1,26 @@
+import { runCli } from '../testing/fake-control-plane';
+
+// Cluster behaviour is covered by install.kube.test.ts against a real API server; these never reach one.
+describe('trellis install / uninstall (prompt)', () => {
+  const env = { KUBECONFIG: '/nonexistent/kubeconfig' };
+
+  it('asks before installing and stops on no', async () => {
+    expect(await runCli(['install'], { env, stdin: 'n\n' })).toEqual({ code: 1, stdout: 'This will install Trellis into the cluster. Proceed? (y/N) Cancelled.\n', stderr: '' });
+  });
+
+  it('asks before uninstalling and stops without an answer', async () => {
+    expect(await runCli(['uninstall'], { env, stdin: '' })).toEqual({ code: 1, stdout: 'All Trellis resources will be removed from the cluster. Proceed? (y/N) Cancelled.\n', stderr: '' });
+  });
+
+  it('goes to the cluster after yes (here: a kubeconfig that does not exist)', async () => {
+    const res = await runCli(['install', '--no-wait'], { env, stdin: 'y\n' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('Error: cannot load the kubeconfig\n');
+  });
+
+  it('rejects a bad --timeout', async () => {
+    const res = await runCli(['install', '-y', '--timeout', 'soon'], { env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('invalid duration "soon"');
+  });
+});

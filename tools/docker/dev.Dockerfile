@@ -1,0 +1,36 @@
+# Dev images for Tilt: the same layout as ../../Dockerfile (/app/dist + production node_modules, same users and
+# entry points) but with the bundles esbuild already built on the host (Tilt's `esbuild` resource), so editing
+# a source file never rebuilds an image: Tilt syncs dist/apps/<app>/ into /app/dist and restarts node.
+# Context: the repository root, limited to package files, dist/apps and tools/docker (see the Tiltfile).
+ARG BASE_IMAGE=node:22-bookworm-slim
+
+FROM ${BASE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${BASE_IMAGE} AS proxy
+RUN command -v iptables >/dev/null 2>&1 \
+ || (apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*)
+ENV NODE_ENV=production TRELLIS_NODE_FLAGS=--enable-source-maps
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --chown=1337:1337 dist/apps/proxy/ ./dist/
+COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
+COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
+RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait
+USER 1337:1337
+ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]
+
+FROM ${BASE_IMAGE} AS app
+# curl, as in Istio's Bookinfo images: the walkthrough runs `kubectl exec <ratings pod> -c ratings -- curl …`.
+RUN command -v curl >/dev/null 2>&1 \
+ || (apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*)
+ARG APP
+ARG APP_UID=1000
+ENV NODE_ENV=production TRELLIS_APP=${APP} TRELLIS_NODE_FLAGS=--enable-source-maps
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --chown=${APP_UID}:${APP_UID} dist/apps/${APP}/ ./dist/
+USER ${APP_UID}:${APP_UID}
+ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis"]
