@@ -35,8 +35,12 @@ describe('readConfig', () => {
       publish: {},
       accessLog: false,
       drainMs: 5000,
+      opsBind: 'istio',
+      adminHost: '127.0.0.1',
       adminPort: 15000,
+      statusHost: '0.0.0.0',
       statusPort: 15021,
+      prometheusHost: '0.0.0.0',
       prometheusPort: 15090,
       logLevel: 'info',
     });
@@ -57,6 +61,7 @@ describe('readConfig', () => {
         '--publish', '8080=127.0.0.1:8080',
         '--access-log',
         '--drain-ms', '250',
+        '--ops-bind', 'instance-ip',
       ],
       { LOG_LEVEL: 'debug' },
     );
@@ -73,8 +78,12 @@ describe('readConfig', () => {
       publish: { '8080': { host: '127.0.0.1', port: 8080 } },
       accessLog: true,
       drainMs: 250,
+      opsBind: 'instance-ip',
+      adminHost: '127.0.10.2',
       adminPort: 15000,
+      statusHost: '127.0.10.2',
       statusPort: 15021,
+      prometheusHost: '127.0.10.2',
       prometheusPort: 15090,
       logLevel: 'debug',
     });
@@ -162,6 +171,16 @@ describe('readConfig', () => {
     expect(readConfig(['--drain-ms', '0'], {}).drainMs).toBe(0);
     expect(parseError([], { TRELLIS_DRAIN_MS: 'later' }).message).toBe('TRELLIS_DRAIN_MS=later: not a duration in milliseconds');
     expect(parseError([], { INTERCEPTION_MODE: 'IPTABLES' }).message).toMatch(/^INTERCEPTION_MODE=IPTABLES: interception must be/);
+  });
+
+  it("binds the ops ports Istio's way in a pod, or all on the pod address when asked (local mode)", () => {
+    const pod = { INSTANCE_IP: '10.244.0.7' };
+    expect(readConfig([], pod)).toMatchObject({ ip: '10.244.0.7', adminHost: '127.0.0.1', statusHost: '0.0.0.0', prometheusHost: '0.0.0.0' });
+    expect(readConfig([], { INSTANCE_IP: 'fd00:10:244::7' })).toMatchObject({ adminHost: '::1', statusHost: '::', prometheusHost: '::' });
+    expect(readConfig([], { ...pod, TRELLIS_OPS_BIND: 'instance-ip' })).toMatchObject({ adminHost: '10.244.0.7', statusHost: '10.244.0.7', prometheusHost: '10.244.0.7' });
+    expect(readConfig(['--ip', '127.0.10.12', '--ops-bind', 'instance-ip'], { TRELLIS_OPS_BIND: 'istio' })).toMatchObject({ opsBind: 'instance-ip', statusHost: '127.0.10.12' });
+    expect(parseError(['--ops-bind', 'all']).message).toMatch(/ops-bind must be istio or instance-ip/);
+    expect(parseError([], { TRELLIS_OPS_BIND: 'pod' }).message).toBe('TRELLIS_OPS_BIND=pod: ops-bind must be istio or instance-ip');
   });
 
   it('rejects unknown flags', () => {

@@ -7,7 +7,7 @@ export interface ProxyConfig {
   readonly mode: 'sidecar' | 'router';
   /** Control plane ADS address, `host:port`. */
   readonly xdsAddress: string;
-  /** The pod's address (admin ports bind here; it is the node id's IP). */
+  /** The pod's address (the node id's IP; with `opsBind: 'instance-ip'` the ops ports bind here). */
   readonly ip: string;
   readonly podName: string;
   readonly namespace: string;
@@ -18,8 +18,14 @@ export interface ProxyConfig {
   readonly appEndpoints: Record<string, string>;
   /** Listener port → host address to bind instead (local mode's "port mapping" for the gateway). */
   readonly publish: Record<string, { host: string; port: number }>;
+  /** How the ops ports bind: Istio's way (a pod owns its network namespace) or all on `ip` (local mode). */
+  readonly opsBind: OpsBind;
+  readonly adminHost: string;
   readonly adminPort: number;
+  /** Health (`/healthz/ready`): the kubelet probes the pod IP, trellis-proxy-wait 127.0.0.1. */
+  readonly statusHost: string;
   readonly statusPort: number;
+  readonly prometheusHost: string;
   readonly prometheusPort: number;
   readonly accessLog: boolean;
   readonly drainMs: number;
@@ -76,6 +82,27 @@ function interceptionMode(value: string): 'REDIRECT' | 'NONE' {
   throw new InvalidArgumentError('interception must be REDIRECT, TPROXY or NONE');
 }
 
+/**
+ * `istio`: as Envoy under pilot-agent in a pod, health (15021) and Prometheus (15090) listen on every
+ * address and admin (15000) on loopback only. `instance-ip`: all three on the pod address, for
+ * local mode, where many proxies share the host and each owns one loopback address.
+ */
+export type OpsBind = 'istio' | 'instance-ip';
+
+function opsBind(value: string): OpsBind {
+  if (value === 'istio' || value === 'instance-ip') return value;
+  throw new InvalidArgumentError('ops-bind must be istio or instance-ip');
+}
+
+type OpsHosts = Pick<ProxyConfig, 'adminHost' | 'statusHost' | 'prometheusHost'>;
+
+function opsHosts(bind: OpsBind, ip: string): OpsHosts {
+  if (bind === 'instance-ip') return { adminHost: ip, statusHost: ip, prometheusHost: ip };
+  const v6 = ip.includes(':');
+  const any = v6 ? '::' : '0.0.0.0';
+  return { adminHost: v6 ? '::1' : '127.0.0.1', statusHost: any, prometheusHost: any };
+}
+
 function mode(value: string): 'sidecar' | 'router' {
   if (value === 'sidecar' || value === 'router') return value;
   throw new InvalidArgumentError('mode must be sidecar or router');
@@ -105,10 +132,12 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
     .option('--publish <port=host:port,...>', 'bind these listener ports on the host instead (repeatable)', (v: string, previous: ProxyConfig['publish']) => ({ ...previous, ...publish(v) }), {})
     .option('--access-log', 'Envoy-style access log on stdout', e('TRELLIS_ACCESS_LOG', 'false') === 'true')
     .option('--drain-ms <ms>', 'drain time on SIGTERM', millis, p('TRELLIS_DRAIN_MS', millis, '5000'))
+    .option('--ops-bind <how>', 'admin/health/Prometheus binding: istio (0.0.0.0, admin on 127.0.0.1) | instance-ip (all on --ip; local mode)', opsBind, p('TRELLIS_OPS_BIND', opsBind, 'istio'))
     .exitOverride()
     .parse([...argv], { from: 'user' })
-    .opts<Omit<ProxyConfig, 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel'>>();
-  return { ...o, adminPort: 15000, statusPort: 15021, prometheusPort: 15090, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
+    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel'>>();
+  const ports = { adminPort: 15000, statusPort: 15021, prometheusPort: 15090 };
+  return { ...o, ...opsHosts(o.opsBind, o.ip), ...ports, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
 }
 
 /** Istio's node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */

@@ -6,6 +6,7 @@ import { createAdsClient } from '@trellis/mesh-xds';
 import { createLogger, shutdownOnSignals } from '@trellis/shared';
 import { bindOverride, xdsNode } from './bootstrap';
 import { readConfig } from './config';
+import { startOps } from './ops';
 
 async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2), process.env);
@@ -18,9 +19,7 @@ async function main(): Promise<void> {
     drainMs: config.drainMs,
     onQuit: () => process.kill(process.pid, 'SIGTERM'),
   });
-  await proxy.startAdmin({ host: config.ip, port: config.adminPort });
-  await proxy.startHealth({ host: config.ip, port: config.statusPort });
-  await proxy.startPrometheus({ host: config.ip, port: config.prometheusPort });
+  const ops = await startOps(proxy, config);
   const ads = createAdsClient({
     target: config.xdsAddress,
     node: xdsNode(config),
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
     },
   });
   shutdownOnSignals([{ close: async () => ads.close() }, proxy], logger, config.drainMs + 1000);
-  logger.info({ xds: config.xdsAddress, ip: config.ip }, 'proxy started');
+  logger.info({ xds: config.xdsAddress, ip: config.ip, ops: config.opsBind, ...ops }, 'proxy started');
 }
 
 main().catch((err: unknown) => {

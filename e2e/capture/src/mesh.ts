@@ -127,9 +127,9 @@ export class CaptureMesh {
     this.mark('proxiesReady');
   }
 
-  /** A proxy's admin /stats, read from the bridge namespace (15000 is excluded from inbound capture). */
+  /** A proxy's admin /stats, read inside its pod: admin listens on 127.0.0.1 only, as Istio's does. */
   async stats(podName: string): Promise<string> {
-    const [r] = await nsHttp(this.topo, this.topo.bridgeNs, [{ url: `http://${this.topo.pod(podName).ip}:15000/stats` }]);
+    const [r] = await nsHttp(this.topo, this.topo.pod(podName).ns, [{ url: 'http://127.0.0.1:15000/stats' }]);
     if (r?.status !== 200) throw new Error(`stats of ${podName}: ${JSON.stringify(r)}`);
     return r.body;
   }

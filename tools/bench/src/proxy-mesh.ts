@@ -29,7 +29,7 @@ const gatewayConfig = [
 ];
 
 function proxy(o: MeshOptions, mode: string, host: number, pod: string, labels: Record<string, string>, extra: string[]): ChildProcess {
-  const args = ['--mode', mode, '--xds-address', `${o.block}.1:15010`, '--ip', `${o.block}.${host}`, '--pod-name', pod, '--namespace', mode === 'router' ? 'istio-system' : 'default', '--labels', JSON.stringify(labels), '--interception', 'NONE', ...extra];
+  const args = ['--mode', mode, '--xds-address', `${o.block}.1:15010`, '--ip', `${o.block}.${host}`, '--pod-name', pod, '--namespace', mode === 'router' ? 'istio-system' : 'default', '--labels', JSON.stringify(labels), '--interception', 'NONE', '--ops-bind', 'instance-ip', ...extra];
   return startApp('proxy', args, {}, '0');
 }
 

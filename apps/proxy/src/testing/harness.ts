@@ -243,6 +243,7 @@ export function startGateway(o: GatewayOptions): Proc {
     '--labels', 'istio=ingressgateway,app=istio-ingressgateway',
     '--interception', 'NONE',
     '--publish', `8080=${o.block}.3:${o.publishPort}`,
+    '--ops-bind', 'instance-ip',
     '--drain-ms', String(o.drainMs ?? 2000),
   ]);
 }

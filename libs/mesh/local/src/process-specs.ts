@@ -45,8 +45,9 @@ export function appSpec(pod: PodPlan, ctx: SpecContext): ProcessSpec {
   };
 }
 
+/** Every proxy shares this host: its admin/health/Prometheus ports bind its own loopback address. */
 function proxyArgs(ctx: SpecContext, common: Record<string, string>): string[] {
-  const args = Object.entries(common).flatMap(([k, v]) => [`--${k}`, v]);
+  const args = Object.entries({ ...common, 'ops-bind': 'instance-ip' }).flatMap(([k, v]) => [`--${k}`, v]);
   return ctx.accessLog ? [...args, '--access-log'] : args;
 }
 
