@@ -1,10 +1,15 @@
 // `trellis install` / `uninstall` against a real kube-apiserver 1.20 (tools/kube-env, see jest.kube.config.js).
 // Pods stay Pending there (no scheduler or kubelet), so readiness is exercised only through its timeout.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../testing/fake-control-plane';
 
 interface KubeEnv {
+  server: string;
+  token: string;
+  caFile: string;
   kubeconfig: string;
   kubectl: string | null;
 }
@@ -42,6 +47,19 @@ const CRDS = [
 ].map((n) => `customresourcedefinition.apiextensions.k8s.io/${n}`);
 const CORE = ['deployment.apps/istio-ingressgateway', 'deployment.apps/istiod', 'service/istio-ingressgateway', 'service/istiod'];
 
+/** A kubeconfig (JSON is YAML) whose current context is an address nothing listens on; context `real` is the test API server. */
+function twoContexts(e: KubeEnv): object {
+  const cluster = (server: string) => ({ server, 'certificate-authority': e.caFile });
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'real', cluster: cluster(e.server) }, { name: 'nowhere', cluster: cluster('https://127.0.0.1:1') }],
+    users: [{ name: 'admin', user: { token: e.token } }],
+    contexts: [{ name: 'real', context: { cluster: 'real', user: 'admin' } }, { name: 'nowhere', context: { cluster: 'nowhere', user: 'admin' } }],
+    'current-context': 'nowhere',
+  };
+}
+
 describe('trellis install / uninstall (real API server)', () => {
   const cli = (...argv: string[]) => runCli(argv, { env: { KUBECONFIG: kubeEnv().kubeconfig }, cwd: repo });
 
@@ -72,6 +90,28 @@ describe('trellis install / uninstall (real API server)', () => {
     expect(res.stdout).toBe('✔ Trellis core installed\n');
     expect(res.stderr).toBe('Error: timed out waiting for resources to be ready: Deployment:istio-system:istiod\n');
     expect(res.code).toBe(1);
+  });
+
+  it('takes the cluster from the global --kubeconfig and --context, given before or after the command name', async () => {
+    // Its current context points nowhere; only `--context real` reaches the API server. No KUBECONFIG, no ~/.kube.
+    const dir = mkdtempSync(path.join(tmpdir(), 'trellis-install-'));
+    const file = path.join(dir, 'kubeconfig');
+    try {
+      writeFileSync(file, JSON.stringify(twoContexts(kubeEnv())));
+      const env = { HOME: path.join(dir, 'home') };
+      const run = (...argv: string[]) => runCli(argv, { env, cwd: repo });
+
+      const nowhere = await run('--kubeconfig', file, 'install', '-y', '--no-wait');
+      expect(nowhere).toEqual({ code: 1, stdout: '', stderr: 'Error: kubernetes API request failed\n' });
+      expect(await run('install', '--kubeconfig', file, '--context', 'real', '-y', '--no-wait')).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/✔ Installation complete\n$/) });
+      expect(await run('--kubeconfig', file, '--context', 'real', 'uninstall', '-y')).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/✔ Uninstall complete\n$/) });
+      expect(await names('-n', 'istio-system', 'get', 'deploy,svc')).toEqual([]);
+      const relative = await runCli(['--context', 'real', 'install', '--kubeconfig', 'kubeconfig', '-y', '--no-wait'], { env, cwd: dir });
+      expect([relative.code, relative.stderr]).toEqual([0, '']);
+      expect(await names('-n', 'istio-system', 'get', 'deploy,svc')).toEqual(CORE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('uninstalls the control plane and gateway, keeping CRDs and the namespace unless --purge', async () => {

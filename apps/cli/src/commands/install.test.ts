@@ -18,6 +18,18 @@ describe('trellis install / uninstall (prompt)', () => {
     expect(res.stderr).toBe('Error: cannot load the kubeconfig\n');
   });
 
+  it('lists --kubeconfig and --context once in its help, as global options (istioctl global flags)', async () => {
+    for (const command of ['install', 'uninstall']) {
+      const res = await runCli([command, '--help'], { env });
+      expect(res.code).toBe(0);
+      const [own = '', global = ''] = res.stdout.split('Global Options:');
+      expect(own).toContain('-y, --skip-confirmation');
+      expect(own).not.toMatch(/--kubeconfig|--context/);
+      expect(global).toMatch(/^ {2}--kubeconfig <file> /m);
+      expect(global).toMatch(/^ {2}--context <name> /m);
+    }
+  });
+
   it('rejects a bad --timeout', async () => {
     const res = await runCli(['install', '-y', '--timeout', 'soon'], { env });
     expect(res.code).toBe(1);

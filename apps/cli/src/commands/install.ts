@@ -1,35 +1,47 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_INJECTOR_CONFIGURATION_NAME, KubeClient } from '@trellis/mesh-kube';
-import type { CommandContext } from '../context';
+import { globalsOf, type CommandContext } from '../context';
 import { findDeployDir, loadComponents } from '../install/deploy-manifests';
 import { installComponents, uninstallComponents } from '../install/install';
 import { kubeConfigSource, parseDuration, type KubeTargetOptions } from '../install/options';
 import { confirm } from '../install/prompt';
 
-interface InstallOptions extends KubeTargetOptions {
-  yes?: boolean;
+interface InstallOptions {
+  skipConfirmation?: boolean;
   wait: boolean;
   timeout: number;
 }
 
-interface UninstallOptions extends KubeTargetOptions {
-  yes?: boolean;
+interface UninstallOptions {
+  skipConfirmation?: boolean;
   purge?: boolean;
 }
 
-const kubeOptions = (command: Command): Command =>
-  command
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
-    .option('--context <name>', 'kubeconfig context to use');
+/**
+ * `--kubeconfig` and `--context` are the program's global options (istioctl's global flags), accepted
+ * before or after the command name; its help lists them under "Global Options".
+ */
+const withGlobalHelp = (command: Command): Command => command.configureHelp({ showGlobalOptions: true });
 
-/** Runs `body` with a client for the chosen cluster, after the prompt unless -y; false when declined. */
-async function withCluster(ctx: CommandContext, opts: KubeTargetOptions & { yes?: boolean }, question: string, body: (client: KubeClient) => Promise<void>): Promise<void> {
-  if (!opts.yes && !(await confirm(ctx.io, question))) {
+interface ClusterChoice extends KubeTargetOptions {
+  /** `-y`: no prompt. */
+  readonly yes: boolean;
+}
+
+/** The cluster the global `--kubeconfig`/`--context` choose, and the command's `-y`. */
+const clusterChoice = (command: Command, skipConfirmation: boolean | undefined): ClusterChoice => {
+  const { kubeconfig, context } = globalsOf(command);
+  return { kubeconfig, context, yes: skipConfirmation === true };
+};
+
+/** Runs `body` with a client for the chosen cluster, after the prompt unless -y; when declined, says so and exits 1. */
+async function withCluster(ctx: CommandContext, choice: ClusterChoice, question: string, body: (client: KubeClient) => Promise<void>): Promise<void> {
+  if (!choice.yes && !(await confirm(ctx.io, question))) {
     ctx.out('Cancelled.\n');
     ctx.exitCode = 1;
     return;
   }
-  const client = KubeClient.load(kubeConfigSource(opts, ctx.io.env, ctx.io.cwd));
+  const client = KubeClient.load(kubeConfigSource(choice, ctx.io.env, ctx.io.cwd));
   try {
     await body(client);
   } finally {
@@ -44,14 +56,13 @@ const deployComponents = (ctx: CommandContext) => loadComponents(findDeployDir(c
  * the same objects as `kubectl kustomize deploy/`) with server-side apply, then waits for readiness.
  */
 export function registerInstall(program: Command, ctx: CommandContext): void {
-  kubeOptions(program.command('install').description('Install Trellis (CRDs, control plane, ingress gateway) into the cluster'))
+  withGlobalHelp(program.command('install').description('Install Trellis (CRDs, control plane, ingress gateway) into the cluster'))
     .option('-y, --skip-confirmation', 'do not ask for confirmation')
     .option('--no-wait', 'do not wait for the control plane and gateway to become ready')
     .addOption(new Option('--timeout <duration>', 'how long to wait for readiness').argParser(parseDuration).default(parseDuration('5m'), '5m'))
-    .action(async (raw: InstallOptions & { skipConfirmation?: boolean }) => {
-      const opts = { ...raw, yes: raw.skipConfirmation };
+    .action(async (opts: InstallOptions, command: Command) => {
       const components = await deployComponents(ctx);
-      await withCluster(ctx, opts, 'This will install Trellis into the cluster. Proceed?', (client) =>
+      await withCluster(ctx, clusterChoice(command, opts.skipConfirmation), 'This will install Trellis into the cluster. Proceed?', (client) =>
         installComponents({ client, components, wait: opts.wait, timeoutMs: opts.timeout, progress: (line) => ctx.lines([line]) }),
       );
     });
@@ -59,14 +70,13 @@ export function registerInstall(program: Command, ctx: CommandContext): void {
 
 /** `trellis uninstall`: removes what install applied and the injector's webhook configuration (`--purge`: CRDs and namespace too). */
 export function registerUninstall(program: Command, ctx: CommandContext): void {
-  kubeOptions(program.command('uninstall').description('Remove Trellis from the cluster (CRDs and istio-system stay unless --purge)'))
+  withGlobalHelp(program.command('uninstall').description('Remove Trellis from the cluster (CRDs and istio-system stay unless --purge)'))
     .option('-y, --skip-confirmation', 'do not ask for confirmation')
     .option('--purge', 'also delete the Istio CRDs (and every Istio resource with them) and the istio-system namespace')
-    .action(async (raw: UninstallOptions & { skipConfirmation?: boolean }) => {
-      const opts = { ...raw, yes: raw.skipConfirmation };
+    .action(async (opts: UninstallOptions, command: Command) => {
       const components = await deployComponents(ctx);
       const webhook = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: DEFAULT_INJECTOR_CONFIGURATION_NAME } };
-      await withCluster(ctx, opts, 'All Trellis resources will be removed from the cluster. Proceed?', (client) =>
+      await withCluster(ctx, clusterChoice(command, opts.skipConfirmation), 'All Trellis resources will be removed from the cluster. Proceed?', (client) =>
         uninstallComponents({ client, components, purge: opts.purge === true, runtimeObjects: [webhook], progress: (line) => ctx.lines([line]) }),
       );
     });
