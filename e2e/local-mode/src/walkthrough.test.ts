@@ -98,13 +98,13 @@ describe('fault injection', () => {
 });
 
 describe('traffic shifting', () => {
-  it('50/50 between v1 and v3 splits 100 requests within ±10', async () => {
+  it('50/50 between v1 and v3 splits 100 requests within ±20 (4 σ: a 90/10 or 0/100 split still fails)', async () => {
     await trellis(stack.stateDir, 'apply', '-f', sample('virtual-service-all-v1.yaml'));
     await applyAndSettle('virtual-service-reviews-50-v3.yaml', () => true, undefined, 1);
     await new Promise((r) => setTimeout(r, 300));
     const red = (await pages(100)).filter((v) => v.color === 'red').length;
-    expect(red).toBeGreaterThanOrEqual(40);
-    expect(red).toBeLessThanOrEqual(60);
+    expect(red).toBeGreaterThanOrEqual(30);
+    expect(red).toBeLessThanOrEqual(70);
   });
 
   it('virtual-service-reviews-v3 sends everything to v3 (red stars)', async () => {

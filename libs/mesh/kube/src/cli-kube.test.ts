@@ -95,6 +95,15 @@ afterAll(async () => {
   }
 });
 
+it('ends quietly with exit code 0 when its stdout closes early (trellis … | head -1)', async () => {
+  const child = spawn(process.execPath, [CLI, 'kube-inject', '-f', path.join(ROOT, 'samples/bookinfo/platform/kube/bookinfo.yaml')], { cwd: dir });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.destroy(); // the reader is gone before the first write: that write gets EPIPE
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+});
+
 it('applies a file: created, then unchanged, then configured; invalid batches write nothing', async () => {
   expect(await kube('apply', '-f', 'vs.yaml')).toEqual({ code: 0, stdout: 'virtualservice.networking.istio.io/reviews created\n', stderr: '' });
   expect((await kube('apply', '-f', 'vs.yaml')).stdout).toBe('virtualservice.networking.istio.io/reviews unchanged\n');

@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:net';
 import type { Cluster, FilterChain, Listener } from './config/envoy-types';
-import { authorityPort } from './server/chain-select';
+import { ORIGINAL_DST_HEADER, authorityPort } from './server/chain-select';
 import { assignment, edsCluster, httpListener, route, routeConfig, svc, vhost, virtualOutbound } from './testing/envoy-fixtures';
 import { type TestProxy, type Upstream, send, startProxy, startUpstream } from './testing/harness';
 
@@ -103,6 +103,27 @@ describe('REDIRECT capture: virtualInbound chain selection by Host port', () => 
     } finally {
       await p.proxy.apply('LDS', listeners([9080]));
     }
+  });
+
+  it('x-envoy-original-dst-host (from the sending proxy) picks the chain over the Host port, and never reaches the app', async () => {
+    await p.proxy.apply('LDS', listeners([9080, 9081]));
+    try {
+      // The ingress gateway forwards the external Host (node IP and nodePort) unchanged.
+      const r = await send(p.port('virtualInbound'), { host: '172.31.255.2:30080', headers: { [ORIGINAL_DST_HEADER]: '10.244.0.7:9081' } });
+      expect(r.json()).toMatchObject({ name: 'app9081' });
+      expect(app9081.seen.at(-1)?.headers[ORIGINAL_DST_HEADER]).toBeUndefined();
+      expect(app9081.seen.at(-1)?.headers.host).toBe('172.31.255.2:30080');
+      const other = await send(p.port('virtualInbound'), { host: 'reviews:9081', headers: { [ORIGINAL_DST_HEADER]: '10.244.0.7:7777' } });
+      expect(other.json()).toMatchObject({ name: 'passthrough' });
+    } finally {
+      await p.proxy.apply('LDS', listeners([9080]));
+    }
+  });
+
+  it('outbound requests to EDS endpoints carry the endpoint they were sent to', async () => {
+    const r = await send(p.port('virtualOutbound'), { path: '/r', host: 'reviews:9080', headers: { [ORIGINAL_DST_HEADER]: '6.6.6.6:1' } });
+    expect(r.json()).toMatchObject({ name: 'reviews' });
+    expect(reviews.seen.at(-1)?.headers[ORIGINAL_DST_HEADER]).toBe(`127.0.0.1:${reviews.port}`);
   });
 
   it('virtualOutbound still routes by the Host port to the per-port listener', async () => {

@@ -4,7 +4,7 @@ import { roll } from '../routing/fault';
 import { type CompiledForward, pickWeighted } from '../routing/route-action';
 import { matchRoute } from '../routing/route-table';
 import { redirectLocation } from '../routing/redirect';
-import { authorityPort, selectInboundChain } from './chain-select';
+import { ORIGINAL_DST_HEADER, authorityPort, selectInboundChain } from './chain-select';
 import { Exchange } from './exchange';
 import { sendLocalReply } from './local-reply';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
@@ -74,7 +74,8 @@ function selectPortListener(ex: Exchange): boolean {
 
 /** virtualInbound: its own chain for the Host port (never an outbound `0.0.0.0_<port>` listener). */
 function selectInboundTarget(ex: Exchange): boolean {
-  const chain = selectInboundChain(ex.target.listener, ex.authority);
+  const hint = ex.headers[ORIGINAL_DST_HEADER];
+  const chain = selectInboundChain(ex.target.listener, ex.authority, typeof hint === 'string' ? hint : undefined);
   if (chain?.hcm !== undefined) {
     ex.target = { listener: ex.target.listener, hcm: chain.hcm };
     return true;

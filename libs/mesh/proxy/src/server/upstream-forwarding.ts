@@ -4,6 +4,7 @@ import { roll } from '../routing/fault';
 import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
 import { fnv1a } from '../upstream/load-balancer';
+import { ORIGINAL_DST_HEADER } from './chain-select';
 import type { Exchange } from './exchange';
 import { type LocalReplyCode, sendLocalReply } from './local-reply';
 import { type AttemptOutcomes, UpstreamAttempt } from './upstream-attempt';
@@ -98,6 +99,11 @@ function passthroughHost(ex: Exchange): Endpoint {
   return ex.upstream.originalDestination(host, port);
 }
 
+/** Outbound requests to mesh (EDS) endpoints tell the receiving sidecar which port they were sent to. */
+function stampsOriginalDst(ex: Exchange): boolean {
+  return ex.target.listener.direction !== 'INBOUND' && ex.upstream.config.type === 'EDS';
+}
+
 /** One attempt: host selection (avoiding previous hosts on retries), then dispatch. */
 export function startAttempt(ex: Exchange): void {
   if (ex.done) return;
@@ -109,6 +115,7 @@ export function startAttempt(ex: Exchange): void {
     return;
   }
   ex.host = host;
+  if (stampsOriginalDst(ex) && ex.upstreamHeaders !== undefined) ex.upstreamHeaders[ORIGINAL_DST_HEADER] = host.address;
   if (retry?.previousHosts) (ex.triedHosts ??= new Set()).add(host);
   ex.upstreamStartHr = performance.now();
   const attempt = new UpstreamAttempt(ex, host, OUTCOMES, retry?.perTryTimeoutMs ?? 0);
@@ -155,6 +162,7 @@ export function mirrorRequest(ex: Exchange): void {
     const host = ex.ctx.clusters.get(m.cluster)?.pick(undefined, undefined, 1);
     if (host === undefined) continue;
     const headers = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders?.['host'] ?? ex.hostHeader)) };
+    if (ex.target.listener.direction !== 'INBOUND') headers[ORIGINAL_DST_HEADER] = host.address;
     host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers, body: ex.body }, DISCARD);
   }
 }

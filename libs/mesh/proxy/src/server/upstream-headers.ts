@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type HeaderMap, applyEdits } from '../routing/header-mutation';
 import { pathOnly } from '../routing/request-view';
+import { ORIGINAL_DST_HEADER } from './chain-select';
 import type { Exchange } from './exchange';
 
 /** Hop-by-hop headers never forwarded (RFC 9110 §7.6.1, plus what Envoy strips). */
@@ -18,6 +19,8 @@ export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
   if (conn !== undefined && conn.includes(',')) {
     for (const token of conn.split(',')) delete out[token.trim().toLowerCase()];
   }
+  // The sending proxy's hint for chain selection (chain-select.ts); stamped again per attempt, never kept.
+  delete out[ORIGINAL_DST_HEADER];
   const fwd = ex.forward;
   out['host'] = fwd.hostRewrite ?? ex.hostHeader;
   if (ex.requestId !== undefined) out['x-request-id'] = ex.requestId;

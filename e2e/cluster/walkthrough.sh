@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Istio's Getting Started and traffic-management tasks, as a user types them (docs/kind.md §2c–3), against
+# the cluster KUBECONFIG names, with the project images already in the node's image store. Every command is
+# printed like a terminal, then its output is checked. Exit 0 only when every step behaved as Istio's docs say.
+#
+#   KUBECONFIG=… bash e2e/cluster/walkthrough.sh       (e2e/cluster/run.sh brings a cluster up around it)
+#
+# GATEWAY_URL defaults to <node IP of the gateway pod>:<http2 nodePort>, as docs/kind.md derives it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source e2e/cluster/lib.sh
+# The repository may hold a local-mode state dir (.trellis) from `npm start`: talk to the cluster.
+export TRELLIS_TARGET=kube
+NET=samples/bookinfo/networking
+WAIT=${WALKTHROUGH_WAIT:-300s}
+
+step "Install the mesh (istioctl install)"
+must "npx trellis install -y --timeout $WAIT"
+expect 'Installation complete' 'trellis install completed'
+must "kubectl -n istio-system get deploy"
+expect 'istiod +1/1' 'istiod available'
+expect 'istio-ingressgateway +1/1' 'ingress gateway available'
+
+step "Deploy Bookinfo with automatic sidecar injection"
+must "kubectl label namespace default istio-injection=enabled --overwrite"
+APPLY_AT=$(date +%s.%N)
+must "kubectl apply -f samples/bookinfo/platform/kube/bookinfo.yaml"
+expect 'deployment.apps/reviews-v3 created' 'bookinfo created'
+must "kubectl wait --for=condition=Available deployment --all --timeout=$WAIT"
+until [ "$(kubectl get pods --no-headers | grep -cE ' 2/2 +Running ')" = 6 ]; do sleep 0.5; done
+READY_SECS=$(awk -v a="$APPLY_AT" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+must "kubectl get services"
+for s in details kubernetes productpage ratings reviews; do expect "^$s " "service $s"; done
+must "kubectl get pods"
+[ "$(grep -cE ' 2/2 +Running ' <<<"$OUT")" = 6 ] || fail "expected 6 pods 2/2 Running"
+ok "6 pods 2/2 Running, $READY_SECS s after kubectl apply"
+echo "$READY_SECS" >"${WALKTHROUGH_METRICS:-/dev/null}"
+
+step "Inside the mesh: productpage from the ratings pod"
+must "kubectl exec \"\$(kubectl get pod -l app=ratings -o jsonpath='{.items[0].metadata.name}')\" -c ratings -- curl -sS productpage:9080/productpage | grep -o \"<title>.*</title>\""
+expect '^<title>Simple Bookstore App</title>$' 'productpage reached by service name from a pod'
+
+step "Open the application to outside traffic"
+must "kubectl apply -f $NET/bookinfo-gateway.yaml"
+expect 'gateway.networking.istio.io/bookinfo-gateway created'
+expect 'virtualservice.networking.istio.io/bookinfo created'
+must "npx trellis analyze"
+expect 'No validation issues found when analyzing namespace: default' 'trellis analyze clean'
+here "export INGRESS_PORT=\$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name==\"http2\")].nodePort}')"
+here "export INGRESS_HOST=\$(kubectl get po -l istio=ingressgateway -n istio-system -o jsonpath='{.items[0].status.hostIP}')"
+export GATEWAY_URL=${GATEWAY_URL:-$INGRESS_HOST:$INGRESS_PORT}
+run "echo \"\$GATEWAY_URL\""
+[ -n "$INGRESS_PORT" ] && [ -n "$INGRESS_HOST" ] || fail "no ingress host/port from the istio-ingressgateway Service and pod"
+deadline=$(($(date +%s) + 30))
+until curl -fs -o /dev/null "http://$GATEWAY_URL/productpage"; do
+  [ "$(date +%s)" -lt $deadline ] || fail "gateway http://$GATEWAY_URL/productpage not serving after 30 s"
+  sleep 0.5
+done
+must "curl -s \"http://\${GATEWAY_URL}/productpage\" | grep -o \"<title>.*</title>\""
+expect '^<title>Simple Bookstore App</title>$' 'productpage through the ingress gateway'
+
+step "Refresh the page: all three reviews versions answer"
+tally 30
+[ "$NON200" = 0 ] && [ "$N_NONE" -gt 0 ] && [ "$N_BLACK" -gt 0 ] && [ "$N_RED" -gt 0 ] ||
+  fail "expected v1, v2 and v3 all to answer ($COUNTS, non-200 $NON200)"
+ok "no stars, black stars and red stars all seen"
+
+step "Request routing: everything to v1"
+must "kubectl apply -f $NET/destination-rule-all.yaml"
+expect 'destinationrule.networking.istio.io/reviews created'
+must "kubectl apply -f $NET/virtual-service-all-v1.yaml"
+expect 'virtualservice.networking.istio.io/reviews created'
+converge 20 none
+tally 20
+[ "$N_NONE" = 20 ] || fail "virtual-service-all-v1: expected 20 pages without stars ($COUNTS)"
+ok "20/20 pages without stars (reviews v1)"
+
+step "Request routing: jason sees v2"
+must "kubectl apply -f $NET/virtual-service-reviews-test-v2.yaml"
+expect 'virtualservice.networking.istio.io/reviews configured'
+login jason
+printf '  logged in as jason (%s…)\n' "${COOKIE:0:24}"
+converge 20 black "$COOKIE"
+tally 10 "$COOKIE"
+[ "$N_BLACK" = 10 ] || fail "jason should always get black stars ($COUNTS)"
+grep -q '>jason</p>' <<<"$BODY" && grep -q 'Sign out' <<<"$BODY" || fail "the page does not show jason signed in"
+tally 10
+[ "$N_NONE" = 10 ] || fail "anonymous users should stay on v1 ($COUNTS)"
+ok "jason: black stars; signed out: no stars"
+
+step "Fault injection: 7 s ratings delay for jason"
+must "kubectl apply -f $NET/virtual-service-ratings-test-delay.yaml"
+expect 'virtualservice.networking.istio.io/ratings created'
+sleep 2
+page "$COOKIE"
+printf '  GET /productpage as jason: %s in %ss\n' "$STATUS" "$SECS"
+awk -v s="$SECS" 'BEGIN{exit !(s >= 5.5 && s <= 9)}' || fail "expected ~6 s (3 s timeout + 1 retry), took $SECS s"
+grep -q 'Sorry, product reviews are currently unavailable for this book.' <<<"$BODY" ||
+  fail "expected the reviews error block after the delay"
+ok "page in ${SECS}s: 'Sorry, product reviews are currently unavailable for this book.'"
+
+step "Fault injection: HTTP abort for jason"
+must "kubectl apply -f $NET/virtual-service-ratings-test-abort.yaml"
+expect 'virtualservice.networking.istio.io/ratings configured'
+deadline=$(($(date +%s) + 20))
+until page "$COOKIE"; grep -q 'Ratings service is currently unavailable' <<<"$BODY"; do
+  [ "$(date +%s)" -lt $deadline ] || fail "no 'Ratings service is currently unavailable' for jason within 20 s"
+  sleep 0.2
+done
+ok "jason: 'Ratings service is currently unavailable'"
+page
+grep -q 'Ratings service is currently unavailable' <<<"$BODY" && fail "the abort must only apply to jason"
+ok "signed out: ratings unaffected"
+
+step "Traffic shifting: 50 % to v3"
+must "kubectl apply -f $NET/virtual-service-all-v1.yaml"
+expect 'virtualservice.networking.istio.io/reviews configured'
+must "kubectl apply -f $NET/virtual-service-reviews-50-v3.yaml"
+expect 'virtualservice.networking.istio.io/reviews configured'
+converge 20 red
+tally 100
+[ "$N_BLACK" = 0 ] && [ "$N_NONE" -ge 30 ] && [ "$N_RED" -ge 30 ] ||
+  fail "50/50 between v1 and v3 expected ($COUNTS)"
+ok "v1/v3 split $N_NONE/$N_RED, no v2"
+
+step "Request timeouts: reviews v2, ratings delayed 2 s"
+must "kubectl apply -f $NET/virtual-service-all-v1.yaml"
+must "kubectl apply -f - <<EOF
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+    - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v2
+EOF"
+must "kubectl apply -f - <<EOF
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: ratings
+spec:
+  hosts:
+  - ratings
+  http:
+  - fault:
+      delay:
+        percentage:
+          value: 100
+        fixedDelay: 2s
+    route:
+    - destination:
+        host: ratings
+        subset: v1
+EOF"
+converge 20 black
+deadline=$(($(date +%s) + 20))
+until page; awk -v s="$SECS" 'BEGIN{exit !(s >= 1.8)}'; do
+  [ "$(date +%s)" -lt $deadline ] || fail "the 2 s ratings delay did not show within 20 s (last ${SECS}s)"
+done
+printf '  GET /productpage: %s in %ss, stars=%s\n' "$STATUS" "$SECS" "$STARS"
+[ "$STARS" = black ] || fail "with a 2 s delay the page still shows black stars"
+ok "page in ${SECS}s with black stars"
+
+step "Request timeouts: 0.5 s timeout on reviews"
+must "kubectl apply -f - <<EOF
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v2
+    timeout: 0.5s
+EOF"
+deadline=$(($(date +%s) + 20))
+until page; grep -q 'Sorry, product reviews are currently unavailable for this book.' <<<"$BODY"; do
+  [ "$(date +%s)" -lt $deadline ] || fail "the 0.5 s timeout did not show within 20 s"
+done
+page
+printf '  GET /productpage: %s in %ss\n' "$STATUS" "$SECS"
+awk -v s="$SECS" 'BEGIN{exit !(s >= 0.9 && s <= 2.5)}' || fail "expected ~1 s (0.5 s timeout + 1 retry), took $SECS s"
+grep -q 'Sorry, product reviews are currently unavailable for this book.' <<<"$BODY" || fail "expected the reviews error block"
+ok "page in ${SECS}s: 'Sorry, product reviews are currently unavailable for this book.'"
+
+step "What the proxies got"
+must "npx trellis proxy-status"
+rows=$(grep -E '\.(default|istio-system) ' <<<"$OUT" || true)
+[ "$(grep -c . <<<"$rows")" = 7 ] || fail "expected 7 proxies (6 sidecars + the gateway)"
+[ "$(grep -E '\.default ' <<<"$rows" | grep -cE 'SYNCED +SYNCED +SYNCED +SYNCED')" = 6 ] || fail "every sidecar SYNCED"
+ok "7 proxies, every sidecar SYNCED on CDS LDS EDS RDS"
+must "npx trellis proxy-config routes \"\$(kubectl get pod -l app=productpage -o jsonpath='{.items[0].metadata.name}')\""
+expect 'reviews\.default\.svc\.cluster\.local' 'productpage has a route for reviews'
+expect '9080' 'routes on port 9080'
+
+step "Walkthrough passed in $(elapsed) s"
