@@ -50,14 +50,25 @@ tally() {
   printf '  %d loads of /productpage: %s (non-200: %d)\n' "$n" "$COUNTS" "$NON200"
 }
 
-# converge SECONDS STARS [COOKIE]: routing changes propagate asynchronously; wait until a page shows STARS.
+# converge SECONDS STARS [COOKIE]: routing changes propagate asynchronously (kubectl → API server → istiod →
+# every proxy); wait until 10 pages in a row show STARS, and say how long that took.
 converge() {
-  local deadline=$(($(date +%s) + $1))
-  while :; do
+  local start deadline run=0
+  start=$(date +%s.%N)
+  deadline=$(($(date +%s) + $1))
+  while [ $run -lt 10 ]; do
     page "${3:-}"
-    [ "$STATUS" = 200 ] && [ "$STARS" = "$2" ] && return 0
+    if [ "$STATUS" = 200 ] && [ "$STARS" = "$2" ]; then run=$((run + 1)); else run=0; fi
+    [ "$(date +%s)" -lt "$deadline" ] || fail "no 10 pages in a row with stars=$2 within $1 s (last: $STATUS, $STARS)"
+  done
+  printf '  routing converged: 10 pages in a row with stars=%s after %ss\n' "$2" "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')"
+}
+
+# appears SECONDS STARS: wait until one page shows STARS (a split's new side).
+appears() {
+  local deadline=$(($(date +%s) + $1))
+  until page && [ "$STATUS" = 200 ] && [ "$STARS" = "$2" ]; do
     [ "$(date +%s)" -lt "$deadline" ] || fail "no page with stars=$2 within $1 s (last: $STATUS, $STARS)"
-    sleep 0.2
   done
 }
 

@@ -38,6 +38,7 @@ IMAGES_SECS=$(since "$t")
 eval "$(bash $C env)"
 
 WALKTHROUGH_METRICS=$LOGS/ready T0=$(date +%s.%N) bash e2e/cluster/walkthrough.sh
+sleep 5 # let the last requests finish: measure the idle cluster
 MEM=$(bash $C memory)
 
 echo
