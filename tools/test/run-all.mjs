@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: build, then lint + typecheck + test for every project through Nx, then one summary.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +14,29 @@ function run(cmd, args) {
   return r.status ?? 1;
 }
 
+/** Runs Nx with its output passed through, keeping the tail to name the failed tasks (lint, typecheck, test). */
+function runNx(args) {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(root, 'node_modules/.bin/nx'), args, { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], env });
+    let tail = '';
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      tail = (tail + d.toString()).slice(-20000);
+    });
+    child.on('close', (code) => {
+      const plain = tail.replace(/\x1b\[[0-9;]*m/g, '');
+      const list = plain.slice(plain.lastIndexOf('Failed tasks:'));
+      const tasks = plain.includes('Failed tasks:') ? [...list.matchAll(/^\s*- (\S+)/gm)].map((m) => m[1]) : [];
+      resolve({ status: code ?? 1, failedTasks: tasks });
+    });
+  });
+}
+
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const buildStatus = run(process.execPath, ['tools/build/build.mjs']);
-const nxStatus =
-  buildStatus === 0
-    ? run(path.join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static'])
-    : 1;
+const nx = buildStatus === 0 ? await runNx(['run-many', '-t', 'lint', 'typecheck', 'test', '--outputStyle=static']) : { status: 1, failedTasks: [] };
+const nxStatus = nx.status;
 
 let passed = 0;
 let failed = 0;
@@ -39,6 +55,7 @@ if (existsSync(resultsDir)) {
 }
 process.stdout.write('\n── Trellis test summary ──\n');
 process.stdout.write(`build: ${buildStatus === 0 ? 'ok' : 'FAILED'}; lint + typecheck + test (nx): ${nxStatus === 0 ? 'ok' : 'FAILED'}\n`);
+for (const t of nx.failedTasks) process.stdout.write(`  failed task: ${t}\n`);
 process.stdout.write(`${suites} test suites\n`);
 for (const s of failedSuites) process.stdout.write(`  failed: ${s}\n`);
 process.stdout.write(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

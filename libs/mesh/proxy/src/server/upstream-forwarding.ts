@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { roll } from '../routing/fault';
+import type { HeaderMap } from '../routing/header-mutation';
 import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
 import { fnv1a } from '../upstream/load-balancer';
@@ -161,7 +162,7 @@ export function mirrorRequest(ex: Exchange): void {
     if (!roll(m.probability)) continue;
     const host = ex.ctx.clusters.get(m.cluster)?.pick(undefined, undefined, 1);
     if (host === undefined) continue;
-    const headers = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders?.['host'] ?? ex.hostHeader)) };
+    const headers: HeaderMap = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders?.['host'] ?? ex.hostHeader)) };
     if (ex.target.listener.direction !== 'INBOUND') headers[ORIGINAL_DST_HEADER] = host.address;
     host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers, body: ex.body }, DISCARD);
   }
