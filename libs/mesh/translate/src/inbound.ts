@@ -1,4 +1,4 @@
-import type { WorkloadInstance } from '@trellis/mesh-api';
+import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
 import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
 import type { Cluster, Listener, RouteConfiguration } from './envoy-types';
@@ -26,13 +26,54 @@ export interface InboundPort {
   services: { host: string; name: string; namespace: string }[];
 }
 
+interface WorkloadIndex {
+  readonly byName: ReadonlyMap<string, WorkloadInstance>;
+  readonly byAddress: ReadonlyMap<string, WorkloadInstance>;
+}
+
+/**
+ * Lookups built once per snapshot list (snapshots are immutable), so a push to N proxies costs
+ * N map lookups instead of N scans of every workload and service. First entry wins, as `find` did.
+ */
+const workloadIndexes = new WeakMap<readonly WorkloadInstance[], WorkloadIndex>();
+const servicesByNamespace = new WeakMap<readonly MeshService[], ReadonlyMap<string, readonly MeshService[]>>();
+
+function workloadIndex(workloads: readonly WorkloadInstance[]): WorkloadIndex {
+  let index = workloadIndexes.get(workloads);
+  if (index === undefined) {
+    const byName = new Map<string, WorkloadInstance>();
+    const byAddress = new Map<string, WorkloadInstance>();
+    for (const w of workloads) {
+      const key = `${w.namespace}/${w.name}`;
+      if (!byName.has(key)) byName.set(key, w);
+      if (!byAddress.has(w.address)) byAddress.set(w.address, w);
+    }
+    index = { byName, byAddress };
+    workloadIndexes.set(workloads, index);
+  }
+  return index;
+}
+
+function servicesIn(services: readonly MeshService[], namespace: string): readonly MeshService[] {
+  let byNs = servicesByNamespace.get(services);
+  if (byNs === undefined) {
+    const map = new Map<string, MeshService[]>();
+    for (const svc of services) {
+      const list = map.get(svc.namespace);
+      if (list === undefined) map.set(svc.namespace, [svc]);
+      else list.push(svc);
+    }
+    byNs = map;
+    servicesByNamespace.set(services, byNs);
+  }
+  return byNs.get(namespace) ?? [];
+}
+
 /** The proxy's own workload: by name + namespace, else by IP. */
 export function ownWorkload(ctx: TranslateContext): WorkloadInstance | undefined {
   const { proxy, snapshot } = ctx;
-  return (
-    snapshot.workloads.find((w) => w.name === proxy.workloadName && w.namespace === proxy.namespace) ??
-    snapshot.workloads.find((w) => w.address === proxy.ipAddress && proxy.ipAddress !== '')
-  );
+  const index = workloadIndex(snapshot.workloads);
+  return index.byName.get(`${proxy.namespace}/${proxy.workloadName}`) ?? (proxy.ipAddress === '' ? undefined : index.byAddress.get(proxy.ipAddress));
 }
 
 /** Every (target port) of every Kubernetes service selecting this proxy's workload, ascending. */
@@ -41,8 +82,8 @@ export function inboundPorts(ctx: TranslateContext): InboundPort[] {
   const labels = workload?.labels ?? ctx.proxy.labels;
   const namespace = workload?.namespace ?? ctx.proxy.namespace;
   const byPort = new Map<number, InboundPort>();
-  for (const svc of ctx.snapshot.services) {
-    if (svc.namespace !== namespace || Object.keys(svc.selector).length === 0 || !labelsMatch(svc.selector, labels)) continue;
+  for (const svc of servicesIn(ctx.snapshot.services, namespace)) {
+    if (Object.keys(svc.selector).length === 0 || !labelsMatch(svc.selector, labels)) continue;
     for (const p of svc.ports) {
       const entry = byPort.get(p.targetPort) ?? {
         targetPort: p.targetPort,

@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { decodeMessage, encodeMessage, type PackedAny } from './codec';
+import { writeDiscoveryResponse } from './response-wire';
 
 /** envoy.config.core.v3.Node, the fields Trellis reads (metadata as plain JSON). */
 export interface XdsNode {
@@ -47,7 +48,13 @@ export function decodeDiscoveryRequest(bytes: Buffer): DiscoveryRequest {
   return decodeMessage(REQUEST, bytes) as DiscoveryRequest;
 }
 
+/** Hand-written (response-wire.ts): the resources' bytes are shared by every proxy sent the same list. */
 export function encodeDiscoveryResponse(response: DiscoveryResponse): Buffer {
+  return writeDiscoveryResponse(response);
+}
+
+/** The generic protobufjs encoding of the same message (tests compare the two). */
+export function encodeDiscoveryResponseGeneric(response: DiscoveryResponse): Buffer {
   return encodeMessage(RESPONSE, { ...response });
 }
 

@@ -48,6 +48,8 @@ export function packType(all: XdsResources, type: XdsTypeShort): PackedType {
 
 export interface Selection {
   readonly entries: readonly PackedEntry[];
+  /** The entries' Any values, one array per selection: responses encode its bytes once (discovery.ts). */
+  readonly anys: readonly PackedAny[];
   /** Content hash of exactly these resources (the type's version for this proxy). */
   readonly version: string;
 }
@@ -55,9 +57,21 @@ export interface Selection {
 /** Selections by packed set and subscription, so equal proxies hash their versions once. */
 const selections = new WeakMap<PackedType, Map<string, Selection>>();
 
+/** Subscription keys by name set (sets are replaced, never mutated: type-state.ts). */
+const subscriptionKeys = new WeakMap<ReadonlySet<string>, string>();
+
+function subscriptionKey(names: ReadonlySet<string>): string {
+  let key = subscriptionKeys.get(names);
+  if (key === undefined) {
+    key = [...names].sort().join('\n');
+    subscriptionKeys.set(names, key);
+  }
+  return key;
+}
+
 /** The resources to send: all of them (wildcard) or those named, plus their content version. */
 export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>): Selection {
-  const key = wildcard ? '*' : [...names].sort().join('\n');
+  const key = wildcard ? '*' : subscriptionKey(names);
   let byKey = selections.get(packed);
   if (!byKey) {
     byKey = new Map();
@@ -74,5 +88,5 @@ function computeSelection(packed: PackedType, wildcard: boolean, names: Readonly
   const entries = [...packed.values()].filter((e) => wildcard || names.has(e.name));
   // One native call over the joined (name, hash) list: per-entry updates dominated large pushes.
   const digest = createHash('sha256').update(entries.map((e) => `${e.name}\0${e.hash}`).join('\n')).digest('hex');
-  return { entries, version: digest.slice(0, 16) };
+  return { entries, anys: entries.map((e) => e.any), version: digest.slice(0, 16) };
 }

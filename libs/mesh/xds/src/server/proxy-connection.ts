@@ -124,7 +124,7 @@ export class ProxyConnection {
     const nonce = randomUUID();
     this.call.write({
       version_info: selection.version,
-      resources: selection.entries.map((e) => e.any),
+      resources: selection.anys,
       type_url: TYPE_URLS[type],
       nonce,
     });

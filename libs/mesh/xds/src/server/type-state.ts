@@ -50,7 +50,8 @@ export function updateSubscription(state: TypeState, type: XdsTypeShort, request
   const added = (wildcard && !wasWildcard) || [...names].some((n) => !state.names.has(n));
   state.requested = true;
   state.wildcard = wildcard;
-  state.names = names;
+  // Kept by identity when unchanged (every ACK repeats the names): selections are cached per set.
+  if (added || names.size !== state.names.size) state.names = names;
   return added;
 }
 

@@ -1,0 +1,71 @@
+import type { PackedAny } from './codec';
+
+/**
+ * envoy.service.discovery.v3.DiscoveryResponse written by hand: the one message the control plane
+ * sends thousands of times per change. Its resources are already-encoded Anys shared by every proxy
+ * with the same selection, so their bytes (field 2) are built once per resource list and each
+ * response only adds version, type URL and nonce around them. Fields, in number order:
+ *   1 version_info (string) · 2 resources (repeated Any{1 type_url, 2 value}) · 4 type_url · 5 nonce ·
+ *   6 control_plane (ControlPlane{1 identifier}). Empty strings are omitted (proto3 defaults).
+ */
+
+const WIRE_LEN = 2;
+const tag = (field: number): number => (field << 3) | WIRE_LEN;
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(buf: Buffer, at: number, n: number): number {
+  while (n >= 0x80) {
+    buf[at++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  buf[at++] = n;
+  return at;
+}
+
+/** One length-delimited field: tag, length, payload. */
+function lengthDelimited(field: number, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(1 + varintSize(payload.length) + payload.length);
+  const at = writeVarint(out, writeVarint(out, 0, tag(field)), payload.length);
+  payload.copy(out, at);
+  return out;
+}
+
+const stringField = (field: number, value: string): Buffer => (value === '' ? Buffer.alloc(0) : lengthDelimited(field, Buffer.from(value, 'utf8')));
+
+function anyMessage(any: PackedAny): Buffer {
+  return Buffer.concat([stringField(1, any.type_url), any.value.length === 0 ? Buffer.alloc(0) : lengthDelimited(2, any.value)]);
+}
+
+/** Field 2 for a resource list, memoised by the list's identity (lists are immutable once sent). */
+const resourceFields = new WeakMap<readonly PackedAny[], Buffer>();
+
+function resourcesField(resources: readonly PackedAny[]): Buffer {
+  let bytes = resourceFields.get(resources);
+  if (bytes === undefined) {
+    bytes = Buffer.concat(resources.map((r) => lengthDelimited(2, anyMessage(r))));
+    resourceFields.set(resources, bytes);
+  }
+  return bytes;
+}
+
+export interface DiscoveryResponseFields {
+  readonly version_info: string;
+  readonly resources: readonly PackedAny[];
+  readonly type_url: string;
+  readonly nonce: string;
+  readonly control_plane?: { readonly identifier: string };
+}
+
+export function writeDiscoveryResponse(r: DiscoveryResponseFields): Buffer {
+  const parts = [stringField(1, r.version_info), resourcesField(r.resources), stringField(4, r.type_url), stringField(5, r.nonce)];
+  if (r.control_plane !== undefined) parts.push(lengthDelimited(6, stringField(1, r.control_plane.identifier)));
+  return Buffer.concat(parts);
+}
