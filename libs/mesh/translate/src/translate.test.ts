@@ -40,6 +40,25 @@ describe('sidecar listeners', () => {
     expect(simulate(r, { listener: 'virtualInbound', host: 'reviews:9080', port: 9080, path: '/reviews/0' }).cluster).toBe('inbound|9080||');
   });
 
+  it('inbound services: every service of the namespace whose whole selector the workload matches, whichever label it is indexed by', () => {
+    const base = bookinfoSnapshot();
+    const svc = (name: string, selector: Record<string, string>, namespace = 'default') => ({
+      ...base.services[0]!, name, namespace, hostname: `${name}.${namespace}.svc.cluster.local`, selector,
+    });
+    const services = [
+      ...base.services,
+      svc('by-version', { version: 'v2' }),
+      svc('app-and-version', { app: 'reviews', version: 'v2' }),
+      svc('wrong-version', { app: 'reviews', version: 'v3' }),
+      svc('zzz-other-ns', { app: 'reviews' }, 'other'),
+      svc('no-selector', {}),
+    ];
+    const r = translate({ ...base, services }, sidecarProxy('reviews-v2'));
+    const inbound = r.clusters.find((x) => x.name === 'inbound|9080||');
+    const names = (inbound?.metadata?.filter_metadata?.['istio']?.['services'] as { name: string }[]).map((s) => s.name);
+    expect(names).toEqual(['app-and-version', 'by-version', 'reviews']);
+  });
+
   it('inbound cluster: STATIC, app endpoint default 127.0.0.1:<port>', () => {
     const r = translate(bookinfoSnapshot(), sidecarProxy('reviews-v1'));
     const c = r.clusters.find((x) => x.name === 'inbound|9080||');

@@ -37,6 +37,16 @@ interface ClientTypeState {
 const INVALID_ARGUMENT = 3;
 
 /** Our proxy's ADS client: wildcard CDS+LDS, then EDS/RDS for what they reference; ACK/NACK; reconnects. */
+/**
+ * As Envoy's xDS client: HTTP/2 windows of 256 MiB (Envoy's initial stream and connection window
+ * defaults), so a large push is never paced by WINDOW_UPDATE round trips, and no 4 MiB cap on a
+ * response (grpc-js's default), which a mesh with thousands of services exceeds.
+ */
+const ADS_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc-node.flow_control_window': 256 * 1024 * 1024,
+  'grpc.max_receive_message_length': 256 * 1024 * 1024,
+};
+
 export function createAdsClient(options: AdsClientOptions): AdsClient {
   envoyRoot();
   return new AdsClientImpl(options);
@@ -60,7 +70,7 @@ class AdsClientImpl implements AdsClient {
   constructor(private readonly options: AdsClientOptions) {
     this.backoff = options.backoff ?? { initialMs: 200, maxMs: 10_000 };
     this.delay = this.backoff.initialMs;
-    this.channel = new grpc.Client(options.target, grpc.credentials.createInsecure());
+    this.channel = new grpc.Client(options.target, grpc.credentials.createInsecure(), ADS_CHANNEL_OPTIONS);
     this.connect();
   }
 

@@ -64,8 +64,20 @@ export interface DiscoveryResponseFields {
   readonly control_plane?: { readonly identifier: string };
 }
 
+/**
+ * The last whole message per resource list. A push round gives every proxy with the same selection
+ * the same nonce (proxy-connection.ts), so its thousands of responses are one buffer (grpc-js copies
+ * it into each stream's frame and never changes it).
+ */
+const lastMessages = new WeakMap<readonly PackedAny[], { readonly key: string; readonly bytes: Buffer }>();
+
 export function writeDiscoveryResponse(r: DiscoveryResponseFields): Buffer {
+  const key = `${r.version_info}\u0000${r.type_url}\u0000${r.nonce}\u0000${r.control_plane?.identifier ?? ''}`;
+  const last = lastMessages.get(r.resources);
+  if (last?.key === key) return last.bytes;
   const parts = [stringField(1, r.version_info), resourcesField(r.resources), stringField(4, r.type_url), stringField(5, r.nonce)];
   if (r.control_plane !== undefined) parts.push(lengthDelimited(6, stringField(1, r.control_plane.identifier)));
-  return Buffer.concat(parts);
+  const bytes = Buffer.concat(parts);
+  lastMessages.set(r.resources, { key, bytes });
+  return bytes;
 }

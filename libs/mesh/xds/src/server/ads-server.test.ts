@@ -149,6 +149,20 @@ describe('ADS server (SotW protocol)', () => {
     expect((await registry.getSingleMetric('pilot_xds')!.get()).values[0]!.value).toBe(1);
   });
 
+  it('gives proxies with equal resources one nonce per push round, and every round (per stream) a new one', async () => {
+    const [a, b] = [open(), open()];
+    for (const s of [a, b]) ack(s, await subscribe(s, 'CDS', [], true));
+    current = { ...current, clusters: [edsCluster('c1'), edsCluster('c9')] };
+    server.pushNow();
+    const [ra, rb] = [await a.next(), await b.next()];
+    expect(ra.nonce).toBe(rb.nonce);
+    expect(ra.version_info).toBe(rb.version_info);
+    ack(a, ra);
+    current = { ...current, clusters: [edsCluster('c1')] };
+    server.pushNow();
+    expect((await a.next()).nonce).not.toBe(ra.nonce);
+  });
+
   it('filters LDS/CDS to explicit names (proxyless gRPC style)', async () => {
     current = { ...current, listeners: [rdsListener('l1', 1, 'r1'), rdsListener('hello:50051', 2, 'r1')] };
     const s = open();

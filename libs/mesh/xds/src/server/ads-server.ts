@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { ProxyInfo } from '@trellis/mesh-api';
 import { TrellisError, errorMessage, type Logger } from '@trellis/shared';
@@ -47,7 +48,9 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
 
   const pushAll = (changeAt: number, reasons: string[]): void => {
     let sent = 0;
-    for (const conn of connections) sent += conn.push(changeAt).length;
+    // One nonce per round and type: streams sent equal resources get byte-identical responses.
+    const round = randomUUID();
+    for (const conn of connections) sent += conn.push(changeAt, round).length;
     logger.debug({ reasons, proxies: connections.size, responses: sent }, 'xDS push done');
   };
   const debouncer = createDebouncer(options.debounce ?? DEFAULT_DEBOUNCE, pushAll);

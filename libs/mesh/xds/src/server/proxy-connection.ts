@@ -116,12 +116,14 @@ export class ProxyConnection {
   }
 
   /** Sends the current selection of `type`; returns whether something was written. */
-  private respond(type: XdsTypeShort, changeAt?: number): boolean {
+  private respond(type: XdsTypeShort, changeAt?: number, round?: string): boolean {
     const packed = this.packed[type];
     if (packed === undefined || this.closed) return false;
     const state = this.types[type];
     const selection = select(packed, state.wildcard, state.names);
-    const nonce = randomUUID();
+    // In a push round the nonce is the round's (unique per stream and type all the same), so proxies
+    // with equal selections share one encoded response; otherwise a fresh one.
+    const nonce = round === undefined ? randomUUID() : `${round}-${type}`;
     this.call.write({
       version_info: selection.version,
       resources: selection.anys,
@@ -137,7 +139,7 @@ export class ProxyConnection {
   }
 
   /** Regenerates and sends, in CDS → EDS → LDS → RDS order, only the types whose content changed. */
-  push(changeAt: number): XdsTypeShort[] {
+  push(changeAt: number, round: string = randomUUID()): XdsTypeShort[] {
     if (this.proxy === undefined || this.closed) return [];
     try {
       this.regenerate(false);
@@ -151,7 +153,7 @@ export class ProxyConnection {
       const packed = this.packed[type];
       if (!subscribed(state) || packed === undefined) continue;
       if (select(packed, state.wildcard, state.names).version === state.sentVersion) continue;
-      if (this.respond(type, changeAt)) sent.push(type);
+      if (this.respond(type, changeAt, round)) sent.push(type);
     }
     return sent;
   }
