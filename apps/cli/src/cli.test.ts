@@ -159,6 +159,21 @@ describe('trellis CLI against an HTTP control plane', () => {
     expect((await cli('pc', 'cluster', 'nope')).code).toBe(1);
   });
 
+  it('proxy-config listener/route/endpoint filters apply to -o json as to the tables', async () => {
+    const listener = (port: number) => ({ name: `0.0.0.0_${port}`, address: { socket_address: { address: '0.0.0.0', port_value: port } } });
+    cp.dumps['details-v1-x.default'] = {
+      listeners: [listener(9080), listener(15001)],
+      routes: [{ name: '9080', virtual_hosts: [] }, { name: '15010', virtual_hosts: [] }],
+      endpoints: [{ cluster_name: 'a', endpoints: [] }, { cluster_name: 'b', endpoints: [] }],
+      clusters: [],
+    };
+    const json = async (...args: string[]) => JSON.parse((await cli('pc', ...args, 'details-v1-x', '-o', 'json')).stdout) as { name?: string; cluster_name?: string }[];
+    expect((await json('listeners', '--port', '15001')).map((l) => l.name)).toEqual(['0.0.0.0_15001']);
+    expect((await json('routes', '--name', '9080')).map((r) => r.name)).toEqual(['9080']);
+    expect((await json('endpoints', '--cluster', 'b')).map((e) => e.cluster_name)).toEqual(['b']);
+    expect(await json('listeners')).toHaveLength(2);
+  });
+
   it('x describe pod combines registry and config', async () => {
     await cli('apply', '-f', 'vs-v1.yaml');
     cp.services.push({ name: 'reviews', namespace: 'default', hostname: 'reviews.default.svc.cluster.local', ports: [{ name: 'http', port: 9080, targetPort: 9080, protocol: 'HTTP' }], selector: { app: 'reviews' } });

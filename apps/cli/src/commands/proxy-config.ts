@@ -5,6 +5,7 @@ import { toIstioctlJson, toYaml } from '../output/printers';
 import { ISTIOCTL_STYLE, formatTable } from '../output/table';
 import { CLUSTER_HEADER, clusterRows, filterClusters, type ClusterFilter } from '../proxy-config/clusters';
 import { ENDPOINT_HEADER, endpointRows } from '../proxy-config/endpoints';
+import { get } from '../proxy-config/envoy-access';
 import { LISTENER_HEADER, listenerRows } from '../proxy-config/listeners';
 import { ROUTE_HEADER, routeRows } from '../proxy-config/routes';
 
@@ -47,7 +48,7 @@ async function show(ctx: CommandContext, globals: GlobalOptions, pod: string, se
   const dump = await ctx.api(globals).configDump(proxyIdFor(pod, globals.namespace));
   const clusters = filterClusters(dump.clusters, opts);
   if (globals.output === 'json' || globals.output === 'yaml') {
-    const raw = sections.length > 1 ? dump : rawSection(sections[0] ?? 'cluster', dump, clusters);
+    const raw = sections.length > 1 ? dump : rawSection(sections[0] ?? 'cluster', dump, clusters, opts);
     return ctx.out(globals.output === 'json' ? toIstioctlJson(raw) : toYaml(raw));
   }
   const tables: string[][] = [];
@@ -60,9 +61,10 @@ async function show(ctx: CommandContext, globals: GlobalOptions, pod: string, se
   ctx.lines(tables.flatMap((t, i) => (i === 0 ? t : ['', ...t])));
 }
 
-function rawSection(section: Section, dump: ConfigDump, clusters: ConfigDump['clusters']): unknown {
+/** One section as JSON/YAML, with the same filters as its table (as istioctl does). */
+function rawSection(section: Section, dump: ConfigDump, clusters: ConfigDump['clusters'], opts: SectionOptions): unknown {
   if (section === 'cluster') return clusters;
-  if (section === 'listener') return dump.listeners;
-  if (section === 'route') return dump.routes;
-  return dump.endpoints;
+  if (section === 'listener') return dump.listeners.filter((l) => !opts.port || String(get(l, 'address', 'socket_address', 'port_value') ?? '') === opts.port);
+  if (section === 'route') return dump.routes.filter((r) => !opts.name || r['name'] === opts.name);
+  return dump.endpoints.filter((e) => !opts.cluster || e['cluster_name'] === opts.cluster);
 }
