@@ -21,7 +21,9 @@ export function rssMb(pid: number): number {
 /** Starts a built app pinned to `cpus` (taskset), output to `log` lines kept in memory. */
 export function startApp(app: string, args: string[], env: Record<string, string>, cpus?: string): ChildProcess {
   const prof = process.env['BENCH_CPU_PROF'];
-  const node = [process.execPath, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), path.join(ROOT, 'dist/apps', app, 'main.js'), ...args];
+  // BENCH_NODE_FLAGS: V8/Node flags for every component (e.g. "--single-threaded-gc"), for experiments.
+  const flags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const node = [process.execPath, ...flags, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), path.join(ROOT, 'dist/apps', app, 'main.js'), ...args];
   const [cmd, ...rest] = cpus ? ['taskset', '-c', cpus, ...node] : node;
   const child = spawn(cmd!, rest, { env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: process.env['BENCH_DEBUG'] ? 'debug' : 'warn', ...env }, stdio: ['ignore', process.env['BENCH_DEBUG'] ? 'inherit' : 'ignore', 'inherit'] });
   return child;
