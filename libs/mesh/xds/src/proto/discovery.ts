@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
-import { decodeMessage, encodeMessage, type PackedAny } from './codec';
-import { writeDiscoveryResponse } from './response-wire';
+import { decodeMessage, encodeMessage } from './codec';
+import { writeDiscoveryResponse, type DiscoveryResponseFields } from './response-wire';
 
 /** envoy.config.core.v3.Node, the fields Trellis reads (metadata as plain JSON). */
 export interface XdsNode {
@@ -26,13 +26,8 @@ export interface DiscoveryRequest {
   readonly error_detail?: RpcStatus;
 }
 
-export interface DiscoveryResponse {
-  readonly version_info: string;
-  readonly resources: readonly PackedAny[];
-  readonly type_url: string;
-  readonly nonce: string;
-  readonly control_plane?: { readonly identifier: string };
-}
+/** envoy.service.discovery.v3.DiscoveryResponse (resources stay packed Anys). */
+export type DiscoveryResponse = DiscoveryResponseFields;
 
 const REQUEST = 'envoy.service.discovery.v3.DiscoveryRequest';
 const RESPONSE = 'envoy.service.discovery.v3.DiscoveryResponse';
