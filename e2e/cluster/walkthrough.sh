@@ -27,7 +27,11 @@ APPLY_AT=$(date +%s.%N)
 must "kubectl apply -f samples/bookinfo/platform/kube/bookinfo.yaml"
 expect 'deployment.apps/reviews-v3 created' 'bookinfo created'
 must "kubectl wait --for=condition=Available deployment --all --timeout=$WAIT"
-until [ "$(kubectl get pods --no-headers | grep -cE ' 2/2 +Running ')" = 6 ]; do sleep 0.5; done
+deadline=$(($(date +%s) + 120))
+until [ "$(kubectl get pods --no-headers | grep -cE ' 2/2 +Running ')" = 6 ]; do
+  [ "$(date +%s)" -lt $deadline ] || fail "6 pods 2/2 Running not reached within 120 s of the Deployments being Available"
+  sleep 0.5
+done
 READY_SECS=$(awk -v a="$APPLY_AT" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
 must "kubectl get services"
 for s in details kubernetes productpage ratings reviews; do expect "^$s " "service $s"; done
