@@ -35,6 +35,9 @@ export interface AdsServer {
 
 const SHUTDOWN_GRACE_MS = 2000;
 
+/** Proxies pushed per event-loop turn within a round (see pushAll). */
+const PUSH_BATCH = 50;
+
 export function createAdsServer(options: AdsServerOptions): AdsServer {
   envoyRoot(); // parse the protos up front, not on the first connection
   const logger = options.logger;
@@ -46,12 +49,24 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   const server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
   let bound = false;
 
+  /**
+   * One push round over the proxies connected when it starts, PUSH_BATCH at a time: between batches
+   * the event loop flushes what was written and reads ACKs, so the first proxies apply the change
+   * while later ones are still being generated (like istiod's push queue). A round that overlaps the
+   * next is harmless: each push regenerates from the current snapshot and sends only changed types.
+   */
   const pushAll = (changeAt: number, reasons: string[]): void => {
-    let sent = 0;
     // One nonce per round and type: streams sent equal resources get byte-identical responses.
     const round = randomUUID();
-    for (const conn of connections) sent += conn.push(changeAt, round).length;
-    logger.debug({ reasons, proxies: connections.size, responses: sent }, 'xDS push done');
+    const queue = [...connections];
+    let sent = 0;
+    const pushFrom = (start: number): void => {
+      const end = Math.min(start + PUSH_BATCH, queue.length);
+      for (const conn of queue.slice(start, end)) sent += conn.push(changeAt, round).length;
+      if (end < queue.length) setImmediate(pushFrom, end);
+      else logger.debug({ reasons, proxies: queue.length, responses: sent }, 'xDS push done');
+    };
+    pushFrom(0);
   };
   const debouncer = createDebouncer(options.debounce ?? DEFAULT_DEBOUNCE, pushAll);
 
