@@ -24,6 +24,6 @@ case "${1:-}" in
   down) bash "$HERE/down.sh" ;;
   status) bash "$HERE/status.sh" ;;
   memory) bash "$HERE/memory.sh" "${@:2}" ;;
-  env) source "$HERE/lib.sh"; echo "export KUBECONFIG=$K/kubeconfig DOCKER_HOST=unix://$K/run/docker.sock DOCKER_BUILDKIT=0 PATH=$KBIN:\$PATH" ;;
+  env) source "$HERE/lib.sh"; env_line ;;
   *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac

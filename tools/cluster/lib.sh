@@ -20,5 +20,7 @@ ts() { awk -v a="$T0" -v b="$(date +%s.%N)" -v m="$*" 'BEGIN{printf "[cluster %5
 die() { echo "[cluster] error: $*" >&2; exit 1; }
 # waitfor SECONDS CMD...: retry CMD every 0.2 s
 waitfor() { local n=$1 i; shift; for ((i = 0; i < n * 5; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+# The exports that point kubectl and docker at this cluster (cluster.sh env, up.sh, status.sh).
+env_line() { echo "export KUBECONFIG=$K/kubeconfig DOCKER_HOST=unix://$K/run/docker.sock DOCKER_BUILDKIT=0 PATH=$KBIN:\$PATH"; }
 running() { [ -e /run/netns/$NETNS ]; }
 pid_alive() { [ -f "$K/run/$1.pid" ] && kill -0 "$(cat "$K/run/$1.pid")" 2>/dev/null; }

@@ -15,5 +15,5 @@ kubectl get nodes -o wide 2>&1 | cut -c1-120
 echo
 kubectl get pods -A 2>&1
 echo
-echo "export KUBECONFIG=$K/kubeconfig DOCKER_HOST=unix://$K/run/docker.sock PATH=$KBIN:\$PATH"
+env_line
 exit $ok

@@ -103,4 +103,4 @@ ts "node k8s1 Ready"
 bash "$HERE/addons/install.sh"
 trap - ERR
 ts "cluster DNS ready ($DNS_IP)"
-echo "export KUBECONFIG=$K/kubeconfig DOCKER_HOST=unix://$K/run/docker.sock PATH=$KBIN:\$PATH"
+env_line

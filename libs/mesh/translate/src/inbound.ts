@@ -1,4 +1,4 @@
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { WorkloadInstance } from '@trellis/mesh-api';
 import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
 import type { Cluster, Listener, RouteConfiguration } from './envoy-types';
@@ -32,16 +32,10 @@ interface WorkloadIndex {
 }
 
 /**
- * Lookups built once per snapshot list (snapshots are immutable), so a push to N proxies costs
- * N map lookups instead of N scans of every workload and service. First entry wins, as `find` did.
+ * Built once per snapshot's workload list (snapshots are immutable), so a push to N proxies costs
+ * N map lookups instead of N scans of every workload. First entry wins, as `find` did.
  */
 const workloadIndexes = new WeakMap<readonly WorkloadInstance[], WorkloadIndex>();
-const selectorIndexes = new WeakMap<readonly MeshService[], ReadonlyMap<string, readonly IndexedService[]>>();
-
-interface IndexedService {
-  readonly svc: MeshService;
-  readonly order: number;
-}
 
 function workloadIndex(workloads: readonly WorkloadInstance[]): WorkloadIndex {
   let index = workloadIndexes.get(workloads);
@@ -59,33 +53,6 @@ function workloadIndex(workloads: readonly WorkloadInstance[]): WorkloadIndex {
   return index;
 }
 
-const selectorKey = (namespace: string, key: string, value: string): string => `${namespace}\u0000${key}\u0000${value}`;
-
-/**
- * Services that may select a workload with `labels`: each service with a selector is indexed under
- * one of its selector entries (every match must contain that entry), so a lookup costs the
- * workload's label count, not the service count. Callers still check the whole selector.
- */
-function candidateServices(services: readonly MeshService[], namespace: string, labels: Readonly<Record<string, string>>): MeshService[] {
-  let index = selectorIndexes.get(services);
-  if (index === undefined) {
-    const map = new Map<string, IndexedService[]>();
-    services.forEach((svc, order) => {
-      const first = Object.keys(svc.selector).sort()[0];
-      if (first === undefined) return;
-      const key = selectorKey(svc.namespace, first, svc.selector[first] ?? '');
-      const list = map.get(key);
-      if (list === undefined) map.set(key, [{ svc, order }]);
-      else list.push({ svc, order });
-    });
-    index = map;
-    selectorIndexes.set(services, index);
-  }
-  const found: IndexedService[] = [];
-  for (const [k, v] of Object.entries(labels)) found.push(...(index.get(selectorKey(namespace, k, v)) ?? []));
-  return found.sort((a, b) => a.order - b.order).map((e) => e.svc);
-}
-
 /** The proxy's own workload: by name + namespace, else by IP. */
 export function ownWorkload(ctx: TranslateContext): WorkloadInstance | undefined {
   const { proxy, snapshot } = ctx;
@@ -99,8 +66,8 @@ export function inboundPorts(ctx: TranslateContext): InboundPort[] {
   const labels = workload?.labels ?? ctx.proxy.labels;
   const namespace = workload?.namespace ?? ctx.proxy.namespace;
   const byPort = new Map<number, InboundPort>();
-  for (const svc of candidateServices(ctx.snapshot.services, namespace, labels)) {
-    if (!labelsMatch(svc.selector, labels)) continue;
+  for (const svc of ctx.snapshot.services) {
+    if (svc.namespace !== namespace || Object.keys(svc.selector).length === 0 || !labelsMatch(svc.selector, labels)) continue;
     for (const p of svc.ports) {
       const entry = byPort.get(p.targetPort) ?? {
         targetPort: p.targetPort,

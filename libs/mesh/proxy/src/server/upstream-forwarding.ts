@@ -5,6 +5,7 @@ import type { HeaderMap } from '../routing/header-mutation';
 import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
 import { fnv1a } from '../upstream/load-balancer';
+import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { ORIGINAL_DST_HEADER } from './chain-select';
 import type { Exchange } from './exchange';
 import { type LocalReplyCode, sendLocalReply } from './local-reply';
@@ -101,8 +102,8 @@ function passthroughHost(ex: Exchange): Endpoint {
 }
 
 /** Outbound requests to mesh (EDS) endpoints tell the receiving sidecar which port they were sent to. */
-function stampsOriginalDst(ex: Exchange): boolean {
-  return ex.target.listener.direction !== 'INBOUND' && ex.upstream.config.type === 'EDS';
+function stampsOriginalDst(ex: Exchange, cluster: UpstreamCluster): boolean {
+  return ex.target.listener.direction !== 'INBOUND' && cluster.config.type === 'EDS';
 }
 
 /** One attempt: host selection (avoiding previous hosts on retries), then dispatch. */
@@ -116,7 +117,7 @@ export function startAttempt(ex: Exchange): void {
     return;
   }
   ex.host = host;
-  if (stampsOriginalDst(ex) && ex.upstreamHeaders !== undefined) ex.upstreamHeaders[ORIGINAL_DST_HEADER] = host.address;
+  if (stampsOriginalDst(ex, ex.upstream) && ex.upstreamHeaders !== undefined) ex.upstreamHeaders[ORIGINAL_DST_HEADER] = host.address;
   if (retry?.previousHosts) (ex.triedHosts ??= new Set()).add(host);
   ex.upstreamStartHr = performance.now();
   const attempt = new UpstreamAttempt(ex, host, OUTCOMES, retry?.perTryTimeoutMs ?? 0);
@@ -160,10 +161,11 @@ export function mirrorRequest(ex: Exchange): void {
   if (mirrors.length === 0 || (ex.body !== null && !Buffer.isBuffer(ex.body))) return;
   for (const m of mirrors) {
     if (!roll(m.probability)) continue;
-    const host = ex.ctx.clusters.get(m.cluster)?.pick(undefined, undefined, 1);
-    if (host === undefined) continue;
+    const cluster = ex.ctx.clusters.get(m.cluster);
+    const host = cluster?.pick(undefined, undefined, 1);
+    if (cluster === undefined || host === undefined) continue;
     const headers: HeaderMap = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders?.['host'] ?? ex.hostHeader)) };
-    if (ex.target.listener.direction !== 'INBOUND') headers[ORIGINAL_DST_HEADER] = host.address;
+    if (stampsOriginalDst(ex, cluster)) headers[ORIGINAL_DST_HEADER] = host.address;
     host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers, body: ex.body }, DISCARD);
   }
 }

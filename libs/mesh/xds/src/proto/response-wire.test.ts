@@ -1,6 +1,5 @@
-import { packResource } from './codec';
+import { decodeMessage, packResource } from './codec';
 import { decodeDiscoveryResponse, encodeDiscoveryResponse, encodeDiscoveryResponseGeneric, type DiscoveryResponse } from './discovery';
-import { decodeMessage } from './codec';
 import { TYPE_URLS } from './type-urls';
 
 const cluster = (name: string): Record<string, unknown> => ({ name, type: 'EDS', connect_timeout: '10s', eds_cluster_config: { service_name: name } });
