@@ -6,11 +6,17 @@ export const ROOT = path.resolve(__dirname, '../..');
 
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of a process, in µs (from /proc/<pid>/stat). */
-export function cpuMicros(pid: number): number {
+/** User and kernel CPU time of a process, in µs (utime, stime from /proc/<pid>/stat). */
+export function cpuTimes(pid: number): { user: number; sys: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+  return { user: (Number(fields[11]) * 1e6) / TICKS_PER_SECOND, sys: (Number(fields[12]) * 1e6) / TICKS_PER_SECOND };
+}
+
+/** utime + stime of a process, in µs. */
+export function cpuMicros(pid: number): number {
+  const t = cpuTimes(pid);
+  return t.user + t.sys;
 }
 
 export function rssMb(pid: number): number {

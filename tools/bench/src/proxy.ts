@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openLoop, percentilesUs } from './loadgen';
 import { startNginx } from './nginx';
-import { cpuMicros, rssMb, startApp, stopAll, waitHttp } from './proc';
+import { cpuTimes, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { configureMesh } from './proxy-mesh';
 
 const arg = (name: string, fallback: string): string => {
@@ -42,9 +42,10 @@ function startUpstream(): ChildProcess {
 
 async function measure(t: Target, rate: number, direct?: { p50: number; p99: number }): Promise<Record<string, string | number>> {
   await openLoop(t.url, rate, WARMUP_MS, CONNECTIONS, t.headers); // warm-up (JIT)
-  const cpu0 = t.pids.map(cpuMicros);
+  const cpu0 = t.pids.map(cpuTimes);
   const r = await openLoop(t.url, rate, DURATION_MS, CONNECTIONS, t.headers);
-  const cpu = t.pids.reduce((sum, pid, i) => sum + cpuMicros(pid) - cpu0[i]!, 0);
+  const sys = t.pids.reduce((sum, pid, i) => sum + cpuTimes(pid).sys - cpu0[i]!.sys, 0);
+  const cpu = t.pids.reduce((sum, pid, i) => sum + cpuTimes(pid).user - cpu0[i]!.user, sys);
   const p = percentilesUs(r.latenciesUs);
   const ms = (us: number): string => (us / 1000).toFixed(2);
   return {
@@ -52,6 +53,7 @@ async function measure(t: Target, rate: number, direct?: { p50: number; p99: num
     p50: ms(p.p50), p90: ms(p.p90), p99: ms(p.p99),
     addedP50: direct ? ms(p.p50 - direct.p50) : '-', addedP99: direct ? ms(p.p99 - direct.p99) : '-',
     cpuUsPerReqPerHop: t.hops ? Math.round(cpu / r.sent / t.hops) : '-',
+    ofWhichKernel: t.hops ? Math.round(sys / r.sent / t.hops) : '-',
     rssMb: t.pids.length ? Math.round(Math.max(...t.pids.map(rssMb))) : '-',
   };
 }

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { type HeaderMap, applyEdits } from '../routing/header-mutation';
 import type { CompiledForward, CompiledWeightedCluster } from '../routing/route-action';
 import type { CompiledRoute } from '../routing/route-table';
 import type { RequestView } from '../routing/request-view';
 import type { Endpoint } from '../upstream/endpoint';
+import type { UpstreamController } from '../upstream/h1/types';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
 import { UNROUTED } from './synthetic-routes';
@@ -43,7 +43,7 @@ export class Exchange implements RequestView {
   retryActive = false;
   timeoutMs = 0;
   timer: NodeJS.Timeout | undefined;
-  controller: Dispatcher.DispatchController | undefined;
+  controller: UpstreamController | undefined;
   upstreamHeaders: HeaderMap | undefined;
   upstreamPath = '/';
   body: Buffer | IncomingMessage | null = null;

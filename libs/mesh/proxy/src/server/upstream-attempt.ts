@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
+import { type UpstreamController, UpstreamError, type UpstreamHandler } from '../upstream/h1/types';
 import type { AttemptFailure } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
 import type { Exchange } from './exchange';
@@ -13,19 +13,20 @@ export interface AttemptOutcomes {
   failed(ex: Exchange, failure: AttemptFailure): void;
 }
 
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL']);
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL']);
 
 function classify(err: Error & { code?: string; syscall?: string }): AttemptFailure {
+  if (err instanceof UpstreamError) return err.beforeConnect ? 'connect-failure' : 'reset';
   if (err.code !== undefined && CONNECT_ERRORS.has(err.code)) return 'connect-failure';
   if (err.syscall === 'connect') return 'connect-failure';
   return 'reset';
 }
 
 /**
- * One try of a request against one host, as an undici dispatch handler. Response bytes go straight
+ * One try of a request against one host, as an upstream pool's handler. Response bytes go straight
  * into the downstream response with backpressure; a response chosen for retry is read and dropped.
  */
-export class UpstreamAttempt implements Dispatcher.DispatchHandler {
+export class UpstreamAttempt implements UpstreamHandler {
   private discard = false;
   private ended = false;
   private perTryTimer: NodeJS.Timeout | undefined;
@@ -48,7 +49,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (this.ex.controller === undefined) this.onResponseError(undefined, new Error('per try timeout'));
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: UpstreamController): void {
     if (this.ex.done || this.ended) {
       controller.abort(new Error('request already finished'));
       return;
@@ -56,7 +57,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     this.ex.controller = controller;
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(_c: UpstreamController, status: number, headers: IncomingHttpHeaders): void {
     if (this.ex.done || this.ended) return;
     if (this.perTryTimer !== undefined) clearTimeout(this.perTryTimer);
     const cluster = this.ex.upstream;
@@ -66,7 +67,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     else this.outcomes.respond(this.ex, status, headers);
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: UpstreamController, chunk: Buffer): void {
     if (this.discard || this.ex.done) return;
     this.ex.bytesSent += chunk.length;
     if (!this.ex.res.write(chunk)) {
@@ -85,7 +86,7 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_c: Dispatcher.DispatchController | undefined, err: Error): void {
+  onResponseError(_c: UpstreamController | undefined, err: Error): void {
     if (!this.end()) return;
     const ex = this.ex;
     if (ex.done) return;

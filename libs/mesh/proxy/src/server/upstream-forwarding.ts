@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { roll } from '../routing/fault';
 import type { HeaderMap } from '../routing/header-mutation';
 import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
+import type { UpstreamHandler } from '../upstream/h1/types';
 import { fnv1a } from '../upstream/load-balancer';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { ORIGINAL_DST_HEADER } from './chain-select';
@@ -142,7 +142,7 @@ export function onRouteTimeout(ex: Exchange): void {
 
 /** Mirror responses are read and dropped; errors are ignored (fire-and-forget). */
 const ignore = (): undefined => undefined;
-const DISCARD: Dispatcher.DispatchHandler = {
+const DISCARD: UpstreamHandler = {
   onRequestStart: ignore,
   onResponseStart: ignore,
   onResponseData: ignore,

@@ -1,10 +1,11 @@
-import { Pool } from './undici-pool';
+import { H1Pool } from './h1/pool';
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 
 /** One upstream host: its connection pool (created on first use), load and outlier state. */
 export class Endpoint {
   readonly address: string;
-  readonly origin: string;
+  readonly host: string;
+  readonly port: number;
   healthy: boolean;
   weight: number;
   /** Requests in flight to this host (least-request balancing, /clusters rq_active). */
@@ -16,14 +17,15 @@ export class Endpoint {
   /** 0 when not ejected, else the time the ejection ends. */
   ejectedUntil = 0;
   timesEjected = 0;
-  private pool: Pool | undefined;
+  private pool: H1Pool | undefined;
 
   constructor(
     spec: EndpointSpec,
     private config: ClusterConfig,
   ) {
     this.address = spec.host.includes(':') ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`;
-    this.origin = `http://${this.address}`;
+    this.host = spec.host;
+    this.port = spec.port;
     this.healthy = spec.healthy;
     this.weight = spec.weight;
   }
@@ -33,11 +35,11 @@ export class Endpoint {
   }
 
   get connections(): number {
-    return this.pool?.stats.connected ?? 0;
+    return this.pool?.connected ?? 0;
   }
 
-  dispatcher(): Pool {
-    if (this.pool === undefined) this.pool = createPool(this.origin, this.config);
+  dispatcher(): H1Pool {
+    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config);
     return this.pool;
   }
 
@@ -53,7 +55,7 @@ export class Endpoint {
     if (!same && this.pool !== undefined) {
       const retired = this.pool;
       this.pool = undefined;
-      void retired.close().catch(() => undefined);
+      void retired.close();
     }
   }
 
@@ -62,28 +64,19 @@ export class Endpoint {
     const pool = this.pool;
     this.pool = undefined;
     if (pool === undefined) return;
-    const timer = setTimeout(() => void pool.destroy().catch(() => undefined), graceMs);
-    try {
-      await pool.close();
-    } catch {
-      // already destroyed
-    } finally {
-      clearTimeout(timer);
-    }
+    const timer = setTimeout(() => pool.destroy(), graceMs);
+    await pool.close();
+    clearTimeout(timer);
   }
 }
 
-function createPool(origin: string, c: ClusterConfig): Pool {
+function createPool(host: string, port: number, c: ClusterConfig): H1Pool {
   const limit = c.thresholds.maxConnections;
-  return new Pool(origin, {
-    connections: limit > 0 && limit < 0xffff ? limit : null,
-    pipelining: 1,
-    connect: { timeout: c.connectTimeoutMs },
-    keepAliveTimeout: Math.min(c.idleTimeoutMs, 60_000),
-    keepAliveMaxTimeout: Math.max(c.idleTimeoutMs, 1_000),
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    maxHeaderSize: 96 * 1024,
-    ...(c.maxRequestsPerConnection > 0 ? { maxRequestsPerClient: c.maxRequestsPerConnection } : {}),
+  return new H1Pool(host, port, {
+    maxConnections: limit > 0 && limit < 0xffff ? limit : 0,
+    connectTimeoutMs: c.connectTimeoutMs,
+    idleTimeoutMs: Math.min(c.idleTimeoutMs, 60_000),
+    maxRequestsPerConnection: c.maxRequestsPerConnection,
+    maxHeaderBytes: 96 * 1024,
   });
 }

@@ -1,0 +1,61 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** One request for an upstream host. A Readable body is streamed (chunked unless it has a content-length). */
+export interface UpstreamRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: RequestHeaders | undefined;
+  readonly body: Buffer | Readable | null;
+}
+
+/** Handed to the handler with every callback; acts on this request only, never on a later one. */
+export interface UpstreamController {
+  abort(reason: Error): void;
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * The callbacks of one request, in order: start, then either response start → data* → end, or
+ * error (at any point, at most once, and never after end).
+ */
+export interface UpstreamHandler {
+  onRequestStart(controller: UpstreamController): void;
+  onResponseStart(controller: UpstreamController, status: number, headers: IncomingHttpHeaders): void;
+  onResponseData(controller: UpstreamController, chunk: Buffer): void;
+  onResponseEnd(controller: UpstreamController): void;
+  onResponseError(controller: UpstreamController | undefined, err: Error): void;
+}
+
+export type UpstreamErrorCode = 'CONNECT_TIMEOUT' | 'PROTOCOL_ERROR' | 'HEADER_OVERFLOW' | 'CONNECTION_CLOSED' | 'POOL_CLOSED';
+
+/** Errors made by the HTTP/1.1 client itself (socket errors keep Node's code and syscall). */
+export class UpstreamError extends Error {
+  constructor(
+    readonly code: UpstreamErrorCode,
+    message: string,
+    /** True when no byte of the request can have reached the upstream (safe to treat as connect failure). */
+    readonly beforeConnect = false,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}
+
+export function protocolError(message: string): UpstreamError {
+  return new UpstreamError('PROTOCOL_ERROR', `upstream protocol error: ${message}`);
+}
+
+export interface PoolOptions {
+  /** Most connections to this host; 0 = unlimited. */
+  readonly maxConnections: number;
+  readonly connectTimeoutMs: number;
+  /** Idle keep-alive connections close after this long (shortened by the server's `keep-alive: timeout=`). */
+  readonly idleTimeoutMs: number;
+  /** 0 = unlimited. */
+  readonly maxRequestsPerConnection: number;
+  readonly maxHeaderBytes: number;
+}
