@@ -66,10 +66,29 @@ export interface DiscoveryResponseFields {
 
 /**
  * The last whole message per resource list. A push round gives every proxy with the same selection
- * the same nonce (proxy-connection.ts), so its thousands of responses are one buffer (grpc-js copies
- * it into each stream's frame and never changes it).
+ * the same nonce (proxy-connection.ts), so its thousands of responses are one buffer. The buffer is
+ * built with its 5-byte gRPC frame prefix in front (`grpcFramed`), so the server can hand the same
+ * framed bytes to every stream instead of copying them into a new frame per stream (preframed.ts).
  */
 const lastMessages = new WeakMap<readonly PackedAny[], { readonly key: string; readonly bytes: Buffer }>();
+const framedOf = new WeakMap<Buffer, Buffer>();
+const GRPC_PREFIX = 5;
+
+/** The gRPC length-prefixed frame whose payload is `message`, if it was built by writeDiscoveryResponse. */
+export function grpcFramed(message: Buffer): Buffer | undefined {
+  return framedOf.get(message);
+}
+
+function framed(parts: readonly Buffer[]): Buffer {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = Buffer.allocUnsafe(GRPC_PREFIX + length);
+  out[0] = 0; // not compressed
+  out.writeUInt32BE(length, 1);
+  let at = GRPC_PREFIX;
+  for (const p of parts) at += p.copy(out, at);
+  return out;
+}
 
 export function writeDiscoveryResponse(r: DiscoveryResponseFields): Buffer {
   const key = `${r.version_info}\u0000${r.type_url}\u0000${r.nonce}\u0000${r.control_plane?.identifier ?? ''}`;
@@ -77,7 +96,9 @@ export function writeDiscoveryResponse(r: DiscoveryResponseFields): Buffer {
   if (last?.key === key) return last.bytes;
   const parts = [stringField(1, r.version_info), resourcesField(r.resources), stringField(4, r.type_url), stringField(5, r.nonce)];
   if (r.control_plane !== undefined) parts.push(lengthDelimited(6, stringField(1, r.control_plane.identifier)));
-  const bytes = Buffer.concat(parts);
+  const frame = framed(parts);
+  const bytes = frame.subarray(GRPC_PREFIX);
+  framedOf.set(bytes, frame);
   lastMessages.set(r.resources, { key, bytes });
   return bytes;
 }

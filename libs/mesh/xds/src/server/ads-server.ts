@@ -8,6 +8,7 @@ import { envoyRoot } from '../proto/root';
 import type { XdsResources } from '../resources';
 import { createDebouncer, DEFAULT_DEBOUNCE, type DebounceOptions } from './debounce';
 import { createXdsServerMetrics } from './metrics';
+import { installPreframedSends } from './preframed';
 import { ProxyConnection, type AdsCall, type ProxySyncStatus } from './proxy-connection';
 
 export interface AdsServerOptions {
@@ -41,6 +42,7 @@ const PUSH_BATCH = 50;
 export function createAdsServer(options: AdsServerOptions): AdsServer {
   envoyRoot(); // parse the protos up front, not on the first connection
   const logger = options.logger;
+  if (!installPreframedSends()) logger.warn('grpc-js has no serializeMessage hook; xDS responses are copied per stream');
   const metrics = createXdsServerMetrics(options.registry);
   /** Streams whose node is known (what status and pushes cover). */
   const connections = new Set<ProxyConnection>();
