@@ -13,7 +13,8 @@ import {
   VIRTUAL_INBOUND,
   WILDCARD_ADDRESS,
 } from './naming';
-import { isHttpPort, labelsMatch } from './services';
+import { servicesSelecting } from './label-index';
+import { isHttpPort } from './services';
 import { DEFAULT_CONNECT_TIMEOUT } from './traffic-policy';
 
 /** One inbound port of the proxy's own workload. */
@@ -66,8 +67,7 @@ export function inboundPorts(ctx: TranslateContext): InboundPort[] {
   const labels = workload?.labels ?? ctx.proxy.labels;
   const namespace = workload?.namespace ?? ctx.proxy.namespace;
   const byPort = new Map<number, InboundPort>();
-  for (const svc of ctx.snapshot.services) {
-    if (svc.namespace !== namespace || Object.keys(svc.selector).length === 0 || !labelsMatch(svc.selector, labels)) continue;
+  for (const svc of servicesSelecting(ctx.snapshot.services, namespace, labels)) {
     for (const p of svc.ports) {
       const entry = byPort.get(p.targetPort) ?? {
         targetPort: p.targetPort,

@@ -1,5 +1,8 @@
 import type { MeshService, ServiceEntry, WorkloadInstance, WorkloadEntrySpec } from '@trellis/mesh-api';
 import type { ClusterDiscoveryType } from './envoy-types';
+import { selectWorkloads } from './label-index';
+
+export { labelsMatch } from './label-index';
 
 /** One port of a service, registry- or ServiceEntry-defined. */
 export interface ServicePortModel {
@@ -30,10 +33,6 @@ export interface ServiceModel {
   endpoints: Record<string, MeshEndpoint[]>;
 }
 
-export function labelsMatch(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
-}
-
 function byAddress(a: MeshEndpoint, b: MeshEndpoint): number {
   return a.address === b.address ? a.port - b.port : a.address < b.address ? -1 : 1;
 }
@@ -45,9 +44,8 @@ function workloadEndpoints(
   selector: Readonly<Record<string, string>>,
   targetPort: number,
 ): MeshEndpoint[] {
-  if (Object.keys(selector).length === 0) return [];
-  return workloads
-    .filter((w) => w.ready && w.namespace === namespace && labelsMatch(selector, w.labels))
+  return selectWorkloads(workloads, namespace, selector)
+    .filter((w) => w.ready)
     .map((w) => ({ address: w.address, port: w.ports?.[String(targetPort)] ?? targetPort, labels: w.labels, weight: 1 }))
     .sort(byAddress);
 }
