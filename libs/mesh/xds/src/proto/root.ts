@@ -51,11 +51,16 @@ export function envoyRoot(): protobuf.Root {
 }
 
 /** A message type by full name (`envoy.config.cluster.v3.Cluster`), or a typed error. */
+const typesByName = new Map<string, protobuf.Type>();
+
 export function messageType(fullName: string): protobuf.Type {
+  const cached = typesByName.get(fullName);
+  if (cached !== undefined) return cached;
   const found = envoyRoot().lookup(fullName.startsWith('.') ? fullName : `.${fullName}`);
   if (!(found instanceof protobuf.Type)) {
     throw new TrellisError('XDS_UNKNOWN_TYPE', 'Unknown protobuf message type', { type: fullName });
   }
+  typesByName.set(fullName, found);
   return found;
 }
 

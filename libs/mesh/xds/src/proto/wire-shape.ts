@@ -16,6 +16,18 @@ const WRAPPERS = new Set(
   ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool', 'String', 'Bytes'].map((n) => `.google.protobuf.${n}Value`),
 );
 
+/** protobufjs computes `fullName` by walking the parents on every read; toWire reads it per object. */
+const fullNames = new WeakMap<protobuf.Type, string>();
+
+function fullNameOf(type: protobuf.Type): string {
+  let name = fullNames.get(type);
+  if (name === undefined) {
+    name = type.fullName;
+    fullNames.set(type, name);
+  }
+  return name;
+}
+
 function messageTypeOf(field: protobuf.Field): protobuf.Type | undefined {
   return field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
 }
@@ -46,7 +58,7 @@ function anyToWire(value: unknown, path: string): unknown {
 
 /** Contract shape → protobufjs fromObject input for `type`. */
 export function toWire(type: protobuf.Type, value: unknown, path: string): unknown {
-  switch (type.fullName) {
+  switch (fullNameOf(type)) {
     case '.google.protobuf.Struct':
       return jsonToStruct(value);
     case '.google.protobuf.Value':
@@ -92,7 +104,7 @@ function enumDefault(field: protobuf.Field): string | undefined {
 
 /** protobufjs toObject output for `type` → contract shape. */
 export function fromWire(type: protobuf.Type, value: unknown, path: string): unknown {
-  switch (type.fullName) {
+  switch (fullNameOf(type)) {
     case '.google.protobuf.Struct':
       return structToJson(value);
     case '.google.protobuf.Value':
@@ -103,7 +115,7 @@ export function fromWire(type: protobuf.Type, value: unknown, path: string): unk
       return anyFromWire(value, path);
   }
   if (!isPlainObject(value)) return value;
-  if (WRAPPERS.has(type.fullName)) return wrapperFromWire(type, value);
+  if (WRAPPERS.has(fullNameOf(type))) return wrapperFromWire(type, value);
   const out: Obj = { ...value };
   for (const field of type.fieldsArray) {
     const v = value[field.name];
