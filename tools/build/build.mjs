@@ -15,6 +15,16 @@ const apps = readdirSync(path.join(root, 'apps')).filter(
   (name) => existsSync(path.join(root, 'apps', name, 'src/main.ts')) && (only.length === 0 || only.includes(name)),
 );
 
+// Requiring @grpc/grpc-js has no side effect our code relies on, so a bundle drops the require when
+// nothing it keeps uses it: the proxy takes only the ADS client from @trellis/mesh-xds (node:http2),
+// not its grpc-js server, and should not pay grpc-js's memory.
+const pureOnImport = {
+  name: 'pure-on-import',
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/grpc-js(\/|$)/ }, (args) => ({ path: args.path, external: true, sideEffects: false }));
+  },
+};
+
 const started = Date.now();
 await Promise.all(
   apps.map(async (name) => {
@@ -30,6 +40,7 @@ await Promise.all(
       sourcemap: 'linked',
       tsconfig: path.join(root, 'tsconfig.base.json'),
       logLevel: 'warning',
+      plugins: [pureOnImport],
     });
     const assets = path.join(root, 'apps', name, 'src/assets');
     if (existsSync(assets)) cpSync(assets, path.join(outdir, 'assets'), { recursive: true });

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '@trellis/shared';
-import { adsServiceDefinition, type DiscoveryRequest, type DiscoveryResponse } from '../proto/discovery';
+import { ADS_METHOD_PATH, adsServiceDefinition, decodeDiscoveryRequest, type DiscoveryRequest, type DiscoveryResponse } from '../proto/discovery';
 import { typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource, XdsResources } from '../resources';
 import { createAdsServer, type AdsServer } from '../server/ads-server';
@@ -123,6 +123,38 @@ describe('ADS client', () => {
       client.close();
       client = undefined;
       capture.forceShutdown();
+    }
+  });
+
+  it('drops a stream whose response does not parse, and reconnects', async () => {
+    const raw = (b: Buffer): Buffer => b;
+    const streams: DiscoveryRequest[][] = [];
+    const garbage = new grpc.Server();
+    garbage.addService(
+      { StreamAggregatedResources: { path: ADS_METHOD_PATH, requestStream: true, responseStream: true, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw } },
+      {
+        StreamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+          const seen: DiscoveryRequest[] = [];
+          streams.push(seen);
+          call.on('data', (r: Buffer) => seen.push(decodeDiscoveryRequest(r)));
+          call.on('error', () => undefined);
+          call.write(Buffer.from([0x0a, 0xff])); // field 1 (version_info), 255 bytes long: truncated
+        },
+      },
+    );
+    const port = await new Promise<number>((resolve, rejectBind) =>
+      garbage.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? rejectBind(err) : resolve(p))),
+    );
+    try {
+      client = startClient(port);
+      await until(() => streams.length >= 2 && streams[1]!.length >= 2);
+      expect(streams[1]![0]!.node?.id).toBe(SIDECAR_NODE.id); // a fresh stream, node re-sent
+      expect(deliveries).toEqual([]);
+      expect(client.connected).toBe(false);
+    } finally {
+      client?.close();
+      client = undefined;
+      garbage.forceShutdown();
     }
   });
 });

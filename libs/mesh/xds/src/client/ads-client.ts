@@ -1,10 +1,11 @@
-import * as grpc from '@grpc/grpc-js';
 import { errorMessage, type Logger } from '@trellis/shared';
 import { unpackResource } from '../proto/codec';
 import { ADS_METHOD_PATH, decodeDiscoveryResponse, encodeDiscoveryRequest, type DiscoveryRequest, type DiscoveryResponse, type XdsNode } from '../proto/discovery';
 import { envoyRoot } from '../proto/root';
 import { PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
+import { grpcCodeName } from './grpc-framing';
+import { GrpcChannel, type BidiStream } from './grpc-stream';
 import { edsNamesOf, rdsNamesOf } from './references';
 
 export interface AdsClientOptions {
@@ -36,17 +37,15 @@ interface ClientTypeState {
 
 const INVALID_ARGUMENT = 3;
 
-/** Our proxy's ADS client: wildcard CDS+LDS, then EDS/RDS for what they reference; ACK/NACK; reconnects. */
 /**
  * As Envoy's xDS client: HTTP/2 windows of 256 MiB (Envoy's initial stream and connection window
  * defaults), so a large push is never paced by WINDOW_UPDATE round trips, and no 4 MiB cap on a
- * response (grpc-js's default), which a mesh with thousands of services exceeds.
+ * response (grpc-js's default), which a mesh with thousands of services exceeds. The transport is
+ * grpc-stream.ts on node:http2, not @grpc/grpc-js, which would cost the proxy ~10 MB of RSS.
  */
-const ADS_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc-node.flow_control_window': 256 * 1024 * 1024,
-  'grpc.max_receive_message_length': 256 * 1024 * 1024,
-};
+const ADS_WINDOW_BYTES = 256 * 1024 * 1024;
 
+/** Our proxy's ADS client: wildcard CDS+LDS, then EDS/RDS for what they reference; ACK/NACK; reconnects. */
 export function createAdsClient(options: AdsClientOptions): AdsClient {
   envoyRoot();
   return new AdsClientImpl(options);
@@ -57,10 +56,10 @@ function emptyState(): ClientTypeState {
 }
 
 class AdsClientImpl implements AdsClient {
-  private readonly channel: grpc.Client;
+  private readonly channel: GrpcChannel;
   private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
   private readonly state: Record<XdsTypeShort, ClientTypeState> = { CDS: emptyState(), EDS: emptyState(), LDS: emptyState(), RDS: emptyState() };
-  private call: grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse> | undefined;
+  private call: BidiStream | undefined;
   private nodeSent = false;
   private closed = false;
   private isConnected = false;
@@ -70,7 +69,7 @@ class AdsClientImpl implements AdsClient {
   constructor(private readonly options: AdsClientOptions) {
     this.backoff = options.backoff ?? { initialMs: 200, maxMs: 10_000 };
     this.delay = this.backoff.initialMs;
-    this.channel = new grpc.Client(options.target, grpc.credentials.createInsecure(), ADS_CHANNEL_OPTIONS);
+    this.channel = new GrpcChannel(options.target, { windowBytes: ADS_WINDOW_BYTES, maxMessageBytes: ADS_WINDOW_BYTES, userAgent: 'trellis-proxy' });
     this.connect();
   }
 
@@ -93,17 +92,17 @@ class AdsClientImpl implements AdsClient {
 
   private connect(): void {
     if (this.closed) return;
-    const current = this.channel.makeBidiStreamRequest(ADS_METHOD_PATH, encodeDiscoveryRequest, decodeDiscoveryResponse);
+    const current: BidiStream = this.channel.openBidiStream(ADS_METHOD_PATH, {
+      onMessage: (bytes) => {
+        if (this.call === current) this.onMessage(current, bytes);
+      },
+      onEnd: (status) => {
+        if (this.call === current) this.scheduleReconnect(`${grpcCodeName(status.code)}: ${status.details}`);
+      },
+    });
     this.call = current;
     this.nodeSent = false;
     for (const type of PUSH_ORDER) this.state[type].nonce = '';
-    current.on('data', (res: DiscoveryResponse) => {
-      if (this.call === current) this.onResponse(res);
-    });
-    current.on('error', () => undefined); // the status event carries the outcome
-    current.on('status', (status: grpc.StatusObject) => {
-      if (this.call === current) this.scheduleReconnect(`${grpc.status[status.code] ?? status.code}: ${status.details}`);
-    });
     this.send('CDS');
     this.send('LDS');
     if (this.state.EDS.names.length > 0) this.send('EDS');
@@ -112,15 +111,31 @@ class AdsClientImpl implements AdsClient {
 
   private send(type: XdsTypeShort, extra: Partial<DiscoveryRequest> = {}): void {
     const s = this.state[type];
-    this.call?.write({
-      type_url: TYPE_URLS[type],
-      version_info: s.ackedVersion,
-      response_nonce: s.nonce,
-      resource_names: s.names,
-      ...(this.nodeSent ? {} : { node: this.options.node }),
-      ...extra,
-    });
+    this.call?.write(
+      encodeDiscoveryRequest({
+        type_url: TYPE_URLS[type],
+        version_info: s.ackedVersion,
+        response_nonce: s.nonce,
+        resource_names: s.names,
+        ...(this.nodeSent ? {} : { node: this.options.node }),
+        ...extra,
+      }),
+    );
     this.nodeSent = true;
+  }
+
+  /** As grpc-js does with a response it cannot deserialize: end the call (INTERNAL) and reconnect. */
+  private onMessage(current: BidiStream, bytes: Buffer): void {
+    let res: DiscoveryResponse;
+    try {
+      res = decodeDiscoveryResponse(bytes);
+    } catch (err) {
+      this.call = undefined;
+      current.cancel();
+      this.scheduleReconnect(`INTERNAL: Failed to parse server response: ${errorMessage(err)}`);
+      return;
+    }
+    this.onResponse(res);
   }
 
   private onResponse(res: DiscoveryResponse): void {
