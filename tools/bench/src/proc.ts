@@ -24,6 +24,12 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
+/** Proportional set size: shared pages (the node binary, libraries) split among the processes mapping them. */
+export function pssMb(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
 /** Starts a built app pinned to `cpus` (taskset), output to `log` lines kept in memory. */
 export function startApp(app: string, args: string[], env: Record<string, string>, cpus?: string): ChildProcess {
   const prof = process.env['BENCH_CPU_PROF'];

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openLoop, percentilesUs } from './loadgen';
 import { startNginx } from './nginx';
-import { cpuTimes, rssMb, startApp, stopAll, waitHttp } from './proc';
+import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { configureMesh } from './proxy-mesh';
 
 const arg = (name: string, fallback: string): string => {
@@ -55,6 +55,7 @@ async function measure(t: Target, rate: number, direct?: { p50: number; p99: num
     cpuUsPerReqPerHop: t.hops ? Math.round(cpu / r.sent / t.hops) : '-',
     ofWhichKernel: t.hops ? Math.round(sys / r.sent / t.hops) : '-',
     rssMb: t.pids.length ? Math.round(Math.max(...t.pids.map(rssMb))) : '-',
+    pssMb: t.pids.length ? Math.round(Math.max(...t.pids.map(pssMb))) : '-',
   };
 }
 

@@ -70,6 +70,9 @@ describe('admin, health, prometheus, access log, drain', () => {
       expect(clusters).toContain(`${c}::127.0.0.1:${u.port}::health_flags::healthy`);
       expect(clusters).toContain(`${c}::127.0.0.1:${u.port}::rq_total::3`);
       expect((await send(admin.port, { path: '/stats' })).body).toContain(`cluster.${c}.upstream_rq_total: 3`);
+      const memory = (await send(admin.port, { path: '/memory' })).json<Record<string, string>>();
+      expect(Number(memory['total_physical_bytes'])).toBeGreaterThan(Number(memory['heap_size']));
+      expect(Number(memory['allocated'])).toBeGreaterThan(0);
       const metrics = (await send(prom.port, { path: '/stats/prometheus' })).body;
       expect(metrics).toContain(`envoy_cluster_upstream_rq_total{cluster_name="${c}"} 3`);
       expect(metrics).toContain(`envoy_cluster_upstream_rq{response_code_class="2xx",response_code="200",cluster_name="${c}"} 3`);

@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { ConfigStore } from '../config/config-store';
 import type { ProxyContext } from '../server/proxy-context';
 import { configDump } from './config-dump';
+import { memoryReport } from './memory';
 import { renderClusters, renderPrometheus, renderStatsText } from './stats-render';
 
 export interface OpsDeps {
@@ -59,6 +60,7 @@ const ADMIN: Readonly<Record<string, Handler>> = {
   '/ready': (d) => readyReply(d),
   '/config_dump': (d) => ({ status: 200, type: 'application/json', body: JSON.stringify(configDump(d.store), null, 2) }),
   '/clusters': (d) => text(renderClusters(d.ctx)),
+  '/memory': () => ({ status: 200, type: 'application/json', body: JSON.stringify(memoryReport(), null, 2) }),
   '/stats': (d, url) => statsReply(d, url),
   '/stats/prometheus': (d) => text(renderPrometheus(d.ctx)),
   '/logging': (d, url, method) => loggingReply(d, url, method),

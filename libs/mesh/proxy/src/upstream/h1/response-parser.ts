@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Framing, contentLength, framingOf, parseHeaderLines, parseStatusLine } from './response-head';
+import { Framing, contentLength, framingOf, parseResponseHead } from './response-head';
 import { UpstreamError, protocolError } from './types';
 
 /** What the parser reports; `onHead` once per final response (1xx interim responses are skipped). */
@@ -24,6 +24,18 @@ const CRLF = 0x0a0d; // "\r\n" read as little-endian uint16
 const MAX_CHUNK_LINE = 4096;
 const CRLF_BYTES = Buffer.from('\r\n', 'latin1');
 
+
+/** `keep-alive: timeout=5` → 5000; servers repeat the same value, so the last one is remembered. */
+let lastHint = '';
+let lastHintMs = 0;
+function keepAliveHintMs(hint: string): number {
+  if (hint !== lastHint) {
+    const m = /timeout=(\d+)/i.exec(hint);
+    lastHint = hint;
+    lastHintMs = m === null ? 0 : Number(m[1]) * 1000;
+  }
+  return lastHintMs;
+}
 
 /**
  * An incremental HTTP/1.1 response parser for one response at a time: `expect(method)` arms it, then
@@ -128,13 +140,10 @@ export class ResponseParser {
       return this.keep(buf, at);
     }
     if (end - at > this.maxHeaderBytes) throw new UpstreamError('HEADER_OVERFLOW', 'upstream response headers too large');
-    const lines = buf.toString('latin1', at, end).split('\r\n');
-    const statusLine = lines[0] ?? '';
-    const status = parseStatusLine(statusLine);
-    const headers = parseHeaderLines(lines);
+    const { status, http10, headers } = parseResponseHead(buf.toString('latin1', at, end));
     if (status < 200 && status !== 101) return end + 4; // 100 Continue, 103 Early Hints: interim
     this.status = status;
-    this.startBody(status, headers, statusLine.charCodeAt(7) === 48 /* HTTP/1.0 */);
+    this.startBody(status, headers, http10);
     this.events.onHead(status, headers);
     if (this.state === State.Done) this.events.onEnd();
     return end + 4;
@@ -144,10 +153,7 @@ export class ResponseParser {
     const connection = headers.connection?.toLowerCase();
     this.keepAlive = http10 ? connection?.includes('keep-alive') === true : connection?.includes('close') !== true;
     const hint = headers['keep-alive'];
-    if (typeof hint === 'string') {
-      const m = /timeout=(\d+)/i.exec(hint);
-      if (m !== null) this.keepAliveHintMs = Number(m[1]) * 1000;
-    }
+    if (typeof hint === 'string') this.keepAliveHintMs = keepAliveHintMs(hint);
     const framing = framingOf(status, headers, this.headRequest);
     if (framing === Framing.None) this.state = State.Done;
     else if (framing === Framing.Chunked) this.state = State.ChunkSize;
@@ -155,8 +161,9 @@ export class ResponseParser {
       this.state = State.UntilClose;
       this.keepAlive = false;
     } else {
-      this.remaining = contentLength(headers['content-length'] ?? '');
-      headers['content-length'] = String(this.remaining);
+      const raw = headers['content-length'] ?? '';
+      this.remaining = contentLength(raw);
+      if (typeof raw !== 'string' || raw.length !== String(this.remaining).length) headers['content-length'] = String(this.remaining);
       this.state = this.remaining === 0 ? State.Done : State.Length;
     }
   }
