@@ -229,6 +229,8 @@ export interface OutlierDetection {
 }
 export interface HttpProtocolOptions {
   readonly common_http_protocol_options?: { readonly idle_timeout?: Duration; readonly max_requests_per_connection?: UInt32Value };
+  /** Which protocol to speak upstream; HTTP/1.1 when absent. */
+  readonly explicit_http_config?: { readonly http_protocol_options?: Record<string, unknown>; readonly http2_protocol_options?: Record<string, unknown> };
 }
 
 // === ClusterLoadAssignment ===

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { type HeaderMap, applyEdits } from '../routing/header-mutation';
 import type { CompiledForward, CompiledWeightedCluster } from '../routing/route-action';
 import type { CompiledRoute } from '../routing/route-table';
@@ -6,6 +6,7 @@ import type { RequestView } from '../routing/request-view';
 import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamController } from '../upstream/h1/types';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
+import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from './downstream';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
 import { UNROUTED } from './synthetic-routes';
 
@@ -23,6 +24,10 @@ export class Exchange implements RequestView {
   queryStart = -1;
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
+  /** Downstream codec is HTTP/2 (h2c): no connection-specific headers; trailers pass through. */
+  readonly http2: boolean;
+  /** Upstream trailers, sent downstream at the end (HTTP/2 only). */
+  trailers: IncomingHttpHeaders | undefined;
   readonly startMs = Date.now();
   readonly startHr = performance.now();
   requestId: string | undefined;
@@ -46,7 +51,7 @@ export class Exchange implements RequestView {
   controller: UpstreamController | undefined;
   upstreamHeaders: HeaderMap | undefined;
   upstreamPath = '/';
-  body: Buffer | IncomingMessage | null = null;
+  body: Buffer | DownstreamRequest | null = null;
   upstreamStartHr = 0;
   upstreamServiceTime = '';
 
@@ -59,12 +64,13 @@ export class Exchange implements RequestView {
   constructor(
     readonly ctx: ProxyContext,
     public target: ListenerTarget,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    readonly req: DownstreamRequest,
+    readonly res: DownstreamResponse,
   ) {
     this.method = req.method ?? 'GET';
     this.headers = req.headers;
     this.remoteAddress = req.socket.remoteAddress ?? '';
+    this.http2 = isHttp2(req);
     res.once('close', this.onDownstreamClose);
   }
 
@@ -76,7 +82,7 @@ export class Exchange implements RequestView {
   localReplyHeaders(body: string): OutgoingHttpHeaders {
     const h: OutgoingHttpHeaders = { server: 'envoy', 'content-length': Buffer.byteLength(body) };
     if (body !== '') h['content-type'] = 'text/plain';
-    if (this.ctx.draining) h['connection'] = 'close';
+    if (this.ctx.draining && !this.http2) h['connection'] = 'close';
     return h;
   }
 
@@ -114,7 +120,7 @@ export class Exchange implements RequestView {
       startMs: this.startMs,
       method: this.method,
       path: (this.headers['x-envoy-original-path'] as string | undefined) ?? this.path,
-      protocol: `HTTP/${this.req.httpVersion}`,
+      protocol: this.http2 ? 'HTTP/2' : `HTTP/${this.req.httpVersion}`,
       status,
       flags: this.flags,
       details: this.details,

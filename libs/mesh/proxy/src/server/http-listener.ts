@@ -1,6 +1,8 @@
 import { type Server, createServer } from 'node:http';
+import { type Http2Server, type ServerHttp2Session, createServer as createH2cServer } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Logger } from '@trellis/shared';
+import { sniffCodec } from './codec-sniff';
 import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
 import { serveHttp } from './request-pipeline';
@@ -23,6 +25,9 @@ function onClientError(logger: Logger, err: Error & { code?: string }, socket: S
 /** One bound HTTP listener. `target` can be swapped when LDS changes the listener in place. */
 export class HttpListener {
   readonly server: Server;
+  /** h2c on the same port (sniffed per connection): gRPC and HTTP/2 clients. */
+  private readonly h2: Http2Server;
+  private readonly sessions = new Set<ServerHttp2Session>();
   target: ListenerTarget;
   config: ListenerConfig;
   host = '';
@@ -40,7 +45,14 @@ export class HttpListener {
     );
     this.server.headersTimeout = 60_000;
     this.server.on('clientError', (err: Error, socket: Socket) => onClientError(ctx.logger, err, socket));
-    this.server.on('connection', (socket: Socket) => socket.setNoDelay(true));
+    const maxHeaderListSize = config.hcm?.maxRequestHeadersBytes ?? 60 * 1024;
+    this.h2 = createH2cServer({ maxSessionMemory: 64, settings: { maxHeaderListSize } }, (req, res) => serveHttp(this.ctx, this.target, req, res));
+    this.h2.on('sessionError', (err: Error) => ctx.logger.debug({ err: err.message }, 'downstream HTTP/2 session error'));
+    this.h2.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
+    sniffCodec(this.server, this.h2);
   }
 
   listen(host: string, port: number): Promise<void> {
@@ -63,8 +75,12 @@ export class HttpListener {
   /** Stop accepting; idle keep-alive connections close now, busy ones after `drainMs`. */
   close(drainMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.server.closeAllConnections(), drainMs);
+      const timer = setTimeout(() => {
+        this.server.closeAllConnections();
+        for (const s of this.sessions) s.destroy();
+      }, drainMs);
       timer.unref();
+      for (const s of this.sessions) s.close(); // GOAWAY: streams in flight finish
       this.server.close(() => {
         clearTimeout(timer);
         resolve();

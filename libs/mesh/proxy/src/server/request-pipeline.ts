@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { roll } from '../routing/fault';
 import { type CompiledForward, pickWeighted } from '../routing/route-action';
 import { matchRoute } from '../routing/route-table';
 import { redirectLocation } from '../routing/redirect';
 import { ORIGINAL_DST_HEADER, authorityPort, selectInboundChain } from './chain-select';
+import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from './downstream';
 import { Exchange } from './exchange';
 import { sendLocalReply } from './local-reply';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
@@ -17,7 +17,7 @@ import { buildUpstreamHeaders, upstreamPath } from './upstream-headers';
  * small function below; a step that answers the request itself returns false and the walk stops.
  * Asynchronous steps (fault delay, body buffering) resume the walk at the next step.
  */
-export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: IncomingMessage, res: ServerResponse): void {
+export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: DownstreamRequest, res: DownstreamResponse): void {
   const ex = new Exchange(ctx, target, req, res);
   // Absolute-form targets (HTTP_PROXY clients) give the authority; upstream gets origin-form.
   readRequestTarget(ex);
@@ -35,7 +35,7 @@ export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: Incomi
 
 function readRequestTarget(ex: Exchange): void {
   const url = ex.req.url ?? '/';
-  const host = ex.headers.host ?? '';
+  const host = ex.headers.host ?? (ex.headers[':authority'] as string | undefined) ?? '';
   if (url.charCodeAt(0) === 47 /* '/' */) {
     ex.path = url;
     ex.hostHeader = host;
@@ -182,7 +182,8 @@ function requestTimeoutMs(ex: Exchange, routeMs: number): number {
   return Number.isFinite(v) && v >= 0 ? v : routeMs;
 }
 
-function hasBody(req: IncomingMessage): boolean {
+function hasBody(req: DownstreamRequest): boolean {
+  if (isHttp2(req)) return !req.stream.endAfterHeaders;
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type UpstreamController, UpstreamError, type UpstreamHandler } from '../upstream/h1/types';
 import type { AttemptFailure } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
+import { endResponse, writeBody } from './downstream';
 import type { Exchange } from './exchange';
 
 /** What the pipeline decides when an attempt ends; given once, not per request. */
@@ -31,6 +32,7 @@ export class UpstreamAttempt implements UpstreamHandler {
   private ended = false;
   private perTryTimer: NodeJS.Timeout | undefined;
   private perTryExpired = false;
+  private grpcTrailersOnly: IncomingHttpHeaders | undefined;
 
   constructor(
     private readonly ex: Exchange,
@@ -59,6 +61,9 @@ export class UpstreamAttempt implements UpstreamHandler {
 
   onResponseStart(_c: UpstreamController, status: number, headers: IncomingHttpHeaders): void {
     if (this.ex.done || this.ended) return;
+    // A gRPC "trailers-only" reply carries its status in the headers; HTTP/2 downstreams get it as
+    // trailers too (Node's compatibility API always ends a response with a trailers frame).
+    if (this.ex.http2 && headers['grpc-status'] !== undefined) this.grpcTrailersOnly = grpcStatusOf(headers);
     if (this.perTryTimer !== undefined) clearTimeout(this.perTryTimer);
     const cluster = this.ex.upstream;
     cluster.stats.recordResponse(status);
@@ -70,10 +75,14 @@ export class UpstreamAttempt implements UpstreamHandler {
   onResponseData(controller: UpstreamController, chunk: Buffer): void {
     if (this.discard || this.ex.done) return;
     this.ex.bytesSent += chunk.length;
-    if (!this.ex.res.write(chunk)) {
+    if (!writeBody(this.ex.res, chunk)) {
       controller.pause();
       this.ex.res.once('drain', () => controller.resume());
     }
+  }
+
+  onResponseTrailers(_c: UpstreamController, trailers: IncomingHttpHeaders): void {
+    if (!this.discard && !this.ex.done) this.ex.trailers = trailers;
   }
 
   onResponseEnd(): void {
@@ -81,7 +90,7 @@ export class UpstreamAttempt implements UpstreamHandler {
     if (this.ex.done) return;
     if (this.discard) this.outcomes.retry(this.ex);
     else {
-      this.ex.res.end();
+      endResponse(this.ex.res, this.ex.trailers ?? this.grpcTrailersOnly);
       this.ex.finish(this.ex.status);
     }
   }
@@ -115,6 +124,12 @@ export class UpstreamAttempt implements UpstreamHandler {
     this.ex.controller = undefined;
     return true;
   }
+}
+
+function grpcStatusOf(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = { 'grpc-status': headers['grpc-status'] };
+  if (headers['grpc-message'] !== undefined) out['grpc-message'] = headers['grpc-message'];
+  return out;
 }
 
 function onPerTryTimeout(attempt: UpstreamAttempt): void {

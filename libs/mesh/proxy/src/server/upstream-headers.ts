@@ -14,7 +14,8 @@ const HOP_BY_HOP = new Set([
 export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
   const src = ex.headers;
   const out: HeaderMap = {};
-  for (const name in src) if (!HOP_BY_HOP.has(name)) out[name] = src[name];
+  for (const name in src) if (!HOP_BY_HOP.has(name) && name.charCodeAt(0) !== 58 /* HTTP/2 pseudo-headers */) out[name] = src[name];
+  if (src['te'] === 'trailers') out['te'] = 'trailers'; // gRPC needs it end to end; the only TE HTTP/2 allows
   const conn = src['connection'];
   if (conn !== undefined && conn.includes(',')) {
     for (const token of conn.split(',')) delete out[token.trim().toLowerCase()];
@@ -62,6 +63,6 @@ export function downstreamResponseHeaders(ex: Exchange, headers: IncomingHttpHea
   headers['server'] = 'envoy';
   headers['x-envoy-upstream-service-time'] = ex.upstreamServiceTime;
   ex.applyResponseEdits(headers);
-  if (ex.ctx.draining) headers['connection'] = 'close';
+  if (ex.ctx.draining && !ex.http2) headers['connection'] = 'close';
   return headers;
 }

@@ -33,6 +33,8 @@ export interface ClusterConfig {
   readonly idleTimeoutMs: number;
   readonly maxRequestsPerConnection: number;
   readonly serviceHost: string | undefined;
+  /** Upstream protocol (HttpProtocolOptions.explicit_http_config): HTTP/2 (h2c) for gRPC/http2 ports. */
+  readonly http2: boolean;
 }
 
 const ENVOY_DEFAULT_THRESHOLD = 1024;
@@ -90,7 +92,8 @@ export function compileCluster(c: Cluster, index: number): ClusterConfig {
   if (!LB_POLICIES.has(lb) && !(lb === 'CLUSTER_PROVIDED' && type === 'ORIGINAL_DST')) {
     throw invalid(resource, `unsupported lb_policy ${String(lb)}`);
   }
-  const common = protocolOptions(resource, c)?.common_http_protocol_options;
+  const options = protocolOptions(resource, c);
+  const common = options?.common_http_protocol_options;
   return {
     name,
     type: type === 'LOGICAL_DNS' ? 'STRICT_DNS' : type,
@@ -103,6 +106,7 @@ export function compileCluster(c: Cluster, index: number): ClusterConfig {
     idleTimeoutMs: checkDuration(resource, 'idle_timeout', common?.idle_timeout) ?? 3_600_000,
     maxRequestsPerConnection: common?.max_requests_per_connection?.value ?? 0,
     serviceHost: serviceHost(c),
+    http2: options?.explicit_http_config?.http2_protocol_options !== undefined,
   };
 }
 

@@ -1,4 +1,6 @@
 import { H1Pool } from './h1/pool';
+import type { PoolOptions, UpstreamPool } from './h1/types';
+import { H2Pool } from './h2/pool';
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 
 /** One upstream host: its connection pool (created on first use), load and outlier state. */
@@ -17,7 +19,7 @@ export class Endpoint {
   /** 0 when not ejected, else the time the ejection ends. */
   ejectedUntil = 0;
   timesEjected = 0;
-  private pool: H1Pool | undefined;
+  private pool: UpstreamPool | undefined;
 
   constructor(
     spec: EndpointSpec,
@@ -38,7 +40,7 @@ export class Endpoint {
     return this.pool?.connected ?? 0;
   }
 
-  dispatcher(): H1Pool {
+  dispatcher(): UpstreamPool {
     if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config);
     return this.pool;
   }
@@ -51,7 +53,8 @@ export class Endpoint {
       old.thresholds.maxConnections === config.thresholds.maxConnections &&
       old.connectTimeoutMs === config.connectTimeoutMs &&
       old.idleTimeoutMs === config.idleTimeoutMs &&
-      old.maxRequestsPerConnection === config.maxRequestsPerConnection;
+      old.maxRequestsPerConnection === config.maxRequestsPerConnection &&
+      old.http2 === config.http2;
     if (!same && this.pool !== undefined) {
       const retired = this.pool;
       this.pool = undefined;
@@ -70,13 +73,14 @@ export class Endpoint {
   }
 }
 
-function createPool(host: string, port: number, c: ClusterConfig): H1Pool {
+function createPool(host: string, port: number, c: ClusterConfig): UpstreamPool {
   const limit = c.thresholds.maxConnections;
-  return new H1Pool(host, port, {
+  const options: PoolOptions = {
     maxConnections: limit > 0 && limit < 0xffff ? limit : 0,
     connectTimeoutMs: c.connectTimeoutMs,
     idleTimeoutMs: Math.min(c.idleTimeoutMs, 60_000),
     maxRequestsPerConnection: c.maxRequestsPerConnection,
     maxHeaderBytes: 96 * 1024,
-  });
+  };
+  return c.http2 ? new H2Pool(host, port, options) : new H1Pool(host, port, options);
 }

@@ -1,12 +1,12 @@
 import { type ConnectionOwner, H1Connection, RequestSlot } from './connection';
-import { type PoolOptions, type UpstreamHandler, type UpstreamRequest, UpstreamError } from './types';
+import { type PoolOptions, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError } from './types';
 
 /**
  * Keep-alive HTTP/1.1 connections to one upstream host (Envoy's per-host connection pool): an idle
  * connection is reused (most recent first), else a new one is opened up to `maxConnections`, else
  * the request waits in FIFO order. Idle connections close after their idle limit.
  */
-export class H1Pool implements ConnectionOwner {
+export class H1Pool implements ConnectionOwner, UpstreamPool {
   private readonly all = new Set<H1Connection>();
   private readonly idle: H1Connection[] = [];
   private readonly queue: RequestSlot[] = [];

@@ -26,11 +26,13 @@ export interface UpstreamHandler {
   onRequestStart(controller: UpstreamController): void;
   onResponseStart(controller: UpstreamController, status: number, headers: IncomingHttpHeaders): void;
   onResponseData(controller: UpstreamController, chunk: Buffer): void;
+  /** HTTP/2 upstreams: the trailers (gRPC's grpc-status), just before end. */
+  onResponseTrailers?(controller: UpstreamController, trailers: IncomingHttpHeaders): void;
   onResponseEnd(controller: UpstreamController): void;
   onResponseError(controller: UpstreamController | undefined, err: Error): void;
 }
 
-export type UpstreamErrorCode = 'CONNECT_TIMEOUT' | 'PROTOCOL_ERROR' | 'HEADER_OVERFLOW' | 'CONNECTION_CLOSED' | 'POOL_CLOSED';
+export type UpstreamErrorCode = 'CONNECT_TIMEOUT' | 'CONNECT_FAILED' | 'STREAM_RESET' | 'PROTOCOL_ERROR' | 'HEADER_OVERFLOW' | 'CONNECTION_CLOSED' | 'POOL_CLOSED';
 
 /** Errors made by the HTTP/1.1 client itself (socket errors keep Node's code and syscall). */
 export class UpstreamError extends Error {
@@ -47,6 +49,17 @@ export class UpstreamError extends Error {
 
 export function protocolError(message: string): UpstreamError {
   return new UpstreamError('PROTOCOL_ERROR', `upstream protocol error: ${message}`);
+}
+
+/** A per-host connection pool, HTTP/1.1 or HTTP/2. */
+export interface UpstreamPool {
+  /** Established connections (Envoy's cx_active). */
+  readonly connected: number;
+  dispatch(req: UpstreamRequest, handler: UpstreamHandler): void;
+  /** Requests in flight finish; then every connection closes. */
+  close(): Promise<void>;
+  /** Everything stops now. */
+  destroy(): void;
 }
 
 export interface PoolOptions {

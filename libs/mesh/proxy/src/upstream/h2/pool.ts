@@ -1,0 +1,179 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import * as http2 from 'node:http2';
+import type { Readable } from 'node:stream';
+import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError } from '../h1/types';
+
+/** Headers HTTP/2 forbids (RFC 9113 §8.2.2); `host` becomes `:authority`. */
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+function requestHeaders(req: UpstreamRequest): http2.OutgoingHttpHeaders {
+  const src = req.headers ?? {};
+  const out: http2.OutgoingHttpHeaders = { ':method': req.method, ':path': req.path, ':scheme': 'http' };
+  const host = src['host'];
+  if (typeof host === 'string') out[':authority'] = host;
+  for (const name in src) {
+    const v = src[name];
+    if (v === undefined || CONNECTION_SPECIFIC.has(name) || (name === 'te' && v !== 'trailers')) continue;
+    out[name] = v;
+  }
+  return out;
+}
+
+function withoutPseudo(headers: http2.IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) if (name.charCodeAt(0) !== 58 /* ':' */) out[name] = headers[name];
+  return out;
+}
+
+/** Sessions whose connection was established (a stream failing on any other never reached the host). */
+const CONNECTED = new WeakSet<http2.ClientHttp2Session>();
+
+/** One request on an HTTP/2 stream: the controller its handler gets. */
+class H2Slot implements UpstreamController {
+  done = false;
+  stream: http2.ClientHttp2Stream | undefined;
+
+  constructor(readonly handler: UpstreamHandler) {}
+
+  abort(reason: Error): void {
+    if (this.done) return;
+    this.stream?.close(http2.constants.NGHTTP2_CANCEL);
+    this.fail(reason);
+  }
+
+  pause(): void {
+    this.stream?.pause();
+  }
+
+  resume(): void {
+    this.stream?.resume();
+  }
+
+  fail(err: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.handler.onResponseError(this, err);
+  }
+}
+
+/**
+ * HTTP/2 (h2c, prior knowledge) to one upstream host: one session multiplexes every request, as
+ * Envoy does for http2_protocol_options clusters (gRPC). The session is replaced after GOAWAY,
+ * an error or its idle timeout.
+ */
+export class H2Pool implements UpstreamPool {
+  private session: http2.ClientHttp2Session | undefined;
+  private established = false;
+  private inFlight = 0;
+  private closing = false;
+  private onDrained: (() => void) | undefined;
+  private readonly authority: string;
+
+  constructor(
+    host: string,
+    port: number,
+    private readonly options: PoolOptions,
+  ) {
+    this.authority = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  get connected(): number {
+    return this.session !== undefined && this.established ? 1 : 0;
+  }
+
+  dispatch(req: UpstreamRequest, handler: UpstreamHandler): void {
+    const slot = new H2Slot(handler);
+    handler.onRequestStart(slot);
+    if (slot.done) return;
+    if (this.closing) return slot.fail(new UpstreamError('POOL_CLOSED', 'upstream pool closed', true));
+    const session = this.sessionFor();
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = session.request(requestHeaders(req), { endStream: req.body === null });
+    } catch (err) {
+      return slot.fail(new UpstreamError('CONNECT_FAILED', `upstream connect error: ${(err as Error).message}`, !CONNECTED.has(session)));
+    }
+    slot.stream = stream;
+    this.inFlight++;
+    this.wire(slot, stream, session);
+    sendBody(stream, req.body);
+  }
+
+  close(): Promise<void> {
+    this.closing = true;
+    if (this.inFlight === 0) {
+      this.session?.close();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.onDrained = () => {
+        this.session?.close();
+        resolve();
+      };
+    });
+  }
+
+  destroy(): void {
+    this.closing = true;
+    this.session?.destroy();
+    this.session = undefined;
+  }
+
+  private wire(slot: H2Slot, stream: http2.ClientHttp2Stream, session: http2.ClientHttp2Session): void {
+    const h = slot.handler;
+    stream.on('response', (headers) => {
+      if (!slot.done) h.onResponseStart(slot, Number(headers[':status']), withoutPseudo(headers));
+    });
+    stream.on('data', (chunk: Buffer) => {
+      if (!slot.done) h.onResponseData(slot, chunk);
+    });
+    stream.on('trailers', (trailers) => {
+      if (!slot.done) h.onResponseTrailers?.(slot, withoutPseudo(trailers));
+    });
+    stream.on('end', () => {
+      if (slot.done) return;
+      slot.done = true;
+      h.onResponseEnd(slot);
+    });
+    stream.on('error', () => undefined); // the outcome is decided at 'close'
+    stream.once('close', () => {
+      this.inFlight--;
+      if (!slot.done) {
+        const beforeConnect = !CONNECTED.has(session);
+        slot.fail(new UpstreamError(beforeConnect ? 'CONNECT_FAILED' : 'STREAM_RESET', `upstream ${beforeConnect ? 'connect error' : `reset (code ${stream.rstCode})`}`, beforeConnect));
+      }
+      if (this.closing && this.inFlight === 0) this.onDrained?.();
+    });
+  }
+
+  private sessionFor(): http2.ClientHttp2Session {
+    if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return this.session;
+    const session = http2.connect(this.authority, { settings: { enablePush: false } });
+    this.session = session;
+    this.established = false;
+    const timer = this.options.connectTimeoutMs > 0 ? setTimeout(() => session.destroy(), this.options.connectTimeoutMs) : undefined;
+    session.once('connect', () => {
+      CONNECTED.add(session);
+      if (timer !== undefined) clearTimeout(timer);
+      if (this.session === session) this.established = true;
+    });
+    const forget = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      if (this.session === session) this.session = undefined;
+    };
+    session.on('error', forget);
+    session.once('close', forget);
+    session.once('goaway', forget);
+    session.setTimeout(this.options.idleTimeoutMs, () => session.close());
+    return session;
+  }
+}
+
+function sendBody(stream: http2.ClientHttp2Stream, body: UpstreamRequest['body']): void {
+  if (body === null) return;
+  if (Buffer.isBuffer(body)) {
+    stream.end(body);
+    return;
+  }
+  (body as Readable).pipe(stream);
+}
