@@ -103,3 +103,30 @@ describe('HTTP/2 and gRPC pass-through', () => {
     expect(reply).toEqual({ status: 200, body: 'POST /x?y=1 v1.1 host=web:9080 body=70000', server: 'envoy' });
   });
 });
+
+describe('local replies to gRPC requests', () => {
+  it('are trailers-only gRPC responses with Envoy’s HTTP → gRPC status mapping', async () => {
+    const cluster: Cluster = edsCluster(svc('grpc'), { typed_extension_protocol_options: H2_OPTIONS });
+    const p = await startProxy({
+      clusters: [cluster],
+      endpoints: [assignment(cluster.name ?? '', [])],
+      listeners: [httpListener('0.0.0.0_9080', 9080, '9080')],
+      routes: [routeConfig('9080', [vhost('grpc', ['grpc'], [route({ prefix: '/' }, { cluster: cluster.name })])])],
+    });
+    const Client = grpc.makeGenericClientConstructor(SERVICE, 'Echo');
+    const call = (authority: string): Promise<grpc.ServiceError> =>
+      new Promise((resolve) => {
+        const client = new Client(`127.0.0.1:${p.port('0.0.0.0_9080')}`, grpc.credentials.createInsecure(), { 'grpc.default_authority': authority });
+        (client as unknown as { Echo: (m: Buffer, cb: (e: grpc.ServiceError | null) => void) => void }).Echo(Buffer.from('x'), (e) => {
+          client.close();
+          resolve(e as grpc.ServiceError);
+        });
+      });
+    try {
+      expect(await call('grpc')).toMatchObject({ code: grpc.status.UNAVAILABLE, details: 'no healthy upstream' });
+      expect(await call('elsewhere')).toMatchObject({ code: grpc.status.UNIMPLEMENTED });
+    } finally {
+      await p.proxy.close();
+    }
+  });
+});

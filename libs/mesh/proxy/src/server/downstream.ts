@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 
 /**
@@ -20,6 +20,16 @@ function isHttp2Response(res: DownstreamResponse): res is Http2ServerResponse {
 /** One body chunk; false = wait for 'drain'. */
 export function writeBody(res: DownstreamResponse, chunk: Buffer): boolean {
   return isHttp2Response(res) ? res.write(chunk) : res.write(chunk);
+}
+
+/** A response that is only a header block (HTTP/2: one HEADERS frame with END_STREAM, gRPC's trailers-only). */
+export function respondHeadersOnly(res: DownstreamResponse, status: number, headers: OutgoingHttpHeaders): void {
+  if (isHttp2Response(res)) {
+    res.stream.respond({ ...headers, ':status': status }, { endStream: true });
+    return;
+  }
+  res.writeHead(status, headers);
+  res.end();
 }
 
 /** Ends the response, with trailers where the codec can carry them (HTTP/2: gRPC's grpc-status). */

@@ -1,3 +1,4 @@
+import { respondHeadersOnly } from './downstream';
 import type { Exchange } from './exchange';
 
 /** Stable codes for every response the proxy makes itself (Envoy's local replies). */
@@ -51,6 +52,48 @@ export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
   REDIRECT: { status: 301, body: '', flag: '', details: 'direct_response' },
 };
 
+/** Envoy's Grpc::Utility::httpToGrpcStatus. */
+function grpcStatusFor(http: number): number {
+  switch (http) {
+    case 400:
+      return 13; // INTERNAL
+    case 401:
+      return 16; // UNAUTHENTICATED
+    case 403:
+      return 7; // PERMISSION_DENIED
+    case 404:
+      return 12; // UNIMPLEMENTED
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return 14; // UNAVAILABLE
+    default:
+      return 2; // UNKNOWN
+  }
+}
+
+/** grpc-message is percent-encoded outside printable ASCII (and '%' itself), per the gRPC HTTP/2 spec. */
+function grpcMessage(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+const isGrpc = (ex: Exchange): boolean => String(ex.headers['content-type'] ?? '').startsWith('application/grpc');
+
+/** A gRPC request's local reply is a gRPC "trailers-only" response: HTTP 200, the status in grpc-status. */
+function sendGrpcLocalReply(ex: Exchange, status: number, body: string): void {
+  const headers = ex.localReplyHeaders('');
+  headers['content-type'] = 'application/grpc';
+  headers['grpc-status'] = String(grpcStatusFor(status));
+  if (body !== '') headers['grpc-message'] = grpcMessage(body);
+  respondHeadersOnly(ex.res, 200, headers);
+  ex.finish(200);
+}
+
 export interface LocalReplyOverrides {
   readonly status?: number;
   readonly body?: string;
@@ -69,6 +112,7 @@ export function sendLocalReply(ex: Exchange, code: LocalReplyCode, o?: LocalRepl
   }
   const status = o?.status ?? spec.status;
   const body = o?.body ?? spec.body;
+  if (status >= 400 && isGrpc(ex)) return sendGrpcLocalReply(ex, status, body);
   const headers = ex.localReplyHeaders(body);
   if (code === 'OVERFLOW') headers['x-envoy-overloaded'] = 'true';
   if (o?.location !== undefined) headers['location'] = o.location;
