@@ -3,7 +3,8 @@
 // Workspace libs are inlined; npm packages stay external (node_modules is present at run time,
 // and in images `npm ci --omit=dev` provides them).
 import { build } from 'esbuild';
-import { existsSync, readdirSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,6 +47,25 @@ await Promise.all(
     if (existsSync(assets)) cpSync(assets, path.join(outdir, 'assets'), { recursive: true });
   }),
 );
+// Apps that load the Envoy protos get them as a prebuilt JSON descriptor (proto/root.ts).
+const protoApps = apps
+  .map((name) => path.join(root, 'dist/apps', name))
+  .filter((dir) => readFileSync(path.join(dir, 'main.js'), 'utf8').includes('require("protobufjs")'));
+if (protoApps.length > 0) {
+  const tool = path.join(root, 'dist/tools/envoy-descriptor.js');
+  await build({
+    entryPoints: [path.join(root, 'tools/build/envoy-descriptor.ts')],
+    outfile: tool,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    tsconfig: path.join(root, 'tsconfig.base.json'),
+    logLevel: 'warning',
+  });
+  execFileSync(process.execPath, [tool, ...protoApps], { stdio: 'inherit' });
+}
 mkdirSync(path.join(root, 'dist/apps'), { recursive: true });
 // The marker means "every app is built" (jest's global setup checks it), so partial builds don't write it.
 if (only.length === 0) writeFileSync(path.join(root, 'dist/apps/.built'), new Date().toISOString() + '\n');

@@ -1,5 +1,5 @@
 // Envoy proto loading and codecs
-export { envoyRoot } from './proto/root';
+export { ENVOY_DESCRIPTOR_FILE, envoyDescriptorJson, envoyRoot } from './proto/root';
 export { packResource, unpackResource, type PackedAny } from './proto/codec';
 export {
   TYPE_URLS,

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 // proto-loader's own loader: include-dir resolution plus Google's well-known protos
@@ -9,8 +10,13 @@ import { TrellisError } from '@trellis/shared';
  * The one place that touches protobufjs reflection. The Envoy protos ship inside @grpc/grpc-js-xds
  * (`deps/{envoy-api,xds,googleapis,protoc-gen-validate}`); they are parsed once, on first use,
  * with field names kept as written in the .proto files (snake_case), like proto-loader's
- * `keepCase: true`.
+ * `keepCase: true`. The build writes the parsed result as a JSON descriptor next to each app's
+ * bundle (`envoy-descriptor.json`); loading that instead skips reading and parsing ~90 .proto files
+ * (half the start-up time, and ~9 MB less heap committed: the proto sources are never held).
  */
+
+/** File name of the prebuilt descriptor, looked up next to the running bundle. */
+export const ENVOY_DESCRIPTOR_FILE = 'envoy-descriptor.json';
 
 /** Entry files: everything else is pulled in through their imports. */
 const ENTRY_FILES: readonly string[] = [
@@ -39,9 +45,25 @@ function includeDirs(): string[] {
   return ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d));
 }
 
-function loadRoot(): protobuf.Root {
+function parseProtos(): protobuf.Root {
   addCommonProtos();
   return loadProtosWithOptionsSync([...ENTRY_FILES], { keepCase: true, includeDirs: includeDirs() });
+}
+
+/** The descriptor the build ships: the parsed protos as protobufjs JSON (options and all). */
+export function envoyDescriptorJson(): string {
+  return JSON.stringify(parseProtos().toJSON());
+}
+
+export function rootFromDescriptor(json: string): protobuf.Root {
+  const root = protobuf.Root.fromJSON(JSON.parse(json) as protobuf.INamespace);
+  root.resolveAll();
+  return root;
+}
+
+function loadRoot(): protobuf.Root {
+  const prebuilt = path.join(__dirname, ENVOY_DESCRIPTOR_FILE);
+  return existsSync(prebuilt) ? rootFromDescriptor(readFileSync(prebuilt, 'utf8')) : parseProtos();
 }
 
 /** The loaded Envoy proto root (parsed on the first call, ~0.5 s). */

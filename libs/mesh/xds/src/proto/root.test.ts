@@ -1,0 +1,47 @@
+import * as protobuf from 'protobufjs';
+import { envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
+
+/** Every message field and enum value of a root, as comparable lines (what encoding depends on). */
+function schema(ns: protobuf.NamespaceBase, out: string[] = []): string[] {
+  for (const o of ns.nestedArray) {
+    if (o instanceof protobuf.Type) {
+      for (const f of o.fieldsArray) out.push(`${f.fullName} ${f.id} ${f.type} ${f.repeated} ${f.map ? (f as protobuf.MapField).keyType : ''} ${f.packed} ${f.partOf?.name ?? ''}`);
+    } else if (o instanceof protobuf.Enum) {
+      out.push(`${o.fullName} ${JSON.stringify(o.values)}`);
+    }
+    if (o instanceof protobuf.Namespace) schema(o, out);
+  }
+  return out;
+}
+
+/** The build ships the parsed protos as JSON (envoy-descriptor.json); it must be the same schema. */
+describe('prebuilt Envoy descriptor', () => {
+  const json = envoyDescriptorJson();
+  const fromJson = rootFromDescriptor(json);
+
+  it('describes every message field and enum value exactly as the parsed protos', () => {
+    const parsed = schema(envoyRoot());
+    expect(parsed.length).toBeGreaterThan(2000);
+    expect(schema(fromJson).sort()).toEqual(parsed.sort());
+  });
+
+  it('encodes and decodes Envoy resources exactly like the parsed protos', () => {
+    const name = 'envoy.config.cluster.v3.Cluster';
+    const cluster = {
+      name: 'outbound|9080|v1|reviews.default.svc.cluster.local',
+      type: 'EDS',
+      connect_timeout: { seconds: 10, nanos: 0 },
+      lb_policy: 'LEAST_REQUEST',
+      circuit_breakers: { thresholds: [{ max_connections: { value: 1 }, max_pending_requests: { value: 1 } }] },
+      outlier_detection: { consecutive_5xx: { value: 1 }, interval: { seconds: 1, nanos: 0 } },
+      metadata: { filter_metadata: { istio: { fields: { subset: { string_value: 'v1' } } } } },
+    };
+    const parsedType = envoyRoot().lookupType(name);
+    const jsonType = fromJson.lookupType(name);
+    const a = Buffer.from(parsedType.encode(parsedType.fromObject(cluster)).finish());
+    const b = Buffer.from(jsonType.encode(jsonType.fromObject(cluster)).finish());
+    expect(b.equals(a)).toBe(true);
+    expect(jsonType.toObject(jsonType.decode(a), { enums: String })).toEqual(parsedType.toObject(parsedType.decode(a), { enums: String }));
+    expect(fromJson.lookupType('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager').fieldsArray.length).toBeGreaterThan(40);
+  });
+});
