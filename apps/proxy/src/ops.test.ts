@@ -61,7 +61,7 @@ describe('ops ports in a pod (default --ops-bind istio)', () => {
     expect(await get('127.0.0.2', ops.health.port, '/healthz/ready')).toBe(503);
     expect(await get('127.0.0.1', ops.prometheus.port, '/stats/prometheus')).toBe(200);
     expect(await get('127.0.0.1', ops.admin.port, '/ready')).toBe(503);
-    expect(await get('127.0.0.2', ops.admin.port, '/ready')).toBe('ECONNREFUSED');
+    expect(await get('127.0.0.2', ops.admin.port, '/ready')).not.toBe(503); // admin is loopback-only: ours would say 503 here
   });
 
   it('lets trellis-proxy-wait time out (exit 1) before the proxy is ready, and pass once it is', async () => {
@@ -86,8 +86,10 @@ describe('ops ports in local mode (--ops-bind instance-ip)', () => {
       await makeReady(proxy);
       expect(await get('127.0.77.10', ops.health.port, '/healthz/ready')).toBe(200);
       expect(await get('127.0.77.10', ops.admin.port, '/ready')).toBe(200);
-      expect(await get('127.0.0.1', ops.health.port, '/healthz/ready')).toBe('ECONNREFUSED');
-      expect(await get('127.0.0.1', ops.prometheus.port, '/stats/prometheus')).toBe('ECONNREFUSED');
+      // Not on loopback: nothing there (ECONNREFUSED), or, when a parallel test happens to own the same
+      // port number on 127.0.0.1, someone else's server, never ours (which answers 200 now).
+      expect(await get('127.0.0.1', ops.health.port, '/healthz/ready')).not.toBe(200);
+      expect(await get('127.0.0.1', ops.prometheus.port, '/stats/prometheus')).not.toBe(200);
     } finally {
       await proxy.close();
     }
