@@ -5,7 +5,7 @@ import { envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
 function schema(ns: protobuf.NamespaceBase, out: string[] = []): string[] {
   for (const o of ns.nestedArray) {
     if (o instanceof protobuf.Type) {
-      for (const f of o.fieldsArray) out.push(`${f.fullName} ${f.id} ${f.type} ${f.repeated} ${f.map ? (f as protobuf.MapField).keyType : ''} ${f.packed} ${f.partOf?.name ?? ''}`);
+      for (const f of o.fieldsArray) out.push(`${f.fullName} ${f.id} ${f.type} ${f.repeated} ${f instanceof protobuf.MapField ? f.keyType : ''} ${f.packed} ${f.partOf?.name ?? ''}`);
     } else if (o instanceof protobuf.Enum) {
       out.push(`${o.fullName} ${JSON.stringify(o.values)}`);
     }
