@@ -37,7 +37,9 @@ export function startApp(app: string, args: string[], env: Record<string, string
   const flags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
   const node = [process.execPath, ...flags, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), path.join(ROOT, 'dist/apps', app, 'main.js'), ...args];
   const [cmd, ...rest] = cpus ? ['taskset', '-c', cpus, ...node] : node;
-  const child = spawn(cmd!, rest, { env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: process.env['BENCH_DEBUG'] ? 'debug' : 'warn', ...env }, stdio: ['ignore', process.env['BENCH_DEBUG'] ? 'inherit' : 'ignore', 'inherit'] });
+  // BENCH_ENV: extra environment for every component ("K=V K2=V2"), for experiments.
+  const extra = Object.fromEntries((process.env['BENCH_ENV'] ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const child = spawn(cmd!, rest, { env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: process.env['BENCH_DEBUG'] ? 'debug' : 'warn', ...extra, ...env }, stdio: ['ignore', process.env['BENCH_DEBUG'] ? 'inherit' : 'ignore', 'inherit'] });
   return child;
 }
 
