@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { Cluster } from './config/envoy-types';
 import { assignment, edsCluster, httpListener, route, routeConfig, svc, vhost } from './testing/envoy-fixtures';
 import { type TestProxy, type Upstream, send, sleep, startProxy, startUpstream } from './testing/harness';
@@ -109,5 +110,18 @@ describe('streaming bodies', () => {
       expect([r.status, r.body]).toEqual([200, 'ok']);
       await sleep(10);
     }
+  });
+
+  it('does not let a connection that never sends a byte hold up shutdown', async () => {
+    const u = await startUpstream('reviews', streaming);
+    const p = await proxyTo(u);
+    closers.push(() => u.close());
+    const silent = connect(p.port('0.0.0.0_9080'), '127.0.0.1');
+    await new Promise((r) => silent.once('connect', r));
+    const closed = new Promise((r) => silent.once('close', r));
+    const t0 = Date.now();
+    await p.proxy.close();
+    await closed;
+    expect(Date.now() - t0).toBeLessThan(900); // the drain (1 s here) did not wait for it
   });
 });

@@ -5,6 +5,8 @@ import type { Socket } from 'node:net';
 /** The HTTP/2 client connection preface (RFC 9113 §3.4). */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const MIN_SNIFF = 4;
+/** A connection that sends nothing is closed like Node's headersTimeout would (60 s). */
+const FIRST_BYTES_TIMEOUT_MS = 60_000;
 
 function startsHttp2(chunk: Buffer): boolean {
   const n = Math.min(chunk.length, PREFACE.length);
@@ -16,13 +18,24 @@ function startsHttp2(chunk: Buffer): boolean {
  * prior knowledge, what gRPC clients send) or HTTP/1.1. The HTTP/1.1 server keeps listening and
  * tracking its connections as usual; its connection handler runs only after the sniff, with the
  * first chunk put back. HTTP/2 sessions read the put-back bytes themselves (the socket stays paused).
+ * Returns the connections still waiting for their first bytes (so a drain can close them).
  */
-export function sniffCodec(h1: Server, h2: Http2Server): void {
+export function sniffCodec(h1: Server, h2: Http2Server): ReadonlySet<Socket> {
   const listeners = h1.listeners('connection') as ((socket: Socket) => void)[];
+  const waiting = new Set<Socket>();
   h1.removeAllListeners('connection');
   h1.on('connection', (socket: Socket) => {
     socket.setNoDelay(true);
+    waiting.add(socket);
+    const silent = (): void => {
+      socket.destroy();
+    };
+    socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, silent);
+    socket.once('close', () => waiting.delete(socket));
     socket.once('data', (chunk: Buffer) => {
+      waiting.delete(socket);
+      socket.setTimeout(0);
+      socket.off('timeout', silent);
       socket.pause();
       socket.unshift(chunk);
       if (startsHttp2(chunk)) {
@@ -33,4 +46,5 @@ export function sniffCodec(h1: Server, h2: Http2Server): void {
       socket.resume();
     });
   });
+  return waiting;
 }

@@ -28,6 +28,7 @@ export class HttpListener {
   /** h2c on the same port (sniffed per connection): gRPC and HTTP/2 clients. */
   private readonly h2: Http2Server;
   private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly sniffing: ReadonlySet<Socket>;
   target: ListenerTarget;
   config: ListenerConfig;
   host = '';
@@ -52,7 +53,7 @@ export class HttpListener {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
-    sniffCodec(this.server, this.h2);
+    this.sniffing = sniffCodec(this.server, this.h2);
   }
 
   listen(host: string, port: number): Promise<void> {
@@ -81,6 +82,7 @@ export class HttpListener {
       }, drainMs);
       timer.unref();
       for (const s of this.sessions) s.close(); // GOAWAY: streams in flight finish
+      for (const socket of this.sniffing) socket.destroy(); // connected, nothing sent yet
       this.server.close(() => {
         clearTimeout(timer);
         resolve();
