@@ -82,10 +82,6 @@ export class H1Connection implements ResponseEvents {
     this.socket.once('end', () => this.owner.removed(this));
   }
 
-  get busy(): boolean {
-    return this.current !== undefined;
-  }
-
   start(slot: RequestSlot): void {
     this.current = slot;
     slot.conn = this;

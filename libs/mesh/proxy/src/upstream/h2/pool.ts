@@ -63,7 +63,6 @@ class H2Slot implements UpstreamController {
  */
 export class H2Pool implements UpstreamPool {
   private session: http2.ClientHttp2Session | undefined;
-  private established = false;
   private inFlight = 0;
   private closing = false;
   private onDrained: (() => void) | undefined;
@@ -78,7 +77,7 @@ export class H2Pool implements UpstreamPool {
   }
 
   get connected(): number {
-    return this.session !== undefined && this.established ? 1 : 0;
+    return this.session !== undefined && CONNECTED.has(this.session) ? 1 : 0;
   }
 
   dispatch(req: UpstreamRequest, handler: UpstreamHandler): void {
@@ -150,12 +149,10 @@ export class H2Pool implements UpstreamPool {
     if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return this.session;
     const session = http2.connect(this.authority, { settings: { enablePush: false } });
     this.session = session;
-    this.established = false;
     const timer = this.options.connectTimeoutMs > 0 ? setTimeout(() => session.destroy(), this.options.connectTimeoutMs) : undefined;
     session.once('connect', () => {
       CONNECTED.add(session);
       if (timer !== undefined) clearTimeout(timer);
-      if (this.session === session) this.established = true;
     });
     const forget = (): void => {
       if (timer !== undefined) clearTimeout(timer);
