@@ -4,9 +4,14 @@ import type { ChainConfig, ListenerConfig } from './listener-config';
 export function authorityPort(authority: string): number | undefined {
   const colon = authority.lastIndexOf(':');
   if (colon <= 0 || authority.endsWith(']')) return undefined;
-  const text = authority.slice(colon + 1);
-  if (!/^\d{1,5}$/.test(text)) return undefined;
-  const port = Number(text);
+  const digits = authority.length - colon - 1;
+  if (digits < 1 || digits > 5) return undefined;
+  let port = 0;
+  for (let i = colon + 1; i < authority.length; i++) {
+    const d = authority.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    port = port * 10 + d;
+  }
   return port <= 65535 ? port : undefined;
 }
 
@@ -28,8 +33,23 @@ export const ORIGINAL_DST_HEADER = 'x-envoy-original-dst-host';
  * 4. otherwise undefined: the caller keeps the listener's own (passthrough) chain.
  */
 export function selectInboundChain(listener: ListenerConfig, authority: string, originalDst?: string): ChainConfig | undefined {
-  const portChains = listener.chains.filter((c) => c.destinationPort !== undefined && c.hcm !== undefined);
+  const chains = httpChainsByPort(listener);
   const port = authorityPort(originalDst ?? '') ?? authorityPort(authority);
-  if (port !== undefined) return portChains.find((c) => c.destinationPort === port);
-  return portChains.length === 1 ? portChains[0] : undefined;
+  if (port !== undefined) return chains.get(port);
+  return chains.size === 1 ? chains.values().next().value : undefined;
+}
+
+/** A listener's HTTP chains by destination port (first wins), computed once per listener config. */
+const chainIndexes = new WeakMap<ListenerConfig, Map<number, ChainConfig>>();
+
+function httpChainsByPort(listener: ListenerConfig): Map<number, ChainConfig> {
+  let index = chainIndexes.get(listener);
+  if (index === undefined) {
+    index = new Map();
+    for (const c of listener.chains) {
+      if (c.destinationPort !== undefined && c.hcm !== undefined && !index.has(c.destinationPort)) index.set(c.destinationPort, c);
+    }
+    chainIndexes.set(listener, index);
+  }
+  return index;
 }
