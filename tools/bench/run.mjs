@@ -1,12 +1,9 @@
 #!/usr/bin/env node
 // Runs a benchmark written in TypeScript (tools/bench/src/<name>.ts): bundles it with esbuild
 // (workspace libs resolved through tsconfig paths), then runs it with the remaining arguments.
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { bundleNode, root } from '../build/bundle.mjs';
 const [name, ...args] = process.argv.slice(2);
 if (!name) {
   process.stderr.write('usage: node tools/bench/run.mjs <control-plane|proxy> [args]\n');
@@ -14,16 +11,6 @@ if (!name) {
 }
 spawnSync(process.execPath, [path.join(root, 'tools/build/build.mjs'), '--quiet'], { stdio: 'inherit' });
 const outfile = path.join(root, 'dist/bench', `${name}.js`);
-await build({
-  entryPoints: [path.join(root, 'tools/bench/src', `${name}.ts`)],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  tsconfig: path.join(root, 'tsconfig.base.json'),
-  logLevel: 'warning',
-});
+await bundleNode(path.join(root, 'tools/bench/src', `${name}.ts`), outfile);
 const r = spawnSync(process.execPath, ['--max-old-space-size=4096', outfile, ...args], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

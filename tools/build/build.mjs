@@ -2,13 +2,11 @@
 // Bundles every app (apps/<name>/src/main.ts) into dist/apps/<name>/main.js with esbuild.
 // Workspace libs are inlined; npm packages stay external (node_modules is present at run time,
 // and in images `npm ci --omit=dev` provides them).
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleNode, root } from './bundle.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const quiet = process.argv.includes('--quiet');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
@@ -30,41 +28,33 @@ const started = Date.now();
 await Promise.all(
   apps.map(async (name) => {
     const outdir = path.join(root, 'dist/apps', name);
-    await build({
-      entryPoints: [path.join(root, 'apps', name, 'src/main.ts')],
-      outfile: path.join(outdir, 'main.js'),
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      packages: 'external',
+    await bundleNode(path.join(root, 'apps', name, 'src/main.ts'), path.join(outdir, 'main.js'), {
       sourcemap: 'linked',
-      tsconfig: path.join(root, 'tsconfig.base.json'),
-      logLevel: 'warning',
       plugins: [pureOnImport],
     });
     const assets = path.join(root, 'apps', name, 'src/assets');
     if (existsSync(assets)) cpSync(assets, path.join(outdir, 'assets'), { recursive: true });
   }),
 );
+/** The descriptor, regenerated only when the protos or their loader changed since it was written. */
+async function envoyDescriptor() {
+  const out = path.join(root, 'dist/tools/envoy-descriptor.json');
+  const inputs = ['libs/mesh/xds/src/proto/root.ts', 'node_modules/@grpc/grpc-js-xds/package.json'];
+  const newest = Math.max(...inputs.map((f) => statSync(path.join(root, f)).mtimeMs));
+  if (existsSync(out) && statSync(out).mtimeMs >= newest) return out;
+  const tool = path.join(root, 'dist/tools/envoy-descriptor.js');
+  await bundleNode(path.join(root, 'tools/build/envoy-descriptor.ts'), tool);
+  execFileSync(process.execPath, [tool, out], { stdio: 'inherit' });
+  return out;
+}
+
 // Apps that load the Envoy protos get them as a prebuilt JSON descriptor (proto/root.ts).
 const protoApps = apps
   .map((name) => path.join(root, 'dist/apps', name))
   .filter((dir) => readFileSync(path.join(dir, 'main.js'), 'utf8').includes('require("protobufjs")'));
 if (protoApps.length > 0) {
-  const tool = path.join(root, 'dist/tools/envoy-descriptor.js');
-  await build({
-    entryPoints: [path.join(root, 'tools/build/envoy-descriptor.ts')],
-    outfile: tool,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    tsconfig: path.join(root, 'tsconfig.base.json'),
-    logLevel: 'warning',
-  });
-  execFileSync(process.execPath, [tool, ...protoApps], { stdio: 'inherit' });
+  const descriptor = await envoyDescriptor();
+  for (const dir of protoApps) copyFileSync(descriptor, path.join(dir, 'envoy-descriptor.json'));
 }
 mkdirSync(path.join(root, 'dist/apps'), { recursive: true });
 // The marker means "every app is built" (jest's global setup checks it), so partial builds don't write it.

@@ -2,3 +2,4 @@ export { TrellisError, isTrellisError, errorMessage, type ErrorContext } from '.
 export { createLogger, silentLogger, parseLogLevel, type Logger, type LoggerOptions } from './logger';
 export { envString, envOptional, envPort, envBool, type Env } from './env';
 export { shutdownOnSignals, type Closable } from './lifecycle';
+export { GrpcCode, grpcCodeName, grpcStatusFromHttp } from './grpc-status';

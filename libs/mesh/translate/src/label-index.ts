@@ -49,16 +49,17 @@ const servicesByPair = new WeakMap<readonly MeshService[], Map<string, number[]>
 export function servicesSelecting(services: readonly MeshService[], namespace: string, labels: Readonly<Record<string, string>>): MeshService[] {
   let index = servicesByPair.get(services);
   if (index === undefined) {
-    index = new Map();
+    const built = new Map<string, number[]>();
     services.forEach((svc, i) => {
       const first = firstPair(svc.selector);
       if (first === undefined) return;
       const key = pairKey(svc.namespace, first[0], first[1]);
-      const list = index?.get(key);
-      if (list === undefined) index?.set(key, [i]);
+      const list = built.get(key);
+      if (list === undefined) built.set(key, [i]);
       else list.push(i);
     });
-    servicesByPair.set(services, index);
+    servicesByPair.set(services, built);
+    index = built;
   }
   const hits: number[] = [];
   for (const k in labels) {

@@ -4,7 +4,7 @@ import type { CompiledForward, CompiledWeightedCluster } from '../routing/route-
 import type { CompiledRoute } from '../routing/route-table';
 import type { RequestView } from '../routing/request-view';
 import type { Endpoint } from '../upstream/endpoint';
-import type { UpstreamController } from '../upstream/h1/types';
+import type { UpstreamController } from '../upstream/upstream-pool';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from './downstream';
 import type { ListenerTarget, ProxyContext } from './proxy-context';

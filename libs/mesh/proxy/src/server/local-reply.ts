@@ -1,3 +1,4 @@
+import { grpcStatusFromHttp } from '@trellis/shared';
 import { respondHeadersOnly } from './downstream';
 import type { Exchange } from './exchange';
 
@@ -52,27 +53,6 @@ export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
   REDIRECT: { status: 301, body: '', flag: '', details: 'direct_response' },
 };
 
-/** Envoy's Grpc::Utility::httpToGrpcStatus. */
-function grpcStatusFor(http: number): number {
-  switch (http) {
-    case 400:
-      return 13; // INTERNAL
-    case 401:
-      return 16; // UNAUTHENTICATED
-    case 403:
-      return 7; // PERMISSION_DENIED
-    case 404:
-      return 12; // UNIMPLEMENTED
-    case 429:
-    case 502:
-    case 503:
-    case 504:
-      return 14; // UNAVAILABLE
-    default:
-      return 2; // UNKNOWN
-  }
-}
-
 /** grpc-message is percent-encoded outside printable ASCII (and '%' itself), per the gRPC HTTP/2 spec. */
 function grpcMessage(text: string): string {
   let out = '';
@@ -88,7 +68,7 @@ const isGrpc = (ex: Exchange): boolean => String(ex.headers['content-type'] ?? '
 function sendGrpcLocalReply(ex: Exchange, status: number, body: string): void {
   const headers = ex.localReplyHeaders('');
   headers['content-type'] = 'application/grpc';
-  headers['grpc-status'] = String(grpcStatusFor(status));
+  headers['grpc-status'] = String(grpcStatusFromHttp(status));
   if (body !== '') headers['grpc-message'] = grpcMessage(body);
   respondHeadersOnly(ex.res, 200, headers);
   ex.finish(200);

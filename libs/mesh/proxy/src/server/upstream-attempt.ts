@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type UpstreamController, UpstreamError, type UpstreamHandler } from '../upstream/h1/types';
+import { type UpstreamController, UpstreamError, type UpstreamHandler } from '../upstream/upstream-pool';
 import type { AttemptFailure } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
 import { endResponse, writeBody } from './downstream';

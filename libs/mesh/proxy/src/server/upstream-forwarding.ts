@@ -3,7 +3,7 @@ import { roll } from '../routing/fault';
 import type { HeaderMap } from '../routing/header-mutation';
 import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
-import type { UpstreamHandler } from '../upstream/h1/types';
+import type { UpstreamHandler } from '../upstream/upstream-pool';
 import { fnv1a } from '../upstream/load-balancer';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { ORIGINAL_DST_HEADER } from './chain-select';

@@ -1,5 +1,5 @@
 import { H1Pool } from './h1/pool';
-import type { PoolOptions, UpstreamPool } from './h1/types';
+import type { PoolOptions, UpstreamPool } from './upstream-pool';
 import { H2Pool } from './h2/pool';
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 

@@ -1,10 +1,9 @@
-import { errorMessage, type Logger } from '@trellis/shared';
+import { errorMessage, grpcCodeName, type Logger } from '@trellis/shared';
 import { unpackResource } from '../proto/codec';
 import { ADS_METHOD_PATH, decodeDiscoveryResponse, encodeDiscoveryRequest, type DiscoveryRequest, type DiscoveryResponse, type XdsNode } from '../proto/discovery';
 import { envoyRoot } from '../proto/root';
 import { PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
-import { grpcCodeName } from './grpc-framing';
 import { GrpcChannel, type BidiStream } from './grpc-stream';
 import { edsNamesOf, rdsNamesOf } from './references';
 

@@ -1,26 +1,13 @@
-/** gRPC message framing and status codes, shared by the client transport (grpc-stream.ts). */
-
-/** The gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
-export const GrpcCode = {
-  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9, ABORTED: 10, OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
-} as const;
-
-const CODE_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(GrpcCode).map(([name, code]) => [code, name]));
-
-/** `UNAVAILABLE` for 14; the number as text for codes outside the table. */
-export function grpcCodeName(code: number): string {
-  return CODE_NAMES.get(code) ?? String(code);
-}
+/** gRPC message framing and status, for the client transport (grpc-stream.ts). */
+import { GrpcCode } from '@trellis/shared';
+import { GRPC_PREFIX } from '../proto/grpc-frame';
 
 export interface GrpcStatus {
   readonly code: number;
   readonly details: string;
 }
 
-
 const MiB = 1024 * 1024;
-export const PREFIX = 5;
 
 export class GrpcStreamError extends Error {
   constructor(readonly code: number, message: string) {
@@ -43,8 +30,8 @@ export class MessageDeframer {
     const out: Buffer[] = [];
     for (;;) {
       if (this.expected < 0) {
-        if (this.buffered < PREFIX) return out;
-        const prefix = this.take(PREFIX);
+        if (this.buffered < GRPC_PREFIX) return out;
+        const prefix = this.take(GRPC_PREFIX);
         const flag = prefix.readUInt8(0);
         if (flag !== 0) throw new GrpcStreamError(GrpcCode.INTERNAL, `Received message with compressed-flag ${flag}, but no compression was negotiated`);
         this.expected = prefix.readUInt32BE(1);

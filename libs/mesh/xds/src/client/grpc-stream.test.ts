@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { until } from '../testing/until';
-import { GrpcCode, MessageDeframer, type GrpcStatus } from './grpc-framing';
+import { GrpcCode } from '@trellis/shared';
+import { MessageDeframer, type GrpcStatus } from './grpc-framing';
 import { GrpcChannel, type BidiStream } from './grpc-stream';
 
 const PATH = '/trellis.test.Echo/Bidi';

@@ -1,5 +1,7 @@
 import * as http2 from 'node:http2';
-import { GrpcCode, GrpcStreamError, MessageDeframer, PREFIX, type GrpcStatus } from './grpc-framing';
+import { GrpcCode, grpcStatusFromHttp } from '@trellis/shared';
+import { grpcFrame } from '../proto/grpc-frame';
+import { GrpcStreamError, MessageDeframer, type GrpcStatus } from './grpc-framing';
 
 /**
  * A minimal gRPC client transport on node:http2 (h2c, plaintext): bidi-streaming calls over a shared
@@ -32,8 +34,6 @@ export interface GrpcChannelOptions {
 
 const MiB = 1024 * 1024;
 const { NGHTTP2_NO_ERROR, NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_ENHANCE_YOUR_CALM } = http2.constants;
-const HTTP_TO_GRPC: Readonly<Record<number, number>> = { 400: 13, 401: 16, 403: 7, 404: 12, 429: 14, 502: 14, 503: 14, 504: 14 }; // gRPC's mapping
-
 
 function percentDecode(text: string): string {
   try {
@@ -80,11 +80,7 @@ class BidiCall implements BidiStream {
 
   write(message: Buffer): void {
     if (this.done || this.stream.destroyed || this.stream.writableEnded) return;
-    const frame = Buffer.allocUnsafe(PREFIX + message.length);
-    frame.writeUInt8(0, 0);
-    frame.writeUInt32BE(message.length, 1);
-    message.copy(frame, PREFIX);
-    this.stream.write(frame);
+    this.stream.write(grpcFrame([message]));
   }
 
   end(): void {
@@ -116,7 +112,7 @@ class BidiCall implements BidiStream {
     const status = grpcStatusOf(this.trailers) ?? grpcStatusOf(this.headers);
     if (status !== undefined) return status;
     const httpStatus = Number(this.headers?.[':status'] ?? 200);
-    if (httpStatus !== 200) return { code: HTTP_TO_GRPC[httpStatus] ?? GrpcCode.UNKNOWN, details: `Received HTTP status code ${httpStatus}` };
+    if (httpStatus !== 200) return { code: grpcStatusFromHttp(httpStatus), details: `Received HTTP status code ${httpStatus}` };
     const rst = this.stream.rstCode;
     if (rst === NGHTTP2_REFUSED_STREAM) return { code: GrpcCode.UNAVAILABLE, details: 'Stream refused by server' };
     if (rst === NGHTTP2_ENHANCE_YOUR_CALM) return { code: GrpcCode.RESOURCE_EXHAUSTED, details: 'Bandwidth exhausted or memory limit exceeded' };

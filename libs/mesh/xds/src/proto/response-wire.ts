@@ -1,4 +1,5 @@
 import type { PackedAny } from './codec';
+import { GRPC_PREFIX, grpcFrame } from './grpc-frame';
 
 /**
  * envoy.service.discovery.v3.DiscoveryResponse written by hand: the one message the control plane
@@ -72,22 +73,10 @@ export interface DiscoveryResponseFields {
  */
 const lastMessages = new WeakMap<readonly PackedAny[], { readonly key: string; readonly bytes: Buffer }>();
 const framedOf = new WeakMap<Buffer, Buffer>();
-const GRPC_PREFIX = 5;
 
 /** The gRPC length-prefixed frame whose payload is `message`, if it was built by writeDiscoveryResponse. */
 export function grpcFramed(message: Buffer): Buffer | undefined {
   return framedOf.get(message);
-}
-
-function framed(parts: readonly Buffer[]): Buffer {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = Buffer.allocUnsafe(GRPC_PREFIX + length);
-  out[0] = 0; // not compressed
-  out.writeUInt32BE(length, 1);
-  let at = GRPC_PREFIX;
-  for (const p of parts) at += p.copy(out, at);
-  return out;
 }
 
 export function writeDiscoveryResponse(r: DiscoveryResponseFields): Buffer {
@@ -96,7 +85,7 @@ export function writeDiscoveryResponse(r: DiscoveryResponseFields): Buffer {
   if (last?.key === key) return last.bytes;
   const parts = [stringField(1, r.version_info), resourcesField(r.resources), stringField(4, r.type_url), stringField(5, r.nonce)];
   if (r.control_plane !== undefined) parts.push(lengthDelimited(6, stringField(1, r.control_plane.identifier)));
-  const frame = framed(parts);
+  const frame = grpcFrame(parts);
   const bytes = frame.subarray(GRPC_PREFIX);
   framedOf.set(bytes, frame);
   lastMessages.set(r.resources, { key, bytes });

@@ -1,4 +1,5 @@
 import { BaseServerInterceptingCall } from '@grpc/grpc-js/build/src/server-interceptors';
+import { grpcFrame } from '../proto/grpc-frame';
 import { grpcFramed } from '../proto/response-wire';
 
 /**
@@ -21,13 +22,7 @@ const MARK = Symbol.for('trellis.preframedSends');
 
 function serializeMessage(this: SerializingCall, value: unknown): Buffer {
   const message = this.handler.serialize(value);
-  const ready = grpcFramed(message);
-  if (ready !== undefined) return ready;
-  const out = Buffer.allocUnsafe(message.length + 5);
-  out[0] = 0;
-  out.writeUInt32BE(message.length, 1);
-  message.copy(out, 5);
-  return out;
+  return grpcFramed(message) ?? grpcFrame([message]);
 }
 
 /** Installs the shared-frame send path once per process; false if grpc-js no longer has the hook. */

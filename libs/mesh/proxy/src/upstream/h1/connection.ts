@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import { ResponseParser, type ResponseEvents } from './response-parser';
 import { writeRequest } from './request-writer';
-import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamRequest, UpstreamError } from './types';
+import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamRequest, UpstreamError } from '../upstream-pool';
 
 /** What a connection tells its pool. */
 export interface ConnectionOwner {

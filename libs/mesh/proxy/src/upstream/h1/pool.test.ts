@@ -2,7 +2,7 @@ import { type IncomingHttpHeaders, type Server as HttpServer, createServer as cr
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { H1Pool } from './pool';
-import type { PoolOptions, UpstreamController, UpstreamHandler, UpstreamRequest } from './types';
+import type { PoolOptions, UpstreamController, UpstreamHandler, UpstreamRequest } from '../upstream-pool';
 
 interface Result {
   status: number;

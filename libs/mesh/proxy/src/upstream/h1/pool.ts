@@ -1,5 +1,5 @@
 import { type ConnectionOwner, H1Connection, RequestSlot } from './connection';
-import { type PoolOptions, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError } from './types';
+import { type PoolOptions, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError } from '../upstream-pool';
 
 /**
  * Keep-alive HTTP/1.1 connections to one upstream host (Envoy's per-host connection pool): an idle

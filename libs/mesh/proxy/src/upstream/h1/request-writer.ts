@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { UpstreamRequest } from './types';
+import type { UpstreamRequest } from '../upstream-pool';
 
 /** The request line and header block; `chunked` adds the framing a streamed body without a length needs. */
 export function requestHead(req: UpstreamRequest, chunked: boolean): string {

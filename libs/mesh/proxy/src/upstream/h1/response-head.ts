@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { protocolError } from './types';
+import { protocolError } from '../upstream-pool';
 
 /** How the response's end is known (RFC 9112 §6.3). */
 export const enum Framing {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ResponseParser } from './response-parser';
-import { UpstreamError } from './types';
+import { UpstreamError } from '../upstream-pool';
 
 interface Seen {
   status: number;

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Framing, contentLength, framingOf, parseResponseHead } from './response-head';
-import { UpstreamError, protocolError } from './types';
+import { UpstreamError, protocolError } from '../upstream-pool';
 
 /** What the parser reports; `onHead` once per final response (1xx interim responses are skipped). */
 export interface ResponseEvents {

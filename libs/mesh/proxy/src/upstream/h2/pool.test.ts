@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { type PoolOptions, type UpstreamHandler, type UpstreamRequest, UpstreamError } from '../h1/types';
+import { type PoolOptions, type UpstreamHandler, type UpstreamRequest, UpstreamError } from '../upstream-pool';
 import { H2Pool } from './pool';
 
 const OPTIONS: PoolOptions = { maxConnections: 0, connectTimeoutMs: 1000, idleTimeoutMs: 30_000, maxRequestsPerConnection: 0, maxHeaderBytes: 64 * 1024 };

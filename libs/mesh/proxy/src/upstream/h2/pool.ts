@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import * as http2 from 'node:http2';
 import type { Readable } from 'node:stream';
-import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError } from '../h1/types';
+import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError } from '../upstream-pool';
 
 /** Headers HTTP/2 forbids (RFC 9113 §8.2.2); `host` becomes `:authority`. */
 const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);

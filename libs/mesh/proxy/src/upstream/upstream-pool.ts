@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 
+/** The contract between the request path and the per-host pools (h1/ for HTTP/1.1, h2/ for HTTP/2). */
+
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
 /** One request for an upstream host. A Readable body is streamed (chunked unless it has a content-length). */
