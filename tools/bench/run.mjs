@@ -11,6 +11,6 @@ if (!name) {
 }
 spawnSync(process.execPath, [path.join(root, 'tools/build/build.mjs'), '--quiet'], { stdio: 'inherit' });
 const outfile = path.join(root, 'dist/bench', `${name}.js`);
-await bundleNode(path.join(root, 'tools/bench/src', `${name}.ts`), outfile);
+await bundleNode({ entryPoints: [path.join(root, 'tools/bench/src', `${name}.ts`)], outfile });
 const r = spawnSync(process.execPath, ['--max-old-space-size=4096', outfile, ...args], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

@@ -28,7 +28,9 @@ const started = Date.now();
 await Promise.all(
   apps.map(async (name) => {
     const outdir = path.join(root, 'dist/apps', name);
-    await bundleNode(path.join(root, 'apps', name, 'src/main.ts'), path.join(outdir, 'main.js'), {
+    await bundleNode({
+      entryPoints: [path.join(root, 'apps', name, 'src/main.ts')],
+      outfile: path.join(outdir, 'main.js'),
       sourcemap: 'linked',
       plugins: [pureOnImport],
     });
@@ -43,7 +45,7 @@ async function envoyDescriptor() {
   const newest = Math.max(...inputs.map((f) => statSync(path.join(root, f)).mtimeMs));
   if (existsSync(out) && statSync(out).mtimeMs >= newest) return out;
   const tool = path.join(root, 'dist/tools/envoy-descriptor.js');
-  await bundleNode(path.join(root, 'tools/build/envoy-descriptor.ts'), tool);
+  await bundleNode({ entryPoints: [path.join(root, 'tools/build/envoy-descriptor.ts')], outfile: tool });
   execFileSync(process.execPath, [tool, out], { stdio: 'inherit' });
   return out;
 }

@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export function bundleNode(entry, outfile, extra = {}) {
+/** `options`: esbuild's (entryPoints, outfile, …), over the shared defaults. */
+export function bundleNode(options) {
   return build({
-    entryPoints: [entry],
-    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -17,6 +16,6 @@ export function bundleNode(entry, outfile, extra = {}) {
     packages: 'external',
     tsconfig: path.join(root, 'tsconfig.base.json'),
     logLevel: 'warning',
-    ...extra,
+    ...options,
   });
 }
