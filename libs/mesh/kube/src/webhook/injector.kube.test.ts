@@ -112,7 +112,11 @@ describe('runInjectorWebhook against a real kube-apiserver', () => {
     await injector.close();
     injector = restarted;
     expect(restarted.configurationSync).toBe('updated');
-    const pod = await core.createNamespacedPod({ namespace: labelled, body: appPod({ name: 'after-restart' }) });
+    // The API server picks up the changed webhook configuration through its own watch, a moment
+    // later: until then it still calls the old (closed) port and the create is refused.
+    const pod = await waitFor('the API server to call the restarted webhook', () =>
+      core.createNamespacedPod({ namespace: labelled, body: appPod({ name: 'after-restart' }) }),
+    );
     expect(summarize(pod)).toMatchObject(INJECTED);
   });
 
