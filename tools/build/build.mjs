@@ -14,13 +14,14 @@ const apps = readdirSync(path.join(root, 'apps')).filter(
   (name) => existsSync(path.join(root, 'apps', name, 'src/main.ts')) && (only.length === 0 || only.includes(name)),
 );
 
-// Requiring @grpc/grpc-js has no side effect our code relies on, so a bundle drops the require when
-// nothing it keeps uses it: the proxy takes only the ADS client from @trellis/mesh-xds (node:http2),
-// not its grpc-js server, and should not pay grpc-js's memory.
+// Requiring @grpc/grpc-js or the protobuf packages has no side effect our code relies on, so a bundle
+// drops the require when nothing it keeps uses it: the proxy takes only the ADS client from
+// @trellis/mesh-xds (node:http2, hand-written envelopes, the wire-schema decoder), not its grpc-js
+// server or protobufjs reflection, and should not pay their memory.
 const pureOnImport = {
   name: 'pure-on-import',
   setup(b) {
-    b.onResolve({ filter: /^@grpc\/grpc-js(\/|$)/ }, (args) => ({ path: args.path, external: true, sideEffects: false }));
+    b.onResolve({ filter: /^(@grpc\/grpc-js|protobufjs|@grpc\/proto-loader)(\/|$)/ }, (args) => ({ path: args.path, external: true, sideEffects: false }));
   },
 };
 
@@ -38,25 +39,27 @@ await Promise.all(
     if (existsSync(assets)) cpSync(assets, path.join(outdir, 'assets'), { recursive: true });
   }),
 );
-/** The descriptor, regenerated only when the protos or their loader changed since it was written. */
-async function envoyDescriptor() {
-  const out = path.join(root, 'dist/tools/envoy-descriptor.json');
-  const inputs = ['libs/mesh/xds/src/proto/root.ts', 'node_modules/@grpc/grpc-js-xds/package.json'];
+/** Descriptor and wire schema, regenerated only when the protos or their loaders changed since written. */
+async function envoyProtoFiles() {
+  const out = { descriptor: path.join(root, 'dist/tools/envoy-descriptor.json'), schema: path.join(root, 'dist/tools/envoy-wire-schema.json') };
+  const inputs = ['libs/mesh/xds/src/proto/root.ts', 'libs/mesh/xds/src/proto/wire-schema-build.ts', 'node_modules/@grpc/grpc-js-xds/package.json'];
   const newest = Math.max(...inputs.map((f) => statSync(path.join(root, f)).mtimeMs));
-  if (existsSync(out) && statSync(out).mtimeMs >= newest) return out;
+  if (Object.values(out).every((f) => existsSync(f) && statSync(f).mtimeMs >= newest)) return out;
   const tool = path.join(root, 'dist/tools/envoy-descriptor.js');
   await bundleNode({ entryPoints: [path.join(root, 'tools/build/envoy-descriptor.ts')], outfile: tool });
-  execFileSync(process.execPath, [tool, out], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tool, out.descriptor, out.schema], { stdio: 'inherit' });
   return out;
 }
 
-// Apps that load the Envoy protos get them as a prebuilt JSON descriptor (proto/root.ts).
-const protoApps = apps
-  .map((name) => path.join(root, 'dist/apps', name))
-  .filter((dir) => readFileSync(path.join(dir, 'main.js'), 'utf8').includes('require("protobufjs")'));
-if (protoApps.length > 0) {
-  const descriptor = await envoyDescriptor();
-  for (const dir of protoApps) copyFileSync(descriptor, path.join(dir, 'envoy-descriptor.json'));
+// Apps that load the Envoy protos get them prebuilt next to their bundle: the protobufjs descriptor
+// (proto/root.ts) where protobufjs is loaded, the wire schema (proto/wire-schema.ts) where the lean
+// decoder is used. Both are looked up by file name, which is how a bundle is recognised as needing one.
+const bundles = apps.map((name) => ({ dir: path.join(root, 'dist/apps', name), code: readFileSync(path.join(root, 'dist/apps', name, 'main.js'), 'utf8') }));
+const wants = { descriptor: bundles.filter((b) => b.code.includes('envoy-descriptor.json')), schema: bundles.filter((b) => b.code.includes('envoy-wire-schema.json')) };
+if (wants.descriptor.length + wants.schema.length > 0) {
+  const files = await envoyProtoFiles();
+  for (const b of wants.descriptor) copyFileSync(files.descriptor, path.join(b.dir, 'envoy-descriptor.json'));
+  for (const b of wants.schema) copyFileSync(files.schema, path.join(b.dir, 'envoy-wire-schema.json'));
 }
 mkdirSync(path.join(root, 'dist/apps'), { recursive: true });
 // The marker means "every app is built" (jest's global setup checks it), so partial builds don't write it.

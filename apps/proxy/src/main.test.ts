@@ -17,6 +17,14 @@ describe('proxy process flags', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('loads neither protobufjs nor grpc-js (xDS is read through the prebuilt wire schema)', () => {
+    const probe = "process.on('exit', () => process.stderr.write(Object.keys(require.cache).filter((f) => f.includes('node_modules')).join('\\n')))";
+    const r = spawnSync(process.execPath, ['-e', `${probe}; process.argv.splice(1, 0, ${JSON.stringify(main)}, '--help'); require(${JSON.stringify(main)})`], { encoding: 'utf8', timeout: 15_000, env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.stdout).toMatch(/^Usage: trellis-proxy/);
+    expect(r.stderr).toContain('commander');
+    expect(r.stderr).not.toMatch(/protobufjs|@grpc\/grpc-js|@grpc\/proto-loader|undici/);
+  });
+
   it('a bad --mode exits 1 with commander’s message only', () => {
     const r = run(['--mode', 'gateway']);
     expect(r.status).toBe(1);

@@ -1,6 +1,9 @@
 // Envoy proto loading and codecs
 export { ENVOY_DESCRIPTOR_FILE, envoyDescriptorJson, envoyRoot } from './proto/root';
 export { packResource, unpackResource, type PackedAny } from './proto/codec';
+export { ENVOY_WIRE_SCHEMA_FILE, type WireSchema } from './proto/wire-schema';
+export { envoyWireSchema } from './proto/wire-schema-build';
+export { decodeAnyValue } from './proto/wire-decode';
 export {
   TYPE_URLS,
   TYPE_PREFIX,

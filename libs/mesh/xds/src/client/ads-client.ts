@@ -1,7 +1,10 @@
 import { errorMessage, grpcCodeName, type Logger } from '@trellis/shared';
-import { unpackResource } from '../proto/codec';
-import { ADS_METHOD_PATH, decodeDiscoveryResponse, encodeDiscoveryRequest, type DiscoveryRequest, type DiscoveryResponse, type XdsNode } from '../proto/discovery';
-import { envoyRoot } from '../proto/root';
+import { ADS_METHOD_PATH, type DiscoveryRequest, type XdsNode } from '../proto/discovery-types';
+import { writeDiscoveryRequest } from '../proto/request-wire';
+import { readDiscoveryResponse } from '../proto/response-read';
+import type { DiscoveryResponseFields } from '../proto/response-wire';
+import { decodeAnyValue } from '../proto/wire-decode';
+import { wireSchema } from '../proto/wire-schema';
 import { PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
 import { GrpcChannel, type BidiStream } from './grpc-stream';
@@ -46,7 +49,7 @@ const ADS_WINDOW_BYTES = 256 * 1024 * 1024;
 
 /** Our proxy's ADS client: wildcard CDS+LDS, then EDS/RDS for what they reference; ACK/NACK; reconnects. */
 export function createAdsClient(options: AdsClientOptions): AdsClient {
-  envoyRoot();
+  wireSchema();
   return new AdsClientImpl(options);
 }
 
@@ -111,7 +114,7 @@ class AdsClientImpl implements AdsClient {
   private send(type: XdsTypeShort, extra: Partial<DiscoveryRequest> = {}): void {
     const s = this.state[type];
     this.call?.write(
-      encodeDiscoveryRequest({
+      writeDiscoveryRequest({
         type_url: TYPE_URLS[type],
         version_info: s.ackedVersion,
         response_nonce: s.nonce,
@@ -125,9 +128,9 @@ class AdsClientImpl implements AdsClient {
 
   /** As grpc-js does with a response it cannot deserialize: end the call (INTERNAL) and reconnect. */
   private onMessage(current: BidiStream, bytes: Buffer): void {
-    let res: DiscoveryResponse;
+    let res: DiscoveryResponseFields;
     try {
-      res = decodeDiscoveryResponse(bytes);
+      res = readDiscoveryResponse(bytes);
     } catch (err) {
       this.call = undefined;
       current.cancel();
@@ -137,7 +140,7 @@ class AdsClientImpl implements AdsClient {
     this.onResponse(res);
   }
 
-  private onResponse(res: DiscoveryResponse): void {
+  private onResponse(res: DiscoveryResponseFields): void {
     const type = typeShortOf(res.type_url);
     if (type === undefined) return;
     this.setConnected(true);
@@ -146,7 +149,7 @@ class AdsClientImpl implements AdsClient {
     s.nonce = res.nonce;
     let resources: XdsResource[];
     try {
-      resources = res.resources.map((any) => unpackResource(any));
+      resources = res.resources.map((any) => decodeAnyValue(any.type_url, any.value));
       this.options.onResources(type, resources, res.version_info);
     } catch (err) {
       this.options.logger.warn({ type, version: res.version_info, err: errorMessage(err) }, 'xDS response rejected');

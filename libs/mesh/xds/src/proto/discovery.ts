@@ -1,30 +1,11 @@
 import type * as grpc from '@grpc/grpc-js';
 import { decodeMessage, encodeMessage } from './codec';
+import { ADS_METHOD_PATH, type DiscoveryRequest } from './discovery-types';
+import { writeDiscoveryRequest } from './request-wire';
+import { readDiscoveryResponse } from './response-read';
 import { writeDiscoveryResponse, type DiscoveryResponseFields } from './response-wire';
 
-/** envoy.config.core.v3.Node, the fields Trellis reads (metadata as plain JSON). */
-export interface XdsNode {
-  readonly id?: string;
-  readonly cluster?: string;
-  readonly metadata?: Readonly<Record<string, unknown>>;
-  readonly user_agent_name?: string;
-  readonly locality?: Readonly<Record<string, string>>;
-}
-
-/** google.rpc.Status as carried in a NACK. */
-export interface RpcStatus {
-  readonly code?: number;
-  readonly message?: string;
-}
-
-export interface DiscoveryRequest {
-  readonly version_info?: string;
-  readonly node?: XdsNode;
-  readonly resource_names?: readonly string[];
-  readonly type_url?: string;
-  readonly response_nonce?: string;
-  readonly error_detail?: RpcStatus;
-}
+export { ADS_METHOD_PATH, type DiscoveryRequest, type RpcStatus, type XdsNode } from './discovery-types';
 
 /** envoy.service.discovery.v3.DiscoveryResponse (resources stay packed Anys). */
 export type DiscoveryResponse = DiscoveryResponseFields;
@@ -32,9 +13,13 @@ export type DiscoveryResponse = DiscoveryResponseFields;
 const REQUEST = 'envoy.service.discovery.v3.DiscoveryRequest';
 const RESPONSE = 'envoy.service.discovery.v3.DiscoveryResponse';
 
-export const ADS_METHOD_PATH = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
-
+/** Hand-written (request-wire.ts), so the proxy's client needs no protobuf reflection. */
 export function encodeDiscoveryRequest(request: DiscoveryRequest): Buffer {
+  return writeDiscoveryRequest(request);
+}
+
+/** The generic protobufjs encoding of the same message (tests compare the two). */
+export function encodeDiscoveryRequestGeneric(request: DiscoveryRequest): Buffer {
   return encodeMessage(REQUEST, { ...request });
 }
 
@@ -53,14 +38,9 @@ export function encodeDiscoveryResponseGeneric(response: DiscoveryResponse): Buf
   return encodeMessage(RESPONSE, { ...response });
 }
 
+/** Hand-written (response-read.ts). */
 export function decodeDiscoveryResponse(bytes: Buffer): DiscoveryResponse {
-  const raw = decodeMessage(RESPONSE, bytes) as Partial<DiscoveryResponse>;
-  return {
-    version_info: raw.version_info ?? '',
-    resources: raw.resources ?? [],
-    type_url: raw.type_url ?? '',
-    nonce: raw.nonce ?? '',
-  };
+  return readDiscoveryResponse(bytes);
 }
 
 /** The ADS service for grpc-js (server side: `server.addService`). */

@@ -1,5 +1,6 @@
 import type { PackedAny } from './codec';
 import { GRPC_PREFIX, grpcFrame } from './grpc-frame';
+import { lengthDelimited, stringField } from './wire-writer';
 
 /**
  * envoy.service.discovery.v3.DiscoveryResponse written by hand: the one message the control plane
@@ -9,37 +10,6 @@ import { GRPC_PREFIX, grpcFrame } from './grpc-frame';
  *   1 version_info (string) · 2 resources (repeated Any{1 type_url, 2 value}) · 4 type_url · 5 nonce ·
  *   6 control_plane (ControlPlane{1 identifier}). Empty strings are omitted (proto3 defaults).
  */
-
-const WIRE_LEN = 2;
-const tag = (field: number): number => (field << 3) | WIRE_LEN;
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, at: number, n: number): number {
-  while (n >= 0x80) {
-    buf[at++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[at++] = n;
-  return at;
-}
-
-/** One length-delimited field: tag, length, payload. */
-function lengthDelimited(field: number, payload: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(1 + varintSize(payload.length) + payload.length);
-  const at = writeVarint(out, writeVarint(out, 0, tag(field)), payload.length);
-  payload.copy(out, at);
-  return out;
-}
-
-const stringField = (field: number, value: string): Buffer => (value === '' ? Buffer.alloc(0) : lengthDelimited(field, Buffer.from(value, 'utf8')));
 
 function anyMessage(any: PackedAny): Buffer {
   return Buffer.concat([stringField(1, any.type_url), any.value.length === 0 ? Buffer.alloc(0) : lengthDelimited(2, any.value)]);

@@ -1,5 +1,6 @@
 import * as protobuf from 'protobufjs';
 import { envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
+import { wireSchemaOf } from './wire-schema-build';
 
 /** Every message field and enum value of a root, as comparable lines (what encoding depends on). */
 function schema(ns: protobuf.NamespaceBase, out: string[] = []): string[] {
@@ -43,5 +44,9 @@ describe('prebuilt Envoy descriptor', () => {
     expect(b.equals(a)).toBe(true);
     expect(jsonType.toObject(jsonType.decode(a), { enums: String })).toEqual(parsedType.toObject(parsedType.decode(a), { enums: String }));
     expect(fromJson.lookupType('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager').fieldsArray.length).toBeGreaterThan(40);
+  });
+
+  it('gives the lean decoder the same wire schema as the parsed protos', () => {
+    expect(wireSchemaOf(fromJson)).toEqual(wireSchemaOf(envoyRoot()));
   });
 });
