@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import type { Http2Server } from 'node:http2';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 
 /** The HTTP/2 client connection preface (RFC 9113 §3.4). */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -15,16 +14,14 @@ function startsHttp2(chunk: Buffer): boolean {
 
 /**
  * Envoy's `codec_type: AUTO` on one port: the first bytes of each connection pick HTTP/2 (h2c with
- * prior knowledge, what gRPC clients send) or HTTP/1.1. The HTTP/1.1 server keeps listening and
- * tracking its connections as usual; its connection handler runs only after the sniff, with the
- * first chunk put back. HTTP/2 sessions read the put-back bytes themselves (the socket stays paused).
+ * prior knowledge, what gRPC clients send) or HTTP/1.1. The chosen codec gets the socket with the
+ * first chunk put back: HTTP/2 sessions read it themselves (the socket stays paused), the HTTP/1.1
+ * connection (`onHttp1`) when the socket resumes.
  * Returns the connections still waiting for their first bytes (so a drain can close them).
  */
-export function sniffCodec(h1: Server, h2: Http2Server): ReadonlySet<Socket> {
-  const listeners = h1.listeners('connection') as ((socket: Socket) => void)[];
+export function sniffCodec(server: Server, h2: Http2Server, onHttp1: (socket: Socket) => void): ReadonlySet<Socket> {
   const waiting = new Set<Socket>();
-  h1.removeAllListeners('connection');
-  h1.on('connection', (socket: Socket) => {
+  server.on('connection', (socket: Socket) => {
     socket.setNoDelay(true);
     waiting.add(socket);
     const silent = (): void => {
@@ -42,7 +39,7 @@ export function sniffCodec(h1: Server, h2: Http2Server): ReadonlySet<Socket> {
         h2.emit('connection', socket);
         return;
       }
-      for (const l of listeners) l.call(h1, socket);
+      onHttp1(socket);
       socket.resume();
     });
   });

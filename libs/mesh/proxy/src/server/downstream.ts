@@ -1,25 +1,48 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { Readable } from 'node:stream';
+import { H1Request } from './h1/h1-request';
+import type { H1Response } from './h1/h1-response';
 
 /**
- * A downstream exchange from either codec: the HTTP/1.1 server or the h2c server (Node's HTTP/2
- * compatibility API offers the same request/response surface). `http2` marks the latter, where
- * connection-specific headers are forbidden and trailers can be sent.
+ * A downstream exchange from either codec: the proxy's HTTP/1.1 connections (h1/) or the h2c server
+ * (Node's HTTP/2 compatibility API offers the same request/response surface). `http2` marks the
+ * latter, where connection-specific headers are forbidden and trailers can be sent. Node's own
+ * IncomingMessage/ServerResponse are accepted too (tests drive the pipeline with them).
  */
-export type DownstreamRequest = IncomingMessage | Http2ServerRequest;
-export type DownstreamResponse = ServerResponse | Http2ServerResponse;
+export type DownstreamRequest = H1Request | IncomingMessage | Http2ServerRequest;
+export interface DownstreamResponse {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  end(): unknown;
+  end(chunk: string): unknown;
+  destroy(): void;
+  once(event: 'close' | 'drain', listener: () => void): unknown;
+}
+
+/** The codecs' responses all have that surface (checked here, at compile time). */
+export type AnyDownstreamResponse = H1Response | ServerResponse | Http2ServerResponse;
+const _surface = (res: AnyDownstreamResponse): DownstreamResponse => res;
+void _surface;
+
+/** The request body as a stream (only called when the head announced one). */
+export function bodyOf(req: DownstreamRequest): Readable {
+  if (req instanceof H1Request) return req.body ?? Readable.from([]);
+  return req;
+}
 
 export function isHttp2(req: DownstreamRequest): req is Http2ServerRequest {
   return req.httpVersionMajor === 2;
 }
 
-function isHttp2Response(res: DownstreamResponse): res is Http2ServerResponse {
+function isHttp2Response(res: DownstreamResponse): res is DownstreamResponse & Http2ServerResponse {
   return 'stream' in res;
 }
 
 /** One body chunk; false = wait for 'drain'. */
 export function writeBody(res: DownstreamResponse, chunk: Buffer): boolean {
-  return isHttp2Response(res) ? res.write(chunk) : res.write(chunk);
+  return res.write(chunk);
 }
 
 /** A response that is only a header block (HTTP/2: one HEADERS frame with END_STREAM, gRPC's trailers-only). */

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { type HeaderMap, applyEdits } from '../routing/header-mutation';
 import type { CompiledForward, CompiledWeightedCluster } from '../routing/route-action';
 import type { CompiledRoute } from '../routing/route-table';
@@ -51,7 +52,7 @@ export class Exchange implements RequestView {
   controller: UpstreamController | undefined;
   upstreamHeaders: HeaderMap | undefined;
   upstreamPath = '/';
-  body: Buffer | DownstreamRequest | null = null;
+  body: Buffer | Readable | null = null;
   upstreamStartHr = 0;
   upstreamServiceTime = '';
 

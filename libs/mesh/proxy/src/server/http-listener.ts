@@ -1,26 +1,13 @@
-import { type Server, createServer } from 'node:http';
 import { type Http2Server, type ServerHttp2Session, createServer as createH2cServer } from 'node:http2';
-import type { Socket } from 'node:net';
-import type { Logger } from '@trellis/shared';
+import { type Server, type Socket, createServer } from 'node:net';
 import { sniffCodec } from './codec-sniff';
+import { H1Connection } from './h1/connection';
 import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
 import { serveHttp } from './request-pipeline';
 
-const CODEC_REPLIES: Readonly<Record<string, string>> = {
-  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nserver: envoy\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
-  default: 'HTTP/1.1 400 Bad Request\r\nserver: envoy\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
-};
-
-/** Codec errors (malformed HTTP, oversized headers) answer 400/431 and close; never throw. */
-function onClientError(logger: Logger, err: Error & { code?: string }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  logger.debug({ code: err.code }, 'downstream protocol error');
-  socket.end(CODEC_REPLIES[err.code ?? ''] ?? CODEC_REPLIES['default']);
-}
+/** Downstream keep-alive connections with nothing in flight close after this long. */
+const IDLE_TIMEOUT_MS = 60_000;
 
 /** One bound HTTP listener. `target` can be swapped when LDS changes the listener in place. */
 export class HttpListener {
@@ -29,6 +16,7 @@ export class HttpListener {
   private readonly h2: Http2Server;
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly sniffing: ReadonlySet<Socket>;
+  private readonly connections = new Set<H1Connection>();
   target: ListenerTarget;
   config: ListenerConfig;
   host = '';
@@ -40,12 +28,8 @@ export class HttpListener {
   ) {
     this.config = config;
     this.target = targetOf(config);
-    this.server = createServer(
-      { maxHeaderSize: config.hcm?.maxRequestHeadersBytes ?? 60 * 1024, keepAliveTimeout: 60_000, requestTimeout: 0 },
-      (req, res) => serveHttp(this.ctx, this.target, req, res),
-    );
-    this.server.headersTimeout = 60_000;
-    this.server.on('clientError', (err: Error, socket: Socket) => onClientError(ctx.logger, err, socket));
+    // Not half-open: a client's FIN while a request is in flight aborts it (as with Node's http.Server).
+    this.server = createServer();
     const maxHeaderListSize = config.hcm?.maxRequestHeadersBytes ?? 60 * 1024;
     this.h2 = createH2cServer({ maxSessionMemory: 64, settings: { maxHeaderListSize } }, (req, res) => serveHttp(this.ctx, this.target, req, res));
     this.h2.on('sessionError', (err: Error) => ctx.logger.debug({ err: err.message }, 'downstream HTTP/2 session error'));
@@ -53,7 +37,18 @@ export class HttpListener {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
-    this.sniffing = sniffCodec(this.server, this.h2);
+    this.sniffing = sniffCodec(this.server, this.h2, (socket) => this.http1(socket, maxHeaderListSize));
+  }
+
+  private http1(socket: Socket, maxHeaderSize: number): void {
+    const connection = new H1Connection(socket, {
+      maxHeaderSize,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      onRequest: (req, res) => serveHttp(this.ctx, this.target, req, res),
+      onProtocolError: (code) => this.ctx.logger.debug({ code }, 'downstream protocol error'),
+    });
+    this.connections.add(connection);
+    socket.once('close', () => this.connections.delete(connection));
   }
 
   listen(host: string, port: number): Promise<void> {
@@ -77,7 +72,7 @@ export class HttpListener {
   close(drainMs: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.server.closeAllConnections();
+        for (const c of this.connections) c.socket.destroy();
         for (const s of this.sessions) s.destroy();
       }, drainMs);
       timer.unref();
@@ -87,7 +82,7 @@ export class HttpListener {
         clearTimeout(timer);
         resolve();
       });
-      this.server.closeIdleConnections();
+      for (const c of this.connections) c.close(); // idle ones now, busy ones after their response
     });
   }
 }

@@ -4,7 +4,7 @@ import { type CompiledForward, pickWeighted } from '../routing/route-action';
 import { matchRoute } from '../routing/route-table';
 import { redirectLocation } from '../routing/redirect';
 import { ORIGINAL_DST_HEADER, authorityPort, selectInboundChain } from './chain-select';
-import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from './downstream';
+import { type DownstreamRequest, type DownstreamResponse, bodyOf, isHttp2 } from './downstream';
 import { Exchange } from './exchange';
 import { sendLocalReply } from './local-reply';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
@@ -163,7 +163,7 @@ function forward(ex: Exchange, fwd: CompiledForward): void {
   ex.upstreamHeaders = headers;
   ex.upstreamPath = upstreamPath(ex, headers);
   if (!hasBody(ex.req)) return sendUpstream(ex);
-  ex.body = ex.req;
+  ex.body = bodyOf(ex.req);
   if (shouldBuffer(ex, fwd.retry !== undefined || fwd.mirrors.length > 0)) bufferBody(ex);
   else sendUpstream(ex);
 }
@@ -198,8 +198,9 @@ function shouldBuffer(ex: Exchange, resendable: boolean): boolean {
 
 function bufferBody(ex: Exchange): void {
   const chunks: Buffer[] = [];
-  ex.req.on('data', (c: Buffer) => chunks.push(c));
-  ex.req.once('end', () => {
+  const body = bodyOf(ex.req);
+  body.on('data', (c: Buffer) => chunks.push(c));
+  body.once('end', () => {
     ex.body = Buffer.concat(chunks);
     sendUpstream(ex);
   });

@@ -1,0 +1,130 @@
+import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
+import { H1Connection, type RequestHandler } from './connection';
+import { headersOf } from './request-headers';
+
+/** The proxy's downstream HTTP/1.1 connection on real sockets, driven with raw bytes. */
+
+let server: Server;
+let port = 0;
+let handler: RequestHandler;
+const protocolErrors: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    new H1Connection(socket, { maxHeaderSize: 1024, idleTimeoutMs: 5_000, onRequest: (req, res) => handler(req, res), onProtocolError: (code) => protocolErrors.push(code) });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** Sends `bytes` (then half-closes when `end`), resolves with everything read until the server closes or `until` matches. */
+function exchange(bytes: string, o: { end?: boolean; until?: RegExp } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = connect(port, '127.0.0.1');
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(text);
+    }, 2_000);
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (o.until?.test(text)) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(text);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    if (o.end) socket.end(bytes, 'latin1');
+    else socket.write(bytes, 'latin1');
+  });
+}
+
+const echo: RequestHandler = (req, res) => {
+  const done = (body: string): void => {
+    res.writeHead(200, { 'content-length': Buffer.byteLength(body), 'x-method': req.method });
+    res.end(body);
+  };
+  if (req.body === null) return done(`${req.url}`);
+  let body = '';
+  req.body.on('data', (c: Buffer) => (body += c.toString()));
+  req.body.once('end', () => done(`${req.url}:${body}`));
+};
+
+describe('downstream HTTP/1.1 connection', () => {
+  beforeEach(() => {
+    handler = echo;
+    protocolErrors.length = 0;
+  });
+
+  it('answers pipelined requests in order on one keep-alive connection, bodies included', async () => {
+    const text = await exchange('GET /a HTTP/1.1\r\nhost: x\r\n\r\nPOST /b HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /c HTTP/1.1\r\nhost: x\r\n\r\n', { until: /\/c$/ });
+    const bodies = text.split('HTTP/1.1 200 OK').slice(1).map((r) => r.slice(r.indexOf('\r\n\r\n') + 4));
+    expect(bodies).toEqual(['/a', '/b:abc', '/c']);
+    expect(text).not.toContain('connection: close');
+    expect(text).toMatch(/\r\ndate: \w{3}, \d{2} \w{3} \d{4} /);
+  });
+
+  it('frames a response without a length as chunked (HTTP/1.1) or close-delimited (HTTP/1.0)', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write(Buffer.from('hello '));
+      setTimeout(() => res.end('world'), 5);
+    };
+    const v11 = await exchange('GET / HTTP/1.1\r\nhost: x\r\n\r\n', { until: /0\r\n\r\n$/ });
+    expect(v11).toContain('transfer-encoding: chunked\r\n');
+    expect(v11.slice(v11.indexOf('\r\n\r\n') + 4)).toBe('6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n');
+    const v10 = await exchange('GET / HTTP/1.0\r\n\r\n');
+    expect(v10).toContain('connection: close\r\n');
+    expect(v10.endsWith('\r\n\r\nhello world')).toBe(true);
+  });
+
+  it('sends no body for HEAD, and closes after a response to connection: close', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': 5 });
+      res.end('hello');
+    };
+    const head = await exchange('HEAD / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(head).toContain('content-length: 5\r\n');
+    expect(head.endsWith('connection: close\r\n\r\n')).toBe(true);
+  });
+
+  it('answers 100 Continue before the body of an expect: 100-continue request', async () => {
+    const text = await exchange('POST /e HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 2\r\n\r\nok', { until: /\/e:ok$/ });
+    expect(text.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n')).toBe(true);
+  });
+
+  it('answers malformed requests 400 and oversized heads 431, then closes', async () => {
+    expect(await exchange('GET / HTTP/1.1\r\nbad header\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request\r\nserver: envoy\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    expect(await exchange(`GET / HTTP/1.1\r\nx: ${'a'.repeat(2048)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(await exchange('GET / HTTP/1.1\r\ncontent-length: 1\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(protocolErrors).toEqual(['HPE_INVALID_HEADER_TOKEN', 'HPE_HEADER_OVERFLOW', expect.stringMatching(/^HPE_/)]);
+  });
+
+  it('tells the response when the client goes away before it is complete', async () => {
+    const closed = new Promise<boolean>((resolve) => {
+      handler = (_req, res) => res.once('close', () => resolve(res.headersSent));
+    });
+    // As Node's server (and Envoy) do: the client's FIN while a request is in flight aborts it.
+    expect(await exchange('GET /slow HTTP/1.1\r\nhost: x\r\n\r\n', { end: true })).toBe('');
+    expect(await closed).toBe(false);
+  });
+});
+
+describe('request headers as IncomingMessage presents them', () => {
+  it('lower-cases names, joins lists, keeps the first of single-valued fields, collects set-cookie', () => {
+    expect(headersOf(['Host', 'a', 'host', 'b', 'Accept', 'x', 'accept', 'y', 'Cookie', 'c=1', 'cookie', 'd=2', 'Set-Cookie', 's', 'Content-Length', '3', '__proto__', 'p'])).toEqual({
+      host: 'a',
+      accept: 'x, y',
+      cookie: 'c=1; d=2',
+      'set-cookie': ['s'],
+      'content-length': '3',
+    });
+  });
+});

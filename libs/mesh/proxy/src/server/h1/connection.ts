@@ -1,0 +1,153 @@
+import type { Socket } from 'node:net';
+import { H1Request } from './h1-request';
+import { H1Response, type ResponseOwner } from './h1-response';
+import { METHODS, requestParser, type Llhttp, type ParseError } from './llhttp';
+import { headersOf } from './request-headers';
+
+export type RequestHandler = (req: H1Request, res: H1Response) => void;
+
+export interface ConnectionOptions {
+  readonly maxHeaderSize: number;
+  /** Idle time (no request in flight) after which the connection is closed. */
+  readonly idleTimeoutMs: number;
+  readonly onRequest: RequestHandler;
+  readonly onProtocolError: (code: string) => void;
+}
+
+/** Codec errors answer like Envoy's HTTP/1 codec, then close. */
+const CODEC_REPLIES: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nserver: envoy\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
+  default: 'HTTP/1.1 400 Bad Request\r\nserver: envoy\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
+};
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+interface Exchange {
+  readonly req: H1Request;
+  readonly res: H1Response;
+}
+
+/**
+ * One downstream HTTP/1.1 connection: llhttp parses, requests are served one at a time in arrival
+ * order (pipelined ones wait, reading paused, so responses need no reordering), keep-alive as the
+ * request and response say, the idle timeout only while nothing is in flight.
+ */
+export class H1Connection implements ResponseOwner {
+  private readonly parser: Llhttp;
+  private readonly queue: Exchange[] = [];
+  /** The request whose body the parser is reading. */
+  private parsing: H1Request | null = null;
+  private pendingHeaders: string[] = [];
+  private pendingUrl = '';
+  private closing = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.parser = requestParser(
+      {
+        onHeaders: (headers, url) => {
+          this.pendingHeaders.push(...headers);
+          this.pendingUrl += url;
+        },
+        onHeadersComplete: (_major, minor, headers, method, url, _s, _m, upgrade, keepAlive) => this.onHead(minor, headers, method, url, upgrade, keepAlive),
+        onBody: (chunk) => this.onBody(chunk),
+        onMessageComplete: () => this.onMessageComplete(),
+      },
+      options.maxHeaderSize,
+    );
+    socket.setNoDelay(true);
+    socket.setTimeout(options.idleTimeoutMs, () => {
+      if (this.queue.length === 0) socket.destroy();
+    });
+    socket.on('data', (data: Buffer) => this.onData(data));
+    socket.on('drain', () => this.queue[0]?.res.emit('drain'));
+    socket.on('error', () => socket.destroy());
+    socket.once('end', () => this.onEnd());
+    socket.once('close', () => this.onClose());
+  }
+
+  private onData(data: Buffer): void {
+    if (this.closing) return;
+    const ret = this.parser.execute(data);
+    if (typeof ret !== 'number') this.onParseError(ret);
+  }
+
+  private onParseError(err: ParseError): void {
+    this.closing = true;
+    this.options.onProtocolError(err.code);
+    if (this.queue.length > 0 || !this.socket.writable) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.end(CODEC_REPLIES[err.code] ?? CODEC_REPLIES['default']);
+  }
+
+  private onHead(minor: number, raw: string[] | undefined, method: number, url: string | undefined, upgrade: boolean, keepAlive: boolean): number {
+    const headers = headersOf(raw ?? this.pendingHeaders);
+    const target = url ?? this.pendingUrl;
+    this.pendingHeaders = [];
+    this.pendingUrl = '';
+    const name = METHODS[method] ?? 'GET';
+    const hasBody = headers['content-length'] !== undefined ? headers['content-length'] !== '0' : headers['transfer-encoding'] !== undefined;
+    const req = new H1Request(this.socket, name, target, headers, minor, hasBody, () => this.socket.resume());
+    // An upgrade is served as a plain request (no listener takes the socket over), then the connection ends.
+    const res = new H1Response(this, name === 'HEAD', minor === 0, keepAlive && !upgrade);
+    this.parsing = req;
+    if (upgrade) this.closing = true; // what follows the head is not HTTP: read no further
+    this.queue.push({ req, res });
+    if (this.queue.length === 1) this.dispatch(req, res);
+    else this.socket.pause();
+    return 0;
+  }
+
+  private onBody(chunk: Buffer): void {
+    const body = this.parsing?.body;
+    if (body && !body.push(chunk)) this.socket.pause();
+  }
+
+  private onMessageComplete(): void {
+    this.parsing?.body?.push(null);
+    this.parsing = null;
+  }
+
+  private dispatch(req: H1Request, res: H1Response): void {
+    const expect = req.headers.expect;
+    if (expect !== undefined && req.httpVersionMinor === 1 && expect.toLowerCase() === '100-continue') this.socket.write(CONTINUE, 'latin1');
+    this.options.onRequest(req, res);
+  }
+
+  responseDone(res: H1Response, close: boolean): void {
+    if (this.queue[0]?.res !== res) return;
+    this.queue.shift();
+    if (close || this.closing) {
+      this.closing = true;
+      this.socket.end();
+      return;
+    }
+    const next = this.queue[0];
+    if (next !== undefined) this.dispatch(next.req, next.res);
+    else this.socket.resume();
+  }
+
+  /** Ask the connection to close: now when idle, else after the response in flight. */
+  close(): void {
+    if (this.queue.length === 0) this.socket.destroy();
+    else this.closing = true;
+  }
+
+  /** The client's FIN: the socket ends too (not half-open), and whatever is in flight is aborted on close. */
+  private onEnd(): void {
+    this.closing = true;
+  }
+
+  private onClose(): void {
+    this.closing = true;
+    for (const { req, res } of this.queue) {
+      req.body?.destroy();
+      res.emit('close');
+    }
+    this.queue.length = 0;
+    this.parser.close();
+  }
+}
