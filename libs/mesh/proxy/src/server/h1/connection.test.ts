@@ -84,6 +84,17 @@ describe('downstream HTTP/1.1 connection', () => {
     expect(v10.endsWith('\r\n\r\nhello world')).toBe(true);
   });
 
+  it('keeps an HTTP/1.0 keep-alive connection open and says so; never writes a field with CR/LF', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': 2, 'x-ok': 'fine', 'x-bad': 'a\r\nset-cookie: evil=1' });
+      res.end('ok');
+    };
+    const text = await exchange('GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n', { until: /ok[^]*ok$/ });
+    expect(text.match(/connection: keep-alive\r\n/g)).toHaveLength(2);
+    expect(text).toContain('x-ok: fine\r\n');
+    expect(text).not.toContain('evil');
+  });
+
   it('sends no body for HEAD, and closes after a response to connection: close', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-length': 5 });

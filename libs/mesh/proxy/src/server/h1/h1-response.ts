@@ -10,6 +10,8 @@ export interface ResponseOwner {
 }
 
 const CHUNK_END = '\r\n';
+/** A field that would end the line (or the head) early is dropped, never written: no response splitting. */
+const UNSAFE = /[\r\n\0]/;
 const LAST_CHUNK = '0\r\n\r\n';
 
 /** One HTTP-date per second (RFC 9110 §5.6.7), like Envoy's `date` header. */
@@ -70,8 +72,10 @@ export class H1Response extends EventEmitter {
         if (String(value).toLowerCase().includes('close')) this.closeAfter = true;
         continue;
       }
-      if (Array.isArray(value)) for (const v of value) head += `${name}: ${v}\r\n`;
-      else head += `${name}: ${value}\r\n`;
+      if (UNSAFE.test(name)) continue;
+      if (Array.isArray(value)) {
+        for (const v of value) if (!UNSAFE.test(v)) head += `${name}: ${v}\r\n`;
+      } else if (typeof value === 'number' || !UNSAFE.test(value)) head += `${name}: ${value}\r\n`;
     }
     if (!hasDate) head += `date: ${httpDate()}\r\n`;
     if (!this.noBody && !hasLength) {
@@ -81,7 +85,9 @@ export class H1Response extends EventEmitter {
         head += 'transfer-encoding: chunked\r\n';
       }
     }
+    // HTTP/1.0 clients assume the connection ends unless told otherwise.
     if (this.closeAfter) head += 'connection: close\r\n';
+    else if (this.http10) head += 'connection: keep-alive\r\n';
     this.head = `${head}\r\n`;
     return this;
   }
