@@ -38,7 +38,10 @@ export class H1Connection implements ResponseOwner {
   private parsing: H1Request | null = null;
   private pendingHeaders: string[] = [];
   private pendingUrl = '';
-  private closing = false;
+  /** No more bytes are parsed: a codec error, or an upgrade (what follows its head is not HTTP). */
+  private stopped = false;
+  /** The connection ends after the response in flight (drain, FIN, connection: close, error). */
+  private closeWhenDone = false;
 
   constructor(
     readonly socket: Socket,
@@ -68,13 +71,14 @@ export class H1Connection implements ResponseOwner {
   }
 
   private onData(data: Buffer): void {
-    if (this.closing) return;
+    if (this.stopped) return;
     const ret = this.parser.execute(data);
     if (typeof ret !== 'number') this.onParseError(ret);
   }
 
   private onParseError(err: ParseError): void {
-    this.closing = true;
+    this.stopped = true;
+    this.closeWhenDone = true;
     this.options.onProtocolError(err.code);
     if (this.queue.length > 0 || !this.socket.writable) {
       this.socket.destroy();
@@ -94,7 +98,7 @@ export class H1Connection implements ResponseOwner {
     // An upgrade is served as a plain request (no listener takes the socket over), then the connection ends.
     const res = new H1Response(this, name === 'HEAD', minor === 0, keepAlive && !upgrade);
     this.parsing = req;
-    if (upgrade) this.closing = true; // what follows the head is not HTTP: read no further
+    if (upgrade) this.stopped = true;
     this.queue.push({ req, res });
     if (this.queue.length === 1) this.dispatch(req, res);
     else this.socket.pause();
@@ -120,8 +124,8 @@ export class H1Connection implements ResponseOwner {
   responseDone(res: H1Response, close: boolean): void {
     if (this.queue[0]?.res !== res) return;
     this.queue.shift();
-    if (close || this.closing) {
-      this.closing = true;
+    if (close || this.closeWhenDone) {
+      this.closeWhenDone = true;
       this.socket.end();
       return;
     }
@@ -133,16 +137,16 @@ export class H1Connection implements ResponseOwner {
   /** Ask the connection to close: now when idle, else after the response in flight. */
   close(): void {
     if (this.queue.length === 0) this.socket.destroy();
-    else this.closing = true;
+    else this.closeWhenDone = true;
   }
 
   /** The client's FIN: the socket ends too (not half-open), and whatever is in flight is aborted on close. */
   private onEnd(): void {
-    this.closing = true;
+    this.closeWhenDone = true;
   }
 
   private onClose(): void {
-    this.closing = true;
+    this.stopped = true;
     for (const { req, res } of this.queue) {
       req.body?.destroy();
       res.emit('close');
