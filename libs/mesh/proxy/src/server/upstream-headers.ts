@@ -59,7 +59,11 @@ const RESPONSE_HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'tr
 
 /** Turn the upstream's response headers (mutated in place) into the downstream's. */
 export function downstreamResponseHeaders(ex: Exchange, headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  for (let i = 0; i < RESPONSE_HOP_BY_HOP.length; i++) delete headers[RESPONSE_HOP_BY_HOP[i]];
+  // Delete only what is there: a delete makes V8 turn the object into a slower dictionary.
+  for (let i = 0; i < RESPONSE_HOP_BY_HOP.length; i++) {
+    const name = RESPONSE_HOP_BY_HOP[i] as string;
+    if (headers[name] !== undefined) delete headers[name];
+  }
   headers['server'] = 'envoy';
   headers['x-envoy-upstream-service-time'] = ex.upstreamServiceTime;
   ex.applyResponseEdits(headers);

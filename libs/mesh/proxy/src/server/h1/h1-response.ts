@@ -11,7 +11,13 @@ export interface ResponseOwner {
 
 const CHUNK_END = '\r\n';
 /** A field that would end the line (or the head) early is dropped, never written: no response splitting. */
-const UNSAFE = /[\r\n\0]/;
+function unsafe(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 || c === 10 || c === 0) return true;
+  }
+  return false;
+}
 const LAST_CHUNK = '0\r\n\r\n';
 
 /** One HTTP-date per second (RFC 9110 §5.6.7), like Envoy's `date` header. */
@@ -72,10 +78,10 @@ export class H1Response extends EventEmitter {
         if (String(value).toLowerCase().includes('close')) this.closeAfter = true;
         continue;
       }
-      if (UNSAFE.test(name)) continue;
+      if (unsafe(name)) continue;
       if (Array.isArray(value)) {
-        for (const v of value) if (!UNSAFE.test(v)) head += `${name}: ${v}\r\n`;
-      } else if (typeof value === 'number' || !UNSAFE.test(value)) head += `${name}: ${value}\r\n`;
+        for (const v of value) if (!unsafe(v)) head += `${name}: ${v}\r\n`;
+      } else if (typeof value === 'number' || !unsafe(value)) head += `${name}: ${value}\r\n`;
     }
     if (!hasDate) head += `date: ${httpDate()}\r\n`;
     if (!this.noBody && !hasLength) {
