@@ -10,6 +10,8 @@ export interface ResponseOwner {
 }
 
 const CHUNK_END = '\r\n';
+const LAST_CHUNK = '0\r\n\r\n';
+
 /** A field that would end the line (or the head) early is dropped, never written: no response splitting. */
 function unsafe(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -18,7 +20,34 @@ function unsafe(text: string): boolean {
   }
   return false;
 }
-const LAST_CHUNK = '0\r\n\r\n';
+
+/** The caller's header fields as lines, minus framing fields (ours to write), plus what they said. */
+interface FieldLines {
+  lines: string;
+  hasLength: boolean;
+  hasDate: boolean;
+  close: boolean;
+}
+
+function fieldLines(headers: OutgoingHttpHeaders): FieldLines {
+  const out: FieldLines = { lines: '', hasLength: false, hasDate: false, close: false };
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || unsafe(name)) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') out.hasLength = true;
+    else if (lower === 'date') out.hasDate = true;
+    else if (lower === 'transfer-encoding') continue;
+    else if (lower === 'connection') {
+      if (String(value).toLowerCase().includes('close')) out.close = true;
+      continue;
+    }
+    if (Array.isArray(value)) {
+      for (const v of value) if (!unsafe(v)) out.lines += `${name}: ${v}\r\n`;
+    } else if (typeof value === 'number' || !unsafe(value)) out.lines += `${name}: ${value}\r\n`;
+  }
+  return out;
+}
 
 /** One HTTP-date per second (RFC 9110 §5.6.7), like Envoy's `date` header. */
 let dateSecond = -1;
@@ -36,8 +65,8 @@ function httpDate(): string {
 /**
  * The response side of one downstream HTTP/1.1 exchange: the part of ServerResponse the proxy uses
  * (writeHead, write with backpressure, end, headersSent, destroy, 'drain', and 'close' when the
- * connection goes before the response is complete). The head is
- * written with the first body bytes, and everything written in one tick leaves in one writev.
+ * connection goes before the response is complete). The head is written with the first body
+ * bytes, and everything written in one tick leaves in one writev.
  * Framing: content-length when given, else chunked (HTTP/1.1) or close-delimited (HTTP/1.0); no
  * body for HEAD, 1xx, 204 and 304.
  */
@@ -64,27 +93,11 @@ export class H1Response extends EventEmitter {
     if (this.headersSent) return this;
     this.headersSent = true;
     this.noBody = this.headRequest || status === 204 || status === 304 || status < 200;
-    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
-    let hasLength = false;
-    let hasDate = false;
-    for (const name in headers) {
-      const value = headers[name];
-      if (value === undefined) continue;
-      const lower = name.toLowerCase();
-      if (lower === 'content-length') hasLength = true;
-      else if (lower === 'date') hasDate = true;
-      else if (lower === 'transfer-encoding') continue; // framing is ours to choose
-      else if (lower === 'connection') {
-        if (String(value).toLowerCase().includes('close')) this.closeAfter = true;
-        continue;
-      }
-      if (unsafe(name)) continue;
-      if (Array.isArray(value)) {
-        for (const v of value) if (!unsafe(v)) head += `${name}: ${v}\r\n`;
-      } else if (typeof value === 'number' || !unsafe(value)) head += `${name}: ${value}\r\n`;
-    }
-    if (!hasDate) head += `date: ${httpDate()}\r\n`;
-    if (!this.noBody && !hasLength) {
+    const fields = fieldLines(headers);
+    if (fields.close) this.closeAfter = true;
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n${fields.lines}`;
+    if (!fields.hasDate) head += `date: ${httpDate()}\r\n`;
+    if (!this.noBody && !fields.hasLength) {
       if (this.http10) this.closeAfter = true;
       else {
         this.chunked = true;
