@@ -5,6 +5,7 @@ import { matchRoute } from '../routing/route-table';
 import { redirectLocation } from '../routing/redirect';
 import { ORIGINAL_DST_HEADER, authorityPort, selectInboundChain } from './chain-select';
 import { type DownstreamRequest, type DownstreamResponse, bodyOf, isHttp2 } from './downstream';
+import { announcesBody } from './h1/request-headers';
 import { Exchange } from './exchange';
 import { sendLocalReply } from './local-reply';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
@@ -183,9 +184,7 @@ function requestTimeoutMs(ex: Exchange, routeMs: number): number {
 }
 
 function hasBody(req: DownstreamRequest): boolean {
-  if (isHttp2(req)) return !req.stream.endAfterHeaders;
-  const len = req.headers['content-length'];
-  return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
+  return isHttp2(req) ? !req.stream.endAfterHeaders : announcesBody(req.headers);
 }
 
 const MAX_BUFFERED_BODY = 64 * 1024;

@@ -1,5 +1,6 @@
 import { TrellisError, errorMessage, isTrellisError } from '@trellis/shared';
 import { messageType, typeOfUrl, type protobuf } from './root';
+import { decodeFailed } from './wire-decode';
 import { fromWire, toWire } from './wire-shape';
 
 /** A packed google.protobuf.Any as it travels inside a DiscoveryResponse. */
@@ -28,8 +29,7 @@ function decodeWith(type: protobuf.Type, bytes: Uint8Array, options: protobuf.IC
     const object = type.toObject(type.decode(bytes), options);
     return fromWire(type, object, what) as Record<string, unknown>;
   } catch (err) {
-    if (isTrellisError(err)) throw err;
-    throw new TrellisError('XDS_DECODE_FAILED', 'Cannot decode message', { type: what, reason: errorMessage(err) }, { cause: err });
+    throw decodeFailed(what, err);
   }
 }
 

@@ -1,6 +1,6 @@
-import { TrellisError, errorMessage } from '@trellis/shared';
 import type { PackedAny } from './codec';
 import type { DiscoveryResponseFields } from './response-wire';
+import { decodeFailed } from './wire-decode';
 import { WireReader } from './wire-reader';
 
 /**
@@ -41,7 +41,7 @@ export function readDiscoveryResponse(bytes: Buffer): DiscoveryResponseFields {
       else r.skip(tag & 7);
     }
   } catch (err) {
-    throw new TrellisError('XDS_DECODE_FAILED', 'Cannot decode message', { type: 'envoy.service.discovery.v3.DiscoveryResponse', reason: errorMessage(err) }, { cause: err });
+    throw decodeFailed('envoy.service.discovery.v3.DiscoveryResponse', err);
   }
   return response;
 }

@@ -199,6 +199,12 @@ function wrapperZero(kind: FieldKind | undefined): unknown {
   return kind === 'bool' ? false : kind === 'string' || kind === 'bytes' ? '' : 0;
 }
 
+/** The one form of a decoding failure, whichever decoder met it: typed errors pass through. */
+export function decodeFailed(type: string, err: unknown): TrellisError {
+  if (isTrellisError(err)) return err;
+  return new TrellisError('XDS_DECODE_FAILED', 'Cannot decode message', { type, reason: errorMessage(err) }, { cause: err });
+}
+
 let shared: WireDecoder | undefined;
 
 /** Decodes an Any's value into the contract shape (without an outer `@type`), with typed errors. */
@@ -209,7 +215,6 @@ export function decodeAnyValue(typeUrl: string, bytes: Buffer): Obj {
   try {
     return shared.decode(type, bytes);
   } catch (err) {
-    if (isTrellisError(err)) throw err;
-    throw new TrellisError('XDS_DECODE_FAILED', 'Cannot decode message', { type, reason: errorMessage(err) }, { cause: err });
+    throw decodeFailed(type, err);
   }
 }

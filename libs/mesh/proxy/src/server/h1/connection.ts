@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { H1Request } from './h1-request';
 import { H1Response, type ResponseOwner } from './h1-response';
 import { METHODS, requestParser, type Llhttp, type ParseError } from './llhttp';
-import { headersOf } from './request-headers';
+import { announcesBody, headersOf } from './request-headers';
 
 export type RequestHandler = (req: H1Request, res: H1Response) => void;
 
@@ -59,7 +59,6 @@ export class H1Connection implements ResponseOwner {
       },
       options.maxHeaderSize,
     );
-    socket.setNoDelay(true);
     socket.setTimeout(options.idleTimeoutMs, () => {
       if (this.queue.length === 0) socket.destroy();
     });
@@ -93,8 +92,7 @@ export class H1Connection implements ResponseOwner {
     this.pendingHeaders = [];
     this.pendingUrl = '';
     const name = METHODS[method] ?? 'GET';
-    const hasBody = headers['content-length'] !== undefined ? headers['content-length'] !== '0' : headers['transfer-encoding'] !== undefined;
-    const req = new H1Request(this.socket, name, target, headers, minor, hasBody, () => this.socket.resume());
+    const req = new H1Request(this.socket, name, target, headers, minor, announcesBody(headers), () => this.socket.resume());
     // An upgrade is served as a plain request (no listener takes the socket over), then the connection ends.
     const res = new H1Response(this, name === 'HEAD', minor === 0, keepAlive && !upgrade);
     this.parsing = req;

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
@@ -8,7 +7,7 @@ import { Readable } from 'node:stream';
  * uses (method, url, headers, httpVersion, socket). The body, when the request has one, is a
  * Readable made at the head (`body`); requests without one (most) allocate no stream at all.
  */
-export class H1Request extends EventEmitter {
+export class H1Request {
   readonly httpVersionMajor = 1;
   readonly httpVersion: string;
   /** The body stream, or null when the head announced none. */
@@ -23,7 +22,6 @@ export class H1Request extends EventEmitter {
     hasBody: boolean,
     onBodyRead: () => void,
   ) {
-    super();
     this.httpVersion = httpVersionMinor === 0 ? '1.0' : '1.1';
     this.body = hasBody ? new Readable({ read: onBodyRead }) : null;
   }

@@ -24,3 +24,9 @@ export function headersOf(raw: readonly string[]): IncomingHttpHeaders {
   }
   return headers as IncomingHttpHeaders;
 }
+
+/** Whether a request head announces a body (RFC 9112 §6.3: a non-zero length, or a transfer coding). */
+export function announcesBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return length !== undefined ? length !== '0' : headers['transfer-encoding'] !== undefined;
+}
