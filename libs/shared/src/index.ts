@@ -3,3 +3,4 @@ export { createLogger, silentLogger, parseLogLevel, type Logger, type LoggerOpti
 export { envString, envOptional, envPort, envBool, type Env } from './env';
 export { shutdownOnSignals, type Closable } from './lifecycle';
 export { GrpcCode, grpcCodeName, grpcStatusFromHttp } from './grpc-status';
+export { canonicalJson, deepFreeze } from './values';

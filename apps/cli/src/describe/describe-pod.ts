@@ -1,13 +1,14 @@
-import type {
-  DestinationRule,
-  MeshService,
-  PeerAuthentication,
-  VirtualService,
-  WorkloadInstance,
+import {
+  labelsMatch,
+  type DestinationRule,
+  type MeshService,
+  type PeerAuthentication,
+  type VirtualService,
+  type WorkloadInstance,
 } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
 import { describeVirtualService, virtualServiceAppliesTo, type SubsetSplit } from './describe-virtual-service';
-import { extendFqdn, kname, labelsMatch, resolveHost } from './matching';
+import { hostNames, kname } from './matching';
 
 export const POD_NOT_FOUND = 'POD_NOT_FOUND';
 const SEPARATOR = '--------------------';
@@ -36,7 +37,7 @@ export function describePod(input: DescribePodInput): string[] {
   const lines = podLines(pod, services, ns);
   for (const svc of services) {
     lines.push(SEPARATOR, ...serviceLines(svc, ns));
-    const dr = input.destinationRules.find((d) => destinationRuleHost(d) === svc.hostname);
+    const dr = input.destinationRules.find((d) => hostNames(d.spec.host, d.metadata.namespace ?? 'default', svc.hostname));
     const subsets = splitSubsets(dr, pod.labels);
     if (dr) lines.push(...destinationRuleLines(dr, subsets, ns));
     for (const vs of input.virtualServices.filter((v) => virtualServiceAppliesTo(v, svc))) {
@@ -75,10 +76,6 @@ function serviceLines(svc: MeshService, ns: string): string[] {
     `Service: ${kname(svc.name, svc.namespace, ns)}`,
     ...svc.ports.map((p) => `   Port: ${p.name} ${p.port}/${p.protocol} targets pod port ${p.targetPort}`),
   ];
-}
-
-function destinationRuleHost(dr: DestinationRule): string {
-  return extendFqdn(resolveHost(dr.spec.host, dr.metadata.namespace ?? 'default'));
 }
 
 function splitSubsets(dr: DestinationRule | undefined, labels: Readonly<Record<string, string>>): SubsetSplit {

@@ -1,5 +1,5 @@
 import type { DestinationRule, HTTPRoute, MeshService, VirtualService } from '@trellis/mesh-api';
-import { extendFqdn, kname, renderMatch, renderMatches, resolveHost } from './matching';
+import { hostNames, kname, renderMatch, renderMatches } from './matching';
 
 export interface SubsetSplit {
   matching: string[];
@@ -18,7 +18,7 @@ export function virtualServiceAppliesTo(vs: VirtualService, svc: MeshService): b
   const gateways = vs.spec.gateways ?? [];
   if (gateways.length > 0 && !gateways.includes('mesh')) return false;
   const ns = vs.metadata.namespace ?? 'default';
-  return (vs.spec.hosts ?? []).some((h) => extendFqdn(resolveHost(h, ns)) === svc.hostname);
+  return (vs.spec.hosts ?? []).some((h) => hostNames(h, ns, svc.hostname));
 }
 
 /** The `VirtualService:` block of `istioctl x describe pod` for one service. */
@@ -77,7 +77,7 @@ function httpRouteMatchesService(
   const notes: string[] = [];
   let match = false;
   for (const dest of route.route ?? []) {
-    if (extendFqdn(resolveHost(dest.destination.host, ns)) !== svc.hostname) {
+    if (!hostNames(dest.destination.host, ns, svc.hostname)) {
       notes.push(`Route to ${dest.destination.host}`);
       continue;
     }

@@ -1,23 +1,11 @@
-import type { HTTPMatchRequest, StringMatch } from '@trellis/mesh-api';
+import { hostCandidates, type HTTPMatchRequest, type StringMatch } from '@trellis/mesh-api';
 
-const K8S_SUFFIX = '.svc.cluster.local';
-
-/** Istio's ResolveShortnameToFQDN: a host without dots lives in the config's namespace. */
-export function resolveHost(host: string, configNamespace: string): string {
-  if (host.startsWith('*') || host.includes('.')) return host;
-  return `${host}.${configNamespace}${K8S_SUFFIX}`;
-}
-
-/** istioctl's extendFQDN: append `.svc.cluster.local` unless present. */
-export function extendFqdn(host: string): string {
-  if (host.startsWith('*') || host.endsWith(K8S_SUFFIX)) return host;
-  if (host.endsWith('.svc')) return host + '.cluster.local';
-  return host + K8S_SUFFIX;
-}
-
-/** True when every selector label is present with the same value (an empty selector matches all). */
-export function labelsMatch(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value);
+/**
+ * Whether `host`, written in a config of `configNamespace`, names the service `fqdn`: Istio's short-name
+ * rule, then istioctl's extendFQDN completion (`reviews.default` → `reviews.default.svc.cluster.local`).
+ */
+export function hostNames(host: string, configNamespace: string, fqdn: string): boolean {
+  return hostCandidates(host, configNamespace).includes(fqdn);
 }
 
 /** `name` when in the described namespace, else `name.namespace` (istioctl's kname). */

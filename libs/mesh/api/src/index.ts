@@ -53,4 +53,8 @@ export {
   type AnalysisMessage,
   type ResourceRef,
 } from './analysis/messages';
-export { toFqdn, hostMatches, isVisible, DEFAULT_DOMAIN_SUFFIX } from './analysis/hosts';
+export { hostMatches, isVisible } from './analysis/hosts';
+
+// Host names and label selection (one rule each, shared by the translator, analysis and the CLI)
+export { toFqdn, hostCandidates, serviceHostname, DEFAULT_DOMAIN_SUFFIX } from './match/hosts';
+export { labelsMatch } from './match/labels';

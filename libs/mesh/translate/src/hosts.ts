@@ -1,10 +1,7 @@
 /** Host names: short-name resolution, wildcard matching, and virtual host domains. */
 
-/** Istio's ResolveShortnameToFQDN: a name without dots is `<name>.<namespace>.svc.<suffix>`. */
-export function resolveHost(host: string, namespace: string, domainSuffix: string): string {
-  if (host === '*' || host.includes('.') || host.startsWith('*')) return host;
-  return `${host}.${namespace}.svc.${domainSuffix}`;
-}
+/** Istio's ResolveShortnameToFQDN: mesh-api's `toFqdn`, the one rule for short names. */
+export { toFqdn as resolveHost } from '@trellis/mesh-api';
 
 function wildcardCovers(pattern: string, host: string): boolean {
   if (pattern === '*') return true;

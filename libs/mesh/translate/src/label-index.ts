@@ -1,4 +1,5 @@
 import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import { labelsMatch } from '@trellis/mesh-api';
 
 /**
  * Per-snapshot indexes for label selection, so each lookup touches the few candidates that share a
@@ -13,12 +14,8 @@ function firstPair(selector: Readonly<Record<string, string>>): [string, string]
   return undefined;
 }
 
-/** Allocation-free `every selector label equals the workload's`; an empty selector matches all. */
-export function labelsMatch(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
-  if (selector === undefined) return true;
-  for (const k in selector) if (labels[k] !== selector[k]) return false;
-  return true;
-}
+/** Label selection is mesh-api's `labelsMatch` (allocation-free; an empty selector matches all). */
+export { labelsMatch };
 
 const workloadsByPair = new WeakMap<readonly WorkloadInstance[], Map<string, WorkloadInstance[]>>();
 

@@ -7,7 +7,8 @@ import { analyzeRouteWeights } from './analyzers/route-weights';
 import { analyzeUnreachableRules } from './analyzers/unreachable-rules';
 import type { AnalysisContext, Analyzer } from './analyzers/context';
 import type { AnalysisInput } from './analysis-input';
-import { DEFAULT_DOMAIN_SUFFIX, HostIndex } from './hosts';
+import { DEFAULT_DOMAIN_SUFFIX } from '../match/hosts';
+import { HostIndex } from './hosts';
 import type { AnalysisLevel, AnalysisMessage } from './messages';
 
 const ANALYZERS: readonly Analyzer[] = [

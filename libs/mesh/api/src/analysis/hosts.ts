@@ -1,24 +1,5 @@
+import { DEFAULT_DOMAIN_SUFFIX, hostCandidates, toFqdn } from '../match/hosts';
 import type { MeshService, ServiceEntry } from '../types';
-
-export const DEFAULT_DOMAIN_SUFFIX = 'cluster.local';
-
-/**
- * Istio's ConvertHostToFQDN: a short name (`reviews`) is relative to the namespace of the config
- * that mentions it (`reviews.default.svc.cluster.local`); anything with a dot is already qualified.
- */
-export function toFqdn(host: string, namespace: string, domainSuffix = DEFAULT_DOMAIN_SUFFIX): string {
-  if (host.includes('*') || host.includes('.')) return host;
-  return `${host}.${namespace}.svc.${domainSuffix}`;
-}
-
-/** Candidate FQDNs for a host as Kubernetes DNS would resolve it (`reviews.default` → `…svc.cluster.local`). */
-export function hostCandidates(host: string, namespace: string, domainSuffix = DEFAULT_DOMAIN_SUFFIX): string[] {
-  const fqdn = toFqdn(host, namespace, domainSuffix);
-  const out = [fqdn];
-  if (fqdn.split('.').length === 2) out.push(`${fqdn}.svc.${domainSuffix}`);
-  if (fqdn.endsWith('.svc')) out.push(`${fqdn}.${domainSuffix}`);
-  return out;
-}
 
 /** Does `pattern` (possibly `*.example.com` or `*`) cover `host`? */
 export function hostMatches(pattern: string, host: string): boolean {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { validateMeshService, validateWorkloadInstance, type FieldProblem, type MeshService, type WorkloadInstance } from '@trellis/mesh-api';
+import { serviceHostname, validateMeshService, validateWorkloadInstance, type FieldProblem, type MeshService, type WorkloadInstance } from '@trellis/mesh-api';
 import type { ServiceRegistry } from '../registry/service-registry';
 import { badRequest, notFound } from './http-errors';
 
@@ -33,7 +33,7 @@ export function registerRegistryRoutes(app: FastifyInstance, registry: ServiceRe
 
   app.put<{ Params: Params }>('/api/v1/registry/services/:namespace/:name', async (request) => {
     const body = withIdentity(request.body, request.params);
-    body['hostname'] ??= `${request.params.name}.${request.params.namespace}.svc.${domainSuffix}`;
+    body['hostname'] ??= serviceHostname(request.params.name, request.params.namespace, domainSuffix);
     body['selector'] ??= {};
     const service = checked<MeshService>(body, validateMeshService(body), 'MeshService');
     return { action: registry.upsertService(service), item: service };

@@ -1,5 +1,5 @@
 import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
-import { canonicalJson, deepFreeze } from '../store/stored-object';
+import { canonicalJson, deepFreeze } from '@trellis/shared';
 import type { RegistryChange, RegistryListener, ServiceRegistry, UpsertAction } from './service-registry';
 
 type Named = { namespace: string; name: string };

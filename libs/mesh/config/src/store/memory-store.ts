@@ -17,7 +17,8 @@ import type {
   ConfigStore,
   DeleteResult,
 } from './config-store';
-import { deepFreeze, nextStored } from './stored-object';
+import { deepFreeze } from '@trellis/shared';
+import { nextStored } from './stored-object';
 
 export interface StoreOptions {
   now?: () => Date;

@@ -1,25 +1,6 @@
 import type { IstioConfig } from '@trellis/mesh-api';
+import { canonicalJson, deepFreeze } from '@trellis/shared';
 import type { ApplyAction } from './config-store';
-
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
-/** JSON with sorted keys: equal strings = equal content. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const userMeta = (o: IstioConfig): unknown => ({ labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations ?? {} });
 

@@ -8,9 +8,9 @@ import {
   type ValidationError,
 } from '@trellis/mesh-api';
 import type { ApplyOptions, ApplyResult, ConfigChange, ConfigListener, ConfigRef, ConfigStore, DeleteResult } from '@trellis/mesh-config';
-import { errorMessage, type Logger } from '@trellis/shared';
+import { deepFreeze, errorMessage, type Logger } from '@trellis/shared';
 import type { KubeClient } from '../client/kube-client';
-import { deepFreeze, isAtLeast, waitFor } from '../informer/freeze';
+import { isAtLeast, waitFor } from '../informer/freeze';
 import { Informer, type InformerOptions, type InformerStats } from '../informer/informer';
 import type { InformerEvent } from '../informer/informer-events';
 import { semanticErrors, toIstioConfig, type IstioObject } from './convert';

@@ -1,4 +1,4 @@
-import type { MeshService, ServicePortSpec, ServiceProtocol, WorkloadInstance } from '@trellis/mesh-api';
+import { serviceHostname, type MeshService, type ServicePortSpec, type ServiceProtocol, type WorkloadInstance } from '@trellis/mesh-api';
 import type { KubeEndpointSlice, KubePod, KubeService } from './k8s-types';
 
 type ServicePort = NonNullable<NonNullable<KubeService['spec']>['ports']>[number];
@@ -59,7 +59,7 @@ export function toMeshService(svc: KubeService, pods: readonly KubePod[], domain
   return {
     name: svc.metadata.name,
     namespace,
-    hostname: `${svc.metadata.name}.${namespace}.svc.${domainSuffix}`,
+    hostname: serviceHostname(svc.metadata.name, namespace, domainSuffix),
     ports,
     selector: { ...selector },
     ...(clusterIP === undefined || clusterIP === '' || clusterIP === 'None' ? {} : { address: clusterIP }),

@@ -1,10 +1,9 @@
 import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
 import type { RegistryChange, RegistryListener, ServiceRegistry, UpsertAction } from '@trellis/mesh-config';
-import { errorMessage, TrellisError, type Logger } from '@trellis/shared';
+import { canonicalJson, deepFreeze, errorMessage, TrellisError, type Logger } from '@trellis/shared';
 import { preferredVersion } from '../client/discovery';
 import type { KubeClient } from '../client/kube-client';
 import type { KubeObject } from '../client/types';
-import { canonicalJson, deepFreeze } from '../informer/freeze';
 import { Informer, type InformerOptions, type InformerStats } from '../informer/informer';
 import { endpointsByPod, toMeshService, toWorkload } from './convert';
 import type { KubeEndpointSlice, KubeNamespace, KubePod, KubeService } from './k8s-types';

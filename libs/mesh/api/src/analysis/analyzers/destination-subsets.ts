@@ -1,6 +1,7 @@
 import type { DestinationRule } from '../../types';
 import { mirrorDestinations, routeDestinations } from '../destinations';
-import { hostCandidates, hostMatches, isVisible, toFqdn } from '../hosts';
+import { hostCandidates, toFqdn } from '../../match/hosts';
+import { hostMatches, isVisible } from '../hosts';
 import { refOf, referencedResourceNotFound, type AnalysisMessage } from '../messages';
 import { nsOf, type AnalysisContext } from './context';
 

@@ -1,4 +1,4 @@
-import { toFqdn } from '../hosts';
+import { toFqdn } from '../../match/hosts';
 import { conflictingMeshGatewayVirtualServiceHosts, refOf, type AnalysisMessage } from '../messages';
 import { nsOf, type AnalysisContext } from './context';
 
