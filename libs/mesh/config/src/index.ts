@@ -18,3 +18,16 @@ export { SnapshotBuilder, type SnapshotBuilderOptions, type SnapshotListener } f
 export { configApi, type ConfigApiOptions } from './http/config-api';
 export { toHttpError, errorHandler, type ErrorBody } from './http/http-errors';
 export { analyzeRequest } from './http/analyze-route';
+export type {
+  AnalyzeRequest,
+  AnalyzeResponse,
+  ApplyResponse,
+  ConfigListResponse,
+  ConfigObjectsRequest,
+  DeleteResponse,
+  RegistryDeleteResponse,
+  RegistryListResponse,
+  RegistryUpsertResponse,
+  ReportedAnalysisMessage,
+  ValidationDetail,
+} from './http/api-types';

@@ -12,6 +12,7 @@ export {
   kubeStatusOf,
   type KubeErrorContext,
 } from './client/errors';
+export { deleteIfExists, serverSideApply } from './client/writes';
 export { isKubeObject, isKubeStatus, objectKey, type KubeList, type KubeObject, type KubeObjectMeta, type KubeStatus, type WatchEvent, type WatchEventType } from './client/types';
 
 // Informers
@@ -21,8 +22,25 @@ export type { BackoffOptions } from './informer/backoff';
 
 // Config store
 export { KubeConfigStore, type KubeConfigStoreOptions } from './config/kube-config-store';
-export { discoverIstioVersions, istioPath, type IstioVersions } from './config/istio-resources';
-export { toIstioConfig, semanticErrors, type IstioObject } from './config/convert';
+export {
+  discoverIstioVersions,
+  getIstioObject,
+  istioPath,
+  listIstioObjects,
+  servedIstioVersion,
+  type IstioVersions,
+  type ServedResources,
+} from './config/istio-resources';
+export { istioEnvelope, toIstioConfig, semanticErrors, validateIstioObjects, type IstioObject } from './config/convert';
+// Writes of Istio config (the control plane's store and the CLI's cluster mode share them)
+export {
+  applyIstioConfigs,
+  deleteIstioObject,
+  TRELLIS_FIELD_MANAGER,
+  VALIDATION_FAILED,
+  type IstioWriter,
+  type Written,
+} from './config/writes';
 export { VALIDATION_FAILED_REASON } from './config/validation-events';
 
 // Registry

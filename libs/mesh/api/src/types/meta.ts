@@ -17,6 +17,12 @@ export interface Resource<K extends string, S> {
   status?: Record<string, unknown>;
 }
 
+/**
+ * Any Kubernetes-shaped object whose kind and spec are not checked yet: a manifest as submitted, an
+ * object read back from a cluster before validation. `validateConfig` turns these into IstioConfig.
+ */
+export type AnyResource = Resource<string, unknown>;
+
 /** Istio's duration strings: "7s", "0.5s", "100ms", "1m", "1h". */
 export type DurationString = string;
 

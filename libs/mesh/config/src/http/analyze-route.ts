@@ -12,6 +12,7 @@ import type { ConfigStore } from '../store/config-store';
 import type { ServiceRegistry } from '../registry/service-registry';
 import { badRequest } from './http-errors';
 import { objectsOf } from './request-bodies';
+import type { AnalyzeResponse } from './api-types';
 import { BODY_LIMIT } from './config-routes';
 
 const keyOf = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
@@ -39,7 +40,7 @@ export function analyzeRequest(store: ConfigStore, registry: ServiceRegistry, bo
 
 /** POST /api/v1/analyze */
 export function registerAnalyzeRoute(app: FastifyInstance, store: ConfigStore, registry: ServiceRegistry): void {
-  app.post('/api/v1/analyze', { bodyLimit: BODY_LIMIT }, async (request) => ({
+  app.post('/api/v1/analyze', { bodyLimit: BODY_LIMIT }, async (request): Promise<AnalyzeResponse> => ({
     messages: analyzeRequest(store, registry, request.body).map(({ level, code, origin, message }) => ({ level, code, origin, message })),
   }));
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { ValidationError } from '@trellis/mesh-api';
+import type { IstioConfig, ValidationError } from '@trellis/mesh-api';
 import { isTrellisError, TrellisError } from '@trellis/shared';
 import type { ConfigStore } from '../store/config-store';
+import type { ApplyResponse, ConfigListResponse, DeleteResponse, ValidationDetail } from './api-types';
 import { notFound } from './http-errors';
 import { kindParam, namespaceParam, objectsOf, refsOf } from './request-bodies';
 
@@ -12,13 +13,13 @@ type ItemParams = { kind: string; namespace: string; name: string };
 /** Keep the API's detail shape exactly `{ kind, namespace, name, path, message }`. */
 function apiDetails(err: unknown): unknown {
   if (!isTrellisError(err) || err.code !== 'VALIDATION_FAILED' || !Array.isArray(err.context['details'])) return err;
-  const details = (err.context['details'] as ValidationError[]).map(({ kind, namespace, name, path, message }) => ({ kind, namespace, name, path, message }));
+  const details = (err.context['details'] as ValidationError[]).map(({ kind, namespace, name, path, message }): ValidationDetail => ({ kind, namespace, name, path, message }));
   return new TrellisError(err.code, err.message, { details }, { cause: err });
 }
 
 /** /api/v1/config/… routes. */
 export function registerConfigRoutes(app: FastifyInstance, store: ConfigStore): void {
-  app.post('/api/v1/config/apply', { bodyLimit: BODY_LIMIT }, async (request) => {
+  app.post('/api/v1/config/apply', { bodyLimit: BODY_LIMIT }, async (request): Promise<ApplyResponse> => {
     const objects = objectsOf(request.body);
     try {
       return { results: await store.applyAll(objects, { namespace: namespaceParam(request.query) ?? 'default' }) };
@@ -27,7 +28,7 @@ export function registerConfigRoutes(app: FastifyInstance, store: ConfigStore): 
     }
   });
 
-  app.post('/api/v1/config/delete', { bodyLimit: BODY_LIMIT }, async (request) => {
+  app.post('/api/v1/config/delete', { bodyLimit: BODY_LIMIT }, async (request): Promise<DeleteResponse> => {
     const refs = refsOf(objectsOf(request.body), namespaceParam(request.query) ?? 'default');
     try {
       return { results: await store.deleteAll(refs) };
@@ -36,12 +37,12 @@ export function registerConfigRoutes(app: FastifyInstance, store: ConfigStore): 
     }
   });
 
-  app.get<{ Params: { kind: string } }>('/api/v1/config/:kind', async (request) => {
+  app.get<{ Params: { kind: string } }>('/api/v1/config/:kind', async (request): Promise<ConfigListResponse> => {
     const info = kindParam(request.params.kind);
     return { items: store.list(info.kind, namespaceParam(request.query)) };
   });
 
-  app.get<{ Params: ItemParams }>('/api/v1/config/:kind/:namespace/:name', async (request) => {
+  app.get<{ Params: ItemParams }>('/api/v1/config/:kind/:namespace/:name', async (request): Promise<IstioConfig> => {
     const { kind, namespace, name } = request.params;
     const info = kindParam(kind);
     const found = store.get(info.kind, namespace, name);
@@ -49,7 +50,7 @@ export function registerConfigRoutes(app: FastifyInstance, store: ConfigStore): 
     return found;
   });
 
-  app.delete<{ Params: ItemParams }>('/api/v1/config/:kind/:namespace/:name', async (request) => {
+  app.delete<{ Params: ItemParams }>('/api/v1/config/:kind/:namespace/:name', async (request): Promise<DeleteResponse> => {
     const { kind, namespace, name } = request.params;
     const info = kindParam(kind);
     const results = await store.deleteAll([{ kind: info.kind, namespace, name }]);

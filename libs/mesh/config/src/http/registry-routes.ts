@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { serviceHostname, validateMeshService, validateWorkloadInstance, type FieldProblem, type MeshService, type WorkloadInstance } from '@trellis/mesh-api';
 import type { ServiceRegistry } from '../registry/service-registry';
+import type { RegistryDeleteResponse, RegistryListResponse, RegistryUpsertResponse } from './api-types';
 import { badRequest, notFound } from './http-errors';
 
 type Params = { namespace: string; name: string };
@@ -28,10 +29,10 @@ function checked<T>(value: Obj, problems: FieldProblem[], what: string): T {
 
 /** /api/v1/registry/… routes. */
 export function registerRegistryRoutes(app: FastifyInstance, registry: ServiceRegistry, domainSuffix: string): void {
-  app.get('/api/v1/registry/services', async () => ({ items: registry.services() }));
-  app.get('/api/v1/registry/workloads', async () => ({ items: registry.workloads() }));
+  app.get('/api/v1/registry/services', async (): Promise<RegistryListResponse<MeshService>> => ({ items: registry.services() }));
+  app.get('/api/v1/registry/workloads', async (): Promise<RegistryListResponse<WorkloadInstance>> => ({ items: registry.workloads() }));
 
-  app.put<{ Params: Params }>('/api/v1/registry/services/:namespace/:name', async (request) => {
+  app.put<{ Params: Params }>('/api/v1/registry/services/:namespace/:name', async (request): Promise<RegistryUpsertResponse<MeshService>> => {
     const body = withIdentity(request.body, request.params);
     body['hostname'] ??= serviceHostname(request.params.name, request.params.namespace, domainSuffix);
     body['selector'] ??= {};
@@ -39,19 +40,19 @@ export function registerRegistryRoutes(app: FastifyInstance, registry: ServiceRe
     return { action: registry.upsertService(service), item: service };
   });
 
-  app.put<{ Params: Params }>('/api/v1/registry/workloads/:namespace/:name', async (request) => {
+  app.put<{ Params: Params }>('/api/v1/registry/workloads/:namespace/:name', async (request): Promise<RegistryUpsertResponse<WorkloadInstance>> => {
     const body = withIdentity(request.body, request.params);
     const workload = checked<WorkloadInstance>(body, validateWorkloadInstance(body), 'WorkloadInstance');
     return { action: registry.upsertWorkload(workload), item: workload };
   });
 
-  app.delete<{ Params: Params }>('/api/v1/registry/services/:namespace/:name', async (request) => {
+  app.delete<{ Params: Params }>('/api/v1/registry/services/:namespace/:name', async (request): Promise<RegistryDeleteResponse> => {
     const { namespace, name } = request.params;
     if (!registry.removeService(namespace, name)) throw notFound(`service ${namespace}/${name} not found`);
     return { action: 'deleted', namespace, name };
   });
 
-  app.delete<{ Params: Params }>('/api/v1/registry/workloads/:namespace/:name', async (request) => {
+  app.delete<{ Params: Params }>('/api/v1/registry/workloads/:namespace/:name', async (request): Promise<RegistryDeleteResponse> => {
     const { namespace, name } = request.params;
     if (!registry.removeWorkload(namespace, name)) throw notFound(`workload ${namespace}/${name} not found`);
     return { action: 'deleted', namespace, name };

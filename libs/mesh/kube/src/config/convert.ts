@@ -1,4 +1,14 @@
-import { validateConfig, type DestinationRule, type IstioConfig, type IstioKind, type ValidationError } from '@trellis/mesh-api';
+import {
+  KIND_INFO,
+  validateConfig,
+  type AnyResource,
+  type DestinationRule,
+  type IstioConfig,
+  type IstioKind,
+  type ObjectMeta,
+  type ValidateOptions,
+  type ValidationError,
+} from '@trellis/mesh-api';
 import type { KubeObject } from '../client/types';
 
 /** A custom resource as the API server returns it. */
@@ -9,16 +19,29 @@ export interface IstioObject extends KubeObject {
 
 export type Conversion = { config: IstioConfig; errors: [] } | { config: undefined; errors: ValidationError[] };
 
-/** The envelope Trellis keeps: user metadata plus resourceVersion/generation/creationTimestamp. */
-function envelope(raw: IstioObject, kind: IstioKind): Record<string, unknown> {
+/**
+ * The envelope Trellis keeps of a custom resource, not validated yet: user metadata plus
+ * resourceVersion/generation/creationTimestamp, and the spec. Without an `apiVersion` in `raw`, the
+ * kind's group and the `version` it was read in stand in for it.
+ */
+export function istioEnvelope(raw: IstioObject, kind: IstioKind, version: string): AnyResource {
   const m = raw.metadata;
-  const metadata: Record<string, unknown> = { name: m.name, namespace: m.namespace ?? 'default' };
-  if (m.labels !== undefined) metadata['labels'] = m.labels;
-  if (m.annotations !== undefined) metadata['annotations'] = m.annotations;
-  if (m.resourceVersion !== undefined) metadata['resourceVersion'] = m.resourceVersion;
-  if (m.generation !== undefined) metadata['generation'] = m.generation;
-  if (m.creationTimestamp !== undefined) metadata['creationTimestamp'] = m.creationTimestamp;
-  return { apiVersion: raw.apiVersion, kind, metadata, spec: raw.spec ?? {} };
+  const metadata: ObjectMeta = { name: m.name, namespace: m.namespace ?? 'default' };
+  if (m.labels !== undefined) metadata.labels = m.labels;
+  if (m.annotations !== undefined) metadata.annotations = m.annotations;
+  if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
+  if (m.generation !== undefined) metadata.generation = m.generation;
+  if (m.creationTimestamp !== undefined) metadata.creationTimestamp = m.creationTimestamp;
+  return { apiVersion: raw.apiVersion ?? `${KIND_INFO[kind].group}/${version}`, kind, metadata, spec: raw.spec ?? {} };
+}
+
+/**
+ * Istio's checks before a write (schema, metadata, then the semantic rules a CRD schema cannot
+ * express): the valid objects, and every problem found (nothing may be written unless it is empty).
+ */
+export function validateIstioObjects(objects: readonly unknown[], options: ValidateOptions = {}): { valid: IstioConfig[]; problems: ValidationError[] } {
+  const { valid, errors } = validateConfig(objects, options);
+  return { valid, problems: [...errors, ...valid.flatMap(semanticErrors)] };
 }
 
 /** Istio's semantic rules that a CRD schema cannot express (the validating webhook's job in Istio). */
@@ -34,9 +57,9 @@ export function semanticErrors(config: IstioConfig): ValidationError[] {
   return errors;
 }
 
-/** Validate a custom resource read from the API server and turn it into the IstioConfig Trellis serves. */
-export function toIstioConfig(raw: IstioObject, kind: IstioKind): Conversion {
-  const { valid, errors } = validateConfig([envelope(raw, kind)]);
+/** Validate a custom resource read from the API server (in `version`) and turn it into the IstioConfig Trellis serves. */
+export function toIstioConfig(raw: IstioObject, kind: IstioKind, version: string): Conversion {
+  const { valid, errors } = validateConfig([istioEnvelope(raw, kind, version)]);
   const config = valid[0];
   if (config === undefined) return { config: undefined, errors: errors.map(({ index: _index, ...e }) => e) };
   const semantic = semanticErrors(config);

@@ -1,6 +1,8 @@
 import { ALL_KINDS, KIND_INFO, type IstioKind, type KindInfo } from '@trellis/mesh-api';
 import { servedResources, servedVersions } from '../client/discovery';
 import type { KubeClient } from '../client/kube-client';
+import type { KubeList } from '../client/types';
+import type { IstioObject } from './convert';
 
 /** Newest first: the version the control plane reads when the server serves several. */
 const VERSION_PREFERENCE = ['v1', 'v1beta1', 'v1alpha3'] as const;
@@ -10,6 +12,21 @@ export type IstioVersions = Readonly<Record<IstioKind, string>>;
 
 function byPreference(info: KindInfo): string[] {
   return VERSION_PREFERENCE.filter((v) => info.versions.includes(v));
+}
+
+/** Resource names the server serves in one group version (e.g. a cached `servedResources`). */
+export type ServedResources = (group: string, version: string) => Promise<ReadonlySet<string>>;
+
+/**
+ * The version of `kind` the server serves, preferring v1, then v1beta1, then v1alpha3; undefined when
+ * its CRD is not installed. Versions are asked one at a time, newest first.
+ */
+export async function servedIstioVersion(kind: IstioKind, served: ServedResources): Promise<string | undefined> {
+  const info = KIND_INFO[kind];
+  for (const version of byPreference(info)) {
+    if ((await served(info.group, version)).has(info.plural)) return version;
+  }
+  return undefined;
 }
 
 /**
@@ -25,11 +42,10 @@ export async function discoverIstioVersions(client: KubeClient, kinds: readonly 
       served.set(`${group}/${version}`, await servedResources(client, group, version));
     }
   }
+  const lookup: ServedResources = async (group, version) => served.get(`${group}/${version}`) ?? new Set();
   const out = {} as Record<IstioKind, string>;
   for (const kind of kinds) {
-    const info = KIND_INFO[kind];
-    const candidates = byPreference(info);
-    out[kind] = candidates.find((v) => served.get(`${info.group}/${v}`)?.has(info.plural) === true) ?? candidates[0] ?? 'v1';
+    out[kind] = (await servedIstioVersion(kind, lookup)) ?? byPreference(KIND_INFO[kind])[0] ?? 'v1';
   }
   return out;
 }
@@ -46,4 +62,14 @@ export function istioPath(kind: IstioKind, version: string, namespace?: string, 
 /** The version part of `networking.istio.io/v1beta1`. */
 export function versionOf(apiVersion: string): string {
   return apiVersion.slice(apiVersion.indexOf('/') + 1);
+}
+
+/** The objects of one Istio kind in `version`: in `namespace`, or in every namespace. */
+export async function listIstioObjects(client: KubeClient, kind: IstioKind, version: string, namespace?: string): Promise<IstioObject[]> {
+  return (await client.request<KubeList<IstioObject>>('GET', istioPath(kind, version, namespace))).items;
+}
+
+/** One Istio object as the API server stores it (a 404 `KUBE_API_ERROR` when it does not exist). */
+export function getIstioObject(client: KubeClient, kind: IstioKind, version: string, namespace: string, name: string): Promise<IstioObject> {
+  return client.request<IstioObject>('GET', istioPath(kind, version, namespace, name));
 }

@@ -1,22 +1,14 @@
-import {
-  configKey,
-  KIND_INFO,
-  preferredApiVersion,
-  validateConfig,
-  type IstioConfig,
-  type IstioKind,
-  type ValidationError,
-} from '@trellis/mesh-api';
+import { configKey, KIND_INFO, preferredApiVersion, type IstioConfig, type IstioKind } from '@trellis/mesh-api';
 import type { ApplyOptions, ApplyResult, ConfigChange, ConfigListener, ConfigRef, ConfigStore, DeleteResult } from '@trellis/mesh-config';
 import { deepFreeze, errorMessage, type Logger } from '@trellis/shared';
 import type { KubeClient } from '../client/kube-client';
 import { isAtLeast, waitFor } from '../informer/freeze';
 import { Informer, type InformerOptions, type InformerStats } from '../informer/informer';
 import type { InformerEvent } from '../informer/informer-events';
-import { semanticErrors, toIstioConfig, type IstioObject } from './convert';
+import { toIstioConfig, validateIstioObjects, type IstioObject } from './convert';
 import { discoverIstioVersions, istioPath, type IstioVersions } from './istio-resources';
 import { ValidationEventRecorder } from './validation-events';
-import { applyToServer, deleteFromServer, validationFailed, type Writer } from './writes';
+import { applyIstioConfigs, deleteIstioObject, TRELLIS_FIELD_MANAGER, validationFailed, type IstioWriter } from './writes';
 
 export interface KubeConfigStoreOptions {
   client: KubeClient;
@@ -51,14 +43,14 @@ export class KubeConfigStore implements ConfigStore {
   private readonly wakers = new Set<() => void>();
   private readonly pending = new Set<Promise<void>>();
   private readonly recorder: ValidationEventRecorder;
-  private readonly writer: Writer;
+  private readonly writer: IstioWriter;
 
   private constructor(
     private readonly options: KubeConfigStoreOptions,
     readonly versions: IstioVersions,
   ) {
     this.recorder = new ValidationEventRecorder({ client: options.client, logger: options.logger, component: options.component });
-    this.writer = { client: options.client, fieldManager: options.fieldManager ?? 'trellis' };
+    this.writer = { client: options.client, fieldManager: options.fieldManager ?? TRELLIS_FIELD_MANAGER };
   }
 
   /** Discover the served versions and start the informers (await `ready()` for the initial lists). */
@@ -97,10 +89,9 @@ export class KubeConfigStore implements ConfigStore {
   }
 
   async applyAll(objects: readonly unknown[], options: ApplyOptions = {}): Promise<ApplyResult[]> {
-    const { valid, errors } = validateConfig(objects, options);
-    const problems: ValidationError[] = [...errors, ...valid.flatMap(semanticErrors)];
+    const { valid, problems } = validateIstioObjects(objects, options);
     if (problems.length > 0) throw validationFailed(problems);
-    const written = await applyToServer(this.writer, valid);
+    const written = await applyIstioConfigs(this.writer, valid);
     await this.settle(() => written.every((w) => isAtLeast(this.cached(w.config.kind, identity(w.config).namespace, w.config.metadata.name), w.resourceVersion)));
     return written.map((w) => ({ ...identity(w.config), apiVersion: w.config.apiVersion, action: w.action }));
   }
@@ -109,7 +100,7 @@ export class KubeConfigStore implements ConfigStore {
     const results: DeleteResult[] = [];
     for (const r of refs) {
       const before = this.get(r.kind, r.namespace, r.name);
-      const deleted = await deleteFromServer(this.writer, r.kind, this.versions[r.kind], r.namespace, r.name);
+      const deleted = await deleteIstioObject(this.writer, r.kind, this.versions[r.kind], r.namespace, r.name);
       const apiVersion = r.apiVersion ?? before?.apiVersion ?? preferredApiVersion(KIND_INFO[r.kind]);
       results.push({ kind: r.kind, apiVersion, namespace: r.namespace, name: r.name, action: deleted ? 'deleted' : 'not found' });
     }
@@ -170,7 +161,7 @@ export class KubeConfigStore implements ConfigStore {
       this.served.delete(key);
       return gone;
     }
-    const { config, errors } = toIstioConfig(e.object, kind);
+    const { config, errors } = toIstioConfig(e.object, kind, this.versions[kind]);
     if (config === undefined) {
       this.served.delete(key);
       const report = this.recorder.report({ ...e.object, kind }, errors);

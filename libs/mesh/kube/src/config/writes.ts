@@ -4,11 +4,22 @@ import { TrellisError } from '@trellis/shared';
 import { isNotFound, kubeErrorContext } from '../client/errors';
 import type { KubeClient } from '../client/kube-client';
 import type { KubeObject } from '../client/types';
+import { deleteIfExists, serverSideApply } from '../client/writes';
 import { istioPath, versionOf } from './istio-resources';
 
-export interface Writer {
+/**
+ * The server-side apply field manager of every Trellis write (the control plane's store and the
+ * `trellis` CLI), so each can update what the other applied.
+ */
+export const TRELLIS_FIELD_MANAGER = 'trellis';
+
+/** Error code of a rejected write: `context.details` lists the ValidationErrors. */
+export const VALIDATION_FAILED = 'VALIDATION_FAILED';
+
+/** Where Istio config is written: a client and the server-side apply field manager. */
+export interface IstioWriter {
   client: KubeClient;
-  /** Server-side apply field manager (default `trellis`). */
+  /** Server-side apply field manager (TRELLIS_FIELD_MANAGER unless a caller needs another). */
   fieldManager: string;
 }
 
@@ -30,12 +41,8 @@ function applyBody(o: IstioConfig): Record<string, unknown> {
   return { apiVersion: o.apiVersion, kind: o.kind, metadata, spec: o.spec };
 }
 
-function serverSideApply(w: Writer, o: IstioConfig, dryRun: boolean): Promise<KubeObject> {
-  return w.client.request<KubeObject>('PATCH', pathOf(o), {
-    body: applyBody(o),
-    contentType: 'application/apply-patch+yaml',
-    query: { fieldManager: w.fieldManager, force: true, dryRun: dryRun ? 'All' : undefined },
-  });
+function apply(w: IstioWriter, o: IstioConfig, dryRun: boolean): Promise<KubeObject> {
+  return serverSideApply(w.client, pathOf(o), applyBody(o), w.fieldManager, { dryRun });
 }
 
 /** The API server's reasons for rejecting `o` (schema violations name the field), or undefined for other errors. */
@@ -48,10 +55,10 @@ function rejection(o: IstioConfig, err: unknown): ValidationError[] | undefined 
 }
 
 export function validationFailed(errors: readonly ValidationError[]): TrellisError {
-  return new TrellisError('VALIDATION_FAILED', `${errors.length} validation error(s): ${errors.map(formatValidationError).join('; ')}`, { details: errors });
+  return new TrellisError(VALIDATION_FAILED, `${errors.length} validation error(s): ${errors.map(formatValidationError).join('; ')}`, { details: errors });
 }
 
-async function currentVersion(w: Writer, o: IstioConfig): Promise<string | undefined> {
+async function currentVersion(w: IstioWriter, o: IstioConfig): Promise<string | undefined> {
   try {
     return (await w.client.request<KubeObject>('GET', pathOf(o))).metadata.resourceVersion;
   } catch (err) {
@@ -61,14 +68,17 @@ async function currentVersion(w: Writer, o: IstioConfig): Promise<string | undef
 }
 
 /**
- * Server-side apply every object. A dry run of all objects comes first, so an object the server
- * rejects (CRD schema, admission) fails the whole request before anything is written.
+ * Server-side apply every object (create or update, in the version of its `apiVersion`), all or
+ * nothing: a dry run of all objects comes first, so an object the server rejects (CRD schema,
+ * admission) fails the whole request with `VALIDATION_FAILED` before anything is written. The
+ * action compares the resourceVersion before and after: `created`, `configured` or `unchanged`.
+ * Validate locally first (`validateIstioObjects`); other API errors are thrown as they are.
  */
-export async function applyToServer(w: Writer, objects: readonly IstioConfig[]): Promise<Written[]> {
+export async function applyIstioConfigs(w: IstioWriter, objects: readonly IstioConfig[]): Promise<Written[]> {
   const errors: ValidationError[] = [];
   for (const o of objects) {
     try {
-      await serverSideApply(w, o, true);
+      await apply(w, o, true);
     } catch (err) {
       const problems = rejection(o, err);
       if (problems === undefined) throw err;
@@ -79,20 +89,14 @@ export async function applyToServer(w: Writer, objects: readonly IstioConfig[]):
   const written: Written[] = [];
   for (const o of objects) {
     const before = await currentVersion(w, o);
-    const after = (await serverSideApply(w, o, false)).metadata.resourceVersion ?? '';
+    const after = (await apply(w, o, false)).metadata.resourceVersion ?? '';
     const action: ApplyAction = before === undefined ? 'created' : before === after ? 'unchanged' : 'configured';
     written.push({ config: o, action, resourceVersion: after });
   }
   return written;
 }
 
-/** Delete one object; false when it did not exist. */
-export async function deleteFromServer(w: Writer, kind: IstioKind, version: string, namespace: string, name: string): Promise<boolean> {
-  try {
-    await w.client.request('DELETE', istioPath(kind, version, namespace, name));
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
+/** Delete one Istio object; false when it did not exist. */
+export function deleteIstioObject(w: IstioWriter, kind: IstioKind, version: string, namespace: string, name: string): Promise<boolean> {
+  return deleteIfExists(w.client, istioPath(kind, version, namespace, name));
 }

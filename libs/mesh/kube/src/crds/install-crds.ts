@@ -2,6 +2,7 @@ import { generateCrds, type CustomResourceDefinition } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
 import type { KubeClient } from '../client/kube-client';
 import type { KubeObject } from '../client/types';
+import { serverSideApply } from '../client/writes';
 import { sleep } from '../informer/backoff';
 
 export interface InstallCrdsOptions {
@@ -27,11 +28,7 @@ const established = (crd: CrdStatus): boolean => crd.status?.conditions?.some((c
 export async function installCrds(client: KubeClient, options: InstallCrdsOptions = {}): Promise<string[]> {
   const crds = options.crds ?? generateCrds();
   for (const crd of crds) {
-    await client.request('PATCH', `${CRD_PATH}/${crd.metadata.name}`, {
-      body: crd,
-      contentType: 'application/apply-patch+yaml',
-      query: { fieldManager: options.fieldManager ?? 'trellis-install', force: true },
-    });
+    await serverSideApply(client, `${CRD_PATH}/${crd.metadata.name}`, crd, options.fieldManager ?? 'trellis-install');
   }
   const names = crds.map((c) => c.metadata.name);
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
