@@ -1,5 +1,5 @@
 import { TrellisError, errorMessage } from '@trellis/shared';
-import type { ValidationDetail } from './client/api-types';
+import type { ValidationDetail } from '@trellis/mesh-config';
 import { API_ERROR } from './client/api-client';
 import { UNREACHABLE } from './client/http';
 import { KUBECONFIG_INVALID, KUBE_UNREACHABLE } from './client/kube-api';

@@ -1,12 +1,18 @@
 import { TrellisError } from '@trellis/shared';
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { AnyResource, MeshService, WorkloadInstance } from '@trellis/mesh-api';
 import type {
-  AnalysisMessage,
-  ConfigDump,
-  ConfigObject,
-  ObjectResult,
-  SyncStatus,
-} from './api-types';
+  AnalyzeRequest,
+  AnalyzeResponse,
+  ApplyResponse,
+  ApplyResult,
+  ConfigListResponse,
+  ConfigObjectsRequest,
+  DeleteResponse,
+  DeleteResult,
+  RegistryListResponse,
+  ReportedAnalysisMessage,
+} from '@trellis/mesh-config';
+import type { ConfigDump, SyncStatus } from './api-types';
 import type { MeshBackend } from './backend';
 import { JsonHttp, type HttpResult } from './http';
 
@@ -26,40 +32,43 @@ export class HttpBackend implements MeshBackend {
     return this.http.close();
   }
 
-  async apply(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]> {
-    const body = await this.call('POST', `/api/v1/config/apply${query({ namespace })}`, { objects });
-    return field<ObjectResult[]>(body, 'results');
+  async apply(objects: AnyResource[], namespace: string): Promise<ApplyResult[]> {
+    const request: ConfigObjectsRequest = { objects };
+    const body = await this.call('POST', `/api/v1/config/apply${query({ namespace })}`, request);
+    return field<ApplyResponse, 'results'>(body, 'results');
   }
 
-  async deleteObjects(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]> {
-    const body = await this.call('POST', `/api/v1/config/delete${query({ namespace })}`, { objects });
-    return field<ObjectResult[]>(body, 'results');
+  async deleteObjects(objects: AnyResource[], namespace: string): Promise<DeleteResult[]> {
+    const request: ConfigObjectsRequest = { objects };
+    const body = await this.call('POST', `/api/v1/config/delete${query({ namespace })}`, request);
+    return field<DeleteResponse, 'results'>(body, 'results');
   }
 
-  async list(kind: string, namespace?: string): Promise<ConfigObject[]> {
+  async list(kind: string, namespace?: string): Promise<AnyResource[]> {
     const body = await this.call('GET', `/api/v1/config/${enc(kind)}${query({ namespace })}`);
-    return field<ConfigObject[]>(body, 'items');
+    return field<ConfigListResponse, 'items'>(body, 'items');
   }
 
-  async get(kind: string, namespace: string, name: string): Promise<ConfigObject> {
-    return (await this.call('GET', `/api/v1/config/${enc(kind)}/${enc(namespace)}/${enc(name)}`)) as ConfigObject;
+  /** The API answers one IstioConfig. */
+  async get(kind: string, namespace: string, name: string): Promise<AnyResource> {
+    return (await this.call('GET', `/api/v1/config/${enc(kind)}/${enc(namespace)}/${enc(name)}`)) as AnyResource;
   }
 
   async deleteOne(kind: string, namespace: string, name: string): Promise<void> {
     await this.call('DELETE', `/api/v1/config/${enc(kind)}/${enc(namespace)}/${enc(name)}`);
   }
 
-  async analyze(objects: ConfigObject[] | undefined, namespace: string | undefined): Promise<AnalysisMessage[]> {
-    const body = await this.call('POST', '/api/v1/analyze', { objects, namespace });
-    return field<AnalysisMessage[]>(body, 'messages');
+  async analyze(objects: AnyResource[] | undefined, namespace: string | undefined): Promise<ReportedAnalysisMessage[]> {
+    const request: AnalyzeRequest = { objects, namespace };
+    return field<AnalyzeResponse, 'messages'>(await this.call('POST', '/api/v1/analyze', request), 'messages');
   }
 
   async services(): Promise<MeshService[]> {
-    return field<MeshService[]>(await this.call('GET', '/api/v1/registry/services'), 'items');
+    return field<RegistryListResponse<MeshService>, 'items'>(await this.call('GET', '/api/v1/registry/services'), 'items');
   }
 
   async workloads(): Promise<WorkloadInstance[]> {
-    return field<WorkloadInstance[]>(await this.call('GET', '/api/v1/registry/workloads'), 'items');
+    return field<RegistryListResponse<WorkloadInstance>, 'items'>(await this.call('GET', '/api/v1/registry/workloads'), 'items');
   }
 
   async syncz(): Promise<SyncStatus[]> {
@@ -124,9 +133,10 @@ export function versionOf(body: unknown): Record<string, unknown> {
   return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
 }
 
-function field<T>(body: unknown, name: string): T {
+/** An array field of a response body (empty when the body lacks it). */
+function field<B, K extends keyof B>(body: unknown, name: K & string): B[K] {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return (Array.isArray(value) ? value : []) as T;
+  return (Array.isArray(value) ? value : []) as B[K];
 }
 
 function enc(segment: string): string {

@@ -1,36 +1,10 @@
-import type { MeshService, ProxyInfo, WorkloadInstance } from '@trellis/mesh-api';
+import type { ProxyInfo } from '@trellis/mesh-api';
 
-/** A config object as the CLI handles it: Kubernetes-shaped, contents opaque beyond the envelope. */
-export interface ConfigObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; creationTimestamp?: string; [key: string]: unknown };
-  spec?: unknown;
-  [key: string]: unknown;
-}
-
-export interface ObjectResult {
-  kind: string;
-  apiVersion: string;
-  namespace: string;
-  name: string;
-  action: string;
-}
-
-export interface ValidationDetail {
-  kind: string;
-  namespace: string;
-  name: string;
-  path: string;
-  message: string;
-}
-
-export interface AnalysisMessage {
-  level: 'Error' | 'Warning' | 'Info';
-  code: string;
-  origin: string;
-  message: string;
-}
+/*
+ * The control plane's debug endpoints (`/debug/syncz`, `/debug/config_dump`) as the CLI reads them,
+ * from Trellis or from an istiod. The config API's types (objects, results, analysis, validation
+ * details) are @trellis/mesh-config's and @trellis/mesh-api's.
+ */
 
 export type XdsTypeStatus = 'SYNCED' | 'STALE' | 'NOT SENT';
 
@@ -61,9 +35,4 @@ export interface ConfigDump {
   routes: EnvoyObject[];
   clusters: EnvoyObject[];
   endpoints: EnvoyObject[];
-}
-
-export interface RegistryItems {
-  services: MeshService[];
-  workloads: WorkloadInstance[];
 }

@@ -1,5 +1,6 @@
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
-import type { AnalysisMessage, ConfigDump, ConfigObject, ObjectResult, SyncStatus } from './api-types';
+import type { AnyResource, MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { ApplyResult, DeleteResult, ReportedAnalysisMessage } from '@trellis/mesh-config';
+import type { ConfigDump, SyncStatus } from './api-types';
 
 /** The control plane's debug endpoints (`/debug/syncz`, `/debug/config_dump`, `/version`). */
 export interface ControlPlaneDebug {
@@ -20,14 +21,14 @@ export interface MeshBackend extends ControlPlaneDebug {
   /** `local` or `kube`: where the commands' data comes from. */
   readonly target: 'local' | 'kube';
   /** All-or-nothing apply; results carry `created`, `configured` or `unchanged`. */
-  apply(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]>;
+  apply(objects: AnyResource[], namespace: string): Promise<ApplyResult[]>;
   /** Results carry `deleted` or `not found`. */
-  deleteObjects(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]>;
-  list(kind: string, namespace?: string): Promise<ConfigObject[]>;
-  get(kind: string, namespace: string, name: string): Promise<ConfigObject>;
+  deleteObjects(objects: AnyResource[], namespace: string): Promise<DeleteResult[]>;
+  list(kind: string, namespace?: string): Promise<AnyResource[]>;
+  get(kind: string, namespace: string, name: string): Promise<AnyResource>;
   deleteOne(kind: string, namespace: string, name: string): Promise<void>;
   /** The stored config overlaid with `objects`, analyzed against the registry; filtered to `namespace` when given. */
-  analyze(objects: ConfigObject[] | undefined, namespace: string | undefined): Promise<AnalysisMessage[]>;
+  analyze(objects: AnyResource[] | undefined, namespace: string | undefined): Promise<ReportedAnalysisMessage[]>;
   services(): Promise<MeshService[]>;
   workloads(): Promise<WorkloadInstance[]>;
 }

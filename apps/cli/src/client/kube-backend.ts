@@ -1,10 +1,13 @@
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
-import { HttpBackend, configDumpOf, syncStatusesOf, versionOf } from './api-client';
-import type { AnalysisMessage, ConfigDump, ConfigObject, ObjectResult, SyncStatus } from './api-types';
+import { KIND_INFO, resolveKind, type AnyResource, type IstioConfig, type IstioKind, type MeshService, type WorkloadInstance } from '@trellis/mesh-api';
+import type { ApplyResult, DeleteResult, ReportedAnalysisMessage } from '@trellis/mesh-config';
+import { applyIstioConfigs, deleteIstioObject, getIstioObject, istioEnvelope, listIstioObjects, validateIstioObjects } from '@trellis/mesh-kube';
+import { TrellisError } from '@trellis/shared';
+import { UNKNOWN_RESOURCE_TYPE } from '../kinds';
+import { API_ERROR, HttpBackend, configDumpOf, syncStatusesOf, versionOf } from './api-client';
+import type { ConfigDump, SyncStatus } from './api-types';
 import type { ControlPlaneDebug, MeshBackend } from './backend';
 import { normalizeAddress } from './address';
-import { KubeApi, type KubeConnection } from './kube-api';
-import { applyObjects, deleteObject, deleteObjects, getObject, kindOf, listObjects } from './kube-config';
+import { KubeApi, validationFailed, type KubeConnection } from './kube-api';
 import { analyzeCluster, meshServices, workloadInstances } from './kube-registry';
 
 /** istiod's Service and its HTTP debug/monitoring port (the control plane's `--http-port`). */
@@ -62,27 +65,59 @@ export class KubeBackend implements MeshBackend {
         : new HttpBackend(normalizeAddress(options.istiodAddr));
   }
 
-  async apply(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]> {
-    return applyObjects(await this.api(), objects, namespace);
+  /**
+   * Validates locally (schema + Istio's semantic rules), checks each object's version is served, then
+   * writes through mesh-kube's Istio write path: a server dry run of every object, then server-side
+   * apply; nothing is written unless every object passes.
+   */
+  async apply(objects: AnyResource[], namespace: string): Promise<ApplyResult[]> {
+    const api = await this.api();
+    const { valid, problems } = validateIstioObjects(objects, { namespace });
+    if (problems.length > 0) throw validationFailed(problems);
+    await Promise.all(valid.map((o) => requireServed(api, o)));
+    const written = await api.call(() => applyIstioConfigs(api.writer, valid));
+    return written.map(({ config: o, action }) => ({ kind: o.kind, apiVersion: o.apiVersion, namespace: namespaceOf(o), name: o.metadata.name, action }));
   }
 
-  async deleteObjects(objects: ConfigObject[], namespace: string): Promise<ObjectResult[]> {
-    return deleteObjects(await this.api(), objects, namespace);
+  /** Deletes each object (by kind, namespace and name); `not found` for the ones that did not exist. */
+  async deleteObjects(objects: AnyResource[], namespace: string): Promise<DeleteResult[]> {
+    const api = await this.api();
+    const results: DeleteResult[] = [];
+    for (const o of objects) {
+      const kind = kindOf(o.kind);
+      const ns = o.metadata.namespace ?? namespace;
+      const version = await api.requireVersion(kind);
+      const deleted = await api.call(() => deleteIstioObject(api.writer, kind, version, ns, o.metadata.name));
+      results.push({ kind, apiVersion: o.apiVersion, namespace: ns, name: o.metadata.name, action: deleted ? 'deleted' : 'not found' });
+    }
+    return results;
   }
 
-  async list(kind: string, namespace?: string): Promise<ConfigObject[]> {
-    return listObjects(await this.api(), kindOf(kind), namespace);
+  async list(kind: string, namespace?: string): Promise<AnyResource[]> {
+    const api = await this.api();
+    const k = kindOf(kind);
+    const version = await api.requireVersion(k);
+    const items = await api.call(() => listIstioObjects(api.client, k, version, namespace));
+    return items.map((item) => istioEnvelope(item, k, version));
   }
 
-  async get(kind: string, namespace: string, name: string): Promise<ConfigObject> {
-    return getObject(await this.api(), kindOf(kind), namespace, name);
+  async get(kind: string, namespace: string, name: string): Promise<AnyResource> {
+    const api = await this.api();
+    const k = kindOf(kind);
+    const version = await api.requireVersion(k);
+    return istioEnvelope(await api.call(() => getIstioObject(api.client, k, version, namespace, name)), k, version);
   }
 
   async deleteOne(kind: string, namespace: string, name: string): Promise<void> {
-    await deleteObject(await this.api(), kindOf(kind), namespace, name);
+    const api = await this.api();
+    const k = kindOf(kind);
+    if (!(await api.call(async () => deleteIstioObject(api.writer, k, await api.requireVersion(k), namespace, name)))) {
+      const info = KIND_INFO[k];
+      throw new TrellisError(API_ERROR, `${info.plural}.${info.group} "${name}" not found`, { status: 404, serverCode: 'NotFound' });
+    }
   }
 
-  async analyze(objects: ConfigObject[] | undefined, namespace: string | undefined): Promise<AnalysisMessage[]> {
+  async analyze(objects: AnyResource[] | undefined, namespace: string | undefined): Promise<ReportedAnalysisMessage[]> {
     return analyzeCluster(await this.api(), objects, namespace);
   }
 
@@ -115,5 +150,22 @@ export class KubeBackend implements MeshBackend {
   private async api(): Promise<KubeApi> {
     this.connection ??= KubeApi.connect(this.options);
     return this.connection;
+  }
+}
+
+const namespaceOf = (o: IstioConfig): string => o.metadata.namespace ?? 'default';
+
+function kindOf(kind: string): IstioKind {
+  const info = resolveKind(kind);
+  if (info === undefined) throw new TrellisError(UNKNOWN_RESOURCE_TYPE, 'unknown kind', { resource: kind });
+  return info.kind;
+}
+
+/** kubectl's "the server doesn't have a resource type" when the object's apiVersion is not served. */
+async function requireServed(api: KubeApi, o: IstioConfig): Promise<void> {
+  const version = o.apiVersion.slice(o.apiVersion.indexOf('/') + 1);
+  const info = KIND_INFO[o.kind];
+  if (!(await api.serves(info.group, version, info.plural))) {
+    throw new TrellisError(UNKNOWN_RESOURCE_TYPE, 'resource type not served', { resource: `${info.plural}.${info.group}/${version}` });
   }
 }

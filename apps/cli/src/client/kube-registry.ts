@@ -6,13 +6,14 @@ import {
   configKey,
   schemaValidationMessages,
   validateConfig,
+  type AnyResource,
   type IstioConfig,
   type MeshService,
   type ValidationError,
   type WorkloadInstance,
 } from '@trellis/mesh-api';
-import type { IstioObject, KubeList, KubePod, KubeService } from '@trellis/mesh-kube';
-import type { AnalysisMessage, ConfigObject } from './api-types';
+import type { ReportedAnalysisMessage } from '@trellis/mesh-config';
+import { listIstioObjects, toIstioConfig, toMeshService, toWorkload, type KubeList, type KubePod, type KubeService } from '@trellis/mesh-kube';
 import type { KubeApi } from './kube-api';
 
 const byName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number =>
@@ -28,13 +29,13 @@ export async function meshServices(api: KubeApi, withPods = true): Promise<MeshS
     api.request<KubeList<KubeService>>('GET', '/api/v1/services'),
     withPods ? pods(api) : Promise.resolve([]),
   ]);
-  return services.items.map((s) => api.mk.toMeshService(s, podList, DEFAULT_DOMAIN_SUFFIX)).sort(byName);
+  return services.items.map((s) => toMeshService(s, podList, DEFAULT_DOMAIN_SUFFIX)).sort(byName);
 }
 
 /** Every Pod with an IP as a WorkloadInstance (readiness from the pod's status). */
 export async function workloadInstances(api: KubeApi): Promise<WorkloadInstance[]> {
   return (await pods(api))
-    .map((p) => api.mk.toWorkload(p, undefined))
+    .map((p) => toWorkload(p, undefined))
     .filter((w): w is WorkloadInstance => w !== undefined)
     .sort(byName);
 }
@@ -45,8 +46,8 @@ async function clusterConfig(api: KubeApi): Promise<{ valid: IstioConfig[]; erro
     ALL_KINDS.map(async (info) => {
       const version = await api.versionOf(info.kind);
       if (version === undefined) return [];
-      const list = await api.request<KubeList<IstioObject>>('GET', api.mk.istioPath(info.kind, version));
-      return list.items.map((raw) => api.mk.toIstioConfig(raw, info.kind));
+      const items = await api.call(() => listIstioObjects(api.client, info.kind, version));
+      return items.map((raw) => toIstioConfig(raw, info.kind, version));
     }),
   );
   const valid: IstioConfig[] = [];
@@ -63,7 +64,7 @@ async function clusterConfig(api: KubeApi): Promise<{ valid: IstioConfig[]; erro
  * analyzed against the cluster's Services, exactly as the control plane's /api/v1/analyze does.
  * Objects the control plane would reject are reported as IST0106 schema errors.
  */
-export async function analyzeCluster(api: KubeApi, objects: readonly ConfigObject[] | undefined, namespace: string | undefined): Promise<AnalysisMessage[]> {
+export async function analyzeCluster(api: KubeApi, objects: readonly AnyResource[] | undefined, namespace: string | undefined): Promise<ReportedAnalysisMessage[]> {
   const [stored, services] = await Promise.all([clusterConfig(api), meshServices(api, false)]);
   const submitted = validateConfig(objects ?? [], { namespace: namespace ?? 'default' });
   const keyOf = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TrellisError } from '@trellis/shared';
-import type { ObjectResult } from '../client/api-types';
+import type { DeleteResult } from '@trellis/mesh-config';
 import { isNotFound } from '../client/api-client';
 import { collect, globalsOf, type CommandContext, type GlobalOptions } from '../context';
 import { RESOURCE_NOT_FOUND, USAGE, type NotFoundItem } from '../errors';
@@ -59,7 +59,7 @@ function pluralFor(kind: string): string {
   return info ? qualifiedPlural(info) : kind.toLowerCase();
 }
 
-function sourceOf(objects: readonly SourcedObject[], r: ObjectResult): string | undefined {
+function sourceOf(objects: readonly SourcedObject[], r: DeleteResult): string | undefined {
   const match = objects.find(
     (o) =>
       o.object.kind === r.kind &&

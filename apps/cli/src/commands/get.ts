@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { AnyResource } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
-import type { ConfigObject } from '../client/api-types';
 import { isNotFound } from '../client/api-client';
 import { globalsOf, type CommandContext, type GlobalOptions } from '../context';
 import { RESOURCE_NOT_FOUND, USAGE, type NotFoundItem } from '../errors';
@@ -37,7 +37,7 @@ export function registerGet(program: Command, ctx: CommandContext): void {
 }
 
 async function getByName(ctx: CommandContext, globals: GlobalOptions, info: KindInfo, names: string[], allNs: boolean): Promise<void> {
-  const found: ConfigObject[] = [];
+  const found: AnyResource[] = [];
   const missing: NotFoundItem[] = [];
   for (const name of names) {
     try {
@@ -51,7 +51,7 @@ async function getByName(ctx: CommandContext, globals: GlobalOptions, info: Kind
   if (missing.length > 0) throw new TrellisError(RESOURCE_NOT_FOUND, 'not found', { items: missing });
 }
 
-function print(ctx: CommandContext, globals: GlobalOptions, info: KindInfo, items: ConfigObject[], allNs: boolean, single: boolean): void {
+function print(ctx: CommandContext, globals: GlobalOptions, info: KindInfo, items: AnyResource[], allNs: boolean, single: boolean): void {
   const structured = single ? items[0] : kubectlList(items);
   switch (globals.output) {
     case 'yaml':
@@ -66,7 +66,7 @@ function print(ctx: CommandContext, globals: GlobalOptions, info: KindInfo, item
 }
 
 /** kubectl's table: NAMESPACE (with -A), NAME, the CRD's printer columns, AGE. */
-export function tableFor(info: KindInfo, items: readonly ConfigObject[], allNs: boolean, now: Date): string[] {
+export function tableFor(info: KindInfo, items: readonly AnyResource[], allNs: boolean, now: Date): string[] {
   const columns = PRINTER_COLUMNS[info.kind];
   const header = [...(allNs ? ['NAMESPACE'] : []), 'NAME', ...columns.map((c) => c.header), 'AGE'];
   const rows = items.map((o) => [
@@ -82,7 +82,7 @@ function isStructured(output: string | undefined): boolean {
   return output === 'yaml' || output === 'json';
 }
 
-function sortObjects(items: ConfigObject[]): ConfigObject[] {
+function sortObjects(items: AnyResource[]): AnyResource[] {
   return [...items].sort(
     (a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name),
   );

@@ -1,5 +1,5 @@
 import { TrellisError } from '@trellis/shared';
-import { isNotFound, type KubeClient } from '@trellis/mesh-kube';
+import { deleteIfExists, serverSideApply, type KubeClient } from '@trellis/mesh-kube';
 import type { DeployObject } from './deploy-manifests';
 import { objectLabel, resourcePath } from './resources';
 
@@ -20,22 +20,12 @@ interface ObjectStatus {
 
 /** Create or update `o` (server-side apply, taking ownership of conflicting fields like kubectl --force-conflicts). */
 export async function applyObject(client: KubeClient, o: DeployObject): Promise<void> {
-  await client.request('PATCH', resourcePath(o), {
-    body: o,
-    contentType: 'application/apply-patch+yaml',
-    query: { fieldManager: FIELD_MANAGER, force: true },
-  });
+  await serverSideApply(client, resourcePath(o), o, FIELD_MANAGER);
 }
 
 /** Delete `o`; false when it was already gone. */
-export async function deleteObject(client: KubeClient, o: Pick<DeployObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<boolean> {
-  try {
-    await client.request('DELETE', resourcePath(o), { query: { propagationPolicy: 'Background' } });
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
+export function deleteObject(client: KubeClient, o: Pick<DeployObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<boolean> {
+  return deleteIfExists(client, resourcePath(o), { propagationPolicy: 'Background' });
 }
 
 const hasCondition = (s: ObjectStatus, type: string): boolean => s.status?.conditions?.some((c) => c.type === type && c.status === 'True') === true;

@@ -1,12 +1,12 @@
+import type { AnyResource } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
-import type { ConfigObject } from '../client/api-types';
 import { RESOURCE_MAPPING_NOT_FOUND, type UnmappedObject } from '../errors';
 import { kindForManifest } from '../kinds';
 import type { ManifestDocument } from './read-manifests';
 
 export interface SourcedObject {
   source: string;
-  object: ConfigObject;
+  object: AnyResource;
 }
 
 /**
@@ -29,7 +29,7 @@ export function toIstioObjects(docs: readonly ManifestDocument[]): SourcedObject
       });
       continue;
     }
-    objects.push({ source: doc.source, object: doc.object as unknown as ConfigObject });
+    objects.push({ source: doc.source, object: doc.object as unknown as AnyResource });
   }
   if (unmapped.length > 0) {
     throw new TrellisError(RESOURCE_MAPPING_NOT_FOUND, 'resource mapping not found', { objects: unmapped });

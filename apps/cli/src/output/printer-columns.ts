@@ -1,14 +1,13 @@
-import type { IstioKind } from '@trellis/mesh-api';
-import type { ConfigObject } from '../client/api-types';
+import type { AnyResource, IstioKind } from '@trellis/mesh-api';
 import { get } from '../proxy-config/envoy-access';
 import { printerCell } from './printers';
 
 export interface PrinterColumn {
   header: string;
-  value: (object: ConfigObject) => string;
+  value: (object: AnyResource) => string;
 }
 
-const spec = (...path: string[]) => (o: ConfigObject): string => printerCell(get(o.spec, ...path));
+const spec = (...path: string[]) => (o: AnyResource): string => printerCell(get(o.spec, ...path));
 
 /** The additionalPrinterColumns of Istio's CRDs (NAME and AGE are added by the table printer). */
 export const PRINTER_COLUMNS: Record<IstioKind, PrinterColumn[]> = {

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
-import type { AnalysisMessage, ConfigDump, ConfigObject, SyncStatus } from '../client/api-types';
+import type { AnyResource, MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { ReportedAnalysisMessage } from '@trellis/mesh-config';
+import type { ConfigDump, SyncStatus } from '../client/api-types';
 import type { CliIo } from '../io';
 import { run } from '../run';
 
@@ -12,8 +13,8 @@ import { run } from '../run';
  */
 export interface FakeControlPlane {
   url: string;
-  store: Map<string, ConfigObject>;
-  analysis: AnalysisMessage[];
+  store: Map<string, AnyResource>;
+  analysis: ReportedAnalysisMessage[];
   syncz: SyncStatus[];
   dumps: Record<string, ConfigDump>;
   services: MeshService[];
@@ -28,7 +29,7 @@ function key(kind: string, ns: string, name: string): string {
 }
 
 export async function startFakeControlPlane(): Promise<FakeControlPlane> {
-  const fake = { store: new Map<string, ConfigObject>(), analysis: [] as AnalysisMessage[], syncz: [] as SyncStatus[], dumps: {} as Record<string, ConfigDump>, services: [] as MeshService[], workloads: [] as WorkloadInstance[] };
+  const fake = { store: new Map<string, AnyResource>(), analysis: [] as ReportedAnalysisMessage[], syncz: [] as SyncStatus[], dumps: {} as Record<string, ConfigDump>, services: [] as MeshService[], workloads: [] as WorkloadInstance[] };
   const handler: Handler = (req, url, body) => route(fake, req.method ?? 'GET', url, body);
   const server: Server = createServer((req, res) => void serve(req, res, handler));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,12 +48,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: Handler
 function route(fake: Omit<FakeControlPlane, 'url' | 'close'>, method: string, url: URL, body: unknown): [number, unknown] {
   const ns = url.searchParams.get('namespace') ?? undefined;
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  const objects = ((body as { objects?: ConfigObject[] } | undefined)?.objects ?? []).map((o) => ({
+  const objects = ((body as { objects?: AnyResource[] } | undefined)?.objects ?? []).map((o) => ({
     ...o,
     metadata: { ...o.metadata, namespace: o.metadata.namespace ?? ns ?? 'default' },
   }));
   const notFound: [number, unknown] = [404, { error: { code: 'NOT_FOUND', message: 'not found' } }];
-  const result = (o: ConfigObject, action: string) => ({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.metadata.namespace, name: o.metadata.name, action });
+  const result = (o: AnyResource, action: string) => ({ kind: o.kind, apiVersion: o.apiVersion, namespace: o.metadata.namespace, name: o.metadata.name, action });
   const path = parts.join('/');
   if (method === 'POST' && path === 'api/v1/config/apply') return apply(fake.store, objects, result);
   if (method === 'POST' && path === 'api/v1/config/delete') {
@@ -77,7 +78,7 @@ function route(fake: Omit<FakeControlPlane, 'url' | 'close'>, method: string, ur
   return notFound;
 }
 
-function apply(store: Map<string, ConfigObject>, objects: ConfigObject[], result: (o: ConfigObject, a: string) => unknown): [number, unknown] {
+function apply(store: Map<string, AnyResource>, objects: AnyResource[], result: (o: AnyResource, a: string) => unknown): [number, unknown] {
   const invalid = objects.filter((o) => o.kind === 'VirtualService' && !(o.spec as { hosts?: unknown })?.hosts);
   if (invalid.length > 0) {
     const details = invalid.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, path: 'spec.hosts', message: 'at least one host is required' }));
