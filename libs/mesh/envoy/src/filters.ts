@@ -1,0 +1,51 @@
+/**
+ * The typed_config payloads Trellis emits or accepts (`envoy.extensions.*`): network filters, HTTP
+ * filters, retry predicates. Each carries its `@type` literal (type-urls.ts); unknown `@type`s are
+ * plain `Any` and NACKed by the proxy.
+ */
+import type { Any, BoolValue, ConfigSource, Duration, FractionalPercent, UInt32Value } from './core';
+import type { RouteConfiguration } from './route';
+import type { FAULT_TYPE, HCM_TYPE, PREVIOUS_HOSTS_TYPE, ROUTER_TYPE, TCP_PROXY_TYPE } from './type-urls';
+
+/** One HTTP filter of an HttpConnectionManager (`envoy.filters.http.fault`, `envoy.filters.http.router`). */
+export type HttpFilter = { name?: string; typed_config?: Any };
+
+/** envoy.config.accesslog.v3.AccessLog. */
+export type AccessLog = { name?: string; typed_config?: Any };
+
+/** HttpConnectionManager.Rds: the route configuration fetched over ADS. */
+export type Rds = { route_config_name?: string; config_source?: ConfigSource };
+
+/** envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager. */
+export type HttpConnectionManager = {
+  '@type': typeof HCM_TYPE;
+  stat_prefix?: string;
+  codec_type?: 'AUTO' | 'HTTP1' | 'HTTP2';
+  /** Either `rds` or an inline `route_config`. */
+  rds?: Rds;
+  route_config?: RouteConfiguration;
+  http_filters?: HttpFilter[];
+  access_log?: AccessLog[];
+  generate_request_id?: BoolValue;
+  use_remote_address?: BoolValue;
+  max_request_headers_kb?: UInt32Value;
+};
+
+/** envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy. */
+export type TcpProxy = { '@type': typeof TCP_PROXY_TYPE; stat_prefix?: string; cluster?: string };
+
+/** envoy.extensions.filters.http.router.v3.Router (no fields used). */
+export type Router = { '@type': typeof ROUTER_TYPE };
+
+/** envoy.extensions.filters.common.fault.v3.FaultDelay. */
+export type FaultDelay = { fixed_delay?: Duration; percentage?: FractionalPercent };
+/** envoy.extensions.filters.http.fault.v3.FaultAbort: `http_status` or `grpc_status`. */
+export type FaultAbort = { http_status?: number; grpc_status?: number; percentage?: FractionalPercent };
+/**
+ * envoy.extensions.filters.http.fault.v3.HTTPFault: empty in `http_filters`, the route's fault in
+ * `typed_per_filter_config["envoy.filters.http.fault"]`.
+ */
+export type HttpFault = { '@type': typeof FAULT_TYPE; delay?: FaultDelay; abort?: FaultAbort };
+
+/** envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate (no fields). */
+export type PreviousHostsPredicate = { '@type': typeof PREVIOUS_HOSTS_TYPE };

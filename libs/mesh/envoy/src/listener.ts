@@ -1,0 +1,37 @@
+/** `envoy.config.listener.v3`: Listener (the LDS resource), filter chains and filters. */
+import type { Address, Any, BoolValue, UInt32Value } from './core';
+import type { HttpConnectionManager } from './filters';
+
+export type TrafficDirection = 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND';
+
+/** envoy.config.listener.v3.Filter: a network filter (http_connection_manager or tcp_proxy). */
+export type NetworkFilter = { name?: string; typed_config?: Any };
+/** envoy.config.listener.v3.ListenerFilter (original_dst, tls_inspector, http_inspector). */
+export type ListenerFilter = { name?: string; typed_config?: Any };
+
+export type FilterChainMatch = {
+  destination_port?: UInt32Value;
+  server_names?: string[];
+  transport_protocol?: string;
+  application_protocols?: string[];
+};
+export type FilterChain = {
+  name?: string;
+  filter_chain_match?: FilterChainMatch;
+  filters?: NetworkFilter[];
+};
+
+/** envoy.config.listener.v3.ApiListener: the HCM of a proxyless gRPC client's listener. */
+export type ApiListener = { api_listener?: HttpConnectionManager };
+
+export type Listener = {
+  name?: string;
+  address?: Address;
+  bind_to_port?: BoolValue;
+  use_original_dst?: BoolValue;
+  traffic_direction?: TrafficDirection;
+  listener_filters?: ListenerFilter[];
+  filter_chains?: FilterChain[];
+  default_filter_chain?: FilterChain;
+  api_listener?: ApiListener;
+};
