@@ -1,19 +1,15 @@
 import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { createTranslator } from '@trellis/mesh-translate';
-import type { XdsResource, XdsResources } from '@trellis/mesh-xds';
+import type { XdsResources } from '@trellis/mesh-xds';
 
 /**
- * The bridge between the pure translator and the ADS server: the translator's typed Envoy model
- * is exactly the contract shape the server encodes (docs/xds-resources.md).
+ * The bridge between the pure translator and the ADS server: both speak `@trellis/mesh-envoy`'s
+ * `XdsResources` (docs/xds-resources.md), so the translator's output is served as is.
  */
 export function generateFor(snapshot: () => MeshSnapshot): (proxy: ProxyInfo) => XdsResources {
   // Memoised per snapshot: proxies alike share outbound objects, which the ADS server encodes once.
   const translate = createTranslator();
-  return (proxy) => {
-    const r = translate(snapshot(), proxy);
-    const plain = (list: readonly object[]): XdsResource[] => list as unknown as XdsResource[];
-    return { listeners: plain(r.listeners), routes: plain(r.routes), clusters: plain(r.clusters), endpoints: plain(r.endpoints) };
-  };
+  return (proxy) => translate(snapshot(), proxy);
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { EnvoyObject } from '../client/api-types';
-import { get, istioConfigOf, str } from './envoy-access';
+import { istioConfigOf, type DumpCluster } from './envoy-access';
 
 export interface ClusterFilter {
   fqdn?: string;
@@ -25,9 +24,9 @@ export function parseClusterName(name: string): ParsedClusterName {
   return { fqdn, port: port || '-', subset: subset || '-', direction: direction || '-' };
 }
 
-export function filterClusters(clusters: readonly EnvoyObject[], filter: ClusterFilter): EnvoyObject[] {
+export function filterClusters<C extends DumpCluster>(clusters: readonly C[], filter: ClusterFilter): C[] {
   return clusters.filter((c) => {
-    const p = parseClusterName(str(c['name']));
+    const p = parseClusterName(c.name ?? '');
     if (filter.fqdn && !p.fqdn.includes(filter.fqdn)) return false;
     if (filter.port && p.port !== filter.port) return false;
     if (filter.subset && !p.subset.includes(filter.subset)) return false;
@@ -37,10 +36,10 @@ export function filterClusters(clusters: readonly EnvoyObject[], filter: Cluster
 }
 
 /** Rows of `istioctl proxy-config cluster`, sorted by FQDN, direction, port, subset. */
-export function clusterRows(clusters: readonly EnvoyObject[]): string[][] {
+export function clusterRows(clusters: readonly DumpCluster[]): string[][] {
   const rows = clusters.map((c) => {
-    const p = parseClusterName(str(c['name']));
-    const type = str(c['type']) || (get(c, 'cluster_type') ? 'CUSTOM' : 'STATIC');
+    const p = parseClusterName(c.name ?? '');
+    const type = c.type || (c.cluster_type ? 'CUSTOM' : 'STATIC');
     return [p.fqdn, p.port, p.subset, p.direction, type, istioConfigOf(c)];
   });
   return rows.sort((a, b) => compareRows(a, b, [0, 3, 1, 2]));

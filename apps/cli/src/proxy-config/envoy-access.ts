@@ -1,6 +1,15 @@
-import type { EnvoyObject } from '../client/api-types';
+import type { Cluster, ClusterLoadAssignment, Listener, Metadata, Received, RouteConfiguration } from '@trellis/mesh-envoy';
 
-/** Reads a nested field of an Envoy object (`get(c, 'metadata', 'filter_metadata', 'istio')`). */
+/**
+ * The config dump's resources as the CLI reads them: `@trellis/mesh-envoy`'s contract types as
+ * received (every field optional, read-only). The control plane's plain JSON objects are assignable.
+ */
+export type DumpListener = Received<Listener>;
+export type DumpRouteConfiguration = Received<RouteConfiguration>;
+export type DumpCluster = Received<Cluster>;
+export type DumpClusterLoadAssignment = Received<ClusterLoadAssignment>;
+
+/** Reads a nested field of a plain object (`get(o.spec, 'hosts')`), for objects without a contract type. */
 export function get(value: unknown, ...keys: string[]): unknown {
   let current = value;
   for (const key of keys) {
@@ -14,10 +23,6 @@ export function str(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-export function list(value: unknown): EnvoyObject[] {
-  return Array.isArray(value) ? (value.filter((v) => v && typeof v === 'object') as EnvoyObject[]) : [];
-}
-
 /**
  * istioctl's renderConfig: `/apis/networking.istio.io/v1/namespaces/default/virtual-service/reviews`
  * → `reviews.default`.
@@ -29,7 +34,7 @@ export function renderConfigPath(path: string): string {
   return '<unknown>';
 }
 
-/** The `istio.config` path in an object's filter metadata, rendered as `name.namespace`. */
-export function istioConfigOf(object: unknown): string {
-  return renderConfigPath(str(get(object, 'metadata', 'filter_metadata', 'istio', 'config')));
+/** The `istio.config` path in a resource's filter metadata, rendered as `name.namespace`. */
+export function istioConfigOf(resource: { readonly metadata?: Received<Metadata> }): string {
+  return renderConfigPath(str(resource.metadata?.filter_metadata?.istio?.config));
 }

@@ -1,20 +1,19 @@
-import type { EnvoyObject } from '../client/api-types';
-import { get, list, str } from './envoy-access';
+import { HCM_FILTER_NAME, TCP_PROXY_FILTER_NAME, type HttpConnectionManager, type Received, type RouteConfiguration, type TcpProxy } from '@trellis/mesh-envoy';
+import type { DumpListener } from './envoy-access';
 import { describeRouteMatch } from './routes';
 
 export const LISTENER_HEADER = ['ADDRESSES', 'PORT', 'MATCH', 'DESTINATION'];
 
-const HCM = 'envoy.filters.network.http_connection_manager';
-const TCP_PROXY = 'envoy.filters.network.tcp_proxy';
+type FilterChain = NonNullable<DumpListener['filter_chains']>[number];
 
 /** Rows of `istioctl proxy-config listener`: one per filter chain, sorted by port then address. */
-export function listenerRows(listeners: readonly EnvoyObject[], port?: string): string[][] {
+export function listenerRows(listeners: readonly DumpListener[], port?: string): string[][] {
   const rows: { port: number; row: string[] }[] = [];
   for (const l of listeners) {
-    const address = str(get(l, 'address', 'socket_address', 'address'));
-    const portValue = Number(get(l, 'address', 'socket_address', 'port_value') ?? 0);
+    const address = l.address?.socket_address?.address ?? '';
+    const portValue = Number(l.address?.socket_address?.port_value ?? 0);
     if (port && String(portValue) !== port) continue;
-    const chains = list(l['filter_chains']);
+    const chains = l.filter_chains ?? [];
     if (chains.length === 0) {
       rows.push({ port: portValue, row: [address, String(portValue), 'ALL', fallbackDestination(l)] });
       continue;
@@ -26,45 +25,41 @@ export function listenerRows(listeners: readonly EnvoyObject[], port?: string): 
   return rows.sort((a, b) => a.port - b.port || (a.row[0] ?? '').localeCompare(b.row[0] ?? '')).map((r) => r.row);
 }
 
-function describeChainMatch(chain: EnvoyObject): string {
-  const m = get(chain, 'filter_chain_match');
+function describeChainMatch(chain: FilterChain): string {
+  const m = chain.filter_chain_match;
   const conds: string[] = [];
-  const sni = get(m, 'server_names');
-  if (Array.isArray(sni) && sni.length > 0) conds.push(`SNI: ${sni.join(',')}`);
-  const transport = str(get(m, 'transport_protocol'));
-  if (transport) conds.push(`Trans: ${transport}`);
-  const app = get(m, 'application_protocols');
-  if (Array.isArray(app) && app.length > 0) conds.push(`App: ${app.join(',')}`);
-  const destPort = get(m, 'destination_port', 'value');
-  if (destPort !== undefined) conds.push(`Addr: *:${str(destPort)}`);
+  if (m?.server_names?.length) conds.push(`SNI: ${m.server_names.join(',')}`);
+  if (m?.transport_protocol) conds.push(`Trans: ${m.transport_protocol}`);
+  if (m?.application_protocols?.length) conds.push(`App: ${m.application_protocols.join(',')}`);
+  const destPort = m?.destination_port?.value;
+  if (destPort !== undefined) conds.push(`Addr: *:${destPort}`);
   return conds.length > 0 ? conds.join('; ') : 'ALL';
 }
 
-function describeDestination(chain: EnvoyObject, listener: EnvoyObject): string {
-  for (const filter of list(chain['filters'])) {
-    const name = str(filter['name']);
-    const config = get(filter, 'typed_config');
-    if (name === HCM) {
-      const rds = str(get(config, 'rds', 'route_config_name'));
+/** The typed_config of a filter is told apart by the filter's name, as istioctl does. */
+function describeDestination(chain: FilterChain, listener: DumpListener): string {
+  for (const filter of chain.filters ?? []) {
+    if (filter.name === HCM_FILTER_NAME) {
+      const hcm = filter.typed_config as Received<HttpConnectionManager> | undefined;
+      const rds = hcm?.rds?.route_config_name;
       if (rds) return `Route: ${rds}`;
-      const inline = get(config, 'route_config');
-      if (inline) return `Inline Route: ${inlineRoutes(inline)}`;
+      if (hcm?.route_config) return `Inline Route: ${inlineRoutes(hcm.route_config)}`;
       return 'HTTP';
     }
-    if (name === TCP_PROXY) {
-      const cluster = str(get(config, 'cluster'));
+    if (filter.name === TCP_PROXY_FILTER_NAME) {
+      const cluster = (filter.typed_config as Received<TcpProxy> | undefined)?.cluster ?? '';
       return cluster.includes('Cluster') ? cluster : `Cluster: ${cluster}`;
     }
   }
   return fallbackDestination(listener);
 }
 
-function fallbackDestination(listener: EnvoyObject): string {
-  if (str(listener['name']) === 'virtualOutbound' || get(listener, 'use_original_dst', 'value') === true) return 'PassthroughCluster';
+function fallbackDestination(listener: DumpListener): string {
+  if (listener.name === 'virtualOutbound' || listener.use_original_dst?.value === true) return 'PassthroughCluster';
   return 'Non-HTTP/Non-TCP';
 }
 
-function inlineRoutes(routeConfig: unknown): string {
-  const matches = list(get(routeConfig, 'virtual_hosts')).flatMap((vh) => list(vh['routes']).map((r) => describeRouteMatch(r['match'])));
+function inlineRoutes(routeConfig: Received<RouteConfiguration>): string {
+  const matches = (routeConfig.virtual_hosts ?? []).flatMap((vh) => (vh.routes ?? []).map((r) => describeRouteMatch(r.match)));
   return matches.join('; ');
 }

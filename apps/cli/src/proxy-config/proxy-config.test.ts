@@ -1,5 +1,5 @@
 import { clusterRows, filterClusters, parseClusterName } from './clusters';
-import { renderConfigPath } from './envoy-access';
+import { renderConfigPath, type DumpCluster } from './envoy-access';
 import { endpointRows } from './endpoints';
 import { listenerRows } from './listeners';
 import { describeDomains, routeRows } from './routes';
@@ -17,7 +17,7 @@ describe('cluster names', () => {
   });
 
   it('filters and sorts like istioctl', () => {
-    const clusters = [{ name: 'outbound|9080|v2|reviews.default.svc.cluster.local', type: 'EDS' }, { name: 'outbound|9080|v1|reviews.default.svc.cluster.local', type: 'EDS' }, { name: 'outbound|9080||details.default.svc.cluster.local', type: 'EDS' }];
+    const clusters: DumpCluster[] = [{ name: 'outbound|9080|v2|reviews.default.svc.cluster.local', type: 'EDS' }, { name: 'outbound|9080|v1|reviews.default.svc.cluster.local', type: 'EDS' }, { name: 'outbound|9080||details.default.svc.cluster.local', type: 'EDS' }];
     expect(clusterRows(filterClusters(clusters, { fqdn: 'reviews' })).map((r) => r[2])).toEqual(['v1', 'v2']);
     expect(filterClusters(clusters, { subset: 'v2', port: '9080' })).toHaveLength(1);
   });

@@ -1,19 +1,15 @@
-import type { EnvoyObject } from '../client/api-types';
-import { get, istioConfigOf, list, str } from './envoy-access';
+import type { Received, Route, RouteMatch } from '@trellis/mesh-envoy';
+import { istioConfigOf, type DumpRouteConfiguration } from './envoy-access';
 
 export const ROUTE_HEADER = ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'];
 
 /** istioctl's describeMatch: `/*` for prefix `/`, exact paths as is, `regex ...`. */
-export function describeRouteMatch(match: unknown): string {
+export function describeRouteMatch(match: Received<RouteMatch> | undefined): string {
   const conds: string[] = [];
-  const prefix = get(match, 'prefix');
-  if (typeof prefix === 'string') conds.push(`${prefix}*`);
-  const pathSep = str(get(match, 'path_separated_prefix'));
-  if (pathSep) conds.push(`${pathSep}/*`);
-  const path = str(get(match, 'path'));
-  if (path) conds.push(path);
-  const regex = str(get(match, 'safe_regex', 'regex'));
-  if (regex) conds.push(`regex ${regex}`);
+  if (typeof match?.prefix === 'string') conds.push(`${match.prefix}*`);
+  if (match?.path_separated_prefix) conds.push(`${match.path_separated_prefix}/*`);
+  if (match?.path) conds.push(match.path);
+  if (match?.safe_regex?.regex) conds.push(`regex ${match.safe_regex.regex}`);
   return conds.join(' ');
 }
 
@@ -34,23 +30,23 @@ export function describeDomains(domains: readonly string[], vhostName: string): 
   return `${short.slice(0, 2).join(', ')} + ${short.length - 2} more...`;
 }
 
-function isPassthrough(route: EnvoyObject): boolean {
-  return str(get(route, 'route', 'cluster')) === 'PassthroughCluster';
+function isPassthrough(route: Received<Route>): boolean {
+  return route.route?.cluster === 'PassthroughCluster';
 }
 
 /** Rows of `istioctl proxy-config route`: one per route, route configs sorted by name. */
-export function routeRows(routes: readonly EnvoyObject[], name?: string): string[][] {
+export function routeRows(routes: readonly DumpRouteConfiguration[], name?: string): string[][] {
   const rows: string[][] = [];
-  const sorted = [...routes].sort((a, b) => str(a['name']).localeCompare(str(b['name']), undefined, { numeric: true }));
+  const sorted = [...routes].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '', undefined, { numeric: true }));
   for (const rc of sorted) {
-    const rcName = str(rc['name']);
+    const rcName = rc.name ?? '';
     if (name && rcName !== name) continue;
-    for (const vh of list(rc['virtual_hosts'])) {
-      const vhName = str(vh['name']);
-      const domains = describeDomains((get(vh, 'domains') as string[] | undefined) ?? [], vhName);
-      const vhRoutes = list(vh['routes']);
+    for (const vh of rc.virtual_hosts ?? []) {
+      const vhName = vh.name ?? '';
+      const domains = describeDomains(vh.domains ?? [], vhName);
+      const vhRoutes = vh.routes ?? [];
       for (const r of vhRoutes) {
-        if (!isPassthrough(r)) rows.push([rcName, vhName, domains, describeRouteMatch(r['match']), istioConfigOf(r)]);
+        if (!isPassthrough(r)) rows.push([rcName, vhName, domains, describeRouteMatch(r.match), istioConfigOf(r)]);
       }
       if (vhRoutes.length === 0) rows.push([rcName, vhName, domains, '/*', '404']);
     }

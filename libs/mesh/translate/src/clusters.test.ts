@@ -9,7 +9,7 @@ const find = (r: XdsResources, name: string): Cluster => {
   return c;
 };
 const addresses = (r: XdsResources, name: string) =>
-  r.endpoints.find((e) => e.cluster_name === name)?.endpoints.flatMap((l) => l.lb_endpoints.map((e) => e.endpoint.address.socket_address));
+  r.endpoints.find((e) => e.cluster_name === name)?.endpoints?.flatMap((l) => l.lb_endpoints!.map((e) => e.endpoint!.address!.socket_address));
 
 function drFor(host: string, trafficPolicy: DestinationRule['spec']['trafficPolicy'], subsets: DestinationRule['spec']['subsets'] = []): DestinationRule {
   return { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: host, namespace: NS }, spec: { host, trafficPolicy, subsets } };
@@ -25,7 +25,7 @@ describe('outbound clusters', () => {
       connect_timeout: { seconds: 10, nanos: 0 },
       metadata: { filter_metadata: { istio: { services: [{ host: 'reviews.default.svc.cluster.local', name: 'reviews', namespace: NS }] } } },
     });
-    expect(c.circuit_breakers?.thresholds[0]?.max_connections).toEqual({ value: 4294967295 });
+    expect(c.circuit_breakers?.thresholds?.[0]?.max_connections).toEqual({ value: 4294967295 });
     expect(c.outlier_detection).toBeUndefined();
   });
 
@@ -35,7 +35,7 @@ describe('outbound clusters', () => {
     expect(addresses(r, cluster('reviews'))).toHaveLength(3);
     expect(addresses(r, cluster('reviews', 'v2'))).toEqual([{ address: PODS['reviews-v2'], port_value: 9080 }]);
     expect(addresses(r, cluster('ratings', 'v2'))).toEqual([]);
-    expect(find(r, cluster('reviews', 'v2')).metadata?.filter_metadata.istio).toMatchObject({
+    expect(find(r, cluster('reviews', 'v2')).metadata?.filter_metadata?.istio).toMatchObject({
       subset: 'v2',
       config: '/apis/networking.istio.io/v1/namespaces/default/destination-rule/reviews',
     });
@@ -108,7 +108,7 @@ describe('outbound clusters', () => {
     const v1 = find(r, cluster('reviews', 'v1'));
     expect(v1.lb_policy).toBe('RING_HASH');
     expect(v1.ring_hash_lb_config).toEqual({ minimum_ring_size: { value: 1024 } });
-    expect(v1.circuit_breakers?.thresholds[0]?.max_connections).toEqual({ value: 10 });
+    expect(v1.circuit_breakers?.thresholds?.[0]?.max_connections).toEqual({ value: 10 });
     expect(v1.outlier_detection?.consecutive_5xx).toEqual({ value: 5 });
     expect(find(r, cluster('reviews')).lb_policy).toBe('ROUND_ROBIN');
   });
@@ -116,7 +116,7 @@ describe('outbound clusters', () => {
   it('consistentHash on the host puts hash_policy on routes to it', () => {
     const dr = drFor('reviews', { loadBalancer: { consistentHash: { httpCookie: { name: 'user', ttl: '0s' } } } });
     const r = translate(bookinfoSnapshot({ destinationRules: [dr] }), proxy);
-    const route = r.routes[0]!.virtual_hosts.find((v) => v.name.startsWith('reviews.'))!.routes[0]!;
+    const route = r.routes[0]!.virtual_hosts!.find((v) => v.name!.startsWith('reviews.'))!.routes![0]!;
     expect(route.route?.hash_policy).toEqual([{ cookie: { name: 'user', ttl: { seconds: 0, nanos: 0 } } }]);
   });
 });
@@ -135,11 +135,11 @@ describe('ServiceEntries', () => {
     );
     const dns = find(r, 'outbound|443||www.googleapis.com');
     expect(dns.type).toBe('STRICT_DNS');
-    expect(dns.load_assignment?.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address).toEqual({ address: 'www.googleapis.com', port_value: 443 });
+    expect(dns.load_assignment?.endpoints?.[0]?.lb_endpoints?.[0]?.endpoint?.address?.socket_address).toEqual({ address: 'www.googleapis.com', port_value: 443 });
     const db = find(r, 'outbound|5432||db.internal');
     expect(db.type).toBe('STATIC');
-    expect(db.load_assignment?.endpoints[0]?.lb_endpoints.map((e) => e.endpoint.address.socket_address.port_value)).toEqual([5432, 6432]);
-    expect(r.endpoints.find((e) => e.cluster_name.includes('db.internal'))).toBeUndefined();
+    expect(db.load_assignment?.endpoints?.[0]?.lb_endpoints?.map((e) => e.endpoint?.address?.socket_address?.port_value)).toEqual([5432, 6432]);
+    expect(r.endpoints.find((e) => e.cluster_name?.includes('db.internal'))).toBeUndefined();
     expect(r.routes.map((x) => x.name)).toEqual(['80', '9080']);
     expect(r.listeners.map((l) => l.name)).not.toContain('0.0.0.0_5432');
   });

@@ -1,14 +1,14 @@
 import { namespaceOf } from './context';
-import type { AdsConfigSource, Cluster, IstioMetadata, LbPolicy } from './envoy-types';
+import type { ConfigSource, Cluster, Metadata, LbPolicy } from '@trellis/mesh-envoy';
 import type { OutboundClusterPlan } from './cluster-plan';
 import { loadAssignment } from './endpoints';
 import { BLACKHOLE_CLUSTER, configPath, INBOUND_PASSTHROUGH_CLUSTER, PASSTHROUGH_CLUSTER } from './naming';
 import { isHttp2Port } from './services';
 import { DEFAULT_CONNECT_TIMEOUT, policyClusterFields } from './traffic-policy';
 
-export const ADS: AdsConfigSource = { ads: {}, resource_api_version: 'V3' };
+export const ADS: ConfigSource = { ads: {}, resource_api_version: 'V3' };
 
-function clusterMetadata(plan: OutboundClusterPlan): IstioMetadata {
+function clusterMetadata(plan: OutboundClusterPlan): Metadata {
   const svc = plan.service;
   const dr = plan.destinationRule;
   return {

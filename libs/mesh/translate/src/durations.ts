@@ -1,4 +1,4 @@
-import type { Duration } from './envoy-types';
+import type { Duration } from '@trellis/mesh-envoy';
 
 const UNIT_NANOS: Readonly<Record<string, number>> = {
   h: 3600e9,

@@ -1,4 +1,4 @@
-import type { ClusterLoadAssignment, LbEndpoint } from './envoy-types';
+import type { ClusterLoadAssignment, LbEndpoint } from '@trellis/mesh-envoy';
 import type { OutboundClusterPlan } from './cluster-plan';
 import type { MeshEndpoint } from './services';
 

@@ -1,6 +1,6 @@
 import type { HTTPFaultInjection, Percent } from '@trellis/mesh-api';
 import { toDuration } from './durations';
-import { FAULT_TYPE, type FractionalPercent, type HttpFault } from './envoy-types';
+import { FAULT_TYPE, type FractionalPercent, type HttpFault } from '@trellis/mesh-envoy';
 
 /** Istio converts `percentage.value` (0–100, fractional) to a MILLION-denominator FractionalPercent. */
 export function millionths(percent: Percent | undefined, legacyPercent?: number): FractionalPercent {

@@ -1,6 +1,6 @@
 import type { Gateway, GatewayServer, VirtualService } from '@trellis/mesh-api';
 import { namespaceOf, sortedByCreation, type TranslateContext } from './context';
-import type { Listener, Route, RouteConfiguration, VirtualHost } from './envoy-types';
+import type { Listener, Route, RouteConfiguration, VirtualHost } from '@trellis/mesh-envoy';
 import { intersectHosts, stripNamespacePrefix } from './hosts';
 import { hcmChain, socketAddress } from './listeners';
 import { gatewayRouteName, listenerName, virtualHostName, WILDCARD_ADDRESS } from './naming';

@@ -3,7 +3,7 @@ import { planOutboundClusters, type OutboundClusterPlan } from './cluster-plan';
 import { ADS } from './clusters';
 import { buildContext, type TranslateContext } from './context';
 import { durationIsZero } from './durations';
-import { FAULT_FILTER_NAME, HCM_TYPE, type Cluster, type Listener, type Route, type RouteAction, type XdsResources } from './envoy-types';
+import { FAULT_FILTER_NAME, HCM_TYPE, type Cluster, type Listener, type Route, type RouteAction, type XdsResources } from '@trellis/mesh-envoy';
 import { outboundLoadAssignments } from './endpoints';
 import { serviceDomains } from './hosts';
 import { FAULT_FILTER, ROUTER_FILTER } from './listeners';
@@ -41,11 +41,11 @@ function grpcAction(a: RouteAction): RouteAction {
   const out: RouteAction = {};
   if (a.cluster !== undefined) out.cluster = a.cluster;
   if (a.weighted_clusters) {
-    const clusters = a.weighted_clusters.clusters.map((c) => ({ name: c.name, weight: c.weight }));
-    out.weighted_clusters = { clusters, total_weight: { value: clusters.reduce((s, c) => s + c.weight.value, 0) } };
+    const clusters = (a.weighted_clusters.clusters ?? []).map((c) => ({ name: c.name, weight: c.weight }));
+    out.weighted_clusters = { clusters, total_weight: { value: clusters.reduce((s, c) => s + (c.weight?.value ?? 0), 0) } };
   }
   if (!durationIsZero(a.timeout) && a.timeout) out.max_stream_duration = { max_stream_duration: a.timeout };
-  const retryOn = a.retry_policy?.retry_on.split(',').filter((n) => GRPC_RETRY_ON.has(n)) ?? [];
+  const retryOn = a.retry_policy?.retry_on?.split(',').filter((n) => GRPC_RETRY_ON.has(n)) ?? [];
   if (a.retry_policy && retryOn.length > 0) out.retry_policy = { retry_on: retryOn.join(','), num_retries: a.retry_policy.num_retries };
   const hash = a.hash_policy?.filter((h) => 'header' in h);
   if (hash && hash.length > 0) out.hash_policy = hash;

@@ -1,7 +1,7 @@
 import type { HeaderOperations, Headers } from '@trellis/mesh-api';
-import type { AppendAction, HeaderMutations, HeaderValueOption } from './envoy-types';
+import type { HeaderAppendAction, HeaderMutations, HeaderValueOption } from '@trellis/mesh-envoy';
 
-function options(record: Record<string, string> | undefined, action: AppendAction): HeaderValueOption[] {
+function options(record: Record<string, string> | undefined, action: HeaderAppendAction): HeaderValueOption[] {
   return Object.keys(record ?? {})
     .sort()
     .map((key) => ({ header: { key, value: record?.[key] ?? '' }, append_action: action }));

@@ -1,7 +1,7 @@
 import type { WorkloadInstance } from '@trellis/mesh-api';
 import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
-import type { Cluster, Listener, RouteConfiguration } from './envoy-types';
+import type { Cluster, Listener, RouteConfiguration } from '@trellis/mesh-envoy';
 import { loadAssignment, parseHostPort } from './endpoints';
 import { catchAllRoutes, hcmChain, socketAddress } from './listeners';
 import {

@@ -16,4 +16,4 @@ export {
   INBOUND_PASSTHROUGH_CLUSTER,
 } from './naming';
 export { parseDurationNanos, toDuration } from './durations';
-export * from './envoy-types';
+export * from '@trellis/mesh-envoy';

@@ -10,7 +10,7 @@ import {
   type HttpFilter,
   type Listener,
   type RouteConfiguration,
-} from './envoy-types';
+} from '@trellis/mesh-envoy';
 import { ADS } from './clusters';
 import { BLACKHOLE_CLUSTER, listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND, WILDCARD_ADDRESS } from './naming';
 

@@ -1,5 +1,5 @@
 import type { HTTPMatchRequest, StringMatch } from '@trellis/mesh-api';
-import type { HeaderMatcher, QueryParameterMatcher, RouteMatch, StringMatcher } from './envoy-types';
+import type { HeaderMatcher, QueryParameterMatcher, RouteMatch, StringMatcher } from '@trellis/mesh-envoy';
 
 /** Istio StringMatch → Envoy StringMatcher; an empty match means "present". */
 export function stringMatcher(m: StringMatch | undefined): StringMatcher | undefined {
@@ -56,7 +56,7 @@ export function routeMatch(m: HTTPMatchRequest | undefined): RouteMatch {
 }
 
 /** A match that catches everything: later HTTP routes are unreachable (Istio stops there). */
-export function isCatchAll(match: RouteMatch): boolean {
+export function isCatchAll(match: RouteMatch = {}): boolean {
   const everyPath = match.prefix === '/' || match.safe_regex?.regex === '.*' || match.safe_regex?.regex === '*';
   return everyPath && !match.headers?.length && !match.query_parameters?.length;
 }

@@ -1,6 +1,6 @@
 import type { Sidecar } from '@trellis/mesh-api';
 import { namespaceOf, sortedByCreation, type TranslateContext } from './context';
-import type { VirtualHost } from './envoy-types';
+import type { VirtualHost } from '@trellis/mesh-envoy';
 import { ZERO_DURATION } from './durations';
 import { labelsMatch } from './services';
 import { PASSTHROUGH_CLUSTER } from './naming';

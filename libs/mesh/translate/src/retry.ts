@@ -1,6 +1,6 @@
 import type { HTTPRetry } from '@trellis/mesh-api';
 import { durationIsZero, toDuration } from './durations';
-import { PREVIOUS_HOSTS_TYPE, type RetryPolicy } from './envoy-types';
+import { PREVIOUS_HOSTS_TYPE, type RetryPolicy } from '@trellis/mesh-envoy';
 
 export const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 

@@ -1,7 +1,7 @@
 import type { Destination, HTTPRedirect, HTTPRoute, HTTPRouteDestination } from '@trellis/mesh-api';
 import { destinationRuleFor, type TranslateContext } from './context';
 import { ZERO_DURATION, toDuration } from './durations';
-import type { DirectResponseAction, RedirectAction, RedirectResponseCode, RouteAction, RouteMatch, WeightedClusterEntry } from './envoy-types';
+import type { DirectResponseAction, RedirectAction, RedirectResponseCode, RouteAction, RouteMatch, ClusterWeight } from '@trellis/mesh-envoy';
 import { millionths } from './fault';
 import { headerMutations } from './headers';
 import { resolveHost } from './hosts';
@@ -47,7 +47,7 @@ function weights(routes: readonly HTTPRouteDestination[]): number[] {
 function targetFields(http: HTTPRoute, env: RouteEnv): Pick<RouteAction, 'cluster' | 'weighted_clusters'> {
   const routes = http.route ?? [];
   const ws = weights(routes);
-  const entries: WeightedClusterEntry[] = [];
+  const entries: ClusterWeight[] = [];
   routes.forEach((r, i) => {
     const weight = ws[i] ?? 0;
     if (weight > 0) entries.push({ name: resolveDestination(r.destination, env).cluster, weight: { value: weight }, ...headerMutations(r.headers) });

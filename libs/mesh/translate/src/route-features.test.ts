@@ -12,7 +12,7 @@ function resourcesFor(...http: HTTPRoute[]) {
   return translate(bookinfoSnapshot({ virtualServices: [reviewsVs(http)], destinationRules: destinationRuleAll }), proxy);
 }
 function routesFor(...http: HTTPRoute[]): Route[] {
-  return resourcesFor(...http).routes[0]!.virtual_hosts.find((v) => v.name.startsWith('reviews.'))!.routes;
+  return resourcesFor(...http).routes[0]!.virtual_hosts!.find((v) => v.name!.startsWith('reviews.'))!.routes!;
 }
 const v1 = [{ destination: { host: 'reviews', subset: 'v1' } }];
 
@@ -84,7 +84,7 @@ describe('route actions', () => {
     const [a] = routesFor({ route: v1, mirror: { host: 'reviews', subset: 'v2' }, mirrorPercentage: { value: 12.5 } });
     expect(a?.route?.request_mirror_policies).toEqual([{ cluster: cluster('reviews', 'v2'), runtime_fraction: { default_value: { numerator: 125000, denominator: 'MILLION' } } }]);
     const [b] = routesFor({ route: v1, mirror: { host: 'reviews', subset: 'v2' } });
-    expect(b?.route?.request_mirror_policies?.[0]?.runtime_fraction.default_value).toEqual({ numerator: 100, denominator: 'HUNDRED' });
+    expect(b?.route?.request_mirror_policies?.[0]?.runtime_fraction?.default_value).toEqual({ numerator: 100, denominator: 'HUNDRED' });
   });
 
   it('rewrite: prefix → prefix_rewrite, exact → regex_rewrite; authority → host_rewrite_literal', () => {

@@ -1,5 +1,5 @@
 import type { TranslateContext } from './context';
-import type { Route, RouteConfiguration, VirtualHost } from './envoy-types';
+import type { Route, RouteConfiguration, VirtualHost } from '@trellis/mesh-envoy';
 import { serviceDomains } from './hosts';
 import { outboundRouteName, virtualHostName } from './naming';
 import { catchAllVirtualHost, registryOnly } from './outbound-policy';

@@ -71,8 +71,8 @@ describe('virtual-service-all-v1 + destination-rule-all', () => {
   });
   it('names the source VirtualService in route metadata', () => {
     const rc = translate(snap, productpage).routes.find((x) => x.name === '9080')!;
-    const vh = rc.virtual_hosts.find((v) => v.name === 'reviews.default.svc.cluster.local:9080')!;
-    expect(vh.routes[0]?.metadata?.filter_metadata.istio.config).toBe('/apis/networking.istio.io/v1/namespaces/default/virtual-service/reviews');
+    const vh = rc.virtual_hosts!.find((v) => v.name === 'reviews.default.svc.cluster.local:9080')!;
+    expect(vh.routes?.[0]?.metadata?.filter_metadata?.istio?.config).toBe('/apis/networking.istio.io/v1/namespaces/default/virtual-service/reviews');
   });
 });
 
@@ -131,7 +131,7 @@ describe('ratings and details samples', () => {
     expect(r.cluster).toBe(cluster('details', 'v1'));
     expect(r.fault?.abort?.http_status).toBe(555);
     // the first rule has no match: it is a catch-all, so the second rule is unreachable and dropped
-    const vh = translate(snap, productpage).routes[0]!.virtual_hosts.find((v) => v.name.startsWith('details.'))!;
+    const vh = translate(snap, productpage).routes[0]!.virtual_hosts!.find((v) => v.name!.startsWith('details.'))!;
     expect(vh.routes).toHaveLength(1);
   });
   it('details-v2, ratings-db, ratings-mysql, ratings-mysql-vm', () => {

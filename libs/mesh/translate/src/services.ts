@@ -1,5 +1,5 @@
 import type { MeshService, ServiceEntry, WorkloadInstance, WorkloadEntrySpec } from '@trellis/mesh-api';
-import type { ClusterDiscoveryType } from './envoy-types';
+import type { ClusterDiscoveryType } from '@trellis/mesh-envoy';
 import { selectWorkloads } from './label-index';
 
 export { labelsMatch } from './label-index';

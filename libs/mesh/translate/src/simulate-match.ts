@@ -1,4 +1,4 @@
-import type { HeaderMatcher, RouteMatch, StringMatcher, VirtualHost } from './envoy-types';
+import type { HeaderMatcher, RouteMatch, StringMatcher, VirtualHost } from '@trellis/mesh-envoy';
 
 /** Request attributes used for route matching (header names lower-case; pseudo-headers included). */
 export interface MatchInput {
@@ -16,12 +16,12 @@ export function stringMatches(m: StringMatcher, value: string): boolean {
   if (m.prefix !== undefined) return value.startsWith(m.prefix);
   if (m.suffix !== undefined) return value.endsWith(m.suffix);
   if (m.contains !== undefined) return value.includes(m.contains);
-  if (m.safe_regex !== undefined) return fullMatch(m.safe_regex.regex, value);
+  if (m.safe_regex !== undefined) return fullMatch(m.safe_regex.regex ?? '', value);
   return true;
 }
 
 function headerMatches(h: HeaderMatcher, headers: Record<string, string>): boolean {
-  const value = headers[h.name.toLowerCase()];
+  const value = headers[(h.name ?? '').toLowerCase()];
   let ok: boolean;
   if (h.present_match !== undefined) ok = (value !== undefined) === h.present_match;
   else ok = value !== undefined && (h.string_match === undefined || stringMatches(h.string_match, value));
@@ -33,7 +33,7 @@ function pathMatches(m: RouteMatch, path: string): boolean {
   const p = insensitive ? path.toLowerCase() : path;
   if (m.path !== undefined) return p === (insensitive ? m.path.toLowerCase() : m.path);
   if (m.prefix !== undefined) return p.startsWith(insensitive ? m.prefix.toLowerCase() : m.prefix);
-  if (m.safe_regex !== undefined) return fullMatch(m.safe_regex.regex, path);
+  if (m.safe_regex !== undefined) return fullMatch(m.safe_regex.regex ?? '', path);
   return false;
 }
 
@@ -42,7 +42,7 @@ export function routeMatches(m: RouteMatch, input: MatchInput): boolean {
   if (!pathMatches(m, input.path)) return false;
   if (!(m.headers ?? []).every((h) => headerMatches(h, input.headers))) return false;
   return (m.query_parameters ?? []).every((q) => {
-    const value = input.query[q.name];
+    const value = input.query[q.name ?? ''];
     if (q.present_match !== undefined) return (value !== undefined) === q.present_match;
     return value !== undefined && (q.string_match === undefined || stringMatches(q.string_match, value));
   });
@@ -55,9 +55,9 @@ function longestFirst(a: string, b: string): number {
 /** Envoy virtual host selection: exact domain, then `*suffix` (longest), then `prefix*` (longest), then `*`. */
 export function selectVirtualHost(hosts: readonly VirtualHost[], authority: string): VirtualHost | undefined {
   const host = authority.toLowerCase();
-  const exact = hosts.find((vh) => vh.domains.some((d) => d.toLowerCase() === host));
+  const exact = hosts.find((vh) => (vh.domains ?? []).some((d) => d.toLowerCase() === host));
   if (exact) return exact;
-  const candidates = hosts.flatMap((vh) => vh.domains.map((d) => ({ vh, d: d.toLowerCase() })));
+  const candidates = hosts.flatMap((vh) => (vh.domains ?? []).map((d) => ({ vh, d: d.toLowerCase() })));
   const suffix = candidates.filter((c) => c.d.length > 1 && c.d.startsWith('*') && host.endsWith(c.d.slice(1)));
   suffix.sort((a, b) => longestFirst(a.d, b.d));
   if (suffix[0]) return suffix[0].vh;

@@ -10,13 +10,13 @@ import { durationOr, seconds, toDuration } from './durations';
 import {
   HTTP_PROTOCOL_OPTIONS_KEY,
   HTTP_PROTOCOL_OPTIONS_TYPE,
-  type CircuitBreakerThreshold,
+  type CircuitBreakerThresholds,
   type Cluster,
   type HashPolicy,
   type HttpProtocolOptions,
   type LbPolicy,
-  type OutlierDetectionConfig,
-} from './envoy-types';
+  type OutlierDetection as EnvoyOutlierDetection,
+} from '@trellis/mesh-envoy';
 
 /** The per-cluster policy after port-level and subset-level merging. */
 export type EffectivePolicy = Omit<PortTrafficPolicy, 'port'>;
@@ -66,7 +66,7 @@ function threshold(value: number | undefined): { value: number } {
 }
 
 /** Circuit breakers: Istio fills unset thresholds with MaxUint32. */
-export function circuitBreakers(pool: ConnectionPoolSettings | undefined): { thresholds: CircuitBreakerThreshold[] } {
+export function circuitBreakers(pool: ConnectionPoolSettings | undefined): { thresholds: CircuitBreakerThresholds[] } {
   return {
     thresholds: [
       {
@@ -81,9 +81,9 @@ export function circuitBreakers(pool: ConnectionPoolSettings | undefined): { thr
 }
 
 /** Istio's applyOutlierDetection: enforcing 100 for a configured detector, 0 for the other one. */
-export function outlierDetection(od: OutlierDetection | undefined): OutlierDetectionConfig | undefined {
+export function outlierDetection(od: OutlierDetection | undefined): EnvoyOutlierDetection | undefined {
   if (!od) return undefined;
-  const out: OutlierDetectionConfig = { enforcing_success_rate: { value: 0 } };
+  const out: EnvoyOutlierDetection = { enforcing_success_rate: { value: 0 } };
   const fiveXx = od.consecutive5xxErrors ?? od.consecutiveErrors;
   const gateway = od.consecutiveGatewayErrors;
   if (fiveXx !== undefined) out.consecutive_5xx = { value: fiveXx };

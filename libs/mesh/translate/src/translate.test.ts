@@ -12,8 +12,8 @@ import {
   WORKLOADS,
 } from './testing/bookinfo';
 
-const hcm = (l: Listener | undefined, i = 0): HttpConnectionManager | undefined => l?.filter_chains?.[i]?.filters[0]?.typed_config;
-const byName = (ls: Listener[], name: string) => ls.find((l) => l.name === name);
+const hcm = (l: Listener | undefined, i = 0): HttpConnectionManager | undefined => l?.filter_chains?.[i]?.filters?.[0]?.typed_config as HttpConnectionManager | undefined;
+const byName = (ls: readonly Listener[], name: string) => ls.find((l) => l.name === name);
 
 describe('sidecar listeners', () => {
   it('REDIRECT: per-port outbound, virtualOutbound 0.0.0.0:15001, virtualInbound 0.0.0.0:15006', () => {
@@ -63,7 +63,7 @@ describe('sidecar listeners', () => {
     const r = translate(bookinfoSnapshot(), sidecarProxy('reviews-v1'));
     const c = r.clusters.find((x) => x.name === 'inbound|9080||');
     expect(c).toMatchObject({ type: 'STATIC', metadata: { filter_metadata: { istio: { services: [{ host: 'reviews.default.svc.cluster.local', name: 'reviews', namespace: 'default' }] } } } });
-    expect(c?.load_assignment?.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address).toEqual({ address: '127.0.0.1', port_value: 9080 });
+    expect(c?.load_assignment?.endpoints?.[0]?.lb_endpoints?.[0]?.endpoint?.address?.socket_address).toEqual({ address: '127.0.0.1', port_value: 9080 });
     expect(r.clusters.map((x) => x.name)).toEqual(expect.arrayContaining(['BlackHoleCluster', 'PassthroughCluster', 'InboundPassthroughCluster']));
   });
 
@@ -77,11 +77,11 @@ describe('sidecar listeners', () => {
     const inbound = byName(r.listeners, '127.0.0.13_41013');
     expect(inbound?.address).toEqual({ socket_address: { address: '127.0.0.13', port_value: 41013 } });
     expect(inbound?.bind_to_port).toBeUndefined();
-    expect(hcm(inbound)?.route_config?.virtual_hosts[0]?.routes[0]?.route?.cluster).toBe('inbound|9080||');
+    expect(hcm(inbound)?.route_config?.virtual_hosts?.[0]?.routes?.[0]?.route?.cluster).toBe('inbound|9080||');
     const c = r.clusters.find((x) => x.name === 'inbound|9080||');
-    expect(c?.load_assignment?.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address).toEqual({ address: '127.0.0.1', port_value: 52000 });
+    expect(c?.load_assignment?.endpoints?.[0]?.lb_endpoints?.[0]?.endpoint?.address?.socket_address).toEqual({ address: '127.0.0.1', port_value: 52000 });
     const cla = r.endpoints.find((e) => e.cluster_name === 'outbound|9080||ratings.default.svc.cluster.local');
-    expect(cla?.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address).toEqual({ address: '127.0.0.13', port_value: 41013 });
+    expect(cla?.endpoints?.[0]?.lb_endpoints?.[0]?.endpoint?.address?.socket_address).toEqual({ address: '127.0.0.13', port_value: 41013 });
   });
 
   it('finds its workload by IP when the name is unknown', () => {
@@ -123,6 +123,6 @@ describe('outboundTrafficPolicy', () => {
     const r = translate(snap, sidecarProxy('productpage-v1'));
     expect(simulate(r, { host: 'example.com', port: 9080, path: '/' })).toMatchObject({ virtualHost: 'block_all', directResponse: { status: 502 } });
     expect(simulate(r, { host: 'reviews', port: 9080, path: '/' }).cluster).toBe('outbound|9080||reviews.default.svc.cluster.local');
-    expect(hcm(byName(r.listeners, 'virtualOutbound'))?.route_config?.virtual_hosts[0]?.routes[0]?.route?.cluster).toBe('BlackHoleCluster');
+    expect(hcm(byName(r.listeners, 'virtualOutbound'))?.route_config?.virtual_hosts?.[0]?.routes?.[0]?.route?.cluster).toBe('BlackHoleCluster');
   });
 });

@@ -2,7 +2,7 @@ import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { planOutboundClusters } from './cluster-plan';
 import { outboundClusters, specialClusters } from './clusters';
 import { buildContext, type TranslateContext } from './context';
-import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsResources } from './envoy-types';
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsResources } from '@trellis/mesh-envoy';
 import { outboundLoadAssignments } from './endpoints';
 import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
 import { translateGrpc } from './grpc-flavour';
@@ -12,8 +12,12 @@ import { WILDCARD_ADDRESS } from './naming';
 import { registryOnly } from './outbound-policy';
 import { outboundHttpPorts, outboundRouteConfigs } from './routes';
 
-function byName<T extends { name: string }>(items: T[]): T[] {
-  return items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+function compareNames(a = '', b = ''): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byName<T extends { name?: string }>(items: T[]): T[] {
+  return items.sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** What every proxy of the same kind, namespace (and, where config depends on it, labels) shares. */
@@ -26,7 +30,7 @@ export interface SharedOutbound {
 
 export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   const plans = planOutboundClusters(ctx);
-  const endpoints = outboundLoadAssignments(plans).sort((a, b) => (a.cluster_name < b.cluster_name ? -1 : a.cluster_name > b.cluster_name ? 1 : 0));
+  const endpoints = outboundLoadAssignments(plans).sort((a, b) => compareNames(a.cluster_name, b.cluster_name));
   if (ctx.proxy.type === 'router') {
     const ports = gatewayPorts(ctx);
     return {

@@ -1,6 +1,6 @@
 import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { buildContext, type TranslateContext } from './context';
-import type { XdsResources } from './envoy-types';
+import type { XdsResources } from '@trellis/mesh-envoy';
 import { translateGrpc } from './grpc-flavour';
 import { assemble, ownResources, ownResourcesKey, sharedOutbound, type OwnResources, type SharedOutbound } from './translate';
 

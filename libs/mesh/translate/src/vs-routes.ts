@@ -1,8 +1,8 @@
 import type { HTTPMatchRequest, HTTPRoute, VirtualService } from '@trellis/mesh-api';
 import { destinationRuleFor, namespaceOf } from './context';
 import { ZERO_DURATION } from './durations';
-import type { IstioMetadata, Route } from './envoy-types';
-import { FAULT_FILTER_NAME } from './envoy-types';
+import type { Metadata, Route } from '@trellis/mesh-envoy';
+import { FAULT_FILTER_NAME } from '@trellis/mesh-envoy';
 import { httpFault } from './fault';
 import { headerMutations, mergeMutations } from './headers';
 import { isCatchAll, routeMatch } from './match';
@@ -13,7 +13,7 @@ import type { ServiceModel } from './services';
 import { effectivePolicy, hashPolicy } from './traffic-policy';
 import { matchApplies } from './virtual-services';
 
-function vsMetadata(vs: VirtualService): IstioMetadata {
+function vsMetadata(vs: VirtualService): Metadata {
   return { filter_metadata: { istio: { config: configPath('virtual-service', namespaceOf(vs), vs.metadata.name) } } };
 }
 

@@ -8,7 +8,6 @@ export {
   TYPE_URLS,
   TYPE_PREFIX,
   PUSH_ORDER,
-  ANY_TYPES,
   typeShortOf,
   isFullStateType,
   type XdsTypeShort,

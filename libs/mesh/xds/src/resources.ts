@@ -1,19 +1,16 @@
 import { TrellisError } from '@trellis/shared';
+import type { XdsResources } from '@trellis/mesh-envoy';
 import type { XdsTypeShort } from './proto/type-urls';
 
 /**
- * An Envoy v3 resource as a plain object in the contract shape (docs/xds-resources.md):
- * proto field names, nested Any as `{'@type': ...}`, enums as names, Durations as {seconds, nanos}.
+ * Any Envoy v3 resource as a plain object in the contract shape (docs/xds-resources.md): what the
+ * server encodes and the client decodes without knowing its type. Every message of
+ * `@trellis/mesh-envoy` is assignable to it.
  */
 export type XdsResource = Record<string, unknown>;
 
-/** Everything one proxy should run (what `translate(snapshot, proxy)` returns). */
-export interface XdsResources {
-  readonly listeners: readonly XdsResource[];
-  readonly routes: readonly XdsResource[];
-  readonly clusters: readonly XdsResource[];
-  readonly endpoints: readonly XdsResource[];
-}
+/** Everything one proxy should run: the contract's `XdsResources`, what `translate(snapshot, proxy)` returns. */
+export type { XdsResources };
 
 export function emptyResources(): XdsResources {
   return { listeners: [], routes: [], clusters: [], endpoints: [] };

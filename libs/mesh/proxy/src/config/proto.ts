@@ -1,25 +1,37 @@
+import {
+  FAULT_TYPE,
+  FILTER_CONFIG_TYPE,
+  HCM_TYPE,
+  HTTP_PROTOCOL_OPTIONS_TYPE,
+  LISTENER_FILTER_TYPES,
+  LOCAL_RATE_LIMIT_TYPE,
+  PREVIOUS_HOSTS_TYPE,
+  ROUTER_TYPE,
+  TCP_PROXY_TYPE,
+  UDPA_TYPED_STRUCT_TYPE,
+  XDS_TYPED_STRUCT_TYPE,
+} from '@trellis/mesh-envoy';
 import { TrellisError } from '@trellis/shared';
 import type { Duration, FractionalPercent } from './envoy-types';
 
-export const TYPE_PREFIX = 'type.googleapis.com/';
+export { TYPE_PREFIX } from '@trellis/mesh-envoy';
 
 /** The typed_config @types the proxy understands; anything else is NACKed. */
 export const KNOWN_TYPES = {
-  hcm: `${TYPE_PREFIX}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
-  tcpProxy: `${TYPE_PREFIX}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`,
-  router: `${TYPE_PREFIX}envoy.extensions.filters.http.router.v3.Router`,
-  fault: `${TYPE_PREFIX}envoy.extensions.filters.http.fault.v3.HTTPFault`,
-  filterConfig: `${TYPE_PREFIX}envoy.config.route.v3.FilterConfig`,
-  httpProtocolOptions: `${TYPE_PREFIX}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,
-  previousHosts: `${TYPE_PREFIX}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
+  hcm: HCM_TYPE,
+  tcpProxy: TCP_PROXY_TYPE,
+  router: ROUTER_TYPE,
+  fault: FAULT_TYPE,
+  filterConfig: FILTER_CONFIG_TYPE,
+  httpProtocolOptions: HTTP_PROTOCOL_OPTIONS_TYPE,
+  previousHosts: PREVIOUS_HOSTS_TYPE,
+  localRateLimit: LOCAL_RATE_LIMIT_TYPE,
+  udpaTypedStruct: UDPA_TYPED_STRUCT_TYPE,
+  xdsTypedStruct: XDS_TYPED_STRUCT_TYPE,
 } as const;
 
 /** Listener filters Istio emits; accepted and ignored (the proxy speaks plaintext HTTP/1.1). */
-export const KNOWN_LISTENER_FILTER_TYPES: ReadonlySet<string> = new Set([
-  `${TYPE_PREFIX}envoy.extensions.filters.listener.original_dst.v3.OriginalDst`,
-  `${TYPE_PREFIX}envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector`,
-  `${TYPE_PREFIX}envoy.extensions.filters.listener.http_inspector.v3.HttpInspector`,
-]);
+export const KNOWN_LISTENER_FILTER_TYPES: ReadonlySet<string> = new Set(LISTENER_FILTER_TYPES);
 
 /** The one way a compiler rejects a resource: `XDS_INVALID` with a reason naming it. */
 export function invalid(resource: string, reason: string): TrellisError {

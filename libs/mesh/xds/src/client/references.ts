@@ -1,4 +1,4 @@
-import { ANY_TYPES } from '../proto/type-urls';
+import { HCM_TYPE } from '@trellis/mesh-envoy';
 import type { XdsResource } from '../resources';
 
 type Obj = Record<string, unknown>;
@@ -25,7 +25,7 @@ export function edsNamesOf(clusters: readonly XdsResource[]): string[] {
 
 function hcmRouteName(typedConfig: unknown): string | undefined {
   const hcm = obj(typedConfig);
-  if (hcm?.['@type'] !== ANY_TYPES.httpConnectionManager) return undefined;
+  if (hcm?.['@type'] !== HCM_TYPE) return undefined;
   const name = obj(hcm['rds'])?.['route_config_name'];
   return typeof name === 'string' && name !== '' ? name : undefined;
 }

@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ProxyInfo } from '@trellis/mesh-api';
 import { silentLogger } from '@trellis/shared';
-import { ANY_TYPES } from '../proto/type-urls';
+import { HCM_TYPE, ROUTER_TYPE } from '@trellis/mesh-envoy';
 import type { XdsResources } from '../resources';
 import { createAdsServer, type AdsServer } from '../server/ads-server';
 import { until } from '../testing/until';
@@ -40,9 +40,9 @@ function proxylessResources(endpointPort: number): XdsResources {
         name: LISTENER,
         api_listener: {
           api_listener: {
-            '@type': ANY_TYPES.httpConnectionManager,
+            '@type': HCM_TYPE,
             rds: { route_config_name: ROUTE, config_source: { ads: {}, resource_api_version: 'V3' } },
-            http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': ANY_TYPES.router } }],
+            http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': ROUTER_TYPE } }],
           },
         },
       },

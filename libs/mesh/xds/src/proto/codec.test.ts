@@ -1,9 +1,10 @@
 import { packResource, unpackResource } from './codec';
-import { ANY_TYPES, TYPE_URLS } from './type-urls';
+import { TYPE_URLS } from './type-urls';
+import { FAULT_TYPE, HCM_TYPE, HTTP_PROTOCOL_OPTIONS_TYPE, PREVIOUS_HOSTS_TYPE, ROUTER_TYPE } from '@trellis/mesh-envoy';
 import { decodeDiscoveryRequest, encodeDiscoveryRequest } from './discovery';
 import { messageType } from './root';
 
-const HCM = ANY_TYPES.httpConnectionManager;
+const HCM = HCM_TYPE;
 
 const listener = {
   name: '0.0.0.0_9080',
@@ -21,8 +22,8 @@ const listener = {
             stat_prefix: 'outbound_0.0.0.0_9080',
             rds: { route_config_name: '9080', config_source: { ads: {}, resource_api_version: 'V3' } },
             http_filters: [
-              { name: 'envoy.filters.http.fault', typed_config: { '@type': ANY_TYPES.fault } },
-              { name: 'envoy.filters.http.router', typed_config: { '@type': ANY_TYPES.router } },
+              { name: 'envoy.filters.http.fault', typed_config: { '@type': FAULT_TYPE } },
+              { name: 'envoy.filters.http.router', typed_config: { '@type': ROUTER_TYPE } },
             ],
             generate_request_id: { value: true },
             max_request_headers_kb: { value: 60 },
@@ -52,14 +53,14 @@ const route = {
               num_retries: { value: 2 },
               retriable_status_codes: [503],
               retry_host_predicate: [
-                { name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': ANY_TYPES.previousHosts } },
+                { name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': PREVIOUS_HOSTS_TYPE } },
               ],
               host_selection_retry_max_attempts: 5,
             },
           },
           typed_per_filter_config: {
             'envoy.filters.http.fault': {
-              '@type': ANY_TYPES.fault,
+              '@type': FAULT_TYPE,
               delay: { fixed_delay: { seconds: 7, nanos: 0 }, percentage: { numerator: 100, denominator: 'HUNDRED' } },
               abort: { http_status: 500, percentage: { numerator: 50, denominator: 'MILLION' } },
             },
@@ -83,7 +84,7 @@ const cluster = {
   circuit_breakers: { thresholds: [{ priority: 'DEFAULT', max_connections: { value: 100 }, max_retries: { value: 3 } }] },
   typed_extension_protocol_options: {
     'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
-      '@type': ANY_TYPES.httpProtocolOptions,
+      '@type': HTTP_PROTOCOL_OPTIONS_TYPE,
       common_http_protocol_options: { idle_timeout: { seconds: 3600, nanos: 0 }, max_requests_per_connection: { value: 1 } },
       explicit_http_config: { http_protocol_options: {} },
     },

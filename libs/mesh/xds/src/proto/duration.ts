@@ -1,9 +1,8 @@
+import type { Duration } from '@trellis/mesh-envoy';
 import { TrellisError } from '@trellis/shared';
 
-export interface DurationObject {
-  readonly seconds: number;
-  readonly nanos: number;
-}
+/** A google.protobuf.Duration with both fields set. */
+export type DurationObject = Readonly<Required<Duration>>;
 
 /** "1.5s" / "250ms" → {seconds, nanos}; accepted as a convenience where a Duration is expected. */
 export function parseDuration(text: string): DurationObject {
@@ -14,7 +13,7 @@ export function parseDuration(text: string): DurationObject {
   return { seconds, nanos: Math.round((totalMs - seconds * 1000) * 1e6) };
 }
 
-export function durationToMs(d: { seconds?: number; nanos?: number } | undefined): number | undefined {
+export function durationToMs(d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
   return (d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6);
 }

@@ -1,14 +1,12 @@
+/**
+ * xDS resource types as the ADS protocol orders them. The type URLs themselves are the contract's
+ * (`@trellis/mesh-envoy`); this module adds only push order and state-of-the-world semantics.
+ */
+import { TYPE_URLS, type XdsType } from '@trellis/mesh-envoy';
+
+export { TYPE_PREFIX, TYPE_URLS } from '@trellis/mesh-envoy';
 /** The four xDS resource types Trellis serves, by short name (istioctl's spelling). */
-export type XdsTypeShort = 'CDS' | 'EDS' | 'LDS' | 'RDS';
-
-export const TYPE_PREFIX = 'type.googleapis.com/';
-
-export const TYPE_URLS: Readonly<Record<XdsTypeShort, string>> = {
-  LDS: `${TYPE_PREFIX}envoy.config.listener.v3.Listener`,
-  RDS: `${TYPE_PREFIX}envoy.config.route.v3.RouteConfiguration`,
-  CDS: `${TYPE_PREFIX}envoy.config.cluster.v3.Cluster`,
-  EDS: `${TYPE_PREFIX}envoy.config.endpoint.v3.ClusterLoadAssignment`,
-};
+export type XdsTypeShort = XdsType;
 
 /** Push order (istiod's PushOrder, go-control-plane's ResponseType order): CDS → EDS → LDS → RDS. */
 export const PUSH_ORDER: readonly XdsTypeShort[] = ['CDS', 'EDS', 'LDS', 'RDS'];
@@ -24,13 +22,3 @@ export function typeShortOf(typeUrl: string): XdsTypeShort | undefined {
   }
   return undefined;
 }
-
-/** Frequently embedded Any types. */
-export const ANY_TYPES = {
-  httpConnectionManager: `${TYPE_PREFIX}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`,
-  router: `${TYPE_PREFIX}envoy.extensions.filters.http.router.v3.Router`,
-  fault: `${TYPE_PREFIX}envoy.extensions.filters.http.fault.v3.HTTPFault`,
-  httpProtocolOptions: `${TYPE_PREFIX}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,
-  previousHosts: `${TYPE_PREFIX}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
-  tcpProxy: `${TYPE_PREFIX}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`,
-} as const;

@@ -1,6 +1,6 @@
 import { isTrellisError } from '@trellis/shared';
 import { packResource, unpackResource } from './codec';
-import { ANY_TYPES } from './type-urls';
+import { ROUTER_TYPE } from '@trellis/mesh-envoy';
 import { WireDecoder, decodeAnyValue } from './wire-decode';
 import { FLAG_MAP, FLAG_REPEATED, type FieldSpec, type WireSchema } from './wire-schema';
 import { envoyWireSchema } from './wire-schema-build';
@@ -72,7 +72,7 @@ class Generator {
   }
 
   private any(depth: number): unknown {
-    if (depth >= 4) return { '@type': ANY_TYPES.router };
+    if (depth >= 4) return { '@type': ROUTER_TYPE };
     const names = Object.keys(schema.messages).filter((n) => !n.startsWith('google.protobuf.'));
     const name = this.pick(names);
     return { '@type': URL + name, ...(this.message(name, depth + 2) as object) };

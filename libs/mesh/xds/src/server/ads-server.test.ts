@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { unpackResource } from '../proto/codec';
 import type { DiscoveryResponse } from '../proto/discovery';
 import { TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
-import type { XdsResources } from '../resources';
+import type { XdsResource, XdsResources } from '../resources';
 import { assignment, basicResources, edsCluster, rdsListener, routeConfig, SIDECAR_NODE } from '../testing/fixtures';
 import { RawAdsStream } from '../testing/raw-ads-stream';
 import { createAdsServer, type AdsServer } from './ads-server';
@@ -198,7 +198,8 @@ describe('ADS server (SotW protocol)', () => {
   it('keeps serving the previous resources when generation yields an unencodable resource', async () => {
     const s = open();
     ack(s, await subscribe(s, 'CDS', [], true));
-    current = { ...current, clusters: [{ name: 'broken', lbPolicy: 'ROUND_ROBIN' }] };
+    const broken: XdsResource = { name: 'broken', lbPolicy: 'ROUND_ROBIN' }; // not a Cluster's field names
+    current = { ...current, clusters: [broken] };
     server.pushNow();
     await s.expectNothing(150);
     expect(server.configDump(SIDECAR_NODE.id)?.clusters.map((c) => c['name'])).toEqual(['c1']);

@@ -1,4 +1,4 @@
-import { ANY_TYPES } from '../proto/type-urls';
+import { HCM_TYPE, ROUTER_TYPE } from '@trellis/mesh-envoy';
 import type { XdsResource, XdsResources } from '../resources';
 
 /** Small Envoy-flavour resources for protocol tests. */
@@ -32,10 +32,10 @@ export function rdsListener(name: string, port: number, routeName: string): XdsR
           {
             name: 'envoy.filters.network.http_connection_manager',
             typed_config: {
-              '@type': ANY_TYPES.httpConnectionManager,
+              '@type': HCM_TYPE,
               stat_prefix: name,
               rds: { route_config_name: routeName, config_source: { ads: {}, resource_api_version: 'V3' } },
-              http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': ANY_TYPES.router } }],
+              http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': ROUTER_TYPE } }],
             },
           },
         ],
