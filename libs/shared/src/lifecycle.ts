@@ -19,7 +19,8 @@ export function shutdownOnSignals(resources: readonly Closable[], logger: Logger
       process.exit(0);
     }, drainMs);
     timer.unref();
-    Promise.allSettled(resources.map((r) => r.close())).then(() => {
+    // Fire-and-forget from a signal handler: allSettled never rejects, and the process exits in the callback.
+    void Promise.allSettled(resources.map((r) => r.close())).then(() => {
       logger.info('stopped');
       process.exit(0);
     });
