@@ -6,6 +6,7 @@ import { invalid } from './config/proto';
 import { type OpsServers, startOpsServer } from './admin/ops-servers';
 import { type RouteTable, compileRouteTable } from './routing/route-table';
 import { AccessLogger, type AccessLogSink } from './server/access-log';
+import { chooseHttp1Codec } from './server/h1/http1';
 import { type ListenerConfig, compileListener } from './server/listener-config';
 import { type BindOverride, type BoundAddress, ListenerManager } from './server/listener-manager';
 import type { ProxyContext } from './server/proxy-context';
@@ -23,6 +24,11 @@ export interface ProxyOptions {
   readonly drainMs: number;
   /** POST /quitquitquit; default: close(). */
   readonly onQuit?: () => void;
+  /**
+   * Private Node APIs behind the seam (unsafe/): used when present in the expected shape (default
+   * true); false forces their public fallbacks (`--private-apis off`, `TRELLIS_PRIVATE_APIS=off`).
+   */
+  readonly privateApis?: boolean;
 }
 
 export interface HostPort {
@@ -87,6 +93,10 @@ function compile(type: XdsType, resources: readonly object[]): Compiled {
 export function createProxy(options: ProxyOptions): Proxy {
   const { logger, drainMs } = options;
   const sink = options.accessLog;
+  const privateApis = options.privateApis ?? true;
+  const http1 = chooseHttp1Codec(privateApis);
+  // Wanted but unavailable (a Node upgrade changed it) is worth a warning; chosen off is not.
+  logger[privateApis && http1.codec !== 'llhttp' ? 'warn' : 'info']({ http1: http1.codec, reason: http1.reason }, 'downstream HTTP/1.1 codec chosen');
   const ctx: ProxyContext = {
     mode: options.mode,
     logger,
@@ -99,7 +109,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     draining: false,
   };
   const store = new ConfigStore();
-  const listeners = new ListenerManager(ctx, drainMs, options.bindOverride);
+  const listeners = new ListenerManager(ctx, drainMs, options.bindOverride, http1);
   const ops: OpsServers[] = [];
   let ready = false;
   let closed: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import { type Http2Server, type ServerHttp2Session, createServer as createH2cServer } from 'node:http2';
 import { type Server, type Socket, createServer } from 'node:net';
 import { sniffCodec } from './codec-sniff';
-import { H1Connection } from './h1/connection';
+import type { Http1Acceptor, Http1Choice, Http1Connection } from './h1/http1';
 import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
 import { serveHttp } from './request-pipeline';
@@ -16,7 +16,9 @@ export class HttpListener {
   private readonly h2: Http2Server;
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly sniffing: ReadonlySet<Socket>;
-  private readonly connections = new Set<H1Connection>();
+  /** HTTP/1.1 on the codec chosen at start-up (llhttp, or the node:http fallback). */
+  private readonly http1: Http1Acceptor;
+  private readonly connections = new Set<Http1Connection>();
   target: ListenerTarget;
   config: ListenerConfig;
   host = '';
@@ -25,6 +27,7 @@ export class HttpListener {
   constructor(
     private readonly ctx: ProxyContext,
     config: ListenerConfig,
+    http1: Http1Choice,
   ) {
     this.config = config;
     this.target = targetOf(config);
@@ -37,16 +40,17 @@ export class HttpListener {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
-    this.sniffing = sniffCodec(this.server, this.h2, (socket) => this.http1(socket, maxHeaderListSize));
-  }
-
-  private http1(socket: Socket, maxHeaderSize: number): void {
-    const connection = new H1Connection(socket, {
-      maxHeaderSize,
+    this.http1 = http1.acceptor({
+      maxHeaderSize: maxHeaderListSize,
       idleTimeoutMs: IDLE_TIMEOUT_MS,
       onRequest: (req, res) => serveHttp(this.ctx, this.target, req, res),
       onProtocolError: (code) => this.ctx.logger.debug({ code }, 'downstream protocol error'),
     });
+    this.sniffing = sniffCodec(this.server, this.h2, (socket) => this.accept(socket));
+  }
+
+  private accept(socket: Socket): void {
+    const connection = this.http1(socket);
     this.connections.add(connection);
     socket.once('close', () => this.connections.delete(connection));
   }

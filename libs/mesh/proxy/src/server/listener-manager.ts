@@ -1,4 +1,5 @@
 import { TrellisError } from '@trellis/shared';
+import type { Http1Choice } from './h1/http1';
 import { HttpListener, targetOf } from './http-listener';
 import type { ListenerConfig } from './listener-config';
 import type { ProxyContext } from './proxy-context';
@@ -22,6 +23,8 @@ export class ListenerManager {
     private readonly ctx: ProxyContext,
     private readonly drainMs: number,
     private readonly bindOverride: BindOverride | undefined,
+    /** The downstream HTTP/1.1 codec chosen at start-up (h1/http1.ts). */
+    private readonly http1: Http1Choice,
   ) {}
 
   addresses(): BoundAddress[] {
@@ -76,7 +79,7 @@ export class ListenerManager {
       await existing.close(this.drainMs);
     }
     const at = this.bindOverride?.(c.name, c.address, c.port) ?? { host: c.address, port: c.port };
-    const l = new HttpListener(this.ctx, c);
+    const l = new HttpListener(this.ctx, c, this.http1);
     await l.listen(at.host, at.port);
     this.bound.set(c.name, l);
     this.ctx.logger.info({ listener: c.name, host: l.host, port: l.port }, 'listener bound');

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { H1Request } from './h1-request';
 import { H1Response, type ResponseOwner } from './h1-response';
-import { METHODS, requestParser, type Llhttp, type ParseError } from './llhttp';
+import { requestParser, type Llhttp, type LlhttpApi, type ParseError } from '../../unsafe/llhttp';
+import { codecReply } from './codec-replies';
 import { announcesBody, headersOf } from './request-headers';
 
 export type RequestHandler = (req: H1Request, res: H1Response) => void;
@@ -14,11 +15,6 @@ export interface ConnectionOptions {
   readonly onProtocolError: (code: string) => void;
 }
 
-/** Codec errors answer like Envoy's HTTP/1 codec, then close. */
-const CODEC_REPLIES: Readonly<Record<string, string>> = {
-  HPE_HEADER_OVERFLOW: 'HTTP/1.1 431 Request Header Fields Too Large\r\nserver: envoy\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
-  default: 'HTTP/1.1 400 Bad Request\r\nserver: envoy\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
-};
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
 interface Exchange {
@@ -27,7 +23,8 @@ interface Exchange {
 }
 
 /**
- * One downstream HTTP/1.1 connection: llhttp parses, requests are served one at a time in arrival
+ * One downstream HTTP/1.1 connection: llhttp parses (through the private-API seam, unsafe/llhttp.ts;
+ * http1.ts picks this codec or the node:http fallback), requests are served one at a time in arrival
  * order (pipelined ones wait, reading paused, so responses need no reordering), keep-alive as the
  * request and response say, the idle timeout only while nothing is in flight.
  */
@@ -46,8 +43,10 @@ export class H1Connection implements ResponseOwner {
   constructor(
     readonly socket: Socket,
     private readonly options: ConnectionOptions,
+    private readonly llhttp: LlhttpApi,
   ) {
     this.parser = requestParser(
+      llhttp,
       {
         onHeaders: (headers, url) => {
           this.pendingHeaders.push(...headers);
@@ -59,7 +58,10 @@ export class H1Connection implements ResponseOwner {
       },
       options.maxHeaderSize,
     );
-    socket.setTimeout(options.idleTimeoutMs, () => {
+    // Not setTimeout's callback: that listens once, and a timeout while a request is in flight (kept)
+    // would leave the connection without an idle timeout for the rest of its life.
+    socket.setTimeout(options.idleTimeoutMs);
+    socket.on('timeout', () => {
       if (this.queue.length === 0) socket.destroy();
     });
     socket.on('data', (data: Buffer) => this.onData(data));
@@ -83,7 +85,7 @@ export class H1Connection implements ResponseOwner {
       this.socket.destroy();
       return;
     }
-    this.socket.end(CODEC_REPLIES[err.code] ?? CODEC_REPLIES['default']);
+    this.socket.end(codecReply(err.code));
   }
 
   private onHead(minor: number, raw: string[] | undefined, method: number, url: string | undefined, upgrade: boolean, keepAlive: boolean): number {
@@ -91,7 +93,7 @@ export class H1Connection implements ResponseOwner {
     const target = url ?? this.pendingUrl;
     this.pendingHeaders = [];
     this.pendingUrl = '';
-    const name = METHODS[method] ?? 'GET';
+    const name = this.llhttp.methods[method] ?? 'GET';
     const req = new H1Request(this.socket, name, target, headers, minor, announcesBody(headers), () => this.socket.resume());
     // An upgrade is served as a plain request (no listener takes the socket over), then the connection ends.
     const res = new H1Response(this, name === 'HEAD', minor === 0, keepAlive && !upgrade);
