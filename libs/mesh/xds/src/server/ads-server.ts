@@ -6,9 +6,9 @@ import type { Registry } from 'prom-client';
 import { adsServiceDefinition } from '../proto/discovery';
 import { envoyRoot } from '../proto/root';
 import type { XdsResources } from '../resources';
+import { usePreframedSends } from '../unsafe/grpc-js-preframed';
 import { createDebouncer, DEFAULT_DEBOUNCE, type DebounceOptions } from './debounce';
 import { createXdsServerMetrics } from './metrics';
-import { installPreframedSends } from './preframed';
 import { ProxyConnection, type AdsCall, type ProxySyncStatus } from './proxy-connection';
 
 export interface AdsServerOptions {
@@ -18,6 +18,11 @@ export interface AdsServerOptions {
   readonly debounce?: DebounceOptions;
   /** Where pilot_xds* metrics are registered (a private registry if omitted). */
   readonly registry?: Registry;
+  /**
+   * grpc-js's private send hook (unsafe/grpc-js-preframed.ts) when present in the expected shape
+   * (default true); false = grpc-js frames every message itself (same bytes on the wire). Process-wide.
+   */
+  readonly privateApis?: boolean;
 }
 
 export interface AdsServer {
@@ -42,7 +47,10 @@ const PUSH_BATCH = 50;
 export function createAdsServer(options: AdsServerOptions): AdsServer {
   envoyRoot(); // parse the protos up front, not on the first connection
   const logger = options.logger;
-  if (!installPreframedSends()) logger.warn('grpc-js has no serializeMessage hook; xDS responses are copied per stream');
+  const privateApis = options.privateApis ?? true;
+  const sends = usePreframedSends(privateApis);
+  // Wanted but unavailable (a grpc-js upgrade changed it) is worth a warning; chosen off is not.
+  logger[privateApis && !sends.preframed ? 'warn' : 'info']({ preframed: sends.preframed, reason: sends.reason }, 'xDS send path chosen');
   const metrics = createXdsServerMetrics(options.registry);
   /** Streams whose node is known (what status and pushes cover). */
   const connections = new Set<ProxyConnection>();

@@ -1,11 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
-import { BaseServerInterceptingCall } from '@grpc/grpc-js/build/src/server-interceptors';
+import { connect } from 'node:http2';
+import { silentLogger } from '@trellis/shared';
 import { packResource } from '../proto/codec';
 import { ADS_METHOD_PATH, adsServiceDefinition, decodeDiscoveryResponse, encodeDiscoveryRequest, encodeDiscoveryResponse, type DiscoveryRequest, type DiscoveryResponse } from '../proto/discovery';
+import { grpcFrame } from '../proto/grpc-frame';
 import { TYPE_URLS } from '../proto/type-urls';
-import { installPreframedSends } from './preframed';
+import { SIDECAR_NODE, basicResources } from '../testing/fixtures';
+import { preframedSendsInstalled, usePreframedSends } from '../unsafe/grpc-js-preframed';
+import { createAdsServer } from './ads-server';
 
-type Serialize = (this: { handler: { serialize(v: unknown): Buffer } }, value: unknown) => Buffer;
+/**
+ * Both send paths of the ADS server on real HTTP/2 streams, read as raw bytes: the private
+ * pre-framed hook (unsafe/grpc-js-preframed.ts) and its fallback, grpc-js framing every message
+ * itself (TRELLIS_PRIVATE_APIS=off). The bytes on the wire must be the same.
+ */
 
 const response: DiscoveryResponse = {
   version_info: 'v1',
@@ -14,55 +22,71 @@ const response: DiscoveryResponse = {
   nonce: 'round-1-CDS',
 };
 
-describe('preframed sends', () => {
-  beforeAll(() => expect(installPreframedSends()).toBe(true));
-
-  it("hands out one shared, correctly prefixed frame for a shared response and frames anything else like grpc-js", () => {
-    const serialize = (BaseServerInterceptingCall.prototype as unknown as { serializeMessage: Serialize }).serializeMessage;
-    const call = { handler: { serialize: (v: unknown) => encodeDiscoveryResponse(v as DiscoveryResponse) } };
-    const a = serialize.call(call, response);
-    const b = serialize.call(call, { ...response });
-    expect(b).toBe(a); // the same bytes for every stream, no per-stream copy
-    const message = encodeDiscoveryResponse(response);
-    expect([a[0], a.readUInt32BE(1), a.subarray(5).equals(message)]).toEqual([0, message.length, true]);
-    const other = serialize.call({ handler: { serialize: () => Buffer.from('plain') } }, undefined);
-    expect(other.equals(Buffer.from([0, 0, 0, 0, 5, ...Buffer.from('plain')]))).toBe(true);
+/** One ADS stream over plain node:http2: sends `request`, resolves with the first gRPC message frame exactly as received. */
+function firstFrame(port: number, request: DiscoveryRequest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const stream = session.request({ ':method': 'POST', ':path': ADS_METHOD_PATH, 'content-type': 'application/grpc', te: 'trailers' });
+    const chunks: Buffer[] = [];
+    let length = 0;
+    stream.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      const bytes = Buffer.concat(chunks, length);
+      if (bytes.length >= 5 && bytes.length >= 5 + bytes.readUInt32BE(1)) {
+        resolve(bytes.subarray(0, 5 + bytes.readUInt32BE(1)));
+        stream.close();
+        session.close();
+      }
+    });
+    stream.on('error', reject);
+    stream.write(grpcFrame([encodeDiscoveryRequest(request)]));
   });
+}
 
-  it('delivers the shared frame intact to several real gRPC streams at once', async () => {
+describe.each([
+  ['the private pre-framed hook', true],
+  ['grpc-js framing (the fallback)', false],
+])('ADS sends through %s', (_name, privateApis) => {
+  afterAll(() => usePreframedSends(true));
+
+  it('writes one shared response to several real streams as the exact gRPC frame of its encoding', async () => {
+    expect(usePreframedSends(privateApis).preframed).toBe(privateApis);
     const server = new grpc.Server();
     server.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: grpc.ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) => {
         call.on('data', () => call.write(response));
         call.on('end', () => call.end());
+        call.on('error', () => undefined);
       },
     });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
     );
-    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     try {
-      const got = await Promise.all(
-        [1, 2, 3].map(
-          () =>
-            new Promise<DiscoveryResponse>((resolve, reject) => {
-              const call = client.makeBidiStreamRequest(ADS_METHOD_PATH, encodeDiscoveryRequest, decodeDiscoveryResponse);
-              call.once('data', (r: DiscoveryResponse) => {
-                resolve(r);
-                call.end();
-              });
-              call.on('error', reject);
-              call.write({ type_url: TYPE_URLS.CDS });
-            }),
-        ),
-      );
-      for (const r of got) {
-        expect([r.version_info, r.nonce, r.resources.length]).toEqual(['v1', 'round-1-CDS', 300]);
-        expect(Buffer.from(r.resources[299]!.value).equals(response.resources[299]!.value)).toBe(true);
-      }
+      const frames = await Promise.all([1, 2, 3].map(() => firstFrame(port, { type_url: TYPE_URLS.CDS })));
+      const expected = grpcFrame([encodeDiscoveryResponse(response)]);
+      for (const f of frames) expect(f.equals(expected)).toBe(true);
     } finally {
-      client.close();
       server.forceShutdown();
+    }
+  });
+
+  it(`createAdsServer({ privateApis: ${privateApis} }) installs the hook or not, and answers with well-framed responses`, async () => {
+    usePreframedSends(!privateApis); // start from the other state: the option decides
+    const server = createAdsServer({ generate: () => basicResources(), logger: silentLogger(), privateApis });
+    expect(preframedSendsInstalled()).toBe(privateApis);
+    const port = await server.bind('127.0.0.1:0');
+    try {
+      const frame = await firstFrame(port, { type_url: TYPE_URLS.CDS, node: SIDECAR_NODE });
+      const message = frame.subarray(5);
+      expect([frame[0], frame.readUInt32BE(1)]).toEqual([0, message.length]);
+      const decoded = decodeDiscoveryResponse(message);
+      expect(decoded.resources).toHaveLength(1);
+      expect(encodeDiscoveryResponse({ ...decoded }).equals(message)).toBe(true);
+    } finally {
+      await server.close();
     }
   });
 });
