@@ -20,7 +20,22 @@ describe('readConfig', () => {
       debounceQuietMs: 100,
       debounceMaxMs: 10000,
       logLevel: 'info',
+      privateApis: true,
     });
+  });
+
+  it('turns the private-API seam off by flag or TRELLIS_PRIVATE_APIS', () => {
+    expect(readConfig(['--private-apis', 'off'], {}).privateApis).toBe(false);
+    expect(readConfig([], { TRELLIS_PRIVATE_APIS: 'off' }).privateApis).toBe(false);
+    expect(readConfig(['--private-apis', 'on'], { TRELLIS_PRIVATE_APIS: 'off' }).privateApis).toBe(true);
+    expect(() => readConfig(['--private-apis', 'no'], {})).toThrow(/must be on or off/);
+    let thrown: unknown;
+    try {
+      readConfig([], { TRELLIS_PRIVATE_APIS: 'no' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(isTrellisError(thrown) && thrown.code).toBe('CONFIG_INVALID');
   });
 
   it('reads flags', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { envOptional, envPort, parseLogLevel, type Env } from '@trellis/shared';
+import { TrellisError, envOptional, envPort, parseLogLevel, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
 
 /** The control plane's whole configuration, read once from flags and env. */
@@ -17,6 +17,11 @@ export interface ControlPlaneConfig {
   readonly logLevel: LevelWithSilent;
   /** Kubernetes mode (config from CRDs, registry from the API) when set; local mode otherwise. */
   readonly kube?: KubeModeConfig;
+  /**
+   * Private grpc-js APIs behind the xDS server's seam (libs/mesh/xds/src/unsafe): used when present
+   * in the expected shape (`--private-apis on`, the default); `off` forces the public path.
+   */
+  readonly privateApis: boolean;
 }
 
 export interface KubeModeConfig {
@@ -41,6 +46,18 @@ function millis(value: string): number {
   return n;
 }
 
+function onOff(value: string): boolean {
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new InvalidArgumentError('must be on or off');
+}
+
+function envOnOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = envOptional(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new TrellisError('CONFIG_INVALID', 'expected on or off in environment', { variable: name, value: raw });
+  return raw === 'on';
+}
+
 export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfig {
   const o = new Command('trellis-control-plane')
     .option('--host <address>', 'listen address', envOptional(env, 'TRELLIS_HOST') ?? '0.0.0.0')
@@ -54,6 +71,7 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     .option('--webhook-port <port>', 'sidecar injector webhook port (kube mode; 0 = off)', port, envPort(env, 'TRELLIS_WEBHOOK_PORT', 15017))
     .option('--webhook-url <url>', 'URL the apiserver calls for injection (default: the istiod Service)', envOptional(env, 'TRELLIS_WEBHOOK_URL'))
     .option('--proxy-image <image>', 'sidecar image the injector adds', envOptional(env, 'TRELLIS_PROXY_IMAGE') ?? 'trellis/proxy:dev')
+    .option('--private-apis <on|off>', 'private grpc-js APIs behind their seam (on: when present; off: public path)', onOff, envOnOff(env, 'TRELLIS_PRIVATE_APIS', true))
     .exitOverride()
     .parse([...argv], { from: 'user' })
     .opts<Options>();
@@ -67,6 +85,7 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     debounceMaxMs: o.debounceMax,
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
     kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage } : undefined,
+    privateApis: o.privateApis,
   };
 }
 
@@ -82,4 +101,5 @@ interface Options {
   webhookPort: number;
   webhookUrl?: string;
   proxyImage: string;
+  privateApis: boolean;
 }

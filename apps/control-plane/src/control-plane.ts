@@ -25,6 +25,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
     logger,
     debounce: { quietMs: config.debounceQuietMs, maxMs: config.debounceMaxMs },
     registry: metrics,
+    privateApis: config.privateApis,
   });
   snapshots.onChange((s) => {
     logger.debug({ revision: s.revision }, 'snapshot changed');

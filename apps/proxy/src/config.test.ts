@@ -43,7 +43,16 @@ describe('readConfig', () => {
       prometheusHost: '0.0.0.0',
       prometheusPort: 15090,
       logLevel: 'info',
+      privateApis: true,
     });
+  });
+
+  it('turns the private-API seam off by flag or TRELLIS_PRIVATE_APIS, and rejects other values', () => {
+    expect(readConfig(['--private-apis', 'off'], {}).privateApis).toBe(false);
+    expect(readConfig([], { TRELLIS_PRIVATE_APIS: 'off' }).privateApis).toBe(false);
+    expect(readConfig(['--private-apis', 'on'], { TRELLIS_PRIVATE_APIS: 'off' }).privateApis).toBe(true);
+    expect(parseError([], { TRELLIS_PRIVATE_APIS: 'no' }).message).toBe('TRELLIS_PRIVATE_APIS=no: must be on or off');
+    expect(parseError(['--private-apis', 'maybe']).message).toMatch(/must be on or off/);
   });
 
   it('reads every flag', () => {
@@ -62,6 +71,7 @@ describe('readConfig', () => {
         '--access-log',
         '--drain-ms', '250',
         '--ops-bind', 'instance-ip',
+        '--private-apis', 'off',
       ],
       { LOG_LEVEL: 'debug' },
     );
@@ -86,6 +96,7 @@ describe('readConfig', () => {
       prometheusHost: '127.0.10.2',
       prometheusPort: 15090,
       logLevel: 'debug',
+      privateApis: false,
     });
   });
 

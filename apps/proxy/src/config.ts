@@ -30,6 +30,12 @@ export interface ProxyConfig {
   readonly accessLog: boolean;
   readonly drainMs: number;
   readonly logLevel: LevelWithSilent;
+  /**
+   * Private Node APIs behind the proxy's seam (libs/mesh/proxy/src/unsafe): used when present in the
+   * expected shape (`on`, the default); `off` forces their public fallbacks. Pass as
+   * `createProxy({ privateApis })`.
+   */
+  readonly privateApis: boolean;
 }
 
 function pairs(value: string): Record<string, string> {
@@ -103,6 +109,11 @@ function opsHosts(bind: OpsBind, ip: string): OpsHosts {
   return { adminHost: v6 ? '::1' : '127.0.0.1', statusHost: any, prometheusHost: any };
 }
 
+function onOff(value: string): boolean {
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new InvalidArgumentError('must be on or off');
+}
+
 function mode(value: string): 'sidecar' | 'router' {
   if (value === 'sidecar' || value === 'router') return value;
   throw new InvalidArgumentError('mode must be sidecar or router');
@@ -132,6 +143,7 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
     .option('--publish <port=host:port,...>', 'bind these listener ports on the host instead (repeatable)', (v: string, previous: ProxyConfig['publish']) => ({ ...previous, ...publish(v) }), {})
     .option('--access-log', 'Envoy-style access log on stdout', e('TRELLIS_ACCESS_LOG', 'false') === 'true')
     .option('--drain-ms <ms>', 'drain time on SIGTERM', millis, p('TRELLIS_DRAIN_MS', millis, '5000'))
+    .option('--private-apis <on|off>', 'private Node APIs behind their seam (on: when present; off: public fallbacks)', onOff, p('TRELLIS_PRIVATE_APIS', onOff, 'on'))
     .option('--ops-bind <how>', 'admin/health/Prometheus binding: istio (0.0.0.0, admin on 127.0.0.1) | instance-ip (all on --ip; local mode)', opsBind, p('TRELLIS_OPS_BIND', opsBind, 'istio'))
     .exitOverride()
     .parse([...argv], { from: 'user' })

@@ -92,7 +92,7 @@ export interface TestControlPlane {
 }
 
 export function testConfig(stateDir: string): ControlPlaneConfig {
-  return { host: '127.0.0.1', xdsPort: 0, httpPort: 0, stateDir, debounceQuietMs: 10, debounceMaxMs: 100, logLevel: 'silent' };
+  return { host: '127.0.0.1', xdsPort: 0, httpPort: 0, stateDir, debounceQuietMs: 10, debounceMaxMs: 100, logLevel: 'silent', privateApis: true };
 }
 
 export async function makeStateDir(): Promise<string> {
