@@ -96,6 +96,30 @@ describe('gateway (router) from the control plane', () => {
     expect((await get('/web/recovered')).body).toBe('v1');
   });
 
+  it('serves a VirtualService gRPC fault (abort.grpcStatus) as a trailers-only gRPC reply, RDS ACKed', async () => {
+    /** Applies and waits until the gateway has ACKed a newer RDS than it had (not NACKed it). */
+    const applyAndAck = async (objects: unknown[]): Promise<void> => {
+      const before = (await gatewayRds())?.ackedVersion;
+      expect((await applyConfig(base, objects)).status).toBeLessThan(300);
+      await until(async () => {
+        const rds = await gatewayRds();
+        return rds?.ackedVersion !== before && rds?.ackedVersion === rds?.sentVersion;
+      }, 10_000, 'gateway ACKs the new RDS');
+    };
+    const vs = virtualService(100) as { spec: { http: Record<string, unknown>[] } };
+    vs.spec.http[0] = { ...vs.spec.http[0], fault: { abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 100 } } } };
+    await applyAndAck([vs]); // before the fault filter served grpc_status, this RDS was NACKed
+    const res = await fetch(`${gatewayUrl}/web/rpc`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/grpc', te: 'trailers' },
+      body: new Uint8Array([0, 0, 0, 0, 0]),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect([res.status, res.headers.get('grpc-status'), res.headers.get('grpc-message')]).toEqual([200, '14', 'fault filter abort']);
+    await applyAndAck([virtualService(100)]);
+    expect((await get('/web/after-fault')).body).toBe('v1');
+  });
+
   it('shifts weights between subsets under steady load without a failed request', async () => {
     const load = startLoad(`${gatewayUrl}/web/load`, 100);
     for (const weight of [80, 50, 20, 0]) {

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     bindOverride: bindOverride(config),
     accessLog: config.accessLog,
     drainMs: config.drainMs,
+    privateApis: config.privateApis,
     onQuit: () => process.kill(process.pid, 'SIGTERM'),
   });
   const ops = await startOps(proxy, config);
@@ -24,9 +25,9 @@ async function main(): Promise<void> {
     target: config.xdsAddress,
     node: xdsNode(config),
     logger,
-    // Validation errors throw here, so the client NACKs and the last good config stays in force.
+    // apply compiles the response once and throws synchronously on invalid config, before anything
+    // changes: the client NACKs and the last good config stays in force.
     onResources: (type, resources, version) => {
-      proxy.validate(type, resources);
       proxy.apply(type, resources, version).catch((err: unknown) => logger.error({ type, version, err }, 'applying xDS config failed'));
     },
   });

@@ -3,12 +3,15 @@
  * filters, retry predicates. Each carries its `@type` literal (type-urls.ts); unknown `@type`s are
  * plain `Any` and NACKed by the proxy.
  */
-import type { Any, BoolValue, ConfigSource, Duration, FractionalPercent, UInt32Value } from './core';
+import type { Any, BoolValue, ConfigSource, Duration, FractionalPercent, HeaderValueOption, RuntimeFractionalPercent, UInt32Value } from './core';
 import type { RouteConfiguration } from './route';
-import type { FAULT_TYPE, HCM_TYPE, PREVIOUS_HOSTS_TYPE, ROUTER_TYPE, TCP_PROXY_TYPE } from './type-urls';
+import type { FAULT_TYPE, HCM_TYPE, LOCAL_RATE_LIMIT_TYPE, PREVIOUS_HOSTS_TYPE, ROUTER_TYPE, TCP_PROXY_TYPE } from './type-urls';
 
-/** One HTTP filter of an HttpConnectionManager (`envoy.filters.http.fault`, `envoy.filters.http.router`). */
-export type HttpFilter = { name?: string; typed_config?: Any };
+/**
+ * One HTTP filter of an HttpConnectionManager (`envoy.filters.http.fault`, `envoy.filters.http.router`).
+ * `is_optional`: a proxy that does not know the filter's type skips it instead of rejecting the listener.
+ */
+export type HttpFilter = { name?: string; typed_config?: Any; is_optional?: boolean };
 
 /** envoy.config.accesslog.v3.AccessLog. */
 export type AccessLog = { name?: string; typed_config?: Any };
@@ -49,3 +52,24 @@ export type HttpFault = { '@type': typeof FAULT_TYPE; delay?: FaultDelay; abort?
 
 /** envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate (no fields). */
 export type PreviousHostsPredicate = { '@type': typeof PREVIOUS_HOSTS_TYPE };
+
+/** envoy.type.v3.TokenBucket. */
+export type TokenBucket = { max_tokens?: number; tokens_per_fill?: UInt32Value; fill_interval?: Duration };
+/** envoy.type.v3.HttpStatus: the code as its StatusCode enum name (`TooManyRequests`) or number. */
+export type HttpStatus = { code?: string | number };
+/**
+ * envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit: a token bucket in `http_filters`
+ * (and/or per route in `typed_per_filter_config`). `filter_enabled`/`filter_enforced` default to 0%.
+ */
+export type LocalRateLimit = {
+  '@type': typeof LOCAL_RATE_LIMIT_TYPE;
+  stat_prefix?: string;
+  status?: HttpStatus;
+  token_bucket?: TokenBucket;
+  filter_enabled?: RuntimeFractionalPercent;
+  filter_enforced?: RuntimeFractionalPercent;
+  request_headers_to_add_when_not_enforced?: HeaderValueOption[];
+  response_headers_to_add?: HeaderValueOption[];
+  /** Descriptor-based limits need route `rate_limits`; the proxy NACKs them. */
+  descriptors?: unknown[];
+};

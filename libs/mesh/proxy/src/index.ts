@@ -1,7 +1,7 @@
 /**
  * @trellis/mesh-proxy — the data plane of an Envoy-compatible proxy. Feed it the Envoy v3 objects of
  * docs/xds-resources.md (validate + apply per xDS response); it binds listeners, routes HTTP through
- * a stack of small layers (server/request-pipeline.ts), balances over its own HTTP/1.1 connection pools, and serves the
+ * a stack of small layers (stack.ts: listener → filter chain → HTTP filters → router), balances over its own HTTP/1.1 connection pools, and serves the
  * admin (15000), health (15021) and Prometheus (15090) endpoints.
  */
 export { createProxy, type Proxy, type ProxyOptions, type HostPort } from './proxy';

@@ -57,24 +57,24 @@ describe('listeners, LDS/RDS updates and validation', () => {
     expect(r.json()).toMatchObject({ name: 'app', url: '/ratings/0' });
   });
 
-  it('validate() rejects bad config with a reason naming the resource; apply keeps the last good config', async () => {
+  it('apply() rejects bad config synchronously with a reason naming the resource and keeps the last good config', async () => {
     const bad = [
       httpListener('0.0.0.0_9080', 9080, '9080', {
         filter_chains: [{ filters: [{ name: 'x', typed_config: { '@type': 'type.googleapis.com/unknown.Filter' } }] }],
       }),
     ];
-    expect(() => p.proxy.validate('LDS', bad)).toThrow(/listener 0.0.0.0_9080 filter chain 0: unknown network filter x/);
+    expect(() => p.proxy.apply('LDS', bad)).toThrow(/listener 0.0.0.0_9080 filter chain 0: unknown network filter x/);
     const badHttpFilter = httpListener('l', 1, '9080');
     const hcm = badHttpFilter.filter_chains?.[0]?.filters?.[0]?.typed_config as { http_filters: object[] };
     hcm.http_filters.unshift({ name: 'envoy.filters.http.lua', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua' } });
-    expect(() => p.proxy.validate('LDS', [badHttpFilter])).toThrow(/listener l .*unknown http filter envoy.filters.http.lua/);
+    expect(() => p.proxy.apply('LDS', [badHttpFilter])).toThrow(/listener l .*unknown http filter envoy.filters.http.lua/);
     const badRoutes = [routeConfig('9080', [vhost('v', ['*'], [route({ safe_regex: { regex: '(' } }, { cluster: 'c' })])])];
-    expect(() => p.proxy.validate('RDS', badRoutes)).toThrow(/route config 9080 .*bad regex/);
+    expect(() => p.proxy.apply('RDS', badRoutes)).toThrow(/route config 9080 .*bad regex/);
     const noWeight = [routeConfig('9080', [vhost('v', ['*'], [route({ prefix: '/' }, { weighted_clusters: { clusters: [{ name: 'a' }] } })])])];
     expect(() => p.proxy.apply('RDS', noWeight)).toThrow(/weighted cluster a without weight/);
-    expect(() => p.proxy.validate('CDS', [{ type: 'EDS' }])).toThrow(/cluster\[0\]: missing name/);
+    expect(() => p.proxy.apply('CDS', [{ type: 'EDS' }])).toThrow(/cluster\[0\]: missing name/);
     try {
-      p.proxy.validate('LDS', bad);
+      await p.proxy.apply('LDS', bad);
     } catch (err) {
       expect(isTrellisError(err) && err.code).toBe('XDS_INVALID');
     }

@@ -4,13 +4,17 @@ import { ConfigStore } from './config/config-store';
 import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsType } from './config/envoy-types';
 import { invalid } from './config/proto';
 import { type OpsServers, startOpsServer } from './admin/ops-servers';
+import { FilterCounters } from './http/counters';
+import type { CompileEnv } from './http/filter';
 import { type RouteTable, compileRouteTable } from './routing/route-table';
+import { type ProxyRuntime, SYSTEM_RUNTIME } from './runtime';
 import { AccessLogger, type AccessLogSink } from './server/access-log';
 import { chooseHttp1Codec } from './server/h1/http1';
 import { type ListenerConfig, compileListener } from './server/listener-config';
 import { type BindOverride, type BoundAddress, ListenerManager } from './server/listener-manager';
 import type { ProxyContext } from './server/proxy-context';
 import { TrafficStats } from './server/traffic-stats';
+import { HTTP_FILTERS } from './stack';
 import { ClusterManager, compileAssignments, compileClusters } from './upstream/cluster-manager';
 
 export interface ProxyOptions {
@@ -24,6 +28,8 @@ export interface ProxyOptions {
   readonly drainMs: number;
   /** POST /quitquitquit; default: close(). */
   readonly onQuit?: () => void;
+  /** Chance and time (default: Math.random and the system clocks); tests pass exact ones. */
+  readonly runtime?: ProxyRuntime;
   /**
    * Private Node APIs behind the seam (unsafe/): used when present in the expected shape (default
    * true); false forces their public fallbacks (`--private-apis off`, `TRELLIS_PRIVATE_APIS=off`).
@@ -37,9 +43,10 @@ export interface HostPort {
 }
 
 export interface Proxy {
-  /** Throws TrellisError('XDS_INVALID', reason) for a response the proxy would NACK. */
-  validate(type: XdsType, resources: readonly object[]): void;
-  /** validate + install; throws synchronously (nothing changed) on invalid config. */
+  /**
+   * Compile and install one xDS response. Throws TrellisError('XDS_INVALID', reason) synchronously,
+   * with nothing changed, for a response the proxy NACKs; each response is compiled once.
+   */
   apply(type: XdsType, resources: readonly object[], version?: string): Promise<void>;
   /** First complete config seen: CDS + LDS applied and every RDS/EDS they reference present. */
   isReady(): boolean;
@@ -66,7 +73,7 @@ function uniqueNames(kind: string, names: string[]): string[] {
 }
 
 /** Compile a whole xDS response; the first bad resource throws XDS_INVALID naming it. */
-function compile(type: XdsType, resources: readonly object[]): Compiled {
+function compile(type: XdsType, resources: readonly object[], env: CompileEnv): Compiled {
   if (!Array.isArray(resources)) throw new TrellisError('XDS_INVALID', `${type}: resources must be an array`);
   switch (type) {
     case 'CDS': {
@@ -78,11 +85,11 @@ function compile(type: XdsType, resources: readonly object[]): Compiled {
       return { type, value, names: [...value.keys()] };
     }
     case 'LDS': {
-      const value = (resources as Listener[]).map((l, i) => compileListener(l, i));
+      const value = (resources as Listener[]).map((l, i) => compileListener(l, i, env));
       return { type, value, names: uniqueNames('listener', value.map((l) => l.name)) };
     }
     case 'RDS': {
-      const value = (resources as RouteConfiguration[]).map((r) => compileRouteTable(r));
+      const value = (resources as RouteConfiguration[]).map((r) => compileRouteTable(r, env));
       return { type, value, names: uniqueNames('route config', value.map((r) => r.name)) };
     }
     default:
@@ -93,6 +100,7 @@ function compile(type: XdsType, resources: readonly object[]): Compiled {
 export function createProxy(options: ProxyOptions): Proxy {
   const { logger, drainMs } = options;
   const sink = options.accessLog;
+  const runtime = options.runtime ?? SYSTEM_RUNTIME;
   const privateApis = options.privateApis ?? true;
   const http1 = chooseHttp1Codec(privateApis);
   // Wanted but unavailable (a Node upgrade changed it) is worth a warning; chosen off is not.
@@ -100,14 +108,17 @@ export function createProxy(options: ProxyOptions): Proxy {
   const ctx: ProxyContext = {
     mode: options.mode,
     logger,
-    clusters: new ClusterManager(drainMs),
+    clusters: new ClusterManager(drainMs, runtime),
     routes: new Map(),
     listeners: new Map(),
     listenersByPort: new Map(),
     traffic: new TrafficStats(),
+    filterCounters: new FilterCounters(),
+    runtime,
     accessLog: sink === true ? AccessLogger.stdout() : sink ? new AccessLogger(sink) : undefined,
     draining: false,
   };
+  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime };
   const store = new ConfigStore();
   const listeners = new ListenerManager(ctx, drainMs, options.bindOverride, http1);
   const ops: OpsServers[] = [];
@@ -135,12 +146,9 @@ export function createProxy(options: ProxyOptions): Proxy {
   };
 
   const proxy: Proxy = {
-    validate(type, resources) {
-      compile(type, resources);
-    },
     apply(type, resources, version = '') {
       if (closed !== undefined) throw new TrellisError('PROXY_CLOSED', 'proxy is closed');
-      const c = compile(type, resources);
+      const c = compile(type, resources, env);
       store.record(type, resources, c.names, version);
       const done = install(c);
       logger.debug({ type, count: c.names.length, version }, 'xds applied');

@@ -54,10 +54,18 @@ function trafficSamples(ctx: ProxyContext, text: [string, number][], prom: Sampl
   }
 }
 
+function filterSamples(ctx: ProxyContext, text: [string, number][], prom: Sample[]): void {
+  for (const [name, promName, labels, value] of ctx.filterCounters.samples()) {
+    text.push([name, value]);
+    prom.push([promName, labels, value, 'counter']);
+  }
+}
+
 /** Envoy's /stats text: `name: value`, sorted. */
 export function renderStatsText(ctx: ProxyContext, filter?: RegExp): string {
   const { text, prom } = clusterSamples(ctx);
   trafficSamples(ctx, text, prom);
+  filterSamples(ctx, text, prom);
   return text
     .filter(([n]) => filter === undefined || filter.test(n))
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -69,6 +77,7 @@ export function renderStatsText(ctx: ProxyContext, filter?: RegExp): string {
 export function renderPrometheus(ctx: ProxyContext): string {
   const { text, prom } = clusterSamples(ctx);
   trafficSamples(ctx, text, prom);
+  filterSamples(ctx, text, prom);
   const byName = new Map<string, Sample[]>();
   for (const s of prom) {
     const list = byName.get(s[0]);

@@ -39,6 +39,8 @@ export type HashPolicy = Received<E.HashPolicy>;
 export type RedirectResponseCode = E.RedirectResponseCode;
 export type RedirectAction = Received<E.RedirectAction>;
 export type HttpFault = Received<E.HttpFault>;
+export type HttpFilterEntry = Received<E.HttpFilter>;
+export type LocalRateLimit = Received<E.LocalRateLimit>;
 
 export type Cluster = Received<E.Cluster>;
 export type CircuitBreakerThresholds = Received<E.CircuitBreakerThresholds>;

@@ -29,14 +29,15 @@ describe('virtual host selection', () => {
 });
 
 describe('retry back-off', () => {
-  it('is fully jittered within (2^n - 1) × 25ms, capped at 250ms', () => {
+  it('is fully jittered over [0, (2^n - 1) × 25ms], capped at 250ms', () => {
     const p = compileRetryPolicy('r', { retry_on: '5xx', num_retries: { value: 3 } });
     if (p === undefined) throw new Error('no policy');
-    for (let i = 0; i < 200; i++) {
-      expect(backoffMs(p, 1)).toBeLessThanOrEqual(25);
-      expect(backoffMs(p, 2)).toBeLessThanOrEqual(75);
-      expect(backoffMs(p, 8)).toBeLessThanOrEqual(250);
-    }
+    const lowest = (): number => 0;
+    const highest = (): number => 0.999999;
+    const middle = (): number => 0.5;
+    expect([1, 2, 3, 8].map((n) => backoffMs(p, n, lowest))).toEqual([0, 0, 0, 0]);
+    expect([1, 2, 3, 8].map((n) => backoffMs(p, n, highest))).toEqual([25, 75, 175, 250]);
+    expect([1, 2, 3, 8].map((n) => backoffMs(p, n, middle))).toEqual([13, 38, 88, 125]);
   });
 
   it('rejects unknown retry_on values', () => {
@@ -48,7 +49,7 @@ describe('consistent hashing', () => {
   it('maps the same key to the same host and spreads different keys', () => {
     const cfg = compileCluster({ name: 'c', type: 'STATIC', lb_policy: 'RING_HASH' }, 0);
     const hosts = [1, 2, 3].map((i) => new Endpoint({ host: `10.0.0.${i}`, port: 9080, healthy: true, weight: 1 }, cfg));
-    const lb = createLoadBalancer('RING_HASH', hosts);
+    const lb = createLoadBalancer('RING_HASH', hosts, Math.random);
     const first = lb.pick(fnv1a('jason'), undefined, 1);
     for (let i = 0; i < 20; i++) expect(lb.pick(fnv1a('jason'), undefined, 1)).toBe(first);
     const used = new Set(Array.from({ length: 100 }, (_, i) => lb.pick(fnv1a(`user-${i}`), undefined, 1)));

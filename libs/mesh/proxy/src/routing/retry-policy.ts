@@ -1,3 +1,4 @@
+import type { Random } from '../runtime';
 import type { RetryPolicy } from '../config/envoy-types';
 import { checkDuration, invalid } from '../config/proto';
 
@@ -81,7 +82,7 @@ export function retriableFailure(p: CompiledRetryPolicy, failure: AttemptFailure
 }
 
 /** Envoy's fully jittered exponential back-off: random in [0, (2^n - 1) × base], capped at max. */
-export function backoffMs(p: CompiledRetryPolicy, retryNumber: number): number {
+export function backoffMs(p: CompiledRetryPolicy, retryNumber: number, random: Random): number {
   const ceiling = Math.min(p.backoffMaxMs, ((1 << Math.min(retryNumber, 16)) - 1) * p.backoffBaseMs);
-  return Math.floor(Math.random() * (ceiling + 1));
+  return Math.floor(random() * (ceiling + 1));
 }

@@ -2,6 +2,7 @@ import type { HashPolicy, RouteAction } from '../config/envoy-types';
 import { checkDuration, compileRegex, fraction, invalid } from '../config/proto';
 import { type EditPair, compileEdits } from './header-mutation';
 import { type CompiledRetryPolicy, compileRetryPolicy } from './retry-policy';
+import type { Random } from '../runtime';
 
 export interface CompiledWeightedCluster {
   readonly name: string;
@@ -87,8 +88,8 @@ export function compileForward(resource: string, a: RouteAction): CompiledForwar
 }
 
 /** Per-request pick among weighted clusters (uniform random over total weight, like Envoy). */
-export function pickWeighted(list: readonly CompiledWeightedCluster[], totalWeight: number): CompiledWeightedCluster {
-  let r = Math.random() * totalWeight;
+export function pickWeighted(list: readonly CompiledWeightedCluster[], totalWeight: number, random: Random): CompiledWeightedCluster {
+  let r = random() * totalWeight;
   for (let i = 0; i < list.length; i++) {
     r -= list[i].weight;
     if (r < 0) return list[i];

@@ -1,6 +1,7 @@
 import type { Route, RouteConfiguration, VirtualHost } from '../config/envoy-types';
 import { invalid } from '../config/proto';
-import { type CompiledFault, FAULT_FILTER, compileFault } from './fault';
+import type { CompileEnv } from '../http/filter';
+import { compilePerFilterConfigs } from '../http/per-filter-config';
 import { type EditPair, type HeaderEdits, compileEdits, mergeEdits } from './header-mutation';
 import { type CompiledRedirect, compileRedirect } from './redirect';
 import { type CompiledForward, compileForward } from './route-action';
@@ -16,7 +17,8 @@ export interface CompiledRoute {
   readonly forward: CompiledForward | undefined;
   readonly redirect: CompiledRedirect | undefined;
   readonly direct: { readonly status: number; readonly body: string } | undefined;
-  readonly fault: CompiledFault | undefined;
+  /** `typed_per_filter_config` (vhost, then route) compiled by each filter's factory, by filter name. */
+  readonly perFilter: ReadonlyMap<string, unknown>;
   readonly requestEdits: HeaderEdits;
   readonly responseEdits: HeaderEdits;
   readonly operation: string | undefined;
@@ -34,11 +36,17 @@ export interface RouteTable {
   readonly clusterNames: readonly string[];
 }
 
-function compileRoute(resource: string, r: Route, vhostName: string, outer: readonly EditPair[]): CompiledRoute {
+interface VhostScope {
+  readonly name: string;
+  readonly edits: readonly EditPair[];
+  readonly perFilter: ReadonlyMap<string, unknown>;
+}
+
+function compileRoute(resource: string, r: Route, vhost: VhostScope, env: CompileEnv): CompiledRoute {
   const actions = [r.route, r.redirect, r.direct_response].filter((a) => a !== undefined).length;
   if (actions !== 1) throw invalid(resource, 'route needs exactly one of route, redirect, direct_response');
   const own = compileEdits(resource, r);
-  const levels = [own, ...outer];
+  const levels = [own, ...vhost.edits];
   const direct = r.direct_response;
   const status = direct?.status ?? 0;
   if (direct !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
@@ -46,36 +54,40 @@ function compileRoute(resource: string, r: Route, vhostName: string, outer: read
   }
   return {
     name: r.name ?? '',
-    vhostName,
+    vhostName: vhost.name,
     match: compileRouteMatch(resource, r.match),
     forward: r.route ? compileForward(resource, r.route) : undefined,
     redirect: r.redirect ? compileRedirect(resource, r.redirect) : undefined,
     direct: direct ? { status, body: direct.body?.inline_string ?? '' } : undefined,
-    fault: compileFault(resource, r.typed_per_filter_config?.[FAULT_FILTER]),
+    perFilter: compilePerFilterConfigs(resource, r.typed_per_filter_config, env, vhost.perFilter),
     requestEdits: mergeEdits(levels.map((l) => l.request)),
     responseEdits: mergeEdits(levels.map((l) => l.response)),
     operation: r.decorator?.operation,
   };
 }
 
-function compileVirtualHost(table: string, vh: VirtualHost, index: number, configEdits: EditPair): CompiledVirtualHost {
+function compileVirtualHost(table: string, vh: VirtualHost, index: number, configEdits: EditPair, env: CompileEnv): CompiledVirtualHost {
   const name = vh.name;
   if (typeof name !== 'string' || name === '') throw invalid(`route config ${table} virtual_hosts[${index}]`, 'missing name');
   const resource = `route config ${table} virtual host ${name}`;
   if (!vh.domains?.length) throw invalid(resource, 'no domains');
-  const outer = [compileEdits(resource, vh), configEdits];
-  const routes = (vh.routes ?? []).map((r, i) => compileRoute(`${resource} route ${r.name ?? i}`, r, name, outer));
+  const scope: VhostScope = {
+    name,
+    edits: [compileEdits(resource, vh), configEdits],
+    perFilter: compilePerFilterConfigs(resource, vh.typed_per_filter_config, env),
+  };
+  const routes = (vh.routes ?? []).map((r, i) => compileRoute(`${resource} route ${r.name ?? i}`, r, scope, env));
   return { name, routes };
 }
 
-export function compileRouteTable(rc: RouteConfiguration, fallbackName?: string): RouteTable {
+export function compileRouteTable(rc: RouteConfiguration, env: CompileEnv, fallbackName?: string): RouteTable {
   const name = rc.name ?? fallbackName;
   if (typeof name !== 'string' || name === '') throw invalid('route config', 'missing name');
   const vhosts = new VirtualHostIndex<CompiledVirtualHost>();
   const configEdits = compileEdits(`route config ${name}`, rc);
   const clusters = new Set<string>();
   (rc.virtual_hosts ?? []).forEach((vh, i) => {
-    const compiled = compileVirtualHost(name, vh, i, configEdits);
+    const compiled = compileVirtualHost(name, vh, i, configEdits, env);
     for (const d of vh.domains ?? []) vhosts.add(`route config ${name} virtual host ${compiled.name}`, d, compiled);
     for (const r of compiled.routes) {
       if (r.forward?.cluster) clusters.add(r.forward.cluster);

@@ -1,4 +1,7 @@
+import type { Exchange } from './exchange';
 import type { ChainConfig, ListenerConfig } from './listener-config';
+import { sendLocalReply } from './local-reply';
+import { passthroughRoute } from './synthetic-routes';
 
 /** The port written in an authority (`host:port`, `[v6]:port`); undefined when there is none. */
 export function authorityPort(authority: string): number | undefined {
@@ -52,4 +55,42 @@ function httpChainsByPort(listener: ListenerConfig): Map<number, ChainConfig> {
     chainIndexes.set(listener, index);
   }
   return index;
+}
+
+/**
+ * Filter-chain selection for listeners with `use_original_dst` (Istio's virtualOutbound and
+ * virtualInbound), per request because Node cannot read SO_ORIGINAL_DST: outbound, the authority's
+ * port picks the `0.0.0.0_<port>` listener whose HCM routes it (or the ORIGINAL_DST passthrough);
+ * inbound, its own chain for the port. false = answered (404 NR, nothing serves it).
+ */
+export function selectFilterChain(ex: Exchange): boolean {
+  if (ex.target.listener.direction === 'INBOUND') return selectInboundTarget(ex);
+  const port = authorityPort(ex.authority) ?? 80;
+  const ctx = ex.ctx;
+  const l = ctx.listeners.get(`0.0.0.0_${port}`) ?? ctx.listenersByPort.get(port);
+  if (l?.hcm !== undefined && l !== ex.target.listener) {
+    ex.target = { listener: l, hcm: l.hcm };
+    return true;
+  }
+  const own = ex.target.listener.passthroughCluster;
+  if (own !== undefined && ctx.clusters.get(own)?.config.type === 'ORIGINAL_DST') {
+    ex.route = passthroughRoute(own);
+    ex.passthrough = true;
+    return true;
+  }
+  if (ex.target.listener.hcm !== undefined) return true;
+  sendLocalReply(ex, 'NO_ROUTE');
+  return false;
+}
+
+function selectInboundTarget(ex: Exchange): boolean {
+  const hint = ex.headers[ORIGINAL_DST_HEADER];
+  const chain = selectInboundChain(ex.target.listener, ex.authority, typeof hint === 'string' ? hint : undefined);
+  if (chain?.hcm !== undefined) {
+    ex.target = { listener: ex.target.listener, hcm: chain.hcm };
+    return true;
+  }
+  if (ex.target.listener.hcm !== undefined) return true;
+  sendLocalReply(ex, 'NO_ROUTE');
+  return false;
 }

@@ -29,11 +29,15 @@ export class Exchange implements RequestView {
   readonly http2: boolean;
   /** Upstream trailers, sent downstream at the end (HTTP/2 only). */
   trailers: IncomingHttpHeaders | undefined;
-  readonly startMs = Date.now();
-  readonly startHr = performance.now();
+  readonly startMs: number;
+  readonly startHr: number;
   requestId: string | undefined;
 
   route: CompiledRoute = UNROUTED;
+  /** Why no route was resolved (the router answers with it). */
+  routeMiss: 'NO_ROUTE' | 'NO_ROUTE_CONFIG' | undefined;
+  /** The HTTP filter decoding now (or that stopped the chain). */
+  filterIndex = 0;
   weighted: CompiledWeightedCluster | undefined;
   /** Set once a cluster is chosen (stats, access log). */
   cluster: UpstreamCluster | undefined;
@@ -68,6 +72,8 @@ export class Exchange implements RequestView {
     readonly req: DownstreamRequest,
     readonly res: DownstreamResponse,
   ) {
+    this.startMs = ctx.runtime.clock.now();
+    this.startHr = ctx.runtime.clock.monotonic();
     this.method = req.method ?? 'GET';
     this.headers = req.headers;
     this.remoteAddress = req.socket.remoteAddress ?? '';
@@ -104,6 +110,8 @@ export class Exchange implements RequestView {
     const flags = this.flags === '' ? '-' : this.flags;
     const reporter = this.target.listener.direction === 'INBOUND' ? 'destination' : 'source';
     ctx.traffic.record(this.target.hcm.statPrefix, status, reporter, this.cluster?.config.serviceHost ?? 'unknown', flags);
+    const completers = this.target.hcm.completers;
+    for (let i = 0; i < completers.length; i++) completers[i].onComplete?.(this);
     if (ctx.accessLog !== undefined) this.writeAccessLog(status);
   }
 
@@ -127,7 +135,7 @@ export class Exchange implements RequestView {
       details: this.details,
       bytesReceived: Number(this.headers['content-length'] ?? 0),
       bytesSent: this.bytesSent,
-      durationMs: Math.round(performance.now() - this.startHr),
+      durationMs: Math.round(this.ctx.runtime.clock.monotonic() - this.startHr),
       upstreamServiceTime: this.upstreamServiceTime,
       forwardedFor: this.headers['x-forwarded-for'] as string | undefined,
       userAgent: this.headers['user-agent'],

@@ -4,7 +4,8 @@ import { sniffCodec } from './codec-sniff';
 import type { Http1Acceptor, Http1Choice, Http1Connection } from './h1/http1';
 import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from './proxy-context';
-import { serveHttp } from './request-pipeline';
+import { serveHttp } from '../stack';
+import { routerOnlyHcm } from '../http/hcm-config';
 
 /** Downstream keep-alive connections with nothing in flight close after this long. */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -92,14 +93,5 @@ export class HttpListener {
 }
 
 export function targetOf(config: ListenerConfig): ListenerTarget {
-  const hcm = config.hcm ?? {
-    statPrefix: config.name,
-    rdsName: undefined,
-    inlineRoutes: undefined,
-    generateRequestId: true,
-    useRemoteAddress: false,
-    maxRequestHeadersBytes: 60 * 1024,
-    faultEnabled: false,
-  };
-  return { listener: config, hcm };
+  return { listener: config, hcm: config.hcm ?? routerOnlyHcm(config.name) };
 }

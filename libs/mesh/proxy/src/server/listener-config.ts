@@ -1,17 +1,9 @@
 import type { FilterChain, HttpConnectionManager, Listener, TcpProxy } from '../config/envoy-types';
 import { KNOWN_LISTENER_FILTER_TYPES, KNOWN_TYPES, invalid, requireName } from '../config/proto';
-import { type RouteTable, compileRouteTable } from '../routing/route-table';
+import type { CompileEnv } from '../http/filter';
+import { type HcmConfig, compileHcm } from '../http/hcm-config';
 
-/** An HTTP connection manager compiled: where its routes come from and its per-request knobs. */
-export interface HcmConfig {
-  readonly statPrefix: string;
-  readonly rdsName: string | undefined;
-  readonly inlineRoutes: RouteTable | undefined;
-  readonly generateRequestId: boolean;
-  readonly useRemoteAddress: boolean;
-  readonly maxRequestHeadersBytes: number;
-  readonly faultEnabled: boolean;
-}
+export type { HcmConfig };
 
 /** One filter chain compiled: its `destination_port` match (if any) and what it serves. */
 export interface ChainConfig {
@@ -40,47 +32,16 @@ export interface ListenerConfig {
   readonly fingerprint: string;
 }
 
-const HTTP_FILTERS = new Set<string>([KNOWN_TYPES.router, KNOWN_TYPES.fault]);
-const DEFAULT_MAX_HEADERS_KB = 60;
-
-function compileHcm(resource: string, h: HttpConnectionManager): HcmConfig {
-  const filters = h.http_filters ?? [];
-  for (const f of filters) {
-    const type = f.typed_config?.['@type'];
-    if (typeof type !== 'string' || !HTTP_FILTERS.has(type)) {
-      throw invalid(resource, `unknown http filter ${String(f.name)} typed_config ${String(type)}`);
-    }
-  }
-  if (filters.length > 0 && filters[filters.length - 1].typed_config?.['@type'] !== KNOWN_TYPES.router) {
-    throw invalid(resource, 'the last http filter must be envoy.filters.http.router');
-  }
-  const rdsName = h.rds?.route_config_name;
-  if (h.route_config === undefined && (typeof rdsName !== 'string' || rdsName === '')) {
-    throw invalid(resource, 'http_connection_manager needs rds.route_config_name or route_config');
-  }
-  const kb = h.max_request_headers_kb?.value ?? DEFAULT_MAX_HEADERS_KB;
-  if (!Number.isInteger(kb) || kb < 1 || kb > 8192) throw invalid(resource, `max_request_headers_kb ${kb} out of range`);
-  return {
-    statPrefix: h.stat_prefix ?? '',
-    rdsName: h.route_config === undefined ? rdsName : undefined,
-    inlineRoutes: h.route_config ? compileRouteTable(h.route_config, `${resource} inline`) : undefined,
-    generateRequestId: h.generate_request_id?.value !== false,
-    useRemoteAddress: h.use_remote_address?.value === true,
-    maxRequestHeadersBytes: kb * 1024,
-    faultEnabled: filters.some((f) => f.typed_config?.['@type'] === KNOWN_TYPES.fault),
-  };
-}
-
 interface ChainResult {
   hcm: HcmConfig | undefined;
   tcpCluster: string | undefined;
 }
 
-function compileChain(resource: string, chain: FilterChain): ChainResult {
+function compileChain(resource: string, chain: FilterChain, env: CompileEnv): ChainResult {
   const out: ChainResult = { hcm: undefined, tcpCluster: undefined };
   for (const f of chain.filters ?? []) {
     const type = f.typed_config?.['@type'];
-    if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager);
+    if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
     else if (type === KNOWN_TYPES.tcpProxy) out.tcpCluster = (f.typed_config as TcpProxy).cluster;
     else throw invalid(resource, `unknown network filter ${String(f.name)} typed_config ${String(type)}`);
   }
@@ -97,7 +58,7 @@ function pickChain(chains: readonly FilterChain[], port: number, fallback: Filte
   );
 }
 
-export function compileListener(l: Listener, index: number): ListenerConfig {
+export function compileListener(l: Listener, index: number, env: CompileEnv): ListenerConfig {
   const name = requireName('listener', l.name, index);
   const resource = `listener ${name}`;
   const sa = l.address?.socket_address;
@@ -111,8 +72,8 @@ export function compileListener(l: Listener, index: number): ListenerConfig {
     }
   }
   const chains = l.filter_chains ?? [];
-  const compiled = chains.map((c, i) => compileChain(`${resource} filter chain ${c.name ?? i}`, c));
-  const def = l.default_filter_chain ? compileChain(`${resource} default_filter_chain`, l.default_filter_chain) : undefined;
+  const compiled = chains.map((c, i) => compileChain(`${resource} filter chain ${c.name ?? i}`, c, env));
+  const def = l.default_filter_chain ? compileChain(`${resource} default_filter_chain`, l.default_filter_chain, env) : undefined;
   const chosen = pickChain(chains, sa.port_value, l.default_filter_chain);
   const picked = chosen === undefined || chosen === l.default_filter_chain ? def : compiled[chains.indexOf(chosen)];
   return {

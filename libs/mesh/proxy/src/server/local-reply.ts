@@ -1,4 +1,6 @@
 import { grpcStatusFromHttp } from '@trellis/shared';
+import { encodeHeaders } from '../http/filter';
+import { type HeaderEdits, type HeaderMap, applyEdits } from '../routing/header-mutation';
 import { respondHeadersOnly } from './downstream';
 import type { Exchange } from './exchange';
 
@@ -13,6 +15,7 @@ export type LocalReplyCode =
   | 'OVERFLOW'
   | 'TIMEOUT'
   | 'FAULT_ABORT'
+  | 'RATE_LIMITED'
   | 'DIRECT_RESPONSE'
   | 'REDIRECT';
 
@@ -49,6 +52,7 @@ export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
   OVERFLOW: { status: 503, body: `${RESET}overflow`, flag: 'UO', details: 'upstream_reset_before_response_started{overflow}' },
   TIMEOUT: { status: 504, body: 'upstream request timeout', flag: 'UT', details: 'upstream_response_timeout' },
   FAULT_ABORT: { status: 503, body: 'fault filter abort', flag: 'FI', details: 'fault_filter_abort' },
+  RATE_LIMITED: { status: 429, body: 'local_rate_limited', flag: 'RL', details: 'local_rate_limited' },
   DIRECT_RESPONSE: { status: 200, body: '', flag: '', details: 'direct_response' },
   REDIRECT: { status: 301, body: '', flag: '', details: 'direct_response' },
 };
@@ -64,12 +68,16 @@ function grpcMessage(text: string): string {
 
 const isGrpc = (ex: Exchange): boolean => String(ex.headers['content-type'] ?? '').startsWith('application/grpc');
 
-/** A gRPC request's local reply is a gRPC "trailers-only" response: HTTP 200, the status in grpc-status. */
-function sendGrpcLocalReply(ex: Exchange, status: number, body: string): void {
+/**
+ * A gRPC request's local reply is a gRPC "trailers-only" response: HTTP 200, the status in
+ * grpc-status (the given one, else mapped from the HTTP status as Envoy does).
+ */
+function sendGrpcLocalReply(ex: Exchange, status: number, body: string, grpcStatus: number | undefined): void {
   const headers = ex.localReplyHeaders('');
   headers['content-type'] = 'application/grpc';
-  headers['grpc-status'] = String(grpcStatusFromHttp(status));
+  headers['grpc-status'] = String(grpcStatus ?? grpcStatusFromHttp(status));
   if (body !== '') headers['grpc-message'] = grpcMessage(body);
+  encodeHeaders(ex, 200, headers);
   respondHeadersOnly(ex.res, 200, headers);
   ex.finish(200);
 }
@@ -78,6 +86,10 @@ export interface LocalReplyOverrides {
   readonly status?: number;
   readonly body?: string;
   readonly location?: string;
+  /** A gRPC status to answer gRPC requests with (the fault filter's grpc_status abort). */
+  readonly grpcStatus?: number;
+  /** Response header edits of the filter that answers (local_ratelimit's response_headers_to_add). */
+  readonly responseEdits?: HeaderEdits;
 }
 
 /** Write a local reply (if the response has not started) and finish the exchange. */
@@ -92,11 +104,13 @@ export function sendLocalReply(ex: Exchange, code: LocalReplyCode, o?: LocalRepl
   }
   const status = o?.status ?? spec.status;
   const body = o?.body ?? spec.body;
-  if (status >= 400 && isGrpc(ex)) return sendGrpcLocalReply(ex, status, body);
+  if ((status >= 400 || o?.grpcStatus !== undefined) && isGrpc(ex)) return sendGrpcLocalReply(ex, status, body, o?.grpcStatus);
   const headers = ex.localReplyHeaders(body);
   if (code === 'OVERFLOW') headers['x-envoy-overloaded'] = 'true';
   if (o?.location !== undefined) headers['location'] = o.location;
   if (code === 'DIRECT_RESPONSE' || code === 'REDIRECT') ex.applyResponseEdits(headers);
+  if (o?.responseEdits !== undefined) applyEdits(o.responseEdits, headers as HeaderMap);
+  encodeHeaders(ex, status, headers);
   ex.res.writeHead(status, headers);
   ex.res.end(body);
   ex.finish(status);

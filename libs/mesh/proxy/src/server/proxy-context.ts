@@ -1,8 +1,11 @@
 import type { Logger } from '@trellis/shared';
+import type { FilterCounters } from '../http/counters';
+import type { HcmConfig } from '../http/hcm-config';
 import type { RouteTable } from '../routing/route-table';
+import type { ProxyRuntime } from '../runtime';
 import type { ClusterManager } from '../upstream/cluster-manager';
 import type { AccessLogger } from './access-log';
-import type { HcmConfig, ListenerConfig } from './listener-config';
+import type { ListenerConfig } from './listener-config';
 import type { TrafficStats } from './traffic-stats';
 
 /** What every request can reach: the config in force and the observers. One per proxy. */
@@ -16,6 +19,10 @@ export interface ProxyContext {
   /** Non-bound listeners by port, the fallback when the name is not Istio's. */
   readonly listenersByPort: Map<number, ListenerConfig>;
   readonly traffic: TrafficStats;
+  /** The HTTP filters' counters (fault, local rate limit, …). */
+  readonly filterCounters: FilterCounters;
+  /** Chance and time for every decision (tests pin them). */
+  readonly runtime: ProxyRuntime;
   readonly accessLog: AccessLogger | undefined;
   /** true while draining: responses carry `connection: close`. */
   draining: boolean;

@@ -1,3 +1,4 @@
+import { NO_PER_FILTER } from '../http/per-filter-config';
 import { NO_EDITS } from '../routing/header-mutation';
 import type { CompiledRoute } from '../routing/route-table';
 
@@ -9,7 +10,7 @@ export const UNROUTED: CompiledRoute = {
   forward: undefined,
   redirect: undefined,
   direct: undefined,
-  fault: undefined,
+  perFilter: NO_PER_FILTER,
   requestEdits: NO_EDITS,
   responseEdits: NO_EDITS,
   operation: undefined,

@@ -1,11 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { roll } from '../routing/fault';
+import { roll } from '../runtime';
 import type { HeaderMap } from '../routing/header-mutation';
 import { type AttemptFailure, backoffMs, retriableFailure, retriableStatus } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamHandler } from '../upstream/upstream-pool';
 import { fnv1a } from '../upstream/load-balancer';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
+import { encodeHeaders } from '../http/filter';
 import { ORIGINAL_DST_HEADER } from './chain-select';
 import type { Exchange } from './exchange';
 import { type LocalReplyCode, sendLocalReply } from './local-reply';
@@ -55,13 +56,15 @@ const OUTCOMES: AttemptOutcomes = {
   respond(ex: Exchange, status: number, headers: IncomingHttpHeaders): void {
     ex.status = status;
     ex.details = 'via_upstream';
-    ex.upstreamServiceTime = String(Math.round(performance.now() - ex.upstreamStartHr));
+    ex.upstreamServiceTime = String(Math.round(ex.ctx.runtime.clock.monotonic() - ex.upstreamStartHr));
     if (ex.retries > 0) ex.upstream.stats.upstream_rq_retry_success++;
-    ex.res.writeHead(status, downstreamResponseHeaders(ex, headers));
+    const out = downstreamResponseHeaders(ex, headers);
+    encodeHeaders(ex, status, out);
+    ex.res.writeHead(status, out);
   },
   retry(ex: Exchange): void {
     const p = ex.forward.retry;
-    setTimeout(startAttempt, p === undefined ? 0 : backoffMs(p, ex.retries), ex);
+    setTimeout(startAttempt, p === undefined ? 0 : backoffMs(p, ex.retries, ex.ctx.runtime.random), ex);
   },
   failed(ex: Exchange, failure: AttemptFailure): void {
     const p = ex.forward.retry;
@@ -119,7 +122,7 @@ export function startAttempt(ex: Exchange): void {
   ex.host = host;
   if (stampsOriginalDst(ex, ex.upstream) && ex.upstreamHeaders !== undefined) ex.upstreamHeaders[ORIGINAL_DST_HEADER] = host.address;
   if (retry?.previousHosts) (ex.triedHosts ??= new Set()).add(host);
-  ex.upstreamStartHr = performance.now();
+  ex.upstreamStartHr = ex.ctx.runtime.clock.monotonic();
   const attempt = new UpstreamAttempt(ex, host, OUTCOMES, retry?.perTryTimeoutMs ?? 0);
   try {
     host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers: ex.upstreamHeaders, body: ex.body }, attempt);
@@ -160,7 +163,7 @@ export function mirrorRequest(ex: Exchange): void {
   const mirrors = ex.forward.mirrors;
   if (mirrors.length === 0 || (ex.body !== null && !Buffer.isBuffer(ex.body))) return;
   for (const m of mirrors) {
-    if (!roll(m.probability)) continue;
+    if (!roll(ex.ctx.runtime.random, m.probability)) continue;
     const cluster = ex.ctx.clusters.get(m.cluster);
     const host = cluster?.pick(undefined, undefined, 1);
     if (cluster === undefined || host === undefined) continue;

@@ -1,3 +1,4 @@
+import type { ProxyRuntime } from '../runtime';
 import type { Cluster, ClusterLoadAssignment } from '../config/envoy-types';
 import { invalid } from '../config/proto';
 import { type ClusterConfig, type EndpointSpec, compileAssignment, compileCluster } from './cluster-config';
@@ -40,7 +41,10 @@ export class ClusterManager {
   private readonly assignments = new Map<string, EndpointSpec[]>();
   private readonly statsByName = new Map<string, ClusterStats>();
 
-  constructor(private readonly graceMs: number) {}
+  constructor(
+    private readonly graceMs: number,
+    private readonly runtime: ProxyRuntime,
+  ) {}
 
   get(name: string): UpstreamCluster | undefined {
     return this.clusters.get(name);
@@ -54,7 +58,7 @@ export class ClusterManager {
     const next = new Map<string, UpstreamCluster>();
     for (const cfg of compiled.configs) {
       let c = this.clusters.get(cfg.name);
-      if (c === undefined) c = new UpstreamCluster(cfg, this.stats(cfg.name));
+      if (c === undefined) c = new UpstreamCluster(cfg, this.stats(cfg.name), this.runtime);
       else c.reconfigure(cfg);
       next.set(cfg.name, c);
       const specs = compiled.staticEndpoints.get(cfg.name) ?? (cfg.edsName ? this.assignments.get(cfg.edsName) : undefined);

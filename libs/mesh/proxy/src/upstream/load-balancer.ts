@@ -1,4 +1,5 @@
 import type { LbPolicy } from './cluster-config';
+import type { Random } from '../runtime';
 import type { Endpoint } from './endpoint';
 
 /** Picks a host among the available ones; `avoid` holds hosts a retry should prefer not to reuse. */
@@ -41,17 +42,31 @@ class RoundRobin extends PickOnce {
 }
 
 class RandomLb extends PickOnce {
+  constructor(
+    hosts: readonly Endpoint[],
+    private readonly random: Random,
+  ) {
+    super(hosts);
+  }
+
   protected once(n: number): Endpoint {
-    return this.hosts[(Math.random() * n) | 0];
+    return this.hosts[(this.random() * n) | 0];
   }
 }
 
 /** Envoy's default: power of two choices on active requests. */
 class LeastRequest extends PickOnce {
+  constructor(
+    hosts: readonly Endpoint[],
+    private readonly random: Random,
+  ) {
+    super(hosts);
+  }
+
   protected once(n: number): Endpoint {
     if (n === 1) return this.hosts[0];
-    const a = this.hosts[(Math.random() * n) | 0];
-    const b = this.hosts[(Math.random() * n) | 0];
+    const a = this.hosts[(this.random() * n) | 0];
+    const b = this.hosts[(this.random() * n) | 0];
     return b.active < a.active ? b : a;
   }
 }
@@ -62,8 +77,8 @@ class RingHash implements LoadBalancer {
   private readonly owners: Endpoint[];
   private readonly fallback: RandomLb;
 
-  constructor(hosts: readonly Endpoint[]) {
-    this.fallback = new RandomLb(hosts);
+  constructor(hosts: readonly Endpoint[], random: Random) {
+    this.fallback = new RandomLb(hosts, random);
     const perHost = hosts.length === 0 ? 0 : Math.ceil(1024 / hosts.length);
     const entries: [number, Endpoint][] = [];
     for (const h of hosts) for (let i = 0; i < perHost; i++) entries.push([fnv1a(`${h.address}_${i}`), h]);
@@ -90,16 +105,16 @@ class RingHash implements LoadBalancer {
   }
 }
 
-export function createLoadBalancer(policy: LbPolicy, hosts: readonly Endpoint[]): LoadBalancer {
+export function createLoadBalancer(policy: LbPolicy, hosts: readonly Endpoint[], random: Random): LoadBalancer {
   switch (policy) {
     case 'ROUND_ROBIN':
       return new RoundRobin(hosts);
     case 'RANDOM':
-      return new RandomLb(hosts);
+      return new RandomLb(hosts, random);
     case 'RING_HASH':
     case 'MAGLEV':
-      return new RingHash(hosts);
+      return new RingHash(hosts, random);
     case 'LEAST_REQUEST':
-      return new LeastRequest(hosts);
+      return new LeastRequest(hosts, random);
   }
 }

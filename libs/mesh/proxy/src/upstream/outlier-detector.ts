@@ -1,3 +1,4 @@
+import type { Clock } from '../runtime';
 import type { ClusterStats } from './cluster-stats';
 import type { OutlierConfig } from './cluster-config';
 import type { Endpoint } from './endpoint';
@@ -18,6 +19,7 @@ export class OutlierDetector {
     private readonly stats: ClusterStats,
     private readonly hosts: () => readonly Endpoint[],
     private readonly changed: () => void,
+    private readonly clock: Clock,
   ) {
     this.startTimer();
   }
@@ -48,7 +50,7 @@ export class OutlierDetector {
   }
 
   /** Restore hosts whose ejection time has passed; run every `interval`. */
-  sweep(now = Date.now()): void {
+  sweep(now = this.clock.now()): void {
     let restored = false;
     for (const e of this.hosts()) {
       if (e.ejected && now >= e.ejectedUntil) {
@@ -71,7 +73,7 @@ export class OutlierDetector {
     const ejected = hosts.filter((h) => h.ejected).length;
     if (ejected > 0 && ((ejected + 1) * 100) / hosts.length > this.config.maxEjectionPercent) return;
     e.timesEjected++;
-    e.ejectedUntil = Date.now() + this.config.baseEjectionMs * e.timesEjected;
+    e.ejectedUntil = this.clock.now() + this.config.baseEjectionMs * e.timesEjected;
     this.stats.outlier_detection_ejections_total++;
     this.stats.outlier_detection_ejections_enforced_total++;
     this.changed();

@@ -3,6 +3,7 @@ import type { ClusterGauges, ClusterStats } from './cluster-stats';
 import { Endpoint } from './endpoint';
 import { type LoadBalancer, createLoadBalancer } from './load-balancer';
 import { type HostResult, OutlierDetector } from './outlier-detector';
+import type { ProxyRuntime } from '../runtime';
 
 /**
  * A cluster at run time: its hosts, the balancer over the available ones (healthy, not ejected),
@@ -22,8 +23,9 @@ export class UpstreamCluster {
   constructor(
     public config: ClusterConfig,
     readonly stats: ClusterStats,
+    private readonly runtime: ProxyRuntime,
   ) {
-    this.lb = createLoadBalancer(config.lbPolicy, []);
+    this.lb = createLoadBalancer(config.lbPolicy, [], runtime.random);
     this.setupOutlier();
   }
 
@@ -148,7 +150,7 @@ export class UpstreamCluster {
       this.outlier?.close();
       this.outlier = undefined;
     } else if (this.outlier === undefined) {
-      this.outlier = new OutlierDetector(c, this.stats, () => this.endpoints(), () => this.rebuild());
+      this.outlier = new OutlierDetector(c, this.stats, () => this.endpoints(), () => this.rebuild(), this.runtime.clock);
     } else {
       this.outlier.reconfigure(c);
     }
@@ -156,6 +158,6 @@ export class UpstreamCluster {
 
   private rebuild(): void {
     this.available = [...this.hosts.values()].filter((e) => e.healthy && !e.ejected);
-    this.lb = createLoadBalancer(this.config.lbPolicy, this.available);
+    this.lb = createLoadBalancer(this.config.lbPolicy, this.available, this.runtime.random);
   }
 }

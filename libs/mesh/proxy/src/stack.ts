@@ -1,0 +1,56 @@
+import type { HttpFilterRegistry } from './http/filter';
+import { decode } from './http/filter';
+import { faultFilter } from './http/filters/fault';
+import { localRateLimitFilter } from './http/filters/local-ratelimit';
+import { routerFilter } from './http/filters/router';
+import { readRequestTarget, resolveRoute, stampRequestId } from './http/hcm';
+import { selectFilterChain } from './server/chain-select';
+import type { DownstreamRequest, DownstreamResponse } from './server/downstream';
+import { Exchange } from './server/exchange';
+import type { ListenerTarget, ProxyContext } from './server/proxy-context';
+
+/*
+ * The proxy, outermost layer first (cf. linkerd2-proxy's `push_http_server`). Read this file to know
+ * where a request goes; each line names the file that does the work.
+ *
+ * Connection layers (per accepted socket)
+ *   listener            server/listener-manager.ts, server/http-listener.ts   LDS → bound sockets; drain on removal
+ *   codec               server/codec-sniff.ts → server/h1/ | node:http2      first bytes pick HTTP/1.1 or h2c (codec_type AUTO)
+ * Request layers (serveHttp below)
+ *   filter chain        server/chain-select.ts      use_original_dst listeners pick the chain per request
+ *   HTTP conn. manager  http/hcm.ts                 request target, x-request-id, route resolution (RDS)
+ *   HTTP filters        http/filters/*.ts           `http_filters` in order, compiled by HTTP_FILTERS below
+ *   router (last)       http/filters/router.ts      local answers, cluster pick, breaker, timeout, upstream head
+ * Upstream layers
+ *   attempts            server/upstream-forwarding.ts, server/upstream-attempt.ts   host pick, retries, mirrors
+ *   cluster             upstream/upstream-cluster.ts (load balancer, outlier detection, circuit breaker)
+ *   connection pool     upstream/h1/, upstream/h2/  keep-alive HTTP/1.1 or one HTTP/2 session per host
+ *
+ * The HTTP filters each listener runs come from its xDS config (Istio's, from libs/mesh/translate):
+ *   gateway (0.0.0.0_8080 …)       fault → router
+ *   sidecar outbound (0.0.0.0_9080) fault → router
+ *   sidecar inbound (virtualInbound) fault → router
+ * and, as the security and telemetry work lands, in Istio's order:
+ *   inbound:  [jwt_authn] → [istio_authn] → [rbac / ext_authz] → [local_ratelimit] → fault → [stats] → router
+ *   outbound: fault → [stats] → router;    gateway: [jwt_authn] → [rbac] → [local_ratelimit] → fault → [stats] → router
+ * Tracing is not a filter in Envoy: the HCM itself starts and ends spans (http/hcm.ts), as access logs do.
+ */
+
+/** Every HTTP filter the proxy can run, by `typed_config` @type. Adding a filter = its file + one line here. */
+export const HTTP_FILTERS: HttpFilterRegistry = new Map(
+  [
+    faultFilter, // envoy.filters.http.fault: VirtualService fault injection (delay, HTTP/gRPC abort)
+    localRateLimitFilter, // envoy.filters.http.local_ratelimit: token bucket, 429 (Istio's rate-limit task)
+    routerFilter, // envoy.filters.http.router: always last
+  ].map((f) => [f.typeUrl, f]),
+);
+
+/** One HTTP request, from its head to the filters; each step that answers the request stops the walk. */
+export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: DownstreamRequest, res: DownstreamResponse): void {
+  const ex = new Exchange(ctx, target, req, res);
+  readRequestTarget(ex);
+  if (target.listener.useOriginalDst && !selectFilterChain(ex)) return;
+  stampRequestId(ex);
+  resolveRoute(ex);
+  decode(ex);
+}
