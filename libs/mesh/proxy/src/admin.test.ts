@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { AccessLogSink } from './server/access-log';
+import type { AccessLogSink } from './http/access-log';
 import { assignment, edsCluster, httpListener, route, routeConfig, svc, vhost } from './testing/envoy-fixtures';
 import { type TestProxy, type Upstream, send, sleep, startProxy, startUpstream } from './testing/harness';
 

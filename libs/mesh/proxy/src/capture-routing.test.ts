@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:net';
 import type { Cluster, FilterChain, Listener } from './config/envoy-types';
-import { ORIGINAL_DST_HEADER, authorityPort } from './server/chain-select';
+import { ORIGINAL_DST_HEADER, authorityPort } from './listener/chain-select';
 import { assignment, edsCluster, httpListener, route, routeConfig, svc, vhost, virtualOutbound } from './testing/envoy-fixtures';
 import { type TestProxy, type Upstream, send, startProxy, startUpstream } from './testing/harness';
 

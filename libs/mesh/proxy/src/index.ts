@@ -5,7 +5,7 @@
  * admin (15000), health (15021) and Prometheus (15090) endpoints.
  */
 export { createProxy, type Proxy, type ProxyOptions, type HostPort } from './proxy';
-export type { BindOverride, BoundAddress } from './server/listener-manager';
-export type { AccessLogSink } from './server/access-log';
+export type { BindOverride, BoundAddress } from './listener/listener-manager';
+export type { AccessLogSink } from './http/access-log';
 export type { XdsType } from './config/envoy-types';
 export type * as Envoy from './config/envoy-types';

@@ -8,12 +8,12 @@ import { FilterCounters } from './http/counters';
 import type { CompileEnv } from './http/filter';
 import { type RouteTable, compileRouteTable } from './routing/route-table';
 import { type ProxyRuntime, SYSTEM_RUNTIME } from './runtime';
-import { AccessLogger, type AccessLogSink } from './server/access-log';
-import { chooseHttp1Codec } from './server/h1/http1';
-import { type ListenerConfig, compileListener } from './server/listener-config';
-import { type BindOverride, type BoundAddress, ListenerManager } from './server/listener-manager';
-import type { ProxyContext } from './server/proxy-context';
-import { TrafficStats } from './server/traffic-stats';
+import { AccessLogger, type AccessLogSink } from './http/access-log';
+import { chooseHttp1Codec } from './codec/h1/http1';
+import { type ListenerConfig, compileListener } from './listener/listener-config';
+import { type BindOverride, type BoundAddress, ListenerManager } from './listener/listener-manager';
+import type { ProxyContext } from './proxy-context';
+import { TrafficStats } from './http/traffic-stats';
 import { HTTP_FILTERS } from './stack';
 import { ClusterManager, compileAssignments, compileClusters } from './upstream/cluster-manager';
 

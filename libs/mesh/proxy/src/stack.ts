@@ -4,27 +4,29 @@ import { faultFilter } from './http/filters/fault';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
 import { routerFilter } from './http/filters/router';
 import { readRequestTarget, resolveRoute, stampRequestId } from './http/hcm';
-import { selectFilterChain } from './server/chain-select';
-import type { DownstreamRequest, DownstreamResponse } from './server/downstream';
-import { Exchange } from './server/exchange';
-import type { ListenerTarget, ProxyContext } from './server/proxy-context';
+import { selectFilterChain } from './listener/chain-select';
+import type { DownstreamRequest, DownstreamResponse } from './codec/downstream';
+import { Exchange } from './http/exchange';
+import type { ListenerTarget, ProxyContext } from './proxy-context';
 
 /*
  * The proxy, outermost layer first (cf. linkerd2-proxy's `push_http_server`). Read this file to know
  * where a request goes; each line names the file that does the work.
  *
  * Connection layers (per accepted socket)
- *   listener            server/listener-manager.ts, server/http-listener.ts   LDS → bound sockets; drain on removal
- *   codec               server/codec-sniff.ts → server/h1/ | node:http2      first bytes pick HTTP/1.1 or h2c (codec_type AUTO)
+ *   listener            listener/listener-manager.ts, listener/http-listener.ts   LDS → bound sockets; drain on removal
+ *   codec               codec/codec-sniff.ts → codec/h1/ | node:http2            first bytes pick HTTP/1.1 or h2c (codec_type AUTO)
  * Request layers (serveHttp below)
- *   filter chain        server/chain-select.ts      use_original_dst listeners pick the chain per request
+ *   filter chain        listener/chain-select.ts    use_original_dst listeners pick the chain per request
  *   HTTP conn. manager  http/hcm.ts                 request target, x-request-id, route resolution (RDS)
  *   HTTP filters        http/filters/*.ts           `http_filters` in order, compiled by HTTP_FILTERS below
  *   router (last)       http/filters/router.ts      local answers, cluster pick, breaker, timeout, upstream head
+ *   local replies       http/local-reply.ts         every response the proxy makes itself (status, flag, details)
  * Upstream layers
- *   attempts            server/upstream-forwarding.ts, server/upstream-attempt.ts   host pick, retries, mirrors
+ *   attempts            router/upstream-forwarding.ts, router/upstream-attempt.ts   host pick, retries, mirrors
  *   cluster             upstream/upstream-cluster.ts (load balancer, outlier detection, circuit breaker)
  *   connection pool     upstream/h1/, upstream/h2/  keep-alive HTTP/1.1 or one HTTP/2 session per host
+ * Accounting          http/exchange.ts (finish: stats, filters' onComplete, access log)
  *
  * The HTTP filters each listener runs come from its xDS config (Istio's, from libs/mesh/translate):
  *   gateway (0.0.0.0_8080 …)       fault → router

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { ConfigStore } from '../config/config-store';
-import type { ProxyContext } from '../server/proxy-context';
+import type { ProxyContext } from '../proxy-context';
 import { configDump } from './config-dump';
 import { memoryReport } from './memory';
 import { renderClusters, renderPrometheus, renderStatsText } from './stats-render';

@@ -1,5 +1,5 @@
-import type { ProxyContext } from '../server/proxy-context';
-import { ISTIO_LABELS } from '../server/traffic-stats';
+import type { ProxyContext } from '../proxy-context';
+import { ISTIO_LABELS } from '../http/traffic-stats';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 
 type Sample = [name: string, labels: string, value: number, kind: 'counter' | 'gauge'];

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { TypedConfig } from '../config/envoy-types';
 import type { ProxyRuntime } from '../runtime';
-import type { Exchange } from '../server/exchange';
+import type { Exchange } from './exchange';
 import type { FilterCounters } from './counters';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { matchRoute } from '../routing/route-table';
-import type { Exchange } from '../server/exchange';
+import type { Exchange } from './exchange';
 
 /**
  * The HTTP connection manager's own steps, before its filters run: read the request target,

@@ -6,7 +6,7 @@
  * maxHeaderSize, lenientFlags)`, `execute`, `finish`, `close`, callbacks in the numbered slots
  * `kOnHeaders`, `kOnHeadersComplete`, `kOnBody`, `kOnMessageComplete`) and `methods` (method names
  * by llhttp's method index). Only the proxy's own downstream HTTP/1.1 connection
- * (server/h1/connection.ts) uses it: the same strictness against malformed input and request
+ * (codec/h1/connection.ts) uses it: the same strictness against malformed input and request
  * smuggling and the same error codes (`HPE_HEADER_OVERFLOW`, …) as `http.Server`, without an
  * IncomingMessage/ServerResponse pair per request.
  *
@@ -15,13 +15,13 @@
  * and 70–73 → 51 µs.
  *
  * Tests that pin it: `unsafe/llhttp.test.ts` (the module, its fields and the callback shape on real
- * parses: a Node upgrade that changes them fails CI there) and `server/h1/connection.test.ts`.
+ * parses: a Node upgrade that changes them fails CI there) and `codec/h1/connection.test.ts`.
  *
  * Fallback: `detectLlhttp()` loads and probes it once (feature detection, never a crash). When it is
  * missing or not of the shape below, or when the proxy runs with `privateApis: false`
  * (`--private-apis off`, `TRELLIS_PRIVATE_APIS=off`), HTTP/1.1 connections are handed to a public
- * `node:http` Server instead (`server/h1/node-http.ts`), in front of the same request pipeline;
- * `server/h1/http1.ts` makes the choice, and the proxy logs it at start-up.
+ * `node:http` Server instead (`codec/h1/node-http.ts`), in front of the same request pipeline;
+ * `codec/h1/http1.ts` makes the choice, and the proxy logs it at start-up.
  */
 
 export interface ParseError extends Error {

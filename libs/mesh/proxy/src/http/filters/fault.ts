@@ -1,8 +1,8 @@
 import type { HttpFault, TypedConfig } from '../../config/envoy-types';
 import { KNOWN_TYPES, checkDuration, fraction, invalid } from '../../config/proto';
 import { roll } from '../../runtime';
-import type { Exchange } from '../../server/exchange';
-import { sendLocalReply } from '../../server/local-reply';
+import type { Exchange } from '../exchange';
+import { sendLocalReply } from '../local-reply';
 import type { Counter } from '../counters';
 import { type FilterEnv, type FilterStatus, type HttpFilter, type HttpFilterFactory, perRouteConfig, resumeDecoding } from '../filter';
 

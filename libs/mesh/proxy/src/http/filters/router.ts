@@ -1,19 +1,19 @@
 import { KNOWN_TYPES } from '../../config/proto';
 import { redirectLocation } from '../../routing/redirect';
 import { type CompiledForward, pickWeighted } from '../../routing/route-action';
-import { type DownstreamRequest, bodyOf, isHttp2 } from '../../server/downstream';
-import type { Exchange } from '../../server/exchange';
-import { announcesBody } from '../../server/h1/request-headers';
-import { sendLocalReply } from '../../server/local-reply';
-import { mirrorRequest, onRouteTimeout, startAttempt } from '../../server/upstream-forwarding';
-import { buildUpstreamHeaders, upstreamPath } from '../../server/upstream-headers';
+import { type DownstreamRequest, bodyOf, isHttp2 } from '../../codec/downstream';
+import type { Exchange } from '../exchange';
+import { announcesBody } from '../../codec/h1/request-headers';
+import { sendLocalReply } from '../local-reply';
+import { mirrorRequest, onRouteTimeout, startAttempt } from '../../router/upstream-forwarding';
+import { buildUpstreamHeaders, upstreamPath } from '../../router/upstream-headers';
 import type { FilterStatus, HttpFilter, HttpFilterFactory } from '../filter';
 
 /**
  * envoy.filters.http.router, always the last filter: answers routes that are not forwarded (no
  * route: 404 NR; direct_response; redirect), then picks the cluster (weighted), admits the request
  * through the circuit breaker, arms the route timeout, builds the upstream head and hands the
- * request to the upstream layer (`server/upstream-forwarding.ts`: host, attempts, retries, mirrors).
+ * request to the upstream layer (`router/upstream-forwarding.ts`: host, attempts, retries, mirrors).
  */
 class RouterFilter implements HttpFilter {
   readonly terminal = true;

@@ -1,12 +1,12 @@
 import type { Logger } from '@trellis/shared';
-import type { FilterCounters } from '../http/counters';
-import type { HcmConfig } from '../http/hcm-config';
-import type { RouteTable } from '../routing/route-table';
-import type { ProxyRuntime } from '../runtime';
-import type { ClusterManager } from '../upstream/cluster-manager';
-import type { AccessLogger } from './access-log';
-import type { ListenerConfig } from './listener-config';
-import type { TrafficStats } from './traffic-stats';
+import type { FilterCounters } from './http/counters';
+import type { HcmConfig } from './http/hcm-config';
+import type { RouteTable } from './routing/route-table';
+import type { ProxyRuntime } from './runtime';
+import type { ClusterManager } from './upstream/cluster-manager';
+import type { AccessLogger } from './http/access-log';
+import type { ListenerConfig } from './listener/listener-config';
+import type { TrafficStats } from './http/traffic-stats';
 
 /** What every request can reach: the config in force and the observers. One per proxy. */
 export interface ProxyContext {

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type HeaderMap, applyEdits } from '../routing/header-mutation';
 import { pathOnly } from '../routing/request-view';
-import { ORIGINAL_DST_HEADER } from './chain-select';
-import type { Exchange } from './exchange';
+import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
+import type { Exchange } from '../http/exchange';
 
 /** Hop-by-hop headers never forwarded (RFC 9110 §7.6.1, plus what Envoy strips). */
 const HOP_BY_HOP = new Set([

@@ -1,9 +1,9 @@
 import { type Http2Server, type ServerHttp2Session, createServer as createH2cServer } from 'node:http2';
 import { type Server, type Socket, createServer } from 'node:net';
-import { sniffCodec } from './codec-sniff';
-import type { Http1Acceptor, Http1Choice, Http1Connection } from './h1/http1';
+import { sniffCodec } from '../codec/codec-sniff';
+import type { Http1Acceptor, Http1Choice, Http1Connection } from '../codec/h1/http1';
 import type { ListenerConfig } from './listener-config';
-import type { ListenerTarget, ProxyContext } from './proxy-context';
+import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import { serveHttp } from '../stack';
 import { routerOnlyHcm } from '../http/hcm-config';
 

@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type UpstreamController, UpstreamError, type UpstreamHandler } from '../upstream/upstream-pool';
 import type { AttemptFailure } from '../routing/retry-policy';
 import type { Endpoint } from '../upstream/endpoint';
-import { endResponse, writeBody } from './downstream';
-import type { Exchange } from './exchange';
+import { endResponse, writeBody } from '../codec/downstream';
+import type { Exchange } from '../http/exchange';
 
 /** What the pipeline decides when an attempt ends; given once, not per request. */
 export interface AttemptOutcomes {

@@ -25,7 +25,7 @@ export interface ListenerConfig {
   readonly passthroughCluster: string | undefined;
   /**
    * Every filter chain in order (`default_filter_chain` excluded). virtualInbound picks one per
-   * request by the Host port (no SO_ORIGINAL_DST in Node): see `server/chain-select.ts`.
+   * request by the Host port (no SO_ORIGINAL_DST in Node): see `listener/chain-select.ts`.
    */
   readonly chains: readonly ChainConfig[];
   /** Canonical JSON of the resource; equal fingerprints mean "unchanged" on LDS updates. */

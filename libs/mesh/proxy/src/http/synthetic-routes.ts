@@ -1,4 +1,4 @@
-import { NO_PER_FILTER } from '../http/per-filter-config';
+import { NO_PER_FILTER } from './per-filter-config';
 import { NO_EDITS } from '../routing/header-mutation';
 import type { CompiledRoute } from '../routing/route-table';
 

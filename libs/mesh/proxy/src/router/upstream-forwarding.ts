@@ -7,9 +7,9 @@ import type { UpstreamHandler } from '../upstream/upstream-pool';
 import { fnv1a } from '../upstream/load-balancer';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { encodeHeaders } from '../http/filter';
-import { ORIGINAL_DST_HEADER } from './chain-select';
-import type { Exchange } from './exchange';
-import { type LocalReplyCode, sendLocalReply } from './local-reply';
+import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
+import type { Exchange } from '../http/exchange';
+import { type LocalReplyCode, sendLocalReply } from '../http/local-reply';
 import { type AttemptOutcomes, UpstreamAttempt } from './upstream-attempt';
 import { downstreamResponseHeaders } from './upstream-headers';
 

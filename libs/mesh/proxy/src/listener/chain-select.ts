@@ -1,7 +1,7 @@
-import type { Exchange } from './exchange';
+import type { Exchange } from '../http/exchange';
 import type { ChainConfig, ListenerConfig } from './listener-config';
-import { sendLocalReply } from './local-reply';
-import { passthroughRoute } from './synthetic-routes';
+import { sendLocalReply } from '../http/local-reply';
+import { passthroughRoute } from '../http/synthetic-routes';
 
 /** The port written in an authority (`host:port`, `[v6]:port`); undefined when there is none. */
 export function authorityPort(authority: string): number | undefined {

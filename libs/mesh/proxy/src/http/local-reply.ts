@@ -1,7 +1,7 @@
 import { grpcStatusFromHttp } from '@trellis/shared';
-import { encodeHeaders } from '../http/filter';
+import { encodeHeaders } from './filter';
 import { type HeaderEdits, type HeaderMap, applyEdits } from '../routing/header-mutation';
-import { respondHeadersOnly } from './downstream';
+import { respondHeadersOnly } from '../codec/downstream';
 import type { Exchange } from './exchange';
 
 /** Stable codes for every response the proxy makes itself (Envoy's local replies). */

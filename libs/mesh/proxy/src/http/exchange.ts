@@ -7,8 +7,8 @@ import type { RequestView } from '../routing/request-view';
 import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamController } from '../upstream/upstream-pool';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
-import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from './downstream';
-import type { ListenerTarget, ProxyContext } from './proxy-context';
+import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from '../codec/downstream';
+import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import { UNROUTED } from './synthetic-routes';
 
 /**

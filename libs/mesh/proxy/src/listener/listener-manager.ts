@@ -1,8 +1,8 @@
 import { TrellisError } from '@trellis/shared';
-import type { Http1Choice } from './h1/http1';
+import type { Http1Choice } from '../codec/h1/http1';
 import { HttpListener, targetOf } from './http-listener';
 import type { ListenerConfig } from './listener-config';
-import type { ProxyContext } from './proxy-context';
+import type { ProxyContext } from '../proxy-context';
 
 export type BindOverride = (listenerName: string, address: string, port: number) => { host: string; port: number } | undefined;
 
