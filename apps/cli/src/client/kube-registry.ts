@@ -1,11 +1,7 @@
 import {
   ALL_KINDS,
   DEFAULT_DOMAIN_SUFFIX,
-  analyze,
-  collectConfigs,
-  configKey,
-  schemaValidationMessages,
-  validateConfig,
+  analyzeOverlay,
   type AnyResource,
   type IstioConfig,
   type MeshService,
@@ -66,17 +62,7 @@ async function clusterConfig(api: KubeApi): Promise<{ valid: IstioConfig[]; erro
  */
 export async function analyzeCluster(api: KubeApi, objects: readonly AnyResource[] | undefined, namespace: string | undefined): Promise<ReportedAnalysisMessage[]> {
   const [stored, services] = await Promise.all([clusterConfig(api), meshServices(api, false)]);
-  const submitted = validateConfig(objects ?? [], { namespace: namespace ?? 'default' });
-  const keyOf = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
-  const merged = new Map(stored.valid.map((o) => [keyOf(o), o] as const));
-  for (const o of submitted.valid) merged.set(keyOf(o), o);
-  const replaced = new Set(submitted.valid.map(keyOf));
-  const storedErrors = stored.errors.filter((e) => !replaced.has(configKey(e.kind, e.namespace, e.name)));
-  const messages = [
-    ...schemaValidationMessages([...storedErrors, ...submitted.errors]),
-    ...analyze({ ...collectConfigs([...merged.values()]), services }),
-  ];
-  return messages
-    .filter((m) => namespace === undefined || m.resource.namespace === namespace)
-    .map(({ level, code, origin, message }) => ({ level, code, origin, message }));
+  return analyzeOverlay({ stored: stored.valid, storedErrors: stored.errors, submitted: objects ?? [], namespace, services }).map(
+    ({ level, code, origin, message }) => ({ level, code, origin, message }),
+  );
 }

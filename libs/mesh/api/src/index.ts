@@ -40,6 +40,7 @@ export { generateCrd, generateCrds, renderCrdsYaml, type CustomResourceDefinitio
 
 // Analysis
 export { analyze } from './analysis/analyze';
+export { analyzeOverlay, type OverlayInput } from './analysis/analyze-overlay';
 export { schemaValidationMessages } from './analysis/schema-messages';
 export {
   collectConfigs,

@@ -1,4 +1,4 @@
-import type { MeshService, ServiceProtocol, WorkloadInstance } from '@trellis/mesh-api';
+import { type MeshService, type ServiceProtocol, type WorkloadInstance, serviceHostname } from '@trellis/mesh-api';
 import type { KubeDeployment, KubeManifest, KubeService } from './manifest';
 import { podName } from './pod-names';
 
@@ -59,7 +59,7 @@ export function toMeshService(svc: KubeService, domainSuffix: string): MeshServi
   return {
     name: svc.name,
     namespace: svc.namespace,
-    hostname: `${svc.name}.${svc.namespace}.svc.${domainSuffix}`,
+    hostname: serviceHostname(svc.name, svc.namespace, domainSuffix),
     ports: svc.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: protocolOf(p.name) })),
     selector: svc.selector,
     labels: svc.labels,

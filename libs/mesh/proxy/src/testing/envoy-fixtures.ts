@@ -13,11 +13,7 @@ import type {
   TypedConfig,
   VirtualHost,
 } from '../config/envoy-types';
-
-const T = 'type.googleapis.com/';
-export const HCM_TYPE = `${T}envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`;
-export const ROUTER_TYPE = `${T}envoy.extensions.filters.http.router.v3.Router`;
-export const FAULT_TYPE = `${T}envoy.extensions.filters.http.fault.v3.HTTPFault`;
+import { FAULT_TYPE, HCM_TYPE, PREVIOUS_HOSTS_TYPE, ROUTER_TYPE, TCP_PROXY_TYPE } from '@trellis/mesh-envoy';
 
 export const ISTIO_RETRY = {
   retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
@@ -26,7 +22,7 @@ export const ISTIO_RETRY = {
   retry_host_predicate: [
     {
       name: 'envoy.retry_host_predicates.previous_hosts',
-      typed_config: { '@type': `${T}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate` },
+      typed_config: { '@type': PREVIOUS_HOSTS_TYPE },
     },
   ],
   host_selection_retry_max_attempts: 5,
@@ -132,7 +128,7 @@ export function virtualOutbound(port = 15001): Listener {
           {
             name: 'envoy.filters.network.tcp_proxy',
             typed_config: {
-              '@type': `${T}envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`,
+              '@type': TCP_PROXY_TYPE,
               stat_prefix: 'PassthroughCluster',
               cluster: 'PassthroughCluster',
             },
