@@ -124,7 +124,15 @@ describe('runInjectorWebhook against a real kube-apiserver', () => {
     const doomed = await start('trellis-sidecar-injector-down');
     await doomed.close();
     try {
-      const err = await core.createNamespacedPod({ namespace: labelled, body: appPod({ name: 'rejected' }) }).then(() => undefined, (e: unknown) => e);
+      // The API server learns of the new webhook configuration through its own watch, a moment later:
+      // until then a create still succeeds (that pod is deleted) and the probe tries again.
+      let attempt = 0;
+      const err = await waitFor('the API server to call the stopped webhook', async () => {
+        const name = `rejected-${attempt++}`;
+        const failure = await core.createNamespacedPod({ namespace: labelled, body: appPod({ name }) }).then(() => undefined, (e: unknown) => e);
+        if (failure === undefined) await core.deleteNamespacedPod({ name, namespace: labelled });
+        return failure;
+      });
       const text = apiErrorText(err);
       expect(text).toContain('failed calling webhook "namespace.sidecar-injector.istio.io"');
       expect(text).toContain(doomed.endpoint.replace('/inject', ''));
