@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import path from 'node:path';
 import { bundleNode, root } from './bundle.mjs';
+import { ADDON_FILE, buildOriginalDst } from '../../libs/mesh/proxy/native/original-dst/build.mjs';
 
 const quiet = process.argv.includes('--quiet');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -60,6 +61,15 @@ if (wants.descriptor.length + wants.schema.length > 0) {
   const files = await envoyProtoFiles();
   for (const b of wants.descriptor) copyFileSync(files.descriptor, path.join(b.dir, 'envoy-descriptor.json'));
   for (const b of wants.schema) copyFileSync(files.schema, path.join(b.dir, 'envoy-wire-schema.json'));
+}
+// The SO_ORIGINAL_DST addon (libs/mesh/proxy/native/original-dst, unsafe/original-dst.ts) goes next to
+// every bundle that looks it up by name (the proxy). Compiled once per source hash and Node version
+// into dist/native/; without a C toolchain the proxy falls back to Host routing, so say so and go on.
+const wantsAddon = bundles.filter((b) => b.code.includes(ADDON_FILE));
+if (wantsAddon.length > 0) {
+  const addon = buildOriginalDst();
+  if (addon.error !== undefined) process.stdout.write(`${ADDON_FILE} not built (${addon.error}): the proxy will route captured traffic by Host only\n`);
+  else for (const b of wantsAddon) copyFileSync(addon.file, path.join(b.dir, ADDON_FILE));
 }
 mkdirSync(path.join(root, 'dist/apps'), { recursive: true });
 // The marker means "every app is built" (jest's global setup checks it), so partial builds don't write it.

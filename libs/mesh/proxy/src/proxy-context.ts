@@ -7,6 +7,7 @@ import type { ClusterManager } from './upstream/cluster-manager';
 import type { AccessLogger } from './http/access-log';
 import type { ListenerConfig } from './listener/listener-config';
 import type { TrafficStats } from './http/traffic-stats';
+import type { OriginalDstReader } from './unsafe/original-dst';
 
 /** What every request can reach: the config in force and the observers. One per proxy. */
 export interface ProxyContext {
@@ -24,6 +25,8 @@ export interface ProxyContext {
   /** Chance and time for every decision (tests pin them). */
   readonly runtime: ProxyRuntime;
   readonly accessLog: AccessLogger | undefined;
+  /** SO_ORIGINAL_DST of captured connections (unsafe/original-dst.ts), or why it is unavailable. Chosen once at start-up. */
+  readonly originalDst: OriginalDstReader;
   /** true while draining: responses carry `connection: close`. */
   draining: boolean;
 }

@@ -10,6 +10,7 @@ import { type RouteTable, compileRouteTable } from './routing/route-table';
 import { type ProxyRuntime, SYSTEM_RUNTIME } from './runtime';
 import { AccessLogger, type AccessLogSink } from './http/access-log';
 import { chooseHttp1Codec } from './codec/h1/http1';
+import { loadOriginalDst } from './unsafe/original-dst';
 import { type ListenerConfig, compileListener } from './listener/listener-config';
 import { type BindOverride, type BoundAddress, ListenerManager } from './listener/listener-manager';
 import type { ProxyContext } from './proxy-context';
@@ -105,6 +106,9 @@ export function createProxy(options: ProxyOptions): Proxy {
   const http1 = chooseHttp1Codec(privateApis);
   // Wanted but unavailable (a Node upgrade changed it) is worth a warning; chosen off is not.
   logger[privateApis && http1.codec !== 'llhttp' ? 'warn' : 'info']({ http1: http1.codec, reason: http1.reason }, 'downstream HTTP/1.1 codec chosen');
+  // Unavailable is the normal case off Linux or without the addon (no toolchain at build time): info, not warn.
+  const originalDst = loadOriginalDst({ privateApis });
+  logger.info({ originalDst: originalDst.available ? 'SO_ORIGINAL_DST' : 'unavailable', reason: originalDst.available ? undefined : originalDst.reason }, 'original destination reader chosen');
   const ctx: ProxyContext = {
     mode: options.mode,
     logger,
@@ -116,6 +120,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     filterCounters: new FilterCounters(),
     runtime,
     accessLog: sink === true ? AccessLogger.stdout() : sink ? new AccessLogger(sink) : undefined,
+    originalDst,
     draining: false,
   };
   const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime };

@@ -2,6 +2,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
+import { createProxy } from '../proxy';
 import { loadOriginalDst } from './original-dst';
 
 /**
@@ -55,6 +57,14 @@ describe('original destination seam: unavailable paths', () => {
     const r = loadOriginalDst({ file: path.join(tmpdir(), 'no-such-dir', 'original_dst.node') });
     expect(r.available).toBe(false);
     if (!r.available) expect(r.reason).toMatch(/original_dst\.node not found/);
+  });
+
+  it('is chosen once when the proxy starts, and logged', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+    const proxy = createProxy({ mode: 'sidecar', logger, drainMs: 0, privateApis: false });
+    await proxy.close();
+    expect(logs.filter((l) => l['msg'] === 'original destination reader chosen')).toEqual([expect.objectContaining({ originalDst: 'unavailable', reason: 'private APIs disabled' })]);
   });
 });
 
