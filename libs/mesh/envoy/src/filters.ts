@@ -34,8 +34,20 @@ export type HttpConnectionManager = {
   max_request_headers_kb?: UInt32Value;
 };
 
-/** envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy. */
-export type TcpProxy = { '@type': typeof TCP_PROXY_TYPE; stat_prefix?: string; cluster?: string };
+/** TcpProxy.WeightedCluster.ClusterWeight (a plain uint32 weight, unlike the route's wrapper). */
+export type TcpClusterWeight = { name?: string; weight?: number };
+/**
+ * envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy: `cluster` or `weighted_clusters` (Istio's
+ * TCP traffic shifting); `idle_timeout` defaults to 1 h (0 disables); `max_connect_attempts` to 1.
+ */
+export type TcpProxy = {
+  '@type': typeof TCP_PROXY_TYPE;
+  stat_prefix?: string;
+  cluster?: string;
+  weighted_clusters?: { clusters?: TcpClusterWeight[] };
+  idle_timeout?: Duration;
+  max_connect_attempts?: UInt32Value;
+};
 
 /** envoy.extensions.filters.http.router.v3.Router (no fields used). */
 export type Router = { '@type': typeof ROUTER_TYPE };

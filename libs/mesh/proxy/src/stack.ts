@@ -16,6 +16,8 @@ import type { ListenerTarget, ProxyContext } from './proxy-context';
  * Connection layers (per accepted socket)
  *   listener            listener/listener-manager.ts, listener/http-listener.ts   LDS → bound sockets; drain on removal
  *   codec               codec/codec-sniff.ts → codec/h1/ | node:http2            first bytes pick HTTP/1.1 or h2c (codec_type AUTO)
+ *   tcp_proxy           listener/tcp-listener.ts → tcp/tcp-session.ts   a chain with no HCM: cluster (weighted),
+ *                       max_connections, connect attempts, bytes both ways, half-close, idle_timeout
  * Request layers (serveHttp below)
  *   filter chain        listener/chain-select.ts    use_original_dst listeners pick the chain per request
  *   HTTP conn. manager  http/hcm.ts                 request target, x-request-id, route resolution (RDS)

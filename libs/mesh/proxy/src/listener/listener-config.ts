@@ -2,6 +2,7 @@ import type { FilterChain, HttpConnectionManager, Listener, TcpProxy } from '../
 import { KNOWN_LISTENER_FILTER_TYPES, KNOWN_TYPES, invalid, requireName } from '../config/proto';
 import type { CompileEnv } from '../http/filter';
 import { type HcmConfig, compileHcm } from '../http/hcm-config';
+import { type CompiledTcpProxy, compileTcpProxy } from '../tcp/tcp-proxy-config';
 
 export type { HcmConfig };
 
@@ -11,6 +12,8 @@ export interface ChainConfig {
   readonly destinationPort: number | undefined;
   readonly hcm: HcmConfig | undefined;
   readonly tcpCluster: string | undefined;
+  /** The chain's tcp_proxy, when it has one. */
+  readonly tcp: CompiledTcpProxy | undefined;
 }
 
 /** A Listener compiled. `hcm` is the chain serving HTTP; `passthroughCluster` a tcp_proxy fallback. */
@@ -23,6 +26,8 @@ export interface ListenerConfig {
   readonly direction: 'INBOUND' | 'OUTBOUND' | 'UNSPECIFIED';
   readonly hcm: HcmConfig | undefined;
   readonly passthroughCluster: string | undefined;
+  /** The listener's own chain is a tcp_proxy (no HTTP): a TCP listener. */
+  readonly tcp: CompiledTcpProxy | undefined;
   /**
    * Every filter chain in order (`default_filter_chain` excluded). virtualInbound picks one per
    * request by the Host port (no SO_ORIGINAL_DST in Node): see `listener/chain-select.ts`.
@@ -34,16 +39,19 @@ export interface ListenerConfig {
 
 interface ChainResult {
   hcm: HcmConfig | undefined;
+  tcp: CompiledTcpProxy | undefined;
   tcpCluster: string | undefined;
 }
 
 function compileChain(resource: string, chain: FilterChain, env: CompileEnv): ChainResult {
-  const out: ChainResult = { hcm: undefined, tcpCluster: undefined };
+  const out: ChainResult = { hcm: undefined, tcp: undefined, tcpCluster: undefined };
   for (const f of chain.filters ?? []) {
     const type = f.typed_config?.['@type'];
     if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
-    else if (type === KNOWN_TYPES.tcpProxy) out.tcpCluster = (f.typed_config as TcpProxy).cluster;
-    else throw invalid(resource, `unknown network filter ${String(f.name)} typed_config ${String(type)}`);
+    else if (type === KNOWN_TYPES.tcpProxy) {
+      out.tcp = compileTcpProxy(resource, f.typed_config as TcpProxy, env.counters);
+      out.tcpCluster = out.tcp.clusters[0]?.name;
+    } else throw invalid(resource, `unknown network filter ${String(f.name)} typed_config ${String(type)}`);
   }
   return out;
 }
@@ -85,11 +93,13 @@ export function compileListener(l: Listener, index: number, env: CompileEnv): Li
     direction: l.traffic_direction ?? 'UNSPECIFIED',
     hcm: picked?.hcm ?? compiled.find((c) => c.hcm)?.hcm ?? def?.hcm,
     passthroughCluster: picked?.tcpCluster ?? compiled.find((c) => c.tcpCluster)?.tcpCluster ?? def?.tcpCluster,
+    tcp: picked?.hcm === undefined ? picked?.tcp : undefined,
     chains: compiled.map((r, i) => ({
       name: chains[i].name ?? String(i),
       destinationPort: chains[i].filter_chain_match?.destination_port?.value,
       hcm: r.hcm,
       tcpCluster: r.tcpCluster,
+      tcp: r.tcp,
     })),
     fingerprint: JSON.stringify(l),
   };

@@ -2,6 +2,7 @@ import { TrellisError } from '@trellis/shared';
 import type { Http1Choice } from '../codec/h1/http1';
 import { HttpListener, targetOf } from './http-listener';
 import type { ListenerConfig } from './listener-config';
+import { TcpListener } from './tcp-listener';
 import type { ProxyContext } from '../proxy-context';
 
 export type BindOverride = (listenerName: string, address: string, port: number) => { host: string; port: number } | undefined;
@@ -17,7 +18,7 @@ export interface BoundAddress {
  * swaps config in place when only routing changed, closes removed ones gracefully.
  */
 export class ListenerManager {
-  private readonly bound = new Map<string, HttpListener>();
+  private readonly bound = new Map<string, HttpListener | TcpListener>();
 
   constructor(
     private readonly ctx: ProxyContext,
@@ -38,7 +39,7 @@ export class ListenerManager {
       this.ctx.listeners.set(c.name, c);
       if (!c.bind) this.ctx.listenersByPort.set(c.port, c);
     }
-    const wanted = new Set(configs.filter(servesHttp).map((c) => c.name));
+    const wanted = new Set(configs.filter(isBound).map((c) => c.name));
     const closing: Promise<void>[] = [];
     for (const [name, l] of this.bound) {
       if (!wanted.has(name)) {
@@ -47,7 +48,7 @@ export class ListenerManager {
       }
     }
     const failures: string[] = [];
-    for (const c of configs.filter(servesHttp)) {
+    for (const c of configs.filter(isBound)) {
       try {
         await this.upsert(c);
       } catch (err) {
@@ -70,16 +71,20 @@ export class ListenerManager {
     const existing = this.bound.get(c.name);
     if (existing !== undefined) {
       if (existing.config.fingerprint === c.fingerprint) return;
-      if (sameSocket(existing.config, c)) {
+      if (existing instanceof HttpListener && servesHttp(c) && sameSocket(existing.config, c)) {
         existing.config = c;
         existing.target = targetOf(c);
+        return;
+      }
+      if (existing instanceof TcpListener && !servesHttp(c) && sameSocket(existing.config, c)) {
+        existing.config = c;
         return;
       }
       this.bound.delete(c.name);
       await existing.close(this.drainMs);
     }
     const at = this.bindOverride?.(c.name, c.address, c.port) ?? { host: c.address, port: c.port };
-    const l = new HttpListener(this.ctx, c, this.http1);
+    const l = servesHttp(c) ? new HttpListener(this.ctx, c, this.http1) : new TcpListener(this.ctx, c);
     await l.listen(at.host, at.port);
     this.bound.set(c.name, l);
     this.ctx.logger.info({ listener: c.name, host: l.host, port: l.port }, 'listener bound');
@@ -88,6 +93,11 @@ export class ListenerManager {
 
 function servesHttp(c: ListenerConfig): boolean {
   return c.bind && (c.hcm !== undefined || (c.useOriginalDst && c.passthroughCluster !== undefined));
+}
+
+/** Bound: HTTP listeners, and TCP ones (a tcp_proxy chain, no HCM, not a capture listener). */
+function isBound(c: ListenerConfig): boolean {
+  return servesHttp(c) || (c.bind && !c.useOriginalDst && c.tcp !== undefined);
 }
 
 function sameSocket(a: ListenerConfig, b: ListenerConfig): boolean {

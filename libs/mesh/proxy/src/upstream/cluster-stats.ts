@@ -14,6 +14,11 @@ export class ClusterStats {
   upstream_rq_retry_limit_exceeded = 0;
   upstream_cx_overflow = 0;
   upstream_cx_connect_fail = 0;
+  /** TCP proxy connections (HTTP pools count theirs in their gauges). */
+  upstream_cx_total = 0;
+  upstream_cx_connect_timeout = 0;
+  upstream_cx_rx_bytes_total = 0;
+  upstream_cx_tx_bytes_total = 0;
   upstream_rq_rx_reset = 0;
   outlier_detection_ejections_total = 0;
   outlier_detection_ejections_enforced_total = 0;

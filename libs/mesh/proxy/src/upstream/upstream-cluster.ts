@@ -17,6 +17,8 @@ export class UpstreamCluster {
   /** Requests admitted by the circuit breaker and not yet finished. */
   active = 0;
   activeRetries = 0;
+  /** tcp_proxy connections open to this cluster (max_connections applies to them). */
+  tcpActive = 0;
   /** True once endpoints were set (EDS arrived, or static). */
   hasAssignment = false;
 
@@ -88,6 +90,16 @@ export class UpstreamCluster {
     this.active--;
   }
 
+  /** max_connections for tcp_proxy connections; false = overflow (counted). */
+  admitConnection(): boolean {
+    if (this.tcpActive >= this.config.thresholds.maxConnections) {
+      this.stats.upstream_cx_overflow++;
+      return false;
+    }
+    this.tcpActive++;
+    return true;
+  }
+
   /** max_retries: may one more retry start now? */
   admitRetry(): boolean {
     if (this.activeRetries >= this.config.thresholds.maxRetries) {
@@ -128,7 +140,7 @@ export class UpstreamCluster {
     return {
       upstream_rq_active: this.active,
       upstream_rq_pending_active: this.pending(),
-      upstream_cx_active: cx,
+      upstream_cx_active: cx + this.tcpActive,
       membership_total: this.hosts.size,
       membership_healthy: healthy,
       outlier_detection_ejections_active: ejected,

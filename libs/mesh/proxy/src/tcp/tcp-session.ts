@@ -1,0 +1,128 @@
+import { type Socket, connect } from 'node:net';
+import type { ProxyContext } from '../proxy-context';
+import type { Endpoint } from '../upstream/endpoint';
+import type { UpstreamCluster } from '../upstream/upstream-cluster';
+import { type CompiledTcpProxy, pickTcpCluster } from './tcp-proxy-config';
+
+/**
+ * One downstream connection through envoy.filters.network.tcp_proxy: cluster (weighted) → circuit
+ * breaker (max_connections) → host → connect (connect_timeout, up to max_connect_attempts hosts) →
+ * bytes both ways with backpressure. Half-close passes through (a FIN one way leaves the other way
+ * open, as Envoy does); an error or reset on either side closes both; no bytes either way for
+ * idle_timeout closes both. The downstream socket is paused until the upstream is connected.
+ */
+export class TcpSession {
+  private upstream: Socket | undefined;
+  private cluster: UpstreamCluster | undefined;
+  private attempts = 0;
+  private closed = false;
+  private readonly tried = new Set<Endpoint>();
+
+  constructor(
+    ctx: ProxyContext,
+    private readonly config: CompiledTcpProxy,
+    private readonly downstream: Socket,
+  ) {
+    config.stats.cx.value++;
+    downstream.pause();
+    downstream.on('error', () => this.close());
+    downstream.on('close', () => this.close());
+    const cluster = ctx.clusters.get(pickTcpCluster(config, ctx.runtime.random));
+    if (cluster === undefined) {
+      config.stats.noRoute.value++;
+      this.close();
+      return;
+    }
+    if (!cluster.admitConnection()) {
+      this.close();
+      return;
+    }
+    this.cluster = cluster;
+    this.connectNext();
+  }
+
+  private connectNext(): void {
+    const cluster = this.cluster;
+    if (cluster === undefined || this.closed) return;
+    const host = cluster.pick(undefined, this.tried, 1 + this.tried.size);
+    if (host === undefined || this.attempts >= this.config.maxConnectAttempts) {
+      this.close();
+      return;
+    }
+    this.attempts++;
+    this.tried.add(host);
+    cluster.stats.upstream_cx_total++;
+    const up = connect({ host: host.host, port: host.port, allowHalfOpen: true, noDelay: true });
+    this.upstream = up;
+    let settled = false;
+    const failed = (timeout: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.connectFailed(up, cluster, timeout);
+    };
+    const timer = setTimeout(failed, cluster.config.connectTimeoutMs, true);
+    up.once('connect', () => {
+      settled = true;
+      clearTimeout(timer);
+      this.connected(up, cluster);
+    });
+    up.once('error', () => failed(false));
+  }
+
+  private connectFailed(up: Socket, cluster: UpstreamCluster, timeout: boolean): void {
+    if (timeout) cluster.stats.upstream_cx_connect_timeout++;
+    cluster.stats.upstream_cx_connect_fail++;
+    up.destroy();
+    this.upstream = undefined;
+    this.connectNext();
+  }
+
+  private connected(up: Socket, cluster: UpstreamCluster): void {
+    if (this.closed) {
+      up.destroy();
+      return;
+    }
+    const down = this.downstream;
+    const stats = this.config.stats;
+    pipe(down, up, (n) => {
+      stats.rxBytes.value += n;
+      cluster.stats.upstream_cx_tx_bytes_total += n;
+    });
+    pipe(up, down, (n) => {
+      stats.txBytes.value += n;
+      cluster.stats.upstream_cx_rx_bytes_total += n;
+    });
+    up.on('error', () => this.close());
+    up.on('close', () => this.close());
+    if (this.config.idleTimeoutMs > 0) {
+      // The downstream socket sees every byte both ways (read one way, written the other).
+      down.setTimeout(this.config.idleTimeoutMs, () => {
+        stats.idleTimeout.value++;
+        this.close();
+      });
+    }
+    down.resume();
+  }
+
+  /** Both sides closed (idempotent); the breaker slot is released once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.downstream.destroy();
+    this.upstream?.destroy();
+    if (this.cluster !== undefined) this.cluster.tcpActive--;
+  }
+}
+
+/** Bytes from `from` to `to` with backpressure; a FIN on `from` half-closes `to` once written. */
+function pipe(from: Socket, to: Socket, count: (n: number) => void): void {
+  from.on('data', (chunk: Buffer) => {
+    count(chunk.length);
+    if (!to.write(chunk)) {
+      from.pause();
+      to.once('drain', () => from.resume());
+    }
+  });
+  from.on('end', () => to.end());
+}
