@@ -28,6 +28,21 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
+# ── native: the proxy's SO_ORIGINAL_DST addon (libs/mesh/proxy/native/original-dst, C + N-API) ────
+# The C toolchain lives in this stage only. Where apt cannot reach a mirror (or the base has no Node
+# headers) the addon is not built and the proxy image runs without it: the proxy logs
+# `original destination reader chosen` with `unavailable` and routes captured traffic by Host.
+FROM ${BASE_IMAGE} AS native
+RUN (command -v g++ && command -v make && command -v python3) >/dev/null 2>&1 \
+ || (apt-get update && apt-get install -y --no-install-recommends build-essential python3 && rm -rf /var/lib/apt/lists/*) \
+ || echo "no C toolchain (apt-get failed): the proxy image will not have original_dst.node"
+WORKDIR /src
+# node-gyp (a pinned devDependency) comes with the build stage's node_modules.
+COPY --from=build /src/node_modules ./node_modules
+COPY package.json ./
+COPY libs/mesh/proxy/native/original-dst/ ./libs/mesh/proxy/native/original-dst/
+RUN mkdir -p out && node libs/mesh/proxy/native/original-dst/build.mjs --out out/original_dst.node
+
 # ── proxy: sidecar (istio-proxy), ingress gateway and the trellis-init capture container ─────────
 FROM ${BASE_IMAGE} AS proxy
 # iptables for the init container (istio-iptables equivalent); skipped when the base already has it.
@@ -37,6 +52,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build --chown=1337:1337 /src/dist/apps/proxy/ ./dist/
+# original_dst.node next to the bundle (unsafe/original-dst.ts looks for it there); absent when not built.
+COPY --from=native --chown=1337:1337 /src/out/ ./dist/
 COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
 COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
 RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait \
