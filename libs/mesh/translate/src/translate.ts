@@ -5,6 +5,7 @@ import { buildContext, type TranslateContext } from './context';
 import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsResources } from '@trellis/mesh-envoy';
 import { outboundLoadAssignments } from './endpoints';
 import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
+import { gatewayTcpListener, gatewayTcpPorts } from './gateway-tcp';
 import { translateGrpc } from './grpc-flavour';
 import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
 import { outboundPortListener, virtualOutboundListener } from './listeners';
@@ -33,10 +34,11 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   const endpoints = outboundLoadAssignments(plans).sort((a, b) => compareNames(a.cluster_name, b.cluster_name));
   if (ctx.proxy.type === 'router') {
     const ports = gatewayPorts(ctx);
+    const tcp = gatewayTcpPorts(ctx, new Set(ports.map((p) => p.port))).map((p) => gatewayTcpListener(ctx, p));
     return {
       clusters: [...outboundClusters(plans), ...specialClusters(false)],
       endpoints,
-      listeners: ports.map((p) => gatewayListener(p.port)),
+      listeners: [...ports.map((p) => gatewayListener(p.port)), ...tcp.filter((l) => l !== undefined)],
       routes: ports.map((p) => gatewayRouteConfig(ctx, p)),
     };
   }

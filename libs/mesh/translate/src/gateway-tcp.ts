@@ -1,0 +1,79 @@
+import type { TCPRoute, VirtualService } from '@trellis/mesh-api';
+import { type Listener, type TcpProxy, TCP_PROXY_FILTER_NAME, TCP_PROXY_TYPE } from '@trellis/mesh-envoy';
+import type { TranslateContext } from './context';
+import { gatewayKey, selectedGateways } from './gateway';
+import { socketAddress } from './listeners';
+import { listenerName, WILDCARD_ADDRESS } from './naming';
+import { resolveDestination } from './route-action';
+import { envFor } from './vs-routes';
+import { vsGateways } from './virtual-services';
+
+/** Istio's TCP server protocols (opaque to the gateway: a tcp_proxy, no HTTP). */
+const TCP_SERVER_PROTOCOLS = new Set(['TCP', 'MONGO', 'MYSQL', 'REDIS']);
+
+/** One TCP port of the gateway proxy and the gateways with a TCP server on it. */
+export interface GatewayTcpPlan {
+  readonly port: number;
+  readonly gateways: readonly string[];
+}
+
+/** The TCP server ports of the selected gateways, ascending; a port that also serves HTTP stays HTTP. */
+export function gatewayTcpPorts(ctx: TranslateContext, httpPorts: ReadonlySet<number>): GatewayTcpPlan[] {
+  const byPort = new Map<number, string[]>();
+  for (const gw of selectedGateways(ctx)) {
+    for (const server of gw.spec.servers) {
+      if (!TCP_SERVER_PROTOCOLS.has(server.port.protocol.toUpperCase()) || httpPorts.has(server.port.number)) continue;
+      const list = byPort.get(server.port.number) ?? [];
+      if (!list.includes(gatewayKey(gw))) list.push(gatewayKey(gw));
+      byPort.set(server.port.number, list);
+    }
+  }
+  return [...byPort].map(([port, gateways]) => ({ port, gateways })).sort((a, b) => a.port - b.port);
+}
+
+function matchesPort(route: TCPRoute, port: number, gateway: string): boolean {
+  if (route.match === undefined || route.match.length === 0) return true;
+  return route.match.some((m) => (m.port === undefined || m.port === port) && (m.gateways === undefined || m.gateways.includes(gateway)));
+}
+
+/** The first TCP route (VirtualServices in creation order) bound to one of the plan's gateways for its port. */
+function firstRoute(ctx: TranslateContext, plan: GatewayTcpPlan): { vs: VirtualService; route: TCPRoute; gateway: string } | undefined {
+  for (const vs of ctx.virtualServices) {
+    const bound = vsGateways(vs);
+    for (const gateway of plan.gateways) {
+      if (!bound.includes(gateway)) continue;
+      const route = (vs.spec.tcp ?? []).find((r) => (r.route?.length ?? 0) > 0 && matchesPort(r, plan.port, gateway));
+      if (route !== undefined) return { vs, route, gateway };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Gateway TCP server → listener `0.0.0.0_<port>` whose chain is a tcp_proxy to the bound
+ * VirtualService's `tcp` route: one cluster, or weighted clusters (Istio's TCP traffic shifting).
+ * No bound route → no listener, as istiod builds none.
+ */
+export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayTcpPlan): Listener | undefined {
+  const found = firstRoute(ctx, plan);
+  if (found === undefined) return undefined;
+  const env = envFor(found.vs, { ctx, scope: { gateway: found.gateway, port: plan.port, proxy: ctx.proxy } });
+  const dests = (found.route.route ?? []).map((d) => ({ cluster: resolveDestination(d.destination, env).cluster, weight: d.weight }));
+  const first = dests[0];
+  if (first === undefined) return undefined;
+  const single = dests.every((d, i) => i === 0 || d.weight === 0);
+  const tcp: TcpProxy = single
+    ? { '@type': TCP_PROXY_TYPE, stat_prefix: first.cluster, cluster: first.cluster }
+    : {
+        '@type': TCP_PROXY_TYPE,
+        stat_prefix: first.cluster,
+        weighted_clusters: { clusters: dests.filter((d) => d.weight !== 0).map((d) => ({ name: d.cluster, weight: d.weight ?? 1 })) },
+      };
+  const name = listenerName(WILDCARD_ADDRESS, plan.port);
+  return {
+    name,
+    address: socketAddress(WILDCARD_ADDRESS, plan.port),
+    traffic_direction: 'OUTBOUND',
+    filter_chains: [{ filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] }],
+  };
+}
