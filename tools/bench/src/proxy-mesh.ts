@@ -11,17 +11,26 @@ interface MeshOptions {
   readonly block: string;
   readonly upstreamPort: number;
   readonly stateDir: string;
+  /** Also a TCP path: a Gateway TCP server on `gatewayPort` → VirtualService tcp route → `bench-tcp` (port name `tcp`) at 127.0.0.1:`upstreamPort`. */
+  readonly tcp?: { readonly gatewayPort: number; readonly upstreamPort: number };
 }
+
+const TCP_SERVICE_PORT = 9000;
 
 async function call(base: string, method: string, url: string, body: unknown): Promise<void> {
   const res = await fetch(base + url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
 }
 
-const service = (name: string): unknown => ({
-  name, namespace: 'default', hostname: `${name}.default.svc.cluster.local`,
-  ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'HTTP' }], selector: { app: name },
+const service = (name: string, port = { name: 'http', port: 8080, targetPort: 8080, protocol: 'HTTP' }): unknown => ({
+  name, namespace: 'default', hostname: `${name}.default.svc.cluster.local`, ports: [port], selector: { app: name },
 });
+
+/** Istio's TCP ingress shape (samples/tcp-echo): a TCP server on the gateway and a VirtualService `tcp` route bound to it. */
+const tcpGatewayConfig = (gatewayPort: number): unknown[] => [
+  { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'bench-tcp-gw' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: gatewayPort, name: 'tcp', protocol: 'TCP' }, hosts: ['*'] }] } },
+  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'bench-tcp' }, spec: { hosts: ['*'], gateways: ['bench-tcp-gw'], tcp: [{ match: [{ port: gatewayPort }], route: [{ destination: { host: 'bench-tcp', port: { number: TCP_SERVICE_PORT } } }] }] } },
+];
 
 const gatewayConfig = [
   { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'bench-gw' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } },
@@ -42,7 +51,11 @@ export async function configureMesh(o: MeshOptions, children: ChildProcess[]): P
   await call(base, 'PUT', '/api/v1/registry/services/default/bench-raw', service('bench-raw'));
   await call(base, 'PUT', '/api/v1/registry/workloads/default/bench-server', { name: 'bench-server', namespace: 'default', address: `${o.block}.11`, labels: { app: 'bench' }, serviceAccount: 'default', sidecar: true, ready: true });
   await call(base, 'PUT', '/api/v1/registry/workloads/default/bench-raw-0', { name: 'bench-raw-0', namespace: 'default', address: '127.0.0.1', ports: { '8080': o.upstreamPort }, labels: { app: 'bench-raw' }, serviceAccount: 'default', sidecar: false, ready: true });
-  await call(base, 'POST', '/api/v1/config/apply?namespace=default', { objects: gatewayConfig });
+  if (o.tcp) {
+    await call(base, 'PUT', '/api/v1/registry/services/default/bench-tcp', service('bench-tcp', { name: 'tcp', port: TCP_SERVICE_PORT, targetPort: TCP_SERVICE_PORT, protocol: 'TCP' }));
+    await call(base, 'PUT', '/api/v1/registry/workloads/default/bench-tcp-0', { name: 'bench-tcp-0', namespace: 'default', address: '127.0.0.1', ports: { [String(TCP_SERVICE_PORT)]: o.tcp.upstreamPort }, labels: { app: 'bench-tcp' }, serviceAccount: 'default', sidecar: false, ready: true });
+  }
+  await call(base, 'POST', '/api/v1/config/apply?namespace=default', { objects: [...gatewayConfig, ...(o.tcp ? tcpGatewayConfig(o.tcp.gatewayPort) : [])] });
   const mesh: BenchMesh = {
     gateway: proxy(o, 'router', 2, 'istio-ingressgateway-bench', { istio: 'ingressgateway' }, []),
     client: proxy(o, 'sidecar', 10, 'bench-client', { app: 'bench-client' }, []),

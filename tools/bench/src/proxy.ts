@@ -4,15 +4,20 @@
  * Topologies: direct, one hop (ingress gateway), two hops (sidecar → sidecar), nginx one hop.
  * Reports achieved rate, p50/p90/p99 and the latency added over direct, proxy CPU µs per request
  * (from /proc/<pid>/stat) and RSS.
+ * Then the TCP path (proxy-tcp.ts): 1 KB round trips over kept connections and connection setup,
+ * direct vs gateway tcp_proxy vs HAProxy (mode tcp). `--tcp-only` / `--http-only` run one of them;
+ * `--conn-rates` sets the connection-setup rates (default: --rates).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openLoop, percentilesUs } from './loadgen';
+import { startHaproxy } from './haproxy';
 import { startNginx } from './nginx';
 import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { configureMesh } from './proxy-mesh';
+import { runTcpBench, startTcpUpstream, waitTcp, type TcpTarget } from './proxy-tcp';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,8 +27,14 @@ const RATES = arg('rates', '1000,2000').split(',').map(Number);
 const DURATION_MS = Number(arg('duration', '10')) * 1000;
 const CONNECTIONS = Number(arg('connections', '16'));
 const WARMUP_MS = Number(arg('warmup', '8')) * 1000;
+const CONN_RATES = arg('conn-rates', RATES.join(',')).split(',').map(Number);
+const TCP_ONLY = process.argv.includes('--tcp-only');
+const HTTP_ONLY = process.argv.includes('--http-only');
 const BLOCK = '127.0.61';
 const UPSTREAM_PORT = 26080;
+const TCP_UPSTREAM_PORT = 26090;
+/** The gateway's TCP server port (Istio's tcp-echo sample uses 31400); HAProxy listens on it too, at .3. */
+const TCP_PORT = 31400;
 
 const UPSTREAM_JS = `const body = Buffer.alloc(1024, 'x');
 require('node:http').createServer({ keepAliveTimeout: 60000 }, (req, res) => { req.resume(); res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length }); res.end(body); }).listen(${UPSTREAM_PORT}, '127.0.0.1');`;
@@ -67,29 +78,57 @@ function printTable(rows: Record<string, string | number>[]): void {
   for (const r of rows) process.stdout.write(line(cols.map((c) => String(r[c]))) + '\n');
 }
 
+async function httpRows(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDir: string, children: ChildProcess[]): Promise<Record<string, string | number>[]> {
+  const nginx = await startNginx(`${BLOCK}.3`, 8080, UPSTREAM_PORT, stateDir);
+  children.push(nginx.process);
+  await waitHttp(`http://127.0.0.1:${UPSTREAM_PORT}/`);
+  const targets: Target[] = [
+    { name: 'direct', url: `http://127.0.0.1:${UPSTREAM_PORT}/`, headers: {}, pids: [], hops: 0 },
+    { name: 'gateway (1 hop)', url: `http://${BLOCK}.2:8080/`, headers: {}, pids: [mesh.gateway.pid!], hops: 1 },
+    { name: 'sidecar→sidecar (2 hops)', url: `http://${BLOCK}.10:15001/`, headers: { host: 'bench:8080' }, pids: [mesh.client.pid!, mesh.server.pid!], hops: 2 },
+    { name: 'nginx (1 hop)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 1 },
+  ];
+  const rows: Record<string, string | number>[] = [];
+  for (const rate of RATES) {
+    const direct = await measure(targets[0]!, rate);
+    rows.push(direct);
+    const base = { p50: Number(direct['p50']) * 1000, p99: Number(direct['p99']) * 1000 };
+    for (const t of targets.slice(1)) rows.push(await measure(t, rate, base));
+  }
+  return rows;
+}
+
+async function tcpTables(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDir: string, children: ChildProcess[]): Promise<void> {
+  const haproxy = await startHaproxy(`${BLOCK}.3`, TCP_PORT, TCP_UPSTREAM_PORT, stateDir);
+  children.push(haproxy);
+  const targets: TcpTarget[] = [
+    { name: 'direct', host: '127.0.0.1', port: TCP_UPSTREAM_PORT, pids: [] },
+    { name: 'gateway tcp_proxy (1 hop)', host: `${BLOCK}.2`, port: TCP_PORT, pids: [mesh.gateway.pid!] },
+    { name: 'haproxy mode tcp (1 hop)', host: `${BLOCK}.3`, port: TCP_PORT, pids: [haproxy.pid!], haproxy: true },
+  ];
+  for (const t of targets) await waitTcp(t.host, t.port);
+  const { roundTrips, connections } = await runTcpBench(targets, { rates: RATES, connRates: CONN_RATES, durationMs: DURATION_MS, warmupMs: WARMUP_MS, connections: CONNECTIONS });
+  process.stdout.write(`\nTCP: 1 KB request → 1 KB response round trips, ${CONNECTIONS} kept connections\n`);
+  printTable(roundTrips);
+  process.stdout.write('\nTCP connection setup: connect, one 1 KB round trip, close\n');
+  printTable(connections);
+}
+
 async function main(): Promise<void> {
   spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
   const stateDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-proxy-'));
-  const children: ChildProcess[] = [startUpstream()];
+  const children: ChildProcess[] = [];
+  if (!TCP_ONLY) children.push(startUpstream());
+  if (!HTTP_ONLY) children.push(startTcpUpstream(TCP_UPSTREAM_PORT));
   try {
-    const mesh = await configureMesh({ block: BLOCK, upstreamPort: UPSTREAM_PORT, stateDir }, children);
-    const nginx = await startNginx(`${BLOCK}.3`, 8080, UPSTREAM_PORT, stateDir);
-    children.push(nginx.process);
-    await waitHttp(`http://127.0.0.1:${UPSTREAM_PORT}/`);
-    const targets: Target[] = [
-      { name: 'direct', url: `http://127.0.0.1:${UPSTREAM_PORT}/`, headers: {}, pids: [], hops: 0 },
-      { name: 'gateway (1 hop)', url: `http://${BLOCK}.2:8080/`, headers: {}, pids: [mesh.gateway.pid!], hops: 1 },
-      { name: 'sidecar→sidecar (2 hops)', url: `http://${BLOCK}.10:15001/`, headers: { host: 'bench:8080' }, pids: [mesh.client.pid!, mesh.server.pid!], hops: 2 },
-      { name: 'nginx (1 hop)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 1 },
-    ];
-    const rows: Record<string, string | number>[] = [];
-    for (const rate of RATES) {
-      const direct = await measure(targets[0]!, rate);
-      rows.push(direct);
-      const base = { p50: Number(direct['p50']) * 1000, p99: Number(direct['p99']) * 1000 };
-      for (const t of targets.slice(1)) rows.push(await measure(t, rate, base));
+    const tcp = HTTP_ONLY ? undefined : { gatewayPort: TCP_PORT, upstreamPort: TCP_UPSTREAM_PORT };
+    const mesh = await configureMesh({ block: BLOCK, upstreamPort: UPSTREAM_PORT, stateDir, ...(tcp ? { tcp } : {}) }, children);
+    if (!TCP_ONLY) {
+      const rows = await httpRows(mesh, stateDir, children);
+      process.stdout.write('HTTP: GET, 1 KB responses\n');
+      printTable(rows);
     }
-    printTable(rows);
+    if (!HTTP_ONLY) await tcpTables(mesh, stateDir, children);
   } finally {
     await stopAll(children);
     rmSync(stateDir, { recursive: true, force: true });
