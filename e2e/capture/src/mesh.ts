@@ -31,6 +31,13 @@ export const POD_SPECS: readonly PodSpec[] = [
   { name: 'ratings-v1', app: 'ratings', version: 'v1', env: {} },
 ];
 
+/** A TCP service (port name `tcp`): an echo server that greets with `hello ` behind its own sidecar. */
+export const TCP_ECHO = { name: 'tcp-echo-v1', app: 'tcp-echo', version: 'v1', port: 9000 } as const;
+/** A TCP server in the bridge namespace that no Service declares: reached through PassthroughCluster. */
+export const EGRESS_ECHO_PORT = 9999;
+const echoServer = (port: number, greeting: string): string =>
+  `require('node:net').createServer({ allowHalfOpen: true }, (s) => { s.write(${JSON.stringify(greeting)}); s.pipe(s); }).listen(${port}, '0.0.0.0')`;
+
 export const fqdn = (service: string): string => `${service}.${NAMESPACE}.svc.cluster.local`;
 export const outboundCluster = (service: string): string => `outbound|${APP_PORT}||${fqdn(service)}`;
 export const INBOUND_CLUSTER = `inbound|${APP_PORT}||`;
@@ -57,7 +64,9 @@ export class CaptureMesh {
   async createNetwork(): Promise<void> {
     await this.topo.createBridge();
     const hosts = Object.fromEntries(POD_SPECS.map((s, i) => [s.app, this.topo.vip(i)]));
+    hosts[TCP_ECHO.app] = this.tcpEchoVip;
     for (const spec of POD_SPECS) await this.topo.addPod(spec.name, hosts);
+    await this.topo.addPod(TCP_ECHO.name, hosts);
     this.mark('network');
   }
 
@@ -99,6 +108,7 @@ export class CaptureMesh {
         },
       },
     ]);
+    puts.push(...this.tcpEchoRegistration());
     const answers = await nsHttp(t, t.bridgeNs, puts);
     const bad = answers.filter((a) => a.status < 200 || a.status > 299);
     if (bad.length > 0) throw new Error(`registration failed: ${JSON.stringify(bad)}`);
@@ -115,6 +125,12 @@ export class CaptureMesh {
       this.startApp(spec, pod);
       this.startProxy(spec, pod);
     }
+    const echo = this.topo.pod(TCP_ECHO.name);
+    const r = await this.topo.exec(echo.ns, ['sh', '-s'], script);
+    if (r.code !== 0) throw new Error(`capture script failed in ${echo.ns} (${r.code}): ${r.stderr}`);
+    this.topo.start(`${TCP_ECHO.name}/app`, echo.ns, [process.execPath, '-e', echoServer(TCP_ECHO.port, 'hello ')], baseEnv());
+    this.startProxy({ name: TCP_ECHO.name, app: TCP_ECHO.app, version: TCP_ECHO.version, env: {} }, echo);
+    this.topo.start('egress-echo', this.topo.bridgeNs, [process.execPath, '-e', echoServer(EGRESS_ECHO_PORT, 'egress ')], baseEnv());
     this.mark('podsStarted');
   }
 
@@ -125,6 +141,41 @@ export class CaptureMesh {
     const bad = answers.filter((a) => a.status !== 200);
     if (bad.length > 0) throw new Error(`sidecars not ready: ${JSON.stringify(bad)}\n${this.topo.logs()}`);
     this.mark('proxiesReady');
+  }
+
+  /** The tcp-echo Service's VIP (after the Bookinfo ones). */
+  get tcpEchoVip(): string {
+    return this.topo.vip(POD_SPECS.length);
+  }
+
+  private tcpEchoRegistration(): NsRequest[] {
+    return [
+      {
+        url: `${this.cpUrl}/api/v1/registry/services/${NAMESPACE}/${TCP_ECHO.app}`,
+        method: 'PUT',
+        body: {
+          name: TCP_ECHO.app,
+          namespace: NAMESPACE,
+          hostname: fqdn(TCP_ECHO.app),
+          ports: [{ name: 'tcp', port: TCP_ECHO.port, targetPort: TCP_ECHO.port, protocol: 'TCP' }],
+          selector: { app: TCP_ECHO.app },
+          address: this.tcpEchoVip,
+        },
+      },
+      {
+        url: `${this.cpUrl}/api/v1/registry/workloads/${NAMESPACE}/${TCP_ECHO.name}`,
+        method: 'PUT',
+        body: {
+          name: TCP_ECHO.name,
+          namespace: NAMESPACE,
+          address: this.topo.pod(TCP_ECHO.name).ip,
+          labels: { app: TCP_ECHO.app, version: TCP_ECHO.version },
+          serviceAccount: TCP_ECHO.app,
+          sidecar: true,
+          ready: true,
+        },
+      },
+    ];
   }
 
   /** A proxy's admin /stats, read inside its pod: admin listens on 127.0.0.1 only, as Istio's does. */

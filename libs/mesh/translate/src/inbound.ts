@@ -3,7 +3,7 @@ import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
 import type { Cluster, Listener, RouteConfiguration } from '@trellis/mesh-envoy';
 import { loadAssignment, parseHostPort } from './endpoints';
-import { catchAllRoutes, hcmChain, socketAddress } from './listeners';
+import { catchAllRoutes, hcmChain, socketAddress, tcpProxyChain } from './listeners';
 import {
   INBOUND_CAPTURE_PORT,
   INBOUND_PASSTHROUGH_CLUSTER,
@@ -119,14 +119,14 @@ function inboundChainOptions(p: InboundPort, bind: string): Parameters<typeof hc
 
 /** REDIRECT: `virtualInbound` on 0.0.0.0:15006, one chain per port plus a passthrough chain. */
 export function virtualInboundListener(ports: readonly InboundPort[]): Listener {
-  const chains = ports.map((p) =>
-    hcmChain(inboundChainOptions(p, WILDCARD_ADDRESS), {
-      name: listenerName(WILDCARD_ADDRESS, p.listenPort),
-      filter_chain_match: { destination_port: { value: p.listenPort } },
-    }),
-  );
+  const chains = ports.map((p) => {
+    const match = { name: listenerName(WILDCARD_ADDRESS, p.listenPort), filter_chain_match: { destination_port: { value: p.listenPort } } };
+    return p.http ? hcmChain(inboundChainOptions(p, WILDCARD_ADDRESS), match) : tcpProxyChain(inboundClusterName(p.targetPort), match);
+  });
   const fallback = { statPrefix: INBOUND_PASSTHROUGH_CLUSTER, routes: catchAllRoutes('inbound_passthrough', INBOUND_PASSTHROUGH_CLUSTER), fault: false };
   chains.push(hcmChain(fallback, { name: INBOUND_PASSTHROUGH_CLUSTER }));
+  // Captured non-HTTP traffic to a port no chain claims (SO_ORIGINAL_DST): Istio's inbound tcp passthrough.
+  chains.push(tcpProxyChain(INBOUND_PASSTHROUGH_CLUSTER, { name: `${VIRTUAL_INBOUND}-catchall-tcp` }));
   return {
     name: VIRTUAL_INBOUND,
     address: socketAddress(WILDCARD_ADDRESS, INBOUND_CAPTURE_PORT),
@@ -149,5 +149,5 @@ export function directInboundListeners(ports: readonly InboundPort[], podIp: str
 export function inboundListeners(ctx: TranslateContext, ports: readonly InboundPort[]): Listener[] {
   const http = ports.filter((p) => p.http);
   if (ctx.proxy.interception === 'NONE') return directInboundListeners(http, ctx.proxy.ipAddress);
-  return [virtualInboundListener(http)];
+  return [virtualInboundListener(ports)];
 }

@@ -5,6 +5,8 @@ import {
   HCM_TYPE,
   ROUTER_FILTER_NAME,
   ROUTER_TYPE,
+  TCP_PROXY_FILTER_NAME,
+  TCP_PROXY_TYPE,
   type FilterChain,
   type HttpConnectionManager,
   type HttpFilter,
@@ -43,6 +45,11 @@ export function hcmChain(o: HcmOptions, extra: Omit<FilterChain, 'filters'> = {}
   return { ...extra, filters: [{ name: HCM_FILTER_NAME, typed_config: httpConnectionManager(o) }] };
 }
 
+/** A filter chain that is one tcp_proxy to `cluster` (stat_prefix = the cluster, as istiod writes it). */
+export function tcpProxyChain(cluster: string, extra: Omit<FilterChain, 'filters'> = {}): FilterChain {
+  return { ...extra, filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: cluster, cluster } }] };
+}
+
 export function socketAddress(address: string, port: number): Listener['address'] {
   return { socket_address: { address, port_value: port } };
 }
@@ -72,13 +79,16 @@ export function catchAllRoutes(name: string, cluster: string): RouteConfiguratio
  * `virtualOutbound` (15001): original-dst capture listener. Its own chain (for traffic no per-port
  * listener claims) forwards to PassthroughCluster (BlackHoleCluster when REGISTRY_ONLY). REDIRECT binds 0.0.0.0, NONE the pod address.
  */
-export function virtualOutboundListener(bindAddress: string, blocked = false): Listener {
+export function virtualOutboundListener(bindAddress: string, blocked = false, capture = false): Listener {
   const cluster = blocked ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
+  const chains: FilterChain[] = [hcmChain({ statPrefix: cluster, routes: catchAllRoutes(blocked ? 'block_all' : 'allow_any', cluster), fault: false }, { name: cluster })];
+  // Captured non-HTTP traffic to a destination no listener claims (SO_ORIGINAL_DST): Istio's catch-all tcp_proxy.
+  if (capture) chains.push(tcpProxyChain(cluster, { name: `${VIRTUAL_OUTBOUND}-catchall-tcp` }));
   return {
     name: VIRTUAL_OUTBOUND,
     address: socketAddress(bindAddress, OUTBOUND_CAPTURE_PORT),
     use_original_dst: { value: true },
     traffic_direction: 'OUTBOUND',
-    filter_chains: [hcmChain({ statPrefix: cluster, routes: catchAllRoutes(blocked ? 'block_all' : 'allow_any', cluster), fault: false }, { name: cluster })],
+    filter_chains: chains,
   };
 }

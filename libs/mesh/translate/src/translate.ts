@@ -6,6 +6,7 @@ import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsR
 import { outboundLoadAssignments } from './endpoints';
 import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
 import { gatewayTcpListener, gatewayTcpPorts } from './gateway-tcp';
+import { outboundTcpListeners } from './tcp-listeners';
 import { translateGrpc } from './grpc-flavour';
 import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
 import { outboundPortListener, virtualOutboundListener } from './listeners';
@@ -45,7 +46,7 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   return {
     clusters: [...outboundClusters(plans), ...specialClusters(true)],
     endpoints,
-    listeners: outboundHttpPorts(ctx).map(outboundPortListener),
+    listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), ...(ctx.proxy.interception === 'NONE' ? [] : outboundTcpListeners(ctx))],
     routes: outboundRouteConfigs(ctx),
   };
 }
@@ -68,7 +69,7 @@ export function ownResources(ctx: TranslateContext): OwnResources {
   const ports = inboundPorts(ctx);
   const captureBind = ctx.proxy.interception === 'NONE' ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
   return {
-    listeners: [virtualOutboundListener(captureBind, registryOnly(ctx)), ...inboundListeners(ctx, ports)],
+    listeners: [virtualOutboundListener(captureBind, registryOnly(ctx), ctx.proxy.interception !== 'NONE'), ...inboundListeners(ctx, ports)],
     clusters: ports.map((p) => inboundCluster(ctx, p)),
   };
 }

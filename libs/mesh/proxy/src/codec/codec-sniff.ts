@@ -19,9 +19,16 @@ function startsHttp2(chunk: Buffer): boolean {
  * connection (`onHttp1`) when the socket resumes.
  * Returns the connections still waiting for their first bytes (so a drain can close them).
  */
-export function sniffCodec(server: Server, h2: Http2Server, onHttp1: (socket: Socket) => void): ReadonlySet<Socket> {
+export function sniffCodec(
+  server: Server,
+  h2: Http2Server,
+  onHttp1: (socket: Socket) => void,
+  /** Takes a connection away from the HTTP codecs (a captured TCP one); true = taken. */
+  claim?: (socket: Socket) => boolean,
+): ReadonlySet<Socket> {
   const waiting = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
+    if (claim?.(socket) === true) return;
     socket.setNoDelay(true);
     waiting.add(socket);
     const silent = (): void => {

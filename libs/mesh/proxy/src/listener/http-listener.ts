@@ -6,6 +6,8 @@ import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import { serveHttp } from '../stack';
 import { routerOnlyHcm } from '../http/hcm-config';
+import { TcpSession } from '../tcp/tcp-session';
+import { captureTcpRoute } from './capture-tcp';
 
 /** Downstream keep-alive connections with nothing in flight close after this long. */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -20,6 +22,8 @@ export class HttpListener {
   /** HTTP/1.1 on the codec chosen at start-up (llhttp, or the node:http fallback). */
   private readonly http1: Http1Acceptor;
   private readonly connections = new Set<Http1Connection>();
+  /** Captured TCP connections (tcp_proxy sessions) on this listener. */
+  private readonly tcp = new Set<Socket>();
   target: ListenerTarget;
   config: ListenerConfig;
   host = '';
@@ -47,7 +51,18 @@ export class HttpListener {
       onRequest: (req, res) => serveHttp(this.ctx, this.target, req, res),
       onProtocolError: (code) => this.ctx.logger.debug({ code }, 'downstream protocol error'),
     });
-    this.sniffing = sniffCodec(this.server, this.h2, (socket) => this.accept(socket));
+    this.sniffing = sniffCodec(this.server, this.h2, (socket) => this.accept(socket), (socket) => this.claimTcp(socket));
+  }
+
+  /** Capture listeners: a connection SO_ORIGINAL_DST says is TCP goes to a tcp_proxy session (half-open). */
+  private claimTcp(socket: Socket): boolean {
+    const captured = captureTcpRoute(this.ctx, this.config, socket);
+    if (captured === undefined) return false;
+    socket.allowHalfOpen = true;
+    this.tcp.add(socket);
+    socket.once('close', () => this.tcp.delete(socket));
+    new TcpSession(this.ctx, captured.tcp, socket, captured.dst);
+    return true;
   }
 
   private accept(socket: Socket): void {
@@ -79,6 +94,7 @@ export class HttpListener {
       const timer = setTimeout(() => {
         for (const c of this.connections) c.socket.destroy();
         for (const s of this.sessions) s.destroy();
+        for (const s of this.tcp) s.destroy();
       }, drainMs);
       timer.unref();
       for (const s of this.sessions) s.close(); // GOAWAY: streams in flight finish

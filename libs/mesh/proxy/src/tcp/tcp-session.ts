@@ -22,6 +22,8 @@ export class TcpSession {
     ctx: ProxyContext,
     private readonly config: CompiledTcpProxy,
     private readonly downstream: Socket,
+    /** Where a captured connection was going (SO_ORIGINAL_DST): the host of ORIGINAL_DST clusters. */
+    private readonly dst?: { readonly address: string; readonly port: number },
   ) {
     config.stats.cx.value++;
     downstream.pause();
@@ -44,7 +46,7 @@ export class TcpSession {
   private connectNext(): void {
     const cluster = this.cluster;
     if (cluster === undefined || this.closed) return;
-    const host = cluster.pick(undefined, this.tried, 1 + this.tried.size);
+    const host = cluster.config.type === 'ORIGINAL_DST' ? this.originalHost(cluster) : cluster.pick(undefined, this.tried, 1 + this.tried.size);
     if (host === undefined || this.attempts >= this.config.maxConnectAttempts) {
       this.close();
       return;
@@ -68,6 +70,12 @@ export class TcpSession {
       this.connected(up, cluster);
     });
     up.once('error', () => failed(false));
+  }
+
+  /** PassthroughCluster / InboundPassthroughCluster: the original destination, tried once. */
+  private originalHost(cluster: UpstreamCluster): Endpoint | undefined {
+    if (this.dst === undefined || this.tried.size > 0) return undefined;
+    return cluster.originalDestination(this.dst.address, this.dst.port);
   }
 
   private connectFailed(up: Socket, cluster: UpstreamCluster, timeout: boolean): void {

@@ -1,0 +1,48 @@
+import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { Listener } from '@trellis/mesh-envoy';
+import { translate } from './index';
+import { NS, bookinfoSnapshot, sidecarProxy } from './testing/bookinfo';
+
+/** Sidecar L4: TCP service ports, TCP inbound ports and the catch-all tcp chains of the capture listeners. */
+const mysql: MeshService = {
+  name: 'mysqldb',
+  namespace: NS,
+  hostname: `mysqldb.${NS}.svc.cluster.local`,
+  ports: [{ name: 'tcp', port: 3306, targetPort: 3306, protocol: 'TCP' }],
+  selector: { app: 'mysqldb' },
+  address: '10.96.0.33',
+};
+const mysqlPod: WorkloadInstance = { name: 'mysqldb-v1-abc', namespace: NS, address: '10.0.0.30', labels: { app: 'mysqldb', version: 'v1' }, serviceAccount: 'mysqldb', sidecar: true, ready: true };
+
+const tcpTarget = (l: Listener | undefined, chain = 0): unknown => l?.filter_chains?.[chain]?.filters?.[0]?.typed_config;
+
+describe('sidecar TCP listeners (REDIRECT capture)', () => {
+  const base = bookinfoSnapshot();
+  const snapshot = { ...base, services: [...base.services, mysql], workloads: [...base.workloads, mysqlPod] };
+
+  it('a TCP service port with a VIP gets <vip>_<port> (not bound) with a tcp_proxy to its outbound cluster', () => {
+    const r = translate(snapshot, sidecarProxy('ratings-v1'));
+    const l = r.listeners.find((x) => x.name === '10.96.0.33_3306');
+    expect(l?.bind_to_port).toEqual({ value: false });
+    expect(tcpTarget(l)).toMatchObject({ stat_prefix: 'outbound|3306||mysqldb.default.svc.cluster.local', cluster: 'outbound|3306||mysqldb.default.svc.cluster.local' });
+    expect(r.clusters.map((c) => c.name)).toContain('outbound|3306||mysqldb.default.svc.cluster.local');
+  });
+
+  it('the TCP workload gets a tcp_proxy chain for its port on virtualInbound; both capture listeners end with a catch-all tcp chain', () => {
+    const proxy = sidecarProxy('ratings-v1', { id: 'sidecar~10.0.0.30~mysqldb-v1-abc.default~default.svc.cluster.local', ipAddress: '10.0.0.30', workloadName: 'mysqldb-v1-abc', labels: mysqlPod.labels });
+    const r = translate(snapshot, proxy);
+    const inbound = r.listeners.find((x) => x.name === 'virtualInbound');
+    const names = inbound?.filter_chains?.map((c) => c.name);
+    expect(names).toEqual(['0.0.0.0_3306', 'InboundPassthroughCluster', 'virtualInbound-catchall-tcp']);
+    expect(tcpTarget(inbound, 0)).toMatchObject({ cluster: 'inbound|3306||' });
+    expect(tcpTarget(inbound, 2)).toMatchObject({ cluster: 'InboundPassthroughCluster' });
+    const outbound = r.listeners.find((x) => x.name === 'virtualOutbound');
+    expect(outbound?.filter_chains?.map((c) => c.name)).toEqual(['PassthroughCluster', 'virtualOutbound-catchall-tcp']);
+  });
+
+  it('local mode (interception NONE) has none of them', () => {
+    const r = translate(snapshot, sidecarProxy('ratings-v1', { interception: 'NONE' }));
+    expect(r.listeners.map((l) => l.name)).not.toContain('10.96.0.33_3306');
+    expect(r.listeners.find((x) => x.name === 'virtualOutbound')?.filter_chains?.length).toBe(1);
+  });
+});
