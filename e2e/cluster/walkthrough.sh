@@ -216,4 +216,31 @@ must "npx trellis proxy-config routes \"\$(kubectl get pod -l app=productpage -o
 expect 'reviews\.default\.svc\.cluster\.local' 'productpage has a route for reviews'
 expect '9080' 'routes on port 9080'
 
+step "A Gateway written with the Service port (80): the gateway pod listens on its targetPort (8080)"
+must "kubectl apply -f - <<'EOF'
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: bookinfo-gateway
+spec:
+  selector:
+    istio: ingressgateway
+  servers:
+  - port:
+      number: 80
+      name: http
+      protocol: HTTP
+    hosts:
+    - \"*\"
+EOF"
+sleep 3 # the change reaches the gateway in well under a second; its config is the same as with 8080
+here "export GW_POD=\$(kubectl -n istio-system get pod -l istio=ingressgateway -o jsonpath='{.items[0].metadata.name}')"
+must "npx trellis proxy-config listeners \"\$GW_POD.istio-system\""
+expect '^0\.0\.0\.0 +8080 ' 'the gateway pod listens on 8080 (the Service port 80 targetPort)'
+grep -qE '^0\.0\.0\.0 +80 ' <<<"$OUT" && fail "a listener on port 80: the Gateway port was bound literally"
+page
+[ "$STATUS" = 200 ] || fail "GET /productpage through the Service's port 80 → 8080: $STATUS"
+ok "Gateway port 80 → listener 0.0.0.0_8080; GET /productpage through the Service: $STATUS"
+must "kubectl apply -f $NET/bookinfo-gateway.yaml"
+
 step "Walkthrough passed in $(elapsed) s"

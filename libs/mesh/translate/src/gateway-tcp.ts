@@ -1,7 +1,7 @@
 import type { TCPRoute, VirtualService } from '@trellis/mesh-api';
 import { type Listener, type TcpProxy, TCP_PROXY_FILTER_NAME, TCP_PROXY_TYPE } from '@trellis/mesh-envoy';
 import type { TranslateContext } from './context';
-import { gatewayKey, selectedGateways } from './gateway';
+import { gatewayKey, gatewayTargetPort, selectedGateways } from './gateway';
 import { socketAddress } from './listeners';
 import { listenerName, WILDCARD_ADDRESS } from './naming';
 import { resolveDestination } from './route-action';
@@ -13,7 +13,10 @@ const TCP_SERVER_PROTOCOLS = new Set(['TCP', 'MONGO', 'MYSQL', 'REDIS']);
 
 /** One TCP port of the gateway proxy and the gateways with a TCP server on it. */
 export interface GatewayTcpPlan {
+  /** The servers' `port.number` (what tcp route matches name). */
   readonly port: number;
+  /** Where the gateway pod listens (gatewayTargetPort). */
+  readonly bindPort: number;
   readonly gateways: readonly string[];
 }
 
@@ -22,13 +25,13 @@ export function gatewayTcpPorts(ctx: TranslateContext, httpPorts: ReadonlySet<nu
   const byPort = new Map<number, string[]>();
   for (const gw of selectedGateways(ctx)) {
     for (const server of gw.spec.servers) {
-      if (!TCP_SERVER_PROTOCOLS.has(server.port.protocol.toUpperCase()) || httpPorts.has(server.port.number)) continue;
+      if (!TCP_SERVER_PROTOCOLS.has(server.port.protocol.toUpperCase()) || httpPorts.has(gatewayTargetPort(ctx, server.port.number))) continue;
       const list = byPort.get(server.port.number) ?? [];
       if (!list.includes(gatewayKey(gw))) list.push(gatewayKey(gw));
       byPort.set(server.port.number, list);
     }
   }
-  return [...byPort].map(([port, gateways]) => ({ port, gateways })).sort((a, b) => a.port - b.port);
+  return [...byPort].map(([port, gateways]) => ({ port, bindPort: gatewayTargetPort(ctx, port), gateways })).sort((a, b) => a.port - b.port);
 }
 
 function matchesPort(route: TCPRoute, port: number, gateway: string): boolean {
@@ -69,10 +72,10 @@ export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayTcpPlan):
         stat_prefix: first.cluster,
         weighted_clusters: { clusters: dests.filter((d) => d.weight !== 0).map((d) => ({ name: d.cluster, weight: d.weight ?? 1 })) },
       };
-  const name = listenerName(WILDCARD_ADDRESS, plan.port);
+  const name = listenerName(WILDCARD_ADDRESS, plan.bindPort);
   return {
     name,
-    address: socketAddress(WILDCARD_ADDRESS, plan.port),
+    address: socketAddress(WILDCARD_ADDRESS, plan.bindPort),
     traffic_direction: 'OUTBOUND',
     filter_chains: [{ filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] }],
   };

@@ -5,6 +5,7 @@ import { intersectHosts, stripNamespacePrefix } from './hosts';
 import { hcmChain, socketAddress } from './listeners';
 import { gatewayRouteName, listenerName, virtualHostName, WILDCARD_ADDRESS } from './naming';
 import { claimDomains } from './routes';
+import { servicesSelecting } from './label-index';
 import { labelsMatch } from './services';
 import { envFor, virtualServiceRoutes } from './vs-routes';
 import { vsGateways, vsHosts } from './virtual-services';
@@ -13,7 +14,10 @@ const HTTP_SERVER_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC']);
 
 /** One HTTP port of the gateway proxy, with the servers (and their gateways) bound to it. */
 export interface GatewayPortPlan {
+  /** The port the gateway pod listens on (the Service's targetPort for the servers' port). */
   port: number;
+  /** The servers' `port.number` (the gateway Service's port): virtual host domains carry it. */
+  serverPort: number;
   servers: { gateway: string; server: GatewayServer }[];
 }
 
@@ -26,15 +30,29 @@ export function selectedGateways(ctx: TranslateContext): Gateway[] {
   return sortedByCreation(ctx.snapshot.gateways).filter((gw) => labelsMatch(gw.spec.selector, ctx.proxy.labels));
 }
 
-/** The HTTP server ports of the selected gateways, ascending (HTTPS/TLS/TCP servers: not yet). */
+/**
+ * As istiod maps it: a Gateway server's `port.number` is a port of the gateway's Service (80, 443…);
+ * the gateway pod listens on that Service port's `targetPort` (8080, 8443…). No Service of the gateway
+ * declares the port (local mode, or a Gateway written with the pod port): the number as it is.
+ */
+export function gatewayTargetPort(ctx: TranslateContext, port: number): number {
+  for (const svc of servicesSelecting(ctx.snapshot.services, ctx.proxy.namespace, ctx.proxy.labels)) {
+    const p = svc.ports.find((x) => x.port === port);
+    if (p !== undefined) return p.targetPort;
+  }
+  return port;
+}
+
+/** The HTTP server ports of the selected gateways, by pod port, ascending (HTTPS/TLS servers: not yet). */
 export function gatewayPorts(ctx: TranslateContext): GatewayPortPlan[] {
   const byPort = new Map<number, GatewayPortPlan>();
   for (const gw of selectedGateways(ctx)) {
     for (const server of gw.spec.servers) {
       if (!HTTP_SERVER_PROTOCOLS.has(server.port.protocol.toUpperCase())) continue;
-      const plan = byPort.get(server.port.number) ?? { port: server.port.number, servers: [] };
+      const port = gatewayTargetPort(ctx, server.port.number);
+      const plan = byPort.get(port) ?? { port, serverPort: server.port.number, servers: [] };
       plan.servers.push({ gateway: gatewayKey(gw), server });
-      byPort.set(server.port.number, plan);
+      byPort.set(port, plan);
     }
   }
   return [...byPort.values()].sort((a, b) => a.port - b.port);
@@ -93,7 +111,7 @@ export function gatewayRouteConfig(ctx: TranslateContext, plan: GatewayPortPlan)
   const byHost = collectRoutes(ctx, plan);
   for (const host of [...byHost.keys()].sort()) {
     const routes = byHost.get(host) ?? [];
-    const domains = claimDomains(gatewayDomains(host, plan.port), used);
+    const domains = claimDomains(gatewayDomains(host, plan.serverPort), used);
     if (domains.length > 0 && routes.length > 0) hosts.push({ name: virtualHostName(host, plan.port), domains, routes });
   }
   return { name: gatewayRouteName(plan.port), virtual_hosts: hosts, validate_clusters: { value: false } };
