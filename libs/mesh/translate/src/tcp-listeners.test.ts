@@ -1,4 +1,4 @@
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { MeshService, ServiceEntry, WorkloadInstance } from '@trellis/mesh-api';
 import type { Listener } from '@trellis/mesh-envoy';
 import { translate } from './index';
 import { NS, bookinfoSnapshot, sidecarProxy } from './testing/bookinfo';
@@ -38,6 +38,19 @@ describe('sidecar TCP listeners (REDIRECT capture)', () => {
     expect(tcpTarget(inbound, 2)).toMatchObject({ cluster: 'InboundPassthroughCluster' });
     const outbound = r.listeners.find((x) => x.name === 'virtualOutbound');
     expect(outbound?.filter_chains?.map((c) => c.name)).toEqual(['PassthroughCluster', 'virtualOutbound-catchall-tcp']);
+  });
+
+  it('a TCP ServiceEntry with an address gets <address>_<port> to its cluster; a CIDR or no address gets none', () => {
+    const se = (name: string, addresses: string[]): ServiceEntry => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name, namespace: NS },
+      spec: { hosts: [`${name}.example.com`], addresses, ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'STATIC', location: 'MESH_EXTERNAL', endpoints: [{ address: '192.0.2.10' }] },
+    });
+    const r = translate({ ...snapshot, serviceEntries: [se('db', ['192.0.2.50']), se('range', ['192.0.2.0/28']), se('bare', [])] }, sidecarProxy('ratings-v1'));
+    const names = r.listeners.map((l) => l.name).filter((n) => n?.endsWith('_5432'));
+    expect(names).toEqual(['192.0.2.50_5432']);
+    expect(tcpTarget(r.listeners.find((l) => l.name === '192.0.2.50_5432'))).toMatchObject({ cluster: 'outbound|5432||db.example.com' });
   });
 
   it('local mode (interception NONE) has none of them', () => {

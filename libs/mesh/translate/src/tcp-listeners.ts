@@ -16,7 +16,8 @@ export function outboundTcpListeners(ctx: TranslateContext): Listener[] {
   for (const svc of ctx.services) {
     for (const p of svc.ports) {
       if (isHttpPort(p)) continue;
-      const vip = svc.addresses[0];
+      // A ServiceEntry address may be a CIDR: that needs prefix_ranges chain matching, not a `<ip>_<port>` name.
+      const vip = svc.addresses.find((a) => !a.includes('/'));
       if (vip === undefined) continue;
       const name = listenerName(vip, p.port);
       if (out.has(name)) continue;
