@@ -5,6 +5,7 @@ import { KNOWN_TYPES } from './config/proto';
 import type { ProxyRuntime } from './runtime';
 import { assignment, edsCluster, svc } from './testing/envoy-fixtures';
 import { type TestProxy, deadPort, send, startProxy } from './testing/harness';
+import { buildClientHello } from './listener/sniff.fixtures';
 
 /** envoy.filters.network.tcp_proxy on a bound listener, over real sockets. */
 
@@ -160,6 +161,36 @@ describe('tcp_proxy', () => {
     const p = await proxy(tcpListener('w', weighted), [edsCluster(ca), edsCluster(cb)], { [ca]: [a.port], [cb]: [b.port] }, pinned([0.79, 0.8]));
     expect((await exchange(p.port('w'), '1')).toString()).toBe('a:1');
     expect((await exchange(p.port('w'), '2')).toString()).toBe('b:2');
+  });
+
+  it('picks the chain by the ClientHello SNI (server_names: exact, then wildcard, then none) and passes the hello on untouched', async () => {
+    const seen: Record<string, Buffer> = {};
+    const backend = async (name: string): Promise<TcpServer> => {
+      const srv = await tcpServer(name, 'half');
+      srv.server.on('connection', (sock: Socket) => sock.once('data', (d: Buffer) => (seen[name] = d)));
+      return srv;
+    };
+    const [exact, wild, other] = [await backend('exact'), await backend('wild'), await backend('other')];
+    closers.push(() => exact.close(), () => wild.close(), () => other.close());
+    const chain = (name: string, serverNames: string[] | undefined): NonNullable<Listener['filter_chains']>[number] => ({
+      ...(serverNames ? { filter_chain_match: { server_names: serverNames } } : {}),
+      filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': KNOWN_TYPES.tcpProxy, stat_prefix: name, cluster: name } }],
+    });
+    const listener: Listener = {
+      name: 'sni',
+      address: { socket_address: { address: '0.0.0.0', port_value: 8443 } },
+      listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector' } }],
+      filter_chains: [chain('exact', ['nginx.example.com']), chain('wild', ['*.example.com']), chain('other', undefined)],
+    };
+    const p = await proxy(listener, ['exact', 'wild', 'other'].map((n) => edsCluster(n)), { exact: [exact.port], wild: [wild.port], other: [other.port] });
+    const hello = (sni?: string): Buffer => buildClientHello(sni === undefined ? {} : { sni });
+    const via = async (h: Buffer): Promise<string> => (await exchange(p.port('sni'), h)).toString().split(' ')[0] ?? '';
+    expect(await via(hello('nginx.example.com'))).toBe('exact');
+    expect(await via(hello('API.Example.com'))).toBe('wild');
+    expect(await via(hello('example.com'))).toBe('other');
+    expect(await via(hello())).toBe('other');
+    expect(await via(Buffer.from('plain bytes, not TLS'))).toBe('other');
+    expect(seen['exact']?.equals(hello('nginx.example.com'))).toBe(true);
   });
 
   it('NACKs a tcp_proxy without stat_prefix or cluster, naming the listener', async () => {

@@ -52,6 +52,18 @@ function firstRoute(ctx: TranslateContext, plan: GatewayTcpPlan): { vs: VirtualS
   return undefined;
 }
 
+/** A tcp_proxy to route destinations: one cluster, or weighted clusters (zero weights dropped). */
+export function tcpProxyTo(dests: readonly { readonly cluster: string; readonly weight?: number | undefined }[]): TcpProxy | undefined {
+  const first = dests[0];
+  if (first === undefined) return undefined;
+  if (dests.every((d, i) => i === 0 || d.weight === 0)) return { '@type': TCP_PROXY_TYPE, stat_prefix: first.cluster, cluster: first.cluster };
+  return {
+    '@type': TCP_PROXY_TYPE,
+    stat_prefix: first.cluster,
+    weighted_clusters: { clusters: dests.filter((d) => d.weight !== 0).map((d) => ({ name: d.cluster, weight: d.weight ?? 1 })) },
+  };
+}
+
 /**
  * Gateway TCP server → listener `0.0.0.0_<port>` whose chain is a tcp_proxy to the bound
  * VirtualService's `tcp` route: one cluster, or weighted clusters (Istio's TCP traffic shifting).
@@ -61,17 +73,8 @@ export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayTcpPlan):
   const found = firstRoute(ctx, plan);
   if (found === undefined) return undefined;
   const env = envFor(found.vs, { ctx, scope: { gateway: found.gateway, port: plan.port, proxy: ctx.proxy } });
-  const dests = (found.route.route ?? []).map((d) => ({ cluster: resolveDestination(d.destination, env).cluster, weight: d.weight }));
-  const first = dests[0];
-  if (first === undefined) return undefined;
-  const single = dests.every((d, i) => i === 0 || d.weight === 0);
-  const tcp: TcpProxy = single
-    ? { '@type': TCP_PROXY_TYPE, stat_prefix: first.cluster, cluster: first.cluster }
-    : {
-        '@type': TCP_PROXY_TYPE,
-        stat_prefix: first.cluster,
-        weighted_clusters: { clusters: dests.filter((d) => d.weight !== 0).map((d) => ({ name: d.cluster, weight: d.weight ?? 1 })) },
-      };
+  const tcp = tcpProxyTo((found.route.route ?? []).map((d) => ({ cluster: resolveDestination(d.destination, env).cluster, weight: d.weight })));
+  if (tcp === undefined) return undefined;
   const name = listenerName(WILDCARD_ADDRESS, plan.bindPort);
   return {
     name,

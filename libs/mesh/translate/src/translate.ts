@@ -6,6 +6,7 @@ import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsR
 import { outboundLoadAssignments } from './endpoints';
 import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
 import { gatewayTcpListener, gatewayTcpPorts } from './gateway-tcp';
+import { gatewayTlsListener, gatewayTlsPorts } from './gateway-tls';
 import { outboundTcpListeners } from './tcp-listeners';
 import { translateGrpc } from './grpc-flavour';
 import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
@@ -35,7 +36,9 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   const endpoints = outboundLoadAssignments(plans).sort((a, b) => compareNames(a.cluster_name, b.cluster_name));
   if (ctx.proxy.type === 'router') {
     const ports = gatewayPorts(ctx);
-    const tcp = gatewayTcpPorts(ctx, new Set(ports.map((p) => p.port))).map((p) => gatewayTcpListener(ctx, p));
+    const tcpPlans = gatewayTcpPorts(ctx, new Set(ports.map((p) => p.port)));
+    const taken = new Set([...ports.map((p) => p.port), ...tcpPlans.map((p) => p.bindPort)]);
+    const tcp = [...tcpPlans.map((p) => gatewayTcpListener(ctx, p)), ...gatewayTlsPorts(ctx, taken).map((p) => gatewayTlsListener(ctx, p))];
     return {
       clusters: [...outboundClusters(plans), ...specialClusters(false)],
       endpoints,

@@ -14,6 +14,8 @@ export interface ChainConfig {
   readonly tcpCluster: string | undefined;
   /** The chain's tcp_proxy, when it has one. */
   readonly tcp: CompiledTcpProxy | undefined;
+  /** `filter_chain_match.server_names` (TLS SNI, from the ClientHello); undefined = any. */
+  readonly serverNames: readonly string[] | undefined;
 }
 
 /** A Listener compiled. `hcm` is the chain serving HTTP; `passthroughCluster` a tcp_proxy fallback. */
@@ -54,6 +56,11 @@ function compileChain(resource: string, chain: FilterChain, env: CompileEnv): Ch
     } else throw invalid(resource, `unknown network filter ${String(f.name)} typed_config ${String(type)}`);
   }
   return out;
+}
+
+function serverNamesOf(chain: FilterChain): readonly string[] | undefined {
+  const names = chain.filter_chain_match?.server_names;
+  return names === undefined || names.length === 0 ? undefined : names.map((n) => n.toLowerCase());
 }
 
 /** The chain for this listener's own port: exact destination_port, else one without a port match. */
@@ -100,6 +107,7 @@ export function compileListener(l: Listener, index: number, env: CompileEnv): Li
       hcm: r.hcm,
       tcpCluster: r.tcpCluster,
       tcp: r.tcp,
+      serverNames: serverNamesOf(chains[i]),
     })),
     fingerprint: JSON.stringify(l),
   };

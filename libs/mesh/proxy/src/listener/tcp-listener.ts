@@ -1,7 +1,10 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import type { ProxyContext } from '../proxy-context';
 import { TcpSession } from '../tcp/tcp-session';
+import type { CompiledTcpProxy } from '../tcp/tcp-proxy-config';
 import type { ListenerConfig } from './listener-config';
+import { chainForServerName } from './sni-match';
+import { sniffFirstBytes } from './sniff-socket';
 
 /**
  * One bound TCP listener: a listener whose filter chain is envoy.filters.network.tcp_proxy (no HTTP
@@ -22,14 +25,24 @@ export class TcpListener {
   }
 
   private accept(socket: Socket): void {
-    const tcp = this.config.tcp;
-    if (tcp === undefined) {
-      socket.destroy();
-      return;
-    }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    new TcpSession(this.ctx, tcp, socket);
+    const config = this.config;
+    if (!config.chains.some((c) => c.serverNames !== undefined)) {
+      this.serve(socket, config.tcp);
+      return;
+    }
+    // tls_inspector: the ClientHello's SNI picks the chain (Gateway TLS PASSTHROUGH); the bytes stay in the socket.
+    void sniffFirstBytes(socket).then(({ result, reason }) => {
+      if (reason === 'closed') socket.destroy();
+      else this.serve(socket, chainForServerName(config.chains, result.kind === 'tls' ? result.sni : undefined)?.tcp);
+    });
+  }
+
+  /** No chain matches: closed, as Envoy does (its `no_filter_chain_match`). */
+  private serve(socket: Socket, tcp: CompiledTcpProxy | undefined): void {
+    if (tcp === undefined) socket.destroy();
+    else new TcpSession(this.ctx, tcp, socket);
   }
 
   listen(host: string, port: number): Promise<void> {

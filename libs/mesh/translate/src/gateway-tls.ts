@@ -1,0 +1,73 @@
+import type { FilterChain, Listener } from '@trellis/mesh-envoy';
+import { TCP_PROXY_FILTER_NAME, TLS_INSPECTOR_TYPE } from '@trellis/mesh-envoy';
+import type { TranslateContext } from './context';
+import { gatewayKey, gatewayTargetPort, selectedGateways } from './gateway';
+import { tcpProxyTo } from './gateway-tcp';
+import { socketAddress } from './listeners';
+import { listenerName, WILDCARD_ADDRESS } from './naming';
+import { resolveDestination } from './route-action';
+import { envFor } from './vs-routes';
+import { vsGateways } from './virtual-services';
+
+/** One TLS PASSTHROUGH port of the gateway proxy. */
+export interface GatewayTlsPlan {
+  readonly port: number;
+  readonly bindPort: number;
+  readonly gateways: readonly string[];
+}
+
+const PASSTHROUGH_PROTOCOLS = new Set(['HTTPS', 'TLS']);
+
+/** HTTPS/TLS servers with `tls.mode: PASSTHROUGH` (the gateway does not terminate: SNI routes the bytes). */
+export function gatewayTlsPorts(ctx: TranslateContext, taken: ReadonlySet<number>): GatewayTlsPlan[] {
+  const byPort = new Map<number, string[]>();
+  for (const gw of selectedGateways(ctx)) {
+    for (const server of gw.spec.servers) {
+      if (!PASSTHROUGH_PROTOCOLS.has(server.port.protocol.toUpperCase()) || server.tls?.mode !== 'PASSTHROUGH') continue;
+      if (taken.has(gatewayTargetPort(ctx, server.port.number))) continue;
+      const list = byPort.get(server.port.number) ?? [];
+      if (!list.includes(gatewayKey(gw))) list.push(gatewayKey(gw));
+      byPort.set(server.port.number, list);
+    }
+  }
+  return [...byPort].map(([port, gateways]) => ({ port, bindPort: gatewayTargetPort(ctx, port), gateways })).sort((a, b) => a.port - b.port);
+}
+
+/** One chain per bound VirtualService `tls` route match: `server_names` = its sniHosts, a tcp_proxy to its destinations. */
+function sniChains(ctx: TranslateContext, plan: GatewayTlsPlan): FilterChain[] {
+  const chains: FilterChain[] = [];
+  const claimed = new Set<string>();
+  for (const vs of ctx.virtualServices) {
+    const gateway = plan.gateways.find((g) => vsGateways(vs).includes(g));
+    if (gateway === undefined) continue;
+    const env = envFor(vs, { ctx, scope: { gateway, port: plan.port, proxy: ctx.proxy } });
+    for (const route of vs.spec.tls ?? []) {
+      const tcp = tcpProxyTo((route.route ?? []).map((d) => ({ cluster: resolveDestination(d.destination, env).cluster, weight: d.weight })));
+      if (tcp === undefined) continue;
+      for (const m of route.match) {
+        if (m.port !== undefined && m.port !== plan.port) continue;
+        const names = m.sniHosts.filter((h) => !claimed.has(h));
+        names.forEach((h) => claimed.add(h));
+        if (names.length > 0) chains.push({ filter_chain_match: { server_names: names }, filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] });
+      }
+    }
+  }
+  return chains;
+}
+
+/**
+ * Gateway TLS PASSTHROUGH (Istio's ingress-sni-passthrough task): listener `0.0.0.0_<pod port>` with
+ * tls_inspector, one chain per SNI host of the bound `tls` routes; a hello naming no such host is
+ * closed. No bound route → no listener.
+ */
+export function gatewayTlsListener(ctx: TranslateContext, plan: GatewayTlsPlan): Listener | undefined {
+  const chains = sniChains(ctx, plan);
+  if (chains.length === 0) return undefined;
+  return {
+    name: listenerName(WILDCARD_ADDRESS, plan.bindPort),
+    address: socketAddress(WILDCARD_ADDRESS, plan.bindPort),
+    traffic_direction: 'OUTBOUND',
+    listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': TLS_INSPECTOR_TYPE } }],
+    filter_chains: chains,
+  };
+}
