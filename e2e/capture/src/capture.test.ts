@@ -1,7 +1,8 @@
 /**
  * Pods as network namespaces with real iptables capture: the generated istio-iptables script in
  * every pod, the proxy as uid 1337, Bookinfo behind it, and productpage → reviews → ratings flowing
- * through every sidecar with Host-based routing on 15001/15006 (Node has no SO_ORIGINAL_DST).
+ * through every sidecar with Host-based routing on 15001/15006, and TCP routed by SO_ORIGINAL_DST (the
+ * proxy's addon) to a tcp-echo Service and through PassthroughCluster.
  * Needs root, `ip`, `iptables` and `setpriv`; otherwise skipped with the reason in the test name.
  */
 import { existsSync } from 'node:fs';

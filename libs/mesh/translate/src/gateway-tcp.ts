@@ -1,7 +1,7 @@
 import type { TCPRoute, VirtualService } from '@trellis/mesh-api';
 import { type Listener, type TcpProxy, TCP_PROXY_FILTER_NAME, TCP_PROXY_TYPE } from '@trellis/mesh-envoy';
 import type { TranslateContext } from './context';
-import { gatewayKey, gatewayTargetPort, selectedGateways } from './gateway';
+import { type GatewayL4Plan, gatewayL4Ports } from './gateway';
 import { socketAddress } from './listeners';
 import { listenerName, WILDCARD_ADDRESS } from './naming';
 import { resolveDestination } from './route-action';
@@ -11,27 +11,9 @@ import { vsGateways } from './virtual-services';
 /** Istio's TCP server protocols (opaque to the gateway: a tcp_proxy, no HTTP). */
 const TCP_SERVER_PROTOCOLS = new Set(['TCP', 'MONGO', 'MYSQL', 'REDIS']);
 
-/** One TCP port of the gateway proxy and the gateways with a TCP server on it. */
-export interface GatewayTcpPlan {
-  /** The servers' `port.number` (what tcp route matches name). */
-  readonly port: number;
-  /** Where the gateway pod listens (gatewayTargetPort). */
-  readonly bindPort: number;
-  readonly gateways: readonly string[];
-}
-
-/** The TCP server ports of the selected gateways, ascending; a port that also serves HTTP stays HTTP. */
-export function gatewayTcpPorts(ctx: TranslateContext, httpPorts: ReadonlySet<number>): GatewayTcpPlan[] {
-  const byPort = new Map<number, string[]>();
-  for (const gw of selectedGateways(ctx)) {
-    for (const server of gw.spec.servers) {
-      if (!TCP_SERVER_PROTOCOLS.has(server.port.protocol.toUpperCase()) || httpPorts.has(gatewayTargetPort(ctx, server.port.number))) continue;
-      const list = byPort.get(server.port.number) ?? [];
-      if (!list.includes(gatewayKey(gw))) list.push(gatewayKey(gw));
-      byPort.set(server.port.number, list);
-    }
-  }
-  return [...byPort].map(([port, gateways]) => ({ port, bindPort: gatewayTargetPort(ctx, port), gateways })).sort((a, b) => a.port - b.port);
+/** The TCP server ports of the selected gateways, ascending; a pod port that serves HTTP stays HTTP. */
+export function gatewayTcpPorts(ctx: TranslateContext, httpPorts: ReadonlySet<number>): GatewayL4Plan[] {
+  return gatewayL4Ports(ctx, (server) => TCP_SERVER_PROTOCOLS.has(server.port.protocol.toUpperCase()), httpPorts);
 }
 
 function matchesPort(route: TCPRoute, port: number, gateway: string): boolean {
@@ -40,7 +22,7 @@ function matchesPort(route: TCPRoute, port: number, gateway: string): boolean {
 }
 
 /** The first TCP route (VirtualServices in creation order) bound to one of the plan's gateways for its port. */
-function firstRoute(ctx: TranslateContext, plan: GatewayTcpPlan): { vs: VirtualService; route: TCPRoute; gateway: string } | undefined {
+function firstRoute(ctx: TranslateContext, plan: GatewayL4Plan): { vs: VirtualService; route: TCPRoute; gateway: string } | undefined {
   for (const vs of ctx.virtualServices) {
     const bound = vsGateways(vs);
     for (const gateway of plan.gateways) {
@@ -69,7 +51,7 @@ export function tcpProxyTo(dests: readonly { readonly cluster: string; readonly 
  * VirtualService's `tcp` route: one cluster, or weighted clusters (Istio's TCP traffic shifting).
  * No bound route → no listener, as istiod builds none.
  */
-export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayTcpPlan): Listener | undefined {
+export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayL4Plan): Listener | undefined {
   const found = firstRoute(ctx, plan);
   if (found === undefined) return undefined;
   const env = envFor(found.vs, { ctx, scope: { gateway: found.gateway, port: plan.port, proxy: ctx.proxy } });

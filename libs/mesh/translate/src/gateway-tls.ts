@@ -1,7 +1,7 @@
 import type { FilterChain, Listener } from '@trellis/mesh-envoy';
 import { TCP_PROXY_FILTER_NAME, TLS_INSPECTOR_TYPE } from '@trellis/mesh-envoy';
 import type { TranslateContext } from './context';
-import { gatewayKey, gatewayTargetPort, selectedGateways } from './gateway';
+import { type GatewayL4Plan, gatewayL4Ports } from './gateway';
 import { tcpProxyTo } from './gateway-tcp';
 import { socketAddress } from './listeners';
 import { listenerName, WILDCARD_ADDRESS } from './naming';
@@ -9,32 +9,15 @@ import { resolveDestination } from './route-action';
 import { envFor } from './vs-routes';
 import { vsGateways } from './virtual-services';
 
-/** One TLS PASSTHROUGH port of the gateway proxy. */
-export interface GatewayTlsPlan {
-  readonly port: number;
-  readonly bindPort: number;
-  readonly gateways: readonly string[];
-}
-
 const PASSTHROUGH_PROTOCOLS = new Set(['HTTPS', 'TLS']);
 
 /** HTTPS/TLS servers with `tls.mode: PASSTHROUGH` (the gateway does not terminate: SNI routes the bytes). */
-export function gatewayTlsPorts(ctx: TranslateContext, taken: ReadonlySet<number>): GatewayTlsPlan[] {
-  const byPort = new Map<number, string[]>();
-  for (const gw of selectedGateways(ctx)) {
-    for (const server of gw.spec.servers) {
-      if (!PASSTHROUGH_PROTOCOLS.has(server.port.protocol.toUpperCase()) || server.tls?.mode !== 'PASSTHROUGH') continue;
-      if (taken.has(gatewayTargetPort(ctx, server.port.number))) continue;
-      const list = byPort.get(server.port.number) ?? [];
-      if (!list.includes(gatewayKey(gw))) list.push(gatewayKey(gw));
-      byPort.set(server.port.number, list);
-    }
-  }
-  return [...byPort].map(([port, gateways]) => ({ port, bindPort: gatewayTargetPort(ctx, port), gateways })).sort((a, b) => a.port - b.port);
+export function gatewayTlsPorts(ctx: TranslateContext, taken: ReadonlySet<number>): GatewayL4Plan[] {
+  return gatewayL4Ports(ctx, (server) => PASSTHROUGH_PROTOCOLS.has(server.port.protocol.toUpperCase()) && server.tls?.mode === 'PASSTHROUGH', taken);
 }
 
 /** One chain per bound VirtualService `tls` route match: `server_names` = its sniHosts, a tcp_proxy to its destinations. */
-function sniChains(ctx: TranslateContext, plan: GatewayTlsPlan): FilterChain[] {
+function sniChains(ctx: TranslateContext, plan: GatewayL4Plan): FilterChain[] {
   const chains: FilterChain[] = [];
   const claimed = new Set<string>();
   for (const vs of ctx.virtualServices) {
@@ -60,7 +43,7 @@ function sniChains(ctx: TranslateContext, plan: GatewayTlsPlan): FilterChain[] {
  * tls_inspector, one chain per SNI host of the bound `tls` routes; a hello naming no such host is
  * closed. No bound route → no listener.
  */
-export function gatewayTlsListener(ctx: TranslateContext, plan: GatewayTlsPlan): Listener | undefined {
+export function gatewayTlsListener(ctx: TranslateContext, plan: GatewayL4Plan): Listener | undefined {
   const chains = sniChains(ctx, plan);
   if (chains.length === 0) return undefined;
   return {

@@ -43,6 +43,29 @@ export function gatewayTargetPort(ctx: TranslateContext, port: number): number {
   return port;
 }
 
+/** One opaque (TCP or TLS PASSTHROUGH) port of the gateway proxy and the gateways with such a server on it. */
+export interface GatewayL4Plan {
+  /** The servers' `port.number` (what `tcp`/`tls` route matches name). */
+  readonly port: number;
+  /** Where the gateway pod listens (gatewayTargetPort). */
+  readonly bindPort: number;
+  readonly gateways: readonly string[];
+}
+
+/** The selected gateways' servers that `accepts`, by server port, ascending; pod ports in `taken` are skipped. */
+export function gatewayL4Ports(ctx: TranslateContext, accepts: (server: GatewayServer) => boolean, taken: ReadonlySet<number>): GatewayL4Plan[] {
+  const byPort = new Map<number, string[]>();
+  for (const gw of selectedGateways(ctx)) {
+    for (const server of gw.spec.servers) {
+      if (!accepts(server) || taken.has(gatewayTargetPort(ctx, server.port.number))) continue;
+      const list = byPort.get(server.port.number) ?? [];
+      if (!list.includes(gatewayKey(gw))) list.push(gatewayKey(gw));
+      byPort.set(server.port.number, list);
+    }
+  }
+  return [...byPort].map(([port, gateways]) => ({ port, bindPort: gatewayTargetPort(ctx, port), gateways })).sort((a, b) => a.port - b.port);
+}
+
 /** The HTTP server ports of the selected gateways, by pod port, ascending (HTTPS/TLS servers: not yet). */
 export function gatewayPorts(ctx: TranslateContext): GatewayPortPlan[] {
   const byPort = new Map<number, GatewayPortPlan>();

@@ -59,7 +59,8 @@ function httpChainsByPort(listener: ListenerConfig): Map<number, ChainConfig> {
 
 /**
  * Filter-chain selection for listeners with `use_original_dst` (Istio's virtualOutbound and
- * virtualInbound), per request because Node cannot read SO_ORIGINAL_DST: outbound, the authority's
+ * virtualInbound), per HTTP request by Host (SO_ORIGINAL_DST, when the proxy can read it, only takes
+ * TCP destinations away before HTTP parsing: capture-tcp.ts): outbound, the authority's
  * port picks the `0.0.0.0_<port>` listener whose HCM routes it (or the ORIGINAL_DST passthrough);
  * inbound, its own chain for the port. false = answered (404 NR, nothing serves it).
  */

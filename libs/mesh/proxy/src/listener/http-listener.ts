@@ -8,6 +8,7 @@ import { serveHttp } from '../stack';
 import { routerOnlyHcm } from '../http/hcm-config';
 import { TcpSession } from '../tcp/tcp-session';
 import { captureTcpRoute } from './capture-tcp';
+import { bindServer } from './bind';
 
 /** Downstream keep-alive connections with nothing in flight close after this long. */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -71,21 +72,10 @@ export class HttpListener {
     socket.once('close', () => this.connections.delete(connection));
   }
 
-  listen(host: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ host, port }, () => {
-        this.server.off('error', onError);
-        this.server.on('error', (err) => this.ctx.logger.error({ err, listener: this.config.name }, 'listener error'));
-        const addr = this.server.address();
-        if (addr !== null && typeof addr === 'object') {
-          this.host = addr.address;
-          this.port = addr.port;
-        }
-        resolve();
-      });
-    });
+  async listen(host: string, port: number): Promise<void> {
+    const bound = await bindServer(this.server, host, port, this.ctx.logger, this.config.name);
+    this.host = bound.host;
+    this.port = bound.port;
   }
 
   /** Stop accepting; idle keep-alive connections close now, busy ones after `drainMs`. */

@@ -32,7 +32,8 @@ export interface ListenerConfig {
   readonly tcp: CompiledTcpProxy | undefined;
   /**
    * Every filter chain in order (`default_filter_chain` excluded). virtualInbound picks one per
-   * request by the Host port (no SO_ORIGINAL_DST in Node): see `listener/chain-select.ts`.
+   * HTTP request by the Host port (`listener/chain-select.ts`), TCP connections by SO_ORIGINAL_DST
+   * (`listener/capture-tcp.ts`).
    */
   readonly chains: readonly ChainConfig[];
   /** Canonical JSON of the resource; equal fingerprints mean "unchanged" on LDS updates. */

@@ -4,6 +4,7 @@ import { TcpSession } from '../tcp/tcp-session';
 import type { CompiledTcpProxy } from '../tcp/tcp-proxy-config';
 import type { ListenerConfig } from './listener-config';
 import { chainForServerName } from './sni-match';
+import { bindServer } from './bind';
 import { sniffFirstBytes } from './sniff-socket';
 
 /**
@@ -45,21 +46,10 @@ export class TcpListener {
     else new TcpSession(this.ctx, tcp, socket);
   }
 
-  listen(host: string, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ host, port }, () => {
-        this.server.off('error', onError);
-        this.server.on('error', (err) => this.ctx.logger.error({ err, listener: this.config.name }, 'listener error'));
-        const addr = this.server.address();
-        if (addr !== null && typeof addr === 'object') {
-          this.host = addr.address;
-          this.port = addr.port;
-        }
-        resolve();
-      });
-    });
+  async listen(host: string, port: number): Promise<void> {
+    const bound = await bindServer(this.server, host, port, this.ctx.logger, this.config.name);
+    this.host = bound.host;
+    this.port = bound.port;
   }
 
   /** Stop accepting; open connections get `drainMs` to finish, then are closed. */
