@@ -1,6 +1,7 @@
 /** `envoy.config.cluster.v3`: Cluster (the CDS resource) and its policies. */
-import type { Any, CommonHttpProtocolOptions, ConfigSource, Duration, Http1ProtocolOptions, Http2ProtocolOptions, Metadata, RoutingPriority, UInt32Value } from './core';
+import type { Any, CommonHttpProtocolOptions, ConfigSource, Duration, Http1ProtocolOptions, Http2ProtocolOptions, Metadata, RoutingPriority, UInt32Value, UpstreamHttpProtocolOptions } from './core';
 import type { ClusterLoadAssignment } from './endpoint';
+import type { TransportSocket, TransportSocketMatch } from './tls';
 import type { HTTP_PROTOCOL_OPTIONS_TYPE } from './type-urls';
 
 export type ClusterDiscoveryType = 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'EDS' | 'ORIGINAL_DST';
@@ -38,6 +39,7 @@ export type OutlierDetection = {
 export type HttpProtocolOptions = {
   '@type': typeof HTTP_PROTOCOL_OPTIONS_TYPE;
   common_http_protocol_options?: CommonHttpProtocolOptions;
+  upstream_http_protocol_options?: UpstreamHttpProtocolOptions;
   explicit_http_config?: { http_protocol_options?: Http1ProtocolOptions; http2_protocol_options?: Http2ProtocolOptions };
 };
 
@@ -60,6 +62,9 @@ export type Cluster = {
   circuit_breakers?: CircuitBreakers;
   outlier_detection?: OutlierDetection;
   typed_extension_protocol_options?: TypedExtensionProtocolOptions;
+  /** How connections to the hosts are made: `envoy.transport_sockets.tls` (UpstreamTlsContext), else plaintext. */
+  transport_socket?: TransportSocket;
+  transport_socket_matches?: TransportSocketMatch[];
   /** `filter_metadata.istio`: the cluster's services, subset and DestinationRule. */
   metadata?: Metadata;
 };

@@ -46,8 +46,8 @@ export type ApiVersion = 'AUTO' | 'V2' | 'V3';
 /** envoy.config.core.v3.ConfigSource; Trellis only uses ADS (`{ ads: {}, resource_api_version: 'V3' }`). */
 export type ConfigSource = { ads?: Record<string, never>; resource_api_version?: ApiVersion; initial_fetch_timeout?: Duration };
 
-/** envoy.config.core.v3.DataSource (only inline strings). */
-export type DataSource = { inline_string?: string };
+/** envoy.config.core.v3.DataSource: a file Envoy reads (`filename`, e.g. a CA bundle) or inline text. */
+export type DataSource = { filename?: string; inline_string?: string };
 
 export type HeaderValue = { key?: string; value?: string };
 export type HeaderAppendAction = 'APPEND_IF_EXISTS_OR_ADD' | 'ADD_IF_ABSENT' | 'OVERWRITE_IF_EXISTS_OR_ADD' | 'OVERWRITE_IF_EXISTS';
@@ -62,6 +62,11 @@ export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'T
 
 /** envoy.config.core.v3.HttpProtocolOptions (common to HTTP/1.1 and HTTP/2 upstreams). */
 export type CommonHttpProtocolOptions = { idle_timeout?: Duration; max_requests_per_connection?: UInt32Value };
+/**
+ * envoy.config.core.v3.UpstreamHttpProtocolOptions: `auto_sni` sends the request's host as SNI (one
+ * pool per SNI); `auto_san_validation` verifies the upstream certificate against that host.
+ */
+export type UpstreamHttpProtocolOptions = { auto_sni?: boolean; auto_san_validation?: boolean };
 /** envoy.config.core.v3.Http1ProtocolOptions. */
 export type Http1ProtocolOptions = { accept_http_10?: boolean };
 /** envoy.config.core.v3.Http2ProtocolOptions. */

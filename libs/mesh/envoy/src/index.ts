@@ -9,6 +9,7 @@ export type * from './route';
 export type * from './cluster';
 export type * from './endpoint';
 export type * from './filters';
+export type * from './tls';
 export type * from './resources';
 export * from './type-urls';
 export * from './names';

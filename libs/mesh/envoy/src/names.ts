@@ -8,3 +8,6 @@ export const LOCAL_RATE_LIMIT_FILTER_NAME = 'envoy.filters.http.local_ratelimit'
 export const PREVIOUS_HOSTS_PREDICATE_NAME = 'envoy.retry_host_predicates.previous_hosts';
 /** The key of HttpProtocolOptions in `Cluster.typed_extension_protocol_options`. */
 export const HTTP_PROTOCOL_OPTIONS_KEY = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+/** Cluster.transport_socket names: TLS (UpstreamTlsContext) and plaintext. */
+export const TLS_TRANSPORT_SOCKET_NAME = 'envoy.transport_sockets.tls';
+export const RAW_BUFFER_TRANSPORT_SOCKET_NAME = 'envoy.transport_sockets.raw_buffer';

@@ -50,3 +50,6 @@ export const HTTP_PROTOCOL_OPTIONS_TYPE = 'type.googleapis.com/envoy.extensions.
 
 // ── retry predicates (RetryPolicy.retry_host_predicate[].typed_config) ───────
 export const PREVIOUS_HOSTS_TYPE = 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate';
+
+// ── transport sockets (Cluster.transport_socket.typed_config) ─────────────────
+export const UPSTREAM_TLS_CONTEXT_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';

@@ -39,7 +39,7 @@ function discoveryFields(plan: OutboundClusterPlan): Pick<Cluster, 'type' | 'eds
 /** An outbound cluster from its plan, with the DestinationRule traffic policy applied. */
 export function outboundCluster(plan: OutboundClusterPlan, fallbackLb: LbPolicy = 'LEAST_REQUEST'): Cluster {
   const discovery = discoveryFields(plan);
-  const policy = policyClusterFields(plan.policy, isHttp2Port(plan.port), fallbackLb);
+  const policy = policyClusterFields(plan.policy, isHttp2Port(plan.port), fallbackLb, plan.service.subjectAltNames);
   if (discovery.type === 'ORIGINAL_DST') policy.lb_policy = 'CLUSTER_PROVIDED';
   return { name: plan.name, ...discovery, ...policy, metadata: clusterMetadata(plan) };
 }

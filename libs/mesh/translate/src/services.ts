@@ -31,6 +31,8 @@ export interface ServiceModel {
   ports: ServicePortModel[];
   /** Endpoints per service port number (`String(port)`), sorted by address then port. */
   endpoints: Record<string, MeshEndpoint[]>;
+  /** ServiceEntry `subjectAltNames`: what upstream TLS verifies when the DestinationRule names none. */
+  subjectAltNames?: string[];
 }
 
 function byAddress(a: MeshEndpoint, b: MeshEndpoint): number {
@@ -108,6 +110,7 @@ function fromServiceEntry(se: ServiceEntry, host: string, workloads: readonly Wo
     discovery: seDiscovery(se),
     ports,
     endpoints,
+    ...(se.spec.subjectAltNames?.length ? { subjectAltNames: [...se.spec.subjectAltNames] } : {}),
   };
 }
 

@@ -16,7 +16,9 @@ import {
   type HttpProtocolOptions,
   type LbPolicy,
   type OutlierDetection as EnvoyOutlierDetection,
+  type UpstreamHttpProtocolOptions,
 } from '@trellis/mesh-envoy';
+import { upstreamTls } from './cluster-tls';
 
 /** The per-cluster policy after port-level and subset-level merging. */
 export type EffectivePolicy = Omit<PortTrafficPolicy, 'port'>;
@@ -100,24 +102,40 @@ export function outlierDetection(od: OutlierDetection | undefined): EnvoyOutlier
   return out;
 }
 
-/** HttpProtocolOptions when anything needs saying (HTTP/2 upstream, idle timeout, requests per connection). */
-export function httpProtocolOptions(pool: ConnectionPoolSettings | undefined, http2: boolean): HttpProtocolOptions | undefined {
+/** Istio's isHttp2Cluster: an HTTP/2 port, or HTTP/1 upgraded by `h2UpgradePolicy: UPGRADE`. */
+function speaksHttp2(pool: ConnectionPoolSettings | undefined, http2: boolean): boolean {
+  return http2 || pool?.http?.h2UpgradePolicy === 'UPGRADE';
+}
+
+/**
+ * HttpProtocolOptions when anything needs saying (HTTP/2 upstream, idle timeout, requests per
+ * connection, TLS's auto_sni / auto_san_validation).
+ */
+export function httpProtocolOptions(
+  pool: ConnectionPoolSettings | undefined,
+  http2: boolean,
+  upstream?: UpstreamHttpProtocolOptions,
+): HttpProtocolOptions | undefined {
   const idle = toDuration(pool?.http?.idleTimeout);
   const perConn = pool?.http?.maxRequestsPerConnection;
-  const useH2 = http2 || pool?.http?.h2UpgradePolicy === 'UPGRADE';
-  if (!idle && perConn === undefined && !useH2) return undefined;
+  const useH2 = speaksHttp2(pool, http2);
+  if (!idle && perConn === undefined && !useH2 && upstream === undefined) return undefined;
   const common: NonNullable<HttpProtocolOptions['common_http_protocol_options']> = {};
   if (idle) common.idle_timeout = idle;
   if (perConn !== undefined && perConn > 0) common.max_requests_per_connection = { value: perConn };
   return {
     '@type': HTTP_PROTOCOL_OPTIONS_TYPE,
     ...(Object.keys(common).length > 0 ? { common_http_protocol_options: common } : {}),
+    ...(upstream !== undefined ? { upstream_http_protocol_options: upstream } : {}),
     explicit_http_config: useH2 ? { http2_protocol_options: {} } : { http_protocol_options: {} },
   };
 }
 
-/** The traffic-policy fields of a cluster (lb, connect timeout, breakers, outlier detection, protocol options). */
-export function policyClusterFields(policy: EffectivePolicy, http2: boolean, fallbackLb: LbPolicy): Partial<Cluster> {
+/**
+ * The traffic-policy fields of a cluster (lb, connect timeout, breakers, outlier detection, protocol
+ * options, upstream TLS). `serviceSans`: a ServiceEntry's subjectAltNames.
+ */
+export function policyClusterFields(policy: EffectivePolicy, http2: boolean, fallbackLb: LbPolicy, serviceSans?: readonly string[]): Partial<Cluster> {
   const out: Partial<Cluster> = {
     connect_timeout: durationOr(policy.connectionPool?.tcp?.connectTimeout, DEFAULT_CONNECT_TIMEOUT),
     lb_policy: lbPolicy(policy.loadBalancer, fallbackLb),
@@ -127,8 +145,10 @@ export function policyClusterFields(policy: EffectivePolicy, http2: boolean, fal
   if (ringSize !== undefined) out.ring_hash_lb_config = { minimum_ring_size: { value: ringSize } };
   const od = outlierDetection(policy.outlierDetection);
   if (od) out.outlier_detection = od;
-  const options = httpProtocolOptions(policy.connectionPool, http2);
+  const tls = upstreamTls({ tls: policy.tls, http2: speaksHttp2(policy.connectionPool, http2), ...(serviceSans ? { serviceSans } : {}) });
+  const options = httpProtocolOptions(policy.connectionPool, http2, tls.upstreamHttpOptions);
   if (options) out.typed_extension_protocol_options = { [HTTP_PROTOCOL_OPTIONS_KEY]: options };
+  if (tls.transportSocket) out.transport_socket = tls.transportSocket;
   return out;
 }
 

@@ -162,10 +162,19 @@ export interface OutlierDetection {
   maxEjectionPercent?: number;
   minHealthPercent?: number;
 }
+/** DestinationRule `tls`: how the client side (this proxy) talks TLS to the destination. */
 export interface ClientTLSSettings {
   mode?: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
-  sni?: string;
+  /** MUTUAL: file paths on the proxy's file system. */
+  clientCertificate?: string;
+  privateKey?: string;
+  /** File path of the CA bundle that verifies the server; unset = the system's roots. */
+  caCertificates?: string;
+  caCrl?: string;
   credentialName?: string;
+  subjectAltNames?: string[];
+  sni?: string;
+  insecureSkipVerify?: boolean;
 }
 export interface PortTrafficPolicy {
   port?: PortSelector;

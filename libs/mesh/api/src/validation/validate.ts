@@ -1,8 +1,9 @@
-import type { IstioConfig } from '../types';
+import type { DestinationRule, IstioConfig } from '../types';
 import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
 import { compiled } from './ajv-instance';
 import { toProblems, type FieldProblem } from './ajv-errors';
+import { checkDestinationRuleTls } from './destination-rule-tls';
 import { checkMetadata } from './metadata';
 import type { ValidationError } from './validation-error';
 
@@ -54,7 +55,13 @@ function checkObject(o: Obj): FieldProblem[] {
   const validate = compiled(`object:${info.kind}`, () => objectSchema(info));
   validate(o);
   const schemaProblems = toProblems(validate.errors, o).filter((p) => !p.path.startsWith('metadata'));
-  return [...metaProblems, ...schemaProblems];
+  return [...metaProblems, ...schemaProblems, ...semanticProblems(info.kind, o, schemaProblems.length === 0)];
+}
+
+/** Istio's webhook checks beyond the schema, for objects whose shape is already valid. */
+function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProblem[] {
+  if (!shapeValid || kind !== 'DestinationRule') return [];
+  return checkDestinationRuleTls((o as unknown as DestinationRule).spec);
 }
 
 function identity(value: unknown, namespace: string): { kind: string; namespace: string; name: string } {
