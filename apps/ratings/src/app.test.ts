@@ -2,6 +2,12 @@ import { silentLogger } from '@trellis/shared';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfig } from './config';
+import { RatingsDbError, type FirstTwoRatings, type RatingsDatabase } from './db/ratings-database';
+
+/** A v2 backend answering from a list of outcomes, one per read. */
+function fakeDatabase(outcomes: (FirstTwoRatings | RatingsDbError)[]): RatingsDatabase {
+  return { firstTwoRatings: () => { const next = outcomes.shift(); return next instanceof RatingsDbError ? Promise.reject(next) : Promise.resolve(next ?? { reviewer1: 0, reviewer2: 0 }); } };
+}
 
 describe('ratings v1', () => {
   let app: FastifyInstance;
@@ -92,9 +98,38 @@ describe('ratings v2 without a database', () => {
   });
 });
 
+describe('ratings v2 with a database', () => {
+  it('answers GET from the first two rows, with the requested id', async () => {
+    const app = buildApp({ serviceVersion: 'v2', logger: silentLogger(), database: fakeDatabase([{ reviewer1: 5, reviewer2: 4 }, { reviewer1: 1, reviewer2: 0 }]) });
+    const first = await app.inject({ url: '/ratings/0' });
+    expect([first.statusCode, first.headers['content-type'], first.body]).toEqual([200, 'application/json', '{"id":0,"ratings":{"Reviewer1":5,"Reviewer2":4}}']);
+    expect((await app.inject({ url: '/ratings/7' })).body).toBe('{"id":7,"ratings":{"Reviewer1":1,"Reviewer2":0}}');
+    await app.close();
+  });
+
+  it.each([
+    ['RATINGS_DB_CONNECT', 'could not connect to ratings database'],
+    ['RATINGS_DB_SELECT', 'could not perform select'],
+    ['RATINGS_DB_LOAD', 'could not load ratings from database'],
+  ] as const)('answers %s with 500 {"error":"%s"}', async (code, text) => {
+    const app = buildApp({ serviceVersion: 'v2', logger: silentLogger(), database: fakeDatabase([new RatingsDbError(code)]) });
+    const res = await app.inject({ url: '/ratings/0' });
+    expect([res.statusCode, res.body]).toEqual([500, JSON.stringify({ error: text })]);
+    await app.close();
+  });
+
+  it('checks the id before reading, and never reads for POST (501)', async () => {
+    const app = buildApp({ serviceVersion: 'v2', logger: silentLogger(), database: fakeDatabase([new RatingsDbError('RATINGS_DB_CONNECT')]) });
+    expect((await app.inject({ url: '/ratings/x' })).statusCode).toBe(400);
+    const post = await app.inject({ method: 'POST', url: '/ratings/0', payload: '{"Reviewer1":1}' });
+    expect([post.statusCode, post.json()]).toEqual([501, { error: 'Post not implemented for database backed ratings' }]);
+    await app.close();
+  });
+});
+
 describe('loadConfig', () => {
   it('defaults to v1 on 0.0.0.0:9080', () => {
-    expect(loadConfig({})).toEqual({ host: '0.0.0.0', port: 9080, serviceVersion: 'v1', logLevel: 'info' });
+    expect(loadConfig({})).toEqual({ host: '0.0.0.0', port: 9080, serviceVersion: 'v1', logLevel: 'info', database: { type: 'mongodb', url: undefined } });
     expect(loadConfig({ HOST: '127.0.0.5', PORT: '0', SERVICE_VERSION: 'v2' })).toMatchObject({ host: '127.0.0.5', port: 0, serviceVersion: 'v2' });
   });
 });

@@ -1,12 +1,15 @@
 import { envPort, envString, parseLogLevel, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
+import { loadDatabaseConfig, type DatabaseConfig } from './db/database-config';
 
 export interface RatingsConfig {
   readonly host: string;
   readonly port: number;
-  /** `v1` keeps ratings in memory; `v2` is database backed upstream (no database here). */
+  /** `v1` keeps ratings in memory; `v2` reads them from `database`. */
   readonly serviceVersion: string;
   readonly logLevel: LevelWithSilent;
+  /** v2's backend: `DB_TYPE=mysql` + `MYSQL_DB_*`, else MongoDB (`MONGO_DB_URL`, not reachable in this build). */
+  readonly database: DatabaseConfig;
 }
 
 export function loadConfig(env: Env): RatingsConfig {
@@ -15,5 +18,6 @@ export function loadConfig(env: Env): RatingsConfig {
     port: envPort(env, 'PORT', 9080),
     serviceVersion: envString(env, 'SERVICE_VERSION', 'v1'),
     logLevel: parseLogLevel(env['LOG_LEVEL']),
+    database: loadDatabaseConfig(env),
   };
 }
