@@ -136,18 +136,17 @@ export function virtualInboundListener(ports: readonly InboundPort[]): Listener 
   };
 }
 
-/** NONE (local mode): one listener `<podIP>_<port>` bound at the pod address per port. */
+/** NONE (local mode): one listener `<podIP>_<port>` bound at the pod address per port: HCM for HTTP, tcp_proxy to `inbound|<port>||` else. */
 export function directInboundListeners(ports: readonly InboundPort[], podIp: string): Listener[] {
   return ports.map((p) => ({
     name: listenerName(podIp, p.listenPort),
     address: socketAddress(podIp, p.listenPort),
     traffic_direction: 'INBOUND',
-    filter_chains: [hcmChain(inboundChainOptions(p, podIp))],
+    filter_chains: [p.http ? hcmChain(inboundChainOptions(p, podIp)) : tcpProxyChain(inboundClusterName(p.targetPort))],
   }));
 }
 
 export function inboundListeners(ctx: TranslateContext, ports: readonly InboundPort[]): Listener[] {
-  const http = ports.filter((p) => p.http);
-  if (ctx.proxy.interception === 'NONE') return directInboundListeners(http, ctx.proxy.ipAddress);
+  if (ctx.proxy.interception === 'NONE') return directInboundListeners(ports, ctx.proxy.ipAddress);
   return [virtualInboundListener(ports)];
 }

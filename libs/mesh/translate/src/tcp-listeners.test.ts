@@ -1,6 +1,6 @@
 import type { MeshService, ServiceEntry, WorkloadInstance } from '@trellis/mesh-api';
 import type { Listener } from '@trellis/mesh-envoy';
-import { translate } from './index';
+import { createTranslator, translate } from './index';
 import { NS, bookinfoSnapshot, sidecarProxy } from './testing/bookinfo';
 
 /** Sidecar L4: TCP service ports, TCP inbound ports and the catch-all tcp chains of the capture listeners. */
@@ -53,9 +53,82 @@ describe('sidecar TCP listeners (REDIRECT capture)', () => {
     expect(tcpTarget(r.listeners.find((l) => l.name === '192.0.2.50_5432'))).toMatchObject({ cluster: 'outbound|5432||db.example.com' });
   });
 
-  it('local mode (interception NONE) has none of them', () => {
+  it('local mode (interception NONE) has no <vip>_<port> listeners and no catch-all tcp chain', () => {
     const r = translate(snapshot, sidecarProxy('ratings-v1', { interception: 'NONE' }));
     expect(r.listeners.map((l) => l.name)).not.toContain('10.96.0.33_3306');
     expect(r.listeners.find((x) => x.name === 'virtualOutbound')?.filter_chains?.length).toBe(1);
+  });
+});
+
+describe('sidecar TCP listeners without capture (interception NONE: Sidecar egress bind + captureMode NONE)', () => {
+  const base = bookinfoSnapshot();
+  const snapshot = { ...base, services: [...base.services, mysql], workloads: [...base.workloads, mysqlPod] };
+  const ratingsIp = sidecarProxy('ratings-v1').ipAddress;
+  const none = (extra = {}): ReturnType<typeof sidecarProxy> => sidecarProxy('ratings-v1', { interception: 'NONE', appEndpoints: { '9080': `${ratingsIp}:19080` }, ...extra });
+
+  it('binds <podIP>_<port> on the pod address with one tcp_proxy to outbound|<port>||<host>', () => {
+    const r = translate(snapshot, none());
+    const l = r.listeners.find((x) => x.name === `${ratingsIp}_3306`);
+    expect(l).toEqual({
+      name: `${ratingsIp}_3306`,
+      address: { socket_address: { address: ratingsIp, port_value: 3306 } },
+      traffic_direction: 'OUTBOUND',
+      filter_chains: [
+        {
+          filters: [
+            {
+              name: 'envoy.filters.network.tcp_proxy',
+              typed_config: {
+                '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
+                stat_prefix: 'outbound|3306||mysqldb.default.svc.cluster.local',
+                cluster: 'outbound|3306||mysqldb.default.svc.cluster.local',
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(l?.bind_to_port).toBeUndefined();
+    // HTTP ports stay on the HTTP proxy port (no <podIP>_9080 outbound); the pod's own 9080 is inbound.
+    expect(r.listeners.filter((x) => x.name === `${ratingsIp}_9080`).map((x) => x.traffic_direction)).toEqual(['INBOUND']);
+  });
+
+  it("the TCP workload's own port is a bound inbound tcp_proxy to inbound|<port>||, not an outbound listener", () => {
+    const proxy = sidecarProxy('ratings-v1', {
+      id: 'sidecar~10.0.0.30~mysqldb-v1-abc.default~default.svc.cluster.local',
+      ipAddress: '10.0.0.30',
+      workloadName: 'mysqldb-v1-abc',
+      labels: mysqlPod.labels,
+      interception: 'NONE',
+      appEndpoints: { '3306': '10.0.0.30:13306' },
+    });
+    const r = translate(snapshot, proxy);
+    const l = r.listeners.filter((x) => x.name === '10.0.0.30_3306');
+    expect(l.map((x) => x.traffic_direction)).toEqual(['INBOUND']);
+    expect(tcpTarget(l[0])).toMatchObject({ stat_prefix: 'inbound|3306||', cluster: 'inbound|3306||' });
+    const cluster = r.clusters.find((c) => c.name === 'inbound|3306||');
+    expect(cluster?.load_assignment?.endpoints?.[0]?.lb_endpoints?.[0]?.endpoint?.address).toEqual({ socket_address: { address: '10.0.0.30', port_value: 13306 } });
+  });
+
+  it("skips ports the pod uses (the app's own port, the proxy's 150xx), ServiceEntries, and gives a shared port to the first host", () => {
+    const svc = (name: string, port: number): typeof mysql => ({ ...mysql, name, hostname: `${name}.${NS}.svc.cluster.local`, address: undefined, ports: [{ name: 'tcp', port, targetPort: port, protocol: 'TCP' }] });
+    const se: ServiceEntry = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'pg', namespace: NS },
+      spec: { hosts: ['pg.example.com'], addresses: ['192.0.2.50'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'STATIC', location: 'MESH_EXTERNAL', endpoints: [{ address: '192.0.2.10' }] },
+    };
+    const services = [...snapshot.services, svc('zz-db', 3306), svc('app-port', 19080), svc('admin', 15000)];
+    const r = translate({ ...snapshot, services, serviceEntries: [se] }, none());
+    const bound = r.listeners.filter((l) => l.name?.startsWith(`${ratingsIp}_`) && l.traffic_direction === 'OUTBOUND');
+    expect(bound.map((l) => [l.name, (tcpTarget(l) as { cluster: string }).cluster])).toEqual([[`${ratingsIp}_3306`, 'outbound|3306||mysqldb.default.svc.cluster.local']]);
+  });
+
+  it('the memoising translator gives the same listeners as translate for NONE sidecars', () => {
+    const translator = createTranslator();
+    const a = none();
+    const b = none({ id: 'sidecar~10.0.0.99~other', ipAddress: '10.0.0.99', workloadName: 'ratings-v1-other', appEndpoints: { '9080': '10.0.0.99:19080' } });
+    for (const proxy of [a, b]) expect(translator(snapshot, proxy).listeners).toEqual(translate(snapshot, proxy).listeners);
+    expect(translator(snapshot, b).listeners.map((l) => l.name)).toContain('10.0.0.99_3306');
   });
 });

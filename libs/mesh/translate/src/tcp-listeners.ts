@@ -1,5 +1,7 @@
 import type { Listener } from '@trellis/mesh-envoy';
 import type { TranslateContext } from './context';
+import { parseHostPort } from './endpoints';
+import type { InboundPort } from './inbound';
 import { socketAddress, tcpProxyChain } from './listeners';
 import { listenerName, outboundClusterName } from './naming';
 import { isHttpPort } from './services';
@@ -25,6 +27,46 @@ export function outboundTcpListeners(ctx: TranslateContext): Listener[] {
         name,
         address: socketAddress(vip, p.port),
         bind_to_port: { value: false },
+        traffic_direction: 'OUTBOUND',
+        filter_chains: [tcpProxyChain(outboundClusterName(p.port, svc.hostname))],
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+/** Istio's own proxy ports: a listener on the pod address never takes them. */
+const PROXY_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15020, 15021, 15053, 15090];
+
+/** The ports a NONE sidecar's pod already uses on its address: its inbound listeners, the app's own ports, the proxy's. */
+export function podAddressPorts(ctx: TranslateContext, inbound: readonly InboundPort[]): Set<number> {
+  const ports = new Set<number>([...PROXY_PORTS, ...inbound.map((p) => p.listenPort)]);
+  for (const endpoint of Object.values(ctx.proxy.appEndpoints ?? {})) {
+    const app = parseHostPort(endpoint, 0);
+    if (app.address === ctx.proxy.ipAddress) ports.add(app.port);
+  }
+  return ports;
+}
+
+/**
+ * Sidecar outbound for TCP service ports without capture (`interception: NONE`, local mode): Istio's
+ * Sidecar egress `bind` + `captureMode: NONE` shape. `<podIP>_<port>` is bound on the pod's own
+ * address with one tcp_proxy to `outbound|<port>||<host>`; the app reaches it by resolving the
+ * service's name to its own pod address (local mode's per-pod hosts file, docs/architecture.md).
+ * An address holds one listener per port, so when Kubernetes services share a TCP port the first by
+ * hostname gets it; ports the pod already uses (`taken`, see `podAddressPorts`) get none.
+ * ServiceEntries get none: without capture nothing would send their traffic here.
+ */
+export function boundOutboundTcpListeners(ctx: TranslateContext, taken: ReadonlySet<number>): Listener[] {
+  const podIp = ctx.proxy.ipAddress;
+  const out = new Map<number, Listener>();
+  const services = ctx.services.filter((s) => s.kubernetes).sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+  for (const svc of services) {
+    for (const p of svc.ports) {
+      if (isHttpPort(p) || taken.has(p.port) || out.has(p.port)) continue;
+      out.set(p.port, {
+        name: listenerName(podIp, p.port),
+        address: socketAddress(podIp, p.port),
         traffic_direction: 'OUTBOUND',
         filter_chains: [tcpProxyChain(outboundClusterName(p.port, svc.hostname))],
       });

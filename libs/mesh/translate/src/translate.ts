@@ -7,7 +7,7 @@ import { outboundLoadAssignments } from './endpoints';
 import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
 import { gatewayTcpListener, gatewayTcpPorts } from './gateway-tcp';
 import { gatewayTlsListener, gatewayTlsPorts } from './gateway-tls';
-import { outboundTcpListeners } from './tcp-listeners';
+import { boundOutboundTcpListeners, outboundTcpListeners, podAddressPorts } from './tcp-listeners';
 import { translateGrpc } from './grpc-flavour';
 import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
 import { outboundPortListener, virtualOutboundListener } from './listeners';
@@ -63,16 +63,22 @@ export interface OwnResources {
 export function ownResourcesKey(ctx: TranslateContext): string {
   if (ctx.proxy.type === 'router') return 'router';
   const p = ctx.proxy;
-  return JSON.stringify([p.interception, p.interception === 'NONE' ? p.ipAddress : '', registryOnly(ctx), inboundPorts(ctx), p.appEndpoints ?? {}]);
+  // NONE: bound on the pod address, and the namespace's services give the bound TCP listeners.
+  return JSON.stringify([p.interception, p.interception === 'NONE' ? `${p.ipAddress} ${p.namespace}` : '', registryOnly(ctx), inboundPorts(ctx), p.appEndpoints ?? {}]);
 }
 
-/** The per-proxy part: capture listener and the proxy's own inbound listeners and clusters. */
+/**
+ * The per-proxy part: capture listener and the proxy's own inbound listeners and clusters; without
+ * capture (NONE) also the TCP service ports bound on the pod's address (`boundOutboundTcpListeners`).
+ */
 export function ownResources(ctx: TranslateContext): OwnResources {
   if (ctx.proxy.type === 'router') return { listeners: [], clusters: [] };
   const ports = inboundPorts(ctx);
-  const captureBind = ctx.proxy.interception === 'NONE' ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
+  const none = ctx.proxy.interception === 'NONE';
+  const captureBind = none ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
+  const boundTcp = none ? boundOutboundTcpListeners(ctx, podAddressPorts(ctx, ports)) : [];
   return {
-    listeners: [virtualOutboundListener(captureBind, registryOnly(ctx), ctx.proxy.interception !== 'NONE'), ...inboundListeners(ctx, ports)],
+    listeners: [virtualOutboundListener(captureBind, registryOnly(ctx), !none), ...inboundListeners(ctx, ports), ...boundTcp],
     clusters: ports.map((p) => inboundCluster(ctx, p)),
   };
 }
