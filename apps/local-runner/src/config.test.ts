@@ -26,12 +26,19 @@ describe('local runner config', () => {
       gatewayHost: '127.0.0.1',
       gatewayPort: 8080,
       addressBlock: '127.0.10',
-      manifestPath: path.join(repo, 'samples/bookinfo/platform/kube/bookinfo.yaml'),
+      manifestPaths: [path.join(repo, 'samples/bookinfo/platform/kube/bookinfo.yaml')],
+      mysqlInitScript: path.join(repo, 'samples/bookinfo/src/mysql/mysqldb-init.sql'),
       initialConfig: [path.join(repo, 'samples/bookinfo/networking/bookinfo-gateway.yaml')],
       logLevel: 'info',
       accessLog: false,
       readyTimeoutMs: 30000,
     });
+  });
+
+  it('--with mysql adds the mysql variant manifests after bookinfo.yaml (once); unknown variants are rejected', () => {
+    const kube = (f: string): string => path.join(repo, 'samples/bookinfo/platform/kube', f);
+    expect(readConfig(['--with', 'mysql', '--with', 'mysql'], {}, repo).manifestPaths).toEqual([kube('bookinfo.yaml'), kube('bookinfo-mysql.yaml'), kube('bookinfo-ratings-v2-mysql.yaml')]);
+    expect(rejected(['--with', 'mongo'])).toBeInstanceOf(CommanderError);
   });
 
   it('reads --port/-p, --reset, --state-dir, --address-block, --host, --log-level, --access-log', () => {

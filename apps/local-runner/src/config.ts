@@ -16,6 +16,19 @@ function parseBlock(value: string): string {
 }
 
 /**
+ * `--with <variant>`: the extra manifests Istio's docs apply next to bookinfo.yaml for it, read as
+ * `kubectl apply -f` would read them (so local mode and the cluster run the same files).
+ */
+export const VARIANTS: Readonly<Record<string, readonly string[]>> = {
+  mysql: ['bookinfo-mysql.yaml', 'bookinfo-ratings-v2-mysql.yaml'],
+};
+
+function parseVariant(value: string, previous: string[]): string[] {
+  if (VARIANTS[value] === undefined) throw new InvalidArgumentError(`unknown variant (known: ${Object.keys(VARIANTS).join(', ')})`);
+  return previous.includes(value) ? previous : [...previous, value];
+}
+
+/**
  * Env values go through the flag's parser, so a bad TRELLIS_PORT is rejected like a bad --port.
  * (A plain Error: commander did not print this one, the caller has to.)
  */
@@ -40,9 +53,11 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--address-block <prefix>', 'loopback /24 for the pods', parseBlock, fromEnv(env, 'TRELLIS_ADDRESS_BLOCK', parseBlock, '127.0.10'))
     .option('--log-level <level>', 'log level of the components', envOptional(env, 'LOG_LEVEL') ?? 'info')
     .option('--access-log', 'proxies write Envoy-style access logs', false)
+    .option('--with <variant>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server)', parseVariant, [])
     .exitOverride()
     .parse([...argv], { from: 'user' });
-  const o = program.opts<{ port: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean }>();
+  const o = program.opts<{ port: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: string[] }>();
+  const kube = path.join(repoRoot, 'samples/bookinfo/platform/kube');
   return {
     distDir: path.join(repoRoot, 'dist'),
     stateDir: path.resolve(o.stateDir),
@@ -50,7 +65,8 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     gatewayHost: o.host,
     gatewayPort: o.port,
     addressBlock: o.addressBlock,
-    manifestPath: path.join(repoRoot, 'samples/bookinfo/platform/kube/bookinfo.yaml'),
+    manifestPaths: ['bookinfo.yaml', ...o.with.flatMap((v) => VARIANTS[v] ?? [])].map((f) => path.join(kube, f)),
+    mysqlInitScript: path.join(repoRoot, 'samples/bookinfo/src/mysql/mysqldb-init.sql'),
     initialConfig: [path.join(repoRoot, 'samples/bookinfo/networking/bookinfo-gateway.yaml')],
     logLevel: o.logLevel,
     accessLog: o.accessLog,

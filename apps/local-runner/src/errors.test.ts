@@ -11,6 +11,13 @@ describe('describeStartError', () => {
     );
   });
 
+  it('MARIADB_MISSING says which package to install', () => {
+    const err = new TrellisError('MARIADB_MISSING', 'the mysqldb pod needs MariaDB', { missing: 'mariadbd', package: 'mariadb-server', install: 'apt-get install -y mariadb-server' });
+    expect(describeStartError(err)).toBe(
+      "Error: the mysqldb pod runs MariaDB, but mariadbd was not found. Install Debian's mariadb-server package (apt-get install -y mariadb-server), or start without --with mysql.",
+    );
+  });
+
   it('PORT_IN_USE never suggests the busy port itself', () => {
     const err = new TrellisError('PORT_IN_USE', 'port is not available', { host: '127.0.0.1', port: 8081, reason: 'EADDRINUSE' });
     expect(describeStartError(err)).toMatch(/port 8081 on 127\.0\.0\.1 .*npm start -- --port 8082$/);

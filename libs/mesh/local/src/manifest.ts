@@ -55,12 +55,29 @@ function readService(doc: Obj, ns: string): KubeService {
   };
 }
 
-function readContainer(c: unknown): KubeContainer {
+/** Secrets by `namespace/name`: their decoded `data` (and `stringData`), for env `secretKeyRef`s. */
+type Secrets = ReadonlyMap<string, Record<string, string>>;
+
+function readSecret(doc: Obj, ns: string): [string, Record<string, string>] {
+  const meta = asObj(doc['metadata']);
+  const data = Object.fromEntries(Object.entries(asStrMap(doc['data'])).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  return [`${String(meta['namespace'] ?? ns)}/${String(meta['name'])}`, { ...data, ...asStrMap(doc['stringData']) }];
+}
+
+/** A literal `value`, or a `valueFrom.secretKeyRef` the manifests define (the kubelet's resolution); else unset. */
+function envValue(entry: Obj, secrets: Secrets, ns: string): string | undefined {
+  if (entry['value'] !== undefined) return String(entry['value']);
+  const ref = asObj(asObj(entry['valueFrom'])['secretKeyRef']);
+  return secrets.get(`${ns}/${String(ref['name'])}`)?.[String(ref['key'])];
+}
+
+function readContainer(c: unknown, secrets: Secrets, ns: string): KubeContainer {
   const container = asObj(c);
   const env: Record<string, string> = {};
   for (const e of asArr(container['env'])) {
     const entry = asObj(e);
-    if (entry['value'] !== undefined) env[String(entry['name'])] = String(entry['value']);
+    const value = envValue(entry, secrets, ns);
+    if (value !== undefined) env[String(entry['name'])] = value;
   }
   return {
     name: String(container['name']),
@@ -70,35 +87,51 @@ function readContainer(c: unknown): KubeContainer {
   };
 }
 
-function readDeployment(doc: Obj, ns: string): KubeDeployment {
+function readDeployment(doc: Obj, defaultNs: string, secrets: Secrets): KubeDeployment {
   const meta = asObj(doc['metadata']);
+  const ns = String(meta['namespace'] ?? defaultNs);
   const spec = asObj(doc['spec']);
   const template = asObj(spec['template']);
   const podSpec = asObj(template['spec']);
   return {
     name: String(meta['name']),
-    namespace: String(meta['namespace'] ?? ns),
+    namespace: ns,
     podLabels: asStrMap(asObj(template['metadata'])['labels']),
     serviceAccount: String(podSpec['serviceAccountName'] ?? 'default'),
     replicas: spec['replicas'] === undefined ? 1 : Number(spec['replicas']),
-    containers: asArr(podSpec['containers']).map(readContainer),
+    containers: asArr(podSpec['containers']).map((c) => readContainer(c, secrets, ns)),
   };
 }
 
-/** Reads Services and Deployments from a multi-document Kubernetes manifest. */
-export function readKubeManifest(text: string, source: string, namespace = 'default'): KubeManifest {
-  const manifest: KubeManifest = { services: [], deployments: [] };
-  for (const [index, doc] of parseAllDocuments(text).entries()) {
+export interface ManifestSource {
+  readonly text: string;
+  /** Where the text came from (errors name it). */
+  readonly source: string;
+}
+
+function parseObjects(m: ManifestSource): Obj[] {
+  return parseAllDocuments(m.text).map((doc, index) => {
     if (doc.errors.length > 0) {
-      throw new TrellisError('MANIFEST_INVALID', 'invalid YAML in manifest', {
-        source,
-        document: index,
-        reason: doc.errors[0]?.message,
-      });
+      throw new TrellisError('MANIFEST_INVALID', 'invalid YAML in manifest', { source: m.source, document: index, reason: doc.errors[0]?.message });
     }
-    const obj = asObj(doc.toJS());
-    if (obj['kind'] === 'Service') manifest.services.push(readService(obj, namespace));
-    if (obj['kind'] === 'Deployment') manifest.deployments.push(readDeployment(obj, namespace));
-  }
-  return manifest;
+    return asObj(doc.toJS());
+  });
+}
+
+/**
+ * Reads Services and Deployments from multi-document Kubernetes manifests, applied together as
+ * `kubectl apply -f a.yaml -f b.yaml` would: env `secretKeyRef`s resolve against every file's Secrets.
+ */
+export function readKubeManifests(manifests: readonly ManifestSource[], namespace = 'default'): KubeManifest {
+  const objects = manifests.flatMap(parseObjects);
+  const secrets = new Map(objects.filter((o) => o['kind'] === 'Secret').map((o) => readSecret(o, namespace)));
+  return {
+    services: objects.filter((o) => o['kind'] === 'Service').map((o) => readService(o, namespace)),
+    deployments: objects.filter((o) => o['kind'] === 'Deployment').map((o) => readDeployment(o, namespace, secrets)),
+  };
+}
+
+/** Reads Services and Deployments from one multi-document Kubernetes manifest. */
+export function readKubeManifest(text: string, source: string, namespace = 'default'): KubeManifest {
+  return readKubeManifests([{ text, source }], namespace);
 }

@@ -1,5 +1,7 @@
-import { readKubeManifest } from './manifest';
-import { appOfImage, planLocalMesh, toWorkload } from './plan';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readKubeManifest, readKubeManifests } from './manifest';
+import { appOfImage, imageServiceVersion, planLocalMesh, toWorkload } from './plan';
 import { podName } from './pod-names';
 
 const MANIFEST = `
@@ -82,6 +84,39 @@ describe('local plan', () => {
     const b = podName('details-v1', 'same');
     expect(a.split('-').slice(0, 3)).toEqual(b.split('-').slice(0, 3));
     expect(podName('x', 't', () => Buffer.from([0, 1, 2, 3, 4]))).toMatch(/-bcdfg$/);
+  });
+
+  it('reads the SERVICE_VERSION a per-version image bakes in, unless the container sets it', () => {
+    expect(imageServiceVersion('docker.io/istio/examples-bookinfo-ratings-v2:1.20.2')).toBe('v2');
+    expect(imageServiceVersion('trellis/examples-bookinfo-ratings:dev')).toBeUndefined();
+    expect(imageServiceVersion('docker.io/istio/examples-bookinfo-mysqldb:1.20.2')).toBeUndefined();
+  });
+
+  it('the mysql variant (bookinfo.yaml + bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml): mysqldb on port tcp/3306, the root password from the Secret, ratings v2 with DB_TYPE=mysql', () => {
+    const kube = path.resolve(__dirname, '../../../../samples/bookinfo/platform/kube');
+    const files = ['bookinfo.yaml', 'bookinfo-mysql.yaml', 'bookinfo-ratings-v2-mysql.yaml'].map((f) => path.join(kube, f));
+    const m = readKubeManifests(files.map((file) => ({ text: readFileSync(file, 'utf8'), source: file })));
+    const p = planLocalMesh(m, { addressBlock: '127.0.77', gatewayHost: '127.0.0.1', gatewayPort: 18080, namespace: 'default', domainSuffix: 'cluster.local' });
+    expect(p.services.find((s) => s.name === 'mysqldb')?.ports).toEqual([{ name: 'tcp', port: 3306, targetPort: 3306, protocol: 'TCP' }]);
+    const pods = p.pods.map((pod) => [pod.deployment, pod.ip, pod.app]);
+    expect(pods.slice(0, 6).map((x) => x[1])).toEqual(['127.0.77.10', '127.0.77.11', '127.0.77.12', '127.0.77.13', '127.0.77.14', '127.0.77.15']);
+    expect(pods.slice(6)).toEqual([
+      ['mysqldb-v1', '127.0.77.16', 'mysqldb'],
+      ['ratings-v2-mysql', '127.0.77.17', 'ratings'],
+    ]);
+    const [db, ratings] = p.pods.slice(6);
+    expect(db?.env).toEqual({ MYSQL_ROOT_PASSWORD: 'password' });
+    expect(db?.appEndpoints).toEqual({ '3306': '127.0.77.16:13306' });
+    expect(ratings?.env).toEqual({ SERVICE_VERSION: 'v2', DB_TYPE: 'mysql', MYSQL_DB_HOST: 'mysqldb', MYSQL_DB_PORT: '3306', MYSQL_DB_USER: 'root', MYSQL_DB_PASSWORD: 'password' });
+    expect(ratings?.labels).toEqual({ app: 'ratings', version: 'v2-mysql' });
+  });
+
+  it('resolves secretKeyRef env from a Secret in another manifest (stringData too); unknown refs stay unset', () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {a: cGFzc3dvcmQ=}\nstringData: {b: plain}\n';
+    const env = (name: string, key: string): string => `{name: ${name}, valueFrom: {secretKeyRef: {name: ${key.split('/')[0]}, key: ${key.split('/')[1]}}}}`;
+    const dep = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata: {labels: {app: d}}\n    spec:\n      containers:\n      - {name: c, image: x, env: [${env('A', 's/a')}, ${env('B', 's/b')}, ${env('C', 'nope/a')}]}\n`;
+    const m = readKubeManifests([{ text: dep, source: 'd.yaml' }, { text: secret, source: 's.yaml' }]);
+    expect(m.deployments[0]?.containers[0]?.env).toEqual({ A: 'password', B: 'plain' });
   });
 
   it('reports invalid YAML with the source and document index', () => {

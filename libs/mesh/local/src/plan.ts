@@ -73,9 +73,16 @@ export function appOfImage(image: string): string {
   return name.replace(/^examples-bookinfo-/, '').replace(/-v\d+$/, '');
 }
 
+/** `…/examples-bookinfo-ratings-v2:1.20.2` → `v2`: the SERVICE_VERSION Istio's per-version images bake in. */
+export function imageServiceVersion(image: string): string | undefined {
+  const last = image.split('/').pop() ?? image;
+  return /-(v\d+)$/.exec(last.split(':')[0] ?? last)?.[1];
+}
+
 function planPod(dep: KubeDeployment, index: number, ip: string): PodPlan {
   const container = dep.containers[0];
   if (!container) throw new Error(`deployment ${dep.name} has no containers`);
+  const baked = imageServiceVersion(container.image);
   const appEndpoints: Record<string, string> = {};
   for (const port of container.ports) appEndpoints[String(port)] = `${ip}:${port + APP_PORT_OFFSET}`;
   return {
@@ -86,7 +93,7 @@ function planPod(dep: KubeDeployment, index: number, ip: string): PodPlan {
     labels: dep.podLabels,
     serviceAccount: dep.serviceAccount,
     app: appOfImage(container.image),
-    env: container.env,
+    env: baked === undefined ? container.env : { SERVICE_VERSION: baked, ...container.env },
     appEndpoints,
   };
 }

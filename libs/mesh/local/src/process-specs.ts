@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { LocalPlan, PodPlan } from './plan';
+import { hostsPreloadFile, podHostsFile } from './pod-hosts';
 import type { ProcessSpec } from './processes';
 
 /** Where the built apps live and how chatty they are. */
@@ -28,13 +29,16 @@ function appPort(pod: PodPlan): number {
   return Number(endpoint.split(':')[1]);
 }
 
+/** The Bookinfo app, resolving names through the pod's hosts file (`pod-hosts.ts`) as a pod's /etc/hosts. */
 export function appSpec(pod: PodPlan, ctx: SpecContext): ProcessSpec {
   return {
     name: pod.name,
     script: script(ctx, pod.app),
+    nodeArgs: ['--require', hostsPreloadFile(ctx.stateDir)],
     args: [],
     env: {
       ...pod.env,
+      TRELLIS_HOSTS_FILE: podHostsFile(ctx.stateDir, pod),
       HOST: pod.ip,
       PORT: String(appPort(pod)),
       HOSTNAME: pod.name,
@@ -92,4 +96,6 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {
 }
 
 export const appReadyUrl = (pod: PodPlan): string => `http://${pod.ip}:${appPort(pod)}/health`;
+/** The app's first endpoint as host and port (for TCP readiness). */
+export const appEndpoint = (pod: PodPlan): { host: string; port: number } => ({ host: pod.ip, port: appPort(pod) });
 export const proxyReadyUrl = (ip: string): string => `http://${ip}:15021/healthz/ready`;

@@ -6,7 +6,11 @@ import type { Logger } from '@trellis/shared';
 export interface ProcessSpec {
   /** Unique name, used for the log file (`<logDir>/<name>.log`). */
   readonly name: string;
+  /** An executable to run (e.g. mariadbd); without one, this Node runs `script`. */
+  readonly command?: string;
   readonly script: string;
+  /** Node's own flags before `script` (e.g. `--require` of the pod's resolver). */
+  readonly nodeArgs?: readonly string[];
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
 }
@@ -32,7 +36,8 @@ export class ProcessGroup {
 
   start(spec: ProcessSpec): RunningProcess {
     const log = createWriteStream(path.join(this.logDir, `${spec.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [spec.script, ...spec.args], {
+    const [file, argv] = spec.command === undefined ? [process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...spec.args]] : [spec.command, [...spec.args]];
+    const child = spawn(file, argv, {
       env: { PATH: process.env['PATH'] ?? '', ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

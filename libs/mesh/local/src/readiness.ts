@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { TrellisError } from '@trellis/shared';
 
@@ -19,4 +20,32 @@ export async function waitForReady(name: string, url: string, timeoutMs: number,
     await sleep(intervalMs);
   }
   throw new TrellisError('NOT_READY', 'component did not become ready', { component: name, url, timeoutMs, last });
+}
+
+function tcpConnects(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('connect timeout');
+    });
+    socket.once('error', (err) => resolve(err.message));
+  });
+}
+
+/** Polls until a TCP connection to `host:port` succeeds (a server with no HTTP health, e.g. mariadbd). */
+export async function waitForTcp(name: string, host: string, port: number, timeoutMs: number, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const failure = await tcpConnects(host, port);
+    if (failure === undefined) return;
+    last = failure;
+    await sleep(intervalMs);
+  }
+  throw new TrellisError('NOT_READY', 'component did not become ready', { component: name, url: `tcp://${host}:${port}`, timeoutMs, last });
 }

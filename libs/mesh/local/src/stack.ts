@@ -3,12 +3,14 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Logger } from '@trellis/shared';
 import { ControlPlaneClient } from './control-plane-client';
-import { readKubeManifest } from './manifest';
-import { planLocalMesh, toWorkload, type LocalPlan } from './plan';
+import { findMariaDb, isMariaDbPod, prepareMariaDb, type MariaDbBinaries } from './mariadb';
+import { readKubeManifests } from './manifest';
+import { planLocalMesh, toWorkload, type LocalPlan, type PodPlan } from './plan';
+import { podDir, writePodHosts } from './pod-hosts';
 import { assertPortFree } from './ports';
 import { ProcessGroup } from './processes';
-import { appReadyUrl, appSpec, controlPlaneSpec, gatewaySpec, proxyReadyUrl, sidecarSpec, type SpecContext } from './process-specs';
-import { waitForReady } from './readiness';
+import { appEndpoint, appReadyUrl, appSpec, controlPlaneSpec, gatewaySpec, proxyReadyUrl, sidecarSpec, type SpecContext } from './process-specs';
+import { waitForReady, waitForTcp } from './readiness';
 
 /** Everything `npm start` needs, read once from flags/env by the local-runner app. */
 export interface LocalStackConfig {
@@ -18,7 +20,10 @@ export interface LocalStackConfig {
   readonly gatewayHost: string;
   readonly gatewayPort: number;
   readonly addressBlock: string;
-  readonly manifestPath: string;
+  /** Kubernetes manifests applied together (`bookinfo.yaml`, plus e.g. the mysql variant's two files). */
+  readonly manifestPaths: readonly string[];
+  /** What the mysqldb image runs on an empty datadir (samples/bookinfo/src/mysql/mysqldb-init.sql). */
+  readonly mysqlInitScript: string;
   /** Applied on the first start only (the tutorial's first step: bookinfo-gateway.yaml). */
   readonly initialConfig: readonly string[];
   readonly logLevel: string;
@@ -56,12 +61,24 @@ async function startControlPlane(group: ProcessGroup, plan: LocalPlan, ctx: Spec
   return client;
 }
 
+/** The pod's main container: mariadbd for the mysqldb image, else the Bookinfo app; resolves when it is up. */
+async function startContainer(group: ProcessGroup, pod: PodPlan, ctx: SpecContext, cfg: LocalStackConfig, mariadb: MariaDbBinaries | undefined): Promise<void> {
+  if (mariadb !== undefined && isMariaDbPod(pod)) {
+    group.start(await prepareMariaDb(pod, path.join(podDir(cfg.stateDir, pod), 'mysql'), cfg.mysqlInitScript, mariadb));
+    const { host, port } = appEndpoint(pod);
+    return waitForTcp(pod.name, host, port, cfg.readyTimeoutMs);
+  }
+  group.start(appSpec(pod, ctx));
+  return waitForReady(pod.name, appReadyUrl(pod), cfg.readyTimeoutMs);
+}
+
 async function startWorkloads(group: ProcessGroup, plan: LocalPlan, ctx: SpecContext, cfg: LocalStackConfig, report: ProgressReporter): Promise<void> {
+  const mariadb = plan.pods.some(isMariaDbPod) ? findMariaDb() : undefined;
+  for (const pod of plan.pods) writePodHosts(cfg.stateDir, pod, plan.services);
   await Promise.all(
     plan.pods.map(async (pod) => {
-      group.start(appSpec(pod, ctx));
       group.start(sidecarSpec(pod, plan, ctx));
-      await waitForReady(pod.name, appReadyUrl(pod), cfg.readyTimeoutMs);
+      await startContainer(group, pod, ctx, cfg, mariadb);
       await waitForReady(`${pod.name}.istio-proxy`, proxyReadyUrl(pod.ip), cfg.readyTimeoutMs);
       report(`✔ ${pod.deployment} ready (pod ${pod.name}, 2/2)`);
     }),
@@ -76,8 +93,10 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
   const firstStart = !existsSync(configDir);
   mkdirSync(cfg.stateDir, { recursive: true });
 
-  const manifest = readKubeManifest(readFileSync(cfg.manifestPath, 'utf8'), cfg.manifestPath);
+  const manifest = readKubeManifests(cfg.manifestPaths.map((file) => ({ text: readFileSync(file, 'utf8'), source: file })));
   const plan = planLocalMesh(manifest, { ...cfg, namespace: 'default', domainSuffix: 'cluster.local' });
+  // Fail before starting anything when a pod needs MariaDB and it is not installed.
+  if (plan.pods.some(isMariaDbPod)) findMariaDb();
   const ctx: SpecContext = { distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, accessLog: cfg.accessLog };
   const group = new ProcessGroup(path.join(cfg.stateDir, 'logs'), logger, (name, code) =>
     report(`✘ ${name} exited unexpectedly (code ${code}); see ${path.join(cfg.stateDir, 'logs', name + '.log')}`),
