@@ -20,12 +20,13 @@ function randomBlock(): string {
   return `127.${100 + Math.floor(Math.random() * 150)}.${1 + Math.floor(Math.random() * 250)}`;
 }
 
-export async function startStack(options: { stateDir?: string; addressBlock?: string; reset?: boolean } = {}): Promise<TestStack> {
+export async function startStack(options: { stateDir?: string; addressBlock?: string; reset?: boolean; args?: readonly string[] } = {}): Promise<TestStack> {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), 'trellis-e2e-'));
   const addressBlock = options.addressBlock ?? randomBlock();
   const port = await freePort();
   const args = ['--port', String(port), '--state-dir', stateDir, '--address-block', addressBlock, '--log-level', 'warn'];
   if (options.reset) args.push('--reset');
+  args.push(...(options.args ?? []));
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/local-runner/main.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
