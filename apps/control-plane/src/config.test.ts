@@ -21,7 +21,17 @@ describe('readConfig', () => {
       debounceMaxMs: 10000,
       logLevel: 'info',
       privateApis: true,
+      ca: { port: 15012, trustDomain: 'cluster.local', pluggedInDir: path.resolve('.trellis/cacerts'), namespace: 'istio-system' },
     });
+  });
+
+  it('runs the CA on 15012 only on Istio ports in local mode, unless --ca-port / TRELLIS_CA_PORT say otherwise', () => {
+    expect(readConfig(['--xds-port', '0'], {}).ca).toBeUndefined();
+    expect(readConfig(['--registry', 'kube'], {}).ca).toBeUndefined();
+    expect(readConfig(['--xds-port', '0', '--ca-port', '0'], {}).ca?.port).toBe(0);
+    expect(readConfig(['--ca-port', 'off'], {}).ca).toBeUndefined();
+    expect(readConfig(['--registry', 'kube'], { TRELLIS_CA_PORT: '15012', POD_NAMESPACE: 'mesh' }).ca).toMatchObject({ port: 15012, namespace: 'mesh' });
+    expect(readConfig(['--trust-domain', 'example.org', '--cacerts-dir', '/etc/cacerts'], {}).ca).toMatchObject({ trustDomain: 'example.org', pluggedInDir: '/etc/cacerts' });
   });
 
   it('turns the private-API seam off by flag or TRELLIS_PRIVATE_APIS', () => {

@@ -22,6 +22,19 @@ export interface ControlPlaneConfig {
    * in the expected shape (`--private-apis on`, the default); `off` forces the public path.
    */
   readonly privateApis: boolean;
+  /** The certificate authority (istiod's 15012); undefined = none (see `caDefaultPort`). */
+  readonly ca?: CaConfig;
+}
+
+export interface CaConfig {
+  /** gRPC over TLS (Istio: 15012); 0 = ephemeral. */
+  readonly port: number;
+  /** SPIFFE trust domain and the self-signed root's organization (Istio: `cluster.local`). */
+  readonly trustDomain: string;
+  /** Local mode: plugged-in `cacerts` directory (Istio mounts the Secret at `./etc/cacerts`). */
+  readonly pluggedInDir: string;
+  /** Namespace of the control plane: its Secrets, and the serving certificate's DNS names. */
+  readonly namespace: string;
 }
 
 export interface KubeModeConfig {
@@ -51,6 +64,19 @@ function onOff(value: string): boolean {
   throw new InvalidArgumentError('must be on or off');
 }
 
+function portOrOff(value: string): number | 'off' {
+  return value === 'off' ? 'off' : port(value);
+}
+
+/**
+ * Istio's 15012 when the control plane runs on Istio's ports in local mode (`npm start`); off when
+ * it runs on other ports (tests start many control planes side by side) and in Kubernetes mode
+ * until the deploy manifests grant the CA's RBAC; `--ca-port` / `TRELLIS_CA_PORT` decide otherwise.
+ */
+function caDefaultPort(xdsPort: number, registry: string): number | 'off' {
+  return registry === 'local' && xdsPort === 15010 ? 15012 : 'off';
+}
+
 function envOnOff(env: Env, name: string, fallback: boolean): boolean {
   const raw = envOptional(env, name);
   if (raw === undefined) return fallback;
@@ -71,22 +97,39 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     .option('--webhook-port <port>', 'sidecar injector webhook port (kube mode; 0 = off)', port, envPort(env, 'TRELLIS_WEBHOOK_PORT', 15017))
     .option('--webhook-url <url>', 'URL the apiserver calls for injection (default: the istiod Service)', envOptional(env, 'TRELLIS_WEBHOOK_URL'))
     .option('--proxy-image <image>', 'sidecar image the injector adds', envOptional(env, 'TRELLIS_PROXY_IMAGE') ?? 'trellis/proxy:dev')
+    .option('--ca-port <port|off>', 'certificate authority gRPC/TLS port (default: 15012 in local mode on Istio ports, else off)', portOrOff, caPortEnv(env))
+    .option('--trust-domain <domain>', 'SPIFFE trust domain of workload certificates', envOptional(env, 'TRELLIS_TRUST_DOMAIN') ?? 'cluster.local')
+    .option('--cacerts-dir <dir>', 'plugged-in CA files (ca-cert.pem, ca-key.pem, cert-chain.pem, root-cert.pem); default <state dir>/cacerts', envOptional(env, 'TRELLIS_CACERTS_DIR'))
     .option('--private-apis <on|off>', 'private grpc-js APIs behind their seam (on: when present; off: public path)', onOff, envOnOff(env, 'TRELLIS_PRIVATE_APIS', true))
     .exitOverride()
     .parse([...argv], { from: 'user' })
     .opts<Options>();
   if (o.registry !== 'local' && o.registry !== 'kube') throw new Error(`--registry must be local or kube, got "${o.registry}"`);
+  const stateDir = path.resolve(o.stateDir);
+  const caPort = o.caPort ?? caDefaultPort(o.xdsPort, o.registry);
+  const ca: CaConfig | undefined =
+    caPort === 'off'
+      ? undefined
+      : { port: caPort, trustDomain: o.trustDomain, pluggedInDir: path.resolve(o.cacertsDir ?? path.join(stateDir, 'cacerts')), namespace: envOptional(env, 'POD_NAMESPACE') ?? 'istio-system' };
   return {
     host: o.host,
     xdsPort: o.xdsPort,
     httpPort: o.httpPort,
-    stateDir: path.resolve(o.stateDir),
+    stateDir,
     debounceQuietMs: o.debounceQuiet,
     debounceMaxMs: o.debounceMax,
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
     kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage } : undefined,
     privateApis: o.privateApis,
+    ...(ca === undefined ? {} : { ca }),
   };
+}
+
+function caPortEnv(env: Env): number | 'off' | undefined {
+  const raw = envOptional(env, 'TRELLIS_CA_PORT');
+  if (raw === undefined) return undefined;
+  if (raw === 'off') return 'off';
+  return envPort(env, 'TRELLIS_CA_PORT', 15012);
 }
 
 interface Options {
@@ -102,4 +145,7 @@ interface Options {
   webhookUrl?: string;
   proxyImage: string;
   privateApis: boolean;
+  caPort?: number | 'off';
+  trustDomain: string;
+  cacertsDir?: string;
 }

@@ -2,6 +2,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { SnapshotBuilder } from '@trellis/mesh-config';
 import { createAdsServer } from '@trellis/mesh-xds';
 import type { Logger } from '@trellis/shared';
+import { startCa } from './ca';
 import type { ControlPlaneConfig } from './config';
 import { generateFor } from './generate';
 import { buildHttpServer } from './http-server';
@@ -10,12 +11,15 @@ import { openSources } from './sources';
 export interface RunningControlPlane {
   readonly xdsPort: number;
   readonly httpPort: number;
+  /** The CA's gRPC/TLS port when the CA runs (`config.ca`). */
+  readonly caPort?: number;
   close(): Promise<void>;
 }
 
 /** Ingest (file store + local registry) → snapshots → translate → ADS, plus the HTTP API. */
 export async function startControlPlane(config: ControlPlaneConfig, logger: Logger): Promise<RunningControlPlane> {
   const sources = await openSources(config, logger);
+  const ca = config.ca === undefined ? undefined : await startCa(config, config.ca, logger);
   const { store, registry } = sources;
   const snapshots = new SnapshotBuilder({ store, registry });
   const metrics = new Registry();
@@ -38,15 +42,17 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
   ready = true;
-  logger.info({ xdsPort, httpPort, mode: sources.mode }, 'control plane ready');
+  logger.info({ xdsPort, httpPort, caPort: ca?.port, mode: sources.mode }, 'control plane ready');
   return {
     xdsPort,
     httpPort,
+    ...(ca === undefined ? {} : { caPort: ca.port }),
     close: async () => {
       ready = false;
       await http.close();
       await ads.close();
       snapshots.close();
+      await ca?.close();
       await sources.close();
     },
   };

@@ -53,3 +53,8 @@ export { installCrds, type InstallCrdsOptions } from './crds/install-crds';
 
 // Sidecar injector webhook
 export * from './webhook';
+
+// Certificate authority: Secrets, TokenReview, root certificate ConfigMaps
+export { kubeCaSecretStore } from './ca/ca-secret-store';
+export { ISTIO_CA_AUDIENCE, kubeJwtAuthenticator, type KubeJwtOptions } from './ca/token-review';
+export { publishRootCert, ROOT_CERT_FIELD_MANAGER, type RootCertPublisher } from './ca/root-cert-publisher';
