@@ -7,8 +7,10 @@
 # The context is the repository root. Every image runs `node /app/dist/main.js` (the app's esbuild
 # bundle) with the production npm dependencies in /app/node_modules; Tilt and Skaffold sync a fresh
 # `dist/apps/<app>/` into /app/dist/ for live updates (so /app/dist is writable by the app's user).
-# BASE_IMAGE can point at a local image on clusters without a registry (see docs/kind.md).
+# BASE_IMAGE can point at a local image on clusters without a registry (see docs/kind.md). BUILD_BASE_IMAGE is
+# the `native` stage's only: the non-slim node image, which carries g++, make, python3 and Node's headers.
 ARG BASE_IMAGE=node:22-bookworm-slim
+ARG BUILD_BASE_IMAGE=node:22-bookworm
 
 # ── build: bundle every app (workspace libs inlined, npm packages external) ──────────────────────
 FROM ${BASE_IMAGE} AS build
@@ -29,10 +31,12 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # ── native: the proxy's SO_ORIGINAL_DST addon (libs/mesh/proxy/native/original-dst, C + N-API) ────
-# The C toolchain lives in this stage only. Where apt cannot reach a mirror (or the base has no Node
-# headers) the addon is not built and the proxy image runs without it: the proxy logs
-# `original destination reader chosen` with `unavailable` and routes captured traffic by Host.
-FROM ${BASE_IMAGE} AS native
+# The C toolchain lives in this stage only: node:22-bookworm (not -slim) has g++, make, python3 and
+# /usr/local/include/node, so nothing is installed. On another BUILD_BASE_IMAGE without them apt installs
+# the toolchain; where apt cannot reach a mirror (or there are no Node headers) the addon is not built and
+# the proxy image runs without it: the proxy logs `original destination reader chosen` with `unavailable`
+# and routes captured traffic by Host. The runtime stages stay on the slim BASE_IMAGE.
+FROM ${BUILD_BASE_IMAGE} AS native
 RUN (command -v g++ && command -v make && command -v python3) >/dev/null 2>&1 \
  || (apt-get update && apt-get install -y --no-install-recommends build-essential python3 && rm -rf /var/lib/apt/lists/*) \
  || echo "no C toolchain (apt-get failed): the proxy image will not have original_dst.node"

