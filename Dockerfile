@@ -3,6 +3,7 @@
 #   docker build --build-arg APP=reviews -t trellis/examples-bookinfo-reviews:dev .      # Bookinfo: productpage|details|reviews|ratings
 #   docker build --build-arg APP=control-plane --build-arg APP_UID=1337 -t trellis/pilot:dev .
 #   docker build --target proxy -t trellis/proxy:dev .                                    # sidecar + ingress gateway + init container
+#   docker build --build-arg APP=tcp-echo -t docker.io/istio/tcp-echo-server:1.3 .         # Istio's samples/tcp-echo server
 #
 # The context is the repository root. Every image runs `node /app/dist/main.js` (the app's esbuild
 # bundle) with the production npm dependencies in /app/node_modules; Tilt and Skaffold sync a fresh
@@ -80,7 +81,7 @@ RUN command -v curl >/dev/null 2>&1 \
 ARG APP
 # Bookinfo runs as 1000 (the base image's `node` user); the control plane may use 1337 like istiod.
 ARG APP_UID=1000
-RUN test -n "${APP}" || (echo "set --build-arg APP=<productpage|details|reviews|ratings|control-plane|cli>" >&2 && exit 1)
+RUN test -n "${APP}" || (echo "set --build-arg APP=<productpage|details|reviews|ratings|control-plane|cli|tcp-echo>" >&2 && exit 1)
 ENV NODE_ENV=production TRELLIS_APP=${APP}
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

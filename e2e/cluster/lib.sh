@@ -80,3 +80,21 @@ login() {
   COOKIE=$(grep -i '^set-cookie: session=' <<<"$headers" | head -1 | sed -E 's/^[^:]*: *//; s/;.*//' | tr -d '\r')
   [ -n "$COOKIE" ] || fail "login as $1 returned no session cookie"
 }
+
+# tcp_line HOST PORT: one TCP connection as Istio's task makes it with `date | nc`: send one line, print the
+# one-line answer (exit 1 when the connection fails or nothing comes back within 5 s).
+tcp_line() {
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$0/$1" && date >&3 && IFS= read -r l <&3 && printf "%s\n" "$l"' "$1" "$2" 2>/dev/null
+}
+
+# tcp_tally N HOST PORT: N connections; prints and sets TCP_ONE, TCP_TWO (answers prefixed "one"/"two"),
+# TCP_OTHER and TCP_FAILED.
+tcp_tally() {
+  local n=$1 i line
+  TCP_ONE=0 TCP_TWO=0 TCP_OTHER=0 TCP_FAILED=0
+  for ((i = 0; i < n; i++)); do
+    if ! line=$(tcp_line "$2" "$3"); then TCP_FAILED=$((TCP_FAILED + 1)); continue; fi
+    case $line in "one "*) TCP_ONE=$((TCP_ONE + 1)) ;; "two "*) TCP_TWO=$((TCP_TWO + 1)) ;; *) TCP_OTHER=$((TCP_OTHER + 1)) ;; esac
+  done
+  printf '  %d TCP connections to %s:%s: one=%d two=%d other=%d failed=%d\n' "$n" "$2" "$3" "$TCP_ONE" "$TCP_TWO" "$TCP_OTHER" "$TCP_FAILED"
+}

@@ -114,7 +114,8 @@ import() {
   [ -z "$imported" ] || docker image prune -f >/dev/null
 }
 
-# The six images, as docs/kind.md builds them for kind (tag, then docker build arguments).
+# The images docs/kind.md builds for kind (tag, then docker build arguments); samples keep Istio's image names,
+# so their manifests apply unchanged.
 PROJECT_IMAGES=(
   "trellis/examples-bookinfo-productpage:dev --build-arg APP=productpage"
   "trellis/examples-bookinfo-details:dev --build-arg APP=details"
@@ -122,6 +123,7 @@ PROJECT_IMAGES=(
   "trellis/examples-bookinfo-ratings:dev --build-arg APP=ratings"
   "trellis/control-plane:dev --build-arg APP=control-plane --build-arg APP_UID=1337"
   "trellis/proxy:dev --target proxy"
+  "docker.io/istio/tcp-echo-server:1.3 --build-arg APP=tcp-echo"
 )
 project() {
   running || die "the cluster is not running: tools/cluster/cluster.sh up"
@@ -140,7 +142,7 @@ project() {
       -t "$tag" $args "$REPO" >"$K/log/build-${tag//[\/:]/_}.log" 2>&1 ||
       { tail -30 "$K/log/build-${tag//[\/:]/_}.log" >&2; die "docker build of $tag failed"; }
   done
-  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^trellis/' >&2
+  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio)/' >&2
 }
 
 case "${1:-}" in
