@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { APP_PORT, CaptureMesh, EGRESS_ECHO_PORT, INBOUND_CLUSTER, ROOT, TCP_ECHO, fqdn, outboundCluster } from './mesh';
+import { APP_PORT, CaptureMesh, EGRESS_ECHO_PORT, EXTERNAL_TLS, INBOUND_CLUSTER, ROOT, TCP_ECHO, fqdn, outboundCluster } from './mesh';
 import { missingPrerequisite } from './netns';
 import { nsGet } from './ns-http';
 
@@ -35,6 +35,17 @@ const tcpClient = (host: string, port: number, payload: string): string =>
   `const s = require('node:net').connect({ host: ${JSON.stringify(host)}, port: ${port}, allowHalfOpen: true });` +
   `let got = ''; s.on('data', (d) => (got += d)); s.on('end', () => s.end()); s.on('error', (e) => (got += 'ERR ' + e.message));` +
   `s.on('close', () => process.stdout.write(got)); s.end(${JSON.stringify(payload)});`;
+
+/** A TLS client run inside a pod: connects to host:port with that SNI, prints what the server said (or the error). */
+const tlsClient = (host: string, port: number): string =>
+  `const s = require('node:tls').connect({ host: ${JSON.stringify(host)}, port: ${port}, servername: ${JSON.stringify(host)}, rejectUnauthorized: false });` +
+  `let got = ''; s.on('data', (d) => (got += d)); s.on('error', (e) => (got += 'ERR ' + e.message)); s.on('close', () => process.stdout.write(got));`;
+
+/** `<name>: N` from the admin /stats text (0 when absent). */
+function stat(stats: string, name: string): number {
+  const line = stats.split('\n').find((l) => l.startsWith(`${name}: `));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
 
 /** `tcp.<prefix>.downstream_cx_total: N` from the admin /stats text (0 when absent). */
 function tcpConnections(stats: string, prefix: string): number {
@@ -123,6 +134,28 @@ if (skipReason !== undefined) {
       const r = await mesh.topo.exec(ns, [process.execPath, '-e', tcpClient(mesh.topo.bridgeIp, EGRESS_ECHO_PORT, 'out')]);
       expect(r.stdout).toBe('egress out');
       expect(tcpConnections(await mesh.stats('productpage-v1'), 'PassthroughCluster')).toBe(1);
+    });
+
+    tcpIt(`routes TLS egress by SNI: a ServiceEntry's host to its cluster, an undeclared name through the fallthrough chain${noAddon ? ` — SKIPPED: ${noAddon}` : ''}`, async () => {
+      const se = {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        metadata: { name: 'external-api', namespace: 'default' },
+        spec: { hosts: [EXTERNAL_TLS.declared], ports: [{ number: EXTERNAL_TLS.port, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', location: 'MESH_EXTERNAL' },
+      };
+      await mesh.applyConfig([se]);
+      const ns = mesh.topo.pod('productpage-v1').ns;
+      const cluster = `outbound|${EXTERNAL_TLS.port}||${EXTERNAL_TLS.declared}`;
+      // Wait for the push: the SNI listener 0.0.0.0_443 arrives with LDS.
+      for (let i = 0; i < 20 && !(await mesh.listenerNames('productpage-v1')).includes(`0.0.0.0_${EXTERNAL_TLS.port}`); i++) await new Promise((r) => setTimeout(r, 100));
+      const declared = (await mesh.topo.exec(ns, [process.execPath, '-e', tlsClient(EXTERNAL_TLS.declared, EXTERNAL_TLS.port)])).stdout;
+      const undeclared = (await mesh.topo.exec(ns, [process.execPath, '-e', tlsClient(EXTERNAL_TLS.undeclared, EXTERNAL_TLS.port)])).stdout;
+      expect({ declared, undeclared }).toEqual({ declared: `tls ${EXTERNAL_TLS.declared}`, undeclared: `tls ${EXTERNAL_TLS.undeclared}` });
+      const s = await mesh.stats('productpage-v1');
+      expect(stat(s, `tcp.${cluster}.downstream_cx_total`)).toBe(1);
+      expect(stat(s, `cluster.${cluster}.upstream_cx_total`)).toBe(1);
+      expect(stat(s, 'tcp.PassthroughCluster.downstream_cx_total')).toBe(2);
+      expect(stat(s, 'tls_inspector.sni_found')).toBe(2);
     });
 
     it('came up within the time budget', () => {

@@ -3,6 +3,7 @@
  * sidecar each, plus the control plane in the bridge namespace. Services get VIPs that only the
  * outbound capture sees; workloads are registered at their pod IPs.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,13 @@ export const EGRESS_ECHO_PORT = 9999;
 const echoServer = (port: number, greeting: string): string =>
   `require('node:net').createServer({ allowHalfOpen: true }, (s) => { s.write(${JSON.stringify(greeting)}); s.pipe(s); }).listen(${port}, '0.0.0.0')`;
 
+/** External HTTPS hosts (the bridge namespace, port 443): one a ServiceEntry declares, one nothing declares. */
+export const EXTERNAL_TLS = { declared: 'api.example.com', undeclared: 'other.example.com', port: 443 } as const;
+/** A TLS server answering `tls <SNI>` per connection; its certificate is self-signed (the client does not verify). */
+const tlsServer = (dir: string, port: number): string =>
+  `const fs = require('node:fs'); require('node:tls').createServer({ key: fs.readFileSync(${JSON.stringify(`${dir}/key.pem`)}), cert: fs.readFileSync(${JSON.stringify(`${dir}/cert.pem`)}) },` +
+  ` (s) => s.end('tls ' + s.servername)).listen(${port}, '0.0.0.0')`;
+
 export const fqdn = (service: string): string => `${service}.${NAMESPACE}.svc.cluster.local`;
 export const outboundCluster = (service: string): string => `outbound|${APP_PORT}||${fqdn(service)}`;
 export const INBOUND_CLUSTER = `inbound|${APP_PORT}||`;
@@ -65,6 +73,8 @@ export class CaptureMesh {
     await this.topo.createBridge();
     const hosts = Object.fromEntries(POD_SPECS.map((s, i) => [s.app, this.topo.vip(i)]));
     hosts[TCP_ECHO.app] = this.tcpEchoVip;
+    hosts[EXTERNAL_TLS.declared] = this.topo.bridgeIp;
+    hosts[EXTERNAL_TLS.undeclared] = this.topo.bridgeIp;
     for (const spec of POD_SPECS) await this.topo.addPod(spec.name, hosts);
     await this.topo.addPod(TCP_ECHO.name, hosts);
     this.mark('network');
@@ -131,6 +141,7 @@ export class CaptureMesh {
     this.topo.start(`${TCP_ECHO.name}/app`, echo.ns, [process.execPath, '-e', echoServer(TCP_ECHO.port, 'hello ')], baseEnv());
     this.startProxy({ name: TCP_ECHO.name, app: TCP_ECHO.app, version: TCP_ECHO.version, env: {} }, echo);
     this.topo.start('egress-echo', this.topo.bridgeNs, [process.execPath, '-e', echoServer(EGRESS_ECHO_PORT, 'egress ')], baseEnv());
+    this.startExternalTls();
     this.mark('podsStarted');
   }
 
@@ -176,6 +187,27 @@ export class CaptureMesh {
         },
       },
     ];
+  }
+
+  /** `openssl req` makes a throwaway key and certificate; the server runs in the bridge namespace (outside the mesh). */
+  private startExternalTls(): void {
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', `/CN=${EXTERNAL_TLS.declared}`,
+      '-keyout', path.join(this.stateDir, 'key.pem'), '-out', path.join(this.stateDir, 'cert.pem')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
+    this.topo.start('external-tls', this.topo.bridgeNs, [process.execPath, '-e', tlsServer(this.stateDir, EXTERNAL_TLS.port)], baseEnv());
+  }
+
+  /** Istio config through the control plane's config API (what `trellis apply -f` does). */
+  async applyConfig(objects: unknown[]): Promise<void> {
+    const [r] = await nsHttp(this.topo, this.topo.bridgeNs, [{ url: `${this.cpUrl}/api/v1/config/apply?namespace=${NAMESPACE}`, method: 'POST', body: { objects } }]);
+    if (r === undefined || r.status < 200 || r.status > 299) throw new Error(`apply failed: ${JSON.stringify(r)}`);
+  }
+
+  /** The listeners a proxy has (admin /config_dump). */
+  async listenerNames(podName: string): Promise<string[]> {
+    const [r] = await nsHttp(this.topo, this.topo.pod(podName).ns, [{ url: 'http://127.0.0.1:15000/config_dump' }]);
+    const dump = JSON.parse(r?.body ?? '{}') as { configs?: { dynamic_listeners?: { name?: string }[] }[] };
+    return (dump.configs ?? []).flatMap((c) => (c.dynamic_listeners ?? []).map((l) => l.name ?? ''));
   }
 
   /** A proxy's admin /stats, read inside its pod: admin listens on 127.0.0.1 only, as Istio's does. */

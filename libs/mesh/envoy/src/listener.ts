@@ -9,8 +9,11 @@ export type NetworkFilter = { name?: string; typed_config?: Any };
 /** envoy.config.listener.v3.ListenerFilter (original_dst, tls_inspector, http_inspector). */
 export type ListenerFilter = { name?: string; typed_config?: Any };
 
+/** envoy.config.core.v3.CidrRange. */
+export type CidrRange = { address_prefix?: string; prefix_len?: UInt32Value };
 export type FilterChainMatch = {
   destination_port?: UInt32Value;
+  prefix_ranges?: CidrRange[];
   server_names?: string[];
   transport_protocol?: string;
   application_protocols?: string[];

@@ -3,7 +3,7 @@ import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
 import type { Cluster, Listener, RouteConfiguration } from '@trellis/mesh-envoy';
 import { loadAssignment, parseHostPort } from './endpoints';
-import { catchAllRoutes, hcmChain, socketAddress, tcpProxyChain } from './listeners';
+import { catchAllRoutes, hcmChain, HTTP_APPLICATION_PROTOCOLS, socketAddress, tcpProxyChain } from './listeners';
 import {
   INBOUND_CAPTURE_PORT,
   INBOUND_PASSTHROUGH_CLUSTER,
@@ -124,7 +124,7 @@ export function virtualInboundListener(ports: readonly InboundPort[]): Listener 
     return p.http ? hcmChain(inboundChainOptions(p, WILDCARD_ADDRESS), match) : tcpProxyChain(inboundClusterName(p.targetPort), match);
   });
   const fallback = { statPrefix: INBOUND_PASSTHROUGH_CLUSTER, routes: catchAllRoutes('inbound_passthrough', INBOUND_PASSTHROUGH_CLUSTER), fault: false };
-  chains.push(hcmChain(fallback, { name: INBOUND_PASSTHROUGH_CLUSTER }));
+  chains.push(hcmChain(fallback, { name: INBOUND_PASSTHROUGH_CLUSTER, filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } }));
   // Captured non-HTTP traffic to a port no chain claims (SO_ORIGINAL_DST): Istio's inbound tcp passthrough.
   chains.push(tcpProxyChain(INBOUND_PASSTHROUGH_CLUSTER, { name: `${VIRTUAL_INBOUND}-catchall-tcp` }));
   return {

@@ -19,6 +19,9 @@ import { BLACKHOLE_CLUSTER, listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLU
 export const FAULT_FILTER: HttpFilter = { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
 export const ROUTER_FILTER: HttpFilter = { name: ROUTER_FILTER_NAME, typed_config: { '@type': ROUTER_TYPE } };
 
+/** What Envoy's http_inspector sets for HTTP: the application_protocols of Istio's catch-all HTTP chains. */
+export const HTTP_APPLICATION_PROTOCOLS: readonly string[] = ['http/1.0', 'http/1.1', 'h2c'];
+
 export interface HcmOptions {
   statPrefix: string;
   /** RDS route config name, or an inline route configuration. */
@@ -81,7 +84,11 @@ export function catchAllRoutes(name: string, cluster: string): RouteConfiguratio
  */
 export function virtualOutboundListener(bindAddress: string, blocked = false, capture = false): Listener {
   const cluster = blocked ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
-  const chains: FilterChain[] = [hcmChain({ statPrefix: cluster, routes: catchAllRoutes(blocked ? 'block_all' : 'allow_any', cluster), fault: false }, { name: cluster })];
+  // With capture the HTTP chain matches only what an http_inspector would call HTTP: virtualOutbound has
+  // none, so a proxy reading SO_ORIGINAL_DST serves every unclaimed destination by the tcp_proxy below (as
+  // Envoy does); the HTTP chain is what a proxy without it routes by Host (docs/capture.md).
+  const match = capture ? { filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } } : {};
+  const chains: FilterChain[] = [hcmChain({ statPrefix: cluster, routes: catchAllRoutes(blocked ? 'block_all' : 'allow_any', cluster), fault: false }, { name: cluster, ...match })];
   // Captured non-HTTP traffic to a destination no listener claims (SO_ORIGINAL_DST): Istio's catch-all tcp_proxy.
   if (capture) chains.push(tcpProxyChain(cluster, { name: `${VIRTUAL_OUTBOUND}-catchall-tcp` }));
   return {

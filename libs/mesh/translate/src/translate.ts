@@ -8,6 +8,7 @@ import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
 import { gatewayTcpListener, gatewayTcpPorts } from './gateway-tcp';
 import { gatewayTlsListener, gatewayTlsPorts } from './gateway-tls';
 import { boundOutboundTcpListeners, outboundTcpListeners, podAddressPorts } from './tcp-listeners';
+import { outboundTlsListeners } from './tls-listeners';
 import { translateGrpc } from './grpc-flavour';
 import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
 import { outboundPortListener, virtualOutboundListener } from './listeners';
@@ -49,9 +50,14 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   return {
     clusters: [...outboundClusters(plans), ...specialClusters(true)],
     endpoints,
-    listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), ...(ctx.proxy.interception === 'NONE' ? [] : outboundTcpListeners(ctx))],
+    listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), ...(ctx.proxy.interception === 'NONE' ? [] : outboundL4Listeners(ctx))],
     routes: outboundRouteConfigs(ctx),
   };
+}
+
+/** REDIRECT sidecars: `<vip>_<port>` tcp_proxy listeners and SNI-routed `0.0.0.0_<port>` TLS listeners. */
+function outboundL4Listeners(ctx: TranslateContext): Listener[] {
+  return [...outboundTcpListeners(ctx), ...outboundTlsListeners(ctx, new Set(outboundHttpPorts(ctx)))];
 }
 
 export interface OwnResources {

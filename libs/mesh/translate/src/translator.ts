@@ -39,7 +39,8 @@ class SnapshotMemo {
     const base = memo(this.contexts, proxy.namespace, () => buildContext(this.snapshot, proxy));
     const ctx: TranslateContext = { ...base, proxy };
     const labels = proxy.type === 'router' || this.byLabels ? sortedLabels(proxy.labels) : '';
-    const sharedKey = `${proxy.type}\u0000${proxy.namespace}\u0000${labels}`;
+    // Interception changes the outbound listeners (REDIRECT: <vip>_<port> and SNI listeners; NONE: none).
+    const sharedKey = `${proxy.type}\u0000${proxy.interception}\u0000${proxy.namespace}\u0000${labels}`;
     const ownKey = ownResourcesKey(ctx);
     // Equal keys → the very same result object, so encoders can cache whole lists by identity.
     return memo(this.results, `${sharedKey}\u0001${ownKey}`, () =>

@@ -12,12 +12,18 @@ function startsHttp2(chunk: Buffer): boolean {
   return n >= MIN_SNIFF && chunk.compare(PREFACE, 0, n, 0, n) === 0;
 }
 
+/** The connections still waiting for their first bytes (so a drain can close them), and the way in. */
+export interface CodecSniffer {
+  readonly waiting: ReadonlySet<Socket>;
+  /** A connection that skipped the claim (already inspected): the codec sniffing proper. */
+  accept(socket: Socket): void;
+}
+
 /**
  * Envoy's `codec_type: AUTO` on one port: the first bytes of each connection pick HTTP/2 (h2c with
  * prior knowledge, what gRPC clients send) or HTTP/1.1. The chosen codec gets the socket with the
  * first chunk put back: HTTP/2 sessions read it themselves (the socket stays paused), the HTTP/1.1
  * connection (`onHttp1`) when the socket resumes.
- * Returns the connections still waiting for their first bytes (so a drain can close them).
  */
 export function sniffCodec(
   server: Server,
@@ -25,10 +31,9 @@ export function sniffCodec(
   onHttp1: (socket: Socket) => void,
   /** Takes a connection away from the HTTP codecs (a captured TCP one); true = taken. */
   claim?: (socket: Socket) => boolean,
-): ReadonlySet<Socket> {
+): CodecSniffer {
   const waiting = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    if (claim?.(socket) === true) return;
+  const accept = (socket: Socket): void => {
     socket.setNoDelay(true);
     waiting.add(socket);
     const silent = (): void => {
@@ -49,6 +54,10 @@ export function sniffCodec(
       onHttp1(socket);
       socket.resume();
     });
+    socket.resume();
+  };
+  server.on('connection', (socket: Socket) => {
+    if (claim?.(socket) !== true) accept(socket);
   });
-  return waiting;
+  return { waiting, accept };
 }

@@ -1,13 +1,16 @@
 import { type Http2Server, type ServerHttp2Session, createServer as createH2cServer } from 'node:http2';
 import { type Server, type Socket, createServer } from 'node:net';
-import { sniffCodec } from '../codec/codec-sniff';
+import { type CodecSniffer, sniffCodec } from '../codec/codec-sniff';
 import type { Http1Acceptor, Http1Choice, Http1Connection } from '../codec/h1/http1';
 import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import { serveHttp } from '../stack';
 import { routerOnlyHcm } from '../http/hcm-config';
 import { TcpSession } from '../tcp/tcp-session';
-import { captureTcpRoute } from './capture-tcp';
+import { captureRoute } from './capture-route';
+import { inspectAndSelect } from './inspect-chain';
+import type { ChainConfig } from './listener-config';
+import type { OriginalDestination } from '../unsafe/original-dst';
 import { bindServer } from './bind';
 
 /** Downstream keep-alive connections with nothing in flight close after this long. */
@@ -19,7 +22,7 @@ export class HttpListener {
   /** h2c on the same port (sniffed per connection): gRPC and HTTP/2 clients. */
   private readonly h2: Http2Server;
   private readonly sessions = new Set<ServerHttp2Session>();
-  private readonly sniffing: ReadonlySet<Socket>;
+  private readonly sniffer: CodecSniffer;
   /** HTTP/1.1 on the codec chosen at start-up (llhttp, or the node:http fallback). */
   private readonly http1: Http1Acceptor;
   private readonly connections = new Set<Http1Connection>();
@@ -52,18 +55,46 @@ export class HttpListener {
       onRequest: (req, res) => serveHttp(this.ctx, this.target, req, res),
       onProtocolError: (code) => this.ctx.logger.debug({ code }, 'downstream protocol error'),
     });
-    this.sniffing = sniffCodec(this.server, this.h2, (socket) => this.accept(socket), (socket) => this.claimTcp(socket));
+    this.sniffer = sniffCodec(this.server, this.h2, (socket) => this.accept(socket), (socket) => this.claimTcp(socket));
   }
 
-  /** Capture listeners: a connection SO_ORIGINAL_DST says is TCP goes to a tcp_proxy session (half-open). */
+  /**
+   * Capture listeners: SO_ORIGINAL_DST (and, where the chains ask for it, the first bytes) decide
+   * whether a connection is served by a tcp_proxy chain, closed (no chain matches) or left to the
+   * HTTP codecs. true = taken away from the HTTP path.
+   */
   private claimTcp(socket: Socket): boolean {
-    const captured = captureTcpRoute(this.ctx, this.config, socket);
-    if (captured === undefined) return false;
+    const route = captureRoute(this.ctx, this.config, socket);
+    if (route.kind === 'http') return false;
     socket.allowHalfOpen = true;
     this.tcp.add(socket);
     socket.once('close', () => this.tcp.delete(socket));
-    new TcpSession(this.ctx, captured.tcp, socket, captured.dst);
+    if (route.kind === 'chain') {
+      this.serveChain(socket, route.chain, route.dst);
+      return true;
+    }
+    socket.pause();
+    void inspectAndSelect(socket, route.chains, route.facts, route.inspectors, this.ctx.filterCounters).then(({ chain, closed }) => {
+      if (closed) socket.destroy();
+      else this.serveChain(socket, chain, route.dst);
+    });
     return true;
+  }
+
+  /** A chosen chain: tcp_proxy → a session; HTTP (after inspection) → the codecs; none → closed, as Envoy's no_filter_chain_match. */
+  private serveChain(socket: Socket, chain: ChainConfig | undefined, dst: OriginalDestination): void {
+    if (chain?.tcp !== undefined && chain.hcm === undefined) {
+      new TcpSession(this.ctx, chain.tcp, socket, dst);
+      return;
+    }
+    if (chain?.hcm === undefined) {
+      this.ctx.filterCounters.counter(`listener.${this.config.name}.no_filter_chain_match`).value++;
+      socket.destroy();
+      return;
+    }
+    this.tcp.delete(socket);
+    socket.allowHalfOpen = false;
+    this.sniffer.accept(socket);
   }
 
   private accept(socket: Socket): void {
@@ -88,7 +119,7 @@ export class HttpListener {
       }, drainMs);
       timer.unref();
       for (const s of this.sessions) s.close(); // GOAWAY: streams in flight finish
-      for (const socket of this.sniffing) socket.destroy(); // connected, nothing sent yet
+      for (const socket of this.sniffer.waiting) socket.destroy(); // connected, nothing sent yet
       this.server.close(() => {
         clearTimeout(timer);
         resolve();

@@ -1,8 +1,10 @@
 import type { FilterChain, HttpConnectionManager, Listener, TcpProxy } from '../config/envoy-types';
+import { HTTP_INSPECTOR_TYPE, TLS_INSPECTOR_TYPE } from '@trellis/mesh-envoy';
 import { KNOWN_LISTENER_FILTER_TYPES, KNOWN_TYPES, invalid, requireName } from '../config/proto';
 import type { CompileEnv } from '../http/filter';
 import { type HcmConfig, compileHcm } from '../http/hcm-config';
 import { type CompiledTcpProxy, compileTcpProxy } from '../tcp/tcp-proxy-config';
+import { type ChainMatch, compilePrefix } from './chain-match';
 
 export type { HcmConfig };
 
@@ -16,6 +18,8 @@ export interface ChainConfig {
   readonly tcp: CompiledTcpProxy | undefined;
   /** `filter_chain_match.server_names` (TLS SNI, from the ClientHello); undefined = any. */
   readonly serverNames: readonly string[] | undefined;
+  /** The whole filter_chain_match, compiled (listener/chain-match.ts). */
+  readonly match: ChainMatch;
 }
 
 /** A Listener compiled. `hcm` is the chain serving HTTP; `passthroughCluster` a tcp_proxy fallback. */
@@ -36,8 +40,15 @@ export interface ListenerConfig {
    * (`listener/capture-tcp.ts`).
    */
   readonly chains: readonly ChainConfig[];
+  /** Its listener filters that read first bytes: tls_inspector (SNI, ALPN), http_inspector (HTTP/1, h2c). */
+  readonly inspectors: Inspectors;
   /** Canonical JSON of the resource; equal fingerprints mean "unchanged" on LDS updates. */
   readonly fingerprint: string;
+}
+
+export interface Inspectors {
+  readonly tls: boolean;
+  readonly http: boolean;
 }
 
 interface ChainResult {
@@ -64,6 +75,26 @@ function serverNamesOf(chain: FilterChain): readonly string[] | undefined {
   return names === undefined || names.length === 0 ? undefined : names.map((n) => n.toLowerCase());
 }
 
+const nonEmpty = <T>(xs: readonly T[] | undefined): readonly T[] | undefined => (xs === undefined || xs.length === 0 ? undefined : xs);
+
+/** filter_chain_match compiled; an unusable prefix range is a NACK naming the chain. */
+function compileMatch(resource: string, chain: FilterChain): ChainMatch {
+  const m = chain.filter_chain_match ?? {};
+  let prefixRanges;
+  try {
+    prefixRanges = nonEmpty(m.prefix_ranges)?.map((r) => compilePrefix(r.address_prefix ?? '', r.prefix_len?.value ?? 0));
+  } catch (err) {
+    throw invalid(resource, (err as Error).message);
+  }
+  return {
+    ...(m.destination_port?.value !== undefined && { destinationPort: m.destination_port.value }),
+    ...(prefixRanges !== undefined && { prefixRanges }),
+    ...(serverNamesOf(chain) !== undefined && { serverNames: serverNamesOf(chain) }),
+    ...(m.transport_protocol !== undefined && m.transport_protocol !== '' && { transportProtocol: m.transport_protocol }),
+    ...(nonEmpty(m.application_protocols) !== undefined && { applicationProtocols: m.application_protocols }),
+  };
+}
+
 /** The chain for this listener's own port: exact destination_port, else one without a port match. */
 function pickChain(chains: readonly FilterChain[], port: number, fallback: FilterChain | undefined): FilterChain | undefined {
   return (
@@ -72,6 +103,11 @@ function pickChain(chains: readonly FilterChain[], port: number, fallback: Filte
     fallback ??
     chains[0]
   );
+}
+
+function inspectorsOf(l: Listener): Inspectors {
+  const has = (type: string): boolean => (l.listener_filters ?? []).some((f) => f.typed_config?.['@type'] === type);
+  return { tls: has(TLS_INSPECTOR_TYPE), http: has(HTTP_INSPECTOR_TYPE) };
 }
 
 export function compileListener(l: Listener, index: number, env: CompileEnv): ListenerConfig {
@@ -109,7 +145,9 @@ export function compileListener(l: Listener, index: number, env: CompileEnv): Li
       tcpCluster: r.tcpCluster,
       tcp: r.tcp,
       serverNames: serverNamesOf(chains[i]),
+      match: compileMatch(`${resource} filter chain ${chains[i].name ?? i}`, chains[i]),
     })),
+    inspectors: inspectorsOf(l),
     fingerprint: JSON.stringify(l),
   };
 }

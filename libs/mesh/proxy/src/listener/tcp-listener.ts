@@ -3,9 +3,9 @@ import type { ProxyContext } from '../proxy-context';
 import { TcpSession } from '../tcp/tcp-session';
 import type { CompiledTcpProxy } from '../tcp/tcp-proxy-config';
 import type { ListenerConfig } from './listener-config';
-import { chainForServerName } from './sni-match';
 import { bindServer } from './bind';
-import { sniffFirstBytes } from './sniff-socket';
+import { type ConnectionFacts, selectChain } from './chain-match';
+import { inspectAndSelect, mustInspect } from './inspect-chain';
 
 /**
  * One bound TCP listener: a listener whose filter chain is envoy.filters.network.tcp_proxy (no HTTP
@@ -29,14 +29,15 @@ export class TcpListener {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     const config = this.config;
-    if (!config.chains.some((c) => c.serverNames !== undefined)) {
-      this.serve(socket, config.tcp);
+    const facts: ConnectionFacts = { destinationPort: config.port, destinationIp: socket.localAddress };
+    if (!mustInspect(config.chains, facts, config.inspectors)) {
+      this.serve(socket, config.chains.length === 0 ? config.tcp : selectChain(config.chains, facts)?.tcp);
       return;
     }
-    // tls_inspector: the ClientHello's SNI picks the chain (Gateway TLS PASSTHROUGH); the bytes stay in the socket.
-    void sniffFirstBytes(socket).then(({ result, reason }) => {
-      if (reason === 'closed') socket.destroy();
-      else this.serve(socket, chainForServerName(config.chains, result.kind === 'tls' ? result.sni : undefined)?.tcp);
+    // tls_inspector: e.g. the ClientHello's SNI picks the chain (Gateway TLS PASSTHROUGH); the bytes stay in the socket.
+    void inspectAndSelect(socket, config.chains, facts, config.inspectors, this.ctx.filterCounters).then(({ chain, closed }) => {
+      if (closed) socket.destroy();
+      else this.serve(socket, chain?.tcp);
     });
   }
 

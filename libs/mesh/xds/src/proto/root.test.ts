@@ -1,4 +1,5 @@
 import * as protobuf from 'protobufjs';
+import * as envoy from '@trellis/mesh-envoy';
 import { envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
 import { wireSchemaOf } from './wire-schema-build';
 
@@ -44,6 +45,14 @@ describe('prebuilt Envoy descriptor', () => {
     expect(b.equals(a)).toBe(true);
     expect(jsonType.toObject(jsonType.decode(a), { enums: String })).toEqual(parsedType.toObject(parsedType.decode(a), { enums: String }));
     expect(fromJson.lookupType('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager').fieldsArray.length).toBeGreaterThan(40);
+  });
+
+  it('knows every type URL the Envoy contract names (an Any the control plane cannot encode is never pushed)', () => {
+    const urls = Object.values(envoy).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : typeof v === 'object' ? Object.values(v as object) : []));
+    const names = urls.filter((u): u is string => typeof u === 'string' && u.startsWith(envoy.TYPE_PREFIX) && u.length > envoy.TYPE_PREFIX.length);
+    expect(names.length).toBeGreaterThan(15);
+    const missing = names.filter((u) => fromJson.lookup(u.slice(envoy.TYPE_PREFIX.length)) === null);
+    expect(missing).toEqual([]);
   });
 
   it('gives the lean decoder the same wire schema as the parsed protos', () => {
