@@ -1,5 +1,5 @@
 /** `envoy.config.listener.v3`: Listener (the LDS resource), filter chains and filters. */
-import type { Address, Any, BoolValue, UInt32Value } from './core';
+import type { Address, Any, BoolValue, Duration, UInt32Value } from './core';
 import type { HttpConnectionManager } from './filters';
 
 export type TrafficDirection = 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND';
@@ -34,6 +34,10 @@ export type Listener = {
   use_original_dst?: BoolValue;
   traffic_direction?: TrafficDirection;
   listener_filters?: ListenerFilter[];
+  /** How long listener filters may wait for bytes (Envoy: 15 s; 0 = no limit). */
+  listener_filters_timeout?: Duration;
+  /** On that timeout: go on without the inspectors' facts (true) or close (false, Envoy's default). */
+  continue_on_listener_filters_timeout?: boolean;
   filter_chains?: FilterChain[];
   default_filter_chain?: FilterChain;
   api_listener?: ApiListener;

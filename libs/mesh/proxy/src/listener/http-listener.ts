@@ -74,7 +74,8 @@ export class HttpListener {
       return true;
     }
     socket.pause();
-    void inspectAndSelect(socket, route.chains, route.facts, route.inspectors, this.ctx.filterCounters).then(({ chain, closed }) => {
+    const site = { listener: this.config.name, inspectors: route.inspectors, counters: this.ctx.filterCounters };
+    void inspectAndSelect(socket, route.chains, route.facts, site).then(({ chain, closed }) => {
       if (closed) socket.destroy();
       else this.serveChain(socket, chain, route.dst);
     });

@@ -21,7 +21,7 @@ export interface InspectedChain {
 }
 
 /** What the listener's inspectors would set, from what the bytes are. */
-export function inspectedFacts(result: SniffResult, inspectors: Inspectors): ConnectionFacts {
+export function inspectedFacts(result: SniffResult, inspectors: Pick<Inspectors, 'tls' | 'http'>): ConnectionFacts {
   const p = filterChainProtocols(result);
   const tls = inspectors.tls && p.transportProtocol === 'tls';
   if (tls) return { transportProtocol: 'tls', applicationProtocols: p.applicationProtocols, ...(p.serverName !== undefined && { serverName: p.serverName }) };
@@ -29,7 +29,7 @@ export function inspectedFacts(result: SniffResult, inspectors: Inspectors): Con
   return { transportProtocol: 'raw_buffer', applicationProtocols: http ? p.applicationProtocols : [] };
 }
 
-function count(counters: FilterCounters, result: SniffResult, inspectors: Inspectors): void {
+function count(counters: FilterCounters, result: SniffResult, inspectors: Pick<Inspectors, 'tls' | 'http'>): void {
   const c = (name: string): void => {
     counters.counter(name).value++;
   };
@@ -53,17 +53,27 @@ export function mustInspect(chains: readonly ChainConfig[], facts: ConnectionFac
   return (inspectors.tls || inspectors.http) && needsInspection(chains, facts);
 }
 
-/** Sniffs (bounded by the listener_filters_timeout), then selects; never rejects. */
-export async function inspectAndSelect(
-  socket: Socket,
-  chains: readonly ChainConfig[],
-  base: ConnectionFacts,
-  inspectors: Inspectors,
-  counters: FilterCounters,
-  timeoutMs?: number,
-): Promise<InspectedChain> {
-  const sniffed = await sniffFirstBytes(socket, timeoutMs === undefined ? {} : { timeoutMs });
+/** Where inspection happens: the listener (for its counters) and its inspectors. */
+export interface InspectionSite {
+  readonly listener: string;
+  readonly inspectors: Inspectors;
+  readonly counters: FilterCounters;
+}
+
+/**
+ * Sniffs (bounded by the listener's listener_filters_timeout), then selects; never rejects. As
+ * Envoy: a ClientHello over 64 KiB closes the connection (`client_hello_too_large`), and so does the
+ * timeout (`listener.<name>.downstream_pre_cx_timeout`) unless continue_on_listener_filters_timeout.
+ */
+export async function inspectAndSelect(socket: Socket, chains: readonly ChainConfig[], base: ConnectionFacts, site: InspectionSite): Promise<InspectedChain> {
+  const { inspectors, counters } = site;
+  const sniffed = await sniffFirstBytes(socket, { timeoutMs: inspectors.timeoutMs });
   if (sniffed.reason === 'closed') return { chain: undefined, closed: true };
+  if (sniffed.reason === 'timeout') {
+    counters.counter(`listener.${site.listener}.downstream_pre_cx_timeout`).value++;
+    if (!inspectors.continueOnTimeout) return { chain: undefined, closed: true };
+  }
   count(counters, sniffed.result, inspectors);
+  if (inspectors.tls && sniffed.result.kind === 'tls' && sniffed.result.incomplete === 'too-large') return { chain: undefined, closed: true };
   return { chain: selectChain(chains, { ...base, ...inspectedFacts(sniffed.result, inspectors) }), closed: false };
 }

@@ -1,10 +1,11 @@
 import type { FilterChain, HttpConnectionManager, Listener, TcpProxy } from '../config/envoy-types';
 import { HTTP_INSPECTOR_TYPE, TLS_INSPECTOR_TYPE } from '@trellis/mesh-envoy';
-import { KNOWN_LISTENER_FILTER_TYPES, KNOWN_TYPES, invalid, requireName } from '../config/proto';
+import { KNOWN_LISTENER_FILTER_TYPES, KNOWN_TYPES, durationMs, invalid, requireName } from '../config/proto';
 import type { CompileEnv } from '../http/filter';
 import { type HcmConfig, compileHcm } from '../http/hcm-config';
 import { type CompiledTcpProxy, compileTcpProxy } from '../tcp/tcp-proxy-config';
 import { type ChainMatch, compilePrefix } from './chain-match';
+import { LISTENER_FILTERS_TIMEOUT_MS } from './sniff-socket';
 
 export type { HcmConfig };
 
@@ -49,6 +50,9 @@ export interface ListenerConfig {
 export interface Inspectors {
   readonly tls: boolean;
   readonly http: boolean;
+  /** listener_filters_timeout (0 = none) and what happens then. */
+  readonly timeoutMs: number;
+  readonly continueOnTimeout: boolean;
 }
 
 interface ChainResult {
@@ -107,7 +111,12 @@ function pickChain(chains: readonly FilterChain[], port: number, fallback: Filte
 
 function inspectorsOf(l: Listener): Inspectors {
   const has = (type: string): boolean => (l.listener_filters ?? []).some((f) => f.typed_config?.['@type'] === type);
-  return { tls: has(TLS_INSPECTOR_TYPE), http: has(HTTP_INSPECTOR_TYPE) };
+  return {
+    tls: has(TLS_INSPECTOR_TYPE),
+    http: has(HTTP_INSPECTOR_TYPE),
+    timeoutMs: durationMs(l.listener_filters_timeout) ?? LISTENER_FILTERS_TIMEOUT_MS,
+    continueOnTimeout: l.continue_on_listener_filters_timeout === true,
+  };
 }
 
 export function compileListener(l: Listener, index: number, env: CompileEnv): ListenerConfig {

@@ -12,7 +12,7 @@ import { DEFAULT_SNIFF_LIMITS, inspect, type SniffLimits, type SniffResult } fro
 export const LISTENER_FILTERS_TIMEOUT_MS = 15_000;
 
 export interface SniffSocketOptions {
-  /** A peer that has not been classified by then goes on as `opaque` (continue_on_listener_filters_timeout). */
+  /** A peer that has not been classified by then goes on as `opaque` (continue_on_listener_filters_timeout); 0 = no limit. */
   timeoutMs?: number;
   /** Bytes looked at in all; it caps both limits below. */
   maxBytes?: number;
@@ -40,7 +40,7 @@ export function sniffFirstBytes(socket: Socket, options: SniffSocketOptions = {}
   let bytes: Buffer = Buffer.alloc(0);
   return new Promise((resolve) => {
     const finish = (result: SniffResult, reason: SniffedSocket['reason']): void => {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       socket.off('data', onData).off('end', onClosed).off('close', onClosed).off('error', onClosed);
       socket.pause();
       if (reason !== 'closed' && bytes.length > 0) socket.unshift(bytes);
@@ -54,7 +54,8 @@ export function sniffFirstBytes(socket: Socket, options: SniffSocketOptions = {}
       if (result.kind !== 'need-more') finish(result, 'decided');
     };
     const onClosed = (): void => decide('closed');
-    const timer = setTimeout(() => decide('timeout'), options.timeoutMs ?? LISTENER_FILTERS_TIMEOUT_MS);
+    const timeoutMs = options.timeoutMs ?? LISTENER_FILTERS_TIMEOUT_MS;
+    const timer = timeoutMs > 0 ? setTimeout(() => decide('timeout'), timeoutMs) : undefined;
     socket.on('data', onData).once('end', onClosed).once('close', onClosed).once('error', onClosed);
     if (socket.destroyed) onClosed();
     else socket.resume();

@@ -35,7 +35,8 @@ export class TcpListener {
       return;
     }
     // tls_inspector: e.g. the ClientHello's SNI picks the chain (Gateway TLS PASSTHROUGH); the bytes stay in the socket.
-    void inspectAndSelect(socket, config.chains, facts, config.inspectors, this.ctx.filterCounters).then(({ chain, closed }) => {
+    const site = { listener: config.name, inspectors: config.inspectors, counters: this.ctx.filterCounters };
+    void inspectAndSelect(socket, config.chains, facts, site).then(({ chain, closed }) => {
       if (closed) socket.destroy();
       else this.serve(socket, chain?.tcp);
     });
