@@ -14,7 +14,7 @@ function clusterSamples(ctx: ProxyContext): { text: [string, number][]; prom: Sa
     const label = `cluster_name="${esc(name)}"`;
     for (const [stat, value] of stats.counters()) {
       text.push([`cluster.${name}.${stat}`, value]);
-      prom.push([`envoy_cluster_${stat}`, label, value, 'counter']);
+      prom.push([`envoy_cluster_${stat.replace(/\./g, '_')}`, label, value, 'counter']);
     }
     const classes = new Map<number, number>();
     for (const [code, n] of stats.byCode) {

@@ -46,6 +46,10 @@ export type Cluster = Received<E.Cluster>;
 export type CircuitBreakerThresholds = Received<E.CircuitBreakerThresholds>;
 export type OutlierDetection = Received<E.OutlierDetection>;
 export type HttpProtocolOptions = Received<E.HttpProtocolOptions>;
+export type TransportSocket = Received<E.TransportSocket>;
+export type UpstreamTlsContext = Received<E.UpstreamTlsContext>;
+export type CertificateValidationContext = Received<E.CertificateValidationContext>;
+export type DataSource = Received<E.DataSource>;
 
 export type ClusterLoadAssignment = Received<E.ClusterLoadAssignment>;
 export type LocalityLbEndpoints = Received<E.LocalityLbEndpoints>;

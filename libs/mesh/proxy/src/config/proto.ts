@@ -9,6 +9,7 @@ import {
   ROUTER_TYPE,
   TCP_PROXY_TYPE,
   UDPA_TYPED_STRUCT_TYPE,
+  UPSTREAM_TLS_CONTEXT_TYPE,
   XDS_TYPED_STRUCT_TYPE,
 } from '@trellis/mesh-envoy';
 import { TrellisError } from '@trellis/shared';
@@ -28,6 +29,7 @@ export const KNOWN_TYPES = {
   localRateLimit: LOCAL_RATE_LIMIT_TYPE,
   udpaTypedStruct: UDPA_TYPED_STRUCT_TYPE,
   xdsTypedStruct: XDS_TYPED_STRUCT_TYPE,
+  upstreamTlsContext: UPSTREAM_TLS_CONTEXT_TYPE,
 } as const;
 
 /** Listener filters Istio emits; accepted and ignored (the proxy speaks plaintext HTTP/1.1). */

@@ -90,13 +90,23 @@ export interface LocalReplyOverrides {
   readonly grpcStatus?: number;
   /** Response header edits of the filter that answers (local_ratelimit's response_headers_to_add). */
   readonly responseEdits?: HeaderEdits;
+  /** %RESPONSE_CODE_DETAILS% other than the reply's own (a connect failure with its transport reason). */
+  readonly details?: string;
+}
+
+/** A connection failure with a transport failure reason (a TLS handshake), worded as Envoy does. */
+export function transportFailureReply(reason: string): LocalReplyOverrides {
+  return {
+    body: `${RESET}connection failure, transport failure reason: ${reason}`,
+    details: `upstream_reset_before_response_started{connection_failure,${reason.replace(/ /g, '_')}}`,
+  };
 }
 
 /** Write a local reply (if the response has not started) and finish the exchange. */
 export function sendLocalReply(ex: Exchange, code: LocalReplyCode, o?: LocalReplyOverrides): void {
   const spec = LOCAL_REPLIES[code];
   if (spec.flag !== '') ex.addFlag(spec.flag);
-  ex.details = spec.details;
+  ex.details = o?.details ?? spec.details;
   if (ex.res.headersSent) {
     ex.res.destroy();
     ex.finish(ex.status || spec.status);

@@ -11,7 +11,8 @@ export interface AttemptOutcomes {
   shouldRetryResponse(ex: Exchange, status: number, headers: IncomingHttpHeaders): boolean;
   respond(ex: Exchange, status: number, headers: IncomingHttpHeaders): void;
   retry(ex: Exchange): void;
-  failed(ex: Exchange, failure: AttemptFailure): void;
+  /** `transportFailure`: a TLS handshake's failure reason (Envoy's %UPSTREAM_TRANSPORT_FAILURE_REASON%). */
+  failed(ex: Exchange, failure: AttemptFailure, transportFailure?: string): void;
 }
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL']);
@@ -112,7 +113,7 @@ export class UpstreamAttempt implements UpstreamHandler {
     else cluster.stats.upstream_rq_rx_reset++;
     this.host.rqError++;
     cluster.recordHost(this.host, 'gateway-failure');
-    this.outcomes.failed(ex, failure);
+    this.outcomes.failed(ex, failure, err instanceof UpstreamError ? err.transportFailureReason : undefined);
   }
 
   /** Runs once per attempt; false if it already ended. */

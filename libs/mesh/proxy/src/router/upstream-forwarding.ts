@@ -9,7 +9,7 @@ import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { encodeHeaders } from '../http/filter';
 import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
 import type { Exchange } from '../http/exchange';
-import { type LocalReplyCode, sendLocalReply } from '../http/local-reply';
+import { type LocalReplyCode, sendLocalReply, transportFailureReply } from '../http/local-reply';
 import { type AttemptOutcomes, UpstreamAttempt } from './upstream-attempt';
 import { downstreamResponseHeaders } from './upstream-headers';
 
@@ -66,10 +66,10 @@ const OUTCOMES: AttemptOutcomes = {
     const p = ex.forward.retry;
     setTimeout(startAttempt, p === undefined ? 0 : backoffMs(p, ex.retries, ex.ctx.runtime.random), ex);
   },
-  failed(ex: Exchange, failure: AttemptFailure): void {
+  failed(ex: Exchange, failure: AttemptFailure, transportFailure?: string): void {
     const p = ex.forward.retry;
     if (p !== undefined && retriableFailure(p, failure) && takeRetry(ex)) OUTCOMES.retry(ex);
-    else sendLocalReply(ex, FAILURE_REPLY[failure]);
+    else sendLocalReply(ex, FAILURE_REPLY[failure], transportFailure === undefined ? undefined : transportFailureReply(transportFailure));
   },
 };
 

@@ -1,4 +1,5 @@
 import { type Socket, connect } from 'node:net';
+import { connectTls } from '../upstream/tls-connect';
 import type { ProxyContext } from '../proxy-context';
 import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
@@ -54,7 +55,7 @@ export class TcpSession {
     this.attempts++;
     this.tried.add(host);
     cluster.stats.upstream_cx_total++;
-    const up = connect({ host: host.host, port: host.port, allowHalfOpen: true, noDelay: true });
+    const up = this.open(cluster, host);
     this.upstream = up;
     let settled = false;
     const failed = (timeout: boolean): void => {
@@ -64,12 +65,19 @@ export class TcpSession {
       this.connectFailed(up, cluster, timeout);
     };
     const timer = setTimeout(failed, cluster.config.connectTimeoutMs, true);
-    up.once('connect', () => {
+    up.once(cluster.config.tls === undefined ? 'connect' : 'secureConnect', () => {
       settled = true;
       clearTimeout(timer);
       this.connected(up, cluster);
     });
     up.once('error', () => failed(false));
+  }
+
+  /** Plaintext, or the cluster's TLS (SNI: the cluster's `sni`; tcp_proxy has no host for auto_sni). */
+  private open(cluster: UpstreamCluster, host: Endpoint): Socket {
+    const tls = cluster.config.tls;
+    if (tls === undefined || cluster.stats.ssl === undefined) return connect({ host: host.host, port: host.port, allowHalfOpen: true, noDelay: true });
+    return connectTls(host.host, host.port, { tls, stats: cluster.stats.ssl }, tls.sni, true);
   }
 
   /** PassthroughCluster / InboundPassthroughCluster: the original destination, tried once. */

@@ -1,5 +1,6 @@
 import type { Cluster, ClusterLoadAssignment, HttpProtocolOptions } from '../config/envoy-types';
 import { KNOWN_TYPES, checkDuration, invalid, requireName } from '../config/proto';
+import { type UpstreamTlsConfig, compileUpstreamTls } from './tls-config';
 
 export type LbPolicy = 'LEAST_REQUEST' | 'ROUND_ROBIN' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
 
@@ -35,6 +36,8 @@ export interface ClusterConfig {
   readonly serviceHost: string | undefined;
   /** Upstream protocol (HttpProtocolOptions.explicit_http_config): HTTP/2 (h2c) for gRPC/http2 ports. */
   readonly http2: boolean;
+  /** transport_socket `envoy.transport_sockets.tls`; undefined = plaintext. */
+  readonly tls: UpstreamTlsConfig | undefined;
 }
 
 const ENVOY_DEFAULT_THRESHOLD = 1024;
@@ -107,6 +110,7 @@ export function compileCluster(c: Cluster, index: number): ClusterConfig {
     maxRequestsPerConnection: common?.max_requests_per_connection?.value ?? 0,
     serviceHost: serviceHost(c),
     http2: options?.explicit_http_config?.http2_protocol_options !== undefined,
+    tls: compileUpstreamTls(resource, c.transport_socket, options),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { SslStats } from './tls-stats';
+
 /**
  * Per-cluster counters: plain numbers, incremented on the request path, rendered on scrape.
  * Names follow Envoy's `cluster.<name>.<stat>`.
@@ -26,6 +28,8 @@ export class ClusterStats {
   outlier_detection_ejections_consecutive_gateway_failure = 0;
   /** Responses by status code. */
   readonly byCode = new Map<number, number>();
+  /** `ssl.*`, once the cluster has had a TLS transport socket. */
+  ssl: SslStats | undefined = undefined;
 
   recordResponse(status: number): void {
     this.upstream_rq_completed++;
@@ -35,6 +39,7 @@ export class ClusterStats {
   counters(): [string, number][] {
     const out: [string, number][] = [];
     for (const [k, v] of Object.entries(this)) if (typeof v === 'number') out.push([k, v]);
+    if (this.ssl !== undefined) out.push(...this.ssl.counters());
     return out;
   }
 }

@@ -2,6 +2,9 @@ import { H1Pool } from './h1/pool';
 import type { PoolOptions, UpstreamPool } from './upstream-pool';
 import { H2Pool } from './h2/pool';
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
+import type { ClusterStats } from './cluster-stats';
+import { SniPools } from './sni-pools';
+import { SslStats } from './tls-stats';
 
 /** One upstream host: its connection pool (created on first use), load and outlier state. */
 export class Endpoint {
@@ -24,6 +27,7 @@ export class Endpoint {
   constructor(
     spec: EndpointSpec,
     private config: ClusterConfig,
+    private readonly stats?: ClusterStats,
   ) {
     this.address = spec.host.includes(':') ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`;
     this.host = spec.host;
@@ -41,7 +45,7 @@ export class Endpoint {
   }
 
   dispatcher(): UpstreamPool {
-    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config);
+    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config, this.stats);
     return this.pool;
   }
 
@@ -54,7 +58,8 @@ export class Endpoint {
       old.connectTimeoutMs === config.connectTimeoutMs &&
       old.idleTimeoutMs === config.idleTimeoutMs &&
       old.maxRequestsPerConnection === config.maxRequestsPerConnection &&
-      old.http2 === config.http2;
+      old.http2 === config.http2 &&
+      old.tls?.key === config.tls?.key;
     if (!same && this.pool !== undefined) {
       const retired = this.pool;
       this.pool = undefined;
@@ -73,7 +78,7 @@ export class Endpoint {
   }
 }
 
-function createPool(host: string, port: number, c: ClusterConfig): UpstreamPool {
+function createPool(host: string, port: number, c: ClusterConfig, stats: ClusterStats | undefined): UpstreamPool {
   const limit = c.thresholds.maxConnections;
   const options: PoolOptions = {
     maxConnections: limit > 0 && limit < 0xffff ? limit : 0,
@@ -82,5 +87,9 @@ function createPool(host: string, port: number, c: ClusterConfig): UpstreamPool 
     maxRequestsPerConnection: c.maxRequestsPerConnection,
     maxHeaderBytes: 96 * 1024,
   };
-  return c.http2 ? new H2Pool(host, port, options) : new H1Pool(host, port, options);
+  const make = (o: PoolOptions): UpstreamPool => (c.http2 ? new H2Pool(host, port, o) : new H1Pool(host, port, o));
+  if (c.tls === undefined) return make(options);
+  const ssl = stats === undefined ? new SslStats() : (stats.ssl ??= new SslStats());
+  const tlsOptions: PoolOptions = { ...options, transport: { tls: c.tls, stats: ssl }, sni: c.tls.sni };
+  return c.tls.autoSni ? new SniPools(tlsOptions, make) : make(tlsOptions);
 }

@@ -1,6 +1,7 @@
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 import type { ClusterGauges, ClusterStats } from './cluster-stats';
 import { Endpoint } from './endpoint';
+import { SslStats } from './tls-stats';
 import { type LoadBalancer, createLoadBalancer } from './load-balancer';
 import { type HostResult, OutlierDetector } from './outlier-detector';
 import type { ProxyRuntime } from '../runtime';
@@ -29,6 +30,7 @@ export class UpstreamCluster {
   ) {
     this.lb = createLoadBalancer(config.lbPolicy, [], runtime.random);
     this.setupOutlier();
+    if (config.tls !== undefined) stats.ssl ??= new SslStats();
   }
 
   get name(): string {
@@ -41,6 +43,7 @@ export class UpstreamCluster {
 
   reconfigure(config: ClusterConfig): void {
     this.config = config;
+    if (config.tls !== undefined) this.stats.ssl ??= new SslStats();
     for (const e of this.hosts.values()) e.reconfigure(config);
     this.setupOutlier();
     this.rebuild();
@@ -50,7 +53,7 @@ export class UpstreamCluster {
   setEndpoints(specs: readonly EndpointSpec[], graceMs: number): void {
     const next = new Map<string, Endpoint>();
     for (const s of specs) {
-      const fresh = new Endpoint(s, this.config);
+      const fresh = new Endpoint(s, this.config, this.stats);
       const kept = this.hosts.get(fresh.address);
       if (kept !== undefined) {
         kept.healthy = s.healthy;
@@ -112,7 +115,7 @@ export class UpstreamCluster {
 
   /** ORIGINAL_DST: the host is the request's destination, created on first use. */
   originalDestination(host: string, port: number): Endpoint {
-    const probe = new Endpoint({ host, port, healthy: true, weight: 1 }, this.config);
+    const probe = new Endpoint({ host, port, healthy: true, weight: 1 }, this.config, this.stats);
     const known = this.hosts.get(probe.address);
     if (known !== undefined) return known;
     this.hosts.set(probe.address, probe);

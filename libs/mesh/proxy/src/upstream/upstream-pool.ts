@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { UpstreamTransport } from './tls-connect';
 
 /** The contract between the request path and the per-host pools (h1/ for HTTP/1.1, h2/ for HTTP/2). */
 
@@ -43,6 +44,8 @@ export class UpstreamError extends Error {
     message: string,
     /** True when no byte of the request can have reached the upstream (safe to treat as connect failure). */
     readonly beforeConnect = false,
+    /** Envoy's %UPSTREAM_TRANSPORT_FAILURE_REASON% (a TLS handshake failure: `TLS_error:|…:TLS_error_end`). */
+    readonly transportFailureReason?: string,
   ) {
     super(message);
     this.name = 'UpstreamError';
@@ -64,6 +67,11 @@ export interface UpstreamPool {
   destroy(): void;
 }
 
+/** A failed TLS handshake: a connect failure (UF) with its transport failure reason. */
+export function tlsConnectError(reason: string): UpstreamError {
+  return new UpstreamError('CONNECT_FAILED', `upstream connect error: TLS handshake failed: ${reason}`, true, reason);
+}
+
 export interface PoolOptions {
   /** Most connections to this host; 0 = unlimited. */
   readonly maxConnections: number;
@@ -73,4 +81,8 @@ export interface PoolOptions {
   /** 0 = unlimited. */
   readonly maxRequestsPerConnection: number;
   readonly maxHeaderBytes: number;
+  /** TLS upstream (cluster transport_socket); undefined = plaintext. */
+  readonly transport?: UpstreamTransport;
+  /** The SNI of this pool's connections (the cluster's, or the request's host with auto_sni). */
+  readonly sni?: string;
 }

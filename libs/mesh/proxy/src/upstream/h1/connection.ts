@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Socket, connect } from 'node:net';
+import { connectTls, tlsFailureOf } from '../tls-connect';
 import { ResponseParser, type ResponseEvents } from './response-parser';
 import { writeRequest } from './request-writer';
-import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamRequest, UpstreamError } from '../upstream-pool';
+import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamRequest, UpstreamError, tlsConnectError } from '../upstream-pool';
 
 /** What a connection tells its pool. */
 export interface ConnectionOwner {
@@ -64,6 +65,8 @@ export class H1Connection implements ResponseEvents {
   private connectTimer: NodeJS.Timeout | undefined;
   private readonly parser: ResponseParser;
   private gone = false;
+  /** TLS: the first request waits for the verified handshake before a byte of it is written. */
+  private unverified: RequestSlot | undefined;
 
   constructor(
     private readonly owner: ConnectionOwner,
@@ -73,9 +76,10 @@ export class H1Connection implements ResponseEvents {
     const o = owner.options;
     this.idleLimitMs = o.idleTimeoutMs;
     this.parser = new ResponseParser(this, o.maxHeaderBytes);
-    this.socket = connect({ host, port, noDelay: true });
+    const t = o.transport;
+    this.socket = t === undefined ? connect({ host, port, noDelay: true }) : connectTls(host, port, t, o.sni ?? '');
     if (o.connectTimeoutMs > 0) this.connectTimer = setTimeout(onConnectTimeout, o.connectTimeoutMs, this);
-    this.socket.once('connect', () => this.onConnect());
+    this.socket.once(t === undefined ? 'connect' : 'secureConnect', () => this.onConnect());
     this.socket.on('data', (d: Buffer) => this.onData(d));
     this.socket.on('error', (err: Error) => this.onSocketGone(err));
     this.socket.once('close', () => this.onSocketGone(undefined));
@@ -87,7 +91,8 @@ export class H1Connection implements ResponseEvents {
     slot.conn = this;
     this.requests++;
     this.parser.expect(slot.req.method);
-    this.stopBody = writeRequest(this.socket, slot.req);
+    if (this.owner.options.transport !== undefined && !this.connected) this.unverified = slot;
+    else this.stopBody = writeRequest(this.socket, slot.req);
   }
 
   /** Close now; the pool forgets it at once (the request in flight, if any, fails at the socket's close). */
@@ -127,6 +132,9 @@ export class H1Connection implements ResponseEvents {
     this.connected = true;
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
+    const slot = this.unverified;
+    this.unverified = undefined;
+    if (slot !== undefined && slot === this.current && !slot.done) this.stopBody = writeRequest(this.socket, slot.req);
   }
 
   private onData(data: Buffer): void {
@@ -153,7 +161,14 @@ export class H1Connection implements ResponseEvents {
     if (slot !== undefined && err === undefined && this.parser.endsAtClose) this.parser.finish();
     this.current = undefined;
     this.owner.removed(this);
-    if (slot !== undefined && !slot.done) slot.fail(err ?? new UpstreamError('CONNECTION_CLOSED', 'upstream connection closed'));
+    if (slot !== undefined && !slot.done) slot.fail(this.failure(err));
+  }
+
+  /** A TLS handshake failure is a connect failure with its reason; anything else as it came. */
+  private failure(err: Error | undefined): Error {
+    const tls = this.connected ? undefined : tlsFailureOf(this.socket);
+    if (tls !== undefined) return tlsConnectError(tls.reason);
+    return err ?? new UpstreamError('CONNECTION_CLOSED', 'upstream connection closed');
   }
 }
 

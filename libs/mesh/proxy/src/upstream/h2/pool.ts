@@ -1,14 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import * as http2 from 'node:http2';
 import type { Readable } from 'node:stream';
-import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError } from '../upstream-pool';
+import type { TLSSocket } from 'node:tls';
+import { connectTls, tlsFailureOf } from '../tls-connect';
+import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError, tlsConnectError } from '../upstream-pool';
 
 /** Headers HTTP/2 forbids (RFC 9113 §8.2.2); `host` becomes `:authority`. */
 const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
 
-function requestHeaders(req: UpstreamRequest): http2.OutgoingHttpHeaders {
+function requestHeaders(req: UpstreamRequest, scheme: string): http2.OutgoingHttpHeaders {
   const src = req.headers ?? {};
-  const out: http2.OutgoingHttpHeaders = { ':method': req.method, ':path': req.path, ':scheme': 'http' };
+  const out: http2.OutgoingHttpHeaders = { ':method': req.method, ':path': req.path, ':scheme': scheme };
   const host = src['host'];
   if (typeof host === 'string') out[':authority'] = host;
   for (const name in src) {
@@ -27,6 +29,15 @@ function withoutPseudo(headers: http2.IncomingHttpHeaders): IncomingHttpHeaders 
 
 /** Sessions whose connection was established (a stream failing on any other never reached the host). */
 const CONNECTED = new WeakSet<http2.ClientHttp2Session>();
+/** The TLS socket under a session to a TLS cluster (its handshake failure explains failed streams). */
+const TLS_SOCKETS = new WeakMap<http2.ClientHttp2Session, TLSSocket>();
+
+/** Why a stream on a session that never connected failed: its TLS handshake, else a connect error. */
+function connectFailure(session: http2.ClientHttp2Session): UpstreamError {
+  const socket = TLS_SOCKETS.get(session);
+  const tls = socket === undefined ? undefined : tlsFailureOf(socket);
+  return tls !== undefined ? tlsConnectError(tls.reason) : new UpstreamError('CONNECT_FAILED', 'upstream connect error', true);
+}
 
 /** One request on an HTTP/2 stream: the controller its handler gets. */
 class H2Slot implements UpstreamController {
@@ -67,13 +78,15 @@ export class H2Pool implements UpstreamPool {
   private closing = false;
   private onDrained: (() => void) | undefined;
   private readonly authority: string;
+  private readonly scheme: string;
 
   constructor(
-    host: string,
-    port: number,
+    private readonly host: string,
+    private readonly port: number,
     private readonly options: PoolOptions,
   ) {
-    this.authority = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.scheme = options.transport === undefined ? 'http' : 'https';
+    this.authority = `${this.scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   get connected(): number {
@@ -88,7 +101,7 @@ export class H2Pool implements UpstreamPool {
     const session = this.sessionFor();
     let stream: http2.ClientHttp2Stream;
     try {
-      stream = session.request(requestHeaders(req), { endStream: req.body === null });
+      stream = session.request(requestHeaders(req, this.scheme), { endStream: req.body === null });
     } catch (err) {
       return slot.fail(new UpstreamError('CONNECT_FAILED', `upstream connect error: ${(err as Error).message}`, !CONNECTED.has(session)));
     }
@@ -139,15 +152,28 @@ export class H2Pool implements UpstreamPool {
       this.inFlight--;
       if (!slot.done) {
         const beforeConnect = !CONNECTED.has(session);
-        slot.fail(new UpstreamError(beforeConnect ? 'CONNECT_FAILED' : 'STREAM_RESET', `upstream ${beforeConnect ? 'connect error' : `reset (code ${stream.rstCode})`}`, beforeConnect));
+        slot.fail(beforeConnect ? connectFailure(session) : new UpstreamError('STREAM_RESET', `upstream reset (code ${stream.rstCode})`));
       }
       if (this.closing && this.inFlight === 0) this.onDrained?.();
     });
   }
 
+  /** h2c, or HTTP/2 over the cluster's TLS (the handshake verified before the session starts). */
+  private connect(): http2.ClientHttp2Session {
+    const t = this.options.transport;
+    if (t === undefined) return http2.connect(this.authority, { settings: { enablePush: false } });
+    let socket: TLSSocket | undefined;
+    const session = http2.connect(this.authority, {
+      settings: { enablePush: false },
+      createConnection: () => (socket = connectTls(this.host, this.port, t, this.options.sni ?? '')),
+    });
+    if (socket !== undefined) TLS_SOCKETS.set(session, socket);
+    return session;
+  }
+
   private sessionFor(): http2.ClientHttp2Session {
     if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = http2.connect(this.authority, { settings: { enablePush: false } });
+    const session = this.connect();
     this.session = session;
     const timer = this.options.connectTimeoutMs > 0 ? setTimeout(() => session.destroy(), this.options.connectTimeoutMs) : undefined;
     session.once('connect', () => {

@@ -1,0 +1,79 @@
+import { type ConnectionOptions, type PeerCertificate, type TLSSocket, checkServerIdentity, connect as tlsConnect } from 'node:tls';
+import { isIP } from 'node:net';
+import { type TlsFailure, SanMismatchError, classifyTlsFailure } from './tls-failure';
+import type { SslStats } from './tls-stats';
+import type { UpstreamTlsConfig } from './tls-config';
+
+/** A cluster's TLS and where its handshake outcomes are counted. */
+export interface UpstreamTransport {
+  readonly tls: UpstreamTlsConfig;
+  readonly stats: SslStats;
+}
+
+/** The SANs of a peer certificate as Envoy compares them: DNS, URI, IP and email values. */
+function subjectAltNames(cert: PeerCertificate): string[] {
+  const raw = cert.subjectaltname;
+  if (typeof raw !== 'string' || raw === '') return [];
+  return raw.split(', ').map((entry) => entry.slice(entry.indexOf(':') + 1));
+}
+
+/** Node's checkServerIdentity hook: match_subject_alt_names, else auto_san_validation, else nothing. */
+function identityCheck(tls: UpstreamTlsConfig, sni: string): (host: string, cert: PeerCertificate) => Error | undefined {
+  return (_host, cert) => {
+    if (tls.sanMatchers.length > 0) {
+      const sans = subjectAltNames(cert);
+      if (sans.some((san) => tls.sanMatchers.some((m) => m(san)))) return undefined;
+      return new SanMismatchError(`upstream certificate SANs [${sans.join(', ')}] match no match_subject_alt_names entry`);
+    }
+    if (tls.autoSanValidation && sni !== '') return checkServerIdentity(sni, cert);
+    return undefined;
+  };
+}
+
+/**
+ * Opens a TLS connection upstream. `sni` is the cluster's, or the request's host for auto_sni. The
+ * chain is verified when the cluster has a trusted CA (Envoy verifies nothing without one); Node
+ * fails the socket before `secureConnect` on a bad chain or SAN, so nothing is written unverified
+ * by callers that wait for it. The outcome is counted once: `ssl.handshake` or a failure counter.
+ */
+export function connectTls(host: string, port: number, t: UpstreamTransport, sni: string, allowHalfOpen = false): TLSSocket {
+  const { tls } = t;
+  // allowHalfOpen is passed on to the TLSSocket by tls.connect (tcp_proxy forwards half-close), untyped.
+  const options: ConnectionOptions & { allowHalfOpen: boolean } = {
+    host,
+    port,
+    ...(sni !== '' && isIP(sni) === 0 ? { servername: sni } : {}),
+    secureContext: tls.context,
+    ...(tls.alpn.length > 0 ? { ALPNProtocols: [...tls.alpn] } : {}),
+    rejectUnauthorized: tls.verifyChain,
+    checkServerIdentity: identityCheck(tls, sni),
+    allowHalfOpen,
+  };
+  const socket = tlsConnect(options);
+  socket.setNoDelay(true);
+  let tcpUp = false;
+  socket.once('connect', () => (tcpUp = true));
+  const onError = (err: Error): void => {
+    if (tcpUp) recordTlsFailure(socket, t.stats, classifyTlsFailure(err));
+  };
+  socket.once('error', onError);
+  // Node emits OpenSSL's errors without closing the socket; a TLS error always ends the connection.
+  socket.on('error', () => socket.destroy());
+  socket.once('secureConnect', () => {
+    socket.off('error', onError);
+    t.stats.handshake++;
+  });
+  return socket;
+}
+
+const FAILURES = new WeakMap<TLSSocket, TlsFailure>();
+
+function recordTlsFailure(socket: TLSSocket, stats: SslStats, f: TlsFailure): void {
+  stats[f.kind]++;
+  FAILURES.set(socket, f);
+}
+
+/** The handshake failure of a socket made by connectTls, if that is how it failed. */
+export function tlsFailureOf(socket: TLSSocket | object): TlsFailure | undefined {
+  return FAILURES.get(socket as TLSSocket);
+}
