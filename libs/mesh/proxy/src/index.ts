@@ -9,3 +9,15 @@ export type { BindOverride, BoundAddress } from './listener/listener-manager';
 export type { AccessLogSink } from './http/access-log';
 export type { XdsType } from './config/envoy-types';
 export type * as Envoy from './config/envoy-types';
+export {
+  certificatesDump,
+  ROOT_CA_SECRET,
+  SecretStore,
+  secretsConfigDump,
+  WORKLOAD_CERT_SECRET,
+  type ProxySecret,
+  type SecretInput,
+  type SecretProvider,
+  type TlsCertificateSecret,
+  type ValidationContextSecret,
+} from './sds';

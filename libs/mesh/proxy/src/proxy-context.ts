@@ -8,6 +8,7 @@ import type { AccessLogger } from './http/access-log';
 import type { ListenerConfig } from './listener/listener-config';
 import type { TrafficStats } from './http/traffic-stats';
 import type { OriginalDstReader } from './unsafe/original-dst';
+import type { SecretProvider } from './sds/secret-provider';
 
 /** What every request can reach: the config in force and the observers. One per proxy. */
 export interface ProxyContext {
@@ -27,6 +28,8 @@ export interface ProxyContext {
   readonly accessLog: AccessLogger | undefined;
   /** SO_ORIGINAL_DST of captured connections (unsafe/original-dst.ts), or why it is unavailable. Chosen once at start-up. */
   readonly originalDst: OriginalDstReader;
+  /** SDS secrets (`default`, `ROOTCA`) for TLS contexts; undefined when the proxy has no workload agent. */
+  readonly secrets: SecretProvider | undefined;
   /** true while draining: responses carry `connection: close`. */
   draining: boolean;
 }

@@ -17,6 +17,7 @@ import type { ProxyContext } from './proxy-context';
 import { TrafficStats } from './http/traffic-stats';
 import { HTTP_FILTERS } from './stack';
 import { ClusterManager, compileAssignments, compileClusters } from './upstream/cluster-manager';
+import type { SecretProvider } from './sds/secret-provider';
 
 export interface ProxyOptions {
   readonly mode: 'sidecar' | 'router';
@@ -36,6 +37,8 @@ export interface ProxyOptions {
    * true); false forces their public fallbacks (`--private-apis off`, `TRELLIS_PRIVATE_APIS=off`).
    */
   readonly privateApis?: boolean;
+  /** SDS secrets by name (`default`, `ROOTCA`) from the workload agent; absent = no workload identity. */
+  readonly secrets?: SecretProvider;
 }
 
 export interface HostPort {
@@ -121,6 +124,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     runtime,
     accessLog: sink === true ? AccessLogger.stdout() : sink ? new AccessLogger(sink) : undefined,
     originalDst,
+    secrets: options.secrets,
     draining: false,
   };
   const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime };

@@ -1,8 +1,10 @@
 import type { ConfigStore } from '../config/config-store';
 import { TYPE_PREFIX } from '../config/proto';
+import type { SecretProvider } from '../sds/secret-provider';
+import { secretsConfigDump } from '../sds/secrets-dump';
 
 /** Envoy's /config_dump shape: one `*ConfigDump` per type, dynamic resources with their versions. */
-export function configDump(store: ConfigStore): { configs: object[] } {
+export function configDump(store: ConfigStore, secrets?: SecretProvider): { configs: object[] } {
   return {
     configs: [
       {
@@ -40,6 +42,7 @@ export function configDump(store: ConfigStore): { configs: object[] } {
           last_updated: r.lastUpdated,
         })),
       },
+      secretsConfigDump(secrets),
     ],
   };
 }

@@ -3,6 +3,7 @@ import type { ConfigStore } from '../config/config-store';
 import type { ProxyContext } from '../proxy-context';
 import { configDump } from './config-dump';
 import { memoryReport } from './memory';
+import { certificatesDump } from '../sds/secrets-dump';
 import { renderClusters, renderPrometheus, renderStatsText } from './stats-render';
 
 export interface OpsDeps {
@@ -58,7 +59,8 @@ function loggingReply(d: OpsDeps, url: URL, method: string): Reply {
 
 const ADMIN: Readonly<Record<string, Handler>> = {
   '/ready': (d) => readyReply(d),
-  '/config_dump': (d) => ({ status: 200, type: 'application/json', body: JSON.stringify(configDump(d.store), null, 2) }),
+  '/config_dump': (d) => ({ status: 200, type: 'application/json', body: JSON.stringify(configDump(d.store, d.ctx.secrets), null, 2) }),
+  '/certs': (d) => ({ status: 200, type: 'application/json', body: JSON.stringify(certificatesDump(d.ctx.secrets, d.ctx.runtime.clock.now()), null, 2) }),
   '/clusters': (d) => text(renderClusters(d.ctx)),
   '/memory': () => ({ status: 200, type: 'application/json', body: JSON.stringify(memoryReport(), null, 2) }),
   '/stats': (d, url) => statsReply(d, url),
