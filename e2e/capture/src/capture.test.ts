@@ -136,6 +136,19 @@ if (skipReason !== undefined) {
       expect(tcpConnections(await mesh.stats('productpage-v1'), 'PassthroughCluster')).toBe(1);
     });
 
+    tcpIt(`detects the protocol on an undeclared port: HTTP routed as HTTP, anything else carried as TCP${noAddon ? ` — SKIPPED: ${noAddon}` : ''}`, async () => {
+      const ns = mesh.topo.pod('productpage-v1').ns;
+      const tcp = await mesh.topo.exec(ns, [process.execPath, '-e', tcpClient('tcp-echo', TCP_ECHO.autoPort, 'ping')]);
+      const http = await nsGet(mesh.topo, ns, `http://tcp-echo:${TCP_ECHO.autoPort}/`);
+      expect({ tcp: tcp.stdout, http: `${http.status} ${http.body}` }).toEqual({ tcp: 'auto ping', http: '200 http auto' });
+      const [client, server] = await Promise.all([mesh.stats('productpage-v1'), mesh.stats(TCP_ECHO.name)]);
+      const cluster = `outbound|${TCP_ECHO.autoPort}||${fqdn(TCP_ECHO.app)}`;
+      expect({ tcp: tcpConnections(client, cluster), http: upstreamRequests(client, cluster) }).toEqual({ tcp: 1, http: 1 });
+      expect({ tcp: tcpConnections(server, `inbound|${TCP_ECHO.autoPort}||`), http: upstreamRequests(server, `inbound|${TCP_ECHO.autoPort}||`) }).toEqual({ tcp: 1, http: 1 });
+      expect(stat(client, 'http_inspector.http11_found')).toBe(1);
+      expect(stat(client, 'http_inspector.http_not_found')).toBe(1);
+    });
+
     tcpIt(`routes TLS egress by SNI: a ServiceEntry's host to its cluster, an undeclared name through the fallthrough chain${noAddon ? ` — SKIPPED: ${noAddon}` : ''}`, async () => {
       const se = {
         apiVersion: 'networking.istio.io/v1',

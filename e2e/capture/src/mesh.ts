@@ -32,8 +32,15 @@ export const POD_SPECS: readonly PodSpec[] = [
   { name: 'ratings-v1', app: 'ratings', version: 'v1', env: {} },
 ];
 
-/** A TCP service (port name `tcp`): an echo server that greets with `hello ` behind its own sidecar. */
-export const TCP_ECHO = { name: 'tcp-echo-v1', app: 'tcp-echo', version: 'v1', port: 9000 } as const;
+/**
+ * A TCP service (port name `tcp`): an echo server that greets with `hello ` behind its own sidecar; its
+ * second port is undeclared (`autoPort`, Istio's auto protocol) and served by one server that speaks
+ * HTTP to HTTP clients and echoes anything else.
+ */
+export const TCP_ECHO = { name: 'tcp-echo-v1', app: 'tcp-echo', version: 'v1', port: 9000, autoPort: 9001 } as const;
+const dualServer = (port: number): string =>
+  `require('node:net').createServer({ allowHalfOpen: true }, (s) => s.once('data', (d) => { const t = d.toString('latin1');` +
+  ` if (/^GET /.test(t)) s.end('HTTP/1.1 200 OK\\r\\ncontent-length: 9\\r\\nconnection: close\\r\\n\\r\\nhttp auto'); else { s.write('auto ' + t); s.pipe(s); } })).listen(${port}, '0.0.0.0')`;
 /** A TCP server in the bridge namespace that no Service declares: reached through PassthroughCluster. */
 export const EGRESS_ECHO_PORT = 9999;
 const echoServer = (port: number, greeting: string): string =>
@@ -139,6 +146,7 @@ export class CaptureMesh {
     const r = await this.topo.exec(echo.ns, ['sh', '-s'], script);
     if (r.code !== 0) throw new Error(`capture script failed in ${echo.ns} (${r.code}): ${r.stderr}`);
     this.topo.start(`${TCP_ECHO.name}/app`, echo.ns, [process.execPath, '-e', echoServer(TCP_ECHO.port, 'hello ')], baseEnv());
+    this.topo.start(`${TCP_ECHO.name}/auto`, echo.ns, [process.execPath, '-e', dualServer(TCP_ECHO.autoPort)], baseEnv());
     this.startProxy({ name: TCP_ECHO.name, app: TCP_ECHO.app, version: TCP_ECHO.version, env: {} }, echo);
     this.topo.start('egress-echo', this.topo.bridgeNs, [process.execPath, '-e', echoServer(EGRESS_ECHO_PORT, 'egress ')], baseEnv());
     this.startExternalTls();
@@ -168,7 +176,10 @@ export class CaptureMesh {
           name: TCP_ECHO.app,
           namespace: NAMESPACE,
           hostname: fqdn(TCP_ECHO.app),
-          ports: [{ name: 'tcp', port: TCP_ECHO.port, targetPort: TCP_ECHO.port, protocol: 'TCP' }],
+          ports: [
+            { name: 'tcp', port: TCP_ECHO.port, targetPort: TCP_ECHO.port, protocol: 'TCP' },
+            { name: 'web', port: TCP_ECHO.autoPort, targetPort: TCP_ECHO.autoPort, protocol: 'AUTO' },
+          ],
           selector: { app: TCP_ECHO.app },
           address: this.tcpEchoVip,
         },

@@ -59,3 +59,4 @@ export { hostMatches, isVisible } from './analysis/hosts';
 // Host names and label selection (one rule each, shared by the translator, analysis and the CLI)
 export { toFqdn, hostCandidates, serviceHostname, DEFAULT_DOMAIN_SUFFIX } from './match/hosts';
 export { labelsMatch } from './match/labels';
+export { selectProtocol, SERVER_FIRST_PORTS, type PortProtocolInput } from './match/protocol';

@@ -1,4 +1,4 @@
-import { type MeshService, type ServiceProtocol, type WorkloadInstance, serviceHostname } from '@trellis/mesh-api';
+import { type MeshService, type WorkloadInstance, selectProtocol, serviceHostname } from '@trellis/mesh-api';
 import type { KubeDeployment, KubeManifest, KubeService } from './manifest';
 import { podName } from './pod-names';
 
@@ -41,26 +41,12 @@ export interface LocalPlan {
 /** The sidecar owns the pod's service port; the app listens 10000 above it on the pod address. */
 export const APP_PORT_OFFSET = 10000;
 
-const PROTOCOLS: Record<string, ServiceProtocol> = {
-  http: 'HTTP',
-  http2: 'HTTP2',
-  grpc: 'GRPC',
-  https: 'HTTPS',
-  tls: 'TLS',
-  tcp: 'TCP',
-};
-
-/** Istio's protocol selection by port name prefix (`http-web` → HTTP). */
-function protocolOf(portName: string): ServiceProtocol {
-  return PROTOCOLS[portName.split('-')[0]?.toLowerCase() ?? ''] ?? 'TCP';
-}
-
 export function toMeshService(svc: KubeService, domainSuffix: string): MeshService {
   return {
     name: svc.name,
     namespace: svc.namespace,
     hostname: serviceHostname(svc.name, svc.namespace, domainSuffix),
-    ports: svc.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: protocolOf(p.name) })),
+    ports: svc.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: selectProtocol(p) })),
     selector: svc.selector,
     labels: svc.labels,
   };

@@ -1,7 +1,7 @@
 import type { WorkloadInstance } from '@trellis/mesh-api';
 import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
-import type { Cluster, Listener, RouteConfiguration } from '@trellis/mesh-envoy';
+import { type Cluster, type FilterChain, HTTP_INSPECTOR_TYPE, type Listener, type RouteConfiguration } from '@trellis/mesh-envoy';
 import { loadAssignment, parseHostPort } from './endpoints';
 import { catchAllRoutes, hcmChain, HTTP_APPLICATION_PROTOCOLS, socketAddress, tcpProxyChain } from './listeners';
 import {
@@ -14,7 +14,7 @@ import {
   WILDCARD_ADDRESS,
 } from './naming';
 import { servicesSelecting } from './label-index';
-import { isHttpPort } from './services';
+import { isAutoPort, isHttpPort } from './services';
 import { DEFAULT_CONNECT_TIMEOUT } from './traffic-policy';
 
 /** One inbound port of the proxy's own workload. */
@@ -24,6 +24,8 @@ export interface InboundPort {
   /** Where callers reach this workload (target port or the workload's override): the listener port. */
   listenPort: number;
   http: boolean;
+  /** No service declares the port's protocol: detected per connection (HTTP, else TCP). */
+  auto: boolean;
   services: { host: string; name: string; namespace: string }[];
 }
 
@@ -73,9 +75,11 @@ export function inboundPorts(ctx: TranslateContext): InboundPort[] {
         targetPort: p.targetPort,
         listenPort: workload?.ports?.[String(p.targetPort)] ?? p.targetPort,
         http: false,
+        auto: false,
         services: [],
       };
       entry.http = entry.http || isHttpPort(p);
+      entry.auto = entry.auto || isAutoPort(p);
       entry.services.push({ host: svc.hostname, name: svc.name, namespace: svc.namespace });
       byPort.set(p.targetPort, entry);
     }
@@ -117,12 +121,21 @@ function inboundChainOptions(p: InboundPort, bind: string): Parameters<typeof hc
   return { statPrefix: `inbound_${listenerName(bind, p.listenPort)}`, routes: inboundRouteConfig(p), fault: false, useRemoteAddress: false };
 }
 
+/** One port's chains: HTTP, TCP, or — undeclared — both, told apart by the http_inspector's verdict. */
+function portChains(p: InboundPort): FilterChain[] {
+  const name = listenerName(WILDCARD_ADDRESS, p.listenPort);
+  const port = { destination_port: { value: p.listenPort } };
+  const options = inboundChainOptions(p, WILDCARD_ADDRESS);
+  if (p.http) return [hcmChain(options, { name, filter_chain_match: port })];
+  const tcp = tcpProxyChain(inboundClusterName(p.targetPort), { name: p.auto ? `${name}-tcp` : name, filter_chain_match: port });
+  if (!p.auto) return [tcp];
+  return [hcmChain(options, { name, filter_chain_match: { ...port, application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } }), tcp];
+}
+
 /** REDIRECT: `virtualInbound` on 0.0.0.0:15006, one chain per port plus a passthrough chain. */
 export function virtualInboundListener(ports: readonly InboundPort[]): Listener {
-  const chains = ports.map((p) => {
-    const match = { name: listenerName(WILDCARD_ADDRESS, p.listenPort), filter_chain_match: { destination_port: { value: p.listenPort } } };
-    return p.http ? hcmChain(inboundChainOptions(p, WILDCARD_ADDRESS), match) : tcpProxyChain(inboundClusterName(p.targetPort), match);
-  });
+  const chains = ports.flatMap((p) => portChains(p));
+  const detecting = ports.some((p) => !p.http && p.auto);
   const fallback = { statPrefix: INBOUND_PASSTHROUGH_CLUSTER, routes: catchAllRoutes('inbound_passthrough', INBOUND_PASSTHROUGH_CLUSTER), fault: false };
   chains.push(hcmChain(fallback, { name: INBOUND_PASSTHROUGH_CLUSTER, filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } }));
   // Captured non-HTTP traffic to a port no chain claims (SO_ORIGINAL_DST): Istio's inbound tcp passthrough.
@@ -132,6 +145,7 @@ export function virtualInboundListener(ports: readonly InboundPort[]): Listener 
     address: socketAddress(WILDCARD_ADDRESS, INBOUND_CAPTURE_PORT),
     use_original_dst: { value: true },
     traffic_direction: 'INBOUND',
+    ...(detecting && { listener_filters: [{ name: 'envoy.filters.listener.http_inspector', typed_config: { '@type': HTTP_INSPECTOR_TYPE } }] }),
     filter_chains: chains,
   };
 }
@@ -142,7 +156,8 @@ export function directInboundListeners(ports: readonly InboundPort[], podIp: str
     name: listenerName(podIp, p.listenPort),
     address: socketAddress(podIp, p.listenPort),
     traffic_direction: 'INBOUND',
-    filter_chains: [p.http ? hcmChain(inboundChainOptions(p, podIp)) : tcpProxyChain(inboundClusterName(p.targetPort))],
+    // Without capture nothing inspects a bound listener here: an undeclared port is served as HTTP (local mode's apps are).
+    filter_chains: [p.http || p.auto ? hcmChain(inboundChainOptions(p, podIp)) : tcpProxyChain(inboundClusterName(p.targetPort))],
   }));
 }
 

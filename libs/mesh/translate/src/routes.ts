@@ -3,7 +3,7 @@ import type { Route, RouteConfiguration, VirtualHost } from '@trellis/mesh-envoy
 import { serviceDomains } from './hosts';
 import { outboundRouteName, virtualHostName } from './naming';
 import { catchAllVirtualHost, registryOnly } from './outbound-policy';
-import { isHttpPort, type ServiceModel } from './services';
+import { hasHttpRoutes, type ServiceModel } from './services';
 import { defaultRoute, envFor, virtualServiceRoutes } from './vs-routes';
 import { MESH_GATEWAY, sidecarVirtualService } from './virtual-services';
 
@@ -28,10 +28,10 @@ function serviceVirtualHost(ctx: TranslateContext, svc: ServiceModel, port: numb
   return { name: virtualHostName(svc.hostname, port), domains, routes: serviceRoutes(ctx, svc, port) };
 }
 
-/** The HTTP service ports the sidecar routes for, ascending. */
+/** The HTTP service ports the sidecar routes for (declared or detected HTTP), ascending. */
 export function outboundHttpPorts(ctx: TranslateContext): number[] {
   const ports = new Set<number>();
-  for (const svc of ctx.services) for (const p of svc.ports) if (isHttpPort(p)) ports.add(p.port);
+  for (const svc of ctx.services) for (const p of svc.ports) if (hasHttpRoutes(p)) ports.add(p.port);
   return [...ports].sort((a, b) => a - b);
 }
 
@@ -41,7 +41,7 @@ export function outboundRouteConfigs(ctx: TranslateContext): RouteConfiguration[
     const used = new Set<string>();
     const hosts: VirtualHost[] = [];
     for (const svc of ctx.services) {
-      if (!svc.ports.some((p) => p.port === port && isHttpPort(p))) continue;
+      if (!svc.ports.some((p) => p.port === port && hasHttpRoutes(p))) continue;
       const vh = serviceVirtualHost(ctx, svc, port, used);
       if (vh) hosts.push(vh);
     }

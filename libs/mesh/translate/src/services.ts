@@ -138,6 +138,16 @@ export function isHttpPort(p: ServicePortModel): boolean {
   return HTTP_PROTOCOLS.has(p.protocol.toUpperCase());
 }
 
+/** Ports whose protocol is detected per connection (Istio's auto protocol: undeclared names). */
+export function isAutoPort(p: ServicePortModel): boolean {
+  return p.protocol.toUpperCase() === 'AUTO';
+}
+
+/** Ports that get an HTTP route configuration: declared HTTP, or detected (HTTP when sniffed so). */
+export function hasHttpRoutes(p: ServicePortModel): boolean {
+  return isHttpPort(p) || isAutoPort(p);
+}
+
 export function isHttp2Port(p: ServicePortModel): boolean {
   const proto = p.protocol.toUpperCase();
   return proto === 'HTTP2' || proto === 'GRPC';

@@ -1,10 +1,22 @@
-import type { Listener } from '@trellis/mesh-envoy';
+import { HTTP_INSPECTOR_TYPE, type Listener } from '@trellis/mesh-envoy';
 import type { TranslateContext } from './context';
 import { parseHostPort } from './endpoints';
 import type { InboundPort } from './inbound';
-import { socketAddress, tcpProxyChain } from './listeners';
+import { hcmChain, HTTP_APPLICATION_PROTOCOLS, socketAddress, tcpProxyChain } from './listeners';
 import { listenerName, outboundClusterName } from './naming';
-import { isHttpPort } from './services';
+import { isAutoPort, isHttpPort } from './services';
+
+/**
+ * An undeclared (auto) port: http_inspector decides per connection — HTTP/1.x and h2c to the HTTP
+ * route configuration `"<port>"`, everything else to the service's cluster as TCP (Istio's sniffing).
+ */
+function detectedChains(port: number, host: string): Pick<Listener, 'listener_filters' | 'filter_chains'> {
+  const http = hcmChain({ statPrefix: `outbound_0.0.0.0_${port}`, routes: String(port) }, { filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } });
+  return {
+    listener_filters: [{ name: 'envoy.filters.listener.http_inspector', typed_config: { '@type': HTTP_INSPECTOR_TYPE } }],
+    filter_chains: [http, tcpProxyChain(outboundClusterName(port, host))],
+  };
+}
 
 /**
  * Sidecar outbound for TCP service ports (REDIRECT capture): `<clusterIP>_<port>`, `bind_to_port:
@@ -28,7 +40,7 @@ export function outboundTcpListeners(ctx: TranslateContext): Listener[] {
         address: socketAddress(vip, p.port),
         bind_to_port: { value: false },
         traffic_direction: 'OUTBOUND',
-        filter_chains: [tcpProxyChain(outboundClusterName(p.port, svc.hostname))],
+        ...(isAutoPort(p) ? detectedChains(p.port, svc.hostname) : { filter_chains: [tcpProxyChain(outboundClusterName(p.port, svc.hostname))] }),
       });
     }
   }

@@ -2,7 +2,8 @@
  * The service registry as the translator sees it: Kubernetes-shaped Services and the workload
  * instances behind them. Local mode and Kubernetes mode both produce exactly these values.
  */
-export type ServiceProtocol = 'HTTP' | 'HTTP2' | 'GRPC' | 'TCP' | 'HTTPS' | 'TLS';
+/** `AUTO`: not declared — detected per connection (HTTP/1.x, h2c, else TCP), as Istio does. */
+export type ServiceProtocol = 'HTTP' | 'HTTP2' | 'GRPC' | 'TCP' | 'HTTPS' | 'TLS' | 'AUTO';
 
 export interface ServicePortSpec {
   /** Port name, e.g. `http` (Istio infers the protocol from the name prefix). */

@@ -13,7 +13,7 @@ export const meshServiceSchema = (): JsonSchema =>
         hostname: str({ pattern: '^[a-z0-9*]([-a-z0-9.]*[a-z0-9])?$' }),
         ports: arr(
           obj(
-            { name: str(), port: port(), targetPort: port(), protocol: enumOf(['HTTP', 'HTTP2', 'GRPC', 'TCP', 'HTTPS', 'TLS']) },
+            { name: str(), port: port(), targetPort: port(), protocol: enumOf(['HTTP', 'HTTP2', 'GRPC', 'TCP', 'HTTPS', 'TLS', 'AUTO']) },
             ['name', 'port', 'targetPort', 'protocol'],
           ),
         ),

@@ -1,28 +1,12 @@
-import { serviceHostname, type MeshService, type ServicePortSpec, type ServiceProtocol, type WorkloadInstance } from '@trellis/mesh-api';
+import { selectProtocol, serviceHostname, type MeshService, type ServicePortSpec, type ServiceProtocol, type WorkloadInstance } from '@trellis/mesh-api';
 import type { KubeEndpointSlice, KubePod, KubeService } from './k8s-types';
 
 type ServicePort = NonNullable<NonNullable<KubeService['spec']>['ports']>[number];
 
-const PROTOCOLS: Readonly<Record<string, ServiceProtocol>> = {
-  http: 'HTTP',
-  http2: 'HTTP2',
-  grpc: 'GRPC',
-  'grpc-web': 'HTTP',
-  https: 'HTTPS',
-  tls: 'TLS',
-  tcp: 'TCP',
-  'kubernetes.io/h2c': 'HTTP2',
-  'kubernetes.io/ws': 'HTTP',
-  'kubernetes.io/wss': 'HTTPS',
-};
-
-/** Istio's protocol selection: `appProtocol`, else the port name prefix (`http-web` → HTTP), else TCP. UDP/SCTP ports: undefined. */
-export function protocolOf(port: Pick<ServicePort, 'name' | 'protocol' | 'appProtocol'>): ServiceProtocol | undefined {
+/** Istio's protocol selection (`selectProtocol`: appProtocol, port name, else detected). UDP/SCTP ports: undefined. */
+export function protocolOf(port: Pick<ServicePort, 'name' | 'protocol' | 'appProtocol' | 'port'>): ServiceProtocol | undefined {
   if (port.protocol !== undefined && port.protocol !== 'TCP') return undefined;
-  const byApp = port.appProtocol === undefined ? undefined : PROTOCOLS[port.appProtocol.toLowerCase()];
-  if (byApp !== undefined) return byApp;
-  const prefix = (port.name ?? '').toLowerCase();
-  return PROTOCOLS[prefix] ?? PROTOCOLS[prefix.split('-')[0] ?? ''] ?? 'TCP';
+  return selectProtocol(port);
 }
 
 /** Kubernetes selector semantics: a Service without a selector selects nothing. */

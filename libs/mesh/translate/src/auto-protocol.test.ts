@@ -1,0 +1,49 @@
+import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { Listener } from '@trellis/mesh-envoy';
+import { translate } from './index';
+import { NS, bookinfoSnapshot, sidecarProxy } from './testing/bookinfo';
+
+/** Istio's protocol detection for undeclared ports: HTTP/1.x and h2c by the http_inspector, else TCP. */
+const web: MeshService = {
+  name: 'web',
+  namespace: NS,
+  hostname: `web.${NS}.svc.cluster.local`,
+  ports: [{ name: 'web', port: 8000, targetPort: 8000, protocol: 'AUTO' }],
+  selector: { app: 'web' },
+  address: '10.96.0.40',
+};
+const webPod: WorkloadInstance = { name: 'web-v1-abc', namespace: NS, address: '10.0.0.40', labels: { app: 'web', version: 'v1' }, serviceAccount: 'web', sidecar: true, ready: true };
+const snapshot = (): ReturnType<typeof bookinfoSnapshot> => {
+  const base = bookinfoSnapshot();
+  return { ...base, services: [...base.services, web], workloads: [...base.workloads, webPod] };
+};
+const matchOf = (l: Listener | undefined): unknown[] => (l?.filter_chains ?? []).map((c) => ({ name: c.name, match: c.filter_chain_match, filter: c.filters?.[0]?.name }));
+
+describe('auto-detected ports (no protocol declared)', () => {
+  it('outbound: <vip>_<port> with http_inspector — HTTP chain (RDS "<port>") for http/1.x and h2c, then the TCP chain; route config "8000" serves the host', () => {
+    const r = translate(snapshot(), sidecarProxy('ratings-v1'));
+    const l = r.listeners.find((x) => x.name === '10.96.0.40_8000');
+    expect(l?.listener_filters?.map((f) => f.name)).toEqual(['envoy.filters.listener.http_inspector']);
+    expect(matchOf(l)).toEqual([
+      { name: undefined, match: { application_protocols: ['http/1.0', 'http/1.1', 'h2c'] }, filter: 'envoy.filters.network.http_connection_manager' },
+      { name: undefined, match: undefined, filter: 'envoy.filters.network.tcp_proxy' },
+    ]);
+    expect(r.routes.find((rc) => rc.name === '8000')?.virtual_hosts?.map((v) => v.name)).toContain('web.default.svc.cluster.local:8000');
+    expect(r.listeners.map((x) => x.name)).toContain('0.0.0.0_8000');
+  });
+
+  it('inbound: virtualInbound gets http_inspector and, for the port, an HTTP chain for HTTP and a TCP chain for the rest', () => {
+    const proxy = sidecarProxy('ratings-v1', { id: 'sidecar~10.0.0.40~web-v1-abc.default~default.svc.cluster.local', ipAddress: '10.0.0.40', workloadName: 'web-v1-abc', labels: webPod.labels });
+    const l = translate(snapshot(), proxy).listeners.find((x) => x.name === 'virtualInbound');
+    expect(l?.listener_filters?.map((f) => f.name)).toEqual(['envoy.filters.listener.http_inspector']);
+    expect(matchOf(l).slice(0, 2)).toEqual([
+      { name: '0.0.0.0_8000', match: { destination_port: { value: 8000 }, application_protocols: ['http/1.0', 'http/1.1', 'h2c'] }, filter: 'envoy.filters.network.http_connection_manager' },
+      { name: '0.0.0.0_8000-tcp', match: { destination_port: { value: 8000 } }, filter: 'envoy.filters.network.tcp_proxy' },
+    ]);
+  });
+
+  it('declared ports stay as they were: no inspector on virtualInbound for Bookinfo', () => {
+    const l = translate(bookinfoSnapshot(), sidecarProxy('ratings-v1')).listeners.find((x) => x.name === 'virtualInbound');
+    expect(l?.listener_filters).toBeUndefined();
+  });
+});
