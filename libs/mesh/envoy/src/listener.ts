@@ -1,6 +1,7 @@
 /** `envoy.config.listener.v3`: Listener (the LDS resource), filter chains and filters. */
 import type { Address, Any, BoolValue, Duration, UInt32Value } from './core';
 import type { HttpConnectionManager } from './filters';
+import type { TransportSocket } from './tls';
 
 export type TrafficDirection = 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND';
 
@@ -22,6 +23,8 @@ export type FilterChain = {
   name?: string;
   filter_chain_match?: FilterChainMatch;
   filters?: NetworkFilter[];
+  /** `envoy.transport_sockets.tls` with a DownstreamTlsContext: the chain terminates TLS (inbound mTLS, secure gateways). */
+  transport_socket?: TransportSocket;
 };
 
 /** envoy.config.listener.v3.ApiListener: the HCM of a proxyless gRPC client's listener. */

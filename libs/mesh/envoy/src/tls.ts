@@ -3,8 +3,8 @@
  * cluster speaks upstream (UpstreamTlsContext). Istio's DestinationRule `tls` (SIMPLE / MUTUAL, and
  * ISTIO_MUTUAL with SDS secrets, issue #16) is written in these messages.
  */
-import type { Any, DataSource, StringMatcher } from './core';
-import type { UPSTREAM_TLS_CONTEXT_TYPE } from './type-urls';
+import type { Any, BoolValue, DataSource, StringMatcher } from './core';
+import type { DOWNSTREAM_TLS_CONTEXT_TYPE, UPSTREAM_TLS_CONTEXT_TYPE } from './type-urls';
 
 export type TlsProtocolVersion = 'TLS_AUTO' | 'TLSv1_0' | 'TLSv1_1' | 'TLSv1_2' | 'TLSv1_3';
 
@@ -19,8 +19,24 @@ export type TlsParameters = {
 /** TlsCertificate: a certificate chain and its private key (files, for DestinationRule MUTUAL). */
 export type TlsCertificate = { certificate_chain?: DataSource; private_key?: DataSource };
 
-/** SdsSecretConfig: a secret by name from SDS (Istio's `default` / `ROOTCA`, issue #16). */
-export type SdsSecretConfig = { name?: string; sds_config?: { ads?: Record<string, never>; resource_api_version?: 'V3' } };
+/**
+ * ConfigSource for SDS as istiod writes it: the agent's `sds-grpc` cluster (a UDS in Istio; the Trellis
+ * proxy's agent answers in-process, libs/mesh/proxy/src/sds), or ADS.
+ */
+export type SdsConfigSource = {
+  ads?: Record<string, never>;
+  api_config_source?: {
+    api_type?: 'GRPC';
+    transport_api_version?: 'V3';
+    set_node_on_first_message_only?: boolean;
+    grpc_services?: { envoy_grpc?: { cluster_name?: string } }[];
+  };
+  initial_fetch_timeout?: { seconds?: number; nanos?: number };
+  resource_api_version?: 'V3';
+};
+
+/** SdsSecretConfig: a secret by name from SDS (Istio's `default` workload certificate, `ROOTCA` trust bundle). */
+export type SdsSecretConfig = { name?: string; sds_config?: SdsConfigSource };
 
 /**
  * CertificateValidationContext. Without `trusted_ca` nothing is verified (Istio's `insecureSkipVerify`
@@ -55,8 +71,18 @@ export type UpstreamTlsContext = {
   sni?: string;
 };
 
-/** envoy.config.core.v3.TransportSocket: `envoy.transport_sockets.tls` (UpstreamTlsContext) or raw_buffer. */
-export type TransportSocket = { name?: string; typed_config?: UpstreamTlsContext | Any };
+/**
+ * DownstreamTlsContext: the typed_config of a listener filter chain's `envoy.transport_sockets.tls`
+ * socket (Istio's inbound mTLS: require_client_certificate, SDS `default` + `ROOTCA`; secure gateways).
+ */
+export type DownstreamTlsContext = {
+  '@type': typeof DOWNSTREAM_TLS_CONTEXT_TYPE;
+  common_tls_context?: CommonTlsContext;
+  require_client_certificate?: BoolValue;
+};
+
+/** envoy.config.core.v3.TransportSocket: `envoy.transport_sockets.tls` (Upstream/DownstreamTlsContext) or raw_buffer. */
+export type TransportSocket = { name?: string; typed_config?: UpstreamTlsContext | DownstreamTlsContext | Any };
 
 /** Cluster.TransportSocketMatch (auto mTLS picks a socket by endpoint metadata; issue #16). */
 export type TransportSocketMatch = { name?: string; match?: Record<string, unknown>; transport_socket?: TransportSocket };

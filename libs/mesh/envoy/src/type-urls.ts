@@ -53,3 +53,4 @@ export const PREVIOUS_HOSTS_TYPE = 'type.googleapis.com/envoy.extensions.retry.h
 
 // ── transport sockets (Cluster.transport_socket.typed_config) ─────────────────
 export const UPSTREAM_TLS_CONTEXT_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
+export const DOWNSTREAM_TLS_CONTEXT_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
