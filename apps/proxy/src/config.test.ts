@@ -44,7 +44,35 @@ describe('readConfig', () => {
       prometheusPort: 15090,
       logLevel: 'info',
       privateApis: true,
+      identity: {
+        caAddress: undefined,
+        caRootCert: '/var/run/secrets/istio/root-cert.pem',
+        tokenFiles: ['/var/run/secrets/tokens/istio-token', '/var/run/secrets/kubernetes.io/serviceaccount/token'],
+        trustDomain: 'cluster.local',
+        certTtlSeconds: 86400,
+        graceRatio: 0.5,
+        graceRatioJitter: 0.01,
+        keyAlgorithm: { kind: 'rsa', bits: 2048 },
+      },
     });
+  });
+
+  it("reads the workload-identity agent's flags, and Istio's env names (CA_ADDR, SECRET_TTL, …)", () => {
+    const flags = readConfig(['--ca-address', '127.0.10.1:15012', '--ca-root-cert', '/s/ca/ca-cert.pem', '--token-file', '/s/pods/p/istio-token', '--trust-domain', 'td', '--workload-cert-ttl', '1h30m', '--ecc-signature-algorithm', 'ECDSA'], {});
+    expect(flags.identity).toEqual({
+      caAddress: '127.0.10.1:15012',
+      caRootCert: '/s/ca/ca-cert.pem',
+      tokenFiles: ['/s/pods/p/istio-token'],
+      trustDomain: 'td',
+      certTtlSeconds: 5400,
+      graceRatio: 0.5,
+      graceRatioJitter: 0.01,
+      keyAlgorithm: { kind: 'ec', curve: 'P-256' },
+    });
+    const env = readConfig([], { CA_ADDR: 'istiod.istio-system.svc:15012', SECRET_TTL: '24h0m0s', SECRET_GRACE_PERIOD_RATIO: '0.25', TRUST_DOMAIN: 'x.y', ECC_SIGNATURE_ALGORITHM: 'ECDSA' });
+    expect(env.identity).toMatchObject({ caAddress: 'istiod.istio-system.svc:15012', certTtlSeconds: 86400, graceRatio: 0.25, trustDomain: 'x.y', keyAlgorithm: { kind: 'ec' } });
+    expect(parseError([], { SECRET_TTL: '1d' }).message).toMatch(/SECRET_TTL=1d: not a duration/);
+    expect(parseError(['--grace-ratio', '1.5']).message).toMatch(/\[0, 1\)/);
   });
 
   it('turns the private-API seam off by flag or TRELLIS_PRIVATE_APIS, and rejects other values', () => {
@@ -97,6 +125,7 @@ describe('readConfig', () => {
       prometheusPort: 15090,
       logLevel: 'debug',
       privateApis: false,
+      identity: expect.objectContaining({ caAddress: undefined }),
     });
   });
 

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { envOptional, parseLogLevel, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
+import { identityConfig, identityOptions, type IdentityConfig, type IdentityFlags } from './identity-config';
 
 /** The proxy's whole configuration ("bootstrap"), read once from flags and env. */
 export interface ProxyConfig {
@@ -36,6 +37,8 @@ export interface ProxyConfig {
    * `createProxy({ privateApis })`.
    */
   readonly privateApis: boolean;
+  /** The workload-identity agent (certificates from the CA); `identity.caAddress` undefined = none. */
+  readonly identity: IdentityConfig;
 }
 
 function pairs(value: string): Record<string, string> {
@@ -130,7 +133,7 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
       throw new Error(`${name}=${value}: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
-  const o = new Command('trellis-proxy')
+  const command = new Command('trellis-proxy')
     .option('--mode <mode>', 'sidecar | router', mode, p('TRELLIS_PROXY_MODE', mode, 'sidecar'))
     .option('--xds-address <host:port>', 'control plane ADS address', e('TRELLIS_XDS_ADDRESS', 'istiod.istio-system.svc:15010'))
     .option('--ip <address>', 'pod address', e('INSTANCE_IP', '127.0.0.1'))
@@ -144,12 +147,15 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
     .option('--access-log', 'Envoy-style access log on stdout', e('TRELLIS_ACCESS_LOG', 'false') === 'true')
     .option('--drain-ms <ms>', 'drain time on SIGTERM', millis, p('TRELLIS_DRAIN_MS', millis, '5000'))
     .option('--private-apis <on|off>', 'private Node APIs behind their seam (on: when present; off: public fallbacks)', onOff, p('TRELLIS_PRIVATE_APIS', onOff, 'on'))
-    .option('--ops-bind <how>', 'admin/health/Prometheus binding: istio (0.0.0.0, admin on 127.0.0.1) | instance-ip (all on --ip; local mode)', opsBind, p('TRELLIS_OPS_BIND', opsBind, 'istio'))
+    .option('--ops-bind <how>', 'admin/health/Prometheus binding: istio (0.0.0.0, admin on 127.0.0.1) | instance-ip (all on --ip; local mode)', opsBind, p('TRELLIS_OPS_BIND', opsBind, 'istio'));
+  const all = identityOptions(command, e, p)
     .exitOverride()
     .parse([...argv], { from: 'user' })
-    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel'>>();
+    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel' | 'identity'> & IdentityFlags>();
+  const { caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm, ...o } = all;
+  const identity = identityConfig({ caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm });
   const ports = { adminPort: 15000, statusPort: 15021, prometheusPort: 15090 };
-  return { ...o, ...opsHosts(o.opsBind, o.ip), ...ports, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
+  return { ...o, ...opsHosts(o.opsBind, o.ip), ...ports, identity, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
 }
 
 /** Istio's node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */

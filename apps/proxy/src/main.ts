@@ -5,12 +5,14 @@ import { createProxy } from '@trellis/mesh-proxy';
 import { createAdsClient } from '@trellis/mesh-xds';
 import { createLogger, shutdownOnSignals } from '@trellis/shared';
 import { bindOverride, xdsNode } from './bootstrap';
+import { startWorkloadIdentity } from './identity';
 import { readConfig } from './config';
 import { startOps } from './ops';
 
 async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2), process.env);
   const logger = createLogger({ name: 'proxy', level: config.logLevel, base: { pod: `${config.podName}.${config.namespace}`, mode: config.mode } });
+  const identity = startWorkloadIdentity(config, logger);
   const proxy = createProxy({
     mode: config.mode,
     logger,
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
     accessLog: config.accessLog,
     drainMs: config.drainMs,
     privateApis: config.privateApis,
+    secrets: identity.secrets,
     onQuit: () => process.kill(process.pid, 'SIGTERM'),
   });
   const ops = await startOps(proxy, config);
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
       proxy.apply(type, resources, version).catch((err: unknown) => logger.error({ type, version, err }, 'applying xDS config failed'));
     },
   });
-  shutdownOnSignals([{ close: async () => ads.close() }, proxy], logger, config.drainMs + 1000);
+  shutdownOnSignals([{ close: async () => ads.close() }, { close: async () => identity.close() }, proxy], logger, config.drainMs + 1000);
   logger.info({ xds: config.xdsAddress, ip: config.ip, ops: config.opsBind, ...ops }, 'proxy started');
 }
 
