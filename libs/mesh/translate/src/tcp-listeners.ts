@@ -1,4 +1,5 @@
-import { HTTP_INSPECTOR_TYPE, type Listener } from '@trellis/mesh-envoy';
+import { type FilterChain, HTTP_INSPECTOR_TYPE, type Listener, TCP_PROXY_FILTER_NAME } from '@trellis/mesh-envoy';
+import { sidecarTcpProxy } from './sidecar-tcp-routes';
 import type { TranslateContext } from './context';
 import { parseHostPort } from './endpoints';
 import type { InboundPort } from './inbound';
@@ -10,20 +11,21 @@ import { isAutoPort, isHttpPort } from './services';
  * An undeclared (auto) port: http_inspector decides per connection — HTTP/1.x and h2c to the HTTP
  * route configuration `"<port>"`, everything else to the service's cluster as TCP (Istio's sniffing).
  */
-function detectedChains(port: number, host: string): Pick<Listener, 'listener_filters' | 'filter_chains'> {
+function detectedChains(port: number, tcp: FilterChain): Pick<Listener, 'listener_filters' | 'filter_chains'> {
   const http = hcmChain({ statPrefix: `outbound_0.0.0.0_${port}`, routes: String(port) }, { filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } });
   return {
     listener_filters: [{ name: 'envoy.filters.listener.http_inspector', typed_config: { '@type': HTTP_INSPECTOR_TYPE } }],
-    filter_chains: [http, tcpProxyChain(outboundClusterName(port, host))],
+    filter_chains: [http, tcp],
   };
 }
 
 /**
  * Sidecar outbound for TCP service ports (REDIRECT capture): `<clusterIP>_<port>`, `bind_to_port:
- * false`, one tcp_proxy to `outbound|<port>||<host>`. virtualOutbound hands a captured connection to
+ * false`, one tcp_proxy to `outbound|<port>||<host>` or where a mesh VirtualService's `tcp` route
+ * sends it (sidecar-tcp-routes.ts). virtualOutbound hands a captured connection to
  * it by its original destination (SO_ORIGINAL_DST). Services without a VIP get none: a
- * `0.0.0.0_<port>` tcp_proxy would claim every destination on that port (external HTTPS on 443
- * among them); those need SNI/destination-subnet chains, still to come, and meanwhile pass through.
+ * `0.0.0.0_<port>` tcp_proxy would claim every destination on that port; their TLS ports are routed
+ * by SNI (tls-listeners.ts), their other ports pass through.
  */
 export function outboundTcpListeners(ctx: TranslateContext): Listener[] {
   const out = new Map<string, Listener>();
@@ -35,12 +37,13 @@ export function outboundTcpListeners(ctx: TranslateContext): Listener[] {
       if (vip === undefined) continue;
       const name = listenerName(vip, p.port);
       if (out.has(name)) continue;
+      const tcp: FilterChain = { filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: sidecarTcpProxy(ctx, svc, p.port, vip) }] };
       out.set(name, {
         name,
         address: socketAddress(vip, p.port),
         bind_to_port: { value: false },
         traffic_direction: 'OUTBOUND',
-        ...(isAutoPort(p) ? detectedChains(p.port, svc.hostname) : { filter_chains: [tcpProxyChain(outboundClusterName(p.port, svc.hostname))] }),
+        ...(isAutoPort(p) ? detectedChains(p.port, tcp) : { filter_chains: [tcp] }),
       });
     }
   }

@@ -6,7 +6,9 @@ import { assemble, ownResources, ownResourcesKey, sharedOutbound, type OwnResour
 
 /** Whether any config makes outbound resources depend on the proxy's labels. */
 function labelSensitive(snapshot: MeshSnapshot): boolean {
-  const vsUsesLabels = snapshot.virtualServices.some((vs) => (vs.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined)));
+  const vsUsesLabels = snapshot.virtualServices.some((vs) =>
+    [...(vs.spec.http ?? []), ...(vs.spec.tcp ?? [])].some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined)),
+  );
   const sidecarSelects = snapshot.sidecars.some((s) => s.spec.workloadSelector !== undefined);
   return vsUsesLabels || sidecarSelects;
 }
