@@ -60,3 +60,16 @@ export { hostMatches, isVisible } from './analysis/hosts';
 export { toFqdn, hostCandidates, serviceHostname, DEFAULT_DOMAIN_SUFFIX } from './match/hosts';
 export { labelsMatch } from './match/labels';
 export { selectProtocol, SERVER_FIRST_PORTS, type PortProtocolInput } from './match/protocol';
+
+// PeerAuthentication: the effective mTLS mode of a workload (translator, describe and analyze share it)
+export {
+  effectivePeerAuthentication,
+  peerAuthenticationsFor,
+  mtlsModeForPort,
+  namespaceMtlsMode,
+  DEFAULT_MTLS_MODE,
+  DEFAULT_ROOT_NAMESPACE,
+  type EffectivePeerAuthentication,
+  type MtlsMode,
+  type PeerAuthenticationTarget,
+} from './authn/peer-authentication';

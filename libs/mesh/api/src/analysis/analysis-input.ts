@@ -30,6 +30,8 @@ export interface AnalysisInput {
   readonly destinationRules?: readonly DestinationRule[];
   readonly serviceEntries?: readonly ServiceEntry[];
   readonly services?: readonly MeshService[];
+  readonly peerAuthentications?: readonly PeerAuthentication[];
+  readonly rootNamespace?: string;
 }
 
 export function emptyCollections(): ConfigCollections {

@@ -3,11 +3,13 @@ import { analyzeDestinationSubsets } from './analyzers/destination-subsets';
 import { analyzeDuplicateSubsets } from './analyzers/duplicate-subsets';
 import { analyzeGateways } from './analyzers/gateways';
 import { analyzeMeshHostConflicts } from './analyzers/mesh-host-conflicts';
+import { analyzeMtlsConflicts } from './analyzers/mtls-conflicts';
 import { analyzeRouteWeights } from './analyzers/route-weights';
 import { analyzeUnreachableRules } from './analyzers/unreachable-rules';
 import type { AnalysisContext, Analyzer } from './analyzers/context';
 import type { AnalysisInput } from './analysis-input';
 import { DEFAULT_DOMAIN_SUFFIX } from '../match/hosts';
+import { DEFAULT_ROOT_NAMESPACE } from '../authn/peer-authentication';
 import { HostIndex } from './hosts';
 import type { AnalysisLevel, AnalysisMessage } from './messages';
 
@@ -19,6 +21,7 @@ const ANALYZERS: readonly Analyzer[] = [
   analyzeDuplicateSubsets,
   analyzeUnreachableRules,
   analyzeMeshHostConflicts,
+  analyzeMtlsConflicts,
 ];
 
 const LEVEL_ORDER: Record<AnalysisLevel, number> = { Error: 0, Warning: 1, Info: 2 };
@@ -44,6 +47,9 @@ export function analyze(input: AnalysisInput): AnalysisMessage[] {
     virtualServices: input.virtualServices ?? [],
     destinationRules: input.destinationRules ?? [],
     hosts: new HostIndex(input.services ?? [], input.serviceEntries ?? [], domainSuffix),
+    services: input.services ?? [],
+    peerAuthentications: input.peerAuthentications ?? [],
+    rootNamespace: input.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
   };
   return ANALYZERS.flatMap((a) => a(ctx)).sort(compare);
 }

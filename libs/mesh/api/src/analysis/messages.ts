@@ -55,6 +55,16 @@ export const virtualServiceDestinationPortSelectorRequired = (r: ResourceRef, de
     `This VirtualService routes to a service ${JSON.stringify(destHost)} that exposes multiple ports [${ports.join(' ')}]. Specifying a port in the destination is required to disambiguate.`,
   );
 
+/** IST0113: a DestinationRule and a PeerAuthentication disagree about mTLS for a host:port. */
+export const mtlsPolicyConflict = (r: ResourceRef, host: string, destinationRule: string, drMtls: boolean, policy: string, policyMode: string): AnalysisMessage =>
+  make(
+    'Error',
+    'IST0113',
+    'MTLSPolicyConflict',
+    r,
+    `A DestinationRule and Policy are in conflict with regards to mTLS for host ${host}. The DestinationRule ${JSON.stringify(destinationRule)} specifies that mTLS must be ${String(drMtls)} but the Policy object ${JSON.stringify(policy)} specifies ${policyMode}.`,
+  );
+
 export const virtualServiceUnreachableRule = (r: ResourceRef, ruleno: string, reason: string): AnalysisMessage =>
   make('Warning', 'IST0130', 'VirtualServiceUnreachableRule', r, `VirtualService rule ${ruleno} not used (${reason}).`);
 

@@ -1,10 +1,11 @@
-import type { DestinationRule, IstioConfig } from '../types';
+import type { DestinationRule, IstioConfig, PeerAuthentication } from '../types';
 import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
 import { compiled } from './ajv-instance';
 import { toProblems, type FieldProblem } from './ajv-errors';
 import { checkDestinationRuleTls } from './destination-rule-tls';
 import { checkMetadata } from './metadata';
+import { checkPeerAuthentication } from './peer-authentication';
 import type { ValidationError } from './validation-error';
 
 export interface ValidateOptions {
@@ -60,8 +61,10 @@ function checkObject(o: Obj): FieldProblem[] {
 
 /** Istio's webhook checks beyond the schema, for objects whose shape is already valid. */
 function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProblem[] {
-  if (!shapeValid || kind !== 'DestinationRule') return [];
-  return checkDestinationRuleTls((o as unknown as DestinationRule).spec);
+  if (!shapeValid) return [];
+  if (kind === 'DestinationRule') return checkDestinationRuleTls((o as unknown as DestinationRule).spec);
+  if (kind === 'PeerAuthentication') return checkPeerAuthentication((o as unknown as PeerAuthentication).spec);
+  return [];
 }
 
 function identity(value: unknown, namespace: string): { kind: string; namespace: string; name: string } {

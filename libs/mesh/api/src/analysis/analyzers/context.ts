@@ -1,4 +1,4 @@
-import type { DestinationRule, Gateway, VirtualService } from '../../types';
+import type { DestinationRule, Gateway, MeshService, PeerAuthentication, VirtualService } from '../../types';
 import type { HostIndex } from '../hosts';
 import type { AnalysisMessage } from '../messages';
 
@@ -9,6 +9,10 @@ export interface AnalysisContext {
   readonly virtualServices: readonly VirtualService[];
   readonly destinationRules: readonly DestinationRule[];
   readonly hosts: HostIndex;
+  readonly services: readonly MeshService[];
+  readonly peerAuthentications: readonly PeerAuthentication[];
+  /** Istio's root namespace (mesh-wide policies), `istio-system` unless given. */
+  readonly rootNamespace: string;
 }
 
 export type Analyzer = (ctx: AnalysisContext) => AnalysisMessage[];
