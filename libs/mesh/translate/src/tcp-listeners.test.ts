@@ -40,7 +40,7 @@ describe('sidecar TCP listeners (REDIRECT capture)', () => {
     expect(outbound?.filter_chains?.map((c) => c.name)).toEqual(['PassthroughCluster', 'virtualOutbound-catchall-tcp']);
   });
 
-  it('a TCP ServiceEntry with an address gets <address>_<port> to its cluster; a CIDR or no address gets none', () => {
+  it('a TCP ServiceEntry with an address gets <address>_<port> to its cluster; no address gets none; a CIDR gets a prefix_ranges chain on 0.0.0.0_<port>', () => {
     const se = (name: string, addresses: string[]): ServiceEntry => ({
       apiVersion: 'networking.istio.io/v1',
       kind: 'ServiceEntry',
@@ -49,7 +49,12 @@ describe('sidecar TCP listeners (REDIRECT capture)', () => {
     });
     const r = translate({ ...snapshot, serviceEntries: [se('db', ['192.0.2.50']), se('range', ['192.0.2.0/28']), se('bare', [])] }, sidecarProxy('ratings-v1'));
     const names = r.listeners.map((l) => l.name).filter((n) => n?.endsWith('_5432'));
-    expect(names).toEqual(['192.0.2.50_5432']);
+    expect(names).toEqual(['0.0.0.0_5432', '192.0.2.50_5432']);
+    const cidr = r.listeners.find((l) => l.name === '0.0.0.0_5432');
+    expect(cidr?.filter_chains?.map((c) => [c.filter_chain_match?.prefix_ranges, (c.filters?.[0]?.typed_config as { cluster?: string }).cluster])).toEqual([
+      [[{ address_prefix: '192.0.2.0', prefix_len: { value: 28 } }], 'outbound|5432||range.example.com'],
+      [undefined, 'PassthroughCluster'],
+    ]);
     expect(tcpTarget(r.listeners.find((l) => l.name === '192.0.2.50_5432'))).toMatchObject({ cluster: 'outbound|5432||db.example.com' });
   });
 

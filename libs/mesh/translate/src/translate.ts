@@ -9,6 +9,7 @@ import { gatewayTcpListener, gatewayTcpPorts } from './gateway-tcp';
 import { gatewayTlsListener, gatewayTlsPorts } from './gateway-tls';
 import { boundOutboundTcpListeners, outboundTcpListeners, podAddressPorts } from './tcp-listeners';
 import { outboundTlsListeners } from './tls-listeners';
+import { outboundCidrListeners } from './cidr-listeners';
 import { translateGrpc } from './grpc-flavour';
 import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
 import { outboundPortListener, virtualOutboundListener } from './listeners';
@@ -55,9 +56,12 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   };
 }
 
-/** REDIRECT sidecars: `<vip>_<port>` tcp_proxy listeners and SNI-routed `0.0.0.0_<port>` TLS listeners. */
+/** REDIRECT sidecars: `<vip>_<port>` tcp_proxy listeners, SNI-routed `0.0.0.0_<port>` TLS listeners, CIDR-matched `0.0.0.0_<port>` TCP listeners. */
 function outboundL4Listeners(ctx: TranslateContext): Listener[] {
-  return [...outboundTcpListeners(ctx), ...outboundTlsListeners(ctx, new Set(outboundHttpPorts(ctx)))];
+  const http = new Set(outboundHttpPorts(ctx));
+  const tls = outboundTlsListeners(ctx, http);
+  const taken = new Set([...http, ...tls.map((l) => l.address?.socket_address?.port_value ?? 0)]);
+  return [...outboundTcpListeners(ctx), ...tls, ...outboundCidrListeners(ctx, taken)];
 }
 
 export interface OwnResources {
