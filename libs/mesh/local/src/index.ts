@@ -5,3 +5,4 @@ export { assertPortFree, freePort } from './ports';
 export { waitForReady } from './readiness';
 export { startLocalStack, type LocalStack, type LocalStackConfig, type ProgressReporter } from './stack';
 export { findMariaDb, MARIADB_PACKAGE } from './mariadb';
+export { GATEWAY_SERVICE_ACCOUNT, localRootCertFile, tokenFileOf, writeProxyCredentials, type ProxyCredentials, type ProxyIdentity } from './workload-credentials';

@@ -68,7 +68,7 @@ describe('local plan', () => {
   });
 
   it('puts the control plane and the gateway on their own addresses, publishing 8080 on the host port', () => {
-    expect(plan.controlPlane).toEqual({ ip: '127.0.77.1', xdsPort: 15010, httpPort: 15014 });
+    expect(plan.controlPlane).toEqual({ ip: '127.0.77.1', xdsPort: 15010, httpPort: 15014, caPort: 15012 });
     expect(plan.gateway.ip).toBe('127.0.77.2');
     expect(plan.gateway.labels).toEqual({ app: 'istio-ingressgateway', istio: 'ingressgateway' });
     expect(plan.gateway.publish).toEqual({ port: 8080, host: '127.0.0.1', hostPort: 18080 });

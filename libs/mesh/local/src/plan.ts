@@ -26,7 +26,8 @@ export interface PodPlan {
 }
 
 export interface LocalPlan {
-  readonly controlPlane: { readonly ip: string; readonly xdsPort: number; readonly httpPort: number };
+  /** `caPort`: Istio's 15012, where the control plane serves its CA when it uses Istio's ports. */
+  readonly controlPlane: { readonly ip: string; readonly xdsPort: number; readonly httpPort: number; readonly caPort: number };
   readonly gateway: {
     readonly ip: string;
     readonly name: string;
@@ -91,7 +92,7 @@ export function planLocalMesh(manifest: KubeManifest, options: LocalPlanOptions)
     for (let r = 0; r < dep.replicas; r++) pods.push(planPod(dep, r, at(10 + pods.length)));
   }
   return {
-    controlPlane: { ip: at(1), xdsPort: 15010, httpPort: 15014 },
+    controlPlane: { ip: at(1), xdsPort: 15010, httpPort: 15014, caPort: 15012 },
     gateway: {
       ip: at(2),
       name: podName('istio-ingressgateway', 'gateway'),

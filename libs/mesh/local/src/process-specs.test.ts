@@ -1,5 +1,10 @@
 import type { LocalPlan, PodPlan } from './plan';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { localTokenAuthenticator } from '@trellis/mesh-ca';
 import { gatewaySpec, sidecarSpec } from './process-specs';
+import { writeProxyCredentials } from './workload-credentials';
 
 const POD: PodPlan = {
   name: 'ratings-v1-abcdefghij-klmno',
@@ -14,7 +19,7 @@ const POD: PodPlan = {
 };
 
 const PLAN: LocalPlan = {
-  controlPlane: { ip: '127.0.77.1', xdsPort: 15010, httpPort: 15014 },
+  controlPlane: { ip: '127.0.77.1', xdsPort: 15010, httpPort: 15014, caPort: 15012 },
   gateway: { ip: '127.0.77.2', name: 'istio-ingressgateway-0', namespace: 'istio-system', labels: { istio: 'ingressgateway' }, publish: { port: 8080, host: '127.0.0.1', hostPort: 18080 } },
   services: [],
   pods: [POD],
@@ -33,6 +38,31 @@ describe('local proxy processes', () => {
   it('bind each proxy’s admin/health/Prometheus ports on its own pod address (many proxies share the host)', () => {
     for (const [spec, ip] of [[sidecarSpec(POD, PLAN, CTX), POD.ip], [gatewaySpec(PLAN, CTX), PLAN.gateway.ip]] as const) {
       expect(flags(spec.args)).toMatchObject({ ip, interception: 'NONE', 'ops-bind': 'instance-ip' });
+    }
+  });
+});
+
+describe('workload credentials (local mode)', () => {
+  it("writes each proxy a 0600 token for its ServiceAccount and hands the sidecars and the gateway CA, root and token", async () => {
+    const state = mkdtempSync(path.join(tmpdir(), 'trellis-creds-'));
+    try {
+      const creds = await writeProxyCredentials(state, '127.0.77.1:15012', [
+        { pod: PLAN.gateway.name, namespace: 'istio-system', serviceAccount: 'istio-ingressgateway-service-account' },
+        { pod: POD.name, namespace: POD.namespace, serviceAccount: POD.serviceAccount },
+      ]);
+      const sidecar = creds.get(POD.name);
+      expect(sidecar).toEqual({ caAddress: '127.0.77.1:15012', rootCertFile: path.join(state, 'ca', 'ca-cert.pem'), tokenFile: path.join(state, 'pods', POD.name, 'istio-token') });
+      expect(statSync(sidecar!.tokenFile).mode & 0o777).toBe(0o600);
+      // The control plane's authenticator (same key file) accepts it for the pod's identity.
+      const key = Buffer.from(readFileSync(path.join(state, 'workload-token.key'), 'utf8'), 'base64');
+      const caller = await localTokenAuthenticator(key, 'cluster.local').authenticate({ authorization: `Bearer ${readFileSync(sidecar!.tokenFile, 'utf8')}`, peer: 'test' });
+      expect(caller.identities).toEqual(['spiffe://cluster.local/ns/default/sa/bookinfo-ratings']);
+      expect(flags(sidecarSpec(POD, PLAN, CTX, sidecar).args)).toMatchObject({ 'ca-address': '127.0.77.1:15012', 'ca-root-cert': sidecar!.rootCertFile, 'token-file': sidecar!.tokenFile });
+      const gw = flags(gatewaySpec(PLAN, CTX, creds.get(PLAN.gateway.name)).args);
+      expect(gw).toMatchObject({ 'service-account': 'istio-ingressgateway-service-account', 'token-file': path.join(state, 'pods', PLAN.gateway.name, 'istio-token') });
+      expect(flags(sidecarSpec(POD, PLAN, CTX).args)['ca-address']).toBeUndefined();
+    } finally {
+      rmSync(state, { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { LocalPlan, PodPlan } from './plan';
 import { hostsPreloadFile, podHostsFile } from './pod-hosts';
 import type { ProcessSpec } from './processes';
+import { GATEWAY_SERVICE_ACCOUNT, type ProxyCredentials } from './workload-credentials';
 
 /** Where the built apps live and how chatty they are. */
 export interface SpecContext {
@@ -49,13 +50,18 @@ export function appSpec(pod: PodPlan, ctx: SpecContext): ProcessSpec {
   };
 }
 
+/** The agent's flags: the CA, the root that verifies it, the pod's token (none: the proxy has no certificate). */
+function credentialArgs(creds: ProxyCredentials | undefined): Record<string, string> {
+  return creds === undefined ? {} : { 'ca-address': creds.caAddress, 'ca-root-cert': creds.rootCertFile, 'token-file': creds.tokenFile };
+}
+
 /** Every proxy shares this host: its admin/health/Prometheus ports bind its own loopback address. */
-function proxyArgs(ctx: SpecContext, common: Record<string, string>): string[] {
-  const args = Object.entries({ ...common, 'ops-bind': 'instance-ip' }).flatMap(([k, v]) => [`--${k}`, v]);
+function proxyArgs(ctx: SpecContext, common: Record<string, string>, creds: ProxyCredentials | undefined): string[] {
+  const args = Object.entries({ ...common, ...credentialArgs(creds), 'ops-bind': 'instance-ip' }).flatMap(([k, v]) => [`--${k}`, v]);
   return ctx.accessLog ? [...args, '--access-log'] : args;
 }
 
-export function sidecarSpec(pod: PodPlan, plan: LocalPlan, ctx: SpecContext): ProcessSpec {
+export function sidecarSpec(pod: PodPlan, plan: LocalPlan, ctx: SpecContext, creds?: ProxyCredentials): ProcessSpec {
   const appEndpoints = Object.entries(pod.appEndpoints).map(([port, ep]) => `${port}=${ep}`).join(',');
   return {
     name: `${pod.name}.istio-proxy`,
@@ -70,12 +76,12 @@ export function sidecarSpec(pod: PodPlan, plan: LocalPlan, ctx: SpecContext): Pr
       'service-account': pod.serviceAccount,
       interception: 'NONE',
       'app-endpoints': appEndpoints,
-    }),
+    }, creds),
     env: { LOG_LEVEL: ctx.logLevel },
   };
 }
 
-export function gatewaySpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {
+export function gatewaySpec(plan: LocalPlan, ctx: SpecContext, creds?: ProxyCredentials): ProcessSpec {
   const gw = plan.gateway;
   return {
     name: gw.name,
@@ -87,10 +93,10 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {
       'pod-name': gw.name,
       namespace: gw.namespace,
       labels: JSON.stringify(gw.labels),
-      'service-account': 'istio-ingressgateway-service-account',
+      'service-account': GATEWAY_SERVICE_ACCOUNT,
       interception: 'NONE',
       publish: `${gw.publish.port}=${gw.publish.host}:${gw.publish.hostPort}`,
-    }),
+    }, creds),
     env: { LOG_LEVEL: ctx.logLevel },
   };
 }

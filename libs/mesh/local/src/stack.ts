@@ -11,6 +11,7 @@ import { assertPortFree } from './ports';
 import { ProcessGroup } from './processes';
 import { appEndpoint, appReadyUrl, appSpec, controlPlaneSpec, gatewaySpec, proxyReadyUrl, sidecarSpec, type SpecContext } from './process-specs';
 import { waitForReady, waitForTcp } from './readiness';
+import { GATEWAY_SERVICE_ACCOUNT, writeProxyCredentials, type ProxyCredentials } from './workload-credentials';
 
 /** Everything `npm start` needs, read once from flags/env by the local-runner app. */
 export interface LocalStackConfig {
@@ -72,12 +73,19 @@ async function startContainer(group: ProcessGroup, pod: PodPlan, ctx: SpecContex
   return waitForReady(pod.name, appReadyUrl(pod), cfg.readyTimeoutMs);
 }
 
-async function startWorkloads(group: ProcessGroup, plan: LocalPlan, ctx: SpecContext, cfg: LocalStackConfig, report: ProgressReporter): Promise<void> {
+/** Every proxy's token for its ServiceAccount, next to its pod (the control plane has made the key by now). */
+function proxyCredentials(plan: LocalPlan, stateDir: string): Promise<Map<string, ProxyCredentials>> {
+  const gateway = { pod: plan.gateway.name, namespace: plan.gateway.namespace, serviceAccount: GATEWAY_SERVICE_ACCOUNT };
+  const pods = plan.pods.map((p) => ({ pod: p.name, namespace: p.namespace, serviceAccount: p.serviceAccount }));
+  return writeProxyCredentials(stateDir, `${plan.controlPlane.ip}:${plan.controlPlane.caPort}`, [gateway, ...pods]);
+}
+
+async function startWorkloads(group: ProcessGroup, plan: LocalPlan, ctx: SpecContext, cfg: LocalStackConfig, report: ProgressReporter, creds: Map<string, ProxyCredentials>): Promise<void> {
   const mariadb = plan.pods.some(isMariaDbPod) ? findMariaDb() : undefined;
   for (const pod of plan.pods) writePodHosts(cfg.stateDir, pod, plan.services);
   await Promise.all(
     plan.pods.map(async (pod) => {
-      group.start(sidecarSpec(pod, plan, ctx));
+      group.start(sidecarSpec(pod, plan, ctx, creds.get(pod.name)));
       await startContainer(group, pod, ctx, cfg, mariadb);
       await waitForReady(`${pod.name}.istio-proxy`, proxyReadyUrl(pod.ip), cfg.readyTimeoutMs);
       report(`✔ ${pod.deployment} ready (pod ${pod.name}, 2/2)`);
@@ -116,8 +124,9 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
       report(`✔ Applied ${cfg.initialConfig.map((f) => path.basename(f)).join(', ')} (first start)`);
     }
     report(`… starting ingress gateway and ${plan.pods.length} workloads with sidecars`);
-    group.start(gatewaySpec(plan, ctx));
-    await startWorkloads(group, plan, ctx, cfg, report);
+    const creds = await proxyCredentials(plan, cfg.stateDir);
+    group.start(gatewaySpec(plan, ctx, creds.get(plan.gateway.name)));
+    await startWorkloads(group, plan, ctx, cfg, report, creds);
     await waitForReady('istio-ingressgateway', proxyReadyUrl(plan.gateway.ip), cfg.readyTimeoutMs);
     report(`✔ Ingress gateway ready (${plan.gateway.name})`);
   } catch (err) {
