@@ -15,6 +15,7 @@ import type {
 import type { ConfigDump, SyncStatus } from './api-types';
 import type { MeshBackend } from './backend';
 import { JsonHttp, type HttpResult } from './http';
+import { localAdminGet } from './proxy-admin';
 
 /** Raised for any non-2xx answer; `context.status` and the server's `{error:{code}}` are kept. */
 export const API_ERROR = 'API_ERROR';
@@ -73,6 +74,10 @@ export class HttpBackend implements MeshBackend {
 
   async syncz(): Promise<SyncStatus[]> {
     return syncStatusesOf(await this.call('GET', '/debug/syncz'));
+  }
+
+  async proxyAdmin(proxyId: string, _namespace: string, adminPath: string): Promise<unknown> {
+    return localAdminGet(await this.syncz(), proxyId, adminPath);
   }
 
   async configDump(proxyID: string): Promise<ConfigDump> {

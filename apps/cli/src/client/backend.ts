@@ -31,4 +31,6 @@ export interface MeshBackend extends ControlPlaneDebug {
   analyze(objects: AnyResource[] | undefined, namespace: string | undefined): Promise<ReportedAnalysisMessage[]>;
   services(): Promise<MeshService[]>;
   workloads(): Promise<WorkloadInstance[]>;
+  /** One JSON GET of a proxy's admin API (`/config_dump`, `/certs`): local, its pod address; cluster, a port-forward. */
+  proxyAdmin(proxyId: string, namespace: string, adminPath: string): Promise<unknown>;
 }

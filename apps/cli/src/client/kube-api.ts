@@ -41,7 +41,11 @@ export class KubeApi {
   /** mesh-kube's Istio writes go through this (server-side apply as `trellis`, like the control plane). */
   readonly writer: IstioWriter;
 
-  private constructor(readonly client: KubeClient) {
+  private constructor(
+    readonly client: KubeClient,
+    /** For port-forwards to a proxy's admin port. */
+    readonly kubeConfig: ReturnType<typeof loadKubeConfig>,
+  ) {
     this.writer = { client, fieldManager: TRELLIS_FIELD_MANAGER };
   }
 
@@ -60,7 +64,7 @@ export class KubeApi {
       config.setCurrentContext(connection.context);
     }
     try {
-      return new KubeApi(new KubeClient(config));
+      return new KubeApi(new KubeClient(config), config);
     } catch (err) {
       throw new TrellisError(KUBECONFIG_INVALID, `the current context of ${where} has no cluster`, {}, { cause: err });
     }

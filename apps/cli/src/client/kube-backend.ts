@@ -9,6 +9,7 @@ import type { ControlPlaneDebug, MeshBackend } from './backend';
 import { normalizeAddress } from './address';
 import { KubeApi, validationFailed, type KubeConnection } from './kube-api';
 import { analyzeCluster, meshServices, workloadInstances } from './kube-registry';
+import { kubeAdminGet } from './kube-port-forward';
 
 /** istiod's Service and its HTTP debug/monitoring port (the control plane's `--http-port`). */
 export const ISTIOD_SERVICE = 'istiod:15014';
@@ -127,6 +128,10 @@ export class KubeBackend implements MeshBackend {
 
   async workloads(): Promise<WorkloadInstance[]> {
     return workloadInstances(await this.api());
+  }
+
+  async proxyAdmin(proxyId: string, namespace: string, adminPath: string): Promise<unknown> {
+    return kubeAdminGet((await this.api()).kubeConfig, proxyId, namespace, adminPath);
   }
 
   syncz(): Promise<SyncStatus[]> {

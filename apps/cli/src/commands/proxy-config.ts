@@ -8,6 +8,7 @@ import { ENDPOINT_HEADER, endpointRows } from '../proxy-config/endpoints';
 import { get } from '../proxy-config/envoy-access';
 import { LISTENER_HEADER, listenerRows } from '../proxy-config/listeners';
 import { ROUTE_HEADER, routeRows } from '../proxy-config/routes';
+import { SECRET_HEADER, secretRows, secretsDumpOf } from '../proxy-config/secrets';
 
 type Section = 'cluster' | 'listener' | 'route' | 'endpoint';
 interface SectionOptions extends ClusterFilter {
@@ -17,7 +18,7 @@ interface SectionOptions extends ClusterFilter {
 
 export function registerProxyConfig(program: Command, ctx: CommandContext): void {
   const pc = program.command('proxy-config').alias('pc').description("Show a proxy's Envoy configuration (from the control plane)");
-  const add = (name: Section | 'all', description: string): Command =>
+  const add = (name: Section | 'all' | 'secret', description: string): Command =>
     pc.command(name).alias(`${name}s`).description(description).argument('<pod>', '<pod>[.<namespace>] or proxy id');
   add('cluster', 'clusters (CDS)')
     .option('--fqdn <fqdn>', 'filter by service FQDN substring')
@@ -34,9 +35,23 @@ export function registerProxyConfig(program: Command, ctx: CommandContext): void
   add('endpoint', 'endpoints (EDS)')
     .option('--cluster <name>', 'filter by cluster name')
     .action((pod: string, opts: SectionOptions, cmd: Command) => show(ctx, globalsOf(cmd), pod, ['endpoint'], opts));
+  add('secret', 'secrets (SDS) from the proxy admin: workload certificate and root')
+    .action((pod: string, _o: unknown, cmd: Command) => showSecrets(ctx, globalsOf(cmd), pod));
   add('all', 'clusters, listeners, routes and endpoints').action((pod: string, _o: unknown, cmd: Command) =>
     show(ctx, globalsOf(cmd), pod, ['cluster', 'listener', 'route', 'endpoint'], {}),
   );
+}
+
+/** istioctl's `proxy-config secret`: the proxy's own SecretsConfigDump (its admin `/config_dump`), as a table or `-o json|yaml`. */
+async function showSecrets(ctx: CommandContext, globals: GlobalOptions, pod: string): Promise<void> {
+  const dump = secretsDumpOf(await ctx.api(globals).proxyAdmin(proxyIdFor(pod, globals.namespace), globals.namespace, '/config_dump'));
+  if (globals.output === 'json' || globals.output === 'yaml') {
+    const raw = dump ?? {};
+    return ctx.out(globals.output === 'json' ? toIstioctlJson(raw) : toYaml(raw));
+  }
+  const rows = secretRows(dump, ctx.now().getTime());
+  if (rows.length === 0) return ctx.lines(['No active or warming secrets found.']);
+  ctx.lines(formatTable(SECRET_HEADER, rows, ISTIOCTL_STYLE));
 }
 
 /** `reviews-v1-abc` → `reviews-v1-abc.<-n>`; ids and `pod.ns` pass through. */
