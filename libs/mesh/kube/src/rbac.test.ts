@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { kubeStatusOf } from './client/errors';
 import { KubeClient } from './client/kube-client';
 import type { KubeList, KubeObject } from './client/types';
@@ -86,9 +87,29 @@ describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)'
     expect(await can('delete', 'trellis-sidecar-injector')).toBe(false);
   });
 
+  it("gives the CA what it uses: TokenReviews, Secrets in istio-system only, ConfigMaps everywhere", async () => {
+    const can = async (resourceAttributes: Record<string, string>): Promise<boolean> => {
+      const review = await sa.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes } },
+      });
+      return review.status?.allowed === true;
+    };
+    expect(await can({ group: 'authentication.k8s.io', resource: 'tokenreviews', verb: 'create' })).toBe(true);
+    expect(await can({ resource: 'secrets', verb: 'get', namespace: 'istio-system', name: 'istio-ca-secret' })).toBe(true);
+    expect(await can({ resource: 'secrets', verb: 'create', namespace: 'istio-system' })).toBe(true);
+    expect(await can({ resource: 'secrets', verb: 'list', namespace: 'istio-system' })).toBe(false);
+    expect(await can({ resource: 'secrets', verb: 'get', namespace: NS })).toBe(false);
+    expect(await can({ resource: 'configmaps', verb: 'update', namespace: NS, name: 'istio-ca-root-cert' })).toBe(true);
+    expect(await can({ resource: 'configmaps', verb: 'delete', namespace: NS, name: 'istio-ca-root-cert' })).toBe(false);
+  });
+
   it('grants exactly the documented rules', () => {
     const text = readFileSync(RBAC, 'utf8');
     expect(text).not.toMatch(/"\*"/);
-    expect(text).not.toMatch(/secrets/);
+    // Secrets only through the CA's Role in istio-system: get/create, nothing cluster-wide, no list/watch.
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: Array<{ resources: string[]; verbs: string[] }> });
+    const withSecrets = docs.filter((d) => (d.rules ?? []).some((r) => r.resources.includes('secrets')));
+    expect(withSecrets.map((d) => [d.kind, d.metadata.namespace, d.metadata.name])).toEqual([['Role', 'istio-system', 'trellis-istiod-ca']]);
+    expect(withSecrets[0]?.rules?.find((r) => r.resources.includes('secrets'))?.verbs).toEqual(['get', 'create']);
   });
 });
