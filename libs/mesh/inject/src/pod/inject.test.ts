@@ -20,6 +20,22 @@ describe('injectPod', () => {
     expect(pod.spec.containers[1]!['lifecycle']).toBeUndefined();
   });
 
+  it("gives the sidecar Istio's identity mounts: projected istio-token (istio-ca, 12 h), istio-ca-root-cert, CA_ADDR", () => {
+    const { pod } = inject(base(), { ...TEST_MESH, caAddress: 'istiod.mesh.svc:15012' });
+    expect(env(pod, 'CA_ADDR')?.value).toBe('istiod.mesh.svc:15012');
+    const volumes = Object.fromEntries((pod.spec.volumes ?? []).map((v) => [v.name, v]));
+    expect(volumes['istio-token']).toEqual({ name: 'istio-token', projected: { sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }] } });
+    expect(volumes['istiod-ca-cert']).toEqual({ name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } });
+    const mounts = pod.spec.containers.find((c) => c.name === 'istio-proxy')!['volumeMounts'];
+    expect(mounts).toEqual(expect.arrayContaining([{ name: 'istio-token', mountPath: '/var/run/secrets/tokens', readOnly: true }, { name: 'istiod-ca-cert', mountPath: '/var/run/secrets/istio', readOnly: true }]));
+    // Re-injection removes them through the status annotation and adds them once.
+    const again = inject(pod).pod;
+    expect((again.spec.volumes ?? []).filter((v) => v.name === 'istio-token')).toHaveLength(1);
+    // first-party-jwt (no token projection): only the root; the agent reads the legacy token.
+    const legacy = inject(base(), { ...TEST_MESH, jwtPolicy: 'first-party-jwt' }).pod;
+    expect((legacy.spec.volumes ?? []).map((v) => v.name)).toEqual(['trellis-podinfo', 'istiod-ca-cert']);
+  });
+
   it('passes mesh settings to the proxy env', () => {
     const { pod } = inject(base(), { ...TEST_MESH, discoveryAddress: 'cp.trellis:15010', accessLog: true, drainMs: 1000 });
     expect(env(pod, 'TRELLIS_XDS_ADDRESS')?.value).toBe('cp.trellis:15010');

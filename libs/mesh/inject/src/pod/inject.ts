@@ -4,6 +4,7 @@ import { Annotation, INIT_CONTAINER, PODINFO_VOLUME, PROXY_CONTAINER } from './c
 import { resolveMeshConfig, type InjectMeshConfig, type ResolvedMeshConfig } from './mesh-config';
 import { injectedLabels, mergePrometheus, restorePrometheus } from './metadata';
 import { injectionDecision, type InjectReason } from './policy';
+import { identityVolumes } from './identity-volumes';
 import { proxyEnv } from './proxy-env';
 import { assertPodShape } from './shape';
 import { initContainer, podInfoVolume, proxyContainer } from './sidecar';
@@ -28,12 +29,12 @@ export interface InjectResult {
   readonly reason: InjectReason;
 }
 
-function assertNoConflicts(pod: Pod): void {
+function assertNoConflicts(pod: Pod, volumes: readonly string[]): void {
   const clash =
     pod.spec.containers.some((c) => c.name === PROXY_CONTAINER) ||
     (pod.spec.initContainers ?? []).some((c) => c.name === INIT_CONTAINER) ||
-    (pod.spec.volumes ?? []).some((v) => v.name === PODINFO_VOLUME);
-  if (clash) throw injectError(InjectErrorCode.unsupportedPod, 'pod already has a container or volume named like the sidecar', { names: [PROXY_CONTAINER, INIT_CONTAINER, PODINFO_VOLUME] });
+    (pod.spec.volumes ?? []).some((v) => volumes.includes(v.name));
+  if (clash) throw injectError(InjectErrorCode.unsupportedPod, 'pod already has a container or volume named like the sidecar', { names: [PROXY_CONTAINER, INIT_CONTAINER, ...volumes] });
   if (pod.spec.containers.length === 0) throw injectError(InjectErrorCode.unsupportedPod, 'pod has only injected containers', {});
 }
 
@@ -41,14 +42,15 @@ function assertNoConflicts(pod: Pod): void {
 function annotationsFor(base: Labels, appName: string, config: ResolvedMeshConfig): { annotations: Labels; prometheus: string | undefined } {
   const withDefault = { ...base, [Annotation.defaultContainer]: base[Annotation.defaultContainer] ?? appName };
   const merged = mergePrometheus(withDefault, config.prometheusMerge);
-  const status = formatStatus({ initContainers: [INIT_CONTAINER], containers: [PROXY_CONTAINER], volumes: [PODINFO_VOLUME], revision: config.revision });
+  const volumes = [PODINFO_VOLUME, ...identityVolumes(config).map((v) => v.name)];
+  const status = formatStatus({ initContainers: [INIT_CONTAINER], containers: [PROXY_CONTAINER], volumes, revision: config.revision });
   return { annotations: { ...merged.annotations, [Annotation.status]: status }, prometheus: merged.original };
 }
 
 function mutate(input: Pod, options: InjectOptions): Pod {
   const config = resolveMeshConfig(options.meshConfig);
   const { pod, previousProxy } = stripInjected(input, parseStatus(input.metadata?.annotations?.[Annotation.status]));
-  assertNoConflicts(pod);
+  assertNoConflicts(pod, [PODINFO_VOLUME, ...identityVolumes(config).map((v) => v.name)]);
   const meta = (pod.metadata ??= {});
   const apps = pod.spec.containers;
   const workload = workloadOf(pod, meta.namespace || options.namespace || 'default', options.workload);
@@ -61,7 +63,7 @@ function mutate(input: Pod, options: InjectOptions): Pod {
   pod.spec.containers = config.holdApplicationUntilProxyStarts ? [proxy, ...apps] : [...apps, proxy];
   // Last, so the app's own init containers run before traffic capture exists (they have no proxy yet).
   pod.spec.initContainers = [...(pod.spec.initContainers ?? []), initContainer(config, capture)];
-  pod.spec.volumes = [...(pod.spec.volumes ?? []), podInfoVolume()];
+  pod.spec.volumes = [...(pod.spec.volumes ?? []), podInfoVolume(), ...identityVolumes(config)];
   return pod;
 }
 

@@ -22,9 +22,18 @@ export interface InjectMeshConfig {
   readonly drainMs?: number;
   /** Mesh-wide capture defaults; pods refine them with `traffic.sidecar.istio.io/*` annotations. */
   readonly capture?: Partial<CaptureOptions>;
+  /** The CA for the sidecar's certificates, CA_ADDR (default `istiod.istio-system.svc:15012`). */
+  readonly caAddress?: string;
+  /**
+   * Istio's `values.global.jwtPolicy`: `third-party-jwt` (default) projects the `istio-token`
+   * (audience istio-ca); `first-party-jwt` for clusters that cannot project tokens (the agent then
+   * uses the pod's legacy ServiceAccount token).
+   */
+  readonly jwtPolicy?: 'third-party-jwt' | 'first-party-jwt';
 }
 
 export const DEFAULT_DISCOVERY_ADDRESS = 'istiod.istio-system.svc:15010';
+export const DEFAULT_CA_ADDRESS = 'istiod.istio-system.svc:15012';
 
 export const DEFAULT_PROXY_RESOURCES: ResourceRequirements = {
   requests: { cpu: '100m', memory: '128Mi' },
@@ -42,6 +51,8 @@ export interface ResolvedMeshConfig {
   readonly accessLog: boolean | undefined;
   readonly drainMs: number | undefined;
   readonly capture: CaptureOptions;
+  readonly caAddress: string;
+  readonly jwtPolicy: 'third-party-jwt' | 'first-party-jwt';
 }
 
 export function resolveMeshConfig(c: InjectMeshConfig): ResolvedMeshConfig {
@@ -56,5 +67,7 @@ export function resolveMeshConfig(c: InjectMeshConfig): ResolvedMeshConfig {
     accessLog: c.accessLog,
     drainMs: c.drainMs,
     capture: { ...DEFAULT_CAPTURE_OPTIONS, ...c.capture },
+    caAddress: c.caAddress ?? DEFAULT_CA_ADDRESS,
+    jwtPolicy: c.jwtPolicy ?? 'third-party-jwt',
   };
 }

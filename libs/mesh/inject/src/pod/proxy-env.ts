@@ -49,6 +49,7 @@ export function proxyEnv(input: ProxyEnvInput): EnvVar[] {
     field('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
     field('HOST_IP', 'status.hostIP'),
     literal('TRELLIS_XDS_ADDRESS', config.discoveryAddress),
+    literal('CA_ADDR', config.caAddress),
     literal('INTERCEPTION_MODE', 'REDIRECT'),
     literal('TRELLIS_POD_LABELS', JSON.stringify(labels)),
     literal('TRELLIS_POD_LABELS_FILE', PODINFO_LABELS_FILE),

@@ -4,6 +4,7 @@ import {
   CAPTURE_COMMAND, INIT_CONTAINER, PODINFO_DIR, PODINFO_VOLUME, PROMETHEUS_PORT, PROXY_CONTAINER, PROXY_UID,
   PROXY_WAIT_COMMAND, STATUS_PORT,
 } from './constants';
+import { identityMounts } from './identity-volumes';
 import type { ResolvedMeshConfig } from './mesh-config';
 import type { Container, EnvVar, Volume } from './types';
 
@@ -60,7 +61,7 @@ export function proxyContainer(config: ResolvedMeshConfig, env: EnvVar[]): Conta
       runAsUser: PROXY_UID,
     },
     ...lifecycle,
-    volumeMounts: [{ name: PODINFO_VOLUME, mountPath: PODINFO_DIR, readOnly: true }],
+    volumeMounts: [{ name: PODINFO_VOLUME, mountPath: PODINFO_DIR, readOnly: true }, ...identityMounts(config)],
   };
 }
 
