@@ -4,6 +4,9 @@
 #   docker build --build-arg APP=control-plane --build-arg APP_UID=1337 -t trellis/pilot:dev .
 #   docker build --target proxy -t trellis/proxy:dev .                                    # sidecar + ingress gateway + init container
 #   docker build --build-arg APP=tcp-echo -t docker.io/istio/tcp-echo-server:1.3 .         # Istio's samples/tcp-echo server
+#   docker build --build-arg APP=ratings --build-arg SERVICE_VERSION=v2 -t docker.io/istio/examples-bookinfo-ratings-v2:1.20.2 .
+#                                                              # ratings v2 (bookinfo-ratings-v2-mysql.yaml sets no SERVICE_VERSION)
+# Bookinfo's mysqldb (MariaDB) has its own file: tools/docker/mysqldb.Dockerfile.
 #
 # The context is the repository root. Every image runs `node /app/dist/main.js` (the app's esbuild
 # bundle) with the production npm dependencies in /app/node_modules; Tilt and Skaffold sync a fresh
@@ -82,7 +85,10 @@ ARG APP
 # Bookinfo runs as 1000 (the base image's `node` user); the control plane may use 1337 like istiod.
 ARG APP_UID=1000
 RUN test -n "${APP}" || (echo "set --build-arg APP=<productpage|details|reviews|ratings|control-plane|cli|tcp-echo>" >&2 && exit 1)
-ENV NODE_ENV=production TRELLIS_APP=${APP}
+# SERVICE_VERSION: the default the app reads when the manifest sets none, as Istio's ratings/reviews images bake
+# service_version (examples-bookinfo-ratings-v2 is the ratings app built with v2).
+ARG SERVICE_VERSION=v1
+ENV NODE_ENV=production TRELLIS_APP=${APP} SERVICE_VERSION=${SERVICE_VERSION}
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build --chown=${APP_UID}:${APP_UID} /src/dist/apps/${APP}/ ./dist/

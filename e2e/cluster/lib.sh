@@ -98,3 +98,21 @@ tcp_tally() {
   done
   printf '  %d TCP connections to %s:%s: one=%d two=%d other=%d failed=%d\n' "$n" "$2" "$3" "$TCP_ONE" "$TCP_TWO" "$TCP_OTHER" "$TCP_FAILED"
 }
+
+# full_stars: the full-star markers on the last page (Istio's test string; empty stars excluded).
+full_stars() { grep -o 'glyphicon glyphicon-star"' <<<"$BODY" | wc -l | tr -d ' '; }
+
+# stars_until SECONDS COLOUR N: wait until a page shows N full stars of COLOUR; say how long that took.
+stars_until() {
+  local start deadline
+  start=$(date +%s.%N)
+  deadline=$(($(date +%s) + $1))
+  until page && [ "$STATUS" = 200 ] && [ "$STARS" = "$2" ] && [ "$(full_stars)" = "$3" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "no page with $3 $2 stars within $1 s (last: $STATUS, $STARS, $(full_stars) stars)"
+    sleep 0.5
+  done
+  printf '  %s %s stars after %ss\n' "$3" "$2" "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')"
+}
+
+# stat_value TEXT NAME: the value of one counter line `NAME: N` in an admin /stats dump (0 when absent).
+stat_value() { awk -v n="$2" -F': ' '$1 == n {v = $2} END {print v + 0}' <<<"$1"; }

