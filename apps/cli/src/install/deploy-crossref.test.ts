@@ -154,8 +154,8 @@ describe('deploy artifacts agree with each other', () => {
     ];
     for (const [, objects] of sets) expect(objects.some((o) => o.kind === 'Service')).toBe(true);
     const problems = sets.flatMap(([name, objects]) => unservedPorts(objects).map((p) => `${name}: ${p}`));
-    // The one known exception (docs/kind.md, Known gaps): istiod's 15012 is reserved; nothing listens on it yet.
-    expect(problems).toEqual(['deploy: istio-system/istiod:https-dns → 15012 is no containerPort']);
+    // istiod's 15012 is served now (the CA), so there is no exception left.
+    expect(problems).toEqual([]);
   });
 
   it("kind's extraPortMappings publish the ingress gateway's http2 (and https) nodePorts, http2 on host port 8080", async () => {
