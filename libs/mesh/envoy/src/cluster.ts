@@ -1,5 +1,5 @@
 /** `envoy.config.cluster.v3`: Cluster (the CDS resource) and its policies. */
-import type { Any, CommonHttpProtocolOptions, ConfigSource, Duration, Http1ProtocolOptions, Http2ProtocolOptions, Metadata, RoutingPriority, UInt32Value, UpstreamHttpProtocolOptions } from './core';
+import type { Any, CommonHttpProtocolOptions, ConfigSource, Duration, Http1ProtocolOptions, Http2ProtocolOptions, Metadata, RoutingPriority, SocketAddress, UInt32Value, UpstreamHttpProtocolOptions } from './core';
 import type { ClusterLoadAssignment } from './endpoint';
 import type { TransportSocket, TransportSocketMatch } from './tls';
 import type { HTTP_PROTOCOL_OPTIONS_TYPE } from './type-urls';
@@ -49,6 +49,13 @@ export type TypedExtensionProtocolOptions = {
   [extension: string]: Any | undefined;
 };
 
+/**
+ * envoy.config.core.v3.BindConfig: the local address upstream connections are made from. Istio binds
+ * inbound (and InboundPassthroughCluster) connections to `127.0.0.6:0`, so the capture rules
+ * (`-A ISTIO_OUTPUT -o lo -s 127.0.0.6/32 -j RETURN`) let the proxy's own connection to the app pass.
+ */
+export type BindConfig = { source_address?: SocketAddress };
+
 export type Cluster = {
   name?: string;
   type?: ClusterDiscoveryType;
@@ -64,7 +71,13 @@ export type Cluster = {
   typed_extension_protocol_options?: TypedExtensionProtocolOptions;
   /** How connections to the hosts are made: `envoy.transport_sockets.tls` (UpstreamTlsContext), else plaintext. */
   transport_socket?: TransportSocket;
+  /**
+   * Auto mTLS: the first entry whose `match` is a subset of the endpoint's
+   * `metadata.filter_metadata["envoy.transport_socket_match"]` gives its socket (Istio: `tlsMode-istio`
+   * `{tlsMode: "istio"}` → mTLS, then `tlsMode-disabled` `{}` → raw_buffer for every other endpoint).
+   */
   transport_socket_matches?: TransportSocketMatch[];
+  upstream_bind_config?: BindConfig;
   /** `filter_metadata.istio`: the cluster's services, subset and DestinationRule. */
   metadata?: Metadata;
 };

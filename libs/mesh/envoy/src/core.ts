@@ -36,6 +36,11 @@ export type IstioFilterMetadata = {
   config?: string;
   services?: { host?: string; name?: string; namespace?: string }[];
   subset?: string;
+  /**
+   * An endpoint's workload for telemetry, as istiod compresses it:
+   * `<workload>;<namespace>;<canonical service>;<canonical revision>;<cluster>`.
+   */
+  workload?: string;
 };
 /** envoy.config.core.v3.Metadata. */
 export type Metadata = {

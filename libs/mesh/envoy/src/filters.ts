@@ -32,7 +32,21 @@ export type HttpConnectionManager = {
   generate_request_id?: BoolValue;
   use_remote_address?: BoolValue;
   max_request_headers_kb?: UInt32Value;
+  /**
+   * What to do with `x-forwarded-client-cert` (Envoy's default SANITIZE). Istio's sidecar inbound sets
+   * APPEND_FORWARD: on an mTLS connection the peer's details are appended; on any other connection Envoy
+   * removes a client-supplied XFCC (ConnectionManagerUtility::mutateXfccRequestHeader), as SANITIZE would.
+   */
+  forward_client_cert_details?: ForwardClientCertDetails;
+  /** Which peer certificate fields the appended XFCC element carries (`By` and `Hash` always). */
+  set_current_client_cert_details?: SetCurrentClientCertDetails;
 };
+
+/** HttpConnectionManager.ForwardClientCertDetails. */
+export type ForwardClientCertDetails = 'SANITIZE' | 'FORWARD_ONLY' | 'APPEND_FORWARD' | 'SANITIZE_SET' | 'ALWAYS_FORWARD_ONLY';
+
+/** HttpConnectionManager.SetCurrentClientCertDetails (`subject` is a BoolValue in the proto, the others plain bools). */
+export type SetCurrentClientCertDetails = { subject?: BoolValue; cert?: boolean; chain?: boolean; dns?: boolean; uri?: boolean };
 
 /** TcpProxy.WeightedCluster.ClusterWeight (a plain uint32 weight, unlike the route's wrapper). */
 export type TcpClusterWeight = { name?: string; weight?: number };

@@ -11,3 +11,19 @@ export const HTTP_PROTOCOL_OPTIONS_KEY = 'envoy.extensions.upstreams.http.v3.Htt
 /** Cluster.transport_socket names: TLS (UpstreamTlsContext) and plaintext. */
 export const TLS_TRANSPORT_SOCKET_NAME = 'envoy.transport_sockets.tls';
 export const RAW_BUFFER_TRANSPORT_SOCKET_NAME = 'envoy.transport_sockets.raw_buffer';
+/** Listener filters. */
+export const TLS_INSPECTOR_FILTER_NAME = 'envoy.filters.listener.tls_inspector';
+export const HTTP_INSPECTOR_FILTER_NAME = 'envoy.filters.listener.http_inspector';
+/** FilterChainMatch.transport_protocol values: what tls_inspector reports, and Envoy's default without it. */
+export const TLS_TRANSPORT_PROTOCOL = 'tls';
+export const RAW_BUFFER_TRANSPORT_PROTOCOL = 'raw_buffer';
+/**
+ * Istio's SDS names (pkg/model/authentication.go): the workload certificate, the root it trusts, and
+ * the bootstrap cluster every SdsSecretConfig's `sds_config` points at (Envoy's bootstrap defines it;
+ * it never comes over CDS — the Trellis proxy resolves it in-process).
+ */
+export const SDS_DEFAULT_SECRET_NAME = 'default';
+export const SDS_ROOT_SECRET_NAME = 'ROOTCA';
+export const SDS_CLUSTER_NAME = 'sds-grpc';
+/** The endpoint metadata namespace `transport_socket_matches` reads, and Istio's key/value in it. */
+export const TRANSPORT_SOCKET_MATCH_METADATA = 'envoy.transport_socket_match';

@@ -4,7 +4,7 @@
  * ISTIO_MUTUAL with SDS secrets, issue #16) is written in these messages.
  */
 import type { Any, BoolValue, DataSource, StringMatcher } from './core';
-import type { DOWNSTREAM_TLS_CONTEXT_TYPE, UPSTREAM_TLS_CONTEXT_TYPE } from './type-urls';
+import type { DOWNSTREAM_TLS_CONTEXT_TYPE, RAW_BUFFER_TYPE, UPSTREAM_TLS_CONTEXT_TYPE } from './type-urls';
 
 export type TlsProtocolVersion = 'TLS_AUTO' | 'TLSv1_0' | 'TLSv1_1' | 'TLSv1_2' | 'TLSv1_3';
 
@@ -81,8 +81,11 @@ export type DownstreamTlsContext = {
   require_client_certificate?: BoolValue;
 };
 
+/** envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer (no fields): plaintext. */
+export type RawBuffer = { '@type': typeof RAW_BUFFER_TYPE };
+
 /** envoy.config.core.v3.TransportSocket: `envoy.transport_sockets.tls` (Upstream/DownstreamTlsContext) or raw_buffer. */
-export type TransportSocket = { name?: string; typed_config?: UpstreamTlsContext | DownstreamTlsContext | Any };
+export type TransportSocket = { name?: string; typed_config?: UpstreamTlsContext | DownstreamTlsContext | RawBuffer | Any };
 
 /** Cluster.TransportSocketMatch (auto mTLS picks a socket by endpoint metadata; issue #16). */
 export type TransportSocketMatch = { name?: string; match?: Record<string, unknown>; transport_socket?: TransportSocket };

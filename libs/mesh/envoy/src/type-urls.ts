@@ -54,3 +54,5 @@ export const PREVIOUS_HOSTS_TYPE = 'type.googleapis.com/envoy.extensions.retry.h
 // ── transport sockets (Cluster.transport_socket.typed_config) ─────────────────
 export const UPSTREAM_TLS_CONTEXT_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext';
 export const DOWNSTREAM_TLS_CONTEXT_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext';
+/** Plaintext (`envoy.transport_sockets.raw_buffer`): auto mTLS's `tlsMode-disabled` socket. */
+export const RAW_BUFFER_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer';
