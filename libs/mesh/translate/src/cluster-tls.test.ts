@@ -55,7 +55,7 @@ describe('upstreamTls', () => {
   const tls = (t: ClientTLSSettings, http2 = false, serviceSans?: string[]) => upstreamTls({ tls: t, http2, ...(serviceSans ? { serviceSans } : {}) });
   const context = (t: ClientTLSSettings, http2 = false, sans?: string[]) => tls(t, http2, sans).transportSocket?.typed_config as Record<string, unknown>;
 
-  it('DISABLE, unset, ISTIO_MUTUAL (issue #16) and credentialName (needs SDS) emit nothing', () => {
+  it('DISABLE, unset, ISTIO_MUTUAL without mTLS emission and credentialName (needs SDS) emit nothing', () => {
     expect(tls({ mode: 'DISABLE' })).toEqual({});
     expect(upstreamTls({ tls: undefined, http2: false })).toEqual({});
     expect(tls({ mode: 'ISTIO_MUTUAL' })).toEqual({});

@@ -5,9 +5,11 @@ import {
   type CertificateValidationContext,
   type CommonTlsContext,
   type TransportSocket,
+  type TransportSocketMatch,
   type UpstreamHttpProtocolOptions,
   type UpstreamTlsContext,
 } from '@trellis/mesh-envoy';
+import { autoMtlsMatches, istioMutualSocket, type IstioMtlsTarget } from './upstream-mtls';
 
 /**
  * DestinationRule `tls` → the cluster's upstream TLS, as istiod's `cluster_tls.go` builds it
@@ -16,7 +18,8 @@ import {
  * - SIMPLE / MUTUAL: `envoy.transport_sockets.tls` with an UpstreamTlsContext: TLSv1_2..TLSv1_3,
  *   `sni` from the DR; without one, `auto_sni` (the request's host) and, unless SANs or
  *   insecureSkipVerify are given, `auto_san_validation`; ALPN `h2` for HTTP/2 clusters only;
- * - ISTIO_MUTUAL: nothing yet (issue #16 brings the CA, SDS `default`/`ROOTCA` and auto mTLS).
+ * - ISTIO_MUTUAL: SDS `default`/`ROOTCA`, Istio's SNI, SANs and ALPN (upstream-mtls.ts) — when the
+ *   translator emits mTLS (`istio` given); without a DR `tls`, auto mTLS: `transport_socket_matches`.
  *
  * Certificates are files on the proxy, referenced by `filename` (Envoy reads them). Istio ≥ 1.8 serves
  * the same files through its agent's SDS (`file-root:<path>`, `file-cert:<cert>~<key>`); without SDS
@@ -29,6 +32,7 @@ export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 /** The result for one cluster: its transport socket and the HTTP protocol options it implies. */
 export interface UpstreamTls {
   readonly transportSocket?: TransportSocket;
+  readonly transportSocketMatches?: TransportSocketMatch[];
   readonly upstreamHttpOptions?: UpstreamHttpProtocolOptions;
 }
 
@@ -38,6 +42,8 @@ export interface UpstreamTlsInput {
   readonly http2: boolean;
   /** ServiceEntry `subjectAltNames`: the SANs when the DestinationRule gives none (Istio, External registry). */
   readonly serviceSans?: readonly string[];
+  /** Istio mTLS towards this cluster; absent when the translator's mTLS emission is off. */
+  readonly istio?: IstioMtlsTarget;
 }
 
 /** Istio's credentialName lookups that need an SDS server (everything but `configmap://`). */
@@ -76,10 +82,12 @@ function commonContext(tls: ClientTLSSettings, input: UpstreamTlsInput): CommonT
 /** The cluster's TLS for its effective DestinationRule `tls` (port-level and subset merged). */
 export function upstreamTls(input: UpstreamTlsInput): UpstreamTls {
   const tls = input.tls;
+  if (tls === undefined && input.istio?.auto === true) {
+    return { transportSocketMatches: autoMtlsMatches(istioMutualSocket(input.istio, undefined, input.http2)) };
+  }
   if (tls === undefined || tls.mode === undefined || tls.mode === 'DISABLE') return {};
-  // TODO(#16): ISTIO_MUTUAL needs the mesh CA and SDS (`default` / `ROOTCA`); until then nothing is
-  // emitted, so no cluster claims mTLS it cannot do.
-  if (tls.mode === 'ISTIO_MUTUAL') return {};
+  // ISTIO_MUTUAL without mTLS emission (translate option off): no socket, no claim of mTLS it cannot do.
+  if (tls.mode === 'ISTIO_MUTUAL') return input.istio ? { transportSocket: istioMutualSocket(input.istio, tls, input.http2) } : {};
   // credentialName needs SDS (issue #16). Istio's sidecars ignore it too (no transport socket) unless
   // the DestinationRule has a workloadSelector; gateways would fetch it over SDS, which Trellis lacks.
   if (needsCredentialSds(tls)) return {};

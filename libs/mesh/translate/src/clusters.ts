@@ -5,6 +5,7 @@ import { loadAssignment } from './endpoints';
 import { BLACKHOLE_CLUSTER, configPath, INBOUND_PASSTHROUGH_CLUSTER, PASSTHROUGH_CLUSTER } from './naming';
 import { isHttp2Port } from './services';
 import { DEFAULT_CONNECT_TIMEOUT, policyClusterFields } from './traffic-policy';
+import { INBOUND_PASSTHROUGH_BIND } from './inbound';
 
 export const ADS: ConfigSource = { ads: {}, resource_api_version: 'V3' };
 
@@ -39,7 +40,7 @@ function discoveryFields(plan: OutboundClusterPlan): Pick<Cluster, 'type' | 'eds
 /** An outbound cluster from its plan, with the DestinationRule traffic policy applied. */
 export function outboundCluster(plan: OutboundClusterPlan, fallbackLb: LbPolicy = 'LEAST_REQUEST'): Cluster {
   const discovery = discoveryFields(plan);
-  const policy = policyClusterFields(plan.policy, isHttp2Port(plan.port), fallbackLb, plan.service.subjectAltNames);
+  const policy = policyClusterFields(plan.policy, isHttp2Port(plan.port), fallbackLb, plan.service.subjectAltNames, plan.mtls);
   if (discovery.type === 'ORIGINAL_DST') policy.lb_policy = 'CLUSTER_PROVIDED';
   return { name: plan.name, ...discovery, ...policy, metadata: clusterMetadata(plan) };
 }
@@ -48,14 +49,20 @@ export function outboundClusters(plans: readonly OutboundClusterPlan[]): Cluster
   return plans.map((p) => outboundCluster(p));
 }
 
-/** BlackHoleCluster (STATIC, no endpoints) and PassthroughCluster (ORIGINAL_DST). */
-export function specialClusters(inbound: boolean): Cluster[] {
+/** BlackHoleCluster (STATIC, no endpoints) and PassthroughCluster (ORIGINAL_DST); sidecars also InboundPassthroughCluster (from 127.0.0.6 under REDIRECT). */
+export function specialClusters(inbound: boolean, bindToPassthroughSource = false): Cluster[] {
   const clusters: Cluster[] = [
     { name: BLACKHOLE_CLUSTER, type: 'STATIC', connect_timeout: DEFAULT_CONNECT_TIMEOUT, load_assignment: { cluster_name: BLACKHOLE_CLUSTER, endpoints: [] } },
     { name: PASSTHROUGH_CLUSTER, type: 'ORIGINAL_DST', connect_timeout: DEFAULT_CONNECT_TIMEOUT, lb_policy: 'CLUSTER_PROVIDED' },
   ];
   if (inbound) {
-    clusters.push({ name: INBOUND_PASSTHROUGH_CLUSTER, type: 'ORIGINAL_DST', connect_timeout: DEFAULT_CONNECT_TIMEOUT, lb_policy: 'CLUSTER_PROVIDED' });
+    clusters.push({
+      name: INBOUND_PASSTHROUGH_CLUSTER,
+      type: 'ORIGINAL_DST',
+      connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+      lb_policy: 'CLUSTER_PROVIDED',
+      ...(bindToPassthroughSource && { upstream_bind_config: INBOUND_PASSTHROUGH_BIND }),
+    });
   }
   return clusters;
 }

@@ -1,6 +1,7 @@
 import type { DestinationRule, MeshSnapshot, ProxyInfo, Resource, VirtualService } from '@trellis/mesh-api';
 import { intersectHosts, resolveHost } from './hosts';
 import { buildServiceModels, type ServiceModel } from './services';
+import { DEFAULT_TRANSLATE_OPTIONS, type TranslateOptions } from './translate-options';
 
 /** Everything a translation step needs: the (order-normalised) snapshot, the proxy, the service index. */
 export interface TranslateContext {
@@ -12,6 +13,8 @@ export interface TranslateContext {
   readonly destinationRules: readonly DestinationRule[];
   /** Visible VirtualServices, creation order. */
   readonly virtualServices: readonly VirtualService[];
+  /** The translator's switches (mTLS emission, trust domain). */
+  readonly options: TranslateOptions;
 }
 
 type AnyResource = Resource<string, unknown>;
@@ -37,7 +40,7 @@ export function isVisible(exportTo: readonly string[] | undefined, ownNamespace:
   return exportTo.some((e) => e === '*' || e === proxyNamespace || (e === '.' && ownNamespace === proxyNamespace));
 }
 
-export function buildContext(snapshot: MeshSnapshot, proxy: ProxyInfo): TranslateContext {
+export function buildContext(snapshot: MeshSnapshot, proxy: ProxyInfo, options: TranslateOptions = DEFAULT_TRANSLATE_OPTIONS): TranslateContext {
   const visible = <T extends AnyResource & { spec: { exportTo?: string[] } }>(items: readonly T[]): T[] =>
     sortedByCreation(items).filter((i) => isVisible(i.spec.exportTo, namespaceOf(i), proxy.namespace));
   const services = buildServiceModels(
@@ -52,6 +55,7 @@ export function buildContext(snapshot: MeshSnapshot, proxy: ProxyInfo): Translat
     serviceByHost: new Map(services.map((s) => [s.hostname, s])),
     destinationRules: visible(snapshot.destinationRules),
     virtualServices: visible(snapshot.virtualServices),
+    options,
   };
 }
 

@@ -1,12 +1,15 @@
 import type { ClusterLoadAssignment, LbEndpoint } from '@trellis/mesh-envoy';
 import type { OutboundClusterPlan } from './cluster-plan';
+import { endpointMetadata, type EndpointMetadataInput } from './endpoint-metadata';
 import type { MeshEndpoint } from './services';
 
-function lbEndpoint(e: MeshEndpoint): LbEndpoint {
+function lbEndpoint(e: MeshEndpoint, meta?: EndpointMetadataInput): LbEndpoint {
+  const metadata = meta && endpointMetadata(e, meta);
   return {
     endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
     health_status: 'HEALTHY',
     load_balancing_weight: { value: e.weight },
+    ...(metadata && { metadata }),
   };
 }
 
@@ -14,7 +17,7 @@ function lbEndpoint(e: MeshEndpoint): LbEndpoint {
  * A ClusterLoadAssignment with all endpoints in one (empty) locality whose weight is explicit —
  * gRPC clients skip localities without one. No endpoints → no locality at all.
  */
-export function loadAssignment(clusterName: string, endpoints: readonly MeshEndpoint[]): ClusterLoadAssignment {
+export function loadAssignment(clusterName: string, endpoints: readonly MeshEndpoint[], meta?: EndpointMetadataInput): ClusterLoadAssignment {
   if (endpoints.length === 0) return { cluster_name: clusterName, endpoints: [] };
   const weight = endpoints.reduce((sum, e) => sum + e.weight, 0);
   return {
@@ -23,15 +26,18 @@ export function loadAssignment(clusterName: string, endpoints: readonly MeshEndp
       {
         locality: { region: '', zone: '', sub_zone: '' },
         load_balancing_weight: { value: Math.max(1, weight) },
-        lb_endpoints: endpoints.map(lbEndpoint),
+        lb_endpoints: endpoints.map((e) => lbEndpoint(e, meta)),
       },
     ],
   };
 }
 
-/** EDS: one CLA per EDS cluster (STATIC/STRICT_DNS clusters carry their endpoints inline). */
-export function outboundLoadAssignments(plans: readonly OutboundClusterPlan[]): ClusterLoadAssignment[] {
-  return plans.filter((p) => p.service.discovery === 'EDS').map((p) => loadAssignment(p.name, p.endpoints));
+/**
+ * EDS: one CLA per EDS cluster (STATIC/STRICT_DNS clusters carry their endpoints inline). With `meta`
+ * (mTLS emission on) endpoints carry Istio's metadata (tlsMode, workload).
+ */
+export function outboundLoadAssignments(plans: readonly OutboundClusterPlan[], meta?: EndpointMetadataInput): ClusterLoadAssignment[] {
+  return plans.filter((p) => p.service.discovery === 'EDS').map((p) => loadAssignment(p.name, p.endpoints, meta));
 }
 
 /** "127.0.0.1:41234" → address and port; a bare port or missing value falls back to loopback:`port`. */

@@ -1,18 +1,9 @@
-import type { WorkloadInstance } from '@trellis/mesh-api';
+import { effectivePeerAuthentication, mtlsModeForPort, type EffectivePeerAuthentication, type MtlsMode, type WorkloadInstance } from '@trellis/mesh-api';
 import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
-import { type Cluster, type FilterChain, HTTP_INSPECTOR_TYPE, type Listener, type RouteConfiguration } from '@trellis/mesh-envoy';
+import type { BindConfig, Cluster, RouteConfiguration } from '@trellis/mesh-envoy';
 import { loadAssignment, parseHostPort } from './endpoints';
-import { catchAllRoutes, hcmChain, HTTP_APPLICATION_PROTOCOLS, socketAddress, tcpProxyChain } from './listeners';
-import {
-  INBOUND_CAPTURE_PORT,
-  INBOUND_PASSTHROUGH_CLUSTER,
-  inboundClusterName,
-  inboundVirtualHostName,
-  listenerName,
-  VIRTUAL_INBOUND,
-  WILDCARD_ADDRESS,
-} from './naming';
+import { inboundClusterName, inboundVirtualHostName } from './naming';
 import { servicesSelecting } from './label-index';
 import { isAutoPort, isHttpPort } from './services';
 import { DEFAULT_CONNECT_TIMEOUT } from './traffic-policy';
@@ -27,6 +18,8 @@ export interface InboundPort {
   /** No service declares the port's protocol: detected per connection (HTTP, else TCP). */
   auto: boolean;
   services: { host: string; name: string; namespace: string }[];
+  /** The port's effective PeerAuthentication mode; absent when mTLS emission is off. */
+  mode?: MtlsMode;
 }
 
 interface WorkloadIndex {
@@ -63,11 +56,20 @@ export function ownWorkload(ctx: TranslateContext): WorkloadInstance | undefined
   return index.byName.get(`${proxy.namespace}/${proxy.workloadName}`) ?? (proxy.ipAddress === '' ? undefined : index.byAddress.get(proxy.ipAddress));
 }
 
-/** Every (target port) of every Kubernetes service selecting this proxy's workload, ascending. */
+/** The proxy's own workload's effective PeerAuthentication; undefined when mTLS emission is off. */
+export function ownPeerAuthentication(ctx: TranslateContext): EffectivePeerAuthentication | undefined {
+  if (!ctx.options.mtls) return undefined;
+  const workload = ownWorkload(ctx);
+  const target = { namespace: workload?.namespace ?? ctx.proxy.namespace, labels: workload?.labels ?? ctx.proxy.labels };
+  return effectivePeerAuthentication(ctx.snapshot.peerAuthentications, target, ctx.snapshot.rootNamespace);
+}
+
+/** Every (target port) of every Kubernetes service selecting this proxy's workload, ascending, with its mTLS mode. */
 export function inboundPorts(ctx: TranslateContext): InboundPort[] {
   const workload = ownWorkload(ctx);
   const labels = workload?.labels ?? ctx.proxy.labels;
   const namespace = workload?.namespace ?? ctx.proxy.namespace;
+  const authn = ownPeerAuthentication(ctx);
   const byPort = new Map<number, InboundPort>();
   for (const svc of servicesSelecting(ctx.snapshot.services, namespace, labels)) {
     for (const p of svc.ports) {
@@ -77,6 +79,7 @@ export function inboundPorts(ctx: TranslateContext): InboundPort[] {
         http: false,
         auto: false,
         services: [],
+        ...(authn && { mode: mtlsModeForPort(authn, p.targetPort) }),
       };
       entry.http = entry.http || isHttpPort(p);
       entry.auto = entry.auto || isAutoPort(p);
@@ -86,6 +89,12 @@ export function inboundPorts(ctx: TranslateContext): InboundPort[] {
   }
   return [...byPort.values()].sort((a, b) => a.targetPort - b.targetPort);
 }
+
+/**
+ * Istio's source address for the proxy's own connections to the app (inbound clusters and
+ * InboundPassthroughCluster, REDIRECT only): capture's `-o lo -s 127.0.0.6/32 -j RETURN` exempts them.
+ */
+export const INBOUND_PASSTHROUGH_BIND: BindConfig = { source_address: { address: '127.0.0.6', port_value: 0 } };
 
 /** `inbound|<port>||`: STATIC, one endpoint = where the app listens (appEndpoints or 127.0.0.1:port). */
 export function inboundCluster(ctx: TranslateContext, p: InboundPort): Cluster {
@@ -97,6 +106,7 @@ export function inboundCluster(ctx: TranslateContext, p: InboundPort): Cluster {
     connect_timeout: DEFAULT_CONNECT_TIMEOUT,
     lb_policy: 'ROUND_ROBIN',
     load_assignment: loadAssignment(name, [{ address: app.address, port: app.port, labels: {}, weight: 1 }]),
+    ...(ctx.proxy.interception === 'REDIRECT' && { upstream_bind_config: INBOUND_PASSTHROUGH_BIND }),
     metadata: { filter_metadata: { istio: { services: [...p.services].sort((a, b) => (a.host < b.host ? -1 : 1)) } } },
   };
 }
@@ -115,53 +125,4 @@ export function inboundRouteConfig(p: InboundPort): RouteConfiguration {
     ],
     validate_clusters: { value: false },
   };
-}
-
-function inboundChainOptions(p: InboundPort, bind: string): Parameters<typeof hcmChain>[0] {
-  return { statPrefix: `inbound_${listenerName(bind, p.listenPort)}`, routes: inboundRouteConfig(p), fault: false, useRemoteAddress: false };
-}
-
-/** One port's chains: HTTP, TCP, or — undeclared — both, told apart by the http_inspector's verdict. */
-function portChains(p: InboundPort): FilterChain[] {
-  const name = listenerName(WILDCARD_ADDRESS, p.listenPort);
-  const port = { destination_port: { value: p.listenPort } };
-  const options = inboundChainOptions(p, WILDCARD_ADDRESS);
-  if (p.http) return [hcmChain(options, { name, filter_chain_match: port })];
-  const tcp = tcpProxyChain(inboundClusterName(p.targetPort), { name: p.auto ? `${name}-tcp` : name, filter_chain_match: port });
-  if (!p.auto) return [tcp];
-  return [hcmChain(options, { name, filter_chain_match: { ...port, application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } }), tcp];
-}
-
-/** REDIRECT: `virtualInbound` on 0.0.0.0:15006, one chain per port plus a passthrough chain. */
-export function virtualInboundListener(ports: readonly InboundPort[]): Listener {
-  const chains = ports.flatMap((p) => portChains(p));
-  const detecting = ports.some((p) => !p.http && p.auto);
-  const fallback = { statPrefix: INBOUND_PASSTHROUGH_CLUSTER, routes: catchAllRoutes('inbound_passthrough', INBOUND_PASSTHROUGH_CLUSTER), fault: false };
-  chains.push(hcmChain(fallback, { name: INBOUND_PASSTHROUGH_CLUSTER, filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } }));
-  // Captured non-HTTP traffic to a port no chain claims (SO_ORIGINAL_DST): Istio's inbound tcp passthrough.
-  chains.push(tcpProxyChain(INBOUND_PASSTHROUGH_CLUSTER, { name: `${VIRTUAL_INBOUND}-catchall-tcp` }));
-  return {
-    name: VIRTUAL_INBOUND,
-    address: socketAddress(WILDCARD_ADDRESS, INBOUND_CAPTURE_PORT),
-    use_original_dst: { value: true },
-    traffic_direction: 'INBOUND',
-    ...(detecting && { listener_filters: [{ name: 'envoy.filters.listener.http_inspector', typed_config: { '@type': HTTP_INSPECTOR_TYPE } }] }),
-    filter_chains: chains,
-  };
-}
-
-/** NONE (local mode): one listener `<podIP>_<port>` bound at the pod address per port: HCM for HTTP, tcp_proxy to `inbound|<port>||` else. */
-export function directInboundListeners(ports: readonly InboundPort[], podIp: string): Listener[] {
-  return ports.map((p) => ({
-    name: listenerName(podIp, p.listenPort),
-    address: socketAddress(podIp, p.listenPort),
-    traffic_direction: 'INBOUND',
-    // Without capture nothing inspects a bound listener here: an undeclared port is served as HTTP (local mode's apps are).
-    filter_chains: [p.http || p.auto ? hcmChain(inboundChainOptions(p, podIp)) : tcpProxyChain(inboundClusterName(p.targetPort))],
-  }));
-}
-
-export function inboundListeners(ctx: TranslateContext, ports: readonly InboundPort[]): Listener[] {
-  if (ctx.proxy.interception === 'NONE') return directInboundListeners(ports, ctx.proxy.ipAddress);
-  return [virtualInboundListener(ports)];
 }

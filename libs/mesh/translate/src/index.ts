@@ -1,5 +1,6 @@
 export { translate } from './translate';
 export { createTranslator } from './translator';
+export { translateOptions, DEFAULT_TRANSLATE_OPTIONS, type TranslateOptions } from './translate-options';
 export { translateGrpc, grpcListenerNames } from './grpc-flavour';
 export { simulate, type SimulatedRequest, type SimulationResult } from './simulate';
 export {

@@ -28,7 +28,15 @@ export interface HcmOptions {
   routes: string | RouteConfiguration;
   fault?: boolean;
   useRemoteAddress?: boolean;
+  /**
+   * Sidecar inbound with mTLS (Istio's buildInboundHTTPOpts): APPEND_FORWARD the peer's certificate
+   * details (Subject, URI, DNS) in `x-forwarded-client-cert`; Envoy removes a client-supplied XFCC on
+   * connections that are not mTLS.
+   */
+  xfcc?: boolean;
 }
+
+const SET_CURRENT_CLIENT_CERT_DETAILS = { subject: { value: true }, dns: true, uri: true };
 
 /** The HttpConnectionManager typed config (RDS over ADS or inline routes; fault + router filters). */
 export function httpConnectionManager(o: HcmOptions): HttpConnectionManager {
@@ -41,6 +49,7 @@ export function httpConnectionManager(o: HcmOptions): HttpConnectionManager {
     generate_request_id: { value: true },
     use_remote_address: { value: o.useRemoteAddress ?? false },
     max_request_headers_kb: { value: 60 },
+    ...(o.xfcc === true && { forward_client_cert_details: 'APPEND_FORWARD' as const, set_current_client_cert_details: SET_CURRENT_CLIENT_CERT_DETAILS }),
   };
 }
 

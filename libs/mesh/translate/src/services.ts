@@ -18,6 +18,18 @@ export interface MeshEndpoint {
   port: number;
   labels: Readonly<Record<string, string>>;
   weight: number;
+  /** The workload instance behind the endpoint (registry workloads only): identity, sidecar, target port. */
+  workload?: EndpointWorkload;
+}
+
+export interface EndpointWorkload {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** A sidecar fronts it (Istio: pod label `security.istio.io/tlsMode: istio`). */
+  readonly sidecar: boolean;
+  /** The workload port the service port targets (what PeerAuthentication `portLevelMtls` names). */
+  readonly targetPort: number;
 }
 
 /** A service as the translator sees it, whatever its source. */
@@ -33,6 +45,8 @@ export interface ServiceModel {
   endpoints: Record<string, MeshEndpoint[]>;
   /** ServiceEntry `subjectAltNames`: what upstream TLS verifies when the DestinationRule names none. */
   subjectAltNames?: string[];
+  /** Outside the mesh (a ServiceEntry not `MESH_INTERNAL`): never auto mTLS. */
+  meshExternal: boolean;
 }
 
 function byAddress(a: MeshEndpoint, b: MeshEndpoint): number {
@@ -48,7 +62,13 @@ function workloadEndpoints(
 ): MeshEndpoint[] {
   return selectWorkloads(workloads, namespace, selector)
     .filter((w) => w.ready)
-    .map((w) => ({ address: w.address, port: w.ports?.[String(targetPort)] ?? targetPort, labels: w.labels, weight: 1 }))
+    .map((w) => ({
+      address: w.address,
+      port: w.ports?.[String(targetPort)] ?? targetPort,
+      labels: w.labels,
+      weight: 1,
+      workload: { name: w.name, namespace: w.namespace, serviceAccount: w.serviceAccount, sidecar: w.sidecar, targetPort },
+    }))
     .sort(byAddress);
 }
 
@@ -65,6 +85,7 @@ function fromMeshService(svc: MeshService, workloads: readonly WorkloadInstance[
     discovery: 'EDS',
     ports,
     endpoints,
+    meshExternal: false,
   };
 }
 
@@ -111,6 +132,7 @@ function fromServiceEntry(se: ServiceEntry, host: string, workloads: readonly Wo
     ports,
     endpoints,
     ...(se.spec.subjectAltNames?.length ? { subjectAltNames: [...se.spec.subjectAltNames] } : {}),
+    meshExternal: se.spec.location !== 'MESH_INTERNAL',
   };
 }
 

@@ -19,6 +19,7 @@ import {
   type UpstreamHttpProtocolOptions,
 } from '@trellis/mesh-envoy';
 import { upstreamTls } from './cluster-tls';
+import type { IstioMtlsTarget } from './upstream-mtls';
 
 /** The per-cluster policy after port-level and subset-level merging. */
 export type EffectivePolicy = Omit<PortTrafficPolicy, 'port'>;
@@ -135,7 +136,13 @@ export function httpProtocolOptions(
  * The traffic-policy fields of a cluster (lb, connect timeout, breakers, outlier detection, protocol
  * options, upstream TLS). `serviceSans`: a ServiceEntry's subjectAltNames.
  */
-export function policyClusterFields(policy: EffectivePolicy, http2: boolean, fallbackLb: LbPolicy, serviceSans?: readonly string[]): Partial<Cluster> {
+export function policyClusterFields(
+  policy: EffectivePolicy,
+  http2: boolean,
+  fallbackLb: LbPolicy,
+  serviceSans?: readonly string[],
+  istio?: IstioMtlsTarget,
+): Partial<Cluster> {
   const out: Partial<Cluster> = {
     connect_timeout: durationOr(policy.connectionPool?.tcp?.connectTimeout, DEFAULT_CONNECT_TIMEOUT),
     lb_policy: lbPolicy(policy.loadBalancer, fallbackLb),
@@ -145,10 +152,11 @@ export function policyClusterFields(policy: EffectivePolicy, http2: boolean, fal
   if (ringSize !== undefined) out.ring_hash_lb_config = { minimum_ring_size: { value: ringSize } };
   const od = outlierDetection(policy.outlierDetection);
   if (od) out.outlier_detection = od;
-  const tls = upstreamTls({ tls: policy.tls, http2: speaksHttp2(policy.connectionPool, http2), ...(serviceSans ? { serviceSans } : {}) });
+  const tls = upstreamTls({ tls: policy.tls, http2: speaksHttp2(policy.connectionPool, http2), ...(serviceSans ? { serviceSans } : {}), ...(istio && { istio }) });
   const options = httpProtocolOptions(policy.connectionPool, http2, tls.upstreamHttpOptions);
   if (options) out.typed_extension_protocol_options = { [HTTP_PROTOCOL_OPTIONS_KEY]: options };
   if (tls.transportSocket) out.transport_socket = tls.transportSocket;
+  if (tls.transportSocketMatches) out.transport_socket_matches = tls.transportSocketMatches;
   return out;
 }
 

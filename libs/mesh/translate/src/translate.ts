@@ -11,11 +11,13 @@ import { boundOutboundTcpListeners, outboundTcpListeners, podAddressPorts } from
 import { outboundTlsListeners } from './tls-listeners';
 import { outboundCidrListeners } from './cidr-listeners';
 import { translateGrpc } from './grpc-flavour';
-import { inboundCluster, inboundListeners, inboundPorts } from './inbound';
+import { inboundCluster, inboundPorts, ownPeerAuthentication } from './inbound';
+import { inboundListeners } from './inbound-listeners';
 import { outboundPortListener, virtualOutboundListener } from './listeners';
 import { WILDCARD_ADDRESS } from './naming';
 import { registryOnly } from './outbound-policy';
 import { outboundHttpPorts, outboundRouteConfigs } from './routes';
+import { translateOptions, type TranslateOptions } from './translate-options';
 
 function compareNames(a = '', b = ''): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -35,7 +37,8 @@ export interface SharedOutbound {
 
 export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   const plans = planOutboundClusters(ctx);
-  const endpoints = outboundLoadAssignments(plans).sort((a, b) => compareNames(a.cluster_name, b.cluster_name));
+  const meta = ctx.options.mtls ? { peerAuthentications: ctx.snapshot.peerAuthentications, rootNamespace: ctx.snapshot.rootNamespace } : undefined;
+  const endpoints = outboundLoadAssignments(plans, meta).sort((a, b) => compareNames(a.cluster_name, b.cluster_name));
   if (ctx.proxy.type === 'router') {
     const ports = gatewayPorts(ctx);
     const tcpPlans = gatewayTcpPorts(ctx, new Set(ports.map((p) => p.port)));
@@ -49,7 +52,7 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
     };
   }
   return {
-    clusters: [...outboundClusters(plans), ...specialClusters(true)],
+    clusters: [...outboundClusters(plans), ...specialClusters(true, ctx.proxy.interception === 'REDIRECT')],
     endpoints,
     listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), ...(ctx.proxy.interception === 'NONE' ? [] : outboundL4Listeners(ctx))],
     routes: outboundRouteConfigs(ctx),
@@ -74,7 +77,7 @@ export function ownResourcesKey(ctx: TranslateContext): string {
   if (ctx.proxy.type === 'router') return 'router';
   const p = ctx.proxy;
   // NONE: bound on the pod address, and the namespace's services give the bound TCP listeners.
-  return JSON.stringify([p.interception, p.interception === 'NONE' ? `${p.ipAddress} ${p.namespace}` : '', registryOnly(ctx), inboundPorts(ctx), p.appEndpoints ?? {}]);
+  return JSON.stringify([p.interception, p.interception === 'NONE' ? `${p.ipAddress} ${p.namespace}` : '', registryOnly(ctx), inboundPorts(ctx), p.appEndpoints ?? {}, ownPeerAuthentication(ctx)?.mode ?? '']);
 }
 
 /**
@@ -109,8 +112,8 @@ export function assemble(shared: SharedOutbound, ctx: TranslateContext, own: Own
  * get the proxyless flavour. Every list is sorted by name, so equal inputs give equal output.
  * (`createTranslator` gives the same results, sharing work between similar proxies.)
  */
-export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo): XdsResources {
+export function translate(snapshot: MeshSnapshot, proxy: ProxyInfo, options: Partial<TranslateOptions> = {}): XdsResources {
   if (proxy.generator === 'grpc') return translateGrpc(snapshot, proxy);
-  const ctx = buildContext(snapshot, proxy);
+  const ctx = buildContext(snapshot, proxy, translateOptions(options));
   return assemble(sharedOutbound(ctx), ctx);
 }

@@ -2,6 +2,7 @@ import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { buildContext, type TranslateContext } from './context';
 import type { XdsResources } from '@trellis/mesh-envoy';
 import { translateGrpc } from './grpc-flavour';
+import { translateOptions, type TranslateOptions } from './translate-options';
 import { assemble, ownResources, ownResourcesKey, sharedOutbound, type OwnResources, type SharedOutbound } from './translate';
 
 /** Whether any config makes outbound resources depend on the proxy's labels. */
@@ -33,12 +34,15 @@ class SnapshotMemo {
   readonly owned = new Map<string, OwnResources>();
   readonly results = new Map<string, XdsResources>();
 
-  constructor(readonly snapshot: MeshSnapshot) {
+  constructor(
+    readonly snapshot: MeshSnapshot,
+    private readonly options: TranslateOptions,
+  ) {
     this.byLabels = labelSensitive(snapshot);
   }
 
   translate(proxy: ProxyInfo): XdsResources {
-    const base = memo(this.contexts, proxy.namespace, () => buildContext(this.snapshot, proxy));
+    const base = memo(this.contexts, proxy.namespace, () => buildContext(this.snapshot, proxy, this.options));
     const ctx: TranslateContext = { ...base, proxy };
     const labels = proxy.type === 'router' || this.byLabels ? sortedLabels(proxy.labels) : '';
     // Interception changes the outbound listeners (REDIRECT: <vip>_<port> and SNI listeners; NONE: none).
@@ -61,11 +65,12 @@ class SnapshotMemo {
  * namespace and — only when some config selects by workload labels — label set, and proxies
  * with equal inputs get the very same result object. Output is identical to `translate`.
  */
-export function createTranslator(): (snapshot: MeshSnapshot, proxy: ProxyInfo) => XdsResources {
+export function createTranslator(options: Partial<TranslateOptions> = {}): (snapshot: MeshSnapshot, proxy: ProxyInfo) => XdsResources {
+  const resolved = translateOptions(options);
   let current: SnapshotMemo | undefined;
   return (snapshot, proxy) => {
     if (proxy.generator === 'grpc') return translateGrpc(snapshot, proxy);
-    if (current?.snapshot !== snapshot) current = new SnapshotMemo(snapshot);
+    if (current?.snapshot !== snapshot) current = new SnapshotMemo(snapshot, resolved);
     return current.translate(proxy);
   };
 }
