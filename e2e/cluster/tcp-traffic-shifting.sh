@@ -23,8 +23,6 @@ must "kubectl exec -n $TNS deploy/tcp-echo-v1 -c istio-proxy -- curl -sg 'localh
 expect "^tcp\\.outbound\\|9000\\|\\|tcp-echo\\.$TNS\\.svc\\.cluster\\.local\\.downstream_cx_total: ([2-9][0-9]|[1-9][0-9]{2,})$" 'the client sidecar counted ≥ 20 TCP connections on outbound|9000||tcp-echo'
 
 step "TCP traffic shifting: all of tcp-echo to v1 through the ingress gateway"
-# Istio's default ingress gateway Service carries port tcp 31400; deploy/gateway declares only http2 and https.
-must "kubectl -n istio-system patch service istio-ingressgateway --type=json -p '[{\"op\":\"add\",\"path\":\"/spec/ports/-\",\"value\":{\"name\":\"tcp\",\"port\":31400,\"targetPort\":31400,\"nodePort\":31400,\"protocol\":\"TCP\"}}]'"
 here "export TCP_INGRESS_PORT=\$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name==\"tcp\")].nodePort}')"
 must "kubectl apply -f samples/tcp-echo/tcp-echo-all-v1.yaml -n $TNS"
 expect 'gateway.networking.istio.io/tcp-echo-gateway created'

@@ -35,6 +35,8 @@ describe('deploy/ manifests', () => {
         expect.objectContaining({ name: 'http2', port: 80, targetPort: 8080, nodePort: 30080 }),
         expect.objectContaining({ name: 'https', port: 443, targetPort: 8443 }),
         expect.objectContaining({ name: 'status-port', port: 15021 }),
+        expect.objectContaining({ name: 'tcp', port: 31400, targetPort: 31400 }),
+        expect.objectContaining({ name: 'tls', port: 15443, targetPort: 15443 }),
       ]),
     );
     expect(gateway?.metadata['labels']).toEqual(expect.objectContaining({ istio: 'ingressgateway' }));
