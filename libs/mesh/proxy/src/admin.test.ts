@@ -64,7 +64,7 @@ describe('admin, health, prometheus, access log, drain', () => {
       expect((await send(health.port, { path: '/healthz/ready' })).status).toBe(200);
       const dump = (await send(admin.port, { path: '/config_dump' })).json<{ configs: { '@type': string }[] }>();
       expect(dump.configs.map((x) => x['@type'].split('.').pop())).toEqual([
-        'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump', 'EndpointsConfigDump',
+        'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump', 'EndpointsConfigDump', 'SecretsConfigDump',
       ]);
       const clusters = (await send(admin.port, { path: '/clusters' })).body;
       expect(clusters).toContain(`${c}::127.0.0.1:${u.port}::health_flags::healthy`);
