@@ -21,6 +21,8 @@ describe('readConfig', () => {
       debounceMaxMs: 10000,
       logLevel: 'info',
       privateApis: true,
+      mtls: false,
+      trustDomain: 'cluster.local',
       ca: { port: 15012, trustDomain: 'cluster.local', pluggedInDir: path.resolve('.trellis/cacerts'), namespace: 'istio-system' },
     });
   });
@@ -32,6 +34,13 @@ describe('readConfig', () => {
     expect(readConfig(['--ca-port', 'off'], {}).ca).toBeUndefined();
     expect(readConfig(['--registry', 'kube'], { TRELLIS_CA_PORT: '15012', POD_NAMESPACE: 'mesh' }).ca).toMatchObject({ port: 15012, namespace: 'mesh' });
     expect(readConfig(['--trust-domain', 'example.org', '--cacerts-dir', '/etc/cacerts'], {}).ca).toMatchObject({ trustDomain: 'example.org', pluggedInDir: '/etc/cacerts' });
+  });
+
+  it('emits mTLS only with --mtls on or TRELLIS_MTLS=on (off by default until the proxy serves it)', () => {
+    expect(readConfig([], {}).mtls).toBe(false);
+    expect(readConfig(['--mtls', 'on'], {}).mtls).toBe(true);
+    expect(readConfig([], { TRELLIS_MTLS: 'on' }).mtls).toBe(true);
+    expect(() => readConfig(['--mtls', 'yes'], {})).toThrow(/must be on or off/);
   });
 
   it('turns the private-API seam off by flag or TRELLIS_PRIVATE_APIS', () => {

@@ -24,6 +24,14 @@ export interface ControlPlaneConfig {
   readonly privateApis: boolean;
   /** The certificate authority (istiod's 15012); undefined = none (see `caDefaultPort`). */
   readonly ca?: CaConfig;
+  /**
+   * Istio mTLS in the pushed config (PeerAuthentication chains, ISTIO_MUTUAL, auto mTLS): the
+   * translator's one switch (`--mtls on|off`, TRELLIS_MTLS). Off by default until the proxy's data path
+   * serves DownstreamTlsContext chains and SDS-backed contexts; Istio's own default is on.
+   */
+  readonly mtls?: boolean;
+  /** SPIFFE trust domain of workload identities (also the CA's); default cluster.local. */
+  readonly trustDomain?: string;
 }
 
 export interface CaConfig {
@@ -100,6 +108,7 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     .option('--ca-port <port|off>', 'certificate authority gRPC/TLS port (default: 15012 in local mode on Istio ports, else off)', portOrOff, caPortEnv(env))
     .option('--trust-domain <domain>', 'SPIFFE trust domain of workload certificates', envOptional(env, 'TRELLIS_TRUST_DOMAIN') ?? 'cluster.local')
     .option('--cacerts-dir <dir>', 'plugged-in CA files (ca-cert.pem, ca-key.pem, cert-chain.pem, root-cert.pem); default <state dir>/cacerts', envOptional(env, 'TRELLIS_CACERTS_DIR'))
+    .option('--mtls <on|off>', 'emit Istio mTLS (PeerAuthentication, ISTIO_MUTUAL, auto mTLS) in the pushed config', onOff, envOnOff(env, 'TRELLIS_MTLS', false))
     .option('--private-apis <on|off>', 'private grpc-js APIs behind their seam (on: when present; off: public path)', onOff, envOnOff(env, 'TRELLIS_PRIVATE_APIS', true))
     .exitOverride()
     .parse([...argv], { from: 'user' })
@@ -121,6 +130,8 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
     kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage } : undefined,
     privateApis: o.privateApis,
+    mtls: o.mtls,
+    trustDomain: o.trustDomain,
     ...(ca === undefined ? {} : { ca }),
   };
 }
@@ -145,6 +156,7 @@ interface Options {
   webhookUrl?: string;
   proxyImage: string;
   privateApis: boolean;
+  mtls: boolean;
   caPort?: number | 'off';
   trustDomain: string;
   cacertsDir?: string;

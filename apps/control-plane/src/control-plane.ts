@@ -25,7 +25,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const ads = createAdsServer({
-    generate: generateFor(() => snapshots.current()),
+    generate: generateFor(() => snapshots.current(), { mtls: config.mtls ?? false, trustDomain: config.trustDomain ?? 'cluster.local' }),
     logger,
     debounce: { quietMs: config.debounceQuietMs, maxMs: config.debounceMaxMs },
     registry: metrics,

@@ -1,14 +1,14 @@
 import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
-import { createTranslator } from '@trellis/mesh-translate';
+import { createTranslator, type TranslateOptions } from '@trellis/mesh-translate';
 import type { XdsResources } from '@trellis/mesh-xds';
 
 /**
  * The bridge between the pure translator and the ADS server: both speak `@trellis/mesh-envoy`'s
  * `XdsResources` (docs/xds-resources.md), so the translator's output is served as is.
  */
-export function generateFor(snapshot: () => MeshSnapshot): (proxy: ProxyInfo) => XdsResources {
+export function generateFor(snapshot: () => MeshSnapshot, options: Partial<TranslateOptions> = {}): (proxy: ProxyInfo) => XdsResources {
   // Memoised per snapshot: proxies alike share outbound objects, which the ADS server encodes once.
-  const translate = createTranslator();
+  const translate = createTranslator(options);
   return (proxy) => translate(snapshot(), proxy);
 }
 

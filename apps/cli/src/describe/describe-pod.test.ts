@@ -1,4 +1,4 @@
-import type { DestinationRule, MeshService, VirtualService, WorkloadInstance } from '@trellis/mesh-api';
+import type { DestinationRule, MeshService, PeerAuthentication, VirtualService, WorkloadInstance } from '@trellis/mesh-api';
 import { describePod, type DescribePodInput } from './describe-pod';
 
 function service(name: string): MeshService {
@@ -140,6 +140,24 @@ describe('describePod', () => {
     const pa = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication' as const, metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' as const } } };
     const lines = describePod(input({ peerAuthentications: [pa] }));
     expect(lines.slice(-4)).toEqual(['Applied PeerAuthentication:', '   default.istio-system', 'Effective PeerAuthentication:', '   Workload mTLS mode: STRICT']);
+  });
+
+  it('uses Istio precedence: the workload policy over the mesh one, UNSET inherits, port-level modes listed', () => {
+    const pa = (name: string, namespace: string, spec: PeerAuthentication['spec']): PeerAuthentication => ({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name, namespace }, spec });
+    const policies = [
+      pa('default', 'istio-system', { mtls: { mode: 'STRICT' } }),
+      pa('reviews', 'default', { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'UNSET' }, portLevelMtls: { '9080': { mode: 'DISABLE' } } }),
+      pa('other', 'default', { selector: { matchLabels: { app: 'ratings' } }, mtls: { mode: 'DISABLE' } }),
+    ];
+    expect(describePod(input({ peerAuthentications: policies })).slice(-7)).toEqual([
+      '--------------------',
+      'Applied PeerAuthentication:',
+      '   reviews.default, default.istio-system',
+      'Effective PeerAuthentication:',
+      '   Workload mTLS mode: STRICT',
+      '   Port Level mTLS mode:',
+      '      9080: DISABLE',
+    ]);
   });
 
   it('accepts a unique name prefix and fails for unknown pods', () => {

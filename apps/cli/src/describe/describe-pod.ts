@@ -1,4 +1,5 @@
 import {
+  effectivePeerAuthentication,
   labelsMatch,
   type DestinationRule,
   type MeshService,
@@ -44,7 +45,7 @@ export function describePod(input: DescribePodInput): string[] {
       lines.push(...describeVirtualService(vs, svc, subsets, dr, ns));
     }
   }
-  lines.push(SEPARATOR, ...peerAuthenticationLines(pod, input.peerAuthentications, ns));
+  lines.push(SEPARATOR, ...peerAuthenticationLines(pod, input.peerAuthentications));
   return lines;
 }
 
@@ -108,23 +109,20 @@ function destinationRuleLines(dr: DestinationRule, subsets: SubsetSplit, ns: str
   return lines;
 }
 
-/** Mesh-wide (root namespace), namespace-wide, then workload PeerAuthentication; default PERMISSIVE. */
-function peerAuthenticationLines(pod: WorkloadInstance, policies: readonly PeerAuthentication[], ns: string): string[] {
-  const hasSelector = (p: PeerAuthentication): boolean => Object.keys(p.spec.selector?.matchLabels ?? {}).length > 0;
-  const mesh = policies.filter((p) => p.metadata.namespace === ROOT_NAMESPACE && !hasSelector(p));
-  const namespace = policies.filter((p) => p.metadata.namespace === pod.namespace && !hasSelector(p));
-  const workload = policies.filter(
-    (p) => p.metadata.namespace === pod.namespace && hasSelector(p) && labelsMatch(p.spec.selector?.matchLabels, pod.labels),
-  );
-  let mode = 'PERMISSIVE';
-  for (const p of [...mesh, ...namespace, ...workload]) {
-    const m = p.spec.mtls?.mode;
-    if (m && m !== 'UNSET') mode = m;
-  }
-  const applied = [...mesh, ...namespace, ...workload];
+/**
+ * istioctl's `Applied PeerAuthentication` (every policy selecting the pod) and `Effective
+ * PeerAuthentication` (workload mode, port-level modes): the very function the translator builds the
+ * pod's inbound chains from (`effectivePeerAuthentication` in @trellis/mesh-api).
+ */
+function peerAuthenticationLines(pod: WorkloadInstance, policies: readonly PeerAuthentication[]): string[] {
+  const eff = effectivePeerAuthentication(policies, { namespace: pod.namespace, labels: pod.labels }, ROOT_NAMESPACE);
   const lines: string[] = [];
-  if (applied.length > 0) {
-    lines.push('Applied PeerAuthentication:', `   ${applied.map((p) => `${p.metadata.name}.${p.metadata.namespace ?? ns}`).join(', ')}`);
+  if (eff.applied.length > 0) {
+    lines.push('Applied PeerAuthentication:', `   ${eff.applied.map((p) => `${p.metadata.name}.${p.metadata.namespace ?? pod.namespace}`).join(', ')}`);
   }
-  return [...lines, 'Effective PeerAuthentication:', `   Workload mTLS mode: ${mode}`];
+  lines.push('Effective PeerAuthentication:', `   Workload mTLS mode: ${eff.mode}`);
+  if (eff.ports.size > 0) {
+    lines.push('   Port Level mTLS mode:', ...[...eff.ports].sort(([a], [b]) => a - b).map(([port, mode]) => `      ${port}: ${mode}`));
+  }
+  return lines;
 }
