@@ -81,7 +81,7 @@ function compile(type: XdsType, resources: readonly object[], env: CompileEnv): 
   if (!Array.isArray(resources)) throw new TrellisError('XDS_INVALID', `${type}: resources must be an array`);
   switch (type) {
     case 'CDS': {
-      const value = compileClusters(resources as Cluster[]);
+      const value = compileClusters(resources as Cluster[], env.tls);
       return { type, value, names: value.configs.map((c) => c.name) };
     }
     case 'EDS': {
@@ -127,7 +127,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     secrets: options.secrets,
     draining: false,
   };
-  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime };
+  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime, tls: { secrets: options.secrets, logger } };
   const store = new ConfigStore();
   const listeners = new ListenerManager(ctx, drainMs, options.bindOverride, http1);
   const ops: OpsServers[] = [];

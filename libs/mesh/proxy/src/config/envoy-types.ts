@@ -20,7 +20,21 @@ export type Metadata = Received<E.Metadata>;
 export type Listener = Received<E.Listener>;
 export type FilterChain = Received<E.FilterChain>;
 export type NetworkFilter = Received<E.NetworkFilter>;
-export type HttpConnectionManager = Received<E.HttpConnectionManager>;
+/**
+ * Fields the proxy reads that `@trellis/mesh-envoy` does not type yet (the contract's owner adds them):
+ * the HCM's XFCC settings and the cluster's upstream_bind_config, with the proto's names.
+ */
+export type ForwardClientCertDetails = 'SANITIZE' | 'FORWARD_ONLY' | 'APPEND_FORWARD' | 'SANITIZE_SET' | 'ALWAYS_FORWARD_ONLY';
+export interface SetCurrentClientCertDetails {
+  subject?: E.BoolValue;
+  cert?: boolean;
+  chain?: boolean;
+  dns?: boolean;
+  uri?: boolean;
+}
+export type HttpConnectionManager = Received<
+  E.HttpConnectionManager & { forward_client_cert_details?: ForwardClientCertDetails; set_current_client_cert_details?: SetCurrentClientCertDetails }
+>;
 export type TcpProxy = Received<E.TcpProxy>;
 
 export type RouteConfiguration = Received<E.RouteConfiguration>;
@@ -42,12 +56,16 @@ export type HttpFault = Received<E.HttpFault>;
 export type HttpFilterEntry = Received<E.HttpFilter>;
 export type LocalRateLimit = Received<E.LocalRateLimit>;
 
-export type Cluster = Received<E.Cluster>;
+export type Cluster = Received<E.Cluster & { upstream_bind_config?: { source_address?: E.SocketAddress } }>;
 export type CircuitBreakerThresholds = Received<E.CircuitBreakerThresholds>;
 export type OutlierDetection = Received<E.OutlierDetection>;
 export type HttpProtocolOptions = Received<E.HttpProtocolOptions>;
 export type TransportSocket = Received<E.TransportSocket>;
 export type UpstreamTlsContext = Received<E.UpstreamTlsContext>;
+export type DownstreamTlsContext = Received<E.DownstreamTlsContext>;
+export type CommonTlsContext = Received<E.CommonTlsContext>;
+export type SdsSecretConfig = Received<E.SdsSecretConfig>;
+export type TransportSocketMatch = Received<E.TransportSocketMatch>;
 export type CertificateValidationContext = Received<E.CertificateValidationContext>;
 export type DataSource = Received<E.DataSource>;
 

@@ -1,3 +1,4 @@
+import type { TlsEnv } from '../tls/tls-env';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { TypedConfig } from '../config/envoy-types';
 import type { ProxyRuntime } from '../runtime';
@@ -34,6 +35,8 @@ export interface CompileEnv {
   readonly registry: HttpFilterRegistry;
   readonly counters: FilterCounters;
   readonly runtime: ProxyRuntime;
+  /** SDS secrets and a logger for TLS contexts (transport sockets); absent in unit tests. */
+  readonly tls?: TlsEnv;
 }
 
 /** What a filter factory gets besides its config; `statPrefix` is its HTTP connection manager's. */

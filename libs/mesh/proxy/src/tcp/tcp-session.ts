@@ -56,6 +56,10 @@ export class TcpSession {
     this.tried.add(host);
     cluster.stats.upstream_cx_total++;
     const up = this.open(cluster, host);
+    if (up === undefined) {
+      this.connectFailed(undefined, cluster, false);
+      return;
+    }
     this.upstream = up;
     let settled = false;
     const failed = (timeout: boolean): void => {
@@ -65,7 +69,7 @@ export class TcpSession {
       this.connectFailed(up, cluster, timeout);
     };
     const timer = setTimeout(failed, cluster.config.connectTimeoutMs, true);
-    up.once(cluster.config.tls === undefined ? 'connect' : 'secureConnect', () => {
+    up.once(host.tls === undefined ? 'connect' : 'secureConnect', () => {
       settled = true;
       clearTimeout(timer);
       this.connected(up, cluster);
@@ -73,11 +77,22 @@ export class TcpSession {
     up.once('error', () => failed(false));
   }
 
-  /** Plaintext, or the cluster's TLS (SNI: the cluster's `sni`; tcp_proxy has no host for auto_sni). */
-  private open(cluster: UpstreamCluster, host: Endpoint): Socket {
-    const tls = cluster.config.tls;
-    if (tls === undefined || cluster.stats.ssl === undefined) return connect({ host: host.host, port: host.port, allowHalfOpen: true, noDelay: true });
-    return connectTls(host.host, host.port, { tls, stats: cluster.stats.ssl }, tls.sni, true);
+  /**
+   * Plaintext, or the endpoint's TLS (SNI: the cluster's `sni`; tcp_proxy has no host for auto_sni);
+   * undefined while its SDS secrets are missing (counted as Envoy's NotReadySslSocket).
+   */
+  private open(cluster: UpstreamCluster, host: Endpoint): Socket | undefined {
+    const tls = host.tls;
+    const localAddress = cluster.config.sourceAddress;
+    const ssl = cluster.stats.ssl;
+    if (tls === undefined || ssl === undefined) {
+      return connect({ host: host.host, port: host.port, allowHalfOpen: true, noDelay: true, ...(localAddress !== undefined ? { localAddress } : {}) });
+    }
+    if (tls.contexts.current() === undefined) {
+      ssl.socketFactory.upstream_context_secrets_not_ready++;
+      return undefined;
+    }
+    return connectTls({ host: host.host, port: host.port, transport: { tls, stats: ssl }, sni: tls.sni, allowHalfOpen: true, localAddress });
   }
 
   /** PassthroughCluster / InboundPassthroughCluster: the original destination, tried once. */
@@ -86,10 +101,10 @@ export class TcpSession {
     return cluster.originalDestination(this.dst.address, this.dst.port);
   }
 
-  private connectFailed(up: Socket, cluster: UpstreamCluster, timeout: boolean): void {
+  private connectFailed(up: Socket | undefined, cluster: UpstreamCluster, timeout: boolean): void {
     if (timeout) cluster.stats.upstream_cx_connect_timeout++;
     cluster.stats.upstream_cx_connect_fail++;
-    up.destroy();
+    up?.destroy();
     this.upstream = undefined;
     this.connectNext();
   }

@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
 import type { Cluster, ClusterLoadAssignment, HttpProtocolOptions } from '../config/envoy-types';
 import { KNOWN_TYPES, checkDuration, invalid, requireName } from '../config/proto';
 import { type UpstreamTlsConfig, compileUpstreamTls } from './tls-config';
+import type { TlsEnv } from '../tls/tls-env';
+import { type CompiledSocketMatch, type SocketMetadata, TRANSPORT_SOCKET_MATCH_KEY, compileSocketMatches } from './transport-socket-match';
 
 export type LbPolicy = 'LEAST_REQUEST' | 'ROUND_ROBIN' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
 
@@ -38,6 +41,12 @@ export interface ClusterConfig {
   readonly http2: boolean;
   /** transport_socket `envoy.transport_sockets.tls`; undefined = plaintext. */
   readonly tls: UpstreamTlsConfig | undefined;
+  /** transport_socket_matches (auto mTLS): chosen per endpoint by its metadata. */
+  readonly socketMatches: readonly CompiledSocketMatch[];
+  /** Some endpoint may speak TLS (the cluster has `ssl.*` stats). */
+  readonly anyTls: boolean;
+  /** upstream_bind_config.source_address (Istio: 127.0.0.6 on inbound clusters). */
+  readonly sourceAddress: string | undefined;
 }
 
 const ENVOY_DEFAULT_THRESHOLD = 1024;
@@ -86,7 +95,14 @@ function serviceHost(c: Cluster): string | undefined {
   return typeof host === 'string' ? host : undefined;
 }
 
-export function compileCluster(c: Cluster, index: number): ClusterConfig {
+function sourceAddress(resource: string, c: Cluster): string | undefined {
+  const sa = c.upstream_bind_config?.source_address;
+  if (sa === undefined) return undefined;
+  if (typeof sa.address !== 'string' || isIP(sa.address) === 0) throw invalid(resource, `upstream_bind_config.source_address ${String(sa.address)} is not an IP address`);
+  return sa.address;
+}
+
+export function compileCluster(c: Cluster, index: number, env: TlsEnv = {}): ClusterConfig {
   const name = requireName('cluster', c.name, index);
   const resource = `cluster ${name}`;
   const type = c.type ?? 'STATIC';
@@ -97,6 +113,8 @@ export function compileCluster(c: Cluster, index: number): ClusterConfig {
   }
   const options = protocolOptions(resource, c);
   const common = options?.common_http_protocol_options;
+  const tls = compileUpstreamTls(resource, c.transport_socket, options, env);
+  const socketMatches = compileSocketMatches(resource, c.transport_socket_matches, options, env);
   return {
     name,
     type: type === 'LOGICAL_DNS' ? 'STRICT_DNS' : type,
@@ -110,7 +128,10 @@ export function compileCluster(c: Cluster, index: number): ClusterConfig {
     maxRequestsPerConnection: common?.max_requests_per_connection?.value ?? 0,
     serviceHost: serviceHost(c),
     http2: options?.explicit_http_config?.http2_protocol_options !== undefined,
-    tls: compileUpstreamTls(resource, c.transport_socket, options),
+    tls,
+    socketMatches,
+    anyTls: tls !== undefined || socketMatches.some((m) => m.tls !== undefined),
+    sourceAddress: sourceAddress(resource, c),
   };
 }
 
@@ -119,6 +140,12 @@ export interface EndpointSpec {
   readonly port: number;
   readonly healthy: boolean;
   readonly weight: number;
+  /** `metadata.filter_metadata["envoy.transport_socket_match"]` (Istio: {tlsMode: istio} on sidecar'd pods). */
+  readonly socketMatch?: SocketMetadata;
+}
+
+function socketMatchOf(meta: unknown): { socketMatch?: SocketMetadata } {
+  return typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? { socketMatch: meta as SocketMetadata } : {};
 }
 
 const UNHEALTHY = new Set(['UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED']);
@@ -137,6 +164,7 @@ export function compileAssignment(cla: ClusterLoadAssignment, resource: string):
         port: sa.port_value,
         healthy: !UNHEALTHY.has(lb.health_status ?? 'UNKNOWN'),
         weight: lb.load_balancing_weight?.value ?? 1,
+        ...socketMatchOf(lb.metadata?.filter_metadata?.[TRANSPORT_SOCKET_MATCH_KEY]),
       });
     }
   }

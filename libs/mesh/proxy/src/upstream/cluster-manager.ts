@@ -4,6 +4,7 @@ import { invalid } from '../config/proto';
 import { type ClusterConfig, type EndpointSpec, compileAssignment, compileCluster } from './cluster-config';
 import { ClusterStats } from './cluster-stats';
 import { UpstreamCluster } from './upstream-cluster';
+import type { TlsEnv } from '../tls/tls-env';
 
 export interface CompiledClusters {
   readonly configs: readonly ClusterConfig[];
@@ -11,12 +12,12 @@ export interface CompiledClusters {
 }
 
 /** CDS: compile every cluster (throws XDS_INVALID naming the first bad one). */
-export function compileClusters(resources: readonly Cluster[]): CompiledClusters {
+export function compileClusters(resources: readonly Cluster[], env: TlsEnv = {}): CompiledClusters {
   const configs: ClusterConfig[] = [];
   const staticEndpoints = new Map<string, EndpointSpec[]>();
   const seen = new Set<string>();
   resources.forEach((c, i) => {
-    const cfg = compileCluster(c, i);
+    const cfg = compileCluster(c, i, env);
     if (seen.has(cfg.name)) throw invalid(`cluster ${cfg.name}`, 'duplicate name');
     seen.add(cfg.name);
     configs.push(cfg);

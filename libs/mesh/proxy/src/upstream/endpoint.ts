@@ -5,6 +5,9 @@ import type { ClusterConfig, EndpointSpec } from './cluster-config';
 import type { ClusterStats } from './cluster-stats';
 import { SniPools } from './sni-pools';
 import { SslStats } from './tls-stats';
+import type { UpstreamTlsConfig } from './tls-config';
+import { SecretsGate } from './secrets-gate';
+import { type SocketMetadata, selectTransport } from './transport-socket-match';
 
 /** One upstream host: its connection pool (created on first use), load and outlier state. */
 export class Endpoint {
@@ -22,6 +25,9 @@ export class Endpoint {
   /** 0 when not ejected, else the time the ejection ends. */
   ejectedUntil = 0;
   timesEjected = 0;
+  /** This endpoint's transport socket: the cluster's, or the one its metadata picks (auto mTLS). */
+  tls: UpstreamTlsConfig | undefined;
+  private socketMatch: SocketMetadata | undefined;
   private pool: UpstreamPool | undefined;
 
   constructor(
@@ -34,6 +40,18 @@ export class Endpoint {
     this.port = spec.port;
     this.healthy = spec.healthy;
     this.weight = spec.weight;
+    this.socketMatch = spec.socketMatch;
+    this.tls = selectTransport(config.socketMatches, config.tls, spec.socketMatch);
+  }
+
+  /** EDS changed a kept endpoint: health, weight, and its socket-match metadata (a sidecar injected or removed). */
+  update(spec: EndpointSpec): void {
+    this.healthy = spec.healthy;
+    this.weight = spec.weight;
+    if (JSON.stringify(spec.socketMatch) !== JSON.stringify(this.socketMatch)) {
+      this.socketMatch = spec.socketMatch;
+      this.reconfigure(this.config);
+    }
   }
 
   get ejected(): boolean {
@@ -45,21 +63,24 @@ export class Endpoint {
   }
 
   dispatcher(): UpstreamPool {
-    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config, this.stats);
+    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config, this.tls, this.stats);
     return this.pool;
   }
 
   /** A new cluster config applies to connections made from now on (pool rebuilt if limits changed). */
   reconfigure(config: ClusterConfig): void {
     const old = this.config;
+    const oldTls = this.tls;
     this.config = config;
+    this.tls = selectTransport(config.socketMatches, config.tls, this.socketMatch);
     const same =
       old.thresholds.maxConnections === config.thresholds.maxConnections &&
       old.connectTimeoutMs === config.connectTimeoutMs &&
       old.idleTimeoutMs === config.idleTimeoutMs &&
       old.maxRequestsPerConnection === config.maxRequestsPerConnection &&
       old.http2 === config.http2 &&
-      old.tls?.key === config.tls?.key;
+      old.sourceAddress === config.sourceAddress &&
+      oldTls?.key === this.tls?.key;
     if (!same && this.pool !== undefined) {
       const retired = this.pool;
       this.pool = undefined;
@@ -78,7 +99,7 @@ export class Endpoint {
   }
 }
 
-function createPool(host: string, port: number, c: ClusterConfig, stats: ClusterStats | undefined): UpstreamPool {
+function createPool(host: string, port: number, c: ClusterConfig, tls: UpstreamTlsConfig | undefined, stats: ClusterStats | undefined): UpstreamPool {
   const limit = c.thresholds.maxConnections;
   const options: PoolOptions = {
     maxConnections: limit > 0 && limit < 0xffff ? limit : 0,
@@ -86,10 +107,12 @@ function createPool(host: string, port: number, c: ClusterConfig, stats: Cluster
     idleTimeoutMs: Math.min(c.idleTimeoutMs, 60_000),
     maxRequestsPerConnection: c.maxRequestsPerConnection,
     maxHeaderBytes: 96 * 1024,
+    ...(c.sourceAddress !== undefined ? { localAddress: c.sourceAddress } : {}),
   };
   const make = (o: PoolOptions): UpstreamPool => (c.http2 ? new H2Pool(host, port, o) : new H1Pool(host, port, o));
-  if (c.tls === undefined) return make(options);
+  if (tls === undefined) return make(options);
   const ssl = stats === undefined ? new SslStats() : (stats.ssl ??= new SslStats());
-  const tlsOptions: PoolOptions = { ...options, transport: { tls: c.tls, stats: ssl }, sni: c.tls.sni };
-  return c.tls.autoSni ? new SniPools(tlsOptions, make) : make(tlsOptions);
+  const tlsOptions: PoolOptions = { ...options, transport: { tls, stats: ssl }, sni: tls.sni };
+  const pool = tls.autoSni ? new SniPools(tlsOptions, make) : make(tlsOptions);
+  return tls.contexts.usesSds && stats !== undefined ? new SecretsGate(pool, tls, stats) : pool;
 }

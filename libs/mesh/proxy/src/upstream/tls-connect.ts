@@ -1,8 +1,13 @@
 import { type ConnectionOptions, type PeerCertificate, type TLSSocket, checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import { isIP } from 'node:net';
+import { TrellisError } from '@trellis/shared';
 import { type TlsFailure, SanMismatchError, classifyTlsFailure } from './tls-failure';
 import type { SslStats } from './tls-stats';
 import type { UpstreamTlsConfig } from './tls-config';
+import { allSans } from '../tls/peer-identity';
+
+/** Envoy's transport failure reason while an SDS secret is missing (NotReadySslSocket). */
+export const SECRET_NOT_READY = 'TLS error: Secret is not supplied by SDS';
 
 /** A cluster's TLS and where its handshake outcomes are counted. */
 export interface UpstreamTransport {
@@ -12,9 +17,18 @@ export interface UpstreamTransport {
 
 /** The SANs of a peer certificate as Envoy compares them: DNS, URI, IP and email values. */
 function subjectAltNames(cert: PeerCertificate): string[] {
-  const raw = cert.subjectaltname;
-  if (typeof raw !== 'string' || raw === '') return [];
-  return raw.split(', ').map((entry) => entry.slice(entry.indexOf(':') + 1));
+  return allSans(cert.subjectaltname);
+}
+
+/** Where and how to connect: the endpoint, the cluster's TLS, the SNI, half-close, the bind address. */
+export interface TlsConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly transport: UpstreamTransport;
+  readonly sni: string;
+  readonly allowHalfOpen?: boolean;
+  /** upstream_bind_config.source_address (Istio's 127.0.0.6 for inbound clusters). */
+  readonly localAddress?: string | undefined;
 }
 
 /** Node's checkServerIdentity hook: match_subject_alt_names, else auto_san_validation, else nothing. */
@@ -36,18 +50,23 @@ function identityCheck(tls: UpstreamTlsConfig, sni: string): (host: string, cert
  * fails the socket before `secureConnect` on a bad chain or SAN, so nothing is written unverified
  * by callers that wait for it. The outcome is counted once: `ssl.handshake` or a failure counter.
  */
-export function connectTls(host: string, port: number, t: UpstreamTransport, sni: string, allowHalfOpen = false): TLSSocket {
+export function connectTls(o: TlsConnectOptions): TLSSocket {
+  const { transport: t, sni } = o;
   const { tls } = t;
+  const ready = tls.contexts.current();
+  // Callers check readiness first (secrets-gate.ts, TcpSession); a ready context never goes away.
+  if (ready === undefined) throw new TrellisError('TLS_NOT_READY', `${tls.contexts.spec.resource}: ${SECRET_NOT_READY}`);
   // allowHalfOpen is passed on to the TLSSocket by tls.connect (tcp_proxy forwards half-close), untyped.
-  const options: ConnectionOptions & { allowHalfOpen: boolean } = {
-    host,
-    port,
+  const options: ConnectionOptions & { allowHalfOpen: boolean; localAddress?: string } = {
+    host: o.host,
+    port: o.port,
+    ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
     ...(sni !== '' && isIP(sni) === 0 ? { servername: sni } : {}),
-    secureContext: tls.context,
+    secureContext: ready.context,
     ...(tls.alpn.length > 0 ? { ALPNProtocols: [...tls.alpn] } : {}),
     rejectUnauthorized: tls.verifyChain,
     checkServerIdentity: identityCheck(tls, sni),
-    allowHalfOpen,
+    allowHalfOpen: o.allowHalfOpen ?? false,
   };
   const socket = tlsConnect(options);
   socket.setNoDelay(true);

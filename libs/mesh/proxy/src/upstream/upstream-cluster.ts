@@ -30,7 +30,7 @@ export class UpstreamCluster {
   ) {
     this.lb = createLoadBalancer(config.lbPolicy, [], runtime.random);
     this.setupOutlier();
-    if (config.tls !== undefined) stats.ssl ??= new SslStats();
+    if (config.anyTls) stats.ssl ??= new SslStats();
   }
 
   get name(): string {
@@ -43,7 +43,7 @@ export class UpstreamCluster {
 
   reconfigure(config: ClusterConfig): void {
     this.config = config;
-    if (config.tls !== undefined) this.stats.ssl ??= new SslStats();
+    if (config.anyTls) this.stats.ssl ??= new SslStats();
     for (const e of this.hosts.values()) e.reconfigure(config);
     this.setupOutlier();
     this.rebuild();
@@ -55,10 +55,7 @@ export class UpstreamCluster {
     for (const s of specs) {
       const fresh = new Endpoint(s, this.config, this.stats);
       const kept = this.hosts.get(fresh.address);
-      if (kept !== undefined) {
-        kept.healthy = s.healthy;
-        kept.weight = s.weight;
-      }
+      kept?.update(s);
       next.set(fresh.address, kept ?? fresh);
     }
     for (const [addr, e] of this.hosts) if (!next.has(addr)) void e.close(graceMs);

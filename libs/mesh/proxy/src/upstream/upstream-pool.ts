@@ -85,4 +85,6 @@ export interface PoolOptions {
   readonly transport?: UpstreamTransport;
   /** The SNI of this pool's connections (the cluster's, or the request's host with auto_sni). */
   readonly sni?: string;
+  /** upstream_bind_config.source_address: the local address connections are made from. */
+  readonly localAddress?: string;
 }

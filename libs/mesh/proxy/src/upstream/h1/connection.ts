@@ -77,7 +77,11 @@ export class H1Connection implements ResponseEvents {
     this.idleLimitMs = o.idleTimeoutMs;
     this.parser = new ResponseParser(this, o.maxHeaderBytes);
     const t = o.transport;
-    this.socket = t === undefined ? connect({ host, port, noDelay: true }) : connectTls(host, port, t, o.sni ?? '');
+    const localAddress = o.localAddress;
+    this.socket =
+      t === undefined
+        ? connect({ host, port, noDelay: true, ...(localAddress !== undefined ? { localAddress } : {}) })
+        : connectTls({ host, port, transport: t, sni: o.sni ?? '', localAddress });
     if (o.connectTimeoutMs > 0) this.connectTimer = setTimeout(onConnectTimeout, o.connectTimeoutMs, this);
     this.socket.once(t === undefined ? 'connect' : 'secureConnect', () => this.onConnect());
     this.socket.on('data', (d: Buffer) => this.onData(d));

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import * as http2 from 'node:http2';
+import { connect } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { connectTls, tlsFailureOf } from '../tls-connect';
@@ -161,11 +162,15 @@ export class H2Pool implements UpstreamPool {
   /** h2c, or HTTP/2 over the cluster's TLS (the handshake verified before the session starts). */
   private connect(): http2.ClientHttp2Session {
     const t = this.options.transport;
-    if (t === undefined) return http2.connect(this.authority, { settings: { enablePush: false } });
+    const localAddress = this.options.localAddress;
+    if (t === undefined) {
+      if (localAddress === undefined) return http2.connect(this.authority, { settings: { enablePush: false } });
+      return http2.connect(this.authority, { settings: { enablePush: false }, createConnection: () => connect({ host: this.host, port: this.port, localAddress, noDelay: true }) });
+    }
     let socket: TLSSocket | undefined;
     const session = http2.connect(this.authority, {
       settings: { enablePush: false },
-      createConnection: () => (socket = connectTls(this.host, this.port, t, this.options.sni ?? '')),
+      createConnection: () => (socket = connectTls({ host: this.host, port: this.port, transport: t, sni: this.options.sni ?? '', localAddress })),
     });
     if (socket !== undefined) TLS_SOCKETS.set(session, socket);
     return session;
