@@ -38,4 +38,6 @@ export interface ProxyContext {
 export interface ListenerTarget {
   readonly listener: ListenerConfig;
   readonly hcm: HcmConfig;
+  /** The chain was chosen for its connection, which is TLS (terminated): no per-request chain selection, x-forwarded-proto https. */
+  readonly pinned?: boolean;
 }

@@ -53,7 +53,7 @@ export const HTTP_FILTERS: HttpFilterRegistry = new Map(
 export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: DownstreamRequest, res: DownstreamResponse): void {
   const ex = new Exchange(ctx, target, req, res);
   readRequestTarget(ex);
-  if (target.listener.useOriginalDst && !selectFilterChain(ex)) return;
+  if (target.listener.useOriginalDst && target.pinned !== true && !selectFilterChain(ex)) return;
   stampRequestId(ex);
   resolveRoute(ex);
   decode(ex);

@@ -12,11 +12,20 @@ function startsHttp2(chunk: Buffer): boolean {
   return n >= MIN_SNIFF && chunk.compare(PREFACE, 0, n, 0, n) === 0;
 }
 
+/** Where a sniffed connection goes: the h2c server, or the HTTP/1.1 codec. */
+export interface Codecs {
+  readonly h2: Http2Server;
+  readonly http1: (socket: Socket) => void;
+}
+
 /** The connections still waiting for their first bytes (so a drain can close them), and the way in. */
 export interface CodecSniffer {
   readonly waiting: ReadonlySet<Socket>;
-  /** A connection that skipped the claim (already inspected): the codec sniffing proper. */
-  accept(socket: Socket): void;
+  /**
+   * A connection that skipped the claim (already inspected, or TLS terminated): the codec sniffing
+   * proper, to the listener's codecs or to `codecs` (a chain pinned for the connection).
+   */
+  accept(socket: Socket, codecs?: Codecs): void;
 }
 
 /**
@@ -27,13 +36,12 @@ export interface CodecSniffer {
  */
 export function sniffCodec(
   server: Server,
-  h2: Http2Server,
-  onHttp1: (socket: Socket) => void,
-  /** Takes a connection away from the HTTP codecs (a captured TCP one); true = taken. */
+  defaults: Codecs,
+  /** Takes a connection away from the HTTP codecs (a captured TCP one, TLS to terminate); true = taken. */
   claim?: (socket: Socket) => boolean,
 ): CodecSniffer {
   const waiting = new Set<Socket>();
-  const accept = (socket: Socket): void => {
+  const accept = (socket: Socket, codecs: Codecs = defaults): void => {
     socket.setNoDelay(true);
     waiting.add(socket);
     const silent = (): void => {
@@ -48,10 +56,10 @@ export function sniffCodec(
       socket.pause();
       socket.unshift(chunk);
       if (startsHttp2(chunk)) {
-        h2.emit('connection', socket);
+        codecs.h2.emit('connection', socket);
         return;
       }
-      onHttp1(socket);
+      codecs.http1(socket);
       socket.resume();
     });
     socket.resume();

@@ -4,6 +4,7 @@ import { type RouteTable, compileRouteTable } from '../routing/route-table';
 import type { CompileEnv, HttpFilter } from './filter';
 import { ROUTER } from './filters/router';
 import { unwrapTypedStruct } from './typed-struct';
+import { type XfccConfig, compileXfcc } from './xfcc';
 
 /** An HTTP connection manager compiled: where its routes come from, its filter chain, per-request knobs. */
 export interface HcmConfig {
@@ -19,9 +20,12 @@ export interface HcmConfig {
   readonly encoders: readonly HttpFilter[];
   /** The filters with an `onComplete` step. */
   readonly completers: readonly HttpFilter[];
+  /** forward_client_cert_details / set_current_client_cert_details (x-forwarded-client-cert). */
+  readonly xfcc: XfccConfig;
 }
 
 const DEFAULT_MAX_HEADERS_KB = 60;
+const SANITIZE: XfccConfig = compileXfcc('', {});
 
 /**
  * `http_filters` → filter instances through the registry. An unknown @type is NACKed (naming the
@@ -67,6 +71,7 @@ export function compileHcm(resource: string, h: HttpConnectionManager, env: Comp
     filters,
     encoders: filters.filter((f) => f.encodeHeaders !== undefined).reverse(),
     completers: filters.filter((f) => f.onComplete !== undefined),
+    xfcc: compileXfcc(resource, h),
   };
 }
 
@@ -82,5 +87,6 @@ export function routerOnlyHcm(statPrefix: string): HcmConfig {
     filters: [ROUTER],
     encoders: [],
     completers: [],
+    xfcc: SANITIZE,
   };
 }

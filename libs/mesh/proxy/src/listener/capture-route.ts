@@ -13,13 +13,18 @@ import type { ChainConfig, Inspectors, ListenerConfig } from './listener-config'
  * filter_chain_match (chain-match.ts); when that needs the first bytes (SNI, protocols) the
  * connection is inspected first (inspect-chain.ts). Without the reader every connection stays on
  * the HTTP path and its Host-based routing (chain-select.ts).
+ *
+ * Bound listeners whose chains are chosen per connection (`chainsPerConnection`: TLS termination or
+ * transport_protocol matches, e.g. local mode's `<podIP>_<port>` under PERMISSIVE) take the same path
+ * with their own port and local address as the destination. A chosen chain that terminates TLS never
+ * goes straight to the HTTP codecs: the caller terminates first.
  */
 
 export type CaptureRoute =
   /** The HTTP codecs; the request's Host routes it. */
   | { readonly kind: 'http' }
-  /** Decided: this chain (a tcp_proxy, an HTTP chain, or none = closed). */
-  | { readonly kind: 'chain'; readonly chain: ChainConfig | undefined; readonly dst: OriginalDestination }
+  /** Decided: this chain of `owner` (a tcp_proxy, an HTTP chain, or none = closed). */
+  | { readonly kind: 'chain'; readonly chain: ChainConfig | undefined; readonly dst: OriginalDestination; readonly owner: ListenerConfig }
   /** The chains still in the running need the connection's first bytes. */
   | {
       readonly kind: 'inspect';
@@ -27,6 +32,7 @@ export type CaptureRoute =
       readonly facts: ConnectionFacts;
       readonly inspectors: Inspectors;
       readonly dst: OriginalDestination;
+      readonly owner: ListenerConfig;
     };
 
 const HTTP: CaptureRoute = { kind: 'http' };
@@ -36,19 +42,28 @@ function handoff(ctx: ProxyContext, dst: OriginalDestination): ListenerConfig | 
   return ctx.listeners.get(`${dst.address}_${dst.port}`) ?? ctx.listeners.get(`0.0.0.0_${dst.port}`);
 }
 
-function route(chains: readonly ChainConfig[], inspectors: Inspectors, dst: OriginalDestination): CaptureRoute {
+function route(owner: ListenerConfig, dst: OriginalDestination): CaptureRoute {
+  const { chains, inspectors } = owner;
   const facts: ConnectionFacts = { destinationPort: dst.port, destinationIp: dst.address };
-  if (mustInspect(chains, facts, inspectors)) return { kind: 'inspect', chains, facts, inspectors, dst };
-  return { kind: 'chain', chain: selectChain(chains, facts), dst };
+  if (mustInspect(chains, facts, inspectors)) return { kind: 'inspect', chains, facts, inspectors, dst, owner };
+  return { kind: 'chain', chain: selectChain(chains, facts), dst, owner };
+}
+
+/** An HTTP chain without TLS keeps the HTTP path: its Host (and, inbound, x-envoy-original-dst-host) routes each request. */
+function httpUnlessTls(decided: CaptureRoute): CaptureRoute {
+  return decided.kind === 'chain' && decided.chain?.hcm !== undefined && decided.chain.tls === undefined ? HTTP : decided;
 }
 
 export function captureRoute(ctx: ProxyContext, listener: ListenerConfig, socket: Socket): CaptureRoute {
+  if (!listener.useOriginalDst) {
+    if (!listener.chainsPerConnection) return HTTP;
+    const local: OriginalDestination = { address: socket.localAddress ?? listener.address, port: listener.port };
+    return httpUnlessTls(route(listener, local));
+  }
   const reader = ctx.originalDst;
-  if (!listener.useOriginalDst || !reader.available) return HTTP;
+  if (!reader.available) return HTTP;
   const dst = reader.read(socket);
   if (dst === undefined) return HTTP;
   const target = listener.direction === 'INBOUND' ? listener : (handoff(ctx, dst) ?? listener);
-  const decided = route(target.chains, target.inspectors, dst);
-  // An HTTP chain keeps the HTTP path: its Host (and, inbound, x-envoy-original-dst-host) routes each request.
-  return decided.kind === 'chain' && decided.chain?.hcm !== undefined ? HTTP : decided;
+  return httpUnlessTls(route(target, dst));
 }

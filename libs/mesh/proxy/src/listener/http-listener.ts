@@ -1,10 +1,9 @@
-import { type Http2Server, type ServerHttp2Session, createServer as createH2cServer } from 'node:http2';
+import type { ServerHttp2Session } from 'node:http2';
 import { type Server, type Socket, createServer } from 'node:net';
-import { type CodecSniffer, sniffCodec } from '../codec/codec-sniff';
-import type { Http1Acceptor, Http1Choice, Http1Connection } from '../codec/h1/http1';
+import { type CodecSniffer, type Codecs, sniffCodec } from '../codec/codec-sniff';
+import type { Http1Choice, Http1Connection } from '../codec/h1/http1';
 import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
-import { serveHttp } from '../stack';
 import { routerOnlyHcm } from '../http/hcm-config';
 import { TcpSession } from '../tcp/tcp-session';
 import { captureRoute } from './capture-route';
@@ -12,22 +11,21 @@ import { inspectAndSelect } from './inspect-chain';
 import type { ChainConfig } from './listener-config';
 import type { OriginalDestination } from '../unsafe/original-dst';
 import { bindServer } from './bind';
-
-/** Downstream keep-alive connections with nothing in flight close after this long. */
-const IDLE_TIMEOUT_MS = 60_000;
+import { createCodecs } from './listener-codecs';
+import { terminateTls } from '../tls/terminate';
 
 /** One bound HTTP listener. `target` can be swapped when LDS changes the listener in place. */
 export class HttpListener {
   readonly server: Server;
-  /** h2c on the same port (sniffed per connection): gRPC and HTTP/2 clients. */
-  private readonly h2: Http2Server;
   private readonly sessions = new Set<ServerHttp2Session>();
-  private readonly sniffer: CodecSniffer;
-  /** HTTP/1.1 on the codec chosen at start-up (llhttp, or the node:http fallback). */
-  private readonly http1: Http1Acceptor;
   private readonly connections = new Set<Http1Connection>();
-  /** Captured TCP connections (tcp_proxy sessions) on this listener. */
+  private readonly sets = { sessions: this.sessions, connections: this.connections };
+  private readonly sniffer: CodecSniffer;
+  /** Codecs of chains pinned to their connections (TLS-terminating chains), per chain config. */
+  private readonly pinned = new WeakMap<ChainConfig, Codecs>();
+  /** Connections taken from the HTTP path (tcp_proxy sessions, inspection, TLS handshakes). */
   private readonly tcp = new Set<Socket>();
+  private readonly maxHeaderListSize: number;
   target: ListenerTarget;
   config: ListenerConfig;
   host = '';
@@ -36,72 +34,79 @@ export class HttpListener {
   constructor(
     private readonly ctx: ProxyContext,
     config: ListenerConfig,
-    http1: Http1Choice,
+    private readonly http1: Http1Choice,
   ) {
     this.config = config;
     this.target = targetOf(config);
     // Not half-open: a client's FIN while a request is in flight aborts it (as with Node's http.Server).
     this.server = createServer();
-    const maxHeaderListSize = config.hcm?.maxRequestHeadersBytes ?? 60 * 1024;
-    this.h2 = createH2cServer({ maxSessionMemory: 64, settings: { maxHeaderListSize } }, (req, res) => serveHttp(this.ctx, this.target, req, res));
-    this.h2.on('sessionError', (err: Error) => ctx.logger.debug({ err: err.message }, 'downstream HTTP/2 session error'));
-    this.h2.on('session', (session: ServerHttp2Session) => {
-      this.sessions.add(session);
-      session.once('close', () => this.sessions.delete(session));
-    });
-    this.http1 = http1.acceptor({
-      maxHeaderSize: maxHeaderListSize,
-      idleTimeoutMs: IDLE_TIMEOUT_MS,
-      onRequest: (req, res) => serveHttp(this.ctx, this.target, req, res),
-      onProtocolError: (code) => this.ctx.logger.debug({ code }, 'downstream protocol error'),
-    });
-    this.sniffer = sniffCodec(this.server, this.h2, (socket) => this.accept(socket), (socket) => this.claimTcp(socket));
+    this.maxHeaderListSize = config.hcm?.maxRequestHeadersBytes ?? 60 * 1024;
+    const codecs = createCodecs(ctx, http1, this.maxHeaderListSize, () => this.target, this.sets);
+    this.sniffer = sniffCodec(this.server, codecs, (socket) => this.claim(socket));
   }
 
   /**
-   * Capture listeners: SO_ORIGINAL_DST (and, where the chains ask for it, the first bytes) decide
-   * whether a connection is served by a tcp_proxy chain, closed (no chain matches) or left to the
-   * HTTP codecs. true = taken away from the HTTP path.
+   * Capture listeners (SO_ORIGINAL_DST) and bound listeners whose chains are chosen per connection:
+   * the destination (and, where the chains ask for it, the first bytes) decide whether a connection is
+   * served by a tcp_proxy chain, a TLS-terminating chain, closed (no chain matches) or left to the HTTP
+   * codecs. true = taken away from the HTTP path.
    */
-  private claimTcp(socket: Socket): boolean {
+  private claim(socket: Socket): boolean {
     const route = captureRoute(this.ctx, this.config, socket);
     if (route.kind === 'http') return false;
     socket.allowHalfOpen = true;
     this.tcp.add(socket);
     socket.once('close', () => this.tcp.delete(socket));
     if (route.kind === 'chain') {
-      this.serveChain(socket, route.chain, route.dst);
+      this.serveChain(socket, route.chain, route.dst, route.owner);
       return true;
     }
     socket.pause();
     const site = { listener: this.config.name, inspectors: route.inspectors, counters: this.ctx.filterCounters };
     void inspectAndSelect(socket, route.chains, route.facts, site).then(({ chain, closed }) => {
       if (closed) socket.destroy();
-      else this.serveChain(socket, chain, route.dst);
+      else this.serveChain(socket, chain, route.dst, route.owner);
     });
     return true;
   }
 
-  /** A chosen chain: tcp_proxy → a session; HTTP (after inspection) → the codecs; none → closed, as Envoy's no_filter_chain_match. */
-  private serveChain(socket: Socket, chain: ChainConfig | undefined, dst: OriginalDestination): void {
-    if (chain?.tcp !== undefined && chain.hcm === undefined) {
-      new TcpSession(this.ctx, chain.tcp, socket, dst);
-      return;
-    }
-    if (chain?.hcm === undefined) {
+  /** A chosen chain: TLS terminated first if it says so; tcp_proxy → a session; HTTP → the codecs; none → closed (no_filter_chain_match). */
+  private serveChain(socket: Socket, chain: ChainConfig | undefined, dst: OriginalDestination, owner: ListenerConfig): void {
+    if (chain === undefined || (chain.hcm === undefined && chain.tcp === undefined)) {
       this.ctx.filterCounters.counter(`listener.${this.config.name}.no_filter_chain_match`).value++;
       socket.destroy();
       return;
     }
-    this.tcp.delete(socket);
-    socket.allowHalfOpen = false;
-    this.sniffer.accept(socket);
+    if (chain.tls !== undefined) {
+      void terminateTls(socket, chain.tls, { listener: this.config.name, logger: this.ctx.logger }).then((secure) => {
+        if (secure !== undefined) this.serveStream(secure, chain, dst, owner, true);
+      });
+      return;
+    }
+    this.serveStream(socket, chain, dst, owner, false);
   }
 
-  private accept(socket: Socket): void {
-    const connection = this.http1(socket);
-    this.connections.add(connection);
-    socket.once('close', () => this.connections.delete(connection));
+  private serveStream(socket: Socket, chain: ChainConfig, dst: OriginalDestination, owner: ListenerConfig, pin: boolean): void {
+    if (chain.hcm === undefined) {
+      if (chain.tcp !== undefined) new TcpSession(this.ctx, chain.tcp, socket, dst);
+      return;
+    }
+    if (pin) {
+      this.tcp.add(socket);
+      socket.once('close', () => this.tcp.delete(socket));
+    } else this.tcp.delete(socket);
+    socket.allowHalfOpen = false;
+    this.sniffer.accept(socket, pin ? this.pinnedCodecs(chain, owner) : undefined);
+  }
+
+  private pinnedCodecs(chain: ChainConfig, owner: ListenerConfig): Codecs {
+    let codecs = this.pinned.get(chain);
+    if (codecs === undefined && chain.hcm !== undefined) {
+      const target: ListenerTarget = { listener: owner, hcm: chain.hcm, pinned: true };
+      codecs = createCodecs(this.ctx, this.http1, this.maxHeaderListSize, () => target, this.sets);
+      this.pinned.set(chain, codecs);
+    }
+    return codecs as Codecs;
   }
 
   async listen(host: string, port: number): Promise<void> {

@@ -6,6 +6,7 @@ import { type HcmConfig, compileHcm } from '../http/hcm-config';
 import { type CompiledTcpProxy, compileTcpProxy } from '../tcp/tcp-proxy-config';
 import { type ChainMatch, compilePrefix } from './chain-match';
 import { LISTENER_FILTERS_TIMEOUT_MS } from './sniff-socket';
+import { type DownstreamTlsConfig, compileDownstreamTls } from '../tls/downstream-tls-config';
 
 export type { HcmConfig };
 
@@ -21,6 +22,8 @@ export interface ChainConfig {
   readonly serverNames: readonly string[] | undefined;
   /** The whole filter_chain_match, compiled (listener/chain-match.ts). */
   readonly match: ChainMatch;
+  /** transport_socket with a DownstreamTlsContext: the chain terminates TLS (tls/terminate.ts). */
+  readonly tls: DownstreamTlsConfig | undefined;
 }
 
 /** A Listener compiled. `hcm` is the chain serving HTTP; `passthroughCluster` a tcp_proxy fallback. */
@@ -43,6 +46,11 @@ export interface ListenerConfig {
   readonly chains: readonly ChainConfig[];
   /** Its listener filters that read first bytes: tls_inspector (SNI, ALPN), http_inspector (HTTP/1, h2c). */
   readonly inspectors: Inspectors;
+  /**
+   * A bound listener whose chains are chosen per connection before any codec: some chain terminates TLS
+   * or matches on the transport protocol (Istio's PERMISSIVE/STRICT inbound chains).
+   */
+  readonly chainsPerConnection: boolean;
   /** Canonical JSON of the resource; equal fingerprints mean "unchanged" on LDS updates. */
   readonly fingerprint: string;
 }
@@ -155,8 +163,10 @@ export function compileListener(l: Listener, index: number, env: CompileEnv): Li
       tcp: r.tcp,
       serverNames: serverNamesOf(chains[i]),
       match: compileMatch(`${resource} filter chain ${chains[i].name ?? i}`, chains[i]),
+      tls: compileDownstreamTls(`${resource} filter chain ${chains[i].name ?? i}`, name, chains[i].transport_socket, env.counters, env.tls),
     })),
     inspectors: inspectorsOf(l),
+    chainsPerConnection: chains.some((c) => c.transport_socket !== undefined || (c.filter_chain_match?.transport_protocol ?? '') !== ''),
     fingerprint: JSON.stringify(l),
   };
 }

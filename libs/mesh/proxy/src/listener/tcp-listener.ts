@@ -1,8 +1,8 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import type { ProxyContext } from '../proxy-context';
 import { TcpSession } from '../tcp/tcp-session';
-import type { CompiledTcpProxy } from '../tcp/tcp-proxy-config';
-import type { ListenerConfig } from './listener-config';
+import type { ChainConfig, ListenerConfig } from './listener-config';
+import { terminateTls } from '../tls/terminate';
 import { bindServer } from './bind';
 import { type ConnectionFacts, selectChain } from './chain-match';
 import { inspectAndSelect, mustInspect } from './inspect-chain';
@@ -31,21 +31,35 @@ export class TcpListener {
     const config = this.config;
     const facts: ConnectionFacts = { destinationPort: config.port, destinationIp: socket.localAddress };
     if (!mustInspect(config.chains, facts, config.inspectors)) {
-      this.serve(socket, config.chains.length === 0 ? config.tcp : selectChain(config.chains, facts)?.tcp);
+      this.serve(socket, config.chains.length === 0 ? { tcp: config.tcp, tls: undefined } : selectChain(config.chains, facts));
       return;
     }
     // tls_inspector: e.g. the ClientHello's SNI picks the chain (Gateway TLS PASSTHROUGH); the bytes stay in the socket.
     const site = { listener: config.name, inspectors: config.inspectors, counters: this.ctx.filterCounters };
     void inspectAndSelect(socket, config.chains, facts, site).then(({ chain, closed }) => {
       if (closed) socket.destroy();
-      else this.serve(socket, chain?.tcp);
+      else this.serve(socket, chain);
     });
   }
 
-  /** No chain matches: closed, as Envoy does (its `no_filter_chain_match`). */
-  private serve(socket: Socket, tcp: CompiledTcpProxy | undefined): void {
-    if (tcp === undefined) socket.destroy();
-    else new TcpSession(this.ctx, tcp, socket);
+  /** No chain matches: closed, as Envoy does (its `no_filter_chain_match`); a TLS chain terminates first (tls/terminate.ts). */
+  private serve(socket: Socket, chain: Pick<ChainConfig, 'tcp' | 'tls'> | undefined): void {
+    const tcp = chain?.tcp;
+    if (tcp === undefined) {
+      this.ctx.filterCounters.counter(`listener.${this.config.name}.no_filter_chain_match`).value++;
+      socket.destroy();
+      return;
+    }
+    if (chain?.tls === undefined) {
+      new TcpSession(this.ctx, tcp, socket);
+      return;
+    }
+    void terminateTls(socket, chain.tls, { listener: this.config.name, logger: this.ctx.logger }).then((secure) => {
+      if (secure === undefined) return;
+      this.sockets.add(secure);
+      secure.once('close', () => this.sockets.delete(secure));
+      new TcpSession(this.ctx, tcp, secure);
+    });
   }
 
   async listen(host: string, port: number): Promise<void> {

@@ -3,6 +3,7 @@ import { type HeaderMap, applyEdits } from '../routing/header-mutation';
 import { pathOnly } from '../routing/request-view';
 import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
 import type { Exchange } from '../http/exchange';
+import { applyXfcc } from '../http/xfcc';
 
 /** Hop-by-hop headers never forwarded (RFC 9110 §7.6.1, plus what Envoy strips). */
 const HOP_BY_HOP = new Set([
@@ -25,13 +26,14 @@ export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
   const fwd = ex.forward;
   out['host'] = fwd.hostRewrite ?? ex.hostHeader;
   if (ex.requestId !== undefined) out['x-request-id'] = ex.requestId;
-  if (out['x-forwarded-proto'] === undefined) out['x-forwarded-proto'] = 'http';
+  if (out['x-forwarded-proto'] === undefined) out['x-forwarded-proto'] = ex.target.pinned === true ? 'https' : 'http';
   if (ex.target.hcm.useRemoteAddress && ex.remoteAddress !== '') {
     const xff = out['x-forwarded-for'];
     out['x-forwarded-for'] = xff === undefined ? ex.remoteAddress : `${String(xff)}, ${ex.remoteAddress}`;
   }
   if (ex.timeoutMs > 0) out['x-envoy-expected-rq-timeout-ms'] = String(ex.timeoutMs);
   if (ex.route.operation !== undefined) out['x-envoy-decorator-operation'] = ex.route.operation;
+  applyXfcc(ex, out);
   if (ex.weighted !== undefined) applyEdits(ex.weighted.edits.request, out);
   applyEdits(ex.route.requestEdits, out);
   return out;
