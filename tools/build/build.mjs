@@ -71,6 +71,15 @@ if (wantsAddon.length > 0) {
   if (addon.error !== undefined) process.stdout.write(`${ADDON_FILE} not built (${addon.error}): the proxy will route captured traffic by Host only\n`);
   else for (const b of wantsAddon) copyFileSync(addon.file, path.join(b.dir, ADDON_FILE));
 }
+// go-httpbin for the httpbin sample (npm start -- --with httpbin): built once into ~/.cache/trellis by
+// tools/samples/build-httpbin.sh when Debian's Go is there; otherwise it says so in one line and we go on.
+if (only.length === 0 || only.includes('local-runner')) {
+  try {
+    execFileSync('bash', [path.join(root, 'tools/samples/build-httpbin.sh'), '--if-go'], { stdio: 'inherit' });
+  } catch {
+    process.stdout.write('go-httpbin not built (tools/samples/build-httpbin.sh failed, see above): npm start -- --with httpbin needs it\n');
+  }
+}
 mkdirSync(path.join(root, 'dist/apps'), { recursive: true });
 // The marker means "every app is built" (jest's global setup checks it), so partial builds don't write it.
 if (only.length === 0) writeFileSync(path.join(root, 'dist/apps/.built'), new Date().toISOString() + '\n');
