@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import type { LocalStackConfig } from '@trellis/mesh-local';
+import { defaultHttpbinBinary, type LocalStackConfig } from '@trellis/mesh-local';
 import { envOptional, type Env } from '@trellis/shared';
+import { parseWith, sampleManifests, type WithItem } from './with-option';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -23,10 +24,7 @@ export const VARIANTS: Readonly<Record<string, readonly string[]>> = {
   mysql: ['bookinfo-mysql.yaml', 'bookinfo-ratings-v2-mysql.yaml'],
 };
 
-function parseVariant(value: string, previous: string[]): string[] {
-  if (VARIANTS[value] === undefined) throw new InvalidArgumentError(`unknown variant (known: ${Object.keys(VARIANTS).join(', ')})`);
-  return previous.includes(value) ? previous : [...previous, value];
-}
+const parseVariant = (value: string, previous: WithItem[]): WithItem[] => parseWith(value, previous, Object.keys(VARIANTS));
 
 /**
  * Env values go through the flag's parser, so a bad TRELLIS_PORT is rejected like a bad --port.
@@ -53,11 +51,12 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--address-block <prefix>', 'loopback /24 for the pods', parseBlock, fromEnv(env, 'TRELLIS_ADDRESS_BLOCK', parseBlock, '127.0.10'))
     .option('--log-level <level>', 'log level of the components', envOptional(env, 'LOG_LEVEL') ?? 'info')
     .option('--access-log', 'proxies write Envoy-style access logs', false)
-    .option('--with <variant>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server)', parseVariant, [])
+    .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), or Istio samples: httpbin, sleep, curl[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
     .exitOverride()
     .parse([...argv], { from: 'user' });
-  const o = program.opts<{ port: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: string[] }>();
+  const o = program.opts<{ port: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[] }>();
   const kube = path.join(repoRoot, 'samples/bookinfo/platform/kube');
+  const samples = sampleManifests(o.with, repoRoot);
   return {
     distDir: path.join(repoRoot, 'dist'),
     stateDir: path.resolve(o.stateDir),
@@ -65,11 +64,12 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     gatewayHost: o.host,
     gatewayPort: o.port,
     addressBlock: o.addressBlock,
-    manifestPaths: ['bookinfo.yaml', ...o.with.flatMap((v) => VARIANTS[v] ?? [])].map((f) => path.join(kube, f)),
+    manifestPaths: ['bookinfo.yaml', ...o.with.flatMap((v) => VARIANTS[v.name] ?? [])].map((f) => path.join(kube, f)),
     mysqlInitScript: path.join(repoRoot, 'samples/bookinfo/src/mysql/mysqldb-init.sql'),
     initialConfig: [path.join(repoRoot, 'samples/bookinfo/networking/bookinfo-gateway.yaml')],
     logLevel: o.logLevel,
     accessLog: o.accessLog,
     readyTimeoutMs: 30000,
+    ...(samples.length > 0 && { samples: { manifests: samples, httpbinBinary: envOptional(env, 'TRELLIS_HTTPBIN') ?? defaultHttpbinBinary(env) } }),
   };
 }

@@ -6,3 +6,7 @@ export { waitForReady } from './readiness';
 export { startLocalStack, type LocalStack, type LocalStackConfig, type ProgressReporter } from './stack';
 export { findMariaDb, MARIADB_PACKAGE } from './mariadb';
 export { GATEWAY_SERVICE_ACCOUNT, localRootCertFile, tokenFileOf, writeProxyCredentials, type ProxyCredentials, type ProxyIdentity } from './workload-credentials';
+export { hasSidecar } from './plan';
+export { readStackManifests, type SampleManifest } from './sample-manifests';
+export { defaultHttpbinBinary, findHttpbin, HTTPBIN_BUILD_COMMAND, HTTPBIN_VERSION, type LocalSamplesConfig } from './sample-pods';
+export { readLocalPods, LOCAL_PODS_FILE, type LocalPodRecord } from './local-pods';

@@ -15,6 +15,8 @@ export interface KubeContainer {
   image: string;
   env: Record<string, string>;
   ports: number[];
+  /** The container's `command` + `args`, when the manifest sets a command (e.g. sleep's `/bin/sleep infinity`). */
+  command?: string[];
 }
 
 export interface KubeDeployment {
@@ -24,6 +26,8 @@ export interface KubeDeployment {
   serviceAccount: string;
   replicas: number;
   containers: KubeContainer[];
+  /** False for a pod applied without injection (local mode `--with sleep@legacy:nosidecar`); default true. */
+  sidecar?: boolean;
 }
 
 export interface KubeManifest {
@@ -84,6 +88,7 @@ function readContainer(c: unknown, secrets: Secrets, ns: string): KubeContainer 
     image: String(container['image'] ?? ''),
     env,
     ports: asArr(container['ports']).map((p) => Number(asObj(p)['containerPort'])),
+    ...(Array.isArray(container['command']) && { command: [...asArr(container['command']), ...asArr(container['args'])].map(String) }),
   };
 }
 

@@ -20,9 +20,15 @@ export interface PodPlan {
   readonly serviceAccount: string;
   /** Bookinfo app to run (`apps/<app>`), with the container's env. */
   readonly app: string;
+  /** The main container's name (`kubectl exec -c`). */
+  readonly container?: string;
   readonly env: Record<string, string>;
   /** containerPort → where the app really listens (`ip:port`); the sidecar owns `ip:containerPort`. */
   readonly appEndpoints: Record<string, string>;
+  /** False: no sidecar (applied without injection); the app listens on `ip:containerPort` itself. Default true. */
+  readonly sidecar?: boolean;
+  /** The container's command + args when the manifest sets one (e.g. `/bin/sleep infinity`). */
+  readonly command?: readonly string[];
 }
 
 export interface LocalPlan {
@@ -38,6 +44,9 @@ export interface LocalPlan {
   readonly services: MeshService[];
   readonly pods: PodPlan[];
 }
+
+/** Whether a sidecar fronts the pod (everything but pods applied without injection). */
+export const hasSidecar = (pod: PodPlan): boolean => pod.sidecar !== false;
 
 /** The sidecar owns the pod's service port; the app listens 10000 above it on the pod address. */
 export const APP_PORT_OFFSET = 10000;
@@ -70,8 +79,9 @@ function planPod(dep: KubeDeployment, index: number, ip: string): PodPlan {
   const container = dep.containers[0];
   if (!container) throw new Error(`deployment ${dep.name} has no containers`);
   const baked = imageServiceVersion(container.image);
+  const sidecar = dep.sidecar ?? true;
   const appEndpoints: Record<string, string> = {};
-  for (const port of container.ports) appEndpoints[String(port)] = `${ip}:${port + APP_PORT_OFFSET}`;
+  for (const port of container.ports) appEndpoints[String(port)] = `${ip}:${port + (sidecar ? APP_PORT_OFFSET : 0)}`;
   return {
     name: podName(dep.name, JSON.stringify(dep.containers) + index),
     namespace: dep.namespace,
@@ -80,8 +90,11 @@ function planPod(dep: KubeDeployment, index: number, ip: string): PodPlan {
     labels: dep.podLabels,
     serviceAccount: dep.serviceAccount,
     app: appOfImage(container.image),
+    container: container.name,
     env: baked === undefined ? container.env : { SERVICE_VERSION: baked, ...container.env },
     appEndpoints,
+    sidecar,
+    ...(container.command !== undefined && { command: container.command }),
   };
 }
 
@@ -113,7 +126,7 @@ export function toWorkload(pod: PodPlan): WorkloadInstance {
     address: pod.ip,
     labels: pod.labels,
     serviceAccount: pod.serviceAccount,
-    sidecar: true,
+    sidecar: hasSidecar(pod),
     ready: true,
   };
 }

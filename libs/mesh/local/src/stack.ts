@@ -4,13 +4,15 @@ import { parseAllDocuments } from 'yaml';
 import type { Logger } from '@trellis/shared';
 import { ControlPlaneClient } from './control-plane-client';
 import { findMariaDb, isMariaDbPod, prepareMariaDb, type MariaDbBinaries } from './mariadb';
-import { readKubeManifests } from './manifest';
-import { planLocalMesh, toWorkload, type LocalPlan, type PodPlan } from './plan';
-import { podDir, writePodHosts } from './pod-hosts';
+import { hasSidecar, planLocalMesh, toWorkload, type LocalPlan, type PodPlan } from './plan';
+import { podDir } from './pod-hosts';
 import { assertPortFree } from './ports';
 import { ProcessGroup } from './processes';
 import { appEndpoint, appReadyUrl, appSpec, controlPlaneSpec, gatewaySpec, proxyReadyUrl, sidecarSpec, type SpecContext } from './process-specs';
 import { waitForReady, waitForTcp } from './readiness';
+import { readStackManifests } from './sample-manifests';
+import type { LocalSamplesConfig } from './sample-pods';
+import { checkSampleBinaries, startPodNetwork, startSampleContainer, type PodNetwork } from './sample-stack';
 import { GATEWAY_SERVICE_ACCOUNT, writeProxyCredentials, type ProxyCredentials } from './workload-credentials';
 
 /** Everything `npm start` needs, read once from flags/env by the local-runner app. */
@@ -30,6 +32,8 @@ export interface LocalStackConfig {
   readonly logLevel: string;
   readonly accessLog: boolean;
   readonly readyTimeoutMs: number;
+  /** Istio's samples applied next to Bookinfo (`--with httpbin,sleep@foo,…`). */
+  readonly samples?: LocalSamplesConfig;
 }
 
 export type ProgressReporter = (message: string) => void;
@@ -64,6 +68,7 @@ async function startControlPlane(group: ProcessGroup, plan: LocalPlan, ctx: Spec
 
 /** The pod's main container: mariadbd for the mysqldb image, else the Bookinfo app; resolves when it is up. */
 async function startContainer(group: ProcessGroup, pod: PodPlan, ctx: SpecContext, cfg: LocalStackConfig, mariadb: MariaDbBinaries | undefined): Promise<void> {
+  if (await startSampleContainer(group, pod, cfg.samples, cfg.readyTimeoutMs)) return;
   if (mariadb !== undefined && isMariaDbPod(pod)) {
     group.start(await prepareMariaDb(pod, path.join(podDir(cfg.stateDir, pod), 'mysql'), cfg.mysqlInitScript, mariadb));
     const { host, port } = appEndpoint(pod);
@@ -76,19 +81,19 @@ async function startContainer(group: ProcessGroup, pod: PodPlan, ctx: SpecContex
 /** Every proxy's token for its ServiceAccount, next to its pod (the control plane has made the key by now). */
 function proxyCredentials(plan: LocalPlan, stateDir: string): Promise<Map<string, ProxyCredentials>> {
   const gateway = { pod: plan.gateway.name, namespace: plan.gateway.namespace, serviceAccount: GATEWAY_SERVICE_ACCOUNT };
-  const pods = plan.pods.map((p) => ({ pod: p.name, namespace: p.namespace, serviceAccount: p.serviceAccount }));
+  const pods = plan.pods.filter(hasSidecar).map((p) => ({ pod: p.name, namespace: p.namespace, serviceAccount: p.serviceAccount }));
   return writeProxyCredentials(stateDir, `${plan.controlPlane.ip}:${plan.controlPlane.caPort}`, [gateway, ...pods]);
 }
 
 async function startWorkloads(group: ProcessGroup, plan: LocalPlan, ctx: SpecContext, cfg: LocalStackConfig, report: ProgressReporter, creds: Map<string, ProxyCredentials>): Promise<void> {
   const mariadb = plan.pods.some(isMariaDbPod) ? findMariaDb() : undefined;
-  for (const pod of plan.pods) writePodHosts(cfg.stateDir, pod, plan.services);
   await Promise.all(
     plan.pods.map(async (pod) => {
-      group.start(sidecarSpec(pod, plan, ctx, creds.get(pod.name)));
+      if (hasSidecar(pod)) group.start(sidecarSpec(pod, plan, ctx, creds.get(pod.name)));
       await startContainer(group, pod, ctx, cfg, mariadb);
-      await waitForReady(`${pod.name}.istio-proxy`, proxyReadyUrl(pod.ip), cfg.readyTimeoutMs);
-      report(`✔ ${pod.deployment} ready (pod ${pod.name}, 2/2)`);
+      if (hasSidecar(pod)) await waitForReady(`${pod.name}.istio-proxy`, proxyReadyUrl(pod.ip), cfg.readyTimeoutMs);
+      const ns = pod.namespace === 'default' ? '' : `, namespace ${pod.namespace}`;
+      report(`✔ ${pod.deployment} ready (pod ${pod.name}${ns}, ${hasSidecar(pod) ? '2/2' : '1/1, no sidecar'})`);
     }),
   );
 }
@@ -101,16 +106,19 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
   const firstStart = !existsSync(configDir);
   mkdirSync(cfg.stateDir, { recursive: true });
 
-  const manifest = readKubeManifests(cfg.manifestPaths.map((file) => ({ text: readFileSync(file, 'utf8'), source: file })));
+  const manifest = readStackManifests(cfg.manifestPaths, cfg.samples?.manifests ?? []);
   const plan = planLocalMesh(manifest, { ...cfg, namespace: 'default', domainSuffix: 'cluster.local' });
   // Fail before starting anything when a pod needs MariaDB and it is not installed.
   if (plan.pods.some(isMariaDbPod)) findMariaDb();
+  checkSampleBinaries(plan, cfg.samples);
   const ctx: SpecContext = { distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, accessLog: cfg.accessLog };
   const group = new ProcessGroup(path.join(cfg.stateDir, 'logs'), logger, (name, code) =>
     report(`✘ ${name} exited unexpectedly (code ${code}); see ${path.join(cfg.stateDir, 'logs', name + '.log')}`),
   );
+  let network: PodNetwork | undefined;
   const stop = async (): Promise<void> => {
     await group.stopAll(5000);
+    await network?.close();
     rmSync(path.join(cfg.stateDir, 'control-plane.json'), { force: true });
   };
   try {
@@ -123,8 +131,11 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
       for (const file of cfg.initialConfig) await client.apply(readYamlObjects(file));
       report(`✔ Applied ${cfg.initialConfig.map((f) => path.basename(f)).join(', ')} (first start)`);
     }
-    report(`… starting ingress gateway and ${plan.pods.length} workloads with sidecars`);
+    const bare = plan.pods.filter((p) => !hasSidecar(p)).length;
+    report(`… starting ingress gateway and ${plan.pods.length} workloads with sidecars${bare > 0 ? ` (${bare} without)` : ''}`);
     const creds = await proxyCredentials(plan, cfg.stateDir);
+    network = await startPodNetwork(plan, cfg.stateDir, plan.services);
+    for (const at of network.skipped) report(`… kube-proxy: ${at} not bound (ports below 1024 need root)`);
     group.start(gatewaySpec(plan, ctx, creds.get(plan.gateway.name)));
     await startWorkloads(group, plan, ctx, cfg, report, creds);
     await waitForReady('istio-ingressgateway', proxyReadyUrl(plan.gateway.ip), cfg.readyTimeoutMs);

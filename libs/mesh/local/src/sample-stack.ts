@@ -1,0 +1,58 @@
+/**
+ * What `--with httpbin,sleep…` adds to the stack's start: the sample containers, the local
+ * kube-proxy and hosts files for pods without a sidecar, and `<state>/local-pods.json` for
+ * `trellis x exec`. Kept here so stack.ts only calls in.
+ */
+import type { MeshService } from '@trellis/mesh-api';
+import { startKubeProxy } from './kube-proxy';
+import { removeLocalPods, writeLocalPods } from './local-pods';
+import { hasSidecar, type LocalPlan, type PodPlan } from './plan';
+import { writePodHosts } from './pod-hosts';
+import { writeNoSidecarPodHosts } from './pod-hosts-nosidecar';
+import type { ProcessGroup } from './processes';
+import { waitForReady } from './readiness';
+import { commandSpec, findHttpbin, httpbinReadyUrl, httpbinSpec, isHttpbinPod, isSamplePod, type LocalSamplesConfig } from './sample-pods';
+
+export interface PodNetwork {
+  /** `vip:port`s the kube-proxy could not bind (privileged ports when not root). */
+  readonly skipped: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Fails before anything starts when a pod needs go-httpbin and it is not built. */
+export function checkSampleBinaries(plan: LocalPlan, samples: LocalSamplesConfig | undefined): void {
+  if (plan.pods.some(isHttpbinPod)) findHttpbin(samples?.httpbinBinary ?? '');
+}
+
+/**
+ * Every pod's hosts file (sidecar pods: TCP Services → own address; others: every Service → its VIP,
+ * served by the kube-proxy, started only when some pod has no sidecar) and the exec index.
+ */
+export async function startPodNetwork(plan: LocalPlan, stateDir: string, services: readonly MeshService[]): Promise<PodNetwork> {
+  const needsKubeProxy = plan.pods.some((p) => !hasSidecar(p));
+  const kubeProxy = needsKubeProxy ? await startKubeProxy(plan) : undefined;
+  for (const pod of plan.pods) {
+    if (hasSidecar(pod) || kubeProxy === undefined) writePodHosts(stateDir, pod, services);
+    else writeNoSidecarPodHosts(stateDir, pod, services, kubeProxy.vips);
+  }
+  writeLocalPods(stateDir, plan);
+  return {
+    skipped: kubeProxy?.skipped ?? [],
+    close: async () => {
+      removeLocalPods(stateDir);
+      await kubeProxy?.close();
+    },
+  };
+}
+
+/** Starts a sample pod's container and resolves when it is up; false when the pod is not a sample. */
+export async function startSampleContainer(group: ProcessGroup, pod: PodPlan, samples: LocalSamplesConfig | undefined, readyTimeoutMs: number): Promise<boolean> {
+  if (!isSamplePod(pod)) return false;
+  if (isHttpbinPod(pod)) {
+    group.start(httpbinSpec(pod, findHttpbin(samples?.httpbinBinary ?? '')));
+    await waitForReady(pod.name, httpbinReadyUrl(pod), readyTimeoutMs);
+  } else {
+    group.start(commandSpec(pod));
+  }
+  return true;
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseYamlDocuments } from '@trellis/mesh-api';
+import { readKubeManifest } from './manifest';
+import { appOfImage, planLocalMesh, toWorkload } from './plan';
+import { readStackManifests } from './sample-manifests';
+import { isCommandPod, isHttpbinPod } from './sample-pods';
+
+// Istio's samples/httpbin, samples/sleep, samples/curl as upstream ships them, and what local mode plans from them.
+const ROOT = path.resolve(__dirname, '../../../..');
+const sample = (p: string): string => path.join(ROOT, 'samples', p);
+const read = (p: string): string => readFileSync(sample(p), 'utf8');
+const OPTIONS = { addressBlock: '127.0.77', gatewayHost: '127.0.0.1', gatewayPort: 8080, namespace: 'default', domainSuffix: 'cluster.local' };
+
+describe("Istio's samples (httpbin, sleep, curl)", () => {
+  it.each(['httpbin/httpbin.yaml', 'httpbin/httpbin-nodeport.yaml', 'sleep/sleep.yaml', 'curl/curl.yaml'])('%s parses as YAML', (file) => {
+    const { objects, errors } = parseYamlDocuments(read(file), file);
+    expect(errors).toEqual([]);
+    expect(objects.length).toBeGreaterThan(1);
+  });
+
+  it('httpbin.yaml: ServiceAccount httpbin, Service httpbin http 8000 → 8080, Deployment httpbin v1 on go-httpbin', () => {
+    const docs = parseYamlDocuments(read('httpbin/httpbin.yaml'), 'httpbin.yaml').objects as { kind: string; metadata: { name: string } }[];
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(['ServiceAccount/httpbin', 'Service/httpbin', 'Deployment/httpbin']);
+    const m = readKubeManifest(read('httpbin/httpbin.yaml'), 'httpbin.yaml');
+    expect(m.services).toEqual([{ name: 'httpbin', namespace: 'default', labels: { app: 'httpbin', service: 'httpbin' }, selector: { app: 'httpbin' }, ports: [{ name: 'http', port: 8000, targetPort: 8080 }] }]);
+    const [dep] = m.deployments;
+    expect([dep?.podLabels, dep?.serviceAccount, dep?.containers[0]?.image, dep?.containers[0]?.ports]).toEqual([{ app: 'httpbin', version: 'v1' }, 'httpbin', 'docker.io/mccutchen/go-httpbin:v2.15.0', [8080]]);
+    expect(appOfImage(dep?.containers[0]?.image ?? '')).toBe('go-httpbin');
+  });
+
+  it('httpbin-nodeport.yaml: the same Service as NodePort, no ServiceAccount', () => {
+    const m = readKubeManifest(read('httpbin/httpbin-nodeport.yaml'), 'httpbin-nodeport.yaml');
+    expect(m.services[0]?.ports).toEqual([{ name: 'http', port: 8000, targetPort: 8080 }]);
+    expect(m.deployments[0]?.serviceAccount).toBe('default');
+    expect(read('httpbin/httpbin-nodeport.yaml')).toMatch(/type: NodePort/);
+  });
+
+  it.each(['sleep', 'curl'])('%s.yaml: ServiceAccount, Service http 80, Deployment running /bin/sleep infinity on curlimages/curl', (name) => {
+    const m = readKubeManifest(read(`${name}/${name}.yaml`), `${name}.yaml`);
+    expect(m.services[0]).toMatchObject({ name, labels: { app: name, service: name }, selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 80 }] });
+    const c = m.deployments[0]?.containers[0];
+    expect([m.deployments[0]?.serviceAccount, c?.name, c?.image.split(':')[0], c?.command]).toEqual([name, name, 'curlimages/curl', ['/bin/sleep', 'infinity']]);
+  });
+
+  it('plans httpbin + sleep in default, foo, and a legacy sleep without sidecar (kubectl apply -n, with and without kube-inject)', () => {
+    const manifest = readStackManifests([], [
+      { file: sample('httpbin/httpbin.yaml'), namespace: 'default', sidecar: true },
+      { file: sample('sleep/sleep.yaml'), namespace: 'default', sidecar: true },
+      { file: sample('httpbin/httpbin.yaml'), namespace: 'foo', sidecar: true },
+      { file: sample('sleep/sleep.yaml'), namespace: 'legacy', sidecar: false },
+      { file: sample('sleep/sleep.yaml'), namespace: 'legacy', sidecar: false },
+    ]);
+    const plan = planLocalMesh(manifest, OPTIONS);
+    expect(plan.services.map((s) => s.hostname)).toEqual(['httpbin.default.svc.cluster.local', 'sleep.default.svc.cluster.local', 'httpbin.foo.svc.cluster.local', 'sleep.legacy.svc.cluster.local']);
+    expect(plan.pods.map((p) => [p.deployment, p.namespace, p.sidecar, p.container])).toEqual([
+      ['httpbin', 'default', true, 'httpbin'], ['sleep', 'default', true, 'sleep'], ['httpbin', 'foo', true, 'httpbin'], ['sleep', 'legacy', false, 'sleep'],
+    ]);
+    const [httpbin, sleep, , legacy] = plan.pods;
+    expect(httpbin?.appEndpoints).toEqual({ '8080': `${httpbin?.ip}:18080` });
+    expect([isHttpbinPod(httpbin!), isCommandPod(sleep!), sleep?.command]).toEqual([true, true, ['/bin/sleep', 'infinity']]);
+    expect(toWorkload(legacy!)).toMatchObject({ namespace: 'legacy', serviceAccount: 'sleep', sidecar: false });
+    expect(toWorkload(sleep!).sidecar).toBe(true);
+  });
+
+  it('a no-sidecar httpbin listens on its container port itself', () => {
+    const manifest = readStackManifests([], [{ file: sample('httpbin/httpbin.yaml'), namespace: 'legacy', sidecar: false }]);
+    const [pod] = planLocalMesh(manifest, OPTIONS).pods;
+    expect(pod?.appEndpoints).toEqual({ '8080': `${pod?.ip}:8080` });
+  });
+});
