@@ -3,6 +3,7 @@ import { registerAnalyze } from './commands/analyze';
 import { registerApply } from './commands/apply';
 import { registerDelete } from './commands/delete';
 import { registerDescribe } from './commands/describe';
+import { registerExec } from './commands/exec';
 import { registerGet } from './commands/get';
 import { registerInstall, registerUninstall } from './commands/install';
 import { registerKubeInject } from './commands/kube-inject';
@@ -49,6 +50,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerProxyStatus(program, ctx);
   registerProxyConfig(program, ctx);
   registerDescribe(program, ctx);
+  registerExec(program, ctx);
   registerKubeInject(program, ctx);
   registerInstall(program, ctx);
   registerUninstall(program, ctx);
