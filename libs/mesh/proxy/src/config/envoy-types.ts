@@ -20,21 +20,9 @@ export type Metadata = Received<E.Metadata>;
 export type Listener = Received<E.Listener>;
 export type FilterChain = Received<E.FilterChain>;
 export type NetworkFilter = Received<E.NetworkFilter>;
-/**
- * Fields the proxy reads that `@trellis/mesh-envoy` does not type yet (the contract's owner adds them):
- * the HCM's XFCC settings and the cluster's upstream_bind_config, with the proto's names.
- */
-export type ForwardClientCertDetails = 'SANITIZE' | 'FORWARD_ONLY' | 'APPEND_FORWARD' | 'SANITIZE_SET' | 'ALWAYS_FORWARD_ONLY';
-export interface SetCurrentClientCertDetails {
-  subject?: E.BoolValue;
-  cert?: boolean;
-  chain?: boolean;
-  dns?: boolean;
-  uri?: boolean;
-}
-export type HttpConnectionManager = Received<
-  E.HttpConnectionManager & { forward_client_cert_details?: ForwardClientCertDetails; set_current_client_cert_details?: SetCurrentClientCertDetails }
->;
+export type ForwardClientCertDetails = E.ForwardClientCertDetails;
+export type SetCurrentClientCertDetails = Received<E.SetCurrentClientCertDetails>;
+export type HttpConnectionManager = Received<E.HttpConnectionManager>;
 export type TcpProxy = Received<E.TcpProxy>;
 
 export type RouteConfiguration = Received<E.RouteConfiguration>;
@@ -56,7 +44,7 @@ export type HttpFault = Received<E.HttpFault>;
 export type HttpFilterEntry = Received<E.HttpFilter>;
 export type LocalRateLimit = Received<E.LocalRateLimit>;
 
-export type Cluster = Received<E.Cluster & { upstream_bind_config?: { source_address?: E.SocketAddress } }>;
+export type Cluster = Received<E.Cluster>;
 export type CircuitBreakerThresholds = Received<E.CircuitBreakerThresholds>;
 export type OutlierDetection = Received<E.OutlierDetection>;
 export type HttpProtocolOptions = Received<E.HttpProtocolOptions>;
