@@ -97,9 +97,14 @@ it('renews at half of a 4 s lifetime while requests keep flowing, with zero fail
   expect(serials.size).toBeGreaterThanOrEqual(3);
   expect({ failed: result.failures.length, first: result.failures.slice(0, 3) }).toEqual({ failed: 0, first: [] });
   expect(result.sent).toBeGreaterThan(300);
-  const scheduled = gatewayLogs().filter((l) => l['msg'] === 'scheduled certificate for rotation').map((l) => Number(l['delayMs']));
-  expect(scheduled.length).toBeGreaterThanOrEqual(3);
-  for (const ms of scheduled) expect(Math.abs(ms - 2000)).toBeLessThan(200);
+  // Each rotation is scheduled at half of the certificate's remaining lifetime (ratio 0.5, jitter ±0.01),
+  // checked against the TTL logged with it rather than the clock: a loaded machine shortens the TTL left.
+  const logs = gatewayLogs();
+  const pairs = logs.flatMap((l, i) =>
+    l['msg'] === 'scheduled certificate for rotation' && logs[i - 1]?.['msg'] === 'generated new workload certificate' ? [[Number(l['delayMs']), Number(logs[i - 1]?.['ttlMs'])] as const] : [],
+  );
+  expect(pairs.length).toBeGreaterThanOrEqual(3);
+  for (const [delayMs, ttlMs] of pairs) expect({ ttlMs, off: Math.abs(delayMs - ttlMs * 0.5) <= ttlMs * 0.01 + 1 }).toEqual({ ttlMs, off: true });
 }, 20_000);
 
 it('keeps the certificate while the CA is down, retries with back-off, and renews when it is back', async () => {
