@@ -52,7 +52,11 @@ export type ApiVersion = 'AUTO' | 'V2' | 'V3';
 export type ConfigSource = { ads?: Record<string, never>; resource_api_version?: ApiVersion; initial_fetch_timeout?: Duration };
 
 /** envoy.config.core.v3.DataSource: a file Envoy reads (`filename`, e.g. a CA bundle) or inline text. */
-export type DataSource = { filename?: string; inline_string?: string };
+/**
+ * envoy.config.core.v3.DataSource. `inline_bytes` is written as base64 (proto3 JSON: what the control
+ * plane encodes from) and read back as bytes by the proxy's wire decoder.
+ */
+export type DataSource = { filename?: string; inline_string?: string; inline_bytes?: string | Uint8Array };
 
 export type HeaderValue = { key?: string; value?: string };
 export type HeaderAppendAction = 'APPEND_IF_EXISTS_OR_ADD' | 'ADD_IF_ABSENT' | 'OVERWRITE_IF_EXISTS_OR_ADD' | 'OVERWRITE_IF_EXISTS';

@@ -2,6 +2,7 @@ import type { Cluster } from './cluster';
 import type { ClusterLoadAssignment } from './endpoint';
 import type { Listener } from './listener';
 import type { RouteConfiguration } from './route';
+import type { Secret } from './tls';
 import type { XdsType } from './type-urls';
 
 /** Everything one proxy should run: what `translate(snapshot, proxy)` returns and the ADS server serves. */
@@ -10,6 +11,11 @@ export type XdsResources = {
   readonly routes: readonly RouteConfiguration[];
   readonly clusters: readonly Cluster[];
   readonly endpoints: readonly ClusterLoadAssignment[];
+  /**
+   * SDS secrets the proxy may request over ADS (gateways' `kubernetes://<credentialName>`); sent only
+   * by name, never wildcard. Absent = none.
+   */
+  readonly secrets?: readonly Secret[];
 };
 
 /** The resource message of each xDS type. */
@@ -18,6 +24,7 @@ export type ResourceOf = {
   RDS: RouteConfiguration;
   CDS: Cluster;
   EDS: ClusterLoadAssignment;
+  SDS: Secret;
 };
 export type XdsResourceMessage = ResourceOf[XdsType];
 

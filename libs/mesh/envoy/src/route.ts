@@ -31,6 +31,8 @@ export type VirtualHost = HeaderMutations & {
   name?: string;
   domains?: string[];
   routes?: Route[];
+  /** `ALL`: a request not over TLS gets a 301 to `https://` (Istio's Gateway `tls.httpsRedirect`). */
+  require_tls?: 'NONE' | 'EXTERNAL_ONLY' | 'ALL';
   typed_per_filter_config?: TypedPerFilterConfig;
 };
 

@@ -89,3 +89,14 @@ export type TransportSocket = { name?: string; typed_config?: UpstreamTlsContext
 
 /** Cluster.TransportSocketMatch (auto mTLS picks a socket by endpoint metadata; issue #16). */
 export type TransportSocketMatch = { name?: string; match?: Record<string, unknown>; transport_socket?: TransportSocket };
+
+/**
+ * `envoy.extensions.transport_sockets.tls.v3.Secret`: an SDS resource. istiod sends gateways their
+ * credentials as inline bytes: `kubernetes://<name>` a `tls_certificate`, `kubernetes://<name>-cacert`
+ * a `validation_context` with `trusted_ca`.
+ */
+export type Secret = {
+  name?: string;
+  tls_certificate?: TlsCertificate;
+  validation_context?: CertificateValidationContext;
+};

@@ -10,12 +10,13 @@ describe('type URLs', () => {
     expect(new Set(urls.map(([, url]) => url)).size).toBe(urls.length);
   });
 
-  it('name the four xDS resource types by short name', () => {
+  it('name the xDS resource types by short name', () => {
     expect(TYPE_URLS).toEqual({
       LDS: `${TYPE_PREFIX}envoy.config.listener.v3.Listener`,
       RDS: `${TYPE_PREFIX}envoy.config.route.v3.RouteConfiguration`,
       CDS: `${TYPE_PREFIX}envoy.config.cluster.v3.Cluster`,
       EDS: `${TYPE_PREFIX}envoy.config.endpoint.v3.ClusterLoadAssignment`,
+      SDS: `${TYPE_PREFIX}envoy.extensions.transport_sockets.tls.v3.Secret`,
     });
     expect(LISTENER_FILTER_TYPES).toHaveLength(3);
   });

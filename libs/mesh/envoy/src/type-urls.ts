@@ -11,9 +11,11 @@ export const LISTENER_TYPE = 'type.googleapis.com/envoy.config.listener.v3.Liste
 export const ROUTE_CONFIGURATION_TYPE = 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration';
 export const CLUSTER_TYPE = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
 export const CLUSTER_LOAD_ASSIGNMENT_TYPE = 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment';
+/** SDS over ADS: gateway credentials (`kubernetes://<credentialName>`, `…-cacert`), istiod's SecretGen. */
+export const SECRET_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
 
-/** The four xDS resource types Trellis serves, by short name (istioctl's spelling). */
-export type XdsType = 'CDS' | 'EDS' | 'LDS' | 'RDS';
+/** The xDS resource types Trellis serves, by short name (istioctl's spelling). */
+export type XdsType = 'CDS' | 'EDS' | 'LDS' | 'RDS' | 'SDS';
 
 /** xDS short name → resource type URL. */
 export const TYPE_URLS = {
@@ -21,6 +23,7 @@ export const TYPE_URLS = {
   RDS: ROUTE_CONFIGURATION_TYPE,
   CDS: CLUSTER_TYPE,
   EDS: CLUSTER_LOAD_ASSIGNMENT_TYPE,
+  SDS: SECRET_TYPE,
 } as const satisfies Readonly<Record<XdsType, string>>;
 
 // ── network filters (Listener.filter_chains[].filters[].typed_config) ─────────

@@ -33,4 +33,5 @@ export { xdsDebugApi, type XdsDebugApiOptions } from './server/debug-api';
 
 // ADS client
 export { createAdsClient, type AdsClient, type AdsClientOptions } from './client/ads-client';
-export { edsNamesOf, rdsNamesOf } from './client/references';
+export { edsNamesOf, rdsNamesOf, sdsNamesOf } from './client/references';
+export { redactSecrets, REDACTED_KEY } from './server/redact-secrets';

@@ -21,10 +21,13 @@ const FIELD_OF: Readonly<Record<XdsTypeShort, keyof XdsResources>> = {
   RDS: 'routes',
   CDS: 'clusters',
   EDS: 'endpoints',
+  SDS: 'secrets',
 };
 
+const NONE: readonly XdsResource[] = Object.freeze([]);
+
 export function resourcesOfType(all: XdsResources, type: XdsTypeShort): readonly XdsResource[] {
-  return all[FIELD_OF[type]];
+  return all[FIELD_OF[type]] ?? NONE;
 }
 
 export function withType(all: XdsResources, type: XdsTypeShort, list: readonly XdsResource[]): XdsResources {

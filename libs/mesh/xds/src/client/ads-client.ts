@@ -8,7 +8,7 @@ import { wireSchema } from '../proto/wire-schema';
 import { PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
 import { GrpcChannel, type BidiStream } from './grpc-stream';
-import { edsNamesOf, rdsNamesOf } from './references';
+import { edsNamesOf, rdsNamesOf, sdsNamesOf } from './references';
 
 export interface AdsClientOptions {
   /** `host:port` of the ADS server. */
@@ -47,7 +47,7 @@ const INVALID_ARGUMENT = 3;
  */
 const ADS_WINDOW_BYTES = 256 * 1024 * 1024;
 
-/** Our proxy's ADS client: wildcard CDS+LDS, then EDS/RDS for what they reference; ACK/NACK; reconnects. */
+/** Our proxy's ADS client: wildcard CDS+LDS, then EDS/RDS/SDS for what they reference; ACK/NACK; reconnects. */
 export function createAdsClient(options: AdsClientOptions): AdsClient {
   wireSchema();
   return new AdsClientImpl(options);
@@ -60,7 +60,9 @@ function emptyState(): ClientTypeState {
 class AdsClientImpl implements AdsClient {
   private readonly channel: GrpcChannel;
   private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
-  private readonly state: Record<XdsTypeShort, ClientTypeState> = { CDS: emptyState(), EDS: emptyState(), LDS: emptyState(), RDS: emptyState() };
+  private readonly state: Record<XdsTypeShort, ClientTypeState> = { CDS: emptyState(), EDS: emptyState(), LDS: emptyState(), RDS: emptyState(), SDS: emptyState() };
+  /** SDS names referenced over ADS, per referencing type (the subscription is their union). */
+  private readonly secretRefs: { CDS: string[]; LDS: string[] } = { CDS: [], LDS: [] };
   private call: BidiStream | undefined;
   private nodeSent = false;
   private closed = false;
@@ -109,6 +111,7 @@ class AdsClientImpl implements AdsClient {
     this.send('LDS');
     if (this.state.EDS.names.length > 0) this.send('EDS');
     if (this.state.RDS.names.length > 0) this.send('RDS');
+    if (this.state.SDS.names.length > 0) this.send('SDS');
   }
 
   private send(type: XdsTypeShort, extra: Partial<DiscoveryRequest> = {}): void {
@@ -160,9 +163,13 @@ class AdsClientImpl implements AdsClient {
     this.send(type);
     if (type === 'CDS') this.resubscribe('EDS', edsNamesOf(resources));
     if (type === 'LDS') this.resubscribe('RDS', rdsNamesOf(resources));
+    if (type === 'CDS' || type === 'LDS') {
+      this.secretRefs[type] = sdsNamesOf(resources);
+      this.resubscribe('SDS', [...new Set([...this.secretRefs.CDS, ...this.secretRefs.LDS])].sort());
+    }
   }
 
-  private resubscribe(type: 'EDS' | 'RDS', names: string[]): void {
+  private resubscribe(type: 'EDS' | 'RDS' | 'SDS', names: string[]): void {
     const s = this.state[type];
     if (names.join('\0') === s.names.join('\0')) return;
     s.names = names;

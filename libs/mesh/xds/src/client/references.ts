@@ -45,3 +45,31 @@ export function rdsNamesOf(listeners: readonly XdsResource[]): string[] {
   }
   return [...names].sort();
 }
+
+/** SdsSecretConfig names whose `sds_config` is ADS (`{ads: {}}`): the secrets this stream must request. */
+function adsSecretNames(socket: unknown, add: (name: string) => void): void {
+  const common = obj(obj(obj(socket)?.['typed_config'])?.['common_tls_context']);
+  if (common === undefined) return;
+  const refs = [...list(common['tls_certificate_sds_secret_configs']), obj(common['combined_validation_context'])?.['validation_context_sds_secret_config']];
+  for (const ref of refs) {
+    const r = obj(ref);
+    const name = r?.['name'];
+    if (obj(obj(r?.['sds_config'])?.['ads']) !== undefined && typeof name === 'string' && name !== '') add(name);
+  }
+}
+
+/**
+ * SDS names referenced over ADS by listeners' filter chains (a gateway's `kubernetes://<credentialName>`
+ * and `…-cacert`) or clusters' transport sockets. `sds-grpc` references (`default`, `ROOTCA`) are the
+ * in-process agent's and are not requested here.
+ */
+export function sdsNamesOf(resources: readonly XdsResource[]): string[] {
+  const names = new Set<string>();
+  const add = (name: string): void => void names.add(name);
+  for (const r of resources) {
+    for (const chain of [...list(r['filter_chains']), r['default_filter_chain']]) adsSecretNames(obj(chain)?.['transport_socket'], add);
+    adsSecretNames(r['transport_socket'], add);
+    for (const m of list(r['transport_socket_matches'])) adsSecretNames(obj(m)?.['transport_socket'], add);
+  }
+  return [...names].sort();
+}

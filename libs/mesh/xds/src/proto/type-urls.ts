@@ -5,11 +5,14 @@
 import { TYPE_URLS, type XdsType } from '@trellis/mesh-envoy';
 
 export { TYPE_PREFIX, TYPE_URLS } from '@trellis/mesh-envoy';
-/** The four xDS resource types Trellis serves, by short name (istioctl's spelling). */
+/** The xDS resource types Trellis serves, by short name (istioctl's spelling). */
 export type XdsTypeShort = XdsType;
 
-/** Push order (istiod's PushOrder, go-control-plane's ResponseType order): CDS → EDS → LDS → RDS. */
-export const PUSH_ORDER: readonly XdsTypeShort[] = ['CDS', 'EDS', 'LDS', 'RDS'];
+/**
+ * Push order (istiod's PushOrder, go-control-plane's ResponseType order): CDS → EDS → LDS → RDS → SDS.
+ * SDS is never wildcard: a proxy gets only the secrets it names (gateways' `kubernetes://…`).
+ */
+export const PUSH_ORDER: readonly XdsTypeShort[] = ['CDS', 'EDS', 'LDS', 'RDS', 'SDS'];
 
 /** Full-state types: every response carries every resource the client should have. */
 export function isFullStateType(type: XdsTypeShort): boolean {

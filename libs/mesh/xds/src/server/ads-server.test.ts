@@ -190,7 +190,7 @@ describe('ADS server (SotW protocol)', () => {
 
   it('ignores requests for unsupported types without closing the stream', async () => {
     const s = open();
-    s.send({ node: SIDECAR_NODE, type_url: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret', resource_names: ['default'] });
+    s.send({ node: SIDECAR_NODE, type_url: 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig', resource_names: ['ecds'] });
     await s.expectNothing(150);
     expect(names(await subscribe(s, 'CDS'))).toEqual(['c1']);
   });

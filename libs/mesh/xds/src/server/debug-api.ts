@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AdsServer } from './ads-server';
+import { redactSecrets } from './redact-secrets';
 
 export interface XdsDebugApiOptions {
   readonly server: Pick<AdsServer, 'syncStatus' | 'configDump'>;
@@ -7,7 +8,7 @@ export interface XdsDebugApiOptions {
 
 /**
  * istiod-style debug endpoints for the control plane's 15014 HTTP server:
- * `GET /debug/syncz` and `GET /debug/config_dump?proxyID=<node id>`.
+ * `GET /debug/syncz` and `GET /debug/config_dump?proxyID=<node id>` (secrets' private keys redacted).
  * Usage: `app.register(xdsDebugApi({ server }))`.
  */
 export function xdsDebugApi(options: XdsDebugApiOptions): FastifyPluginAsync {
@@ -23,7 +24,7 @@ export function xdsDebugApi(options: XdsDebugApiOptions): FastifyPluginAsync {
       if (dump === undefined) {
         return reply.code(404).send({ code: 'XDS_PROXY_NOT_CONNECTED', message: 'No connected proxy has this id', context: { proxyID: proxyId } });
       }
-      return dump;
+      return redactSecrets(dump);
     });
   };
 }

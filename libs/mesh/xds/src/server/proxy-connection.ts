@@ -33,7 +33,8 @@ export interface ProxySyncStatus {
   readonly connectionId: string;
   readonly proxy: ProxyInfo;
   readonly connectedAt: string;
-  readonly types: Readonly<Record<XdsTypeShort, TypeSyncStatus>>;
+  /** Per type; SDS only once the proxy has asked for secrets (gateways with credentials). */
+  readonly types: Readonly<Record<Exclude<XdsTypeShort, 'SDS'>, TypeSyncStatus>> & { readonly SDS?: TypeSyncStatus };
 }
 
 /** One ADS stream: the §1.10 response rules, per-type state, and pushes. */
@@ -48,6 +49,7 @@ export class ProxyConnection {
     EDS: newTypeState(),
     LDS: newTypeState(),
     RDS: newTypeState(),
+    SDS: newTypeState(),
   };
 
   constructor(
@@ -181,6 +183,7 @@ export class ProxyConnection {
     const types = {} as Record<XdsTypeShort, TypeSyncStatus>;
     for (const type of PUSH_ORDER) {
       const s = this.types[type];
+      if (type === 'SDS' && !s.requested) continue;
       types[type] = { sentVersion: s.sentVersion, sentNonce: s.sentNonce, ackedVersion: s.ackedVersion, lastNack: s.lastNack, status: syncState(s) };
     }
     return { id: this.proxy.id, connectionId: this.connectionId, proxy: this.proxy, connectedAt: this.connectedAt.toISOString(), types };
@@ -189,7 +192,10 @@ export class ProxyConnection {
   /** What was last sent, per type. */
   dump(): XdsResources {
     let out = emptyResources();
-    for (const type of PUSH_ORDER) out = withType(out, type, this.types[type].sent ?? []);
+    for (const type of PUSH_ORDER) {
+      const sent = this.types[type].sent ?? [];
+      if (type !== 'SDS' || sent.length > 0) out = withType(out, type, sent);
+    }
     return out;
   }
 
