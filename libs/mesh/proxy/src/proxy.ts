@@ -1,6 +1,7 @@
 import type { Logger } from '@trellis/shared';
 import { TrellisError } from '@trellis/shared';
 import { ConfigStore } from './config/config-store';
+import type { Received, Secret } from '@trellis/mesh-envoy';
 import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsType } from './config/envoy-types';
 import { invalid } from './config/proto';
 import { type OpsServers, startOpsServer } from './admin/ops-servers';
@@ -18,6 +19,9 @@ import { TrafficStats } from './http/traffic-stats';
 import { HTTP_FILTERS } from './stack';
 import { ClusterManager, compileAssignments, compileClusters } from './upstream/cluster-manager';
 import type { SecretProvider } from './sds/secret-provider';
+import { compileAdsSecrets } from './sds/ads-secrets';
+import { layeredSecretProvider } from './sds/layered-provider';
+import { SecretStore, type SecretInput } from './sds/secret-store';
 
 export interface ProxyOptions {
   readonly mode: 'sidecar' | 'router';
@@ -37,7 +41,10 @@ export interface ProxyOptions {
    * true); false forces their public fallbacks (`--private-apis off`, `TRELLIS_PRIVATE_APIS=off`).
    */
   readonly privateApis?: boolean;
-  /** SDS secrets by name (`default`, `ROOTCA`) from the workload agent; absent = no workload identity. */
+  /**
+   * SDS secrets by name (`default`, `ROOTCA`) from the workload agent; absent = no workload identity.
+   * Secrets sent over ADS (a gateway's `kubernetes://…`) join them in one provider.
+   */
   readonly secrets?: SecretProvider;
 }
 
@@ -65,7 +72,8 @@ type Compiled =
   | { type: 'CDS'; value: ReturnType<typeof compileClusters>; names: string[] }
   | { type: 'EDS'; value: ReturnType<typeof compileAssignments>; names: string[] }
   | { type: 'LDS'; value: ListenerConfig[]; names: string[] }
-  | { type: 'RDS'; value: RouteTable[]; names: string[] };
+  | { type: 'RDS'; value: RouteTable[]; names: string[] }
+  | { type: 'SDS'; value: SecretInput[]; names: string[] };
 
 function uniqueNames(kind: string, names: string[]): string[] {
   const seen = new Set<string>();
@@ -96,6 +104,10 @@ function compile(type: XdsType, resources: readonly object[], env: CompileEnv): 
       const value = (resources as RouteConfiguration[]).map((r) => compileRouteTable(r, env));
       return { type, value, names: uniqueNames('route config', value.map((r) => r.name)) };
     }
+    case 'SDS': {
+      const value = compileAdsSecrets(resources as Received<Secret>[]);
+      return { type, value, names: value.map((s) => s.name) };
+    }
     default:
       throw new TrellisError('XDS_INVALID', `unknown resource type ${String(type)}`);
   }
@@ -112,6 +124,9 @@ export function createProxy(options: ProxyOptions): Proxy {
   // Unavailable is the normal case off Linux or without the addon (no toolchain at build time): info, not warn.
   const originalDst = loadOriginalDst({ privateApis });
   logger.info({ originalDst: originalDst.available ? 'SO_ORIGINAL_DST' : 'unavailable', reason: originalDst.available ? undefined : originalDst.reason }, 'original destination reader chosen');
+  // Secrets from ADS (gateway credentials) beside the agent's: one provider for every TLS context.
+  const adsSecrets = new SecretStore();
+  const secrets = layeredSecretProvider(adsSecrets, options.secrets);
   const ctx: ProxyContext = {
     mode: options.mode,
     logger,
@@ -124,10 +139,10 @@ export function createProxy(options: ProxyOptions): Proxy {
     runtime,
     accessLog: sink === true ? AccessLogger.stdout() : sink ? new AccessLogger(sink) : undefined,
     originalDst,
-    secrets: options.secrets,
+    secrets,
     draining: false,
   };
-  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime, tls: { secrets: options.secrets, logger } };
+  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime, tls: { secrets, logger } };
   const store = new ConfigStore();
   const listeners = new ListenerManager(ctx, drainMs, options.bindOverride, http1);
   const ops: OpsServers[] = [];
@@ -150,6 +165,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     if (c.type === 'CDS') ctx.clusters.applyClusters(c.value);
     else if (c.type === 'EDS') ctx.clusters.applyAssignments(c.value);
     else if (c.type === 'RDS') for (const t of c.value) ctx.routes.set(t.name, t);
+    else if (c.type === 'SDS') for (const s of c.value) adsSecrets.set(s);
     else return listeners.apply(c.value);
     return Promise.resolve();
   };
@@ -158,7 +174,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     apply(type, resources, version = '') {
       if (closed !== undefined) throw new TrellisError('PROXY_CLOSED', 'proxy is closed');
       const c = compile(type, resources, env);
-      store.record(type, resources, c.names, version);
+      // Secrets are dumped from the provider (keys redacted), never as the raw resources.
+      if (c.type !== 'SDS') store.record(type, resources, c.names, version);
       const done = install(c);
       logger.debug({ type, count: c.names.length, version }, 'xds applied');
       return done.finally(() => void isReady());

@@ -14,6 +14,8 @@ export class ConfigStore {
     EDS: new Map(),
     LDS: new Map(),
     RDS: new Map(),
+    // SDS secrets are not kept raw (their keys): the secret provider dumps them redacted.
+    SDS: new Map(),
   };
   private readonly applied = new Set<XdsType>();
 
