@@ -20,8 +20,8 @@ export interface RunningControlPlane {
 export async function startControlPlane(config: ControlPlaneConfig, logger: Logger): Promise<RunningControlPlane> {
   const sources = await openSources(config, logger);
   const ca = config.ca === undefined ? undefined : await startCa(config, config.ca, logger);
-  const { store, registry } = sources;
-  const snapshots = new SnapshotBuilder({ store, registry });
+  const { store, registry, credentials, secretStore } = sources;
+  const snapshots = new SnapshotBuilder({ store, registry, credentials });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const ads = createAdsServer({
@@ -37,7 +37,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   });
   const xdsPort = await ads.bind(`${config.host}:${config.xdsPort}`);
   let ready = false;
-  const http = await buildHttpServer({ store, registry, ads, metrics, logger, isReady: () => ready });
+  const http = await buildHttpServer({ store, registry, secrets: secretStore, ads, metrics, logger, isReady: () => ready });
   await http.listen({ host: config.host, port: config.httpPort });
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;

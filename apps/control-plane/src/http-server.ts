@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { configApi, type ConfigStore, type ServiceRegistry } from '@trellis/mesh-config';
+import { configApi, type ConfigStore, type MemorySecretStore, type ServiceRegistry } from '@trellis/mesh-config';
 import { xdsDebugApi, type AdsServer } from '@trellis/mesh-xds';
 import type { Logger } from '@trellis/shared';
 import { resolveProxyId } from './generate';
@@ -10,6 +10,8 @@ export const CONTROL_PLANE_VERSION = '0.1.0';
 export interface HttpServerDeps {
   readonly store: ConfigStore;
   readonly registry: ServiceRegistry;
+  /** Local mode's Secrets (gateway credentials); absent in Kubernetes mode. */
+  readonly secrets?: MemorySecretStore;
   readonly ads: AdsServer;
   readonly metrics: Registry;
   readonly logger: Logger;
@@ -19,7 +21,7 @@ export interface HttpServerDeps {
 /** The 15014 server: config + registry API, xDS debug endpoints, readiness, metrics, version. */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
-  await app.register(configApi, { store: deps.store, registry: deps.registry, logger: deps.logger });
+  await app.register(configApi, { store: deps.store, registry: deps.registry, logger: deps.logger, ...(deps.secrets !== undefined ? { secrets: deps.secrets } : {}) });
   const debugView = {
     syncStatus: () => deps.ads.syncStatus(),
     configDump: (id: string) => deps.ads.configDump(resolveProxyId(id, deps.ads.connectedProxies())),

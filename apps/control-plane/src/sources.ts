@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { FileConfigStore, LocalRegistry, persistRegistry, type ConfigStore, type ServiceRegistry } from '@trellis/mesh-config';
-import { KubeClient, KubeConfigStore, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
+import { FileConfigStore, FileSecretStore, LocalRegistry, persistRegistry, type ConfigStore, type CredentialSource, type MemorySecretStore, type ServiceRegistry } from '@trellis/mesh-config';
+import { KubeClient, KubeConfigStore, KubeCredentials, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
 import type { Logger } from '@trellis/shared';
 import type { ControlPlaneConfig, KubeModeConfig } from './config';
 
@@ -8,18 +8,25 @@ import type { ControlPlaneConfig, KubeModeConfig } from './config';
 export interface Sources {
   readonly store: ConfigStore;
   readonly registry: ServiceRegistry;
+  /** Gateway credentials: the local secret store, or the cluster's Secrets. */
+  readonly credentials: CredentialSource;
+  /** Local mode only: where `trellis apply -f secret.yaml` writes. */
+  readonly secretStore?: MemorySecretStore;
   readonly mode: 'local' | 'kube';
   close(): Promise<void>;
 }
 
 async function localSources(config: ControlPlaneConfig, logger: Logger): Promise<Sources> {
   const store = await FileConfigStore.open(config.stateDir, { logger });
+  const secretStore = await FileSecretStore.open(config.stateDir, logger);
   const registry = new LocalRegistry();
   // The local registry survives restarts like the config does (Kubernetes mode re-lists instead).
   const persisted = persistRegistry(registry, path.join(config.stateDir, 'registry.json'), logger);
   return {
     store,
     registry,
+    credentials: secretStore,
+    secretStore,
     mode: 'local',
     close: async () => {
       persisted.stop();
@@ -33,7 +40,8 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
   const client = KubeClient.load(source);
   const store = await KubeConfigStore.start({ client, logger });
   const registry = await KubeRegistry.start({ client, logger });
-  await Promise.all([store.ready(), registry.ready()]);
+  const credentials = KubeCredentials.start({ client, logger });
+  await Promise.all([store.ready(), registry.ready(), credentials.ready()]);
   const webhook =
     kube.webhookPort === 0
       ? undefined
@@ -41,10 +49,11 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
   return {
     store,
     registry,
+    credentials,
     mode: 'kube',
     close: async () => {
       await webhook?.close();
-      await Promise.all([store.stop(), registry.stop()]);
+      await Promise.all([store.stop(), registry.stop(), credentials.stop()]);
     },
   };
 }

@@ -4,11 +4,9 @@ import type {
   AnalyzeRequest,
   AnalyzeResponse,
   ApplyResponse,
-  ApplyResult,
   ConfigListResponse,
   ConfigObjectsRequest,
   DeleteResponse,
-  DeleteResult,
   RegistryListResponse,
   ReportedAnalysisMessage,
 } from '@trellis/mesh-config';
@@ -33,13 +31,13 @@ export class HttpBackend implements MeshBackend {
     return this.http.close();
   }
 
-  async apply(objects: AnyResource[], namespace: string): Promise<ApplyResult[]> {
+  async apply(objects: AnyResource[], namespace: string): Promise<ApplyResponse['results']> {
     const request: ConfigObjectsRequest = { objects };
     const body = await this.call('POST', `/api/v1/config/apply${query({ namespace })}`, request);
     return field<ApplyResponse, 'results'>(body, 'results');
   }
 
-  async deleteObjects(objects: AnyResource[], namespace: string): Promise<DeleteResult[]> {
+  async deleteObjects(objects: AnyResource[], namespace: string): Promise<DeleteResponse['results']> {
     const request: ConfigObjectsRequest = { objects };
     const body = await this.call('POST', `/api/v1/config/delete${query({ namespace })}`, request);
     return field<DeleteResponse, 'results'>(body, 'results');

@@ -1,5 +1,5 @@
 import type { AnyResource, MeshService, WorkloadInstance } from '@trellis/mesh-api';
-import type { ApplyResult, DeleteResult, ReportedAnalysisMessage } from '@trellis/mesh-config';
+import type { ApplyResponse, DeleteResponse, ReportedAnalysisMessage } from '@trellis/mesh-config';
 import type { ConfigDump, SyncStatus } from './api-types';
 
 /** The control plane's debug endpoints (`/debug/syncz`, `/debug/config_dump`, `/version`). */
@@ -21,9 +21,9 @@ export interface MeshBackend extends ControlPlaneDebug {
   /** `local` or `kube`: where the commands' data comes from. */
   readonly target: 'local' | 'kube';
   /** All-or-nothing apply; results carry `created`, `configured` or `unchanged`. */
-  apply(objects: AnyResource[], namespace: string): Promise<ApplyResult[]>;
+  apply(objects: AnyResource[], namespace: string): Promise<ApplyResponse['results']>;
   /** Results carry `deleted` or `not found`. */
-  deleteObjects(objects: AnyResource[], namespace: string): Promise<DeleteResult[]>;
+  deleteObjects(objects: AnyResource[], namespace: string): Promise<DeleteResponse['results']>;
   list(kind: string, namespace?: string): Promise<AnyResource[]>;
   get(kind: string, namespace: string, name: string): Promise<AnyResource>;
   deleteOne(kind: string, namespace: string, name: string): Promise<void>;

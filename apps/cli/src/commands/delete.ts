@@ -59,7 +59,7 @@ function pluralFor(kind: string): string {
   return info ? qualifiedPlural(info) : kind.toLowerCase();
 }
 
-function sourceOf(objects: readonly SourcedObject[], r: DeleteResult): string | undefined {
+function sourceOf(objects: readonly SourcedObject[], r: Pick<DeleteResult, 'name' | 'namespace'> & { kind: string }): string | undefined {
   const match = objects.find(
     (o) =>
       o.object.kind === r.kind &&

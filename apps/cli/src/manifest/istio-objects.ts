@@ -1,4 +1,4 @@
-import type { AnyResource } from '@trellis/mesh-api';
+import { isSecretManifest, type AnyResource } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
 import { RESOURCE_MAPPING_NOT_FOUND, type UnmappedObject } from '../errors';
 import { kindForManifest } from '../kinds';
@@ -10,7 +10,8 @@ export interface SourcedObject {
 }
 
 /**
- * Keeps Istio objects; any other kind (a Kubernetes Service in bookinfo.yaml, a Gateway API
+ * Keeps Istio objects and core/v1 Secrets (gateway credentials, stored by a local-mode control plane,
+ * e.g. `kubectl create secret tls … --dry-run=client -o yaml`); any other kind (a Kubernetes Service in bookinfo.yaml, a Gateway API
  * Gateway) fails the whole batch with kubectl's "resource mapping not found", so nothing is applied.
  */
 export function toIstioObjects(docs: readonly ManifestDocument[]): SourcedObject[] {
@@ -19,7 +20,7 @@ export function toIstioObjects(docs: readonly ManifestDocument[]): SourcedObject
   for (const doc of docs) {
     const meta = (doc.object['metadata'] ?? {}) as Record<string, unknown>;
     const name = typeof meta['name'] === 'string' ? meta['name'] : '';
-    if (!kindForManifest(doc.object['kind'], doc.object['apiVersion'])) {
+    if (!kindForManifest(doc.object['kind'], doc.object['apiVersion']) && !isSecretManifest(doc.object)) {
       unmapped.push({
         name,
         namespace: typeof meta['namespace'] === 'string' ? meta['namespace'] : '',

@@ -27,6 +27,11 @@ export {
   workloadInstanceSchema,
 } from './validation/registry';
 
+// Secrets (gateway credentials)
+export { isSecretManifest, redactSecret, validateSecrets, type SecretValidation } from './secrets/validate-secret';
+export { checkSecretTls, secretValues, tlsCredentialOf, GENERIC_SECRET_KEYS, TLS_SECRET_KEYS, TLS_SECRET_TYPE } from './secrets/tls-credential';
+export { CA_SUFFIX, caResourceName, credentialResourceName, KUBERNETES_SECRET_PREFIX, parseCredentialResource } from './secrets/credential-names';
+
 // YAML
 export {
   parseYamlDocuments,

@@ -31,3 +31,6 @@ export type {
   ReportedAnalysisMessage,
   ValidationDetail,
 } from './http/api-types';
+export type { CredentialSource } from './secrets/credential-source';
+export { MemorySecretStore, type SecretResult } from './secrets/secret-store';
+export { FileSecretStore } from './secrets/file-secret-store';

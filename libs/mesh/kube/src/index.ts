@@ -58,3 +58,6 @@ export * from './webhook';
 export { kubeCaSecretStore } from './ca/ca-secret-store';
 export { ISTIO_CA_AUDIENCE, kubeJwtAuthenticator, type KubeJwtOptions } from './ca/token-review';
 export { publishRootCert, ROOT_CERT_FIELD_MANAGER, type RootCertPublisher } from './ca/root-cert-publisher';
+
+// Gateway credentials (Secrets → TLS material for SDS)
+export { KubeCredentials, type KubeCredentialsOptions } from './secrets/kube-credentials';

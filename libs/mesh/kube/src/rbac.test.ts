@@ -67,7 +67,8 @@ describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)'
 
   it('denies everything else', async () => {
     expect(await statusOf(sa.request('DELETE', `/api/v1/namespaces/${NS}`))).toBe(403);
-    expect(await statusOf(sa.request('GET', `/api/v1/namespaces/${NS}/secrets`))).toBe(403);
+    expect(await statusOf(sa.request('DELETE', `/api/v1/namespaces/${NS}/secrets/any`))).toBe(403);
+    expect(await statusOf(sa.request('POST', `/api/v1/namespaces/${NS}/secrets`, { body: { metadata: { name: 's' } } }))).toBe(403);
     expect(await statusOf(sa.request('POST', `/api/v1/namespaces/${NS}/pods`, { body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } } }))).toBe(403);
     expect(await statusOf(sa.request('GET', '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/someone-else'))).toBe(403);
     expect(await statusOf(sa.request('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/virtualservices.networking.istio.io'))).toBe(403);
@@ -87,7 +88,7 @@ describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)'
     expect(await can('delete', 'trellis-sidecar-injector')).toBe(false);
   });
 
-  it("gives the CA what it uses: TokenReviews, Secrets in istio-system only, ConfigMaps everywhere", async () => {
+  it("gives the CA what it uses: TokenReviews, Secrets written in istio-system only, ConfigMaps everywhere", async () => {
     const can = async (resourceAttributes: Record<string, string>): Promise<boolean> => {
       const review = await sa.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
         body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes } },
@@ -97,8 +98,12 @@ describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)'
     expect(await can({ group: 'authentication.k8s.io', resource: 'tokenreviews', verb: 'create' })).toBe(true);
     expect(await can({ resource: 'secrets', verb: 'get', namespace: 'istio-system', name: 'istio-ca-secret' })).toBe(true);
     expect(await can({ resource: 'secrets', verb: 'create', namespace: 'istio-system' })).toBe(true);
-    expect(await can({ resource: 'secrets', verb: 'list', namespace: 'istio-system' })).toBe(false);
-    expect(await can({ resource: 'secrets', verb: 'get', namespace: NS })).toBe(false);
+    // Gateway credentials: read everywhere (istiod's grant), written nowhere else.
+    expect(await can({ resource: 'secrets', verb: 'list', namespace: 'istio-system' })).toBe(true);
+    expect(await can({ resource: 'secrets', verb: 'watch', namespace: NS })).toBe(true);
+    expect(await can({ resource: 'secrets', verb: 'create', namespace: NS })).toBe(false);
+    expect(await can({ resource: 'secrets', verb: 'update', namespace: 'istio-system', name: 'istio-ca-secret' })).toBe(false);
+    expect(await can({ resource: 'secrets', verb: 'delete', namespace: NS })).toBe(false);
     expect(await can({ resource: 'configmaps', verb: 'update', namespace: NS, name: 'istio-ca-root-cert' })).toBe(true);
     expect(await can({ resource: 'configmaps', verb: 'delete', namespace: NS, name: 'istio-ca-root-cert' })).toBe(false);
   });
@@ -106,10 +111,13 @@ describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)'
   it('grants exactly the documented rules', () => {
     const text = readFileSync(RBAC, 'utf8');
     expect(text).not.toMatch(/"\*"/);
-    // Secrets only through the CA's Role in istio-system: get/create, nothing cluster-wide, no list/watch.
+    // Secrets: written only through the CA's Role in istio-system (get/create); read cluster-wide for gateway credentials.
     const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: Array<{ resources: string[]; verbs: string[] }> });
     const withSecrets = docs.filter((d) => (d.rules ?? []).some((r) => r.resources.includes('secrets')));
-    expect(withSecrets.map((d) => [d.kind, d.metadata.namespace, d.metadata.name])).toEqual([['Role', 'istio-system', 'trellis-istiod-ca']]);
-    expect(withSecrets[0]?.rules?.find((r) => r.resources.includes('secrets'))?.verbs).toEqual(['get', 'create']);
+    expect(withSecrets.map((d) => [d.kind, d.metadata.namespace, d.metadata.name])).toEqual([
+      ['ClusterRole', undefined, 'trellis-istiod-gateway-credentials'],
+      ['Role', 'istio-system', 'trellis-istiod-ca'],
+    ]);
+    expect(withSecrets.map((d) => d.rules?.find((r) => r.resources.includes('secrets'))?.verbs)).toEqual([['get', 'list', 'watch'], ['get', 'create']]);
   });
 });

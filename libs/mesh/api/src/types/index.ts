@@ -4,3 +4,4 @@ export * from './security';
 export * from './config';
 export * from './registry';
 export * from './snapshot';
+export * from './secret';

@@ -14,6 +14,8 @@ export interface ServerTLSSettings {
   serverCertificate?: string;
   privateKey?: string;
   caCertificates?: string;
+  /** MUTUAL: client certificates must carry one of these SANs. */
+  subjectAltNames?: string[];
 }
 export interface GatewayServer {
   port: GatewayPort;

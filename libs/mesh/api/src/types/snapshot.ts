@@ -1,6 +1,7 @@
 import type { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } from './networking';
 import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from './security';
 import type { MeshService, WorkloadInstance } from './registry';
+import type { TlsCredential } from './secret';
 
 /**
  * Everything the translator may read, as one immutable value. Translation is a pure function of
@@ -21,6 +22,8 @@ export interface MeshSnapshot {
   readonly requestAuthentications: readonly RequestAuthentication[];
   readonly services: readonly MeshService[];
   readonly workloads: readonly WorkloadInstance[];
+  /** Gateway credentials: the TLS material of Secrets (`credentialName`); absent = none. */
+  readonly credentials?: readonly TlsCredential[];
 }
 
 export type ProxyType = 'sidecar' | 'router';

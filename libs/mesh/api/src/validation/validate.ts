@@ -1,9 +1,10 @@
-import type { DestinationRule, IstioConfig, PeerAuthentication } from '../types';
+import type { DestinationRule, Gateway, IstioConfig, PeerAuthentication } from '../types';
 import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
 import { compiled } from './ajv-instance';
 import { toProblems, type FieldProblem } from './ajv-errors';
 import { checkDestinationRuleTls } from './destination-rule-tls';
+import { checkGatewayTls } from './gateway-tls';
 import { checkMetadata } from './metadata';
 import { checkPeerAuthentication } from './peer-authentication';
 import type { ValidationError } from './validation-error';
@@ -64,6 +65,7 @@ function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProbl
   if (!shapeValid) return [];
   if (kind === 'DestinationRule') return checkDestinationRuleTls((o as unknown as DestinationRule).spec);
   if (kind === 'PeerAuthentication') return checkPeerAuthentication((o as unknown as PeerAuthentication).spec);
+  if (kind === 'Gateway') return checkGatewayTls((o as unknown as Gateway).spec);
   return [];
 }
 

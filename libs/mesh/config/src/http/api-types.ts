@@ -1,6 +1,7 @@
 import type { AnalysisMessage, AnyResource, IstioConfig, MeshService, ValidationError, WorkloadInstance } from '@trellis/mesh-api';
 import type { UpsertAction } from '../registry/service-registry';
 import type { ApplyResult, DeleteResult } from '../store/config-store';
+import type { SecretResult } from '../secrets/secret-store';
 
 /*
  * The config HTTP API's request and response bodies, shared by the server (the routes in this folder)
@@ -14,12 +15,12 @@ export interface ConfigObjectsRequest {
 
 /** `POST /api/v1/config/apply`: all or nothing (422 `VALIDATION_FAILED` with `ValidationDetail`s otherwise). */
 export interface ApplyResponse {
-  results: ApplyResult[];
+  results: (ApplyResult | SecretResult)[];
 }
 
 /** `POST /api/v1/config/delete` and `DELETE /api/v1/config/:kind/:namespace/:name`. */
 export interface DeleteResponse {
-  results: DeleteResult[];
+  results: (DeleteResult | SecretResult)[];
 }
 
 /** `GET /api/v1/config/:kind?namespace=`; `GET /api/v1/config/:kind/:namespace/:name` answers one IstioConfig. */

@@ -4,6 +4,8 @@ import type { ConfigStore } from '../store/config-store';
 import type { ServiceRegistry } from '../registry/service-registry';
 import { registerAnalyzeRoute } from './analyze-route';
 import { registerConfigRoutes } from './config-routes';
+import { registerSecretRoutes } from './secret-routes';
+import type { MemorySecretStore } from '../secrets/secret-store';
 import { errorHandler } from './http-errors';
 import { registerRegistryRoutes } from './registry-routes';
 
@@ -13,6 +15,8 @@ export interface ConfigApiOptions {
   logger: Logger;
   /** For default service hostnames (default `cluster.local`). */
   domainSuffix?: string;
+  /** Local mode: Secrets applied with `trellis apply` (gateway credentials); absent = refused. */
+  secrets?: MemorySecretStore;
 }
 
 /**
@@ -22,7 +26,8 @@ export interface ConfigApiOptions {
  */
 export async function configApi(app: FastifyInstance, options: ConfigApiOptions): Promise<void> {
   app.setErrorHandler(errorHandler(options.logger));
-  registerConfigRoutes(app, options.store);
+  registerConfigRoutes(app, options.store, options.secrets);
+  if (options.secrets !== undefined) registerSecretRoutes(app, options.secrets);
   registerAnalyzeRoute(app, options.store, options.registry);
   registerRegistryRoutes(app, options.registry, options.domainSuffix ?? 'cluster.local');
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { IstioConfig, ValidationError } from '@trellis/mesh-api';
 import { isTrellisError, TrellisError } from '@trellis/shared';
 import type { ConfigStore } from '../store/config-store';
+import type { MemorySecretStore } from '../secrets/secret-store';
+import { secretsUnsupported, splitSecrets } from './secret-routes';
 import type { ApplyResponse, ConfigListResponse, DeleteResponse, ValidationDetail } from './api-types';
 import { notFound } from './http-errors';
 import { kindParam, namespaceParam, objectsOf, refsOf } from './request-bodies';
@@ -17,21 +19,33 @@ function apiDetails(err: unknown): unknown {
   return new TrellisError(err.code, err.message, { details }, { cause: err });
 }
 
-/** /api/v1/config/… routes. */
-export function registerConfigRoutes(app: FastifyInstance, store: ConfigStore): void {
+/**
+ * /api/v1/config/… routes. core/v1 Secrets in an apply or delete go to the secret store (local mode),
+ * validated before anything is written; their results follow the config's.
+ */
+export function registerConfigRoutes(app: FastifyInstance, store: ConfigStore, secrets?: MemorySecretStore): void {
   app.post('/api/v1/config/apply', { bodyLimit: BODY_LIMIT }, async (request): Promise<ApplyResponse> => {
-    const objects = objectsOf(request.body);
+    const split = splitSecrets(objectsOf(request.body));
+    const namespace = namespaceParam(request.query) ?? 'default';
     try {
-      return { results: await store.applyAll(objects, { namespace: namespaceParam(request.query) ?? 'default' }) };
+      if (split.secrets.length > 0 && secrets === undefined) throw secretsUnsupported();
+      const valid = secrets?.validate(split.secrets, namespace) ?? [];
+      const results = split.config.length > 0 ? await store.applyAll(split.config, { namespace }) : [];
+      return { results: [...results, ...(valid.length > 0 && secrets !== undefined ? await secrets.apply(valid) : [])] };
     } catch (err) {
       throw apiDetails(err);
     }
   });
 
   app.post('/api/v1/config/delete', { bodyLimit: BODY_LIMIT }, async (request): Promise<DeleteResponse> => {
-    const refs = refsOf(objectsOf(request.body), namespaceParam(request.query) ?? 'default');
+    const split = splitSecrets(objectsOf(request.body));
+    const namespace = namespaceParam(request.query) ?? 'default';
+    const refs = refsOf(split.config, namespace);
+    const secretRefs = secretRefsOf(split.secrets, namespace);
     try {
-      return { results: await store.deleteAll(refs) };
+      if (secretRefs.length > 0 && secrets === undefined) throw secretsUnsupported();
+      const results = refs.length > 0 ? await store.deleteAll(refs) : [];
+      return { results: [...results, ...(secrets !== undefined && secretRefs.length > 0 ? await secrets.delete(secretRefs) : [])] };
     } catch (err) {
       throw apiDetails(err);
     }
@@ -57,4 +71,14 @@ export function registerConfigRoutes(app: FastifyInstance, store: ConfigStore): 
     if (results.every((r) => r.action === 'not found')) throw notFound(`${info.kind} ${namespace}/${name} not found`);
     return { results };
   });
+}
+
+function secretRefsOf(objects: readonly unknown[], namespace: string): { namespace: string; name: string }[] {
+  const refs = objects.map((o) => {
+    const meta = ((o as { metadata?: { name?: unknown; namespace?: unknown } }).metadata ?? {});
+    return { namespace: typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : namespace, name: typeof meta.name === 'string' ? meta.name : '' };
+  });
+  const unnamed = refs.flatMap((r, index) => (r.name === '' ? [{ kind: 'Secret', namespace: r.namespace, name: '', path: 'metadata.name', message: 'required field is missing', index }] : []));
+  if (unnamed.length > 0) throw new TrellisError('VALIDATION_FAILED', `${unnamed.length} invalid object reference(s)`, { details: unnamed });
+  return refs;
 }

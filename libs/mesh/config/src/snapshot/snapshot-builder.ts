@@ -1,10 +1,13 @@
 import { collectConfigs, type IstioConfig, type MeshSnapshot } from '@trellis/mesh-api';
 import type { ConfigStore } from '../store/config-store';
 import type { ServiceRegistry } from '../registry/service-registry';
+import type { CredentialSource } from '../secrets/credential-source';
 
 export interface SnapshotBuilderOptions {
   store: ConfigStore;
   registry: ServiceRegistry;
+  /** Gateway credentials (local secret store or the Secret informer); absent = none. */
+  credentials?: CredentialSource;
   domainSuffix?: string;
   rootNamespace?: string;
 }
@@ -31,6 +34,7 @@ export class SnapshotBuilder {
   constructor(private readonly options: SnapshotBuilderOptions) {
     this.snapshot = this.build(1);
     this.unsubscribe = [options.store.onChange(() => this.rebuild()), options.registry.onChange(() => this.rebuild())];
+    if (options.credentials !== undefined) this.unsubscribe.push(options.credentials.onChange(() => this.rebuild()));
   }
 
   current(): MeshSnapshot {
@@ -69,6 +73,7 @@ export class SnapshotBuilder {
       requestAuthentications: Object.freeze(c.requestAuthentications),
       services: Object.freeze(this.options.registry.services()),
       workloads: Object.freeze(this.options.registry.workloads()),
+      credentials: this.options.credentials?.credentials() ?? [],
     });
   }
 }
