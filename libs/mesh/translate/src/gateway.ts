@@ -110,9 +110,10 @@ function gatewayDomains(host: string, port: number): string[] {
   return host === '*' ? ['*'] : [host, `${host}:${port}`];
 }
 
-/** Routes per virtual host, merged across VirtualServices in creation order. */
-function collectRoutes(ctx: TranslateContext, plan: GatewayPortPlan): Map<string, Route[]> {
+/** Routes per virtual host, merged across VirtualServices in creation order; hosts of `httpsRedirect` servers. */
+function collectRoutes(ctx: TranslateContext, plan: GatewayPortPlan): { byHost: Map<string, Route[]>; redirect: Set<string> } {
   const byHost = new Map<string, Route[]>();
+  const redirect = new Set<string>();
   for (const vs of ctx.virtualServices) {
     const gateways = vsGateways(vs);
     for (const gateway of [...new Set(plan.servers.map((s) => s.gateway))]) {
@@ -122,20 +123,26 @@ function collectRoutes(ctx: TranslateContext, plan: GatewayPortPlan): Map<string
       if (hosts.length === 0) continue;
       const routes = virtualServiceRoutes(vs, envFor(vs, { ctx, scope: { gateway, port: plan.port, proxy: ctx.proxy } }));
       for (const host of hosts) byHost.set(host, [...(byHost.get(host) ?? []), ...routes]);
+      const redirecting = servers.filter((sv) => sv.tls?.httpsRedirect === true);
+      for (const host of boundHosts(vs, redirecting, ctx.snapshot.domainSuffix)) redirect.add(host);
     }
   }
-  return byHost;
+  return { byHost, redirect };
 }
 
-/** Gateway RDS `http.<port>`: one virtual host per bound host; none when no VirtualService binds (404). */
+/**
+ * Gateway RDS `http.<port>`: one virtual host per bound host; none when no VirtualService binds (404).
+ * A host served by an HTTP server with `tls.httpsRedirect` gets `require_tls: ALL` (301 to https).
+ */
 export function gatewayRouteConfig(ctx: TranslateContext, plan: GatewayPortPlan): RouteConfiguration {
   const used = new Set<string>();
   const hosts: VirtualHost[] = [];
-  const byHost = collectRoutes(ctx, plan);
+  const { byHost, redirect } = collectRoutes(ctx, plan);
   for (const host of [...byHost.keys()].sort()) {
     const routes = byHost.get(host) ?? [];
     const domains = claimDomains(gatewayDomains(host, plan.serverPort), used);
-    if (domains.length > 0 && routes.length > 0) hosts.push({ name: virtualHostName(host, plan.port), domains, routes });
+    const tls: Pick<VirtualHost, 'require_tls'> = redirect.has(host) ? { require_tls: 'ALL' } : {};
+    if (domains.length > 0 && routes.length > 0) hosts.push({ name: virtualHostName(host, plan.port), domains, routes, ...tls });
   }
   return { name: gatewayRouteName(plan.port), virtual_hosts: hosts, validate_clusters: { value: false } };
 }
