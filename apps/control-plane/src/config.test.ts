@@ -21,7 +21,7 @@ describe('readConfig', () => {
       debounceMaxMs: 10000,
       logLevel: 'info',
       privateApis: true,
-      mtls: false,
+      mtls: true,
       trustDomain: 'cluster.local',
       ca: { port: 15012, trustDomain: 'cluster.local', pluggedInDir: path.resolve('.trellis/cacerts'), namespace: 'istio-system' },
     });
@@ -36,9 +36,12 @@ describe('readConfig', () => {
     expect(readConfig(['--trust-domain', 'example.org', '--cacerts-dir', '/etc/cacerts'], {}).ca).toMatchObject({ trustDomain: 'example.org', pluggedInDir: '/etc/cacerts' });
   });
 
-  it('emits mTLS only with --mtls on or TRELLIS_MTLS=on (off by default until the proxy serves it)', () => {
-    expect(readConfig([], {}).mtls).toBe(false);
-    expect(readConfig(['--mtls', 'on'], {}).mtls).toBe(true);
+  it('emits mTLS by default when the CA runs (Istio: PERMISSIVE + auto mTLS), else off; --mtls / TRELLIS_MTLS decide otherwise', () => {
+    expect(readConfig([], {}).mtls).toBe(true);
+    expect(readConfig(['--xds-port', '0'], {}).mtls).toBe(false);
+    expect(readConfig(['--registry', 'kube'], { TRELLIS_CA_PORT: '15012' }).mtls).toBe(true);
+    expect(readConfig([], { TRELLIS_MTLS: 'off' }).mtls).toBe(false);
+    expect(readConfig(['--xds-port', '0', '--mtls', 'on'], {}).mtls).toBe(true);
     expect(readConfig([], { TRELLIS_MTLS: 'on' }).mtls).toBe(true);
     expect(() => readConfig(['--mtls', 'yes'], {})).toThrow(/must be on or off/);
   });

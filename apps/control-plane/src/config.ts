@@ -26,8 +26,9 @@ export interface ControlPlaneConfig {
   readonly ca?: CaConfig;
   /**
    * Istio mTLS in the pushed config (PeerAuthentication chains, ISTIO_MUTUAL, auto mTLS): the
-   * translator's one switch (`--mtls on|off`, TRELLIS_MTLS). Off by default until the proxy's data path
-   * serves DownstreamTlsContext chains and SDS-backed contexts; Istio's own default is on.
+   * translator's one switch (`--mtls on|off`, TRELLIS_MTLS). Default: on when this control plane runs
+   * its CA (local mode on Istio's ports, the cluster deployment), as Istio's default is; off otherwise,
+   * since proxies without a CA could not hold the certificates mTLS needs.
    */
   readonly mtls?: boolean;
   /** SPIFFE trust domain of workload identities (also the CA's); default cluster.local. */
@@ -86,8 +87,12 @@ function caDefaultPort(xdsPort: number, registry: string): number | 'off' {
 }
 
 function envOnOff(env: Env, name: string, fallback: boolean): boolean {
+  return envOnOffOptional(env, name) ?? fallback;
+}
+
+function envOnOffOptional(env: Env, name: string): boolean | undefined {
   const raw = envOptional(env, name);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return undefined;
   if (raw !== 'on' && raw !== 'off') throw new TrellisError('CONFIG_INVALID', 'expected on or off in environment', { variable: name, value: raw });
   return raw === 'on';
 }
@@ -108,7 +113,7 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     .option('--ca-port <port|off>', 'certificate authority gRPC/TLS port (default: 15012 in local mode on Istio ports, else off)', portOrOff, caPortEnv(env))
     .option('--trust-domain <domain>', 'SPIFFE trust domain of workload certificates', envOptional(env, 'TRELLIS_TRUST_DOMAIN') ?? 'cluster.local')
     .option('--cacerts-dir <dir>', 'plugged-in CA files (ca-cert.pem, ca-key.pem, cert-chain.pem, root-cert.pem); default <state dir>/cacerts', envOptional(env, 'TRELLIS_CACERTS_DIR'))
-    .option('--mtls <on|off>', 'emit Istio mTLS (PeerAuthentication, ISTIO_MUTUAL, auto mTLS) in the pushed config', onOff, envOnOff(env, 'TRELLIS_MTLS', false))
+    .option('--mtls <on|off>', 'emit Istio mTLS (PeerAuthentication, ISTIO_MUTUAL, auto mTLS) in the pushed config (default: on when the CA runs)', onOff, envOnOffOptional(env, 'TRELLIS_MTLS'))
     .option('--private-apis <on|off>', 'private grpc-js APIs behind their seam (on: when present; off: public path)', onOff, envOnOff(env, 'TRELLIS_PRIVATE_APIS', true))
     .exitOverride()
     .parse([...argv], { from: 'user' })
@@ -130,7 +135,8 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
     kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage } : undefined,
     privateApis: o.privateApis,
-    mtls: o.mtls,
+    // Istio's default is mTLS on (PERMISSIVE + auto mTLS); workloads can only hold certificates when the CA runs.
+    mtls: o.mtls ?? ca !== undefined,
     trustDomain: o.trustDomain,
     ...(ca === undefined ? {} : { ca }),
   };
@@ -156,7 +162,7 @@ interface Options {
   webhookUrl?: string;
   proxyImage: string;
   privateApis: boolean;
-  mtls: boolean;
+  mtls?: boolean;
   caPort?: number | 'off';
   trustDomain: string;
   cacertsDir?: string;

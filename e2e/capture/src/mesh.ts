@@ -4,7 +4,8 @@
  * outbound capture sees; workloads are registered at their pod IPs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { LOCAL_TOKEN_KEY_FILE, issueLocalToken, loadOrCreateLocalTokenKey } from '@trellis/mesh-ca';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CAPTURE_OPTIONS, captureScript } from '@trellis/mesh-inject';
@@ -15,6 +16,8 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const APP_PORT = 9080;
 export const PROXY_UID = DEFAULT_CAPTURE_OPTIONS.proxyUid;
 const XDS_PORT = 15010;
+/** The control plane's CA (istiod's 15012; on by default when xDS is on Istio's 15010). */
+const CA_PORT = 15012;
 const CP_HTTP_PORT = 15014;
 const NAMESPACE = 'default';
 
@@ -129,6 +132,7 @@ export class CaptureMesh {
     const answers = await nsHttp(t, t.bridgeNs, puts);
     const bad = answers.filter((a) => a.status < 200 || a.status > 299);
     if (bad.length > 0) throw new Error(`registration failed: ${JSON.stringify(bad)}`);
+    await this.writeIdentities();
     this.mark('controlPlane');
   }
 
@@ -192,7 +196,7 @@ export class CaptureMesh {
           namespace: NAMESPACE,
           address: this.topo.pod(TCP_ECHO.name).ip,
           labels: { app: TCP_ECHO.app, version: TCP_ECHO.version },
-          serviceAccount: TCP_ECHO.app,
+          serviceAccount: `bookinfo-${TCP_ECHO.app}`,
           sidecar: true,
           ready: true,
         },
@@ -221,6 +225,25 @@ export class CaptureMesh {
     return (dump.configs ?? []).flatMap((c) => (c.dynamic_listeners ?? []).map((l) => l.name ?? ''));
   }
 
+  /**
+   * What the kubelet mounts in a pod for the agent: the projected token (here the local-mode token the
+   * control plane's key signs for `<ns>/<sa>`) and the CA root, readable by the proxy's uid 1337.
+   */
+  private async writeIdentities(): Promise<void> {
+    const key = await loadOrCreateLocalTokenKey(path.join(this.stateDir, LOCAL_TOKEN_KEY_FILE));
+    const dir = path.join(this.stateDir, 'identities');
+    mkdirSync(dir, { recursive: true });
+    chmodSync(this.stateDir, 0o755);
+    chmodSync(dir, 0o755);
+    copyFileSync(path.join(this.stateDir, 'ca', 'ca-cert.pem'), path.join(dir, 'root-cert.pem'));
+    chmodSync(path.join(dir, 'root-cert.pem'), 0o644);
+    for (const app of [...POD_SPECS.map((p) => p.app), TCP_ECHO.app]) {
+      const file = path.join(dir, `${app}.token`);
+      writeFileSync(file, issueLocalToken(key, NAMESPACE, `bookinfo-${app}`), { mode: 0o600 });
+      chownSync(file, PROXY_UID, PROXY_UID);
+    }
+  }
+
   /** A proxy's admin /stats, read inside its pod: admin listens on 127.0.0.1 only, as Istio's does. */
   async stats(podName: string): Promise<string> {
     const [r] = await nsHttp(this.topo, this.topo.pod(podName).ns, [{ url: 'http://127.0.0.1:15000/stats' }]);
@@ -247,6 +270,8 @@ export class CaptureMesh {
       ...['--mode', 'sidecar', '--xds-address', `${this.topo.bridgeIp}:${XDS_PORT}`, '--ip', pod.ip, '--pod-name', spec.name],
       ...['--namespace', NAMESPACE, '--labels', JSON.stringify({ app: spec.app, version: spec.version })],
       ...['--service-account', `bookinfo-${spec.app}`, '--interception', 'REDIRECT', '--drain-ms', '200'],
+      ...['--ca-address', `${this.topo.bridgeIp}:${CA_PORT}`, '--ca-root-cert', path.join(this.stateDir, 'identities', 'root-cert.pem')],
+      ...['--token-file', path.join(this.stateDir, 'identities', `${spec.app}.token`)],
     ], { ...baseEnv(), LOG_LEVEL: 'info' });
   }
 }

@@ -17,6 +17,7 @@ import { type BindOverride, type BoundAddress, ListenerManager } from './listene
 import type { ProxyContext } from './proxy-context';
 import { TrafficStats } from './http/traffic-stats';
 import { HTTP_FILTERS } from './stack';
+import { warmingResources } from './warming';
 import { ClusterManager, compileAssignments, compileClusters } from './upstream/cluster-manager';
 import type { SecretProvider } from './sds/secret-provider';
 import { compileAdsSecrets } from './sds/ads-secrets';
@@ -156,6 +157,8 @@ export function createProxy(options: ProxyOptions): Proxy {
       const rds = l.hcm?.rdsName;
       if (rds !== undefined && !ctx.routes.has(rds)) return false;
     }
+    // Envoy's warming: TLS contexts whose SDS secrets (the workload certificate) have not arrived.
+    if (warmingResources(ctx).length > 0) return false;
     ready = true;
     logger.info('proxy ready: initial configuration complete');
     return true;
