@@ -13,3 +13,4 @@ export type * from './tls';
 export type * from './resources';
 export * from './type-urls';
 export * from './names';
+export * from './istio-filters';

@@ -4,9 +4,10 @@ import { LISTENER_FILTER_TYPES, TYPE_PREFIX, TYPE_URLS } from './type-urls';
 describe('type URLs', () => {
   const urls = Object.entries(envoy).filter(([name]) => name.endsWith('_TYPE')) as [string, string][];
 
-  it('are all type.googleapis.com URLs of Envoy (and udpa/xds) messages, each spelled once', () => {
+  it("are all type.googleapis.com URLs of Envoy (and udpa/xds) messages or Istio's own filters, each spelled once", () => {
     expect(urls.length).toBeGreaterThan(10);
-    for (const [, url] of urls) expect(url).toMatch(/^type\.googleapis\.com\/(envoy|udpa|xds)\.[a-z0-9_.]+\.v[13]\.[A-Za-z]+$/);
+    const envoyOrIstio = /^type\.googleapis\.com\/((envoy|udpa|xds)\.[a-z0-9_.]+\.v[13]|istio\.envoy\.[a-z0-9_.]+\.v\d+(alpha\d+)?)\.[A-Za-z]+$/;
+    for (const [, url] of urls) expect(url).toMatch(envoyOrIstio);
     expect(new Set(urls.map(([, url]) => url)).size).toBe(urls.length);
   });
 

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 import * as envoy from '@trellis/mesh-envoy';
-import { envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
+import { ISTIO_ALPN_PROTO, envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
 import { wireSchemaOf } from './wire-schema-build';
 
 /** Every message field and enum value of a root, as comparable lines (what encoding depends on). */
@@ -57,5 +59,20 @@ describe('prebuilt Envoy descriptor', () => {
 
   it('gives the lean decoder the same wire schema as the parsed protos', () => {
     expect(wireSchemaOf(fromJson)).toEqual(wireSchemaOf(envoyRoot()));
+  });
+});
+
+describe('Istio protos in the root', () => {
+  it('embeds istio-alpn.proto as written', () => {
+    expect(ISTIO_ALPN_PROTO).toBe(readFileSync(path.join(__dirname, 'istio-alpn.proto'), 'utf8'));
+  });
+
+  it("encodes istio.alpn's FilterConfig with istio/api's field numbers", () => {
+    const type = envoyRoot().lookupType('istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig');
+    const config = { alpn_override: [{ upstream_protocol: 'HTTP11', alpn_override: ['istio-http/1.1'] }] };
+    const bytes = Buffer.from(type.encode(type.fromObject(config)).finish());
+    // alpn_override (1, LEN) { upstream_protocol (1, VARINT) = HTTP11, alpn_override (2, LEN) "istio-http/1.1" }
+    const inner = Buffer.concat([Buffer.from([0x08, 0x01, 0x12, 14]), Buffer.from('istio-http/1.1')]);
+    expect(bytes).toEqual(Buffer.concat([Buffer.from([0x0a, inner.length]), inner]));
   });
 });

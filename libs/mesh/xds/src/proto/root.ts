@@ -47,6 +47,36 @@ const ENTRY_FILES: readonly string[] = [
   'envoy/admin/v3/config_dump.proto',
 ];
 
+/**
+ * Istio's own filter configs, not among grpc-js-xds' protos: their text (`istio-alpn.proto` beside
+ * this file; a test keeps the two equal), parsed into the same root so they encode, decode and reach
+ * the prebuilt descriptor and wire schema like Envoy's.
+ */
+export const ISTIO_ALPN_PROTO = `// Istio's ALPN override filter config (istio/api envoy/config/filter/http/alpn/v2alpha1/config.proto):
+// the message istiod packs as the istio.alpn HTTP filter's typed_config, with its field numbers.
+// root.ts holds this same text (bundles carry no .proto files); a test keeps them equal.
+syntax = "proto3";
+
+package istio.envoy.config.filter.http.alpn.v2alpha1;
+
+message FilterConfig {
+  // The upstream HTTP protocol an override applies to.
+  enum Protocol {
+    HTTP10 = 0;
+    HTTP11 = 1;
+    HTTP2 = 2;
+  }
+
+  message AlpnOverride {
+    Protocol upstream_protocol = 1;
+    // Offered by upstream TLS connections instead of the cluster's alpn_protocols.
+    repeated string alpn_override = 2;
+  }
+
+  repeated AlpnOverride alpn_override = 1;
+}
+`;
+
 let cached: protobuf.Root | undefined;
 
 function includeDirs(): string[] {
@@ -57,7 +87,10 @@ function includeDirs(): string[] {
 
 function parseProtos(): protobuf.Root {
   addCommonProtos();
-  return loadProtosWithOptionsSync([...ENTRY_FILES], { keepCase: true, includeDirs: includeDirs() });
+  const root = loadProtosWithOptionsSync([...ENTRY_FILES], { keepCase: true, includeDirs: includeDirs() });
+  protobuf.parse(ISTIO_ALPN_PROTO, root, { keepCase: true });
+  root.resolveAll();
+  return root;
 }
 
 /** The descriptor the build ships: the parsed protos as protobufjs JSON (options and all). */
