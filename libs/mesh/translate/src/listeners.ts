@@ -14,6 +14,7 @@ import {
   type RouteConfiguration,
 } from '@trellis/mesh-envoy';
 import { ADS } from './clusters';
+import { ISTIO_ALPN_FILTER } from './istio-alpn';
 import { BLACKHOLE_CLUSTER, listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND, WILDCARD_ADDRESS } from './naming';
 
 export const FAULT_FILTER: HttpFilter = { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
@@ -28,6 +29,8 @@ export interface HcmOptions {
   routes: string | RouteConfiguration;
   fault?: boolean;
   useRemoteAddress?: boolean;
+  /** Sidecar outbound and gateway HCMs with mTLS: Istio's `istio.alpn` filter first (istio-alpn.ts). */
+  upstreamAlpn?: boolean;
   /**
    * Sidecar inbound with mTLS (Istio's buildInboundHTTPOpts): APPEND_FORWARD the peer's certificate
    * details (Subject, URI, DNS) in `x-forwarded-client-cert`; Envoy removes a client-supplied XFCC on
@@ -38,14 +41,22 @@ export interface HcmOptions {
 
 const SET_CURRENT_CLIENT_CERT_DETAILS = { subject: { value: true }, dns: true, uri: true };
 
-/** The HttpConnectionManager typed config (RDS over ADS or inline routes; fault + router filters). */
+/** `http_filters` in Istio's order: [istio.alpn] → [fault] → router. */
+function httpFilters(o: HcmOptions): HttpFilter[] {
+  const filters = o.upstreamAlpn === true ? [ISTIO_ALPN_FILTER] : [];
+  if (o.fault !== false) filters.push(FAULT_FILTER);
+  filters.push(ROUTER_FILTER);
+  return filters;
+}
+
+/** The HttpConnectionManager typed config (RDS over ADS or inline routes; [istio.alpn,] fault + router filters). */
 export function httpConnectionManager(o: HcmOptions): HttpConnectionManager {
   const routes = typeof o.routes === 'string' ? { rds: { route_config_name: o.routes, config_source: ADS } } : { route_config: o.routes };
   return {
     '@type': HCM_TYPE,
     stat_prefix: o.statPrefix,
     ...routes,
-    http_filters: o.fault === false ? [ROUTER_FILTER] : [FAULT_FILTER, ROUTER_FILTER],
+    http_filters: httpFilters(o),
     generate_request_id: { value: true },
     use_remote_address: { value: o.useRemoteAddress ?? false },
     max_request_headers_kb: { value: 60 },
@@ -66,15 +77,15 @@ export function socketAddress(address: string, port: number): Listener['address'
   return { socket_address: { address, port_value: port } };
 }
 
-/** Sidecar per-port outbound listener `0.0.0.0_<port>` (bind_to_port false) with RDS `"<port>"`. */
-export function outboundPortListener(port: number): Listener {
+/** Sidecar per-port outbound listener `0.0.0.0_<port>` (bind_to_port false) with RDS `"<port>"`; `upstreamAlpn` with mTLS. */
+export function outboundPortListener(port: number, upstreamAlpn = false): Listener {
   const name = listenerName(WILDCARD_ADDRESS, port);
   return {
     name,
     address: socketAddress(WILDCARD_ADDRESS, port),
     bind_to_port: { value: false },
     traffic_direction: 'OUTBOUND',
-    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: String(port) })],
+    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: String(port), upstreamAlpn })],
   };
 }
 
@@ -91,13 +102,13 @@ export function catchAllRoutes(name: string, cluster: string): RouteConfiguratio
  * `virtualOutbound` (15001): original-dst capture listener. Its own chain (for traffic no per-port
  * listener claims) forwards to PassthroughCluster (BlackHoleCluster when REGISTRY_ONLY). REDIRECT binds 0.0.0.0, NONE the pod address.
  */
-export function virtualOutboundListener(bindAddress: string, blocked = false, capture = false): Listener {
+export function virtualOutboundListener(bindAddress: string, blocked = false, capture = false, upstreamAlpn = false): Listener {
   const cluster = blocked ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
   // With capture the HTTP chain matches only what an http_inspector would call HTTP: virtualOutbound has
   // none, so a proxy reading SO_ORIGINAL_DST serves every unclaimed destination by the tcp_proxy below (as
   // Envoy does); the HTTP chain is what a proxy without it routes by Host (docs/capture.md).
   const match = capture ? { filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } } : {};
-  const chains: FilterChain[] = [hcmChain({ statPrefix: cluster, routes: catchAllRoutes(blocked ? 'block_all' : 'allow_any', cluster), fault: false }, { name: cluster, ...match })];
+  const chains: FilterChain[] = [hcmChain({ statPrefix: cluster, routes: catchAllRoutes(blocked ? 'block_all' : 'allow_any', cluster), fault: false, upstreamAlpn }, { name: cluster, ...match })];
   // Captured non-HTTP traffic to a destination no listener claims (SO_ORIGINAL_DST): Istio's catch-all tcp_proxy.
   if (capture) chains.push(tcpProxyChain(cluster, { name: `${VIRTUAL_OUTBOUND}-catchall-tcp` }));
   return {

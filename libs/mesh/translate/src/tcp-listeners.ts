@@ -11,8 +11,8 @@ import { isAutoPort, isHttpPort } from './services';
  * An undeclared (auto) port: http_inspector decides per connection — HTTP/1.x and h2c to the HTTP
  * route configuration `"<port>"`, everything else to the service's cluster as TCP (Istio's sniffing).
  */
-function detectedChains(port: number, tcp: FilterChain): Pick<Listener, 'listener_filters' | 'filter_chains'> {
-  const http = hcmChain({ statPrefix: `outbound_0.0.0.0_${port}`, routes: String(port) }, { filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } });
+function detectedChains(port: number, tcp: FilterChain, upstreamAlpn: boolean): Pick<Listener, 'listener_filters' | 'filter_chains'> {
+  const http = hcmChain({ statPrefix: `outbound_0.0.0.0_${port}`, routes: String(port), upstreamAlpn }, { filter_chain_match: { application_protocols: [...HTTP_APPLICATION_PROTOCOLS] } });
   return {
     listener_filters: [{ name: 'envoy.filters.listener.http_inspector', typed_config: { '@type': HTTP_INSPECTOR_TYPE } }],
     filter_chains: [http, tcp],
@@ -43,7 +43,7 @@ export function outboundTcpListeners(ctx: TranslateContext): Listener[] {
         address: socketAddress(vip, p.port),
         bind_to_port: { value: false },
         traffic_direction: 'OUTBOUND',
-        ...(isAutoPort(p) ? detectedChains(p.port, tcp) : { filter_chains: [tcp] }),
+        ...(isAutoPort(p) ? detectedChains(p.port, tcp, ctx.options.mtls) : { filter_chains: [tcp] }),
       });
     }
   }

@@ -54,7 +54,7 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   return {
     clusters: [...outboundClusters(plans), ...specialClusters(true, ctx.proxy.interception === 'REDIRECT')],
     endpoints,
-    listeners: [...outboundHttpPorts(ctx).map(outboundPortListener), ...(ctx.proxy.interception === 'NONE' ? [] : outboundL4Listeners(ctx))],
+    listeners: [...outboundHttpPorts(ctx).map((port) => outboundPortListener(port, ctx.options.mtls)), ...(ctx.proxy.interception === 'NONE' ? [] : outboundL4Listeners(ctx))],
     routes: outboundRouteConfigs(ctx),
   };
 }
@@ -91,7 +91,7 @@ export function ownResources(ctx: TranslateContext): OwnResources {
   const captureBind = none ? ctx.proxy.ipAddress : WILDCARD_ADDRESS;
   const boundTcp = none ? boundOutboundTcpListeners(ctx, podAddressPorts(ctx, ports)) : [];
   return {
-    listeners: [virtualOutboundListener(captureBind, registryOnly(ctx), !none), ...inboundListeners(ctx, ports), ...boundTcp],
+    listeners: [virtualOutboundListener(captureBind, registryOnly(ctx), !none, ctx.options.mtls), ...inboundListeners(ctx, ports), ...boundTcp],
     clusters: ports.map((p) => inboundCluster(ctx, p)),
   };
 }
