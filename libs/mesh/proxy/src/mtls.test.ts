@@ -3,6 +3,7 @@ import { SecretStore, WORKLOAD_CERT_SECRET } from './sds';
 import { type TestProxy, send } from './testing/harness';
 import { type MeshPki, meshPki, spiffe } from './testing/mesh-pki';
 import { type Apps, GRPC, REVIEWS, cluster, h2Call, startApps, startClientSidecar, startServerSidecar, tcpRoundTrip } from './testing/mesh-sidecars';
+import { AUTO_CLUSTER, AUTO_PORT, AUTO_TCP_LISTENER, INBOUND_AUTO_CLUSTER, startAutoClient, startAutoServer } from './testing/istio-auto-port';
 
 /**
  * Istio mTLS between two sidecars over real TLS, with certificates from the mesh CA fed through SDS
@@ -37,6 +38,11 @@ describe('mTLS between sidecars (ISTIO_MUTUAL, auto mTLS, PeerAuthentication)', 
     const admin = await p.proxy.startAdmin({ host: '127.0.0.1', port: 0 });
     return (await send(admin.port, { path: '/stats' })).body;
   }
+
+  const statValue = (text: string, name: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}: `));
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
 
   const leafHash = (s: SecretStore): string => {
     const secret = s.get(WORKLOAD_CERT_SECRET);
@@ -117,6 +123,26 @@ describe('mTLS between sidecars (ISTIO_MUTUAL, auto mTLS, PeerAuthentication)', 
     const filled = pki.store('bookinfo-productpage');
     for (const s of filled.list()) empty.set(s.type === 'tls_certificate' ? { type: s.type, name: s.name, certificateChainPem: s.certificateChainPem, privateKeyPem: s.privateKeyPem } : { type: s.type, name: s.name, trustedCaPem: s.trustedCaPem });
     expect((await send(client.port('0.0.0.0_9080'), { host: 'reviews:9080' })).status).toBe(200);
+  });
+
+  it('undeclared port, PERMISSIVE: HTTP over mTLS offers istio-http/1.1 (istio.alpn) and is served by the HTTP chain; raw TCP by the TCP chain', async () => {
+    const server = await startAutoServer(apps.http, pki.store('bookinfo-tcp-echo'));
+    closers.push(() => server.proxy.close());
+    const client = await startAutoClient(server, pki.store('bookinfo-productpage'));
+    closers.push(() => client.proxy.close());
+    const r = await send(client.port(`0.0.0.0_${AUTO_PORT}`), { host: `tcp-echo:${AUTO_PORT}` });
+    expect(r.status).toBe(200);
+    // The inbound HCM appended the caller's identity: the request met the HTTP chain, not tcp_proxy.
+    expect(apps.http.seen[0]?.headers['x-forwarded-client-cert']).toContain(`URI=${spiffe('bookinfo-productpage')}`);
+    // HTTP bytes through tcp_proxy keep the cluster's ALPN (istio-peer-exchange): the server's TCP chain relays them.
+    const raw = await tcpRoundTrip(client.port(AUTO_TCP_LISTENER), `GET / HTTP/1.1\r\nhost: tcp-echo:${AUTO_PORT}\r\nconnection: close\r\n\r\n`);
+    expect(raw.startsWith('HTTP/1.1 200')).toBe(true);
+    expect(apps.http.seen[1]?.headers['x-forwarded-client-cert']).toBeUndefined();
+    const ss = await stats(server);
+    expect({ http: statValue(ss, `cluster.${INBOUND_AUTO_CLUSTER}.upstream_rq_total`), tcp: statValue(ss, `tcp.${INBOUND_AUTO_CLUSTER}.downstream_cx_total`) }).toEqual({ http: 1, tcp: 1 });
+    expect(statValue(ss, `listener.127.0.0.1_${AUTO_PORT}.ssl.handshake`)).toBe(2);
+    // Two upstream TLS connections: the HTTP pool's ALPN differs from tcp_proxy's, so they are never shared.
+    expect(statValue(await stats(client), `cluster.${AUTO_CLUSTER}.ssl.handshake`)).toBe(2);
   });
 
   it('rotation under load: both certificates replaced twice while requests run, zero failures, new connections use the new ones', async () => {

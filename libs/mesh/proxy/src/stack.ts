@@ -1,6 +1,7 @@
 import type { HttpFilterRegistry } from './http/filter';
 import { decode } from './http/filter';
 import { faultFilter } from './http/filters/fault';
+import { istioAlpnFilter } from './http/filters/istio-alpn';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
 import { routerFilter } from './http/filters/router';
 import { readRequestTarget, resolveRoute, stampRequestId } from './http/hcm';
@@ -27,22 +28,24 @@ import type { ListenerTarget, ProxyContext } from './proxy-context';
  * Upstream layers
  *   attempts            router/upstream-forwarding.ts, router/upstream-attempt.ts   host pick, retries, mirrors
  *   cluster             upstream/upstream-cluster.ts (load balancer, outlier detection, circuit breaker)
- *   connection pool     upstream/h1/, upstream/h2/  keep-alive HTTP/1.1 or one HTTP/2 session per host
+ *   connection pool     upstream/h1/, upstream/h2/  keep-alive HTTP/1.1 or one HTTP/2 session per host; TLS hosts
+ *                       one pool per offered ALPN (upstream/alpn-pools.ts) and, with auto_sni, per SNI (sni-pools.ts)
  * Accounting          http/exchange.ts (finish: stats, filters' onComplete, access log)
  *
  * The HTTP filters each listener runs come from its xDS config (Istio's, from libs/mesh/translate):
  *   gateway (0.0.0.0_8080 …)       fault → router
- *   sidecar outbound (0.0.0.0_9080) fault → router
+ *   sidecar outbound (0.0.0.0_9080) [istio.alpn] → fault → router     (istio.alpn: with mTLS on)
  *   sidecar inbound (virtualInbound) fault → router
  * and, as the security and telemetry work lands, in Istio's order:
  *   inbound:  [jwt_authn] → [istio_authn] → [rbac / ext_authz] → [local_ratelimit] → fault → [stats] → router
- *   outbound: fault → [stats] → router;    gateway: [jwt_authn] → [rbac] → [local_ratelimit] → fault → [stats] → router
+ *   outbound: istio.alpn → fault → [stats] → router;    gateway: [jwt_authn] → [rbac] → [local_ratelimit] → istio.alpn → fault → [stats] → router
  * Tracing is not a filter in Envoy: the HCM itself starts and ends spans (http/hcm.ts), as access logs do.
  */
 
 /** Every HTTP filter the proxy can run, by `typed_config` @type. Adding a filter = its file + one line here. */
 export const HTTP_FILTERS: HttpFilterRegistry = new Map(
   [
+    istioAlpnFilter, // istio.alpn: upstream TLS offers istio-http/1.1 | istio-h2 for HTTP (the server's HTTP chain)
     faultFilter, // envoy.filters.http.fault: VirtualService fault injection (delay, HTTP/gRPC abort)
     localRateLimitFilter, // envoy.filters.http.local_ratelimit: token bucket, 429 (Istio's rate-limit task)
     routerFilter, // envoy.filters.http.router: always last

@@ -6,6 +6,7 @@ import type { CompiledRoute } from '../routing/route-table';
 import type { RequestView } from '../routing/request-view';
 import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamController } from '../upstream/upstream-pool';
+import type { AlpnOverride } from '../upstream/alpn-pools';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from '../codec/downstream';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
@@ -54,6 +55,8 @@ export class Exchange implements RequestView {
   timeoutMs = 0;
   timer: NodeJS.Timeout | undefined;
   controller: UpstreamController | undefined;
+  /** Set by istio.alpn: what this request's upstream TLS connection offers (alpn-pools.ts). */
+  upstreamAlpn: AlpnOverride | undefined = undefined;
   upstreamHeaders: HeaderMap | undefined;
   upstreamPath = '/';
   body: Buffer | Readable | null = null;

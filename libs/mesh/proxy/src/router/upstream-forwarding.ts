@@ -125,7 +125,7 @@ export function startAttempt(ex: Exchange): void {
   ex.upstreamStartHr = ex.ctx.runtime.clock.monotonic();
   const attempt = new UpstreamAttempt(ex, host, OUTCOMES, retry?.perTryTimeoutMs ?? 0);
   try {
-    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers: ex.upstreamHeaders, body: ex.body }, attempt);
+    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers: ex.upstreamHeaders, body: ex.body, alpn: ex.upstreamAlpn }, attempt);
   } catch (err) {
     attempt.onResponseError(undefined, err as Error);
   }
@@ -169,6 +169,6 @@ export function mirrorRequest(ex: Exchange): void {
     if (cluster === undefined || host === undefined) continue;
     const headers: HeaderMap = { ...ex.upstreamHeaders, host: shadowHost(String(ex.upstreamHeaders?.['host'] ?? ex.hostHeader)) };
     if (stampsOriginalDst(ex, cluster)) headers[ORIGINAL_DST_HEADER] = host.address;
-    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers, body: ex.body }, DISCARD);
+    host.dispatcher().dispatch({ path: ex.upstreamPath, method: ex.method, headers, body: ex.body, alpn: ex.upstreamAlpn }, DISCARD);
   }
 }

@@ -4,6 +4,7 @@ import { H2Pool } from './h2/pool';
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 import type { ClusterStats } from './cluster-stats';
 import { SniPools } from './sni-pools';
+import { AlpnPools } from './alpn-pools';
 import { SslStats } from './tls-stats';
 import type { UpstreamTlsConfig } from './tls-config';
 import { SecretsGate } from './secrets-gate';
@@ -113,6 +114,7 @@ function createPool(host: string, port: number, c: ClusterConfig, tls: UpstreamT
   if (tls === undefined) return make(options);
   const ssl = stats === undefined ? new SslStats() : (stats.ssl ??= new SslStats());
   const tlsOptions: PoolOptions = { ...options, transport: { tls, stats: ssl }, sni: tls.sni };
-  const pool = tls.autoSni ? new SniPools(tlsOptions, make) : make(tlsOptions);
+  const bySni = (o: PoolOptions): UpstreamPool => (tls.autoSni ? new SniPools(o, make) : make(o));
+  const pool = new AlpnPools(tlsOptions, c.http2, bySni);
   return tls.contexts.usesSds && stats !== undefined ? new SecretsGate(pool, tls, stats) : pool;
 }

@@ -29,6 +29,8 @@ export interface TlsConnectOptions {
   readonly allowHalfOpen?: boolean;
   /** upstream_bind_config.source_address (Istio's 127.0.0.6 for inbound clusters). */
   readonly localAddress?: string | undefined;
+  /** Offered instead of the cluster's `alpn_protocols` (an HTTP request's istio.alpn override). */
+  readonly alpn?: readonly string[] | undefined;
 }
 
 /** Node's checkServerIdentity hook: match_subject_alt_names, else auto_san_validation, else nothing. */
@@ -45,7 +47,8 @@ function identityCheck(tls: UpstreamTlsConfig, sni: string): (host: string, cert
 }
 
 /**
- * Opens a TLS connection upstream. `sni` is the cluster's, or the request's host for auto_sni. The
+ * Opens a TLS connection upstream. `sni` is the cluster's, or the request's host for auto_sni; the
+ * ALPN is the cluster's unless the pool was made for an istio.alpn override. The
  * chain is verified when the cluster has a trusted CA (Envoy verifies nothing without one); Node
  * fails the socket before `secureConnect` on a bad chain or SAN, so nothing is written unverified
  * by callers that wait for it. The outcome is counted once: `ssl.handshake` or a failure counter.
@@ -54,6 +57,7 @@ export function connectTls(o: TlsConnectOptions): TLSSocket {
   const { transport: t, sni } = o;
   const { tls } = t;
   const ready = tls.contexts.current();
+  const alpn = o.alpn ?? tls.alpn;
   // Callers check readiness first (secrets-gate.ts, TcpSession); a ready context never goes away.
   if (ready === undefined) throw new TrellisError('TLS_NOT_READY', `${tls.contexts.spec.resource}: ${SECRET_NOT_READY}`);
   // allowHalfOpen is passed on to the TLSSocket by tls.connect (tcp_proxy forwards half-close), untyped.
@@ -63,7 +67,7 @@ export function connectTls(o: TlsConnectOptions): TLSSocket {
     ...(o.localAddress !== undefined ? { localAddress: o.localAddress } : {}),
     ...(sni !== '' && isIP(sni) === 0 ? { servername: sni } : {}),
     secureContext: ready.context,
-    ...(tls.alpn.length > 0 ? { ALPNProtocols: [...tls.alpn] } : {}),
+    ...(alpn.length > 0 ? { ALPNProtocols: [...alpn] } : {}),
     rejectUnauthorized: tls.verifyChain,
     checkServerIdentity: identityCheck(tls, sni),
     allowHalfOpen: o.allowHalfOpen ?? false,

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { AlpnOverride } from './alpn-pools';
 import type { UpstreamTransport } from './tls-connect';
 
 /** The contract between the request path and the per-host pools (h1/ for HTTP/1.1, h2/ for HTTP/2). */
@@ -12,6 +13,8 @@ export interface UpstreamRequest {
   readonly path: string;
   readonly headers: RequestHeaders | undefined;
   readonly body: Buffer | Readable | null;
+  /** The HCM's `istio.alpn` override: TLS endpoints offer it instead of the cluster's ALPN (alpn-pools.ts). */
+  readonly alpn?: AlpnOverride | undefined;
 }
 
 /** Handed to the handler with every callback; acts on this request only, never on a later one. */
@@ -87,4 +90,6 @@ export interface PoolOptions {
   readonly sni?: string;
   /** upstream_bind_config.source_address: the local address connections are made from. */
   readonly localAddress?: string;
+  /** The ALPN this pool's TLS connections offer instead of the cluster's (istio.alpn; alpn-pools.ts). */
+  readonly alpn?: readonly string[];
 }

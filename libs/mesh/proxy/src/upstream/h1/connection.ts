@@ -81,7 +81,7 @@ export class H1Connection implements ResponseEvents {
     this.socket =
       t === undefined
         ? connect({ host, port, noDelay: true, ...(localAddress !== undefined ? { localAddress } : {}) })
-        : connectTls({ host, port, transport: t, sni: o.sni ?? '', localAddress });
+        : connectTls({ host, port, transport: t, sni: o.sni ?? '', localAddress, alpn: o.alpn });
     if (o.connectTimeoutMs > 0) this.connectTimer = setTimeout(onConnectTimeout, o.connectTimeoutMs, this);
     this.socket.once(t === undefined ? 'connect' : 'secureConnect', () => this.onConnect());
     this.socket.on('data', (d: Buffer) => this.onData(d));

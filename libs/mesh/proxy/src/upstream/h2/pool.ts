@@ -170,7 +170,7 @@ export class H2Pool implements UpstreamPool {
     let socket: TLSSocket | undefined;
     const session = http2.connect(this.authority, {
       settings: { enablePush: false },
-      createConnection: () => (socket = connectTls({ host: this.host, port: this.port, transport: t, sni: this.options.sni ?? '', localAddress })),
+      createConnection: () => (socket = connectTls({ host: this.host, port: this.port, transport: t, sni: this.options.sni ?? '', localAddress, alpn: this.options.alpn })),
     });
     if (socket !== undefined) TLS_SOCKETS.set(session, socket);
     return session;
