@@ -83,6 +83,8 @@ tally 30
   fail "expected v1, v2 and v3 all to answer ($COUNTS, non-200 $NON200)"
 ok "no stars, black stars and red stars all seen"
 
+source e2e/cluster/mtls-default.sh
+
 step "Request routing: everything to v1"
 must "kubectl apply -f $NET/destination-rule-all.yaml"
 expect 'destinationrule.networking.istio.io/reviews created'
