@@ -2,11 +2,13 @@ import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { planOutboundClusters } from './cluster-plan';
 import { outboundClusters, specialClusters } from './clusters';
 import { buildContext, type TranslateContext } from './context';
-import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsResources } from '@trellis/mesh-envoy';
+import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, Secret, XdsResources } from '@trellis/mesh-envoy';
 import { outboundLoadAssignments } from './endpoints';
 import { gatewayListener, gatewayPorts, gatewayRouteConfig } from './gateway';
 import { gatewayTcpListener, gatewayTcpPorts } from './gateway-tcp';
 import { gatewayTlsListener, gatewayTlsPorts } from './gateway-tls';
+import { gatewaySecrets } from './gateway-credentials';
+import { gatewayHttpsListener, gatewayHttpsPorts, gatewayHttpsRouteConfigs } from './gateway-https';
 import { boundOutboundTcpListeners, outboundTcpListeners, podAddressPorts } from './tcp-listeners';
 import { outboundTlsListeners } from './tls-listeners';
 import { outboundCidrListeners } from './cidr-listeners';
@@ -33,6 +35,8 @@ export interface SharedOutbound {
   readonly endpoints: readonly ClusterLoadAssignment[];
   readonly listeners: readonly Listener[];
   readonly routes: readonly RouteConfiguration[];
+  /** Routers: the credentials of their namespace, sent over SDS by name. */
+  readonly secrets?: readonly Secret[];
 }
 
 export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
@@ -41,14 +45,17 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
   const endpoints = outboundLoadAssignments(plans, meta).sort((a, b) => compareNames(a.cluster_name, b.cluster_name));
   if (ctx.proxy.type === 'router') {
     const ports = gatewayPorts(ctx);
-    const tcpPlans = gatewayTcpPorts(ctx, new Set(ports.map((p) => p.port)));
-    const taken = new Set([...ports.map((p) => p.port), ...tcpPlans.map((p) => p.bindPort)]);
+    const https = gatewayHttpsPorts(ctx, new Set(ports.map((p) => p.port)));
+    const httpTaken = new Set([...ports.map((p) => p.port), ...https.map((p) => p.bindPort)]);
+    const tcpPlans = gatewayTcpPorts(ctx, httpTaken);
+    const taken = new Set([...httpTaken, ...tcpPlans.map((p) => p.bindPort)]);
     const tcp = [...tcpPlans.map((p) => gatewayTcpListener(ctx, p)), ...gatewayTlsPorts(ctx, taken).map((p) => gatewayTlsListener(ctx, p))];
     return {
       clusters: [...outboundClusters(plans), ...specialClusters(false)],
       endpoints,
-      listeners: [...ports.map((p) => gatewayListener(p.port)), ...tcp.filter((l) => l !== undefined)],
-      routes: ports.map((p) => gatewayRouteConfig(ctx, p)),
+      listeners: [...ports.map((p) => gatewayListener(p.port)), ...[...https.map(gatewayHttpsListener), ...tcp].filter((l) => l !== undefined)],
+      routes: [...ports.map((p) => gatewayRouteConfig(ctx, p)), ...https.flatMap((p) => gatewayHttpsRouteConfigs(ctx, p))],
+      secrets: gatewaySecrets(ctx),
     };
   }
   return {
@@ -102,6 +109,7 @@ export function assemble(shared: SharedOutbound, ctx: TranslateContext, own: Own
     routes: byName([...shared.routes]),
     clusters: byName([...shared.clusters, ...own.clusters]),
     endpoints: [...shared.endpoints],
+    ...(shared.secrets !== undefined && shared.secrets.length > 0 ? { secrets: shared.secrets } : {}),
   };
 }
 

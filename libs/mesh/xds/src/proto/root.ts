@@ -42,6 +42,8 @@ const ENTRY_FILES: readonly string[] = [
   'envoy/extensions/access_loggers/file/v3/file.proto',
   'envoy/extensions/access_loggers/stream/v3/stream.proto',
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  // SDS over ADS (SECRET_TYPE): gateway credentials.
+  'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   // auto mTLS: the plaintext socket of `tlsMode-disabled` (RAW_BUFFER_TYPE).
   'envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer.proto',
   'envoy/admin/v3/config_dump.proto',
