@@ -22,6 +22,16 @@ ok "20/20 answers through the mesh: one=$(grep -c '^one' <<<"$OUT") two=$(grep -
 must "kubectl exec -n $TNS deploy/tcp-echo-v1 -c istio-proxy -- curl -sg 'localhost:15000/stats?filter=^tcp\\.outbound\\|9000\\|\\|tcp-echo\\..*downstream_cx_total'"
 expect "^tcp\\.outbound\\|9000\\|\\|tcp-echo\\.$TNS\\.svc\\.cluster\\.local\\.downstream_cx_total: ([2-9][0-9]|[1-9][0-9]{2,})$" 'the client sidecar counted ≥ 20 TCP connections on outbound|9000||tcp-echo'
 
+step "Inbound passthrough: a pod port no Service declares (9002) reaches the app through its sidecar"
+# The sidecar connects to the app from 127.0.0.6 (InboundPassthroughCluster's upstream_bind_config), which the
+# capture rules let through: without it the connection would loop back into 15006.
+here "export TCP_ECHO_V2_IP=\$(kubectl get pod -n $TNS -l app=tcp-echo,version=v2 -o jsonpath='{.items[0].status.podIP}')"
+must "kubectl exec -n $TNS deploy/tcp-echo-v1 -c tcp-echo -- bash -c 'exec 3<>/dev/tcp/'\$TCP_ECHO_V2_IP'/9002; echo world >&3; read -r l <&3; echo \"\$l\"'"
+expect '^two world$' 'tcp-echo-v2 answered on its undeclared port 9002'
+must "kubectl exec -n $TNS deploy/tcp-echo-v2 -c istio-proxy -- curl -sg 'localhost:15000/stats?filter=^cluster\\.InboundPassthroughCluster\\.upstream_cx_(total|overflow)'"
+[ "$(stat_value "$OUT" cluster.InboundPassthroughCluster.upstream_cx_overflow)" = 0 ] || fail "InboundPassthroughCluster overflowed (a capture loop)"
+ok "InboundPassthroughCluster: $(stat_value "$OUT" cluster.InboundPassthroughCluster.upstream_cx_total) connection(s), no overflow"
+
 step "TCP traffic shifting: all of tcp-echo to v1 through the ingress gateway"
 here "export TCP_INGRESS_PORT=\$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name==\"tcp\")].nodePort}')"
 must "kubectl apply -f samples/tcp-echo/tcp-echo-all-v1.yaml -n $TNS"
