@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { matchRoute } from '../routing/route-table';
+import { matchInVirtualHost } from '../routing/route-table';
+import { needsSslRedirect } from '../routing/require-tls';
 import type { Exchange } from './exchange';
+import { forwardedProto, isInternalRequest } from './forwarded-proto';
 
 /**
  * The HTTP connection manager's own steps, before its filters run: read the request target,
@@ -35,7 +37,10 @@ export function stampRequestId(ex: Exchange): void {
   else if (ex.target.hcm.generateRequestId) ex.requestId = randomUUID();
 }
 
-/** RDS (or inline) table → virtual host by authority → first matching route. */
+/**
+ * RDS (or inline) table → virtual host by authority → its `require_tls` (a request not over TLS
+ * resolves to the SSL redirect, before any route is matched) → first matching route.
+ */
 export function resolveRoute(ex: Exchange): void {
   if (ex.passthrough) return;
   const hcm = ex.target.hcm;
@@ -44,7 +49,12 @@ export function resolveRoute(ex: Exchange): void {
     ex.routeMiss = 'NO_ROUTE_CONFIG';
     return;
   }
-  const route = matchRoute(table, ex);
+  const vh = table.vhosts.find(ex.authority);
+  if (vh?.sslRedirect !== undefined && needsSslRedirect(vh.requireTls, { forwardedProto: forwardedProto(ex), internal: isInternalRequest(ex) })) {
+    ex.route = vh.sslRedirect;
+    return;
+  }
+  const route = vh === undefined ? undefined : matchInVirtualHost(vh, ex);
   if (route === undefined) ex.routeMiss = 'NO_ROUTE';
   else ex.route = route;
 }

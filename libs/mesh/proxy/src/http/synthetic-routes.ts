@@ -1,6 +1,7 @@
 import { NO_PER_FILTER } from './per-filter-config';
 import { NO_EDITS } from '../routing/header-mutation';
 import type { CompiledRoute } from '../routing/route-table';
+import { SSL_REDIRECT } from '../routing/redirect';
 
 /** The route of a request that has not been (or could not be) routed: no action, no edits. */
 export const UNROUTED: CompiledRoute = {
@@ -42,4 +43,9 @@ export function passthroughRoute(cluster: string): CompiledRoute {
     passthrough.set(cluster, r);
   }
   return r;
+}
+
+/** What a `require_tls` virtual host answers a request not over TLS with (Envoy's SSL_REDIRECT_ROUTE: no edits, no per-filter config). */
+export function sslRedirectRoute(vhostName: string): CompiledRoute {
+  return { ...UNROUTED, vhostName, redirect: SSL_REDIRECT };
 }

@@ -4,6 +4,7 @@ import { pathOnly } from '../routing/request-view';
 import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
 import type { Exchange } from '../http/exchange';
 import { applyXfcc } from '../http/xfcc';
+import { forwardedProto } from '../http/forwarded-proto';
 
 /** Hop-by-hop headers never forwarded (RFC 9110 §7.6.1, plus what Envoy strips). */
 const HOP_BY_HOP = new Set([
@@ -26,7 +27,7 @@ export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
   const fwd = ex.forward;
   out['host'] = fwd.hostRewrite ?? ex.hostHeader;
   if (ex.requestId !== undefined) out['x-request-id'] = ex.requestId;
-  if (out['x-forwarded-proto'] === undefined) out['x-forwarded-proto'] = ex.target.pinned === true ? 'https' : 'http';
+  out['x-forwarded-proto'] = forwardedProto(ex);
   if (ex.target.hcm.useRemoteAddress && ex.remoteAddress !== '') {
     const xff = out['x-forwarded-for'];
     out['x-forwarded-for'] = xff === undefined ? ex.remoteAddress : `${String(xff)}, ${ex.remoteAddress}`;

@@ -10,7 +10,21 @@ export interface CompiledRedirect {
   readonly path: string | undefined;
   readonly prefixRewrite: string | undefined;
   readonly stripQuery: boolean;
+  /** A virtual host's `require_tls` redirect (`https://` + Host + path), not a route's action. */
+  readonly ssl?: true;
 }
+
+/** Envoy's `SslRedirectRoute`: 301, location from `sslRedirectLocation` (routing/require-tls.ts). */
+export const SSL_REDIRECT: CompiledRedirect = {
+  status: 301,
+  scheme: 'https',
+  host: undefined,
+  port: undefined,
+  path: undefined,
+  prefixRewrite: undefined,
+  stripQuery: false,
+  ssl: true,
+};
 
 const CODES: Readonly<Record<string, number>> = {
   MOVED_PERMANENTLY: 301,

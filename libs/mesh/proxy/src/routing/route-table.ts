@@ -8,6 +8,8 @@ import { type CompiledForward, compileForward } from './route-action';
 import { type CompiledRouteMatch, compileRouteMatch, routeMatches } from './route-match';
 import type { RequestView } from './request-view';
 import { VirtualHostIndex } from './virtual-hosts';
+import { type TlsRequirement, compileRequireTls } from './require-tls';
+import { sslRedirectRoute } from '../http/synthetic-routes';
 
 /** One route with its action and the header edits of route + vhost + route config pre-merged. */
 export interface CompiledRoute {
@@ -24,9 +26,12 @@ export interface CompiledRoute {
   readonly operation: string | undefined;
 }
 
-interface CompiledVirtualHost {
+export interface CompiledVirtualHost {
   readonly name: string;
   readonly routes: readonly CompiledRoute[];
+  readonly requireTls: TlsRequirement;
+  /** The route a request that must be redirected to https resolves to (only with `requireTls`). */
+  readonly sslRedirect: CompiledRoute | undefined;
 }
 
 /** A RouteConfiguration compiled for matching: vhost index + ordered routes. */
@@ -77,7 +82,8 @@ function compileVirtualHost(table: string, vh: VirtualHost, index: number, confi
     perFilter: compilePerFilterConfigs(resource, vh.typed_per_filter_config, env),
   };
   const routes = (vh.routes ?? []).map((r, i) => compileRoute(`${resource} route ${r.name ?? i}`, r, scope, env));
-  return { name, routes };
+  const requireTls = compileRequireTls(resource, vh.require_tls);
+  return { name, routes, requireTls, sslRedirect: requireTls === 'NONE' ? undefined : sslRedirectRoute(name) };
 }
 
 export function compileRouteTable(rc: RouteConfiguration, env: CompileEnv, fallbackName?: string): RouteTable {
@@ -101,7 +107,10 @@ export function compileRouteTable(rc: RouteConfiguration, env: CompileEnv, fallb
 /** First matching route of the selected virtual host, or undefined (→ 404 NR). */
 export function matchRoute(table: RouteTable, view: RequestView): CompiledRoute | undefined {
   const vh = table.vhosts.find(view.authority);
-  if (vh === undefined) return undefined;
+  return vh === undefined ? undefined : matchInVirtualHost(vh, view);
+}
+
+export function matchInVirtualHost(vh: CompiledVirtualHost, view: RequestView): CompiledRoute | undefined {
   const routes = vh.routes;
   for (let i = 0; i < routes.length; i++) {
     if (routeMatches(routes[i].match, view)) return routes[i];

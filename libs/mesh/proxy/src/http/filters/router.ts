@@ -1,5 +1,6 @@
 import { KNOWN_TYPES } from '../../config/proto';
 import { redirectLocation } from '../../routing/redirect';
+import { sslRedirectLocation } from '../../routing/require-tls';
 import { type CompiledForward, pickWeighted } from '../../routing/route-action';
 import { type DownstreamRequest, bodyOf, isHttp2 } from '../../codec/downstream';
 import type { Exchange } from '../exchange';
@@ -22,13 +23,27 @@ class RouterFilter implements HttpFilter {
   decodeHeaders(ex: Exchange): FilterStatus {
     const route = ex.route;
     if (ex.routeMiss !== undefined) sendLocalReply(ex, ex.routeMiss);
-    else if (route.direct !== undefined) sendLocalReply(ex, 'DIRECT_RESPONSE', { status: route.direct.status, body: route.direct.body });
-    else if (route.redirect !== undefined) {
-      const prefix = route.match.kind === 'prefix' ? route.match.value : undefined;
-      sendLocalReply(ex, 'REDIRECT', { status: route.redirect.status, location: redirectLocation(route.redirect, ex, prefix) });
+    else if (route.direct !== undefined) {
+      countDirectResponse(ex);
+      sendLocalReply(ex, 'DIRECT_RESPONSE', { status: route.direct.status, body: route.direct.body });
+    } else if (route.redirect !== undefined) {
+      countDirectResponse(ex);
+      sendLocalReply(ex, 'REDIRECT', { status: route.redirect.status, location: locationOf(ex) });
     } else if (route.forward !== undefined) forward(ex, route.forward);
     return 'stop';
   }
+}
+
+function locationOf(ex: Exchange): string {
+  const redirect = ex.route.redirect;
+  if (redirect === undefined || redirect.ssl === true) return sslRedirectLocation(ex.hostHeader, ex.path);
+  return redirectLocation(redirect, ex, ex.route.match.kind === 'prefix' ? ex.route.match.value : undefined);
+}
+
+/** Envoy's router counts redirects and direct responses alike (`directResponseEntry`): `http.<stat_prefix>.rq_direct_response`. */
+function countDirectResponse(ex: Exchange): void {
+  const prefix = ex.target.hcm.statPrefix;
+  ex.ctx.filterCounters.counter(`http.${prefix}.rq_direct_response`, 'envoy_http_rq_direct_response', `http_conn_manager_prefix="${prefix}"`).value++;
 }
 
 /** Cluster (weighted pick) → circuit breaker → timeout → upstream request → body → mirrors → attempt. */
