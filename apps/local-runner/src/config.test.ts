@@ -25,6 +25,7 @@ describe('local runner config', () => {
       reset: false,
       gatewayHost: '127.0.0.1',
       gatewayPort: 8080,
+      gatewayHttpsPort: 8443,
       addressBlock: '127.0.10',
       manifestPaths: [path.join(repo, 'samples/bookinfo/platform/kube/bookinfo.yaml')],
       mysqlInitScript: path.join(repo, 'samples/bookinfo/src/mysql/mysqldb-init.sql'),
@@ -46,6 +47,13 @@ describe('local runner config', () => {
     expect(c).toMatchObject({ gatewayPort: 9090, reset: true, stateDir: '/tmp/trellis-x', addressBlock: '127.0.42', gatewayHost: '127.0.0.2', logLevel: 'debug', accessLog: true });
     expect(readConfig(['-p', '0'], {}, repo).gatewayPort).toBe(0);
     expect(readConfig(['--state-dir', 'rel/state'], {}, repo).stateDir).toBe(path.resolve('rel/state'));
+  });
+
+  it('--https-port (TRELLIS_HTTPS_PORT) publishes the gateway’s 8443 on another host port; a bad one is rejected', () => {
+    expect(readConfig(['--https-port', '9443'], {}, repo).gatewayHttpsPort).toBe(9443);
+    expect(readConfig([], { TRELLIS_HTTPS_PORT: '18443' }, repo).gatewayHttpsPort).toBe(18443);
+    expect(readConfig(['--https-port', '9443'], { TRELLIS_HTTPS_PORT: '18443' }, repo).gatewayHttpsPort).toBe(9443);
+    expect(rejected(['--https-port', 'https'])).toBeInstanceOf(CommanderError);
   });
 
   it('falls back to TRELLIS_PORT and the other env variables; flags win', () => {

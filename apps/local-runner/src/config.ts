@@ -45,6 +45,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
   const program = new Command('trellis-local')
     .description('Run Bookinfo on the Trellis mesh locally: control plane, ingress gateway, six workloads with sidecars')
     .option('-p, --port <port>', 'ingress gateway port on the host', parsePort, fromEnv(env, 'TRELLIS_PORT', parsePort, 8080))
+    .option('--https-port <port>', 'host port of the ingress gateway’s HTTPS port 8443 (Gateway servers on 443): SECURE_INGRESS_PORT', parsePort, fromEnv(env, 'TRELLIS_HTTPS_PORT', parsePort, 8443))
     .option('--host <address>', 'ingress gateway address on the host', envOptional(env, 'TRELLIS_HOST') ?? '127.0.0.1')
     .option('--state-dir <dir>', 'where applied config and logs live', envOptional(env, 'TRELLIS_STATE_DIR') ?? '.trellis')
     .option('--reset', 'forget applied config and start clean', false)
@@ -54,7 +55,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), or Istio samples: httpbin, sleep, curl[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
     .exitOverride()
     .parse([...argv], { from: 'user' });
-  const o = program.opts<{ port: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[] }>();
+  const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[] }>();
   const kube = path.join(repoRoot, 'samples/bookinfo/platform/kube');
   const samples = sampleManifests(o.with, repoRoot);
   return {
@@ -63,6 +64,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     reset: o.reset,
     gatewayHost: o.host,
     gatewayPort: o.port,
+    gatewayHttpsPort: o.httpsPort,
     addressBlock: o.addressBlock,
     manifestPaths: ['bookinfo.yaml', ...o.with.flatMap((v) => VARIANTS[v.name] ?? [])].map((f) => path.join(kube, f)),
     mysqlInitScript: path.join(repoRoot, 'samples/bookinfo/src/mysql/mysqldb-init.sql'),

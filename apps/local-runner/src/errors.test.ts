@@ -11,6 +11,11 @@ describe('describeStartError', () => {
     );
   });
 
+  it('PORT_IN_USE for the HTTPS port names --https-port', () => {
+    const err = new TrellisError('PORT_IN_USE', 'port is not available', { host: '127.0.0.1', port: 8443, flag: '--https-port', reason: 'EADDRINUSE' });
+    expect(describeStartError(err)).toMatch(/port 8443 on 127\.0\.0\.1 .*npm start -- --https-port 8444$/);
+  });
+
   it('MARIADB_MISSING says which package to install', () => {
     const err = new TrellisError('MARIADB_MISSING', 'the mysqldb pod needs MariaDB', { missing: 'mariadbd', package: 'mariadb-server', install: 'apt-get install -y mariadb-server' });
     expect(describeStartError(err)).toBe(

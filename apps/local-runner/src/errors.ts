@@ -11,7 +11,8 @@ export function describeStartError(err: Error, logsDir = '.trellis/logs/'): stri
       case 'PORT_IN_USE': {
         const port = Number(c['port']);
         const other = Number.isInteger(port) && port > 0 && port < 65535 ? port + 1 : 8081;
-        return `Error: port ${String(c['port'])} on ${String(c['host'])} is not available (${String(c['reason'])}). Stop whatever uses it, or choose another port: npm start -- --port ${other}`;
+        const flag = typeof c['flag'] === 'string' ? c['flag'] : '--port';
+        return `Error: port ${String(c['port'])} on ${String(c['host'])} is not available (${String(c['reason'])}). Stop whatever uses it, or choose another port: npm start -- ${flag} ${other}`;
       }
       case 'MARIADB_MISSING':
         return `Error: the mysqldb pod runs MariaDB, but ${String(c['missing'])} was not found. Install Debian's ${String(c['package'])} package (${String(c['install'])}), or start without --with mysql.`;

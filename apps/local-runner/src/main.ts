@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const stack = await startLocalStack(config, logger, out);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   out(`Bookinfo is ready: ${stack.gatewayUrl}/productpage   (started in ${seconds}s)`);
+  const { host, port, securePort } = stack.ingress;
+  out(`Ingress (Istio's variables): export INGRESS_HOST=${host} INGRESS_PORT=${port} SECURE_INGRESS_PORT=${securePort}`);
   out(`Apply routing with: npx trellis apply -f samples/bookinfo/networking/<file>.yaml   ·   Ctrl-C stops everything`);
   let stopping = false;
   const stop = (): void => {

@@ -9,6 +9,8 @@ export const ROOT = path.resolve(__dirname, '../../..');
 /** A running `npm start` (the built local runner) on its own addresses, ports and state dir. */
 export interface TestStack {
   readonly gatewayUrl: string;
+  /** The host port of the gateway's 8443 (`--https-port`): `SECURE_INGRESS_PORT`. */
+  readonly httpsPort: number;
   readonly stateDir: string;
   readonly addressBlock: string;
   readonly output: () => string;
@@ -24,7 +26,8 @@ export async function startStack(options: { stateDir?: string; addressBlock?: st
   const stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), 'trellis-e2e-'));
   const addressBlock = options.addressBlock ?? randomBlock();
   const port = await freePort();
-  const args = ['--port', String(port), '--state-dir', stateDir, '--address-block', addressBlock, '--log-level', 'warn'];
+  const httpsPort = await freePort();
+  const args = ['--port', String(port), '--https-port', String(httpsPort), '--state-dir', stateDir, '--address-block', addressBlock, '--log-level', 'warn'];
   if (options.reset) args.push('--reset');
   args.push(...(options.args ?? []));
   const started = Date.now();
@@ -36,6 +39,7 @@ export async function startStack(options: { stateDir?: string; addressBlock?: st
   await waitForLine(child, () => out, /Bookinfo is ready: (\S+)\/productpage/, 90_000);
   return {
     gatewayUrl: `http://127.0.0.1:${port}`,
+    httpsPort,
     stateDir,
     addressBlock,
     output: () => out,

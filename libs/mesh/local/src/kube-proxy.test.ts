@@ -1,7 +1,8 @@
 import net from 'node:net';
 import type { MeshService } from '@trellis/mesh-api';
 import { serviceVips, startKubeProxy } from './kube-proxy';
-import type { LocalPlan, PodPlan } from './plan';
+import { GATEWAY_SERVICE } from './gateway-service';
+import { toMeshService, type LocalPlan, type PodPlan } from './plan';
 import { noSidecarHostsText } from './pod-hosts-nosidecar';
 
 // The local kube-proxy on real loopback sockets: VIP:port → the selected pod's target port, resets passed on.
@@ -14,7 +15,7 @@ const pod = (name: string, namespace: string, host: number, sidecar: boolean): P
 });
 const planOf = (services: MeshService[], pods: PodPlan[]): LocalPlan => ({
   controlPlane: { ip: `${BLOCK}.1`, xdsPort: 15010, httpPort: 15014, caPort: 15012 },
-  gateway: { ip: `${BLOCK}.2`, name: 'gw', namespace: 'istio-system', labels: {}, publish: { port: 8080, host: '127.0.0.1', hostPort: 8080 } },
+  gateway: { ip: `${BLOCK}.2`, name: 'gw', namespace: 'istio-system', labels: {}, publish: [], service: toMeshService(GATEWAY_SERVICE, 'cluster.local') },
   services,
   pods,
 });

@@ -39,6 +39,7 @@ describe('local plan', () => {
     addressBlock: '127.0.77',
     gatewayHost: '127.0.0.1',
     gatewayPort: 18080,
+    gatewayHttpsPort: 18443,
     namespace: 'default',
     domainSuffix: 'cluster.local',
   });
@@ -71,7 +72,17 @@ describe('local plan', () => {
     expect(plan.controlPlane).toEqual({ ip: '127.0.77.1', xdsPort: 15010, httpPort: 15014, caPort: 15012 });
     expect(plan.gateway.ip).toBe('127.0.77.2');
     expect(plan.gateway.labels).toEqual({ app: 'istio-ingressgateway', istio: 'ingressgateway' });
-    expect(plan.gateway.publish).toEqual({ port: 8080, host: '127.0.0.1', hostPort: 18080 });
+    expect(plan.gateway.publish).toEqual([
+      { port: 8080, host: '127.0.0.1', hostPort: 18080 },
+      { port: 8443, host: '127.0.0.1', hostPort: 18443 },
+    ]);
+  });
+
+  it('gives the gateway the cluster’s istio-ingressgateway Service, so a Gateway on 443 maps to the published 8443', () => {
+    const svc = plan.gateway.service;
+    expect([svc.name, svc.namespace, svc.hostname, svc.selector]).toEqual(['istio-ingressgateway', 'istio-system', 'istio-ingressgateway.istio-system.svc.cluster.local', { app: 'istio-ingressgateway', istio: 'ingressgateway' }]);
+    expect(svc.ports.map((p) => `${p.name} ${p.port}→${p.targetPort} ${p.protocol}`)).toEqual(['status-port 15021→15021 AUTO', 'http2 80→8080 HTTP2', 'https 443→8443 HTTPS', 'tcp 31400→31400 TCP', 'tls 15443→15443 TLS']);
+    expect(plan.services.map((s) => s.name)).toEqual(['reviews']);
   });
 
   it('maps images to Bookinfo apps', () => {
@@ -96,7 +107,7 @@ describe('local plan', () => {
     const kube = path.resolve(__dirname, '../../../../samples/bookinfo/platform/kube');
     const files = ['bookinfo.yaml', 'bookinfo-mysql.yaml', 'bookinfo-ratings-v2-mysql.yaml'].map((f) => path.join(kube, f));
     const m = readKubeManifests(files.map((file) => ({ text: readFileSync(file, 'utf8'), source: file })));
-    const p = planLocalMesh(m, { addressBlock: '127.0.77', gatewayHost: '127.0.0.1', gatewayPort: 18080, namespace: 'default', domainSuffix: 'cluster.local' });
+    const p = planLocalMesh(m, { addressBlock: '127.0.77', gatewayHost: '127.0.0.1', gatewayPort: 18080, gatewayHttpsPort: 18443, namespace: 'default', domainSuffix: 'cluster.local' });
     expect(p.services.find((s) => s.name === 'mysqldb')?.ports).toEqual([{ name: 'tcp', port: 3306, targetPort: 3306, protocol: 'TCP' }]);
     const pods = p.pods.map((pod) => [pod.deployment, pod.ip, pod.app]);
     expect(pods.slice(0, 6).map((x) => x[1])).toEqual(['127.0.77.10', '127.0.77.11', '127.0.77.12', '127.0.77.13', '127.0.77.14', '127.0.77.15']);

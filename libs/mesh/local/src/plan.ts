@@ -1,4 +1,5 @@
 import { type MeshService, type WorkloadInstance, selectProtocol, serviceHostname } from '@trellis/mesh-api';
+import { GATEWAY_HTTP_TARGET_PORT, GATEWAY_HTTPS_TARGET_PORT, GATEWAY_SERVICE, type GatewayPublish } from './gateway-service';
 import type { KubeDeployment, KubeManifest, KubeService } from './manifest';
 import { podName } from './pod-names';
 
@@ -7,6 +8,8 @@ export interface LocalPlanOptions {
   readonly addressBlock: string;
   readonly gatewayHost: string;
   readonly gatewayPort: number;
+  /** Host port for the gateway's HTTPS port (8443, the `https` Service port's target). */
+  readonly gatewayHttpsPort: number;
   readonly namespace: string;
   readonly domainSuffix: string;
 }
@@ -39,7 +42,10 @@ export interface LocalPlan {
     readonly name: string;
     readonly namespace: string;
     readonly labels: Record<string, string>;
-    readonly publish: { readonly port: number; readonly host: string; readonly hostPort: number };
+    /** Gateway pod ports bound on the host: 8080 (`--port`), 8443 (`--https-port`). */
+    readonly publish: readonly GatewayPublish[];
+    /** Its Service (`istio-ingressgateway`, as the cluster's): registered so 443 maps to 8443. */
+    readonly service: MeshService;
   };
   readonly services: MeshService[];
   readonly pods: PodPlan[];
@@ -111,7 +117,11 @@ export function planLocalMesh(manifest: KubeManifest, options: LocalPlanOptions)
       name: podName('istio-ingressgateway', 'gateway'),
       namespace: 'istio-system',
       labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
-      publish: { port: 8080, host: options.gatewayHost, hostPort: options.gatewayPort },
+      publish: [
+        { port: GATEWAY_HTTP_TARGET_PORT, host: options.gatewayHost, hostPort: options.gatewayPort },
+        { port: GATEWAY_HTTPS_TARGET_PORT, host: options.gatewayHost, hostPort: options.gatewayHttpsPort },
+      ],
+      service: toMeshService(GATEWAY_SERVICE, options.domainSuffix),
     },
     services: manifest.services.map((s) => toMeshService(s, options.domainSuffix)),
     pods,

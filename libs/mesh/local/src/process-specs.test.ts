@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { localTokenAuthenticator } from '@trellis/mesh-ca';
+import { GATEWAY_SERVICE } from './gateway-service';
+import { toMeshService } from './plan';
 import { gatewaySpec, sidecarSpec } from './process-specs';
 import { writeProxyCredentials } from './workload-credentials';
 
@@ -18,9 +20,11 @@ const POD: PodPlan = {
   appEndpoints: { '9080': '127.0.77.10:19080' },
 };
 
+const GATEWAY_MESH_SERVICE = toMeshService(GATEWAY_SERVICE, 'cluster.local');
+
 const PLAN: LocalPlan = {
   controlPlane: { ip: '127.0.77.1', xdsPort: 15010, httpPort: 15014, caPort: 15012 },
-  gateway: { ip: '127.0.77.2', name: 'istio-ingressgateway-0', namespace: 'istio-system', labels: { istio: 'ingressgateway' }, publish: { port: 8080, host: '127.0.0.1', hostPort: 18080 } },
+  gateway: { ip: '127.0.77.2', name: 'istio-ingressgateway-0', namespace: 'istio-system', labels: { istio: 'ingressgateway' }, publish: [{ port: 8080, host: '127.0.0.1', hostPort: 18080 }, { port: 8443, host: '127.0.0.1', hostPort: 18443 }], service: GATEWAY_MESH_SERVICE },
   services: [],
   pods: [POD],
 };
@@ -35,6 +39,10 @@ function flags(args: readonly string[]): Record<string, string> {
 }
 
 describe('local proxy processes', () => {
+  it('publish the gateway’s 8080 and 8443 on the host ports (--port, --https-port)', () => {
+    expect(flags(gatewaySpec(PLAN, CTX).args)['publish']).toBe('8080=127.0.0.1:18080,8443=127.0.0.1:18443');
+  });
+
   it('bind each proxy’s admin/health/Prometheus ports on its own pod address (many proxies share the host)', () => {
     for (const [spec, ip] of [[sidecarSpec(POD, PLAN, CTX), POD.ip], [gatewaySpec(PLAN, CTX), PLAN.gateway.ip]] as const) {
       expect(flags(spec.args)).toMatchObject({ ip, interception: 'NONE', 'ops-bind': 'instance-ip' });

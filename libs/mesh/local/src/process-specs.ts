@@ -95,7 +95,7 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext, creds?: ProxyCred
       labels: JSON.stringify(gw.labels),
       'service-account': GATEWAY_SERVICE_ACCOUNT,
       interception: 'NONE',
-      publish: `${gw.publish.port}=${gw.publish.host}:${gw.publish.hostPort}`,
+      publish: gw.publish.map((p) => `${p.port}=${p.host}:${p.hostPort}`).join(','),
     }, creds),
     env: { LOG_LEVEL: ctx.logLevel },
   };

@@ -10,7 +10,7 @@ import { isCommandPod, isHttpbinPod } from './sample-pods';
 const ROOT = path.resolve(__dirname, '../../../..');
 const sample = (p: string): string => path.join(ROOT, 'samples', p);
 const read = (p: string): string => readFileSync(sample(p), 'utf8');
-const OPTIONS = { addressBlock: '127.0.77', gatewayHost: '127.0.0.1', gatewayPort: 8080, namespace: 'default', domainSuffix: 'cluster.local' };
+const OPTIONS = { addressBlock: '127.0.77', gatewayHost: '127.0.0.1', gatewayPort: 8080, gatewayHttpsPort: 8443, namespace: 'default', domainSuffix: 'cluster.local' };
 
 describe("Istio's samples (httpbin, sleep, curl)", () => {
   it.each(['httpbin/httpbin.yaml', 'httpbin/httpbin-nodeport.yaml', 'sleep/sleep.yaml', 'curl/curl.yaml'])('%s parses as YAML', (file) => {

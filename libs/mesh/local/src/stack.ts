@@ -22,6 +22,8 @@ export interface LocalStackConfig {
   readonly reset: boolean;
   readonly gatewayHost: string;
   readonly gatewayPort: number;
+  /** Host port of the gateway's 8443 (Gateway servers on 443): `SECURE_INGRESS_PORT`. */
+  readonly gatewayHttpsPort: number;
   readonly addressBlock: string;
   /** Kubernetes manifests applied together (`bookinfo.yaml`, plus e.g. the mysql variant's two files). */
   readonly manifestPaths: readonly string[];
@@ -41,6 +43,8 @@ export type ProgressReporter = (message: string) => void;
 export interface LocalStack {
   readonly plan: LocalPlan;
   readonly gatewayUrl: string;
+  /** Istio's ingress variables for this host: `INGRESS_HOST`, `INGRESS_PORT`, `SECURE_INGRESS_PORT`. */
+  readonly ingress: { readonly host: string; readonly port: number; readonly securePort: number };
   readonly controlPlaneUrl: string;
   stop(): Promise<void>;
 }
@@ -56,7 +60,7 @@ async function startControlPlane(group: ProcessGroup, plan: LocalPlan, ctx: Spec
   group.start(controlPlaneSpec(plan, ctx));
   await waitForReady('control-plane', `${url}/ready`, cfg.readyTimeoutMs);
   const client = new ControlPlaneClient(url);
-  for (const svc of plan.services) await client.registerService(svc);
+  for (const svc of [plan.gateway.service, ...plan.services]) await client.registerService(svc);
   for (const pod of plan.pods) await client.registerWorkload(toWorkload(pod));
   // The control plane restores the previous run's registry; its pods are gone now.
   const current = new Set(plan.pods.map((p) => `${p.namespace}/${p.name}`));
@@ -100,7 +104,8 @@ async function startWorkloads(group: ProcessGroup, plan: LocalPlan, ctx: SpecCon
 
 /** Brings up control plane, ingress gateway and every workload with its sidecar, in that order. */
 export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, report: ProgressReporter): Promise<LocalStack> {
-  await assertPortFree(cfg.gatewayHost, cfg.gatewayPort);
+  await assertPortFree(cfg.gatewayHost, cfg.gatewayPort, '--port');
+  await assertPortFree(cfg.gatewayHost, cfg.gatewayHttpsPort, '--https-port');
   const configDir = path.join(cfg.stateDir, 'config');
   if (cfg.reset) rmSync(configDir, { recursive: true, force: true });
   const firstStart = !existsSync(configDir);
@@ -145,5 +150,6 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     throw err;
   }
   const gatewayUrl = `http://${cfg.gatewayHost === '127.0.0.1' ? 'localhost' : cfg.gatewayHost}:${cfg.gatewayPort}`;
-  return { plan, gatewayUrl, controlPlaneUrl: `http://${plan.controlPlane.ip}:${plan.controlPlane.httpPort}`, stop };
+  const ingress = { host: cfg.gatewayHost, port: cfg.gatewayPort, securePort: cfg.gatewayHttpsPort };
+  return { plan, gatewayUrl, ingress, controlPlaneUrl: `http://${plan.controlPlane.ip}:${plan.controlPlane.httpPort}`, stop };
 }
