@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { DestinationRule, PeerAuthentication, VirtualService } from '@trellis/mesh-api';
 import { globalsOf, type CommandContext } from '../context';
-import { describePod } from '../describe/describe-pod';
+import { describePod, findPod } from '../describe/describe-pod';
+import { readInbound } from '../describe/read-inbound';
 
 export function registerDescribe(program: Command, ctx: CommandContext): void {
   const experimental = program.command('experimental').alias('x').description('Experimental commands');
@@ -24,8 +25,11 @@ export function registerDescribe(program: Command, ctx: CommandContext): void {
         api.list('VirtualService'),
         api.list('PeerAuthentication'),
       ]);
+      const found = findPod(workloads, pod, namespace);
+      const inbound = found.sidecar ? await readInbound(api, `${found.name}.${found.namespace}`, found.namespace) : undefined;
       ctx.lines(
         describePod({
+          inbound,
           pod,
           namespace,
           workloads,

@@ -1,5 +1,4 @@
 import {
-  effectivePeerAuthentication,
   labelsMatch,
   type DestinationRule,
   type MeshService,
@@ -10,10 +9,10 @@ import {
 import { TrellisError } from '@trellis/shared';
 import { describeVirtualService, virtualServiceAppliesTo, type SubsetSplit } from './describe-virtual-service';
 import { hostNames, kname } from './matching';
+import { peerAuthenticationLines, type InboundTruth } from './peer-authentication-lines';
 
 export const POD_NOT_FOUND = 'POD_NOT_FOUND';
 const SEPARATOR = '--------------------';
-const ROOT_NAMESPACE = 'istio-system';
 
 export interface DescribePodInput {
   pod: string;
@@ -23,6 +22,8 @@ export interface DescribePodInput {
   destinationRules: readonly DestinationRule[];
   virtualServices: readonly VirtualService[];
   peerAuthentications: readonly PeerAuthentication[];
+  /** The pod proxy's inbound listeners (what it enforces), or why they could not be read. */
+  inbound?: InboundTruth;
 }
 
 /** `istioctl x describe pod` computed from the registry and the stored config (a pure function). */
@@ -45,12 +46,12 @@ export function describePod(input: DescribePodInput): string[] {
       lines.push(...describeVirtualService(vs, svc, subsets, dr, ns));
     }
   }
-  lines.push(SEPARATOR, ...peerAuthenticationLines(pod, input.peerAuthentications));
+  lines.push(SEPARATOR, ...peerAuthenticationLines(pod, input.peerAuthentications, input.inbound));
   return lines;
 }
 
 /** Finds `name` (exact, else a unique prefix such as `reviews-v1`) in the namespace. */
-function findPod(workloads: readonly WorkloadInstance[], name: string, namespace: string): WorkloadInstance {
+export function findPod(workloads: readonly WorkloadInstance[], name: string, namespace: string): WorkloadInstance {
   const inNamespace = workloads.filter((w) => w.namespace === namespace);
   const exact = inNamespace.find((w) => w.name === name);
   if (exact) return exact;
@@ -106,23 +107,5 @@ function destinationRuleLines(dr: DestinationRule, subsets: SubsetSplit, ns: str
     policy.portLevelSettings && 'port level settings',
   ].filter((e): e is string => typeof e === 'string');
   if (extra.length > 0) lines.push(`   ${extra.join('/')}`);
-  return lines;
-}
-
-/**
- * istioctl's `Applied PeerAuthentication` (every policy selecting the pod) and `Effective
- * PeerAuthentication` (workload mode, port-level modes): the very function the translator builds the
- * pod's inbound chains from (`effectivePeerAuthentication` in @trellis/mesh-api).
- */
-function peerAuthenticationLines(pod: WorkloadInstance, policies: readonly PeerAuthentication[]): string[] {
-  const eff = effectivePeerAuthentication(policies, { namespace: pod.namespace, labels: pod.labels }, ROOT_NAMESPACE);
-  const lines: string[] = [];
-  if (eff.applied.length > 0) {
-    lines.push('Applied PeerAuthentication:', `   ${eff.applied.map((p) => `${p.metadata.name}.${p.metadata.namespace ?? pod.namespace}`).join(', ')}`);
-  }
-  lines.push('Effective PeerAuthentication:', `   Workload mTLS mode: ${eff.mode}`);
-  if (eff.ports.size > 0) {
-    lines.push('   Port Level mTLS mode:', ...[...eff.ports].sort(([a], [b]) => a - b).map(([port, mode]) => `      ${port}: ${mode}`));
-  }
   return lines;
 }
