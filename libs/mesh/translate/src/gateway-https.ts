@@ -63,7 +63,7 @@ function serverNames(server: GatewayServer, claimed: Set<string>): string[] | un
  * server's hosts (a host another chain claimed already is dropped, so chains never conflict), each
  * terminating TLS with the server's credential and serving HTTP through RDS `https.<port>.<name>.<gw>.<ns>`.
  */
-export function gatewayHttpsListener(plan: GatewayHttpsPlan): Listener | undefined {
+export function gatewayHttpsListener(plan: GatewayHttpsPlan, upstreamAlpn = false): Listener | undefined {
   const name = listenerName(WILDCARD_ADDRESS, plan.bindPort);
   const claimed = new Set<string>();
   const chains: FilterChain[] = [];
@@ -71,7 +71,7 @@ export function gatewayHttpsListener(plan: GatewayHttpsPlan): Listener | undefin
     const names = serverNames(s.server, claimed);
     if (names === undefined) continue;
     const match = names.length > 0 ? { filter_chain_match: { server_names: names } } : {};
-    chains.push(hcmChain({ statPrefix: `outbound_${name}`, routes: s.routeName, useRemoteAddress: true }, { ...match, transport_socket: gatewayServerTransportSocket(s.server) }));
+    chains.push(hcmChain({ statPrefix: `outbound_${name}`, routes: s.routeName, useRemoteAddress: true, upstreamAlpn }, { ...match, transport_socket: gatewayServerTransportSocket(s.server) }));
   }
   if (chains.length === 0) return undefined;
   return {

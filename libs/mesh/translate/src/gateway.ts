@@ -82,13 +82,13 @@ export function gatewayPorts(ctx: TranslateContext): GatewayPortPlan[] {
 }
 
 /** Gateway listener `0.0.0.0_<port>` with RDS `http.<port>`. */
-export function gatewayListener(port: number): Listener {
+export function gatewayListener(port: number, upstreamAlpn = false): Listener {
   const name = listenerName(WILDCARD_ADDRESS, port);
   return {
     name,
     address: socketAddress(WILDCARD_ADDRESS, port),
     traffic_direction: 'OUTBOUND',
-    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: gatewayRouteName(port), useRemoteAddress: true })],
+    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: gatewayRouteName(port), useRemoteAddress: true, upstreamAlpn })],
   };
 }
 

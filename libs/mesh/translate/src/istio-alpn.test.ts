@@ -1,7 +1,7 @@
 import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
 import type { HttpConnectionManager, Listener, XdsResources } from '@trellis/mesh-envoy';
 import { translate } from './index';
-import { NS, bookinfoSnapshot, sidecarProxy } from './testing/bookinfo';
+import { GATEWAY_PROXY, NS, bookinfoGateway, bookinfoSnapshot, bookinfoVirtualService, sidecarProxy } from './testing/bookinfo';
 
 /** Golden: istiod's `istio.alpn` HTTP filter (pilot/pkg/xds/filters `Alpn`), as it packs it. */
 const ISTIO_ALPN = {
@@ -63,6 +63,16 @@ describe('istio.alpn (TranslateOptions.mtls)', () => {
     const inbound = Object.values(httpFilters(r, ['virtualInbound'])) as { name: string }[][];
     expect(inbound.length).toBeGreaterThan(0);
     expect(inbound.flat().map((f) => f.name)).not.toContain('istio.alpn');
+  });
+
+  it('gateway HCMs carry it too (Istio: every HCM but sidecar inbound), so gateway → sidecar mTLS offers istio-http/*', () => {
+    const withGateway = { ...snapshot(), gateways: [bookinfoGateway], virtualServices: [bookinfoVirtualService] };
+    const r = translate(withGateway, GATEWAY_PROXY, { mtls: true });
+    const hcms = Object.values(httpFilters(r, r.listeners.map((l) => l.name ?? ''))) as { name: string }[][];
+    expect(hcms.length).toBeGreaterThan(0);
+    for (const filters of hcms) expect(filters[0]?.name).toBe('istio.alpn');
+    const off = Object.values(httpFilters(translate(withGateway, GATEWAY_PROXY), r.listeners.map((l) => l.name ?? ''))) as { name: string }[][];
+    expect(off.flat().map((f) => f.name)).not.toContain('istio.alpn');
   });
 
   it('mTLS off: no HCM carries it (the output is as before mTLS)', () => {

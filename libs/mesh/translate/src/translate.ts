@@ -53,7 +53,11 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
     return {
       clusters: [...outboundClusters(plans), ...specialClusters(false)],
       endpoints,
-      listeners: [...ports.map((p) => gatewayListener(p.port)), ...[...https.map(gatewayHttpsListener), ...tcp].filter((l) => l !== undefined)],
+      // Istio's istio.alpn filter on gateway HCMs too (mTLS to sidecars offers istio-http/1.1 / istio-h2).
+      listeners: [
+        ...ports.map((p) => gatewayListener(p.port, ctx.options.mtls)),
+        ...[...https.map((p) => gatewayHttpsListener(p, ctx.options.mtls)), ...tcp].filter((l) => l !== undefined),
+      ],
       routes: [...ports.map((p) => gatewayRouteConfig(ctx, p)), ...https.flatMap((p) => gatewayHttpsRouteConfigs(ctx, p))],
       secrets: gatewaySecrets(ctx),
     };
