@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { startApp, waitHttp } from './proc';
+import { identityArgs } from './mesh-identity';
 
 export interface BenchMesh {
   readonly gateway: ChildProcess;
@@ -13,6 +14,8 @@ interface MeshOptions {
   readonly stateDir: string;
   /** Also a TCP path: a Gateway TCP server on `gatewayPort` → VirtualService tcp route → `bench-tcp` (port name `tcp`) at 127.0.0.1:`upstreamPort`. */
   readonly tcp?: { readonly gatewayPort: number; readonly upstreamPort: number };
+  /** Istio mTLS: the control plane runs its CA (15012) and emits mTLS; every proxy gets a workload identity. Off: neither. */
+  readonly mtls: boolean;
 }
 
 const TCP_SERVICE_PORT = 9000;
@@ -45,7 +48,8 @@ function proxy(o: MeshOptions, mode: string, host: number, pod: string, labels: 
 /** Control plane + gateway + two sidecars: `bench` (behind a sidecar) and `bench-raw` (the bare upstream). */
 export async function configureMesh(o: MeshOptions, children: ChildProcess[]): Promise<BenchMesh> {
   const base = `http://${o.block}.1:15014`;
-  children.push(startApp('control-plane', ['--host', `${o.block}.1`, '--state-dir', o.stateDir], {}, '0'));
+  const security = o.mtls ? ['--mtls', 'on', '--ca-port', '15012'] : ['--mtls', 'off', '--ca-port', 'off'];
+  children.push(startApp('control-plane', ['--host', `${o.block}.1`, '--state-dir', o.stateDir, ...security], {}, '0'));
   await waitHttp(`${base}/ready`);
   await call(base, 'PUT', '/api/v1/registry/services/default/bench', service('bench'));
   await call(base, 'PUT', '/api/v1/registry/services/default/bench-raw', service('bench-raw'));
@@ -56,10 +60,11 @@ export async function configureMesh(o: MeshOptions, children: ChildProcess[]): P
     await call(base, 'PUT', '/api/v1/registry/workloads/default/bench-tcp-0', { name: 'bench-tcp-0', namespace: 'default', address: '127.0.0.1', ports: { [String(TCP_SERVICE_PORT)]: o.tcp.upstreamPort }, labels: { app: 'bench-tcp' }, serviceAccount: 'default', sidecar: false, ready: true });
   }
   await call(base, 'POST', '/api/v1/config/apply?namespace=default', { objects: [...gatewayConfig, ...(o.tcp ? tcpGatewayConfig(o.tcp.gatewayPort) : [])] });
+  const id = async (pod: string, ns: string, sa: string): Promise<string[]> => (o.mtls ? identityArgs(o.stateDir, `${o.block}.1:15012`, pod, ns, sa) : []);
   const mesh: BenchMesh = {
-    gateway: proxy(o, 'router', 2, 'istio-ingressgateway-bench', { istio: 'ingressgateway' }, []),
-    client: proxy(o, 'sidecar', 10, 'bench-client', { app: 'bench-client' }, []),
-    server: proxy(o, 'sidecar', 11, 'bench-server', { app: 'bench' }, ['--app-endpoints', `8080=127.0.0.1:${o.upstreamPort}`]),
+    gateway: proxy(o, 'router', 2, 'istio-ingressgateway-bench', { istio: 'ingressgateway' }, await id('istio-ingressgateway-bench', 'istio-system', 'default')),
+    client: proxy(o, 'sidecar', 10, 'bench-client', { app: 'bench-client' }, await id('bench-client', 'default', 'default')),
+    server: proxy(o, 'sidecar', 11, 'bench-server', { app: 'bench' }, ['--app-endpoints', `8080=127.0.0.1:${o.upstreamPort}`, ...(await id('bench-server', 'default', 'default'))]),
   };
   children.push(mesh.gateway, mesh.client, mesh.server);
   for (const host of [2, 10, 11]) await waitHttp(`http://${o.block}.${host}:15021/healthz/ready`);

@@ -7,6 +7,9 @@
  * Then the TCP path (proxy-tcp.ts): 1 KB round trips over kept connections and connection setup,
  * direct vs gateway tcp_proxy vs HAProxy (mode tcp). `--tcp-only` / `--http-only` run one of them;
  * `--conn-rates` sets the connection-setup rates (default: --rates).
+ * `--mtls`: the control plane runs its CA and emits Istio mTLS, every proxy gets a workload certificate,
+ * sidecar → sidecar is ISTIO_MUTUAL on kept connections; beside it nginx doing the same TLS work as a
+ * pair of hops (nginx-mtls.ts). The server sidecar's `ssl.handshake` count is printed as evidence.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +18,7 @@ import path from 'node:path';
 import { openLoop, percentilesUs } from './loadgen';
 import { startHaproxy } from './haproxy';
 import { startNginx } from './nginx';
+import { startNginxMtls } from './nginx-mtls';
 import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { configureMesh } from './proxy-mesh';
 import { runTcpBench, startTcpUpstream, waitTcp, type TcpTarget } from './proxy-tcp';
@@ -30,6 +34,7 @@ const WARMUP_MS = Number(arg('warmup', '8')) * 1000;
 const CONN_RATES = arg('conn-rates', RATES.join(',')).split(',').map(Number);
 const TCP_ONLY = process.argv.includes('--tcp-only');
 const HTTP_ONLY = process.argv.includes('--http-only');
+const MTLS = process.argv.includes('--mtls');
 const BLOCK = '127.0.61';
 const UPSTREAM_PORT = 26080;
 const TCP_UPSTREAM_PORT = 26090;
@@ -79,14 +84,16 @@ function printTable(rows: Record<string, string | number>[]): void {
 }
 
 async function httpRows(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDir: string, children: ChildProcess[]): Promise<Record<string, string | number>[]> {
-  const nginx = await startNginx(`${BLOCK}.3`, 8080, UPSTREAM_PORT, stateDir);
+  const nginx = MTLS ? await startNginxMtls(`${BLOCK}.3`, 8080, 8443, UPSTREAM_PORT, stateDir) : await startNginx(`${BLOCK}.3`, 8080, UPSTREAM_PORT, stateDir);
   children.push(nginx.process);
   await waitHttp(`http://127.0.0.1:${UPSTREAM_PORT}/`);
   const targets: Target[] = [
     { name: 'direct', url: `http://127.0.0.1:${UPSTREAM_PORT}/`, headers: {}, pids: [], hops: 0 },
     { name: 'gateway (1 hop)', url: `http://${BLOCK}.2:8080/`, headers: {}, pids: [mesh.gateway.pid!], hops: 1 },
-    { name: 'sidecar→sidecar (2 hops)', url: `http://${BLOCK}.10:15001/`, headers: { host: 'bench:8080' }, pids: [mesh.client.pid!, mesh.server.pid!], hops: 2 },
-    { name: 'nginx (1 hop)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 1 },
+    { name: `sidecar→sidecar${MTLS ? ' mTLS' : ''} (2 hops)`, url: `http://${BLOCK}.10:15001/`, headers: { host: 'bench:8080' }, pids: [mesh.client.pid!, mesh.server.pid!], hops: 2 },
+    MTLS
+      ? { name: 'nginx→nginx mTLS (2 hops)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 2 }
+      : { name: 'nginx (1 hop)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 1 },
   ];
   const rows: Record<string, string | number>[] = [];
   for (const rate of RATES) {
@@ -114,6 +121,13 @@ async function tcpTables(mesh: Awaited<ReturnType<typeof configureMesh>>, stateD
   printTable(connections);
 }
 
+/** The server sidecar's `listener.*.ssl.handshake` lines: proof the measured requests went over mTLS. */
+async function sslStats(url: string): Promise<string> {
+  const text = await (await fetch(url)).text();
+  const lines = text.split('\n').filter((l) => /^listener\..*\.ssl\.(handshake|connection_error|fail_verify\w*): [1-9]/.test(l));
+  return lines.join('; ') || 'no listener ssl.* stats (plaintext?)';
+}
+
 async function main(): Promise<void> {
   spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
   const stateDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-proxy-'));
@@ -122,11 +136,12 @@ async function main(): Promise<void> {
   if (!HTTP_ONLY) children.push(startTcpUpstream(TCP_UPSTREAM_PORT));
   try {
     const tcp = HTTP_ONLY ? undefined : { gatewayPort: TCP_PORT, upstreamPort: TCP_UPSTREAM_PORT };
-    const mesh = await configureMesh({ block: BLOCK, upstreamPort: UPSTREAM_PORT, stateDir, ...(tcp ? { tcp } : {}) }, children);
+    const mesh = await configureMesh({ block: BLOCK, upstreamPort: UPSTREAM_PORT, stateDir, mtls: MTLS, ...(tcp ? { tcp } : {}) }, children);
     if (!TCP_ONLY) {
       const rows = await httpRows(mesh, stateDir, children);
-      process.stdout.write('HTTP: GET, 1 KB responses\n');
+      process.stdout.write(`HTTP: GET, 1 KB responses${MTLS ? ', Istio mTLS between the sidecars' : ''}\n`);
       printTable(rows);
+      if (MTLS) process.stdout.write(`server sidecar: ${await sslStats(`http://${BLOCK}.11:15000/stats`)}\n`);
     }
     if (!HTTP_ONLY) await tcpTables(mesh, stateDir, children);
   } finally {
