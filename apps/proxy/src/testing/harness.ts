@@ -221,8 +221,13 @@ export interface ControlPlaneAddress {
   readonly stateDir: string;
 }
 
-export function startControlPlane(cp: ControlPlaneAddress): Proc {
-  return startApp('control-plane', 'control-plane', ['--host', cp.host, '--xds-port', String(cp.xdsPort), '--http-port', String(cp.httpPort), '--state-dir', cp.stateDir, '--debounce-quiet', '20']);
+/**
+ * The upstreams of these tests are plain servers registered as workloads, not sidecars, and the gateway
+ * under test has no workload identity unless a test gives it one: mTLS is off (`--mtls off`) unless asked.
+ */
+export function startControlPlane(cp: ControlPlaneAddress, o: { readonly mtls?: boolean } = {}): Proc {
+  const args = ['--host', cp.host, '--xds-port', String(cp.xdsPort), '--http-port', String(cp.httpPort), '--state-dir', cp.stateDir, '--debounce-quiet', '20'];
+  return startApp('control-plane', 'control-plane', [...args, '--mtls', o.mtls === true ? 'on' : 'off']);
 }
 
 export interface GatewayOptions {

@@ -115,9 +115,9 @@ describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)'
     const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: Array<{ resources: string[]; verbs: string[] }> });
     const withSecrets = docs.filter((d) => (d.rules ?? []).some((r) => r.resources.includes('secrets')));
     expect(withSecrets.map((d) => [d.kind, d.metadata.namespace, d.metadata.name])).toEqual([
-      ['ClusterRole', undefined, 'trellis-istiod-gateway-credentials'],
       ['Role', 'istio-system', 'trellis-istiod-ca'],
+      ['ClusterRole', undefined, 'trellis-istiod-gateway-credentials'],
     ]);
-    expect(withSecrets.map((d) => d.rules?.find((r) => r.resources.includes('secrets'))?.verbs)).toEqual([['get', 'list', 'watch'], ['get', 'create']]);
+    expect(withSecrets.map((d) => d.rules?.find((r) => r.resources.includes('secrets'))?.verbs)).toEqual([['get', 'create'], ['get', 'list', 'watch']]);
   });
 });
