@@ -74,7 +74,8 @@ export class HttpListener {
   private serveChain(socket: Socket, chain: ChainConfig | undefined, dst: OriginalDestination, owner: ListenerConfig): void {
     if (chain === undefined || (chain.hcm === undefined && chain.tcp === undefined)) {
       this.ctx.filterCounters.counter(`listener.${this.config.name}.no_filter_chain_match`).value++;
-      socket.destroy();
+      // Envoy closes with the client's bytes unread, so the kernel resets: curl sees exit 56 (a STRICT port), not a clean EOF.
+      socket.resetAndDestroy();
       return;
     }
     if (chain.tls !== undefined) {
