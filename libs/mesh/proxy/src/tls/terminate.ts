@@ -30,6 +30,9 @@ interface Factory {
 
 const FACTORIES = new WeakMap<DownstreamTlsConfig, Factory>();
 
+/** How long a refused handshake's socket may take to send its alert before it is destroyed. */
+const ALERT_FLUSH_MS = 1_000;
+
 const keyOf = (s: Socket): string => `${s.remoteAddress ?? ''}:${s.remotePort ?? 0}|${s.localAddress ?? ''}:${s.localPort ?? 0}`;
 
 /** Server preference, as Envoy's ALPN select callback; with no overlap Node must pick one of the client's, so its first. */
@@ -43,7 +46,10 @@ function factoryFor(cfg: DownstreamTlsConfig, ready: ReadyContext): Factory {
     const server = createServer({
       ...ready.options,
       requestCert: cfg.verifyChain || cfg.requireClientCertificate,
-      rejectUnauthorized: false,
+      // Required and verifiable: OpenSSL refuses in the handshake with the alert Envoy's BoringSSL sends
+      // (TLS 1.3 certificate_required without a certificate, unknown_ca for another root), so the client
+      // is told why. Otherwise the peer is judged after the handshake (verdict below).
+      rejectUnauthorized: cfg.verifyChain && cfg.requireClientCertificate,
       ...(cfg.alpn.length > 0 ? { ALPNCallback: alpnChooser(cfg.alpn) } : {}),
     });
     const pending = new Map<string, Outcome>();
@@ -62,6 +68,14 @@ function factoryFor(cfg: DownstreamTlsConfig, ready: ReadyContext): Factory {
     f.ready = ready;
   }
   return f;
+}
+
+/** Envoy's counter for a handshake OpenSSL refused: no client certificate, an unverifiable one, or anything else. */
+function handshakeFailure(err: Error | undefined): Failure {
+  const code = String((err as { code?: string } | undefined)?.code ?? '');
+  if (/PEER_DID_NOT_RETURN_A_CERTIFICATE|CERTIFICATE_REQUIRED/.test(code)) return 'fail_verify_no_cert';
+  if (/VERIFY|CERT|ISSUER|EXPIRED|NOT_YET_VALID|SELF_SIGNED|UNKNOWN_CA|CHAIN/.test(code)) return 'fail_verify_error';
+  return 'connection_error';
 }
 
 /** undefined = verified; else the counter and the reason. */
@@ -97,16 +111,24 @@ export function terminateTls(raw: Socket, cfg: DownstreamTlsConfig, site: Termin
     const fail = (kind: Failure, reason: string, s: TLSSocket | undefined): void => {
       cfg.stats[kind].value++;
       site.logger.debug({ listener: site.listener, remote, reason, stat: `ssl.${kind}` }, 'downstream TLS handshake failed');
-      s?.destroy();
-      raw.destroy();
+      // Let OpenSSL's alert (e.g. certificate_required) reach the client before the close, as Envoy's does.
+      raw.end();
+      setTimeout(() => {
+        s?.destroy();
+        raw.destroy();
+      }, ALERT_FLUSH_MS).unref();
       resolve(undefined);
     };
     const onRawClose = (): void => {
-      if (factory.pending.delete(key)) fail('connection_error', 'connection closed during the handshake', undefined);
+      if (!factory.pending.delete(key)) return;
+      // Node destroys a required client certificate that does not verify right after the handshake, with no
+      // event (onServerSocketSecure): under require + verify, a handshake that never settles is that refusal.
+      if (cfg.verifyChain && cfg.requireClientCertificate) fail('fail_verify_error', 'client certificate did not verify (or the peer left during the handshake)', undefined);
+      else fail('connection_error', 'connection closed during the handshake', undefined);
     };
     factory.pending.set(key, (s, err) => {
       raw.off('close', onRawClose);
-      if (s === undefined || err !== undefined) return fail(/VERIFY|CERTIFICATE/.test(String((err as { code?: string } | undefined)?.code)) ? 'fail_verify_error' : 'connection_error', err?.message ?? 'closed', s);
+      if (s === undefined || err !== undefined) return fail(handshakeFailure(err), err?.message ?? 'closed', s);
       const bad = verdict(s, cfg);
       if (bad !== undefined) return fail(bad.kind, bad.reason, s);
       if (s.getPeerX509Certificate() === undefined) cfg.stats.no_certificate.value++;
