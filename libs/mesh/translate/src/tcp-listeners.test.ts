@@ -71,6 +71,23 @@ describe('sidecar TCP listeners without capture (interception NONE: Sidecar egre
   const ratingsIp = sidecarProxy('ratings-v1').ipAddress;
   const none = (extra = {}): ReturnType<typeof sidecarProxy> => sidecarProxy('ratings-v1', { interception: 'NONE', appEndpoints: { '9080': `${ratingsIp}:19080` }, ...extra });
 
+  it('binds no privileged port (< 1024: the gateway Service\'s https 443, tcp 31400 still bound), which the user\'s proxy could not bind', () => {
+    const gatewaySvc: MeshService = {
+      name: 'istio-ingressgateway',
+      namespace: 'istio-system',
+      hostname: 'istio-ingressgateway.istio-system.svc.cluster.local',
+      ports: [
+        { name: 'https', port: 443, targetPort: 8443, protocol: 'HTTPS' },
+        { name: 'tcp', port: 31400, targetPort: 31400, protocol: 'TCP' },
+      ],
+      selector: { istio: 'ingressgateway' },
+      address: '10.96.0.99',
+    };
+    const names = translate({ ...snapshot, services: [...snapshot.services, gatewaySvc] }, none()).listeners.map((l) => l.name);
+    expect(names).toContain(`${ratingsIp}_31400`);
+    expect(names).not.toContain(`${ratingsIp}_443`);
+  });
+
   it('binds <podIP>_<port> on the pod address with one tcp_proxy to outbound|<port>||<host>', () => {
     const r = translate(snapshot, none());
     const l = r.listeners.find((x) => x.name === `${ratingsIp}_3306`);

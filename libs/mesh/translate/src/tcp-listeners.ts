@@ -63,6 +63,9 @@ export function podAddressPorts(ctx: TranslateContext, inbound: readonly Inbound
   return ports;
 }
 
+/** Ports below this need privileges to bind. */
+const PRIVILEGED_PORT_END = 1024;
+
 /**
  * Sidecar outbound for TCP service ports without capture (`interception: NONE`, local mode): Istio's
  * Sidecar egress `bind` + `captureMode: NONE` shape. `<podIP>_<port>` is bound on the pod's own
@@ -70,7 +73,9 @@ export function podAddressPorts(ctx: TranslateContext, inbound: readonly Inbound
  * service's name to its own pod address (local mode's per-pod hosts file, docs/architecture.md).
  * An address holds one listener per port, so when Kubernetes services share a TCP port the first by
  * hostname gets it; ports the pod already uses (`taken`, see `podAddressPorts`) get none.
- * ServiceEntries get none: without capture nothing would send their traffic here.
+ * ServiceEntries get none: without capture nothing would send their traffic here. Privileged ports
+ * (< 1024, e.g. the ingress gateway Service's https 443) get none either: local mode runs its proxies
+ * as the user, who cannot bind them, and a failed bind would NACK the pod's whole LDS update.
  */
 export function boundOutboundTcpListeners(ctx: TranslateContext, taken: ReadonlySet<number>): Listener[] {
   const podIp = ctx.proxy.ipAddress;
@@ -78,7 +83,7 @@ export function boundOutboundTcpListeners(ctx: TranslateContext, taken: Readonly
   const services = ctx.services.filter((s) => s.kubernetes).sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
   for (const svc of services) {
     for (const p of svc.ports) {
-      if (isHttpPort(p) || taken.has(p.port) || out.has(p.port)) continue;
+      if (isHttpPort(p) || p.port < PRIVILEGED_PORT_END || taken.has(p.port) || out.has(p.port)) continue;
       out.set(p.port, {
         name: listenerName(podIp, p.port),
         address: socketAddress(podIp, p.port),
