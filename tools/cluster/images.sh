@@ -14,7 +14,9 @@
 #                                              would install with apt (its `command -v mariadbd` guard skips apt)
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
 #   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder);
-#                      RUN steps reach only the npm registry, through tools/cluster/registry-proxy.mjs
+#                      RUN steps reach only the npm registry, through tools/cluster/registry-proxy.mjs; then the
+#                      samples' httpbin and curl images (tools/docker/{httpbin,curl}.Dockerfile, no network)
+#   images.sh samples  only those two
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 I=$K/images
@@ -168,12 +170,41 @@ project() {
       -t "$tag" $args "$REPO" >"$K/log/build-${tag//[\/:]/_}.log" 2>&1 ||
       { tail -30 "$K/log/build-${tag//[\/:]/_}.log" >&2; die "docker build of $tag failed"; }
   done
-  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio)/' >&2
+  samples
+  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages)/' >&2
+}
+
+# Istio's security and traffic tasks deploy samples/httpbin and samples/sleep (samples/curl) under upstream's image
+# names; they are built here on the same slim base, from what this machine has, and labelled with what they are:
+#   docker.io/mccutchen/go-httpbin:v2.15.0   go-httpbin v2.14.0 (tools/samples/build-httpbin.sh: the offline source
+#                                            snapshot, Debian's Go 1.19, cached) — tools/docker/httpbin.Dockerfile
+#   curlimages/curl:8.16.0, :latest          Debian's curl, user 100 — tools/docker/curl.Dockerfile
+# No network: the context is a temporary directory holding only the binary; both rebuild from the layer cache.
+SAMPLE_HTTPBIN=docker.io/mccutchen/go-httpbin:v2.15.0
+SAMPLE_CURL=(curlimages/curl:8.16.0 curlimages/curl:latest)
+samples() {
+  local ctx bin log
+  ctx=$(mktemp -d)
+  bash "$REPO/tools/samples/build-httpbin.sh" >&2 || die "go-httpbin could not be built (tools/samples/build-httpbin.sh)"
+  bin=$(bash "$REPO/tools/samples/build-httpbin.sh" --print-path)
+  cp "$bin" "$ctx/go-httpbin"
+  ts "docker build -f tools/docker/httpbin.Dockerfile -t $SAMPLE_HTTPBIN <go-httpbin v2.14.0 binary>"
+  log=$K/log/build-${SAMPLE_HTTPBIN//[\/:]/_}.log
+  docker build -f "$REPO/tools/docker/httpbin.Dockerfile" -t "$SAMPLE_HTTPBIN" "$ctx" >"$log" 2>&1 ||
+    { tail -30 "$log" >&2; rm -rf "$ctx"; die "docker build of $SAMPLE_HTTPBIN failed"; }
+  rm -f "$ctx/go-httpbin"
+  ts "docker build -f tools/docker/curl.Dockerfile ${SAMPLE_CURL[*]/#/-t }"
+  log=$K/log/build-${SAMPLE_CURL[0]//[\/:]/_}.log
+  docker build -f "$REPO/tools/docker/curl.Dockerfile" "${SAMPLE_CURL[@]/#/--tag=}" "$ctx" >"$log" 2>&1 ||
+    { tail -30 "$log" >&2; rm -rf "$ctx"; die "docker build of ${SAMPLE_CURL[0]} failed"; }
+  rm -rf "$ctx"
+  ts "$SAMPLE_HTTPBIN is go-httpbin $(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$SAMPLE_HTTPBIN"); ${SAMPLE_CURL[0]} runs as uid $(docker image inspect -f '{{.Config.User}}' "${SAMPLE_CURL[0]}")"
 }
 
 case "${1:-}" in
   base) base ;;
   import) import ;;
   project) project ;;
-  *) echo "usage: images.sh base|import|project" >&2; exit 2 ;;
+  samples) running || die "the cluster is not running: tools/cluster/cluster.sh up"; samples ;;
+  *) echo "usage: images.sh base|import|project|samples" >&2; exit 2 ;;
 esac
