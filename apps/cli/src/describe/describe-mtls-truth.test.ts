@@ -42,6 +42,13 @@ describe('x describe pod: the mTLS mode the proxy enforces', () => {
     expect(lines([pa('default', 'istio-system', { mtls: { mode: 'STRICT' } })], [bound(9080, mtlsChain())]).slice(-1)).toEqual(['   Workload mTLS mode: STRICT']);
   });
 
+  it('local mode, workload STRICT with portLevelMtls 8080 DISABLE (authn-policy): istioctl\'s lines, no note — the one port is plaintext as the policy says', () => {
+    const policy = pa('httpbin', 'default', { selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { '8080': { mode: 'DISABLE' } } });
+    expect(lines([policy], [bound(8080, plainChain())])).toEqual([
+      'Applied PeerAuthentication:', '   httpbin.default', 'Effective PeerAuthentication:', '   Workload mTLS mode: STRICT', '   Port Level mTLS mode:', '      8080: DISABLE',
+    ]);
+  });
+
   it('mTLS off in the control plane: a STRICT policy is reported as DISABLE, with the reason — never STRICT', () => {
     const l = virtualInbound(plainChain(9080, undefined), plainChain(undefined, undefined));
     const out = lines([pa('default', 'istio-system', { mtls: { mode: 'STRICT' } })], [l]);

@@ -5,7 +5,7 @@ import { get } from '../proxy-config/envoy-access';
 export type ObservedMode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
 
 export interface ObservedMtls {
-  /** The workload's mode: its passthrough chains (virtualInbound), else the one mode all its ports share. */
+  /** The workload's mode: its passthrough chains (virtualInbound); undefined without them (local mode). */
   readonly workload: ObservedMode | undefined;
   readonly ports: ReadonlyMap<number, ObservedMode>;
   /** Some inbound chain terminates mutual TLS: the control plane emits mTLS for this proxy. */
@@ -65,9 +65,9 @@ export function observedMtls(listeners: readonly DumpListener[]): ObservedMtls {
     if (mode !== undefined) ports.set(port, mode);
   }
   const all = [...byPort.values()].flat().concat(passthrough);
-  const distinct = new Set(ports.values());
-  const workload = modeOf(passthrough) ?? (distinct.size === 1 ? [...distinct][0] : undefined);
-  return { workload, ports, anyMtls: all.some(acceptsMtls) };
+  // Only the passthrough chains carry the workload-level mode; without them (local mode's bound
+  // listeners) it is not observable: a port's mode may be a portLevelMtls override.
+  return { workload: modeOf(passthrough), ports, anyMtls: all.some(acceptsMtls) };
 }
 
 /** The listeners of an Envoy admin `/config_dump` (ListenersConfigDump's dynamic active listeners). */

@@ -15,11 +15,26 @@ function modeLines(m: Modes): string[] {
   return lines;
 }
 
+/** The mode the stored policy gives a port: its portLevelMtls override, else the workload's. */
+const expectedAt = (configured: Modes, port: number): string => configured.ports.get(port) ?? configured.workload;
+
+/**
+ * Without passthrough chains (local mode's bound listeners) the workload-level mode is not on the wire:
+ * the policy's, when every port the proxy serves is as the policy says; DISABLE when no chain takes
+ * mTLS though the policy wants it somewhere (the control plane emits none); else the policy's.
+ */
+function unobservedWorkload(configured: Modes, inbound: ObservedMtls): string {
+  const asConfigured = [...inbound.ports].every(([p, m]) => m === expectedAt(configured, p));
+  return !asConfigured && !inbound.anyMtls ? 'DISABLE' : configured.workload;
+}
+
 /** What the stored policy asks for and the proxy's chains disagree on, said plainly. */
-function disagreement(configured: Modes, observed: ObservedMtls & { workload: string }): string[] {
-  const same = configured.workload === observed.workload && [...configured.ports].every(([p, m]) => (observed.ports.get(p) ?? observed.workload) === m);
+function disagreement(configured: Modes, observed: Modes, anyMtls: boolean): string[] {
+  const ports = [...new Set([...configured.ports.keys(), ...observed.ports.keys()])];
+  const same = configured.workload === observed.workload && ports.every((p) => (observed.ports.get(p) ?? observed.workload) === expectedAt(configured, p));
   if (same) return [];
-  if (!observed.anyMtls) {
+  const wantsTls = [configured.workload, ...configured.ports.values()].some((m) => m !== 'DISABLE');
+  if (!anyMtls && wantsTls) {
     return [`   NOTE: PeerAuthentication resolves to ${configured.workload}, but this proxy has no mTLS filter chain: the control plane emits no mTLS (--mtls off, or no CA), so plaintext is accepted and nothing is enforced`];
   }
   return [`   NOTE: PeerAuthentication resolves to ${configured.workload}; the proxy's listeners enforce the modes above (the change has not reached this proxy yet?)`];
@@ -44,10 +59,9 @@ export function peerAuthenticationLines(pod: WorkloadInstance, policies: readonl
   if ('unavailable' in inbound) {
     return [...lines, ...modeLines(configured), `   NOTE: computed from the stored config only; the proxy's listeners could not be read (${inbound.unavailable})`];
   }
-  const workload = inbound.workload;
-  if (workload === undefined) {
+  if (inbound.workload === undefined && inbound.ports.size === 0) {
     return [...lines, ...modeLines(configured), '   NOTE: computed from the stored config only; the proxy has no inbound listener'];
   }
-  const observed = { ...inbound, workload };
-  return [...lines, ...modeLines(observed), ...disagreement(configured, observed)];
+  const observed: Modes = { workload: inbound.workload ?? unobservedWorkload(configured, inbound), ports: inbound.ports };
+  return [...lines, ...modeLines(observed), ...disagreement(configured, observed, inbound.anyMtls)];
 }
