@@ -2,7 +2,8 @@
  * Pods as network namespaces with real iptables capture: the generated istio-iptables script in
  * every pod, the proxy as uid 1337, Bookinfo behind it, and productpage → reviews → ratings flowing
  * through every sidecar with Host-based routing on 15001/15006, and TCP routed by SO_ORIGINAL_DST (the
- * proxy's addon) to a tcp-echo Service and through PassthroughCluster.
+ * proxy's addon) to a tcp-echo Service and through PassthroughCluster; sidecars speak mTLS (auto mTLS, the
+ * control plane's CA issues each its certificate).
  * Needs root, `ip`, `iptables` and `setpriv`; otherwise skipped with the reason in the test name.
  */
 import { existsSync } from 'node:fs';
@@ -108,6 +109,14 @@ if (skipReason !== undefined) {
         detailsInbound: upstreamRequests(details, INBOUND_CLUSTER),
       };
       for (const [hop, n] of Object.entries(counts)) expect({ hop, ok: n >= 1 }).toEqual({ hop, ok: true });
+    });
+
+    it('spoke mutual TLS between the sidecars (auto mTLS, each with its SPIFFE certificate from the CA)', async () => {
+      const [productpage, reviews] = await Promise.all([mesh.stats('productpage-v1'), mesh.stats('reviews-v2')]);
+      expect({
+        clientHandshakes: stat(productpage, `cluster.${outboundCluster('reviews')}.ssl.handshake`) >= 1,
+        serverHandshakes: stat(reviews, 'listener.virtualInbound.ssl.handshake') >= 1,
+      }).toEqual({ clientHandshakes: true, serverHandshakes: true });
     });
 
     it('counted packets on the REDIRECT rules in the productpage pod (outbound → 15001, inbound → 15006)', async () => {

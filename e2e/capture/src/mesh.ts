@@ -3,9 +3,9 @@
  * sidecar each, plus the control plane in the bridge namespace. Services get VIPs that only the
  * outbound capture sees; workloads are registered at their pod IPs.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { LOCAL_TOKEN_KEY_FILE, issueLocalToken, loadOrCreateLocalTokenKey } from '@trellis/mesh-ca';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeIdentities } from './identities';
+import { dualServer, echoServer, tlsServer } from './servers';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CAPTURE_OPTIONS, captureScript } from '@trellis/mesh-inject';
@@ -41,20 +41,11 @@ export const POD_SPECS: readonly PodSpec[] = [
  * HTTP to HTTP clients and echoes anything else.
  */
 export const TCP_ECHO = { name: 'tcp-echo-v1', app: 'tcp-echo', version: 'v1', port: 9000, autoPort: 9001 } as const;
-const dualServer = (port: number): string =>
-  `require('node:net').createServer({ allowHalfOpen: true }, (s) => s.once('data', (d) => { const t = d.toString('latin1');` +
-  ` if (/^GET /.test(t)) s.end('HTTP/1.1 200 OK\\r\\ncontent-length: 9\\r\\nconnection: close\\r\\n\\r\\nhttp auto'); else { s.write('auto ' + t); s.pipe(s); } })).listen(${port}, '0.0.0.0')`;
 /** A TCP server in the bridge namespace that no Service declares: reached through PassthroughCluster. */
 export const EGRESS_ECHO_PORT = 9999;
-const echoServer = (port: number, greeting: string): string =>
-  `require('node:net').createServer({ allowHalfOpen: true }, (s) => { s.write(${JSON.stringify(greeting)}); s.pipe(s); }).listen(${port}, '0.0.0.0')`;
 
 /** External HTTPS hosts (the bridge namespace, port 443): one a ServiceEntry declares, one nothing declares. */
 export const EXTERNAL_TLS = { declared: 'api.example.com', undeclared: 'other.example.com', port: 443 } as const;
-/** A TLS server answering `tls <SNI>` per connection; its certificate is self-signed (the client does not verify). */
-const tlsServer = (dir: string, port: number): string =>
-  `const fs = require('node:fs'); require('node:tls').createServer({ key: fs.readFileSync(${JSON.stringify(`${dir}/key.pem`)}), cert: fs.readFileSync(${JSON.stringify(`${dir}/cert.pem`)}) },` +
-  ` (s) => s.end('tls ' + s.servername)).listen(${port}, '0.0.0.0')`;
 
 export const fqdn = (service: string): string => `${service}.${NAMESPACE}.svc.cluster.local`;
 export const outboundCluster = (service: string): string => `outbound|${APP_PORT}||${fqdn(service)}`;
@@ -132,7 +123,7 @@ export class CaptureMesh {
     const answers = await nsHttp(t, t.bridgeNs, puts);
     const bad = answers.filter((a) => a.status < 200 || a.status > 299);
     if (bad.length > 0) throw new Error(`registration failed: ${JSON.stringify(bad)}`);
-    await this.writeIdentities();
+    await writeIdentities(this.stateDir, NAMESPACE, [...POD_SPECS.map((p) => p.app), TCP_ECHO.app]);
     this.mark('controlPlane');
   }
 
@@ -153,7 +144,7 @@ export class CaptureMesh {
     this.topo.start(`${TCP_ECHO.name}/auto`, echo.ns, [process.execPath, '-e', dualServer(TCP_ECHO.autoPort)], baseEnv());
     this.startProxy({ name: TCP_ECHO.name, app: TCP_ECHO.app, version: TCP_ECHO.version, env: {} }, echo);
     this.topo.start('egress-echo', this.topo.bridgeNs, [process.execPath, '-e', echoServer(EGRESS_ECHO_PORT, 'egress ')], baseEnv());
-    this.startExternalTls();
+    this.topo.start('external-tls', this.topo.bridgeNs, [process.execPath, '-e', tlsServer(this.stateDir, EXTERNAL_TLS.declared, EXTERNAL_TLS.port)], baseEnv());
     this.mark('podsStarted');
   }
 
@@ -204,14 +195,6 @@ export class CaptureMesh {
     ];
   }
 
-  /** `openssl req` makes a throwaway key and certificate; the server runs in the bridge namespace (outside the mesh). */
-  private startExternalTls(): void {
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', `/CN=${EXTERNAL_TLS.declared}`,
-      '-keyout', path.join(this.stateDir, 'key.pem'), '-out', path.join(this.stateDir, 'cert.pem')], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
-    this.topo.start('external-tls', this.topo.bridgeNs, [process.execPath, '-e', tlsServer(this.stateDir, EXTERNAL_TLS.port)], baseEnv());
-  }
-
   /** Istio config through the control plane's config API (what `trellis apply -f` does). */
   async applyConfig(objects: unknown[]): Promise<void> {
     const [r] = await nsHttp(this.topo, this.topo.bridgeNs, [{ url: `${this.cpUrl}/api/v1/config/apply?namespace=${NAMESPACE}`, method: 'POST', body: { objects } }]);
@@ -223,25 +206,6 @@ export class CaptureMesh {
     const [r] = await nsHttp(this.topo, this.topo.pod(podName).ns, [{ url: 'http://127.0.0.1:15000/config_dump' }]);
     const dump = JSON.parse(r?.body ?? '{}') as { configs?: { dynamic_listeners?: { name?: string }[] }[] };
     return (dump.configs ?? []).flatMap((c) => (c.dynamic_listeners ?? []).map((l) => l.name ?? ''));
-  }
-
-  /**
-   * What the kubelet mounts in a pod for the agent: the projected token (here the local-mode token the
-   * control plane's key signs for `<ns>/<sa>`) and the CA root, readable by the proxy's uid 1337.
-   */
-  private async writeIdentities(): Promise<void> {
-    const key = await loadOrCreateLocalTokenKey(path.join(this.stateDir, LOCAL_TOKEN_KEY_FILE));
-    const dir = path.join(this.stateDir, 'identities');
-    mkdirSync(dir, { recursive: true });
-    chmodSync(this.stateDir, 0o755);
-    chmodSync(dir, 0o755);
-    copyFileSync(path.join(this.stateDir, 'ca', 'ca-cert.pem'), path.join(dir, 'root-cert.pem'));
-    chmodSync(path.join(dir, 'root-cert.pem'), 0o644);
-    for (const app of [...POD_SPECS.map((p) => p.app), TCP_ECHO.app]) {
-      const file = path.join(dir, `${app}.token`);
-      writeFileSync(file, issueLocalToken(key, NAMESPACE, `bookinfo-${app}`), { mode: 0o600 });
-      chownSync(file, PROXY_UID, PROXY_UID);
-    }
   }
 
   /** A proxy's admin /stats, read inside its pod: admin listens on 127.0.0.1 only, as Istio's does. */
