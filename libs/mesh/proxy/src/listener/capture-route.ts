@@ -37,6 +37,18 @@ export type CaptureRoute =
 
 const HTTP: CaptureRoute = { kind: 'http' };
 
+/** SO_ORIGINAL_DST of captured connections, for the HTTP path (capturedDestination). */
+const CAPTURED = new WeakMap<Socket, OriginalDestination>();
+
+/**
+ * Where a captured connection was going, when the proxy could read it: the HTTP path uses it as Envoy
+ * does — virtualInbound's chain by the original port, the passthrough clusters' upstream host — before
+ * any header. `socket` is the downstream TCP socket (HTTP/1 requests' `req.socket`).
+ */
+export function capturedDestination(socket: object | undefined): OriginalDestination | undefined {
+  return socket === undefined ? undefined : CAPTURED.get(socket as Socket);
+}
+
 /** The listener a redirected outbound connection belongs to (Envoy's use_original_dst lookup). */
 function handoff(ctx: ProxyContext, dst: OriginalDestination): ListenerConfig | undefined {
   return ctx.listeners.get(`${dst.address}_${dst.port}`) ?? ctx.listeners.get(`0.0.0.0_${dst.port}`);
@@ -64,6 +76,7 @@ export function captureRoute(ctx: ProxyContext, listener: ListenerConfig, socket
   if (!reader.available) return HTTP;
   const dst = reader.read(socket);
   if (dst === undefined) return HTTP;
+  CAPTURED.set(socket, dst);
   const target = listener.direction === 'INBOUND' ? listener : (handoff(ctx, dst) ?? listener);
   return httpUnlessTls(route(target, dst));
 }

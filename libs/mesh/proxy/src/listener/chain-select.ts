@@ -2,6 +2,7 @@ import type { Exchange } from '../http/exchange';
 import type { ChainConfig, ListenerConfig } from './listener-config';
 import { sendLocalReply } from '../http/local-reply';
 import { passthroughRoute } from '../http/synthetic-routes';
+import { capturedDestination } from './capture-route';
 
 /** The port written in an authority (`host:port`, `[v6]:port`); undefined when there is none. */
 export function authorityPort(authority: string): number | undefined {
@@ -85,8 +86,12 @@ export function selectFilterChain(ex: Exchange): boolean {
 }
 
 function selectInboundTarget(ex: Exchange): boolean {
-  const hint = ex.headers[ORIGINAL_DST_HEADER];
-  const chain = selectInboundChain(ex.target.listener, ex.authority, typeof hint === 'string' ? hint : undefined);
+  // SO_ORIGINAL_DST when the proxy read it (the truth: a client outside the mesh may say Host: <svc>:<service port>),
+  // else the sending sidecar's x-envoy-original-dst-host, else the Host port.
+  const dst = capturedDestination(ex.req.socket);
+  const header = ex.headers[ORIGINAL_DST_HEADER];
+  const hint = dst !== undefined ? `${dst.address}:${dst.port}` : typeof header === 'string' ? header : undefined;
+  const chain = selectInboundChain(ex.target.listener, ex.authority, hint);
   if (chain?.hcm !== undefined) {
     ex.target = { listener: ex.target.listener, hcm: chain.hcm };
     return true;

@@ -8,6 +8,7 @@ import { fnv1a } from '../upstream/load-balancer';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { encodeHeaders } from '../http/filter';
 import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
+import { capturedDestination } from '../listener/capture-route';
 import type { Exchange } from '../http/exchange';
 import { type LocalReplyCode, sendLocalReply, transportFailureReply } from '../http/local-reply';
 import { type AttemptOutcomes, UpstreamAttempt } from './upstream-attempt';
@@ -98,6 +99,9 @@ function requestHash(ex: Exchange): number | undefined {
 }
 
 function passthroughHost(ex: Exchange): Endpoint {
+  // ORIGINAL_DST: where the connection was going (SO_ORIGINAL_DST), else the request's authority.
+  const dst = capturedDestination(ex.req.socket);
+  if (dst !== undefined) return ex.upstream.originalDestination(dst.address, dst.port);
   const colon = ex.authority.lastIndexOf(':');
   const host = colon > 0 ? ex.authority.slice(0, colon) : ex.authority;
   const port = colon > 0 ? Number(ex.authority.slice(colon + 1)) : 80;
