@@ -84,14 +84,7 @@ tally 30
 ok "no stars, black stars and red stars all seen"
 
 source e2e/cluster/mtls-default.sh
-# Istio's mTLS migration task (e2e/cluster/mtls-migration.sh) is left out of CI until a proxy bug is fixed: plaintext
-# HTTP from a pod without a sidecar (legacy) to httpbin.<ns>:8000 — Service port 8000, container port 8080 — gets
-# 503 "no healthy upstream" from httpbin's sidecar instead of 200. The inbound sidecar picks its filter chain by the
-# Host port (8000: no chain) instead of SO_ORIGINAL_DST (8080), then routes the InboundPassthroughCluster by the Host
-# name (libs/mesh/proxy/src/listener/chain-select.ts selectInboundChain, router/upstream-forwarding.ts
-# passthroughHost). Everything else in it behaves as Istio's task says (foo/bar 200, XFCC, STRICT: 000 + exit 56).
-# WALKTHROUGH_MTLS_MIGRATION=1 runs it anyway (it asserts Istio's outcomes and fails on the first probe table).
-[ "${WALKTHROUGH_MTLS_MIGRATION:-}" != 1 ] || source e2e/cluster/mtls-migration.sh
+source e2e/cluster/mtls-migration.sh
 
 step "Request routing: everything to v1"
 must "kubectl apply -f $NET/destination-rule-all.yaml"
