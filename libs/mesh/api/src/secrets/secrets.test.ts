@@ -1,3 +1,4 @@
+import type { KubeSecret } from '../types/secret';
 import { validateConfig } from '../validation/validate';
 import { parseCredentialResource } from './credential-names';
 import { tlsCredentialOf } from './tls-credential';
@@ -5,7 +6,7 @@ import { redactSecret, validateSecrets } from './validate-secret';
 
 const PEM = (t: string): string => `-----BEGIN ${t}-----\nAAAA\n-----END ${t}-----\n`;
 const b64 = (s: string): string => btoa(s);
-const tls = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bookinfo-credential', namespace: 'istio-system' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(PEM('CERTIFICATE')), 'tls.key': b64(PEM('PRIVATE KEY')) } };
+const tls: KubeSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bookinfo-credential', namespace: 'istio-system' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(PEM('CERTIFICATE')), 'tls.key': b64(PEM('PRIVATE KEY')) } };
 
 describe('gateway credentials from Secrets', () => {
   it('reads kubectl create secret tls output, and generic cert/key/cacert as istiod does', () => {
