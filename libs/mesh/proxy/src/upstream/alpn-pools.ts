@@ -1,4 +1,5 @@
-import type { PoolOptions, UpstreamHandler, UpstreamPool, UpstreamRequest } from './upstream-pool';
+import { KeyedPools } from './keyed-pools';
+import type { PoolOptions, UpstreamPool, UpstreamRequest } from './upstream-pool';
 
 /** One ALPN list a connection offers, with the key its pool is found by. */
 export interface AlpnChoice {
@@ -31,41 +32,26 @@ export function alpnChoice(protocols: readonly string[]): AlpnChoice {
  * ALPN. The list is chosen once per pool from the cluster's protocol (h2 or HTTP/1.1); plaintext
  * endpoints never get this wrapper, so their requests pay nothing for it.
  */
-export class AlpnPools implements UpstreamPool {
-  private readonly pools = new Map<string, UpstreamPool>();
-  private closing = false;
-
+export class AlpnPools extends KeyedPools {
   constructor(
     private readonly options: PoolOptions,
     private readonly http2: boolean,
-    private readonly create: (options: PoolOptions) => UpstreamPool,
-  ) {}
-
-  get connected(): number {
-    let n = 0;
-    for (const p of this.pools.values()) n += p.connected;
-    return n;
+    create: (options: PoolOptions) => UpstreamPool,
+  ) {
+    super(create);
   }
 
-  dispatch(req: UpstreamRequest, handler: UpstreamHandler): void {
+  private choiceOf(req: UpstreamRequest): AlpnChoice | undefined {
     const o = req.alpn;
-    const choice = o === undefined ? undefined : this.http2 ? o.http2 : o.http11;
-    const key = choice === undefined ? '' : choice.key;
-    let pool = this.pools.get(key);
-    if (pool === undefined || this.closing) {
-      pool = this.create(choice === undefined ? this.options : { ...this.options, alpn: choice.protocols });
-      if (!this.closing) this.pools.set(key, pool);
-    }
-    pool.dispatch(req, handler);
+    return o === undefined ? undefined : this.http2 ? o.http2 : o.http11;
   }
 
-  async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+  protected keyOf(req: UpstreamRequest): string {
+    return this.choiceOf(req)?.key ?? '';
   }
 
-  destroy(): void {
-    this.closing = true;
-    for (const p of this.pools.values()) p.destroy();
+  protected optionsFor(req: UpstreamRequest): PoolOptions {
+    const choice = this.choiceOf(req);
+    return choice === undefined ? this.options : { ...this.options, alpn: choice.protocols };
   }
 }
