@@ -10,6 +10,7 @@ export type * from './cluster';
 export type * from './endpoint';
 export type * from './filters';
 export type * from './tls';
+export type * from './security-filters';
 export type * from './resources';
 export * from './type-urls';
 export * from './names';

@@ -27,3 +27,11 @@ export const SDS_ROOT_SECRET_NAME = 'ROOTCA';
 export const SDS_CLUSTER_NAME = 'sds-grpc';
 /** The endpoint metadata namespace `transport_socket_matches` reads, and Istio's key/value in it. */
 export const TRANSPORT_SOCKET_MATCH_METADATA = 'envoy.transport_socket_match';
+
+// ── security filters (security-filters.ts), named as istiod names them ───────
+export const RBAC_FILTER_NAME = 'envoy.filters.http.rbac';
+export const NETWORK_RBAC_FILTER_NAME = 'envoy.filters.network.rbac';
+export const JWT_AUTHN_FILTER_NAME = 'envoy.filters.http.jwt_authn';
+export const EXT_AUTHZ_FILTER_NAME = 'envoy.filters.http.ext_authz';
+/** The dynamic-metadata key jwt_authn writes the verified payload to (istiod `payload_in_metadata`). */
+export const JWT_PAYLOAD_METADATA_KEY = 'payload';

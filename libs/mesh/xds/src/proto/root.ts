@@ -46,6 +46,12 @@ const ENTRY_FILES: readonly string[] = [
   'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   // auto mTLS: the plaintext socket of `tlsMode-disabled` (RAW_BUFFER_TYPE).
   'envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer.proto',
+  // Authorization and end-user authentication (AuthorizationPolicy, RequestAuthentication, CUSTOM).
+  'envoy/extensions/filters/http/rbac/v3/rbac.proto',
+  'envoy/extensions/filters/network/rbac/v3/rbac.proto',
+  'envoy/extensions/filters/http/jwt_authn/v3/config.proto',
+  'envoy/extensions/filters/http/ext_authz/v3/ext_authz.proto',
+  'envoy/service/auth/v3/external_auth.proto',
   'envoy/admin/v3/config_dump.proto',
 ];
 
