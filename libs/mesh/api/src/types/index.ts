@@ -5,3 +5,4 @@ export * from './config';
 export * from './registry';
 export * from './snapshot';
 export * from './secret';
+export * from './mesh-config';

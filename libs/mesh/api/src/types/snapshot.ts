@@ -2,6 +2,7 @@ import type { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } 
 import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from './security';
 import type { MeshService, WorkloadInstance } from './registry';
 import type { TlsCredential } from './secret';
+import type { MeshConfig } from './mesh-config';
 
 /**
  * Everything the translator may read, as one immutable value. Translation is a pure function of
@@ -24,6 +25,13 @@ export interface MeshSnapshot {
   readonly workloads: readonly WorkloadInstance[];
   /** Gateway credentials: the TLS material of Secrets (`credentialName`); absent = none. */
   readonly credentials?: readonly TlsCredential[];
+  /** Istio's MeshConfig (extensionProviders, access logs, tracing); absent = Istio's defaults. */
+  readonly meshConfig?: MeshConfig;
+  /**
+   * JWKS documents fetched by the control plane, by RequestAuthentication `jwksUri` (the JSON text,
+   * last good kept). A `jwksUri` missing here has not been fetched yet: its tokens cannot verify.
+   */
+  readonly jwks?: Readonly<Record<string, string>>;
 }
 
 export type ProxyType = 'sidecar' | 'router';

@@ -58,6 +58,12 @@ export class Exchange implements RequestView {
   /** Set by istio.alpn: what this request's upstream TLS connection offers (alpn-pools.ts). */
   upstreamAlpn: AlpnOverride | undefined = undefined;
   upstreamHeaders: HeaderMap | undefined;
+  /**
+   * Envoy's dynamic metadata: per filter name (`envoy.filters.http.jwt_authn`, `envoy.filters.http.rbac`),
+   * a struct filters write and later filters (RBAC metadata matchers, ext_authz filter_enabled_metadata)
+   * and the access log read. Allocated on first write.
+   */
+  dynamicMetadata: Map<string, Record<string, unknown>> | undefined = undefined;
   upstreamPath = '/';
   body: Buffer | Readable | null = null;
   upstreamStartHr = 0;
@@ -82,6 +88,14 @@ export class Exchange implements RequestView {
     this.remoteAddress = req.socket.remoteAddress ?? '';
     this.http2 = isHttp2(req);
     res.once('close', this.onDownstreamClose);
+  }
+
+  /** Writes `key` into `filter`'s dynamic metadata struct. */
+  setMetadata(filter: string, key: string, value: unknown): void {
+    this.dynamicMetadata ??= new Map();
+    let struct = this.dynamicMetadata.get(filter);
+    if (struct === undefined) this.dynamicMetadata.set(filter, (struct = {}));
+    struct[key] = value;
   }
 
   addFlag(flag: string): void {
