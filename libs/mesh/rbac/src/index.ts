@@ -1,0 +1,7 @@
+/**
+ * @trellis/mesh-rbac — Envoy's RBAC engine (envoy.config.rbac.v3), pure: compile `RbacRules` once,
+ * evaluate a request or connection against them, and explain the decision (which policy matched, and
+ * for each policy that did not, the first condition that failed). The proxy's HTTP and network RBAC
+ * filters and `trellis x authz check` run this same code.
+ */
+export {};
