@@ -18,6 +18,8 @@ export interface AuthorizationSource {
   notIpBlocks?: string[];
   remoteIpBlocks?: string[];
   notRemoteIpBlocks?: string[];
+  serviceAccounts?: string[];
+  notServiceAccounts?: string[];
 }
 export interface AuthorizationOperation {
   hosts?: string[];
@@ -39,8 +41,17 @@ export interface AuthorizationRule {
   to?: { operation: AuthorizationOperation }[];
   when?: AuthorizationCondition[];
 }
+/** Istio's PolicyTargetReference (`targetRef` / `targetRefs`): a Gateway API Gateway or a Service. */
+export interface PolicyTargetReference {
+  group?: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
 export interface AuthorizationPolicySpec {
   selector?: WorkloadSelector;
+  targetRef?: PolicyTargetReference;
+  targetRefs?: PolicyTargetReference[];
   action?: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
   rules?: AuthorizationRule[];
   provider?: { name: string };
