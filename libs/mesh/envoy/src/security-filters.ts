@@ -127,6 +127,10 @@ export type JwtProvider = {
   payload_in_metadata?: string;
   claim_to_headers?: { header_name?: string; claim_name?: string }[];
   clock_skew_seconds?: number;
+  /** istiod: `space_delimited_claims` ["permission", "scope", …] (split into lists in the metadata payload). */
+  normalize_payload_in_metadata?: { space_delimited_claims?: string[] };
+  /** istiod sets it on gateways (routes may match on claims after verification). */
+  clear_route_cache?: boolean;
 };
 
 /** JwtRequirement: a provider, any of several (`requires_any`), all of (`requires_all`), or "allow missing or failed". */
