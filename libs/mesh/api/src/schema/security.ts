@@ -75,6 +75,7 @@ export const requestAuthenticationSpec = (): JsonSchema =>
             forwardOriginalToken: bool(),
             outputClaimToHeaders: arr(obj({ header: str(), claim: str() })),
             timeout: duration(),
+            spaceDelimitedClaims: strings(),
           },
           ['issuer'],
         ),

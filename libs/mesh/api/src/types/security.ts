@@ -65,11 +65,25 @@ export interface JWTRule {
   jwks?: string;
   fromHeaders?: { name: string; prefix?: string }[];
   fromParams?: string[];
+  fromCookies?: string[];
   outputPayloadToHeader?: string;
   forwardOriginalToken?: boolean;
+  outputClaimToHeaders?: { header: string; claim: string }[];
+  /** How long istiod waits for the JWKS (default 5s). */
+  timeout?: string;
+  spaceDelimitedClaims?: string[];
+}
+/** istio.type.v1beta1.PolicyTargetReference (Gateway API: `kind: Gateway`, group gateway.networking.k8s.io). */
+export interface PolicyTargetReference {
+  group?: string;
+  kind: string;
+  name: string;
+  namespace?: string;
 }
 export interface RequestAuthenticationSpec {
   selector?: WorkloadSelector;
+  targetRef?: PolicyTargetReference;
+  targetRefs?: PolicyTargetReference[];
   jwtRules?: JWTRule[];
 }
 export type RequestAuthentication = Resource<'RequestAuthentication', RequestAuthenticationSpec>;
