@@ -14,4 +14,5 @@ export type * from './security-filters';
 export type * from './resources';
 export * from './type-urls';
 export * from './names';
+export * from './http-status';
 export * from './istio-filters';

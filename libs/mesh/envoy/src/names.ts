@@ -33,5 +33,6 @@ export const RBAC_FILTER_NAME = 'envoy.filters.http.rbac';
 export const NETWORK_RBAC_FILTER_NAME = 'envoy.filters.network.rbac';
 export const JWT_AUTHN_FILTER_NAME = 'envoy.filters.http.jwt_authn';
 export const EXT_AUTHZ_FILTER_NAME = 'envoy.filters.http.ext_authz';
+export const NETWORK_EXT_AUTHZ_FILTER_NAME = 'envoy.filters.network.ext_authz';
 /** The dynamic-metadata key jwt_authn writes the verified payload to (istiod `payload_in_metadata`). */
 export const JWT_PAYLOAD_METADATA_KEY = 'payload';

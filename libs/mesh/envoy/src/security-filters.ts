@@ -10,6 +10,7 @@ import type { HeaderMatcher } from './route';
 import type {
   EXT_AUTHZ_TYPE,
   JWT_AUTHN_PER_ROUTE_TYPE,
+  NETWORK_EXT_AUTHZ_TYPE,
   JWT_AUTHN_TYPE,
   NETWORK_RBAC_TYPE,
   RBAC_PER_ROUTE_TYPE,
@@ -189,15 +190,34 @@ export type ExtAuthz = {
   grpc_service?: GrpcService;
   transport_api_version?: 'AUTO' | 'V2' | 'V3';
   failure_mode_allow?: boolean;
+  /** envoy.type.v3.HttpStatus: `code` is a StatusCode (number, or its name as decoded: `Forbidden`; HTTP_STATUS_NAMES). */
   status_on_error?: { code?: number | string };
-  with_request_body?: { max_request_bytes?: number; allow_partial_message?: boolean };
+  with_request_body?: { max_request_bytes?: number; allow_partial_message?: boolean; pack_as_bytes?: boolean };
   include_peer_certificate?: boolean;
   filter_enabled_metadata?: MetadataMatcher;
   stat_prefix?: string;
+  /**
+   * The client request headers sent in the check (istiod: includeRequestHeadersInCheck). Unset: all to
+   * a gRPC authorizer, none to an HTTP one (besides Host, Method, Path, Content-Length, Authorization).
+   */
+  allowed_headers?: { patterns?: StringMatcher[] };
+};
+
+/**
+ * envoy.extensions.filters.network.ext_authz.v3.ExtAuthz: a connection is checked over gRPC once and
+ * closed when denied (istiod: CUSTOM policies with a gRPC provider, on TCP chains; `stat_prefix: tcp.`).
+ */
+export type NetworkExtAuthz = {
+  '@type': typeof NETWORK_EXT_AUTHZ_TYPE;
+  stat_prefix?: string;
+  grpc_service?: GrpcService;
+  failure_mode_allow?: boolean;
+  transport_api_version?: 'AUTO' | 'V2' | 'V3';
+  filter_enabled_metadata?: MetadataMatcher;
 };
 
 /** A typed_config of one of the above, as it travels in `http_filters` / `filters`. */
-export type SecurityFilterConfig = HttpRbac | NetworkRbac | JwtAuthentication | ExtAuthz;
+export type SecurityFilterConfig = HttpRbac | NetworkRbac | JwtAuthentication | ExtAuthz | NetworkExtAuthz;
 
 /** Re-exported for readers that build RBAC from route metadata. */
 export type { Any, Metadata };

@@ -51,6 +51,7 @@ const ENTRY_FILES: readonly string[] = [
   'envoy/extensions/filters/network/rbac/v3/rbac.proto',
   'envoy/extensions/filters/http/jwt_authn/v3/config.proto',
   'envoy/extensions/filters/http/ext_authz/v3/ext_authz.proto',
+  'envoy/extensions/filters/network/ext_authz/v3/ext_authz.proto',
   'envoy/service/auth/v3/external_auth.proto',
   'envoy/admin/v3/config_dump.proto',
 ];
