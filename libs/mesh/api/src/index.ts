@@ -66,6 +66,19 @@ export { toFqdn, hostCandidates, serviceHostname, DEFAULT_DOMAIN_SUFFIX } from '
 export { labelsMatch } from './match/labels';
 export { selectProtocol, SERVER_FIRST_PORTS, type PortProtocolInput } from './match/protocol';
 
+// AuthorizationPolicy: which policies apply to a workload, by action; the addresses they name (translator, analyze, CLI)
+export {
+  authorizationPoliciesFor,
+  authorizationPoliciesByAction,
+  authorizationPolicyAttaches,
+  authorizationPolicyTargetRefs,
+  isDryRun,
+  DRY_RUN_ANNOTATION,
+  type AuthorizationPoliciesByAction,
+  type AuthorizationPolicyTarget,
+} from './authz/authorization-policy-selection';
+export { parseIpPrefix, type IpPrefix } from './authz/ip-prefix';
+
 // PeerAuthentication: the effective mTLS mode of a workload (translator, describe and analyze share it)
 export {
   effectivePeerAuthentication,
