@@ -91,3 +91,16 @@ export {
   type MtlsMode,
   type PeerAuthenticationTarget,
 } from './authn/peer-authentication';
+
+// RequestAuthentication: which policies select a workload, its JWT rules, the JWKS each needs (translator, JWKS resolver, CLI)
+export {
+  requestAuthenticationsFor,
+  requestAuthenticationApplies,
+  jwtRulesOf,
+  jwksKeyOf,
+  jwksKeysOf,
+  targetRefsOf,
+  GATEWAY_NAME_LABEL,
+  OPENID_DISCOVERY_SUFFIX,
+  type RequestAuthenticationTarget,
+} from './authn/request-authentication';

@@ -1,4 +1,4 @@
-import type { DestinationRule, Gateway, IstioConfig, PeerAuthentication } from '../types';
+import type { DestinationRule, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication } from '../types';
 import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
 import { compiled } from './ajv-instance';
@@ -7,6 +7,7 @@ import { checkDestinationRuleTls } from './destination-rule-tls';
 import { checkGatewayTls } from './gateway-tls';
 import { checkMetadata } from './metadata';
 import { checkPeerAuthentication } from './peer-authentication';
+import { checkRequestAuthentication } from './request-authentication';
 import type { ValidationError } from './validation-error';
 
 export interface ValidateOptions {
@@ -66,6 +67,7 @@ function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProbl
   if (kind === 'DestinationRule') return checkDestinationRuleTls((o as unknown as DestinationRule).spec);
   if (kind === 'PeerAuthentication') return checkPeerAuthentication((o as unknown as PeerAuthentication).spec);
   if (kind === 'Gateway') return checkGatewayTls((o as unknown as Gateway).spec);
+  if (kind === 'RequestAuthentication') return checkRequestAuthentication((o as unknown as RequestAuthentication).spec);
   return [];
 }
 
