@@ -1,4 +1,5 @@
 import {
+  EXT_AUTHZ_TYPE,
   FAULT_TYPE,
   FILTER_CONFIG_TYPE,
   HCM_TYPE,
@@ -27,6 +28,7 @@ export const KNOWN_TYPES = {
   httpProtocolOptions: HTTP_PROTOCOL_OPTIONS_TYPE,
   previousHosts: PREVIOUS_HOSTS_TYPE,
   localRateLimit: LOCAL_RATE_LIMIT_TYPE,
+  extAuthz: EXT_AUTHZ_TYPE,
   udpaTypedStruct: UDPA_TYPED_STRUCT_TYPE,
   xdsTypedStruct: XDS_TYPED_STRUCT_TYPE,
   upstreamTlsContext: UPSTREAM_TLS_CONTEXT_TYPE,
