@@ -4,4 +4,9 @@
  * for each policy that did not, the first condition that failed). The proxy's HTTP and network RBAC
  * filters and `trellis x authz check` run this same code.
  */
-export {};
+export type { RbacDecision, RbacInput } from './input';
+export { RbacConfigError } from './errors';
+export { type CompiledPolicy, type CompiledRbac, compileRbac, evaluate, matchingPolicy } from './engine';
+export { type PolicyExplanation, type RbacExplanation, explain } from './explain';
+export { NO_PEER_CERT } from './leaves';
+export { NO_JWT } from './metadata';
