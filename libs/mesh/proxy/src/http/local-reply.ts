@@ -17,7 +17,9 @@ export type LocalReplyCode =
   | 'FAULT_ABORT'
   | 'RATE_LIMITED'
   | 'DIRECT_RESPONSE'
-  | 'REDIRECT';
+  | 'REDIRECT'
+  | 'EXT_AUTHZ_DENIED'
+  | 'EXT_AUTHZ_ERROR';
 
 interface ReplySpec {
   readonly status: number;
@@ -55,6 +57,9 @@ export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
   RATE_LIMITED: { status: 429, body: 'local_rate_limited', flag: 'RL', details: 'local_rate_limited' },
   DIRECT_RESPONSE: { status: 200, body: '', flag: '', details: 'direct_response' },
   REDIRECT: { status: 301, body: '', flag: '', details: 'direct_response' },
+  // ext_authz: the authorizer's status/body/headers on a denial; status_on_error when it cannot answer.
+  EXT_AUTHZ_DENIED: { status: 403, body: '', flag: 'UAEX', details: 'ext_authz_denied' },
+  EXT_AUTHZ_ERROR: { status: 403, body: '', flag: 'UAEX', details: 'ext_authz_error' },
 };
 
 /** grpc-message is percent-encoded outside printable ASCII (and '%' itself), per the gRPC HTTP/2 spec. */
