@@ -19,7 +19,8 @@ export type LocalReplyCode =
   | 'DIRECT_RESPONSE'
   | 'REDIRECT'
   | 'EXT_AUTHZ_DENIED'
-  | 'EXT_AUTHZ_ERROR';
+  | 'EXT_AUTHZ_ERROR'
+  | 'RBAC_DENIED';
 
 interface ReplySpec {
   readonly status: number;
@@ -60,6 +61,8 @@ export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
   // ext_authz: the authorizer's status/body/headers on a denial; status_on_error when it cannot answer.
   EXT_AUTHZ_DENIED: { status: 403, body: '', flag: 'UAEX', details: 'ext_authz_denied' },
   EXT_AUTHZ_ERROR: { status: 403, body: '', flag: 'UAEX', details: 'ext_authz_error' },
+  // rbac: details name the deciding policy (rbac_access_denied_matched_policy[<policy>|none]).
+  RBAC_DENIED: { status: 403, body: 'RBAC: access denied', flag: 'RBAC', details: 'rbac_access_denied_matched_policy[none]' },
 };
 
 /** grpc-message is percent-encoded outside printable ASCII (and '%' itself), per the gRPC HTTP/2 spec. */
