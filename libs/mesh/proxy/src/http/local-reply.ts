@@ -20,7 +20,8 @@ export type LocalReplyCode =
   | 'REDIRECT'
   | 'EXT_AUTHZ_DENIED'
   | 'EXT_AUTHZ_ERROR'
-  | 'RBAC_DENIED';
+  | 'RBAC_DENIED'
+  | 'JWT_AUTHN_DENIED';
 
 interface ReplySpec {
   readonly status: number;
@@ -63,6 +64,8 @@ export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
   EXT_AUTHZ_ERROR: { status: 403, body: '', flag: 'UAEX', details: 'ext_authz_error' },
   // rbac: details name the deciding policy (rbac_access_denied_matched_policy[<policy>|none]).
   RBAC_DENIED: { status: 403, body: 'RBAC: access denied', flag: 'RBAC', details: 'rbac_access_denied_matched_policy[none]' },
+  // jwt_authn: no response flag; body and details carry jwt_verify_lib's status (jwt_authn_access_denied{Jwt_is_expired}).
+  JWT_AUTHN_DENIED: { status: 401, body: '', flag: '', details: 'jwt_authn_access_denied' },
 };
 
 /** grpc-message is percent-encoded outside printable ASCII (and '%' itself), per the gRPC HTTP/2 spec. */
