@@ -2,12 +2,18 @@ import { collectConfigs, type IstioConfig, type MeshSnapshot } from '@trellis/me
 import type { ConfigStore } from '../store/config-store';
 import type { ServiceRegistry } from '../registry/service-registry';
 import type { CredentialSource } from '../secrets/credential-source';
+import type { MeshConfigSource } from '../mesh-config/mesh-config-source';
+import type { JwksSource } from '../jwks/jwks-resolver';
 
 export interface SnapshotBuilderOptions {
   store: ConfigStore;
   registry: ServiceRegistry;
   /** Gateway credentials (local secret store or the Secret informer); absent = none. */
   credentials?: CredentialSource;
+  /** Istio's MeshConfig (mesh.yaml or the `istio` ConfigMap); absent = the snapshot carries none. */
+  meshConfig?: MeshConfigSource;
+  /** JWKS fetched for RequestAuthentications (the control plane's resolver); absent = none fetched. */
+  jwks?: JwksSource;
   domainSuffix?: string;
   rootNamespace?: string;
 }
@@ -35,6 +41,7 @@ export class SnapshotBuilder {
     this.snapshot = this.build(1);
     this.unsubscribe = [options.store.onChange(() => this.rebuild()), options.registry.onChange(() => this.rebuild())];
     if (options.credentials !== undefined) this.unsubscribe.push(options.credentials.onChange(() => this.rebuild()));
+    for (const source of [options.meshConfig, options.jwks]) if (source !== undefined) this.unsubscribe.push(source.onChange(() => this.rebuild()));
   }
 
   current(): MeshSnapshot {
@@ -59,10 +66,11 @@ export class SnapshotBuilder {
 
   private build(revision: number): MeshSnapshot {
     const c = collectConfigs([...this.options.store.list()].sort(byCreation));
+    const meshConfig = this.options.meshConfig?.meshConfig();
     return Object.freeze({
       revision,
       domainSuffix: this.options.domainSuffix ?? 'cluster.local',
-      rootNamespace: this.options.rootNamespace ?? 'istio-system',
+      rootNamespace: this.options.rootNamespace ?? meshConfig?.rootNamespace ?? 'istio-system',
       gateways: Object.freeze(c.gateways),
       virtualServices: Object.freeze(c.virtualServices),
       destinationRules: Object.freeze(c.destinationRules),
@@ -74,6 +82,8 @@ export class SnapshotBuilder {
       services: Object.freeze(this.options.registry.services()),
       workloads: Object.freeze(this.options.registry.workloads()),
       credentials: this.options.credentials?.credentials() ?? [],
+      ...(meshConfig === undefined ? {} : { meshConfig }),
+      ...(this.options.jwks === undefined ? {} : { jwks: this.options.jwks.jwks() }),
     });
   }
 }
