@@ -3,6 +3,7 @@ import { decode } from './http/filter';
 import { faultFilter } from './http/filters/fault';
 import { istioAlpnFilter } from './http/filters/istio-alpn';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
+import { rbacFilter, rbacPerRouteFilter } from './http/filters/rbac';
 import { routerFilter } from './http/filters/router';
 import { readRequestTarget, resolveRoute, stampRequestId } from './http/hcm';
 import { selectFilterChain } from './listener/chain-select';
@@ -46,6 +47,8 @@ import type { ListenerTarget, ProxyContext } from './proxy-context';
 export const HTTP_FILTERS: HttpFilterRegistry = new Map(
   [
     istioAlpnFilter, // istio.alpn: upstream TLS offers istio-http/1.1 | istio-h2 for HTTP (the server's HTTP chain)
+    rbacFilter, // envoy.filters.http.rbac: AuthorizationPolicy ALLOW/DENY/AUDIT (403 RBAC: access denied), shadow rules counted
+    rbacPerRouteFilter, // its typed_per_filter_config (RBACPerRoute; no rbac = disabled on the route)
     faultFilter, // envoy.filters.http.fault: VirtualService fault injection (delay, HTTP/gRPC abort)
     localRateLimitFilter, // envoy.filters.http.local_ratelimit: token bucket, 429 (Istio's rate-limit task)
     routerFilter, // envoy.filters.http.router: always last
