@@ -52,7 +52,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--address-block <prefix>', 'loopback /24 for the pods', parseBlock, fromEnv(env, 'TRELLIS_ADDRESS_BLOCK', parseBlock, '127.0.10'))
     .option('--log-level <level>', 'log level of the components', envOptional(env, 'LOG_LEVEL') ?? 'info')
     .option('--access-log', 'proxies write Envoy-style access logs', false)
-    .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), or Istio samples: httpbin, sleep, curl[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
+    .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
     .exitOverride()
     .parse([...argv], { from: 'user' });
   const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[] }>();

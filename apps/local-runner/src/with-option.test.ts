@@ -35,6 +35,13 @@ describe('--with samples', () => {
     ]);
   });
 
+  it('extauthz and jwt-server: Istio\'s ext-authz.yaml and the JWKS server', () => {
+    expect(samples(['--with', 'extauthz@foo,jwt-server@istio-system'])).toEqual([
+      { file: '/repo/samples/extauthz/ext-authz.yaml', namespace: 'foo', sidecar: true },
+      { file: '/repo/samples/jwt-server/jwt-server.yaml', namespace: 'istio-system', sidecar: true },
+    ]);
+  });
+
   it('no samples, no samples config', () => {
     expect(readConfig(['--with', 'mysql'], {}, repo).samples).toBeUndefined();
   });

@@ -2,11 +2,13 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { SampleManifest } from '@trellis/mesh-local';
 
-/** Istio's samples the local runner can start (`samples/<name>/<name>.yaml`, Istio's paths). */
+/** Istio's samples the local runner can start (`samples/<name>/…yaml`, Istio's paths). */
 export const SAMPLES: Readonly<Record<string, string>> = {
   httpbin: 'samples/httpbin/httpbin.yaml',
   sleep: 'samples/sleep/sleep.yaml',
   curl: 'samples/curl/curl.yaml',
+  extauthz: 'samples/extauthz/ext-authz.yaml',
+  'jwt-server': 'samples/jwt-server/jwt-server.yaml',
 };
 
 /** One `--with` item: a Bookinfo variant (`mysql`) or a sample in a namespace, with or without its sidecar. */

@@ -2,13 +2,14 @@
  * The containers of Istio's samples in local mode: `docker.io/mccutchen/go-httpbin` runs the real
  * go-httpbin (built once by tools/samples/build-httpbin.sh), `curlimages/curl` (sleep, curl) runs
  * the container's own command (`/bin/sleep infinity`): an idle pod that `trellis x exec` runs
- * commands in, as `kubectl exec` does.
+ * commands in, as `kubectl exec` does; ext-authz and jwt-server run their apps (sample-node-apps.ts).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { TrellisError } from '@trellis/shared';
 import type { PodPlan } from './plan';
+import { isNodeSamplePod } from './sample-node-apps';
 import type { ProcessSpec } from './processes';
 import type { SampleManifest } from './sample-manifests';
 
@@ -30,8 +31,9 @@ export function defaultHttpbinBinary(env: Readonly<Record<string, string | undef
 
 export const isHttpbinPod = (pod: PodPlan): boolean => pod.app === 'go-httpbin' || pod.app === 'httpbin';
 /** A pod whose container runs its manifest command (curlimages/curl with `/bin/sleep infinity`). */
-export const isCommandPod = (pod: PodPlan): boolean => !isHttpbinPod(pod) && pod.command !== undefined && pod.command.length > 0;
-export const isSamplePod = (pod: PodPlan): boolean => isHttpbinPod(pod) || isCommandPod(pod);
+export const isCommandPod = (pod: PodPlan): boolean => !isHttpbinPod(pod) && !isNodeSamplePod(pod) && pod.command !== undefined && pod.command.length > 0;
+/** httpbin, sleep/curl, and the sample servers built here (ext-authz, jwt-server: sample-node-apps.ts). */
+export const isSamplePod = (pod: PodPlan): boolean => isHttpbinPod(pod) || isCommandPod(pod) || isNodeSamplePod(pod);
 
 /** The go-httpbin binary, or `HTTPBIN_MISSING` naming the command that builds it. */
 export function findHttpbin(binary: string): string {

@@ -10,7 +10,8 @@ import { hasSidecar, type LocalPlan, type PodPlan } from './plan';
 import { writePodHosts } from './pod-hosts';
 import { writeNoSidecarPodHosts } from './pod-hosts-nosidecar';
 import type { ProcessGroup } from './processes';
-import { waitForReady } from './readiness';
+import { waitForReady, waitForTcp } from './readiness';
+import { isNodeSamplePod, nodeSampleReadyEndpoints, nodeSampleSpec } from './sample-node-apps';
 import { commandSpec, findHttpbin, httpbinReadyUrl, httpbinSpec, isHttpbinPod, isSamplePod, type LocalSamplesConfig } from './sample-pods';
 
 export interface PodNetwork {
@@ -45,10 +46,16 @@ export async function startPodNetwork(plan: LocalPlan, stateDir: string, service
   };
 }
 
-/** Starts a sample pod's container and resolves when it is up; false when the pod is not a sample. */
-export async function startSampleContainer(group: ProcessGroup, pod: PodPlan, samples: LocalSamplesConfig | undefined, readyTimeoutMs: number): Promise<boolean> {
+/**
+ * Starts a sample pod's container and resolves when it is up; false when the pod is not a sample.
+ * `distDir`: where the built apps are (the ext-authz and jwt-server images run them).
+ */
+export async function startSampleContainer(group: ProcessGroup, pod: PodPlan, samples: LocalSamplesConfig | undefined, readyTimeoutMs: number, distDir = 'dist'): Promise<boolean> {
   if (!isSamplePod(pod)) return false;
-  if (isHttpbinPod(pod)) {
+  if (isNodeSamplePod(pod)) {
+    group.start(nodeSampleSpec(pod, distDir));
+    for (const { host, port } of nodeSampleReadyEndpoints(pod)) await waitForTcp(pod.name, host, port, readyTimeoutMs);
+  } else if (isHttpbinPod(pod)) {
     group.start(httpbinSpec(pod, findHttpbin(samples?.httpbinBinary ?? '')));
     await waitForReady(pod.name, httpbinReadyUrl(pod), readyTimeoutMs);
   } else {

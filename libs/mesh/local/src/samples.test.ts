@@ -4,7 +4,8 @@ import { parseYamlDocuments } from '@trellis/mesh-api';
 import { readKubeManifest } from './manifest';
 import { appOfImage, planLocalMesh, toWorkload } from './plan';
 import { readStackManifests } from './sample-manifests';
-import { isCommandPod, isHttpbinPod } from './sample-pods';
+import { nodeSampleReadyEndpoints, nodeSampleSpec } from './sample-node-apps';
+import { isCommandPod, isHttpbinPod, isSamplePod } from './sample-pods';
 
 // Istio's samples/httpbin, samples/sleep, samples/curl as upstream ships them, and what local mode plans from them.
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -67,5 +68,38 @@ describe("Istio's samples (httpbin, sleep, curl)", () => {
     const manifest = readStackManifests([], [{ file: sample('httpbin/httpbin.yaml'), namespace: 'legacy', sidecar: false }]);
     const [pod] = planLocalMesh(manifest, OPTIONS).pods;
     expect(pod?.appEndpoints).toEqual({ '8080': `${pod?.ip}:8080` });
+  });
+});
+
+describe('the samples built here: extauthz (Istio\'s ext-authz.yaml) and jwt-server', () => {
+  it.each(['extauthz/ext-authz.yaml', 'jwt-server/jwt-server.yaml'])('%s parses as YAML', (file) => {
+    expect(parseYamlDocuments(read(file), file).errors).toEqual([]);
+  });
+
+  it('ext-authz.yaml: Service http 8000 + grpc 9000; the pod opts out of injection, so it runs the app on its container ports', () => {
+    const manifest = readStackManifests([], [{ file: sample('extauthz/ext-authz.yaml'), namespace: 'foo', sidecar: true }]);
+    expect(manifest.services[0]).toMatchObject({ name: 'ext-authz', namespace: 'foo', ports: [{ name: 'http', port: 8000, targetPort: 8000 }, { name: 'grpc', port: 9000, targetPort: 9000 }] });
+    const [pod] = planLocalMesh(manifest, OPTIONS).pods;
+    expect([pod?.app, pod?.sidecar, pod?.appEndpoints]).toEqual(['ext-authz', false, { '8000': `${pod?.ip}:8000`, '9000': `${pod?.ip}:9000` }]);
+    expect([isSamplePod(pod!), isCommandPod(pod!), isHttpbinPod(pod!)]).toEqual([true, false, false]);
+    expect(nodeSampleSpec(pod!, '/repo/dist')).toMatchObject({ script: '/repo/dist/apps/ext-authz/main.js', args: ['-host', pod?.ip, '-http', '8000', '-grpc', '9000'] });
+    expect(nodeSampleReadyEndpoints(pod!)).toEqual([{ host: pod?.ip, port: 8000 }, { host: pod?.ip, port: 9000 }]);
+  });
+
+  it('jwt-server.yaml in istio-system, with its sidecar: the app behind it on 18000', () => {
+    const manifest = readStackManifests([], [{ file: sample('jwt-server/jwt-server.yaml'), namespace: 'istio-system', sidecar: true }]);
+    const plan = planLocalMesh(manifest, OPTIONS);
+    expect(plan.services.map((s) => `${s.hostname}:${s.ports.map((p) => p.port).join(',')}`)).toEqual(['jwt-server.istio-system.svc.cluster.local:8000']);
+    const [pod] = plan.pods;
+    expect([pod?.app, pod?.sidecar]).toEqual(['jwt-server', true]);
+    expect(nodeSampleSpec(pod!, '/d').args).toEqual(['-host', pod?.ip, '-http', '18000']);
+  });
+
+  it('the inject label wins over a sidecar asked for; other samples keep theirs', () => {
+    const manifest = readStackManifests([], [
+      { file: sample('extauthz/ext-authz.yaml'), namespace: 'default', sidecar: true },
+      { file: sample('sleep/sleep.yaml'), namespace: 'default', sidecar: true },
+    ]);
+    expect(manifest.deployments.map((d) => [d.name, d.sidecar])).toEqual([['ext-authz', false], ['sleep', true]]);
   });
 });

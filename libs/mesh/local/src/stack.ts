@@ -72,7 +72,7 @@ async function startControlPlane(group: ProcessGroup, plan: LocalPlan, ctx: Spec
 
 /** The pod's main container: mariadbd for the mysqldb image, else the Bookinfo app; resolves when it is up. */
 async function startContainer(group: ProcessGroup, pod: PodPlan, ctx: SpecContext, cfg: LocalStackConfig, mariadb: MariaDbBinaries | undefined): Promise<void> {
-  if (await startSampleContainer(group, pod, cfg.samples, cfg.readyTimeoutMs)) return;
+  if (await startSampleContainer(group, pod, cfg.samples, cfg.readyTimeoutMs, ctx.distDir)) return;
   if (mariadb !== undefined && isMariaDbPod(pod)) {
     group.start(await prepareMariaDb(pod, path.join(podDir(cfg.stateDir, pod), 'mysql'), cfg.mysqlInitScript, mariadb));
     const { host, port } = appEndpoint(pod);
