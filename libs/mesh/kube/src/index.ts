@@ -61,3 +61,6 @@ export { publishRootCert, ROOT_CERT_FIELD_MANAGER, type RootCertPublisher } from
 
 // Gateway credentials (Secrets → TLS material for SDS)
 export { KubeCredentials, type KubeCredentialsOptions } from './secrets/kube-credentials';
+
+// MeshConfig from the `istio` ConfigMap
+export { KubeMeshConfig, MESH_CONFIG_KEY, type KubeMeshConfigOptions } from './mesh-config/kube-mesh-config';
