@@ -1,5 +1,6 @@
 import type { HttpFilterRegistry } from './http/filter';
 import { decode } from './http/filter';
+import { extAuthzFilter } from './http/filters/ext-authz';
 import { faultFilter } from './http/filters/fault';
 import { istioAlpnFilter } from './http/filters/istio-alpn';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
@@ -51,6 +52,7 @@ export const HTTP_FILTERS: HttpFilterRegistry = new Map(
     rbacPerRouteFilter, // its typed_per_filter_config (RBACPerRoute; no rbac = disabled on the route)
     faultFilter, // envoy.filters.http.fault: VirtualService fault injection (delay, HTTP/gRPC abort)
     localRateLimitFilter, // envoy.filters.http.local_ratelimit: token bucket, 429 (Istio's rate-limit task)
+    extAuthzFilter, // envoy.filters.http.ext_authz: CUSTOM AuthorizationPolicy, an HTTP or gRPC authorizer
     routerFilter, // envoy.filters.http.router: always last
   ].map((f) => [f.typeUrl, f]),
 );
