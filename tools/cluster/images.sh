@@ -13,7 +13,8 @@
 #                                              what tools/docker/mysqldb.Dockerfile's FROM debian:bookworm-slim
 #                                              would install with apt (its `command -v mariadbd` guard skips apt)
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
-#   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder);
+#   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder; among them
+#                      the sample servers built here: ext-authz, jwt-server);
 #                      RUN steps reach only the npm registry, through tools/cluster/registry-proxy.mjs; then the
 #                      samples' httpbin and curl images (tools/docker/{httpbin,curl}.Dockerfile, no network)
 #   images.sh samples  only those two
@@ -150,6 +151,10 @@ PROJECT_IMAGES=(
   "trellis/control-plane:dev --build-arg APP=control-plane --build-arg APP_UID=1337"
   "trellis/proxy:dev --target proxy"
   "docker.io/istio/tcp-echo-server:1.3 --build-arg APP=tcp-echo"
+  # Istio's samples/extauthz server (apps/ext-authz) under the names its ext-authz.yaml has used (registry.istio.io
+  # now, gcr.io/istio-testing before), and the JWKS server of samples/jwt-server/jwt-server.yaml (apps/jwt-server).
+  "registry.istio.io/testing/ext-authz:latest --build-arg APP=ext-authz --tag=gcr.io/istio-testing/ext-authz:latest"
+  "trellis/jwt-server:dev --build-arg APP=jwt-server"
   "docker.io/istio/examples-bookinfo-ratings-v2:1.20.2 --build-arg APP=ratings --build-arg SERVICE_VERSION=v2"
   "docker.io/istio/examples-bookinfo-mysqldb:1.20.2 -f $REPO/tools/docker/mysqldb.Dockerfile"
 )
@@ -171,7 +176,7 @@ project() {
       { tail -30 "$K/log/build-${tag//[\/:]/_}.log" >&2; die "docker build of $tag failed"; }
   done
   samples
-  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages)/' >&2
+  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages)/|/ext-authz:' >&2
 }
 
 # Istio's security and traffic tasks deploy samples/httpbin and samples/sleep (samples/curl) under upstream's image
