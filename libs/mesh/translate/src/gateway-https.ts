@@ -1,5 +1,5 @@
 import type { GatewayServer } from '@trellis/mesh-api';
-import { TLS_INSPECTOR_FILTER_NAME, TLS_INSPECTOR_TYPE, type FilterChain, type Listener, type RouteConfiguration } from '@trellis/mesh-envoy';
+import { TLS_INSPECTOR_FILTER_NAME, TLS_INSPECTOR_TYPE, type FilterChain, type HttpFilter, type Listener, type RouteConfiguration } from '@trellis/mesh-envoy';
 import type { TranslateContext } from './context';
 import { type GatewayPortPlan, gatewayKey, gatewayRouteConfig, gatewayTargetPort, selectedGateways } from './gateway';
 import { missingCredential } from './gateway-credentials';
@@ -61,9 +61,10 @@ function serverNames(server: GatewayServer, claimed: Set<string>): string[] | un
 /**
  * Listener `0.0.0.0_<pod port>` with tls_inspector and one chain per server, matched by SNI on the
  * server's hosts (a host another chain claimed already is dropped, so chains never conflict), each
- * terminating TLS with the server's credential and serving HTTP through RDS `https.<port>.<name>.<gw>.<ns>`.
+ * terminating TLS with the server's credential and serving HTTP through RDS `https.<port>.<name>.<gw>.<ns>`,
+ * with the gateway workload's security filters.
  */
-export function gatewayHttpsListener(plan: GatewayHttpsPlan, upstreamAlpn = false): Listener | undefined {
+export function gatewayHttpsListener(plan: GatewayHttpsPlan, upstreamAlpn = false, securityFilters: readonly HttpFilter[] = []): Listener | undefined {
   const name = listenerName(WILDCARD_ADDRESS, plan.bindPort);
   const claimed = new Set<string>();
   const chains: FilterChain[] = [];
@@ -71,7 +72,7 @@ export function gatewayHttpsListener(plan: GatewayHttpsPlan, upstreamAlpn = fals
     const names = serverNames(s.server, claimed);
     if (names === undefined) continue;
     const match = names.length > 0 ? { filter_chain_match: { server_names: names } } : {};
-    chains.push(hcmChain({ statPrefix: `outbound_${name}`, routes: s.routeName, useRemoteAddress: true, upstreamAlpn }, { ...match, transport_socket: gatewayServerTransportSocket(s.server) }));
+    chains.push(hcmChain({ statPrefix: `outbound_${name}`, routes: s.routeName, useRemoteAddress: true, upstreamAlpn, securityFilters }, { ...match, transport_socket: gatewayServerTransportSocket(s.server) }));
   }
   if (chains.length === 0) return undefined;
   return {

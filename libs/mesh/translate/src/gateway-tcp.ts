@@ -5,6 +5,7 @@ import { type GatewayL4Plan, gatewayL4Ports } from './gateway';
 import { socketAddress } from './listeners';
 import { listenerName, WILDCARD_ADDRESS } from './naming';
 import { resolveDestination } from './route-action';
+import { inboundTcpSecurityFilters } from './security';
 import { envFor } from './vs-routes';
 import { vsGateways } from './virtual-services';
 
@@ -49,7 +50,8 @@ export function tcpProxyTo(dests: readonly { readonly cluster: string; readonly 
 /**
  * Gateway TCP server → listener `0.0.0.0_<port>` whose chain is a tcp_proxy to the bound
  * VirtualService's `tcp` route: one cluster, or weighted clusters (Istio's TCP traffic shifting).
- * No bound route → no listener, as istiod builds none.
+ * No bound route → no listener, as istiod builds none. The gateway workload's network security
+ * filters (CUSTOM, RBAC) come before the tcp_proxy.
  */
 export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayL4Plan): Listener | undefined {
   const found = firstRoute(ctx, plan);
@@ -62,6 +64,6 @@ export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayL4Plan): 
     name,
     address: socketAddress(WILDCARD_ADDRESS, plan.bindPort),
     traffic_direction: 'OUTBOUND',
-    filter_chains: [{ filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] }],
+    filter_chains: [{ filters: [...inboundTcpSecurityFilters(ctx), { name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] }],
   };
 }

@@ -6,6 +6,7 @@ import { tcpProxyTo } from './gateway-tcp';
 import { socketAddress } from './listeners';
 import { listenerName, WILDCARD_ADDRESS } from './naming';
 import { resolveDestination } from './route-action';
+import { inboundTcpSecurityFilters } from './security';
 import { envFor } from './vs-routes';
 import { vsGateways } from './virtual-services';
 
@@ -16,9 +17,10 @@ export function gatewayTlsPorts(ctx: TranslateContext, taken: ReadonlySet<number
   return gatewayL4Ports(ctx, (server) => PASSTHROUGH_PROTOCOLS.has(server.port.protocol.toUpperCase()) && server.tls?.mode === 'PASSTHROUGH', taken);
 }
 
-/** One chain per bound VirtualService `tls` route match: `server_names` = its sniHosts, a tcp_proxy to its destinations. */
+/** One chain per bound VirtualService `tls` route match: `server_names` = its sniHosts, [security filters,] a tcp_proxy to its destinations. */
 function sniChains(ctx: TranslateContext, plan: GatewayL4Plan): FilterChain[] {
   const chains: FilterChain[] = [];
+  const security = inboundTcpSecurityFilters(ctx);
   const claimed = new Set<string>();
   for (const vs of ctx.virtualServices) {
     const gateway = plan.gateways.find((g) => vsGateways(vs).includes(g));
@@ -31,7 +33,7 @@ function sniChains(ctx: TranslateContext, plan: GatewayL4Plan): FilterChain[] {
         if (m.port !== undefined && m.port !== plan.port) continue;
         const names = m.sniHosts.filter((h) => !claimed.has(h));
         names.forEach((h) => claimed.add(h));
-        if (names.length > 0) chains.push({ filter_chain_match: { server_names: names }, filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] });
+        if (names.length > 0) chains.push({ filter_chain_match: { server_names: names }, filters: [...security, { name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] });
       }
     }
   }

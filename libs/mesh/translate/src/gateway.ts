@@ -1,6 +1,6 @@
 import type { Gateway, GatewayServer, VirtualService } from '@trellis/mesh-api';
 import { namespaceOf, sortedByCreation, type TranslateContext } from './context';
-import type { Listener, Route, RouteConfiguration, VirtualHost } from '@trellis/mesh-envoy';
+import type { HttpFilter, Listener, Route, RouteConfiguration, VirtualHost } from '@trellis/mesh-envoy';
 import { intersectHosts, stripNamespacePrefix } from './hosts';
 import { hcmChain, socketAddress } from './listeners';
 import { gatewayRouteName, listenerName, virtualHostName, WILDCARD_ADDRESS } from './naming';
@@ -81,14 +81,14 @@ export function gatewayPorts(ctx: TranslateContext): GatewayPortPlan[] {
   return [...byPort.values()].sort((a, b) => a.port - b.port);
 }
 
-/** Gateway listener `0.0.0.0_<port>` with RDS `http.<port>`. */
-export function gatewayListener(port: number, upstreamAlpn = false): Listener {
+/** Gateway listener `0.0.0.0_<port>` with RDS `http.<port>`; `securityFilters`: the gateway workload's (security/index.ts). */
+export function gatewayListener(port: number, upstreamAlpn = false, securityFilters: readonly HttpFilter[] = []): Listener {
   const name = listenerName(WILDCARD_ADDRESS, port);
   return {
     name,
     address: socketAddress(WILDCARD_ADDRESS, port),
     traffic_direction: 'OUTBOUND',
-    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: gatewayRouteName(port), useRemoteAddress: true, upstreamAlpn })],
+    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: gatewayRouteName(port), useRemoteAddress: true, upstreamAlpn, securityFilters })],
   };
 }
 

@@ -16,13 +16,15 @@ import { chainOptions, type ChainOption, type PortKind } from './inbound-chain-o
 import { inboundTlsSocket } from './inbound-tls';
 import { catchAllRoutes, hcmChain, socketAddress, tcpProxyChain, type HcmOptions } from './listeners';
 import { INBOUND_CAPTURE_PORT, INBOUND_PASSTHROUGH_CLUSTER, inboundClusterName, listenerName, VIRTUAL_INBOUND, WILDCARD_ADDRESS } from './naming';
+import { inboundSecurityFilters, type SecurityFilters } from './security';
 
 /**
  * Inbound listeners: REDIRECT's `virtualInbound` (15006) with one set of chains per port plus the
  * passthrough chains, or NONE's `<podIP>_<port>` listeners bound on the pod address. Which chains a
  * port gets follows its PeerAuthentication mode (inbound-chain-options.ts); mTLS chains terminate TLS
  * with the DownstreamTlsContext of inbound-tls.ts, and every inbound HCM forwards client certificate
- * details as Istio's sidecars do (XFCC).
+ * details as Istio's sidecars do (XFCC). Every chain carries the workload's security filters
+ * (security/index.ts): HTTP ones in the HCM, network ones before tcp_proxy.
  */
 
 /** Where the chains go: their HCM stat prefix and listener name, and whether XFCC handling is emitted. */
@@ -43,41 +45,44 @@ function match(base: FilterChainMatch, o: ChainOption): FilterChainMatch | undef
   return Object.keys(m).length > 0 ? m : undefined;
 }
 
+const NO_SECURITY: SecurityFilters = { http: [], tcp: [] };
+
 /** One chain: HCM (inline routes) or tcp_proxy to `cluster`, TLS-terminating when the option says so. */
-function chain(o: ChainOption, names: { http: string; tcp: string }, hcm: HcmOptions, cluster: string, base: FilterChainMatch): FilterChain {
+function chain(o: ChainOption, names: { http: string; tcp: string }, hcm: HcmOptions, cluster: string, base: FilterChainMatch, tcpFilters: SecurityFilters['tcp']): FilterChain {
   const m = match(base, o);
   const extra = {
     name: o.protocol === 'http' ? names.http : names.tcp,
     ...(m && { filter_chain_match: m }),
     ...(o.tls && { transport_socket: inboundTlsSocket(o.protocol) }),
   };
-  return o.protocol === 'http' ? hcmChain(hcm, extra) : tcpProxyChain(cluster, extra);
+  return o.protocol === 'http' ? hcmChain(hcm, extra) : tcpProxyChain(cluster, extra, tcpFilters);
 }
 
-function hcmOptions(p: InboundPort, site: ChainSite): HcmOptions {
-  return { statPrefix: site.statPrefix, routes: inboundRouteConfig(p), fault: false, useRemoteAddress: false, xfcc: site.xfcc };
+function hcmOptions(p: InboundPort, site: ChainSite, security: SecurityFilters): HcmOptions {
+  return { statPrefix: site.statPrefix, routes: inboundRouteConfig(p), fault: false, useRemoteAddress: false, xfcc: site.xfcc, securityFilters: security.http };
 }
 
 /** One port's chains on virtualInbound: matched by destination_port, then transport and ALPN. */
-function portChains(p: InboundPort, xfcc: boolean): FilterChain[] {
+function portChains(p: InboundPort, xfcc: boolean, security: SecurityFilters): FilterChain[] {
   const name = listenerName(WILDCARD_ADDRESS, p.listenPort);
   const kind = portKind(p);
   const names = { http: name, tcp: kind === 'auto' ? `${name}-tcp` : name };
-  const hcm = hcmOptions(p, { name, statPrefix: `inbound_${name}`, xfcc });
+  const hcm = hcmOptions(p, { name, statPrefix: `inbound_${name}`, xfcc }, security);
   const base = { destination_port: { value: p.listenPort } };
-  return chainOptions(kind, p.mode).map((o) => chain(o, names, hcm, inboundClusterName(p.targetPort), base));
+  return chainOptions(kind, p.mode).map((o) => chain(o, names, hcm, inboundClusterName(p.targetPort), base, security.tcp));
 }
 
 /** Istio's passthrough chains for ports no Service declares: detected protocol, the workload-level mode. */
-function passthroughChains(mode: MtlsMode | undefined, xfcc: boolean): FilterChain[] {
+function passthroughChains(mode: MtlsMode | undefined, xfcc: boolean, security: SecurityFilters): FilterChain[] {
   const hcm: HcmOptions = {
     statPrefix: INBOUND_PASSTHROUGH_CLUSTER,
     routes: catchAllRoutes('inbound_passthrough', INBOUND_PASSTHROUGH_CLUSTER),
     fault: false,
     xfcc,
+    securityFilters: security.http,
   };
   const names = { http: INBOUND_PASSTHROUGH_CLUSTER, tcp: `${VIRTUAL_INBOUND}-catchall-tcp` };
-  return chainOptions('auto', mode).map((o) => chain(o, names, hcm, INBOUND_PASSTHROUGH_CLUSTER, {}));
+  return chainOptions('auto', mode).map((o) => chain(o, names, hcm, INBOUND_PASSTHROUGH_CLUSTER, {}, security.tcp));
 }
 
 const TLS_INSPECTOR: ListenerFilter = { name: TLS_INSPECTOR_FILTER_NAME, typed_config: { '@type': TLS_INSPECTOR_TYPE } };
@@ -90,9 +95,9 @@ function listenerFilters(chains: readonly FilterChain[], http: boolean): Listene
 }
 
 /** REDIRECT: `virtualInbound` on 0.0.0.0:15006, the chains of every port plus the passthrough chains. */
-export function virtualInboundListener(ports: readonly InboundPort[], passthroughMode?: MtlsMode): Listener {
+export function virtualInboundListener(ports: readonly InboundPort[], passthroughMode?: MtlsMode, security: SecurityFilters = NO_SECURITY): Listener {
   const xfcc = passthroughMode !== undefined;
-  const chains = [...ports.flatMap((p) => portChains(p, xfcc)), ...passthroughChains(passthroughMode, xfcc)];
+  const chains = [...ports.flatMap((p) => portChains(p, xfcc, security)), ...passthroughChains(passthroughMode, xfcc, security)];
   const filters = listenerFilters(chains, ports.some((p) => !p.http && p.auto));
   return {
     name: VIRTUAL_INBOUND,
@@ -109,12 +114,12 @@ export function virtualInboundListener(ports: readonly InboundPort[], passthroug
  * the protocol there, so an undeclared port is served as HTTP (local mode's apps are); with mTLS the
  * port's chains are told apart by transport protocol (tls_inspector) only.
  */
-export function directInboundListener(p: InboundPort, podIp: string): Listener {
+export function directInboundListener(p: InboundPort, podIp: string, security: SecurityFilters = NO_SECURITY): Listener {
   const name = listenerName(podIp, p.listenPort);
   const xfcc = p.mode !== undefined;
-  const hcm = hcmOptions(p, { name, statPrefix: `inbound_${name}`, xfcc });
+  const hcm = hcmOptions(p, { name, statPrefix: `inbound_${name}`, xfcc }, security);
   const kind: PortKind = p.http || p.auto ? 'http' : 'tcp';
-  const chains = chainOptions(kind, p.mode).map((o) => chain(o, { http: '', tcp: '' }, hcm, inboundClusterName(p.targetPort), {}));
+  const chains = chainOptions(kind, p.mode).map((o) => chain(o, { http: '', tcp: '' }, hcm, inboundClusterName(p.targetPort), {}, security.tcp));
   const unnamed = chains.map(({ name: _name, ...c }) => c);
   const filters = listenerFilters(unnamed, false);
   return {
@@ -127,6 +132,7 @@ export function directInboundListener(p: InboundPort, podIp: string): Listener {
 }
 
 export function inboundListeners(ctx: TranslateContext, ports: readonly InboundPort[]): Listener[] {
-  if (ctx.proxy.interception === 'NONE') return ports.map((p) => directInboundListener(p, ctx.proxy.ipAddress));
-  return [virtualInboundListener(ports, ownPeerAuthentication(ctx)?.mode)];
+  const security = inboundSecurityFilters(ctx);
+  if (ctx.proxy.interception === 'NONE') return ports.map((p) => directInboundListener(p, ctx.proxy.ipAddress, security));
+  return [virtualInboundListener(ports, ownPeerAuthentication(ctx)?.mode, security)];
 }

@@ -11,6 +11,7 @@ import {
   type HttpConnectionManager,
   type HttpFilter,
   type Listener,
+  type NetworkFilter,
   type RouteConfiguration,
 } from '@trellis/mesh-envoy';
 import { ADS } from './clusters';
@@ -37,13 +38,19 @@ export interface HcmOptions {
    * connections that are not mTLS.
    */
   xfcc?: boolean;
+  /**
+   * Inbound and gateway HCMs: the workload's security filters (security/index.ts: CUSTOM, jwt_authn,
+   * rbac), after istio.alpn and before fault, as istiod orders them.
+   */
+  securityFilters?: readonly HttpFilter[];
 }
 
 const SET_CURRENT_CLIENT_CERT_DETAILS = { subject: { value: true }, dns: true, uri: true };
 
-/** `http_filters` in Istio's order: [istio.alpn] → [fault] → router. */
+/** `http_filters` in Istio's order: [istio.alpn] → [security] → [fault] → router. */
 function httpFilters(o: HcmOptions): HttpFilter[] {
   const filters = o.upstreamAlpn === true ? [ISTIO_ALPN_FILTER] : [];
+  filters.push(...(o.securityFilters ?? []));
   if (o.fault !== false) filters.push(FAULT_FILTER);
   filters.push(ROUTER_FILTER);
   return filters;
@@ -68,9 +75,12 @@ export function hcmChain(o: HcmOptions, extra: Omit<FilterChain, 'filters'> = {}
   return { ...extra, filters: [{ name: HCM_FILTER_NAME, typed_config: httpConnectionManager(o) }] };
 }
 
-/** A filter chain that is one tcp_proxy to `cluster` (stat_prefix = the cluster, as istiod writes it). */
-export function tcpProxyChain(cluster: string, extra: Omit<FilterChain, 'filters'> = {}): FilterChain {
-  return { ...extra, filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: cluster, cluster } }] };
+/**
+ * A filter chain that is one tcp_proxy to `cluster` (stat_prefix = the cluster, as istiod writes it),
+ * after `networkFilters` (inbound: the workload's CUSTOM and RBAC network filters).
+ */
+export function tcpProxyChain(cluster: string, extra: Omit<FilterChain, 'filters'> = {}, networkFilters: readonly NetworkFilter[] = []): FilterChain {
+  return { ...extra, filters: [...networkFilters, { name: TCP_PROXY_FILTER_NAME, typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: cluster, cluster } }] };
 }
 
 export function socketAddress(address: string, port: number): Listener['address'] {

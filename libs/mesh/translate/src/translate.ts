@@ -19,6 +19,7 @@ import { outboundPortListener, virtualOutboundListener } from './listeners';
 import { WILDCARD_ADDRESS } from './naming';
 import { registryOnly } from './outbound-policy';
 import { outboundHttpPorts, outboundRouteConfigs } from './routes';
+import { inboundHttpSecurityFilters, securityKey } from './security';
 import { translateOptions, type TranslateOptions } from './translate-options';
 
 function compareNames(a = '', b = ''): number {
@@ -50,13 +51,15 @@ export function sharedOutbound(ctx: TranslateContext): SharedOutbound {
     const tcpPlans = gatewayTcpPorts(ctx, httpTaken);
     const taken = new Set([...httpTaken, ...tcpPlans.map((p) => p.bindPort)]);
     const tcp = [...tcpPlans.map((p) => gatewayTcpListener(ctx, p)), ...gatewayTlsPorts(ctx, taken).map((p) => gatewayTlsListener(ctx, p))];
+    // Gateways are workloads: their AuthorizationPolicy / RequestAuthentication filters (the memo key has their labels).
+    const security = inboundHttpSecurityFilters(ctx);
     return {
       clusters: [...outboundClusters(plans), ...specialClusters(false)],
       endpoints,
       // Istio's istio.alpn filter on gateway HCMs too (mTLS to sidecars offers istio-http/1.1 / istio-h2).
       listeners: [
-        ...ports.map((p) => gatewayListener(p.port, ctx.options.mtls)),
-        ...[...https.map((p) => gatewayHttpsListener(p, ctx.options.mtls)), ...tcp].filter((l) => l !== undefined),
+        ...ports.map((p) => gatewayListener(p.port, ctx.options.mtls, security)),
+        ...[...https.map((p) => gatewayHttpsListener(p, ctx.options.mtls, security)), ...tcp].filter((l) => l !== undefined),
       ],
       routes: [...ports.map((p) => gatewayRouteConfig(ctx, p)), ...https.flatMap((p) => gatewayHttpsRouteConfigs(ctx, p))],
       secrets: gatewaySecrets(ctx),
@@ -88,7 +91,8 @@ export function ownResourcesKey(ctx: TranslateContext): string {
   if (ctx.proxy.type === 'router') return 'router';
   const p = ctx.proxy;
   // NONE: bound on the pod address, and the namespace's services give the bound TCP listeners.
-  return JSON.stringify([p.interception, p.interception === 'NONE' ? `${p.ipAddress} ${p.namespace}` : '', registryOnly(ctx), inboundPorts(ctx), p.appEndpoints ?? {}, ownPeerAuthentication(ctx)?.mode ?? '']);
+  // securityKey: the workload's namespace and labels once any AuthorizationPolicy/RequestAuthentication exists.
+  return JSON.stringify([p.interception, p.interception === 'NONE' ? `${p.ipAddress} ${p.namespace}` : '', registryOnly(ctx), inboundPorts(ctx), p.appEndpoints ?? {}, ownPeerAuthentication(ctx)?.mode ?? '', securityKey(ctx)]);
 }
 
 /**
