@@ -21,3 +21,7 @@ export {
   type TlsCertificateSecret,
   type ValidationContextSecret,
 } from './sds';
+/** jwt_authn's engine, for `trellis x authz check`: the same decision the filter makes. */
+export { JwtAuthenticator, type JwtAuthnOutcome } from './http/filters/jwt/authenticator';
+export { compileJwtPerRoute, type CompiledJwtPerRoute } from './http/filters/jwt/config';
+export type { JwtRequest } from './http/filters/jwt/extract';

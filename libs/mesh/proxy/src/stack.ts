@@ -3,6 +3,7 @@ import { decode } from './http/filter';
 import { extAuthzFilter } from './http/filters/ext-authz';
 import { faultFilter } from './http/filters/fault';
 import { istioAlpnFilter } from './http/filters/istio-alpn';
+import { jwtAuthnFilter, jwtAuthnPerRoute } from './http/filters/jwt-authn';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
 import { rbacFilter, rbacPerRouteFilter } from './http/filters/rbac';
 import { routerFilter } from './http/filters/router';
@@ -50,6 +51,8 @@ export const HTTP_FILTERS: HttpFilterRegistry = new Map(
     istioAlpnFilter, // istio.alpn: upstream TLS offers istio-http/1.1 | istio-h2 for HTTP (the server's HTTP chain)
     rbacFilter, // envoy.filters.http.rbac: AuthorizationPolicy ALLOW/DENY/AUDIT (403 RBAC: access denied), shadow rules counted
     rbacPerRouteFilter, // its typed_per_filter_config (RBACPerRoute; no rbac = disabled on the route)
+    jwtAuthnFilter, // envoy.filters.http.jwt_authn: RequestAuthentication, JWTs verified with the inlined JWKS (401 on a bad token)
+    jwtAuthnPerRoute, // its typed_per_filter_config (PerRouteConfig: disabled | requirement_name)
     faultFilter, // envoy.filters.http.fault: VirtualService fault injection (delay, HTTP/gRPC abort)
     localRateLimitFilter, // envoy.filters.http.local_ratelimit: token bucket, 429 (Istio's rate-limit task)
     extAuthzFilter, // envoy.filters.http.ext_authz: CUSTOM AuthorizationPolicy, an HTTP or gRPC authorizer
