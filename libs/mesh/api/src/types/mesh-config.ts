@@ -14,11 +14,13 @@ export interface EnvoyExtAuthzHttpProvider {
   failOpen?: boolean;
   statusOnError?: string;
   includeRequestHeadersInCheck?: string[];
+  /** Deprecated; read only when includeRequestHeadersInCheck is unset. */
+  includeHeadersInCheck?: string[];
   includeAdditionalHeadersInCheck?: Record<string, string>;
   headersToUpstreamOnAllow?: string[];
   headersToDownstreamOnDeny?: string[];
   headersToDownstreamOnAllow?: string[];
-  includeRequestBodyInCheck?: { maxRequestBytes?: number; allowPartialMessage?: boolean };
+  includeRequestBodyInCheck?: { maxRequestBytes?: number; allowPartialMessage?: boolean; packAsBytes?: boolean };
 }
 
 /** `extensionProviders[].envoyExtAuthzGrpc` (CUSTOM AuthorizationPolicy over gRPC). */
@@ -28,7 +30,7 @@ export interface EnvoyExtAuthzGrpcProvider {
   timeout?: string;
   failOpen?: boolean;
   statusOnError?: string;
-  includeRequestBodyInCheck?: { maxRequestBytes?: number; allowPartialMessage?: boolean };
+  includeRequestBodyInCheck?: { maxRequestBytes?: number; allowPartialMessage?: boolean; packAsBytes?: boolean };
 }
 
 /** `extensionProviders[].zipkin`. */
