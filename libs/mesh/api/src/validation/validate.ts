@@ -1,8 +1,9 @@
-import type { DestinationRule, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication } from '../types';
+import type { AuthorizationPolicy, DestinationRule, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication } from '../types';
 import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
 import { compiled } from './ajv-instance';
 import { toProblems, type FieldProblem } from './ajv-errors';
+import { checkAuthorizationPolicy } from './authorization-policy';
 import { checkDestinationRuleTls } from './destination-rule-tls';
 import { checkGatewayTls } from './gateway-tls';
 import { checkMetadata } from './metadata';
@@ -68,6 +69,7 @@ function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProbl
   if (kind === 'PeerAuthentication') return checkPeerAuthentication((o as unknown as PeerAuthentication).spec);
   if (kind === 'Gateway') return checkGatewayTls((o as unknown as Gateway).spec);
   if (kind === 'RequestAuthentication') return checkRequestAuthentication((o as unknown as RequestAuthentication).spec);
+  if (kind === 'AuthorizationPolicy') return checkAuthorizationPolicy((o as unknown as AuthorizationPolicy).spec);
   return [];
 }
 
