@@ -6,6 +6,7 @@ import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import { routerOnlyHcm } from '../http/hcm-config';
 import { TcpSession } from '../tcp/tcp-session';
+import { admitConnection } from '../tcp/network-rbac';
 import { captureRoute } from './capture-route';
 import { inspectAndSelect } from './inspect-chain';
 import type { ChainConfig } from './listener-config';
@@ -53,7 +54,8 @@ export class HttpListener {
    */
   private claim(socket: Socket): boolean {
     const route = captureRoute(this.ctx, this.config, socket);
-    if (route.kind === 'http') return false;
+    // The listener's own chain, served without a per-connection choice: its network RBAC decides here (denied = closed, claimed).
+    if (route.kind === 'http') return !this.config.useOriginalDst && !admitConnection(this.ctx, this.config.networkRbac, socket);
     socket.allowHalfOpen = true;
     this.tcp.add(socket);
     socket.once('close', () => this.tcp.delete(socket));
@@ -88,6 +90,7 @@ export class HttpListener {
   }
 
   private serveStream(socket: Socket, chain: ChainConfig, dst: OriginalDestination, owner: ListenerConfig, pin: boolean): void {
+    if (!admitConnection(this.ctx, chain.networkRbac, socket, dst)) return;
     if (chain.hcm === undefined) {
       if (chain.tcp !== undefined) new TcpSession(this.ctx, chain.tcp, socket, dst);
       return;

@@ -4,6 +4,7 @@ import { KNOWN_LISTENER_FILTER_TYPES, KNOWN_TYPES, durationMs, invalid, requireN
 import type { CompileEnv } from '../http/filter';
 import { type HcmConfig, compileHcm } from '../http/hcm-config';
 import { type CompiledTcpProxy, compileTcpProxy } from '../tcp/tcp-proxy-config';
+import { type CompiledNetworkRbac, compileNetworkRbac } from '../tcp/network-rbac';
 import { type ChainMatch, compilePrefix } from './chain-match';
 import { LISTENER_FILTERS_TIMEOUT_MS } from './sniff-socket';
 import { type DownstreamTlsConfig, compileDownstreamTls } from '../tls/downstream-tls-config';
@@ -24,6 +25,8 @@ export interface ChainConfig {
   readonly match: ChainMatch;
   /** transport_socket with a DownstreamTlsContext: the chain terminates TLS (tls/terminate.ts). */
   readonly tls: DownstreamTlsConfig | undefined;
+  /** envoy.filters.network.rbac before the terminal filter: checked once per connection (tcp/network-rbac.ts). */
+  readonly networkRbac: CompiledNetworkRbac | undefined;
 }
 
 /** A Listener compiled. `hcm` is the chain serving HTTP; `passthroughCluster` a tcp_proxy fallback. */
@@ -38,6 +41,8 @@ export interface ListenerConfig {
   readonly passthroughCluster: string | undefined;
   /** The listener's own chain is a tcp_proxy (no HTTP): a TCP listener. */
   readonly tcp: CompiledTcpProxy | undefined;
+  /** The network RBAC of the listener's own chain (connections served without a per-connection chain choice). */
+  readonly networkRbac: CompiledNetworkRbac | undefined;
   /**
    * Every filter chain in order (`default_filter_chain` excluded). virtualInbound picks one per
    * HTTP request by the Host port (`listener/chain-select.ts`), TCP connections by SO_ORIGINAL_DST
@@ -67,13 +72,17 @@ interface ChainResult {
   hcm: HcmConfig | undefined;
   tcp: CompiledTcpProxy | undefined;
   tcpCluster: string | undefined;
+  networkRbac: CompiledNetworkRbac | undefined;
 }
 
 function compileChain(resource: string, chain: FilterChain, env: CompileEnv): ChainResult {
-  const out: ChainResult = { hcm: undefined, tcp: undefined, tcpCluster: undefined };
+  const out: ChainResult = { hcm: undefined, tcp: undefined, tcpCluster: undefined, networkRbac: undefined };
   for (const f of chain.filters ?? []) {
     const type = f.typed_config?.['@type'];
-    if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
+    if (type === KNOWN_TYPES.networkRbac) {
+      if (out.hcm !== undefined || out.tcp !== undefined) throw invalid(resource, `network filter ${String(f.name)} after the terminal filter`);
+      out.networkRbac = compileNetworkRbac(`${resource} network filter ${String(f.name)}`, f.typed_config ?? {}, env.counters);
+    } else if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
     else if (type === KNOWN_TYPES.tcpProxy) {
       out.tcp = compileTcpProxy(resource, f.typed_config as TcpProxy, env.counters);
       out.tcpCluster = out.tcp.clusters[0]?.name;
@@ -155,12 +164,14 @@ export function compileListener(l: Listener, index: number, env: CompileEnv): Li
     hcm: picked?.hcm ?? compiled.find((c) => c.hcm)?.hcm ?? def?.hcm,
     passthroughCluster: picked?.tcpCluster ?? compiled.find((c) => c.tcpCluster)?.tcpCluster ?? def?.tcpCluster,
     tcp: picked?.hcm === undefined ? picked?.tcp : undefined,
+    networkRbac: picked?.networkRbac,
     chains: compiled.map((r, i) => ({
       name: chains[i].name ?? String(i),
       destinationPort: chains[i].filter_chain_match?.destination_port?.value,
       hcm: r.hcm,
       tcpCluster: r.tcpCluster,
       tcp: r.tcp,
+      networkRbac: r.networkRbac,
       serverNames: serverNamesOf(chains[i]),
       match: compileMatch(`${resource} filter chain ${chains[i].name ?? i}`, chains[i]),
       tls: compileDownstreamTls(`${resource} filter chain ${chains[i].name ?? i}`, name, chains[i].transport_socket, env.counters, env.tls),

@@ -1,6 +1,7 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import type { ProxyContext } from '../proxy-context';
 import { TcpSession } from '../tcp/tcp-session';
+import { admitConnection } from '../tcp/network-rbac';
 import type { ChainConfig, ListenerConfig } from './listener-config';
 import { terminateTls } from '../tls/terminate';
 import { bindServer } from './bind';
@@ -31,7 +32,7 @@ export class TcpListener {
     const config = this.config;
     const facts: ConnectionFacts = { destinationPort: config.port, destinationIp: socket.localAddress };
     if (!mustInspect(config.chains, facts, config.inspectors)) {
-      this.serve(socket, config.chains.length === 0 ? { tcp: config.tcp, tls: undefined } : selectChain(config.chains, facts));
+      this.serve(socket, config.chains.length === 0 ? { tcp: config.tcp, tls: undefined, networkRbac: config.networkRbac } : selectChain(config.chains, facts));
       return;
     }
     // tls_inspector: e.g. the ClientHello's SNI picks the chain (Gateway TLS PASSTHROUGH); the bytes stay in the socket.
@@ -43,7 +44,7 @@ export class TcpListener {
   }
 
   /** No chain matches: closed, as Envoy does (its `no_filter_chain_match`); a TLS chain terminates first (tls/terminate.ts). */
-  private serve(socket: Socket, chain: Pick<ChainConfig, 'tcp' | 'tls'> | undefined): void {
+  private serve(socket: Socket, chain: Pick<ChainConfig, 'tcp' | 'tls' | 'networkRbac'> | undefined): void {
     const tcp = chain?.tcp;
     if (tcp === undefined) {
       this.ctx.filterCounters.counter(`listener.${this.config.name}.no_filter_chain_match`).value++;
@@ -52,14 +53,14 @@ export class TcpListener {
       return;
     }
     if (chain?.tls === undefined) {
-      new TcpSession(this.ctx, tcp, socket);
+      if (admitConnection(this.ctx, chain?.networkRbac, socket)) new TcpSession(this.ctx, tcp, socket);
       return;
     }
     void terminateTls(socket, chain.tls, { listener: this.config.name, logger: this.ctx.logger }).then((secure) => {
       if (secure === undefined) return;
       this.sockets.add(secure);
       secure.once('close', () => this.sockets.delete(secure));
-      new TcpSession(this.ctx, tcp, secure);
+      if (admitConnection(this.ctx, chain.networkRbac, secure)) new TcpSession(this.ctx, tcp, secure);
     });
   }
 
