@@ -98,6 +98,9 @@ describe('jwt_authn verifier (Envoy semantics, istiod config)', () => {
     const token = await mint({ exp: NOW + 10 });
     expect((await check(bearer(token))).outcome).toBe('ok');
     expect((await check(bearer(token), NOW + 70)).outcome).toBe('ok'); // within the 60 s skew
+    const [h, , sig] = token.split('.');
+    const forged = `${h}.${b64({ iss: issuer.iss, aud: 'bookinfo.example.com', sub: 'admin', exp: NOW + 10 })}.${sig}`;
+    expect(await check(bearer(forged))).toMatchObject({ status: 401, message: 'Jwt verification fails' }); // same signature, other payload
     expect(await check(bearer(token), NOW + 71)).toMatchObject({ status: 401, message: 'Jwt is expired' });
     expect(authn.config.providers.get('origins-0')?.cache.size).toBe(0);
   });
