@@ -24,7 +24,19 @@ describe('readConfig', () => {
       mtls: true,
       trustDomain: 'cluster.local',
       ca: { port: 15012, trustDomain: 'cluster.local', pluggedInDir: path.resolve('.trellis/cacerts'), namespace: 'istio-system' },
+      meshConfigFile: path.resolve('.trellis/mesh.yaml'),
     });
+  });
+
+  it('MeshConfig file (local mode only) and the JWKS refresh interval from flags or env', () => {
+    expect(readConfig(['--mesh-config', 'm.yaml'], {}).meshConfigFile).toBe(path.resolve('m.yaml'));
+    expect(readConfig(['--state-dir', '/s'], { TRELLIS_MESH_CONFIG: undefined }).meshConfigFile).toBe('/s/mesh.yaml');
+    expect(readConfig(['--registry', 'kube'], {}).meshConfigFile).toBeUndefined();
+    expect(readConfig([], {}).jwksRefreshMs).toBeUndefined();
+    expect(readConfig(['--jwks-refresh', '1h30m'], {}).jwksRefreshMs).toBe(5_400_000);
+    expect(readConfig([], { TRELLIS_JWKS_REFRESH: '500ms' }).jwksRefreshMs).toBe(500);
+    expect(() => readConfig(['--jwks-refresh', 'often'], {})).toThrow(CommanderError);
+    expect(() => readConfig([], { TRELLIS_JWKS_REFRESH: '0s' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
   it('runs the CA on 15012 only on Istio ports in local mode, unless --ca-port / TRELLIS_CA_PORT say otherwise', () => {

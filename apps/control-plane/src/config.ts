@@ -33,6 +33,10 @@ export interface ControlPlaneConfig {
   readonly mtls?: boolean;
   /** SPIFFE trust domain of workload identities (also the CA's); default cluster.local. */
   readonly trustDomain?: string;
+  /** Local mode: Istio's MeshConfig as YAML, watched (`--mesh-config`, default `<stateDir>/mesh.yaml`). Kube mode reads the `istio` ConfigMap. */
+  readonly meshConfigFile?: string;
+  /** How often fetched JWKS are refreshed (`--jwks-refresh`, istiod: 20m). */
+  readonly jwksRefreshMs?: number;
 }
 
 export interface CaConfig {
@@ -54,6 +58,8 @@ export interface KubeModeConfig {
   /** Out-of-cluster webhook URL (tests): the apiserver calls this instead of the istiod Service. */
   readonly webhookUrl?: string;
   readonly proxyImage: string;
+  /** The control plane's namespace (POD_NAMESPACE): its `istio` MeshConfig ConfigMap. */
+  readonly namespace: string;
 }
 
 function port(value: string): number {
@@ -66,6 +72,17 @@ function millis(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('not a duration in milliseconds');
   return n;
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go-style durations (`20m`, `90s`, `1h30m`, `500ms`), as istiod's PILOT_JWT_PUB_KEY_REFRESH_INTERVAL. */
+function duration(value: string): number {
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw new InvalidArgumentError('not a duration (e.g. 20m, 90s)');
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * (DURATION_UNITS[p[2] ?? 's'] ?? 1000), 0);
+  if (ms <= 0) throw new InvalidArgumentError('must be longer than 0');
+  return ms;
 }
 
 function onOff(value: string): boolean {
@@ -114,6 +131,8 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     .option('--trust-domain <domain>', 'SPIFFE trust domain of workload certificates', envOptional(env, 'TRELLIS_TRUST_DOMAIN') ?? 'cluster.local')
     .option('--cacerts-dir <dir>', 'plugged-in CA files (ca-cert.pem, ca-key.pem, cert-chain.pem, root-cert.pem); default <state dir>/cacerts', envOptional(env, 'TRELLIS_CACERTS_DIR'))
     .option('--mtls <on|off>', 'emit Istio mTLS (PeerAuthentication, ISTIO_MUTUAL, auto mTLS) in the pushed config (default: on when the CA runs)', onOff, envOnOffOptional(env, 'TRELLIS_MTLS'))
+    .option('--mesh-config <file>', "Istio MeshConfig YAML, watched (local mode; default <state dir>/mesh.yaml; kube mode reads the istio ConfigMap)", envOptional(env, 'TRELLIS_MESH_CONFIG'))
+    .option('--jwks-refresh <duration>', 'refresh interval of the JWKS fetched for RequestAuthentication jwksUri', duration, envDuration(env, 'TRELLIS_JWKS_REFRESH'))
     .option('--private-apis <on|off>', 'private grpc-js APIs behind their seam (on: when present; off: public path)', onOff, envOnOff(env, 'TRELLIS_PRIVATE_APIS', true))
     .exitOverride()
     .parse([...argv], { from: 'user' })
@@ -133,13 +152,25 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     debounceQuietMs: o.debounceQuiet,
     debounceMaxMs: o.debounceMax,
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
-    kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage } : undefined,
+    kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage, namespace: envOptional(env, 'POD_NAMESPACE') ?? 'istio-system' } : undefined,
     privateApis: o.privateApis,
     // Istio's default is mTLS on (PERMISSIVE + auto mTLS); workloads can only hold certificates when the CA runs.
     mtls: o.mtls ?? ca !== undefined,
     trustDomain: o.trustDomain,
     ...(ca === undefined ? {} : { ca }),
+    ...(o.registry === 'local' ? { meshConfigFile: path.resolve(o.meshConfig ?? path.join(stateDir, 'mesh.yaml')) } : {}),
+    ...(o.jwksRefresh === undefined ? {} : { jwksRefreshMs: o.jwksRefresh }),
   };
+}
+
+function envDuration(env: Env, name: string): number | undefined {
+  const raw = envOptional(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    return duration(raw);
+  } catch {
+    throw new TrellisError('CONFIG_INVALID', 'expected a duration (e.g. 20m) in environment', { variable: name, value: raw });
+  }
 }
 
 function caPortEnv(env: Env): number | 'off' | undefined {
@@ -166,4 +197,6 @@ interface Options {
   caPort?: number | 'off';
   trustDomain: string;
   cacertsDir?: string;
+  meshConfig?: string;
+  jwksRefresh?: number;
 }

@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { SnapshotBuilder } from '@trellis/mesh-config';
+import { JwksResolver, SnapshotBuilder } from '@trellis/mesh-config';
 import { createAdsServer } from '@trellis/mesh-xds';
 import type { Logger } from '@trellis/shared';
 import { startCa } from './ca';
@@ -20,8 +20,9 @@ export interface RunningControlPlane {
 export async function startControlPlane(config: ControlPlaneConfig, logger: Logger): Promise<RunningControlPlane> {
   const sources = await openSources(config, logger);
   const ca = config.ca === undefined ? undefined : await startCa(config, config.ca, logger);
-  const { store, registry, credentials, secretStore } = sources;
-  const snapshots = new SnapshotBuilder({ store, registry, credentials });
+  const { store, registry, credentials, secretStore, meshConfig } = sources;
+  const jwks = JwksResolver.start({ store, logger, ...(config.jwksRefreshMs === undefined ? {} : { refreshIntervalMs: config.jwksRefreshMs }) });
+  const snapshots = new SnapshotBuilder({ store, registry, credentials, meshConfig, jwks });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const ads = createAdsServer({
@@ -52,6 +53,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
       await http.close();
       await ads.close();
       snapshots.close();
+      jwks.close();
       await ca?.close();
       await sources.close();
     },

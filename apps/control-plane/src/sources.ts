@@ -1,6 +1,17 @@
 import path from 'node:path';
-import { FileConfigStore, FileSecretStore, LocalRegistry, persistRegistry, type ConfigStore, type CredentialSource, type MemorySecretStore, type ServiceRegistry } from '@trellis/mesh-config';
-import { KubeClient, KubeConfigStore, KubeCredentials, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
+import {
+  FileConfigStore,
+  FileMeshConfig,
+  FileSecretStore,
+  LocalRegistry,
+  persistRegistry,
+  type ConfigStore,
+  type CredentialSource,
+  type MemorySecretStore,
+  type MeshConfigSource,
+  type ServiceRegistry,
+} from '@trellis/mesh-config';
+import { KubeClient, KubeConfigStore, KubeCredentials, KubeMeshConfig, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
 import type { Logger } from '@trellis/shared';
 import type { ControlPlaneConfig, KubeModeConfig } from './config';
 
@@ -10,6 +21,8 @@ export interface Sources {
   readonly registry: ServiceRegistry;
   /** Gateway credentials: the local secret store, or the cluster's Secrets. */
   readonly credentials: CredentialSource;
+  /** Istio's MeshConfig: `<state>/mesh.yaml` (or `--mesh-config`), or the `istio` ConfigMap. */
+  readonly meshConfig: MeshConfigSource;
   /** Local mode only: where `trellis apply -f secret.yaml` writes. */
   readonly secretStore?: MemorySecretStore;
   readonly mode: 'local' | 'kube';
@@ -22,13 +35,16 @@ async function localSources(config: ControlPlaneConfig, logger: Logger): Promise
   const registry = new LocalRegistry();
   // The local registry survives restarts like the config does (Kubernetes mode re-lists instead).
   const persisted = persistRegistry(registry, path.join(config.stateDir, 'registry.json'), logger);
+  const meshConfig = await FileMeshConfig.open({ file: config.meshConfigFile ?? path.join(config.stateDir, 'mesh.yaml'), logger });
   return {
     store,
     registry,
     credentials: secretStore,
+    meshConfig,
     secretStore,
     mode: 'local',
     close: async () => {
+      meshConfig.close();
       persisted.stop();
       await persisted.flush();
     },
@@ -41,7 +57,8 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
   const store = await KubeConfigStore.start({ client, logger });
   const registry = await KubeRegistry.start({ client, logger });
   const credentials = KubeCredentials.start({ client, logger });
-  await Promise.all([store.ready(), registry.ready(), credentials.ready()]);
+  const meshConfig = KubeMeshConfig.start({ client, namespace: kube.namespace, logger });
+  await Promise.all([store.ready(), registry.ready(), credentials.ready(), meshConfig.ready()]);
   const webhook =
     kube.webhookPort === 0
       ? undefined
@@ -50,10 +67,11 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
     store,
     registry,
     credentials,
+    meshConfig,
     mode: 'kube',
     close: async () => {
       await webhook?.close();
-      await Promise.all([store.stop(), registry.stop(), credentials.stop()]);
+      await Promise.all([store.stop(), registry.stop(), credentials.stop(), meshConfig.stop()]);
     },
   };
 }
