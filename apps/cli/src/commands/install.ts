@@ -3,6 +3,7 @@ import { DEFAULT_INJECTOR_CONFIGURATION_NAME, KubeClient } from '@trellis/mesh-k
 import { globalsOf, type CommandContext } from '../context';
 import { findDeployDir, loadComponents } from '../install/deploy-manifests';
 import { installComponents, uninstallComponents } from '../install/install';
+import { collectMeshConfigSet, withMeshConfigSets, type MeshConfigSet } from '../install/mesh-config-set';
 import { kubeConfigSource, parseDuration, type KubeTargetOptions } from '../install/options';
 import { confirm } from '../install/prompt';
 
@@ -10,6 +11,7 @@ interface InstallOptions {
   skipConfirmation?: boolean;
   wait: boolean;
   timeout: number;
+  set: MeshConfigSet[];
 }
 
 interface UninstallOptions {
@@ -60,8 +62,9 @@ export function registerInstall(program: Command, ctx: CommandContext): void {
     .option('-y, --skip-confirmation', 'do not ask for confirmation')
     .option('--no-wait', 'do not wait for the control plane and gateway to become ready')
     .addOption(new Option('--timeout <duration>', 'how long to wait for readiness').argParser(parseDuration).default(parseDuration('5m'), '5m'))
+    .option('--set <meshConfig.path=value>', 'set a MeshConfig field in the istio ConfigMap, e.g. meshConfig.accessLogFile=/dev/stdout (repeatable)', collectMeshConfigSet, [])
     .action(async (opts: InstallOptions, command: Command) => {
-      const components = await deployComponents(ctx);
+      const components = withMeshConfigSets(await deployComponents(ctx), opts.set);
       await withCluster(ctx, clusterChoice(command, opts.skipConfirmation), 'This will install Trellis into the cluster. Proceed?', (client) =>
         installComponents({ client, components, wait: opts.wait, timeoutMs: opts.timeout, progress: (line) => ctx.lines([line]) }),
       );
