@@ -31,6 +31,7 @@ export interface AnalysisInput {
   readonly serviceEntries?: readonly ServiceEntry[];
   readonly services?: readonly MeshService[];
   readonly peerAuthentications?: readonly PeerAuthentication[];
+  readonly authorizationPolicies?: readonly AuthorizationPolicy[];
   readonly rootNamespace?: string;
 }
 

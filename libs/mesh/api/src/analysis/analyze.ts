@@ -1,3 +1,4 @@
+import { analyzeAuthzHttpOnTcp } from './analyzers/authz-http-on-tcp';
 import { analyzeDestinationHosts } from './analyzers/destination-hosts';
 import { analyzeDestinationSubsets } from './analyzers/destination-subsets';
 import { analyzeDuplicateSubsets } from './analyzers/duplicate-subsets';
@@ -22,6 +23,7 @@ const ANALYZERS: readonly Analyzer[] = [
   analyzeUnreachableRules,
   analyzeMeshHostConflicts,
   analyzeMtlsConflicts,
+  analyzeAuthzHttpOnTcp,
 ];
 
 const LEVEL_ORDER: Record<AnalysisLevel, number> = { Error: 0, Warning: 1, Info: 2 };
@@ -49,6 +51,7 @@ export function analyze(input: AnalysisInput): AnalysisMessage[] {
     hosts: new HostIndex(input.services ?? [], input.serviceEntries ?? [], domainSuffix),
     services: input.services ?? [],
     peerAuthentications: input.peerAuthentications ?? [],
+    authorizationPolicies: input.authorizationPolicies ?? [],
     rootNamespace: input.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
   };
   return ANALYZERS.flatMap((a) => a(ctx)).sort(compare);

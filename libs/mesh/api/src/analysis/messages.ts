@@ -77,6 +77,20 @@ export const virtualServiceIneffectiveMatch = (r: ResourceRef, ruleno: string, m
     `VirtualService rule ${ruleno} match ${matchno} is not used (duplicate/overlapping match in rule ${dupno}).`,
   );
 
+/**
+ * IST0901 (Trellis-specific; Istio has no such message, Trellis codes are IST09xx): a rule uses
+ * HTTP-only fields where every selected port is TCP (analyzers/authz-http-on-tcp.ts).
+ */
+export const authorizationPolicyHttpFieldOnTcpPort = (r: ResourceRef, rule: number, fields: readonly string[], services: readonly string[], action: string): AnalysisMessage =>
+  make(
+    'Warning',
+    'IST0901',
+    'AuthorizationPolicyHttpFieldOnTcpPort',
+    r,
+    `AuthorizationPolicy rule ${rule} uses HTTP-only fields (${fields.join(', ')}) but every port of the selected workloads' services (${services.join(', ')}) is TCP: ` +
+      (action === 'ALLOW' ? 'the rule never matches there, so it allows nothing.' : `those fields are ignored there, so the ${action} rule matches more than written.`),
+  );
+
 /** `Error [IST0101] (VirtualService default/reviews) Referenced host+subset in destinationrule not found: "reviews+v1"` */
 export function formatMessage(m: Pick<AnalysisMessage, 'level' | 'code' | 'origin' | 'message'>): string {
   return `${m.level} [${m.code}] (${m.origin}) ${m.message}`;

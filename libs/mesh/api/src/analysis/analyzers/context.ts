@@ -1,4 +1,4 @@
-import type { DestinationRule, Gateway, MeshService, PeerAuthentication, VirtualService } from '../../types';
+import type { AuthorizationPolicy, DestinationRule, Gateway, MeshService, PeerAuthentication, VirtualService } from '../../types';
 import type { HostIndex } from '../hosts';
 import type { AnalysisMessage } from '../messages';
 
@@ -11,6 +11,7 @@ export interface AnalysisContext {
   readonly hosts: HostIndex;
   readonly services: readonly MeshService[];
   readonly peerAuthentications: readonly PeerAuthentication[];
+  readonly authorizationPolicies: readonly AuthorizationPolicy[];
   /** Istio's root namespace (mesh-wide policies), `istio-system` unless given. */
   readonly rootNamespace: string;
 }
