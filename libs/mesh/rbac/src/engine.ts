@@ -1,4 +1,4 @@
-import type { RbacAction, RbacPolicy, RbacRules } from '@trellis/mesh-envoy';
+import type { RbacAction, RbacPolicy, RbacRules, Received } from '@trellis/mesh-envoy';
 import { compilePermission, compilePrincipal, nonEmpty } from './compile-rules';
 import { type Cond, orCond } from './cond';
 import { RbacConfigError } from './errors';
@@ -46,8 +46,12 @@ function compilePolicy(name: string, p: RbacPolicy | undefined): CompiledPolicy 
   };
 }
 
-/** Compile `rules` once (throws RbacConfigError naming `resource` and the policy). */
-export function compileRbac(resource: string, rules: RbacRules | undefined): CompiledRbac {
+/**
+ * Compile `rules` once (throws RbacConfigError naming `resource` and the policy). Takes the read-only
+ * view the proxy and CLI hold (`Received`); the compiler only reads it.
+ */
+export function compileRbac(resource: string, received: Received<RbacRules> | RbacRules | undefined): CompiledRbac {
+  const rules = received as RbacRules | undefined;
   const action = actionOf(resource, rules?.action);
   const names = Object.keys(rules?.policies ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   try {

@@ -10,3 +10,4 @@ export { type CompiledPolicy, type CompiledRbac, compileRbac, evaluate, matching
 export { type PolicyExplanation, type RbacExplanation, explain } from './explain';
 export { NO_PEER_CERT } from './leaves';
 export { NO_JWT } from './metadata';
+export { type FoundRbac, type FoundRouteRbac, findRbacFilters, findRouteRbac } from './find';
