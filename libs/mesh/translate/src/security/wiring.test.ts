@@ -1,4 +1,4 @@
-import type { AuthorizationPolicy, AuthorizationPolicySpec, Gateway, MeshService, MeshSnapshot, ProxyInfo, WorkloadInstance } from '@trellis/mesh-api';
+import type { AuthorizationPolicy, AuthorizationPolicySpec, Gateway, MeshService, MeshSnapshot, ProxyInfo, VirtualService, WorkloadInstance } from '@trellis/mesh-api';
 import type { FilterChain, HttpConnectionManager, Listener, XdsResources } from '@trellis/mesh-envoy';
 import { createTranslator, translate } from '../index';
 import { bookinfoSnapshot, GATEWAY_PROXY, NS, sidecarProxy } from '../testing/bookinfo';
@@ -87,6 +87,24 @@ describe('security filters wired into listeners', () => {
     const gwOther: Gateway = { ...gw, spec: { ...gw.spec, selector: { istio: 'egressgateway' } } };
     const r2 = translate(snapshotWith([policy], { gateways: [gwOther] }), other, { mtls: true });
     expect(httpFilterNames(listener(r2, '0.0.0.0_8080')?.filter_chains?.[0])).toEqual(['istio.alpn', 'envoy.filters.http.fault', 'envoy.filters.http.router']);
+  });
+
+  it('gateway TCP servers: network rbac before the tcp_proxy', () => {
+    const gw: Gateway = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'tcp-gw', namespace: NS },
+      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 31400, name: 'tcp', protocol: 'TCP' }, hosts: ['*'] }] },
+    };
+    const vs: VirtualService = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'tcp', namespace: NS },
+      spec: { hosts: ['*'], gateways: ['tcp-gw'], tcp: [{ route: [{ destination: { host: 'mysqldb', port: { number: 3306 } } }] }] },
+    };
+    const policy = ap('gw-allow', { selector: { matchLabels: { istio: 'ingressgateway' } }, rules: [{ from: [{ source: { ipBlocks: ['10.0.0.0/8'] } }] }] }, 'istio-system');
+    const r = translate(snapshotWith([policy], { gateways: [gw], virtualServices: [vs] }), GATEWAY_PROXY);
+    expect(networkFilterNames(listener(r, '0.0.0.0_31400')?.filter_chains?.[0])).toEqual(['envoy.filters.network.rbac', 'envoy.filters.network.tcp_proxy']);
   });
 
   it('the memoising translator keeps workloads with equal ports but different labels apart', () => {
