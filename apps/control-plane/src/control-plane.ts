@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { JwksResolver, SnapshotBuilder } from '@trellis/mesh-config';
+import { JwksResolver, registryDialer, SnapshotBuilder } from '@trellis/mesh-config';
 import { createAdsServer } from '@trellis/mesh-xds';
 import type { Logger } from '@trellis/shared';
 import { startCa } from './ca';
@@ -21,8 +21,11 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   const sources = await openSources(config, logger);
   const ca = config.ca === undefined ? undefined : await startCa(config, config.ca, logger);
   const { store, registry, credentials, secretStore, meshConfig } = sources;
-  const jwks = JwksResolver.start({ store, logger, ...(config.jwksRefreshMs === undefined ? {} : { refreshIntervalMs: config.jwksRefreshMs }) });
+  // Local mode has no cluster DNS: Service hosts in jwksUri are dialled at their workloads (Kubernetes resolves them).
+  const dial = sources.mode === 'local' ? { dial: registryDialer(registry) } : {};
+  const jwks = JwksResolver.start({ store, logger, ...dial, ...(config.jwksRefreshMs === undefined ? {} : { refreshIntervalMs: config.jwksRefreshMs }) });
   const snapshots = new SnapshotBuilder({ store, registry, credentials, meshConfig, jwks });
+  const retryJwks = registry.onChange(() => void jwks.retryMissing());
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const ads = createAdsServer({
@@ -53,6 +56,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
       await http.close();
       await ads.close();
       snapshots.close();
+      retryJwks();
       jwks.close();
       await ca?.close();
       await sources.close();

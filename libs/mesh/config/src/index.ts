@@ -36,5 +36,6 @@ export { MemorySecretStore, type SecretResult } from './secrets/secret-store';
 export { FileSecretStore } from './secrets/file-secret-store';
 export { JwksResolver, DEFAULT_JWKS_REFRESH_MS, type JwksSource, type JwksResolverOptions } from './jwks/jwks-resolver';
 export { JWKS_FETCH_FAILED } from './jwks/http-get';
+export { registryDialer, type Dialer, type DialTarget } from './jwks/registry-dial';
 export { MESH_CONFIG_INVALID, parseMeshConfig, staticMeshConfig, withMeshDefaults, type MeshConfigSource } from './mesh-config/mesh-config-source';
 export { FileMeshConfig, type FileMeshConfigOptions } from './mesh-config/file-mesh-config';

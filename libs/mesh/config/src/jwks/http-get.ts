@@ -9,6 +9,8 @@ export interface HttpGetOptions {
   readonly timeoutMs: number;
   /** Larger bodies are refused (a JWKS is a few kB). */
   readonly maxBytes: number;
+  /** Connect here instead of resolving the URL's host (local mode's Services); Host and SNI stay the URL's. */
+  readonly dial?: { readonly host: string; readonly port: number };
 }
 
 /** The body preview istiod puts in a non-2xx error (`status %d, message %q`, 100 characters). */
@@ -37,7 +39,8 @@ export function httpGet(uri: string, options: HttpGetOptions): Promise<string> {
       req.destroy();
       reject(new TrellisError(JWKS_FETCH_FAILED, message, { uri }));
     };
-    const req = client.get(url, { agent: false, headers: { accept: 'application/json' } }, (res) => {
+    const dial = options.dial === undefined ? {} : { hostname: options.dial.host, port: options.dial.port, servername: url.hostname, headers: { accept: 'application/json', host: url.host } };
+    const req = client.get(url, { agent: false, headers: { accept: 'application/json' }, ...dial }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {

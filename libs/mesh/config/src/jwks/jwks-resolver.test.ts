@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LocalRegistry } from '../registry/local-registry';
 import { MemoryConfigStore } from '../store/memory-store';
 import { JwksResolver } from './jwks-resolver';
+import { registryDialer } from './registry-dial';
 
 const KEYS_A = JSON.stringify({ keys: [{ kty: 'RSA', kid: 'a', e: 'AQAB', n: 'aaa' }, { kty: 'RSA', kid: 'b', e: 'AQAB', n: 'bbb' }] });
 const KEYS_A_REORDERED = JSON.stringify({ keys: [{ n: 'bbb', e: 'AQAB', kid: 'b', kty: 'RSA' }, { kty: 'RSA', kid: 'a', e: 'AQAB', n: 'aaa' }] });
@@ -136,5 +138,32 @@ describe('JwksResolver (real HTTP server)', () => {
     expect(Object.keys(r.jwks())).toEqual([`${srv.base}/jwks.json`]);
     await store.deleteAll([{ kind: 'RequestAuthentication', namespace: 'foo', name: 'b' }]);
     expect(r.jwks()).toEqual({});
+  });
+});
+
+describe('registryDialer (local mode: no cluster DNS)', () => {
+  it('fetches a jwksUri naming a Service from a ready workload of it, with the Service host as Host', async () => {
+    let host = '';
+    const server = http.createServer((req, res) => {
+      host = req.headers.host ?? '';
+      res.end(KEYS_A);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const registry = new LocalRegistry();
+    registry.upsertService({ name: 'jwt-server', namespace: 'istio-system', hostname: 'jwt-server.istio-system.svc.cluster.local', ports: [{ name: 'http', port: 8000, targetPort: 8000, protocol: 'HTTP' }], selector: { app: 'jwt-server' } });
+    registry.upsertWorkload({ name: 'jwt-server-1', namespace: 'istio-system', address: '127.0.0.1', ports: { '8000': port }, labels: { app: 'jwt-server' }, serviceAccount: 'default', sidecar: false, ready: true });
+    const store = new MemoryConfigStore();
+    const uri = 'http://jwt-server.istio-system.svc.cluster.local:8000/jwks';
+    await store.applyAll([requestAuthn('a', [{ issuer: 'testing@secure.istio.io', jwksUri: uri }])]);
+    const r = JwksResolver.start({ store, dial: registryDialer(registry), refreshIntervalMs: 3_600_000, timeoutMs: 2000 });
+    try {
+      await r.settled();
+      expect(r.jwks()).toEqual({ [uri]: KEYS_A });
+      expect(host).toBe('jwt-server.istio-system.svc.cluster.local:8000');
+    } finally {
+      r.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

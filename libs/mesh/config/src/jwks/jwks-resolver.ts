@@ -2,6 +2,7 @@ import { jwksKeysOf, OPENID_DISCOVERY_SUFFIX, type RequestAuthentication } from 
 import { errorMessage, silentLogger, type Logger } from '@trellis/shared';
 import type { ConfigStore } from '../store/config-store';
 import { httpGet, type HttpGetOptions } from './http-get';
+import type { Dialer } from './registry-dial';
 import { jwksChanged, jwksFormatProblem } from './jwks-format';
 
 /** What the snapshot builder reads: fetched JWKS by key (`jwksKeyOf`), and a signal when keys change. */
@@ -22,6 +23,8 @@ export interface JwksResolverOptions {
   readonly timeoutMs?: number;
   /** Largest accepted body (default 1 MiB). */
   readonly maxBytes?: number;
+  /** Where to connect for a URL instead of DNS (local mode: `registryDialer`); undefined = resolve. */
+  readonly dial?: Dialer;
   /** The HTTP GET (tests may replace it). */
   readonly get?: (uri: string, options: HttpGetOptions) => Promise<string>;
 }
@@ -57,7 +60,7 @@ export class JwksResolver implements JwksSource {
       r.timers.push(setInterval(run, ms).unref());
     };
     every(options.refreshIntervalMs ?? DEFAULT_JWKS_REFRESH_MS, () => void r.refresh());
-    every(options.retryIntervalMs ?? 60_000, () => void r.refresh((key) => !r.good.has(key)));
+    every(options.retryIntervalMs ?? 60_000, () => void r.retryMissing());
     return r;
   }
 
@@ -73,6 +76,11 @@ export class JwksResolver implements JwksSource {
   /** Fetch every wanted JWKS now (or those `which` picks); resolves when all attempts have finished. */
   async refresh(which: (key: string) => boolean = () => true): Promise<void> {
     await Promise.all([...this.wanted].filter(which).map((key) => this.fetch(key)));
+  }
+
+  /** Fetch now every wanted JWKS that has no keys yet (e.g. the Service serving it just became ready). */
+  retryMissing(): Promise<void> {
+    return this.refresh((key) => !this.good.has(key) && !this.inFlight.has(key));
   }
 
   /** Resolves when no fetch is in flight (tests). */
@@ -107,13 +115,25 @@ export class JwksResolver implements JwksSource {
   }
 
   private async load(key: string): Promise<string> {
-    const get = this.options.get ?? httpGet;
+    const base = this.options.get ?? httpGet;
+    const get = (uri: string, o: HttpGetOptions): Promise<string> => {
+      const dial = this.dialFor(uri);
+      return base(uri, dial === undefined ? o : { ...o, dial });
+    };
     const http = { timeoutMs: this.options.timeoutMs ?? 5000, maxBytes: this.options.maxBytes ?? 1 << 20 };
     const uri = key.endsWith(OPENID_DISCOVERY_SUFFIX) ? await this.discover(key, get, http) : key;
     const text = await get(uri, http);
     const problem = jwksFormatProblem(text);
     if (problem !== undefined) throw new Error(`content fetched from jwks URI ${JSON.stringify(uri)} is not a valid JWKS: ${problem}`);
     return text;
+  }
+
+  private dialFor(uri: string): HttpGetOptions['dial'] {
+    try {
+      return this.options.dial?.(new URL(uri));
+    } catch {
+      return undefined;
+    }
   }
 
   /** OpenID discovery: the document's `jwks_uri`. */
