@@ -4,7 +4,7 @@ import { type CodecSniffer, type Codecs, sniffCodec } from '../codec/codec-sniff
 import type { Http1Choice, Http1Connection } from '../codec/h1/http1';
 import type { ListenerConfig } from './listener-config';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
-import { routerOnlyHcm } from '../http/hcm-config';
+import { type HcmConfig, routerOnlyHcm } from '../http/hcm-config';
 import { TcpSession } from '../tcp/tcp-session';
 import { admitConnection } from '../tcp/network-rbac';
 import { captureRoute } from './capture-route';
@@ -103,14 +103,35 @@ export class HttpListener {
     this.sniffer.accept(socket, pin ? this.pinnedCodecs(chain, owner) : undefined);
   }
 
+  /**
+   * Codecs for connections pinned to a TLS-terminating chain. Their requests follow LDS: after an update
+   * that keeps the chain (same name) they use its new HCM — new http_filters such as RBAC apply to
+   * requests on connections accepted before (Envoy drains those connections; here the next request
+   * sees the new config). A chain that is gone keeps serving its connections with the config they had.
+   */
   private pinnedCodecs(chain: ChainConfig, owner: ListenerConfig): Codecs {
     let codecs = this.pinned.get(chain);
     if (codecs === undefined && chain.hcm !== undefined) {
-      const target: ListenerTarget = { listener: owner, hcm: chain.hcm, pinned: true };
-      codecs = createCodecs(this.ctx, this.http1, this.maxHeaderListSize, () => target, this.sets);
+      codecs = createCodecs(this.ctx, this.http1, this.maxHeaderListSize, this.pinnedTarget(chain, owner), this.sets);
       this.pinned.set(chain, codecs);
     }
     return codecs as Codecs;
+  }
+
+  /** The current target of a pinned chain: looked up again only when its owner's config object changed. */
+  private pinnedTarget(chain: ChainConfig, owner: ListenerConfig): () => ListenerTarget {
+    const first: ListenerTarget = { listener: owner, hcm: chain.hcm as HcmConfig, pinned: true };
+    let seen = owner;
+    let target = first;
+    return () => {
+      const current = owner.name === this.config.name ? this.config : (this.ctx.listeners.get(owner.name) ?? seen);
+      if (current !== seen) {
+        seen = current;
+        const hcm = current.chains.find((c) => c.name === chain.name && c.hcm !== undefined)?.hcm;
+        target = hcm === undefined ? first : { listener: current, hcm, pinned: true };
+      }
+      return target;
+    };
   }
 
   async listen(host: string, port: number): Promise<void> {
