@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerApply } from './commands/apply';
+import { registerAuthz } from './commands/authz';
 import { registerDelete } from './commands/delete';
 import { registerDescribe } from './commands/describe';
 import { registerExec } from './commands/exec';
@@ -51,6 +52,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerProxyConfig(program, ctx);
   registerDescribe(program, ctx);
   registerExec(program, ctx);
+  registerAuthz(program, ctx);
   registerKubeInject(program, ctx);
   registerInstall(program, ctx);
   registerUninstall(program, ctx);

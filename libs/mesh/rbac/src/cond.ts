@@ -43,7 +43,8 @@ export function leafCond(leaf: Leaf, test: (input: RbacInput) => boolean): Cond 
   return { test, leaf, why: (i) => leafWhy(leaf, i, leaf.want), whyNot: (i) => leafWhyNot(leaf, i, leaf.want) };
 }
 
-export const ANY: Cond = { test: () => true, why: () => 'never fails', whyNot: () => 'any request matches' };
+/** `any`. Under a not_rule/not_id it is istiod's never-matching policy (`spec: {}`, allow-nothing). */
+export const ANY: Cond = { test: () => true, why: () => 'never fails', whyNot: () => 'the policy matches nothing (it has no rules)' };
 
 /** All of `conds` (an empty list matches, as Envoy's AndMatcher). */
 export function andCond(conds: readonly Cond[]): Cond {
