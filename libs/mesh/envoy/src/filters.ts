@@ -4,6 +4,7 @@
  * plain `Any` and NACKed by the proxy.
  */
 import type { Any, BoolValue, ConfigSource, Duration, FractionalPercent, HeaderValueOption, RuntimeFractionalPercent, UInt32Value } from './core';
+import type { AccessLogFilter, HcmTracing } from './observability';
 import type { RouteConfiguration } from './route';
 import type { FAULT_TYPE, HCM_TYPE, LOCAL_RATE_LIMIT_TYPE, PREVIOUS_HOSTS_TYPE, ROUTER_TYPE, TCP_PROXY_TYPE } from './type-urls';
 
@@ -14,7 +15,7 @@ import type { FAULT_TYPE, HCM_TYPE, LOCAL_RATE_LIMIT_TYPE, PREVIOUS_HOSTS_TYPE, 
 export type HttpFilter = { name?: string; typed_config?: Any; is_optional?: boolean };
 
 /** envoy.config.accesslog.v3.AccessLog. */
-export type AccessLog = { name?: string; typed_config?: Any };
+export type AccessLog = { name?: string; typed_config?: Any; filter?: AccessLogFilter };
 
 /** HttpConnectionManager.Rds: the route configuration fetched over ADS. */
 export type Rds = { route_config_name?: string; config_source?: ConfigSource };
@@ -29,6 +30,8 @@ export type HttpConnectionManager = {
   route_config?: RouteConfiguration;
   http_filters?: HttpFilter[];
   access_log?: AccessLog[];
+  /** Spans for requests through this HCM (observability.ts). */
+  tracing?: HcmTracing;
   generate_request_id?: BoolValue;
   use_remote_address?: BoolValue;
   max_request_headers_kb?: UInt32Value;
@@ -61,6 +64,7 @@ export type TcpProxy = {
   weighted_clusters?: { clusters?: TcpClusterWeight[] };
   idle_timeout?: Duration;
   max_connect_attempts?: UInt32Value;
+  access_log?: AccessLog[];
 };
 
 /** envoy.extensions.filters.http.router.v3.Router (no fields used). */

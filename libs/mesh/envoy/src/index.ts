@@ -11,6 +11,7 @@ export type * from './endpoint';
 export type * from './filters';
 export type * from './tls';
 export type * from './security-filters';
+export type * from './observability';
 export type * from './resources';
 export * from './type-urls';
 export * from './names';

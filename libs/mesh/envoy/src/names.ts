@@ -36,3 +36,10 @@ export const EXT_AUTHZ_FILTER_NAME = 'envoy.filters.http.ext_authz';
 export const NETWORK_EXT_AUTHZ_FILTER_NAME = 'envoy.filters.network.ext_authz';
 /** The dynamic-metadata key jwt_authn writes the verified payload to (istiod `payload_in_metadata`). */
 export const JWT_PAYLOAD_METADATA_KEY = 'payload';
+
+// ── observability (observability.ts) ─────────────────────────────────────────
+export const FILE_ACCESS_LOG_NAME = 'envoy.access_loggers.file';
+export const ZIPKIN_TRACER_NAME = 'envoy.tracers.zipkin';
+export const OPENTELEMETRY_TRACER_NAME = 'envoy.tracers.opentelemetry';
+/** istiod's name for the stats filter in http_filters and network filters. */
+export const ISTIO_STATS_FILTER_NAME = 'istio.stats';

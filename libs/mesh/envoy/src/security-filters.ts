@@ -113,7 +113,7 @@ export type JwtHeader = { name?: string; value_prefix?: string };
 /** RemoteJwks: a JWKS URI (istiod inlines fetched keys instead; see local_jwks). */
 export type RemoteJwks = { http_uri?: { uri?: string; cluster?: string; timeout?: Duration }; cache_duration?: Duration };
 
-/** JwtProvider: one issuer. istiod sets `local_jwks.inline_string` (keys it fetched) and `payload_in_metadata: issuer`. */
+/** JwtProvider: one issuer. istiod sets `local_jwks.inline_string` (keys it fetched) and `payload_in_metadata: "payload"`. */
 export type JwtProvider = {
   issuer?: string;
   audiences?: string[];

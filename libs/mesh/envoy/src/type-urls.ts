@@ -69,3 +69,9 @@ export const JWT_AUTHN_TYPE = 'type.googleapis.com/envoy.extensions.filters.http
 export const JWT_AUTHN_PER_ROUTE_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig';
 export const EXT_AUTHZ_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz';
 export const NETWORK_EXT_AUTHZ_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.ext_authz.v3.ExtAuthz';
+
+// ── observability (observability.ts) ────────────────────────────────────────
+export const FILE_ACCESS_LOG_TYPE = 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog';
+export const CEL_ACCESS_LOG_FILTER_TYPE = 'type.googleapis.com/envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter';
+export const ZIPKIN_TRACER_TYPE = 'type.googleapis.com/envoy.config.trace.v3.ZipkinConfig';
+export const OPENTELEMETRY_TRACER_TYPE = 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig';

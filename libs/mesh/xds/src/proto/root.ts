@@ -53,6 +53,10 @@ const ENTRY_FILES: readonly string[] = [
   'envoy/extensions/filters/http/ext_authz/v3/ext_authz.proto',
   'envoy/extensions/filters/network/ext_authz/v3/ext_authz.proto',
   'envoy/service/auth/v3/external_auth.proto',
+  // Telemetry: tracers and the access-log CEL filter (observability.ts).
+  'envoy/config/trace/v3/zipkin.proto',
+  'envoy/config/trace/v3/opentelemetry.proto',
+  'envoy/extensions/access_loggers/filters/cel/v3/cel.proto',
   'envoy/admin/v3/config_dump.proto',
 ];
 
