@@ -1,9 +1,16 @@
+import type { ProxyNode } from '@trellis/mesh-proxy';
 import type { XdsNode } from '@trellis/mesh-xds';
 import { nodeId, type ProxyConfig } from './config';
 
 export const PROXY_VERSION = '0.1.0';
 
 /** The xDS node this proxy announces: Istio's id format and the metadata istiod reads. */
+/** The proxy's own identity for telemetry, from the same flags as its xDS node. */
+export function proxyNode(c: ProxyConfig): ProxyNode {
+  const n = xdsNode(c);
+  return { id: n.id, cluster: n.cluster ?? '', name: c.podName, namespace: c.namespace, labels: c.labels, serviceAccount: c.serviceAccount, clusterId: 'Kubernetes', instanceIp: c.ip };
+}
+
 export function xdsNode(c: ProxyConfig): XdsNode & { id: string } {
   return {
     id: nodeId(c),

@@ -4,7 +4,7 @@ import { CommanderError } from 'commander';
 import { createProxy } from '@trellis/mesh-proxy';
 import { createAdsClient } from '@trellis/mesh-xds';
 import { createLogger, shutdownOnSignals } from '@trellis/shared';
-import { bindOverride, xdsNode } from './bootstrap';
+import { bindOverride, proxyNode, xdsNode } from './bootstrap';
 import { startWorkloadIdentity } from './identity';
 import { readConfig } from './config';
 import { startOps } from './ops';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const identity = startWorkloadIdentity(config, logger);
   const proxy = createProxy({
     mode: config.mode,
+    node: proxyNode(config),
     logger,
     bindOverride: bindOverride(config),
     accessLog: config.accessLog,

@@ -72,3 +72,10 @@ export type HcmTracing = {
   custom_tags?: CustomTag[];
   spawn_upstream_span?: { value?: boolean };
 };
+
+/**
+ * One metric override of Istio's stats filter (istio/proxy stats.PluginConfig.MetricConfig), as the
+ * Telemetry API's `metrics.overrides` become: `name` without the `istio_` prefix (`requests_total`;
+ * empty = every metric), `drop`, tags removed, or tags set to a CEL expression.
+ */
+export type IstioMetricOverride = { name?: string; drop?: boolean; tags_to_remove?: string[]; dimensions?: Record<string, string> };

@@ -4,6 +4,7 @@
  * a stack of small layers (stack.ts: listener → filter chain → HTTP filters → router), balances over its own HTTP/1.1 connection pools, and serves the
  * admin (15000), health (15021) and Prometheus (15090) endpoints.
  */
+export { type ProxyNode, UNKNOWN_NODE } from './proxy-node';
 export { createProxy, type Proxy, type ProxyOptions, type HostPort } from './proxy';
 export type { BindOverride, BoundAddress } from './listener/listener-manager';
 export type { AccessLogSink } from './http/access-log';

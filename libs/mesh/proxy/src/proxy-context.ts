@@ -9,10 +9,13 @@ import type { ListenerConfig } from './listener/listener-config';
 import type { TrafficStats } from './http/traffic-stats';
 import type { OriginalDstReader } from './unsafe/original-dst';
 import type { SecretProvider } from './sds/secret-provider';
+import type { ProxyNode } from './proxy-node';
 
 /** What every request can reach: the config in force and the observers. One per proxy. */
 export interface ProxyContext {
   readonly mode: 'sidecar' | 'router';
+  /** Who this proxy is (telemetry labels, peer metadata, span service names). */
+  readonly node: ProxyNode;
   readonly logger: Logger;
   readonly clusters: ClusterManager;
   readonly routes: Map<string, RouteTable>;

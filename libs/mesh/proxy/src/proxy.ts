@@ -23,9 +23,12 @@ import type { SecretProvider } from './sds/secret-provider';
 import { compileAdsSecrets } from './sds/ads-secrets';
 import { layeredSecretProvider } from './sds/layered-provider';
 import { SecretStore, type SecretInput } from './sds/secret-store';
+import { type ProxyNode, UNKNOWN_NODE } from './proxy-node';
 
 export interface ProxyOptions {
   readonly mode: 'sidecar' | 'router';
+  /** Who this proxy is (Istio's node metadata); default UNKNOWN_NODE. */
+  readonly node?: ProxyNode;
   readonly logger: Logger;
   /** Where to bind a listener instead of its own address (local mode, tests: port 0). */
   readonly bindOverride?: BindOverride;
@@ -130,6 +133,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   const secrets = layeredSecretProvider(adsSecrets, options.secrets);
   const ctx: ProxyContext = {
     mode: options.mode,
+    node: options.node ?? UNKNOWN_NODE,
     logger,
     clusters: new ClusterManager(drainMs, runtime),
     routes: new Map(),
