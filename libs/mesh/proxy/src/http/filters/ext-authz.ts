@@ -9,13 +9,13 @@ import type { CheckOk, CheckResult, HeaderSet } from './ext-authz/check-result';
 import { type CompiledExtAuthz, compileExtAuthz } from './ext-authz/config';
 import { grpcCheckRequest, grpcCheckResult } from './ext-authz/grpc-check';
 import { httpCheckRequest, httpCheckResult } from './ext-authz/http-check';
-import { type SideCall, sideCall } from './ext-authz/side-call';
+import { type SideCall, sideCall } from '../../upstream/side-call';
 
 /**
  * envoy.filters.http.ext_authz (Istio's CUSTOM AuthorizationPolicy): unless `filter_enabled_metadata`
  * says the request is not in scope (istiod: the shadow RBAC filter marked no CUSTOM rule), the request
  * waits while the authorizer is asked (`ext-authz/http-check.ts` or `grpc-check.ts`, over the
- * cluster's own pools: `ext-authz/side-call.ts`). Allowed: its header edits go upstream and the
+ * cluster's own pools: `upstream/side-call.ts`). Allowed: its header edits go upstream and the
  * chain resumes. Denied: the authorizer's reply goes downstream (UAEX, ext_authz_denied). No answer:
  * `failure_mode_allow` resumes, else `status_on_error` (default 403, ext_authz_error).
  * Stats as Envoy's: `http.<hcm stat_prefix>.ext_authz.[<stat_prefix>.]{ok,denied,error,disabled,failure_mode_allowed}`.

@@ -3,7 +3,7 @@ import type { CompiledExtAuthz } from './config';
 import { type CheckResult, checkError } from './check-result';
 import { encodeCheckRequest } from './check-request-wire';
 import { decodeCheckResponse } from './check-response-read';
-import type { SideRequest, SideResponse } from './side-call';
+import type { SideRequest, SideResponse } from '../../../upstream/side-call';
 
 /**
  * The gRPC authorizer (`grpc_service.envoy_grpc`): a unary `envoy.service.auth.v3.Authorization/Check`

@@ -3,7 +3,7 @@ import type { Exchange } from '../../exchange';
 import type { RequestHeaders } from '../../../upstream/upstream-pool';
 import type { CompiledExtAuthz, HttpServiceConfig, NameTest } from './config';
 import { type CheckResult, type HeaderSet, checkError } from './check-result';
-import type { SideRequest, SideResponse } from './side-call';
+import type { SideRequest, SideResponse } from '../../../upstream/side-call';
 
 /**
  * The HTTP authorizer (`http_service`), as Envoy's ext_authz raw HTTP client asks it: the client's

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { ORIGINAL_DST_HEADER } from '../../../listener/chain-select';
-import type { ProxyContext } from '../../../proxy-context';
-import type { RequestHeaders, UpstreamController, UpstreamHandler } from '../../../upstream/upstream-pool';
+import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
+import type { ProxyContext } from '../proxy-context';
+import type { RequestHeaders, UpstreamController, UpstreamHandler } from './upstream-pool';
 
 /**
  * One request the proxy makes on its own behalf to a cluster it has from CDS (Envoy's AsyncClient):
