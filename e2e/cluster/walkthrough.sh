@@ -255,5 +255,7 @@ must "kubectl apply -f $NET/bookinfo-gateway.yaml"
 source e2e/cluster/secure-ingress.sh
 source e2e/cluster/ratings-mysql.sh
 source e2e/cluster/tcp-traffic-shifting.sh
+source e2e/cluster/authz-http.sh
+source e2e/cluster/jwt-ingress.sh
 
 step "Walkthrough passed in $(elapsed) s"
