@@ -1,3 +1,6 @@
+import type { Duration } from './core';
+import type { IstioMetricOverride } from './observability';
+
 /**
  * Istio's own HTTP filter extensions (istio/proxy, protos in istio/api), as istiod writes them beside
  * Envoy's. Today: `istio.alpn`, which makes an HTTP request's upstream TLS connection offer an ALPN
@@ -19,3 +22,50 @@ export type AlpnOverride = { upstream_protocol?: AlpnUpstreamProtocol; alpn_over
 
 /** istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig. */
 export type IstioAlpnFilterConfig = { '@type': typeof ISTIO_ALPN_TYPE; alpn_override?: AlpnOverride[] };
+
+/**
+ * Istio's stats filter (istio/proxy source/extensions/filters/http/istio_stats/config.proto,
+ * package `stats`): istiod's `istio.stats` (ISTIO_STATS_FILTER_NAME), an HTTP filter before the
+ * router in every sidecar and gateway HCM and a network filter before tcp_proxy — the standard
+ * metrics (`istio_requests_total`, …). The same message configures both.
+ */
+export const ISTIO_STATS_TYPE = 'type.googleapis.com/stats.PluginConfig';
+
+/** stats.Reporter: UNSPECIFIED = inferred from the listener direction; SERVER_GATEWAY = a waypoint. */
+export type IstioStatsReporter = 'UNSPECIFIED' | 'SERVER_GATEWAY';
+
+/**
+ * stats.PluginConfig (field numbers: disable_host_header_fallback 6, tcp_reporting_duration 7,
+ * metrics 8 (MetricConfig: dimensions 1, name 2, tags_to_remove 3, match 4, drop 5), definitions 9,
+ * reporter 10, rescoping_duration 11, scope_grace_period_duration 12).
+ */
+export type IstioStatsConfig = {
+  '@type': typeof ISTIO_STATS_TYPE;
+  disable_host_header_fallback?: boolean;
+  tcp_reporting_duration?: Duration;
+  metrics?: IstioMetricOverride[];
+  definitions?: { name?: string; value?: string; type?: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' }[];
+  reporter?: IstioStatsReporter;
+};
+
+/** istiod's metadata exchange filter name (pilot/pkg/xds/filters `MxFilterName`), HTTP and TCP. */
+export const ISTIO_MX_FILTER_NAME = 'istio.metadata_exchange';
+
+/**
+ * istio/proxy's io.istio.http.peer_metadata.Config: istiod sends it only inside a TypedStruct (its
+ * `type_url` is `type.googleapis.com/` + this name), so the proto is not in the xDS root.
+ */
+export const ISTIO_PEER_METADATA_MESSAGE = 'io.istio.http.peer_metadata.Config';
+
+/** A discovery or propagation method of peer_metadata.Config (`istio_headers` = x-envoy-peer-metadata[-id]). */
+export type PeerMetadataMethod = { istio_headers?: { skip_external_clusters?: boolean }; workload_discovery?: Record<string, never> };
+
+/** io.istio.http.peer_metadata.Config: inbound reads the downstream's headers and answers with its own; outbound sends its own upstream. */
+export type PeerMetadataConfig = {
+  '@type': `type.googleapis.com/${typeof ISTIO_PEER_METADATA_MESSAGE}`;
+  downstream_discovery?: PeerMetadataMethod[];
+  upstream_discovery?: PeerMetadataMethod[];
+  downstream_propagation?: PeerMetadataMethod[];
+  upstream_propagation?: PeerMetadataMethod[];
+  additional_labels?: string[];
+};

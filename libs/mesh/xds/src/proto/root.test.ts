@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 import * as envoy from '@trellis/mesh-envoy';
-import { ISTIO_ALPN_PROTO, envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
+import { ISTIO_ALPN_PROTO, ISTIO_STATS_PROTO, envoyDescriptorJson, envoyRoot, rootFromDescriptor } from './root';
 import { wireSchemaOf } from './wire-schema-build';
 
 /** Every message field and enum value of a root, as comparable lines (what encoding depends on). */
@@ -74,5 +74,17 @@ describe('Istio protos in the root', () => {
     // alpn_override (1, LEN) { upstream_protocol (1, VARINT) = HTTP11, alpn_override (2, LEN) "istio-http/1.1" }
     const inner = Buffer.concat([Buffer.from([0x08, 0x01, 0x12, 14]), Buffer.from('istio-http/1.1')]);
     expect(bytes).toEqual(Buffer.concat([Buffer.from([0x0a, inner.length]), inner]));
+  });
+  it('embeds istio-stats.proto as written', () => {
+    expect(ISTIO_STATS_PROTO).toBe(readFileSync(path.join(__dirname, 'istio-stats.proto'), 'utf8'));
+  });
+
+  it("encodes istio.stats' PluginConfig with istio/proxy's field numbers", () => {
+    const type = envoyRoot().lookupType('stats.PluginConfig');
+    const config = { disable_host_header_fallback: true, reporter: 'SERVER_GATEWAY', metrics: [{ name: 'requests_total', drop: true }] };
+    const bytes = Buffer.from(type.encode(type.fromObject(config)).finish());
+    // disable_host_header_fallback (6, VARINT) 1; metrics (8, LEN) { name (2, LEN) "requests_total", drop (5, VARINT) 1 }; reporter (10, VARINT) 1
+    const metric = Buffer.concat([Buffer.from([0x12, 14]), Buffer.from('requests_total'), Buffer.from([0x28, 0x01])]);
+    expect(bytes).toEqual(Buffer.concat([Buffer.from([0x30, 0x01, 0x42, metric.length]), metric, Buffer.from([0x50, 0x01])]));
   });
 });

@@ -90,6 +90,55 @@ message FilterConfig {
 }
 `;
 
+/** Istio's stats filter config (`istio-stats.proto` beside this file; a test keeps the two equal). */
+export const ISTIO_STATS_PROTO = `// Istio's stats filter config (istio/proxy source/extensions/filters/http/istio_stats/config.proto):
+// the message istiod packs as the istio.stats HTTP and network filters' typed_config, with its field numbers.
+// root.ts holds this same text (bundles carry no .proto files); a test keeps them equal.
+syntax = "proto3";
+
+package stats;
+
+import "google/protobuf/duration.proto";
+
+message MetricConfig {
+  map<string, string> dimensions = 1;
+  string name = 2;
+  repeated string tags_to_remove = 3;
+  string match = 4;
+  bool drop = 5;
+}
+
+enum MetricType {
+  COUNTER = 0;
+  GAUGE = 1;
+  HISTOGRAM = 2;
+}
+
+message MetricDefinition {
+  string name = 1;
+  string value = 2;
+  MetricType type = 3;
+}
+
+enum Reporter {
+  UNSPECIFIED = 0;
+  SERVER_GATEWAY = 1;
+}
+
+message PluginConfig {
+  reserved 1, 2, 3, 4, 5;
+  reserved "debug", "max_peer_cache_size", "stat_prefix", "field_separator", "value_separator";
+
+  bool disable_host_header_fallback = 6;
+  google.protobuf.Duration tcp_reporting_duration = 7;
+  repeated MetricConfig metrics = 8;
+  repeated MetricDefinition definitions = 9;
+  Reporter reporter = 10;
+  google.protobuf.Duration rescoping_duration = 11;
+  google.protobuf.Duration scope_grace_period_duration = 12;
+}
+`;
+
 let cached: protobuf.Root | undefined;
 
 function includeDirs(): string[] {
@@ -102,6 +151,7 @@ function parseProtos(): protobuf.Root {
   addCommonProtos();
   const root = loadProtosWithOptionsSync([...ENTRY_FILES], { keepCase: true, includeDirs: includeDirs() });
   protobuf.parse(ISTIO_ALPN_PROTO, root, { keepCase: true });
+  protobuf.parse(ISTIO_STATS_PROTO, root, { keepCase: true });
   root.resolveAll();
   return root;
 }
