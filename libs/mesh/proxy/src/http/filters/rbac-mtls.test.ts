@@ -36,12 +36,19 @@ function withRbac(chains: FilterChain[], kind: 'http' | 'tcp'): FilterChain[] {
   });
 }
 
-function startGuardedServer(apps: Apps, secrets: SecretStore): Promise<TestProxy> {
-  const listener = (port: number, p: 'http' | 'tcp'): Listener => inboundListener(`127.0.0.1_${port}`, port, withRbac(inboundChains(port, 'STRICT', p), p));
+function guardedListeners(guarded = true): Listener[] {
+  const listener = (port: number, p: 'http' | 'tcp'): Listener => {
+    const chains = inboundChains(port, 'STRICT', p);
+    return inboundListener(`127.0.0.1_${port}`, port, guarded ? withRbac(chains, p) : chains);
+  };
+  return [listener(9080, 'http'), listener(9090, 'http'), listener(9000, 'tcp')];
+}
+
+function startGuardedServer(apps: Apps, secrets: SecretStore, guarded = true): Promise<TestProxy> {
   return startProxy(
     {
       clusters: [inboundCluster(9080, apps.http.port), inboundCluster(9090, apps.grpcPort, true), inboundCluster(9000, apps.tcpPort)],
-      listeners: [listener(9080, 'http'), listener(9090, 'http'), listener(9000, 'tcp')],
+      listeners: guardedListeners(guarded),
     },
     { secrets },
   );
@@ -84,5 +91,28 @@ describe('RBAC by peer principal over mTLS', () => {
     expect(text).toContain('tcp.rbac.allowed: 1\n');
     expect(text).toContain('tcp.rbac.denied: 1\n');
     expect(text).toContain('http.inbound_0.0.0.0_9080.rbac.denied: 1\n');
+  });
+});
+
+describe('a policy applied while clients hold keep-alive mTLS connections', () => {
+  it('applies to the next request on a connection accepted before the LDS update', async () => {
+    const pki = meshPki();
+    const apps = await startApps();
+    const server = await startGuardedServer(apps, pki.store('bookinfo-reviews'), false);
+    const sleepClient = await startClientSidecar(server, pki.store('sleep'));
+    try {
+      const target = { host: 'reviews:9080', path: '/reviews/0' };
+      expect((await send(sleepClient.port('0.0.0.0_9080'), target)).status).toBe(200);
+      // The client's pool keeps that TLS connection; the server's chain is pinned to it.
+      await server.proxy.apply('LDS', guardedListeners(true));
+      const denied = await send(sleepClient.port('0.0.0.0_9080'), target);
+      expect([denied.status, denied.body]).toEqual([403, 'RBAC: access denied']);
+      const admin = await server.proxy.startAdmin({ host: '127.0.0.1', port: 0 });
+      expect((await send(admin.port, { path: '/stats' })).body).toContain('listener.127.0.0.1_9080.ssl.handshake: 1\n');
+    } finally {
+      await sleepClient.proxy.close();
+      await server.proxy.close();
+      await apps.close();
+    }
   });
 });
