@@ -94,6 +94,9 @@ function withBody(b: EnvoyExtAuthzGrpcProvider['includeRequestBodyInCheck']): Ex
 function checkCommon(p: EnvoyExtAuthzHttpProvider | EnvoyExtAuthzGrpcProvider, errors: string[]): void {
   if (!(Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535)) errors.push(`port must be in the range [1, 65535], found: ${p.port}`);
   if (p.timeout !== undefined && toDuration(p.timeout) === undefined) errors.push(`invalid timeout ${p.timeout}`);
+  // Trellis's proxy does not buffer request bodies for ext_authz (it would NACK with_request_body and keep
+  // the whole listener stale): such a provider is treated as invalid, so its CUSTOM rules deny (fail closed).
+  if (p.includeRequestBodyInCheck !== undefined) errors.push('includeRequestBodyInCheck is not supported by the Trellis proxy');
 }
 
 function httpService(p: EnvoyExtAuthzHttpProvider, host: string, cluster: string): ExtAuthzHttpService {

@@ -1,7 +1,6 @@
 import type { AuthorizationPolicy } from '@trellis/mesh-api';
 import {
   EXT_AUTHZ_FILTER_NAME,
-  NETWORK_EXT_AUTHZ_FILTER_NAME,
   NETWORK_RBAC_FILTER_NAME,
   NETWORK_RBAC_TYPE,
   RBAC_FILTER_NAME,
@@ -33,6 +32,8 @@ import { EXT_AUTHZ_MATCH_PREFIX, EXT_AUTHZ_SHADOW_STAT_PREFIX, type ProviderResu
  * TCP chains: only gRPC providers have a network ext_authz (Envoy's network ext_authz speaks gRPC
  * only), so an HTTP provider adds nothing to TCP chains (istiod: "ignored CUSTOM action with HTTP
  * provider on TCP filter chain") — a CUSTOM policy with an HTTP provider does not guard TCP traffic.
+ * For a gRPC provider istiod adds the network ext_authz; Trellis's proxy does not implement it yet,
+ * so those TCP connections are denied (see providerFilters).
  */
 export interface ExtAuthzFilters {
   readonly http: HttpFilter[];
@@ -93,7 +94,10 @@ function providerFilters(ctx: TranslateContext, provider: string, policies: read
   }
   out.http.push(httpRbac(shadowRbac(http)), { name: EXT_AUTHZ_FILTER_NAME, typed_config: result.ok.http });
   if (result.ok.tcp !== undefined) {
-    out.tcp.push(networkRbac(shadowRbac(tcp)), { name: NETWORK_EXT_AUTHZ_FILTER_NAME, typed_config: result.ok.tcp });
+    // istiod writes envoy.filters.network.ext_authz here; Trellis's proxy has no network ext_authz yet (it
+    // would NACK the listener), so the connections the CUSTOM rules match are denied instead: closed
+    // (fail closed, as for a bad provider), never passed unchecked.
+    out.tcp.push(networkRbac({ rules: badRules(tcp) }));
   }
 }
 
