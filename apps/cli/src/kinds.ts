@@ -20,6 +20,7 @@ const SHORT_NAMES: Record<IstioKind, readonly string[]> = {
   PeerAuthentication: ['pa'],
   AuthorizationPolicy: ['ap'],
   RequestAuthentication: ['ra'],
+  Telemetry: ['telemetry'],
 };
 
 function pluralOf(singular: string): string {

@@ -26,4 +26,5 @@ export const PRINTER_COLUMNS: Record<IstioKind, PrinterColumn[]> = {
   PeerAuthentication: [{ header: 'MODE', value: spec('mtls', 'mode') }],
   AuthorizationPolicy: [{ header: 'ACTION', value: spec('action') }],
   RequestAuthentication: [],
+  Telemetry: [],
 };

@@ -8,6 +8,7 @@ import type {
   RequestAuthentication,
   ServiceEntry,
   Sidecar,
+  Telemetry,
   VirtualService,
 } from '../types';
 
@@ -21,6 +22,7 @@ export interface ConfigCollections {
   peerAuthentications: PeerAuthentication[];
   authorizationPolicies: AuthorizationPolicy[];
   requestAuthentications: RequestAuthentication[];
+  telemetries: Telemetry[];
 }
 
 export interface AnalysisInput {
@@ -45,6 +47,7 @@ export function emptyCollections(): ConfigCollections {
     peerAuthentications: [],
     authorizationPolicies: [],
     requestAuthentications: [],
+    telemetries: [],
   };
 }
 
@@ -61,6 +64,7 @@ export function collectConfigs(objects: readonly IstioConfig[]): ConfigCollectio
       case 'PeerAuthentication': c.peerAuthentications.push(o); break;
       case 'AuthorizationPolicy': c.authorizationPolicies.push(o); break;
       case 'RequestAuthentication': c.requestAuthentications.push(o); break;
+      case 'Telemetry': c.telemetries.push(o); break;
     }
   }
   return c;

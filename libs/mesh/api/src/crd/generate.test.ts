@@ -52,6 +52,7 @@ describe('generateCrds', () => {
       'authorizationpolicies.security.istio.io',
       'peerauthentications.security.istio.io',
       'requestauthentications.security.istio.io',
+      'telemetries.telemetry.istio.io',
     ]);
   });
 

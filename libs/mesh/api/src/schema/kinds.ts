@@ -5,6 +5,7 @@ import type { JsonSchema } from './json-schema';
 import { authorizationPolicySpec, peerAuthenticationSpec, requestAuthenticationSpec } from './security';
 import { serviceEntrySpec } from './service-entry';
 import { sidecarSpec } from './sidecar';
+import { telemetrySpec } from './telemetry';
 import { virtualServiceSpec } from './virtual-service';
 
 export interface PrinterColumn {
@@ -17,7 +18,7 @@ export interface PrinterColumn {
 /** Everything Trellis knows about one Istio kind: API group, versions, names, spec schema. */
 export interface KindInfo {
   kind: IstioKind;
-  group: 'networking.istio.io' | 'security.istio.io';
+  group: 'networking.istio.io' | 'security.istio.io' | 'telemetry.istio.io';
   /** Served versions; the last one is the storage version. */
   versions: readonly string[];
   plural: string;
@@ -30,6 +31,7 @@ export interface KindInfo {
 
 const NETWORKING_VERSIONS = ['v1alpha3', 'v1beta1', 'v1'] as const;
 const SECURITY_VERSIONS = ['v1beta1', 'v1'] as const;
+const TELEMETRY_VERSIONS = ['v1alpha1', 'v1'] as const;
 
 const AGE: PrinterColumn = {
   name: 'Age',
@@ -85,6 +87,17 @@ export const KIND_INFO: Readonly<Record<IstioKind, KindInfo>> = {
     { name: 'Action', type: 'string', jsonPath: '.spec.action', description: 'The operation to take.' },
   ]),
   RequestAuthentication: security('RequestAuthentication', 'requestauthentications', ['ra'], requestAuthenticationSpec, []),
+  Telemetry: {
+    kind: 'Telemetry',
+    group: 'telemetry.istio.io',
+    versions: TELEMETRY_VERSIONS,
+    plural: 'telemetries',
+    singular: 'telemetry',
+    shortNames: ['telemetry'],
+    categories: ['istio-io', 'telemetry-istio-io'],
+    printerColumns: [AGE],
+    spec: telemetrySpec,
+  },
 };
 
 export const ALL_KINDS: readonly KindInfo[] = Object.values(KIND_INFO);

@@ -1,5 +1,6 @@
 import type { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } from './networking';
 import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from './security';
+import type { Telemetry } from './telemetry';
 
 /** Every Istio kind Trellis understands, with its API group. */
 export const ISTIO_KINDS = {
@@ -11,6 +12,7 @@ export const ISTIO_KINDS = {
   PeerAuthentication: 'security.istio.io',
   AuthorizationPolicy: 'security.istio.io',
   RequestAuthentication: 'security.istio.io',
+  Telemetry: 'telemetry.istio.io',
 } as const;
 
 export type IstioKind = keyof typeof ISTIO_KINDS;
@@ -23,7 +25,8 @@ export type IstioConfig =
   | Sidecar
   | PeerAuthentication
   | AuthorizationPolicy
-  | RequestAuthentication;
+  | RequestAuthentication
+  | Telemetry;
 
 /** `kind/namespace/name`: the identity of a stored config object. */
 export type ConfigKey = string;

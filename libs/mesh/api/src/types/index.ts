@@ -6,3 +6,4 @@ export * from './registry';
 export * from './snapshot';
 export * from './secret';
 export * from './mesh-config';
+export * from './telemetry';

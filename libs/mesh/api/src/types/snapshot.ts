@@ -3,6 +3,7 @@ import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } f
 import type { MeshService, WorkloadInstance } from './registry';
 import type { TlsCredential } from './secret';
 import type { MeshConfig } from './mesh-config';
+import type { Telemetry } from './telemetry';
 
 /**
  * Everything the translator may read, as one immutable value. Translation is a pure function of
@@ -21,6 +22,8 @@ export interface MeshSnapshot {
   readonly peerAuthentications: readonly PeerAuthentication[];
   readonly authorizationPolicies: readonly AuthorizationPolicy[];
   readonly requestAuthentications: readonly RequestAuthentication[];
+  /** Telemetry API resources (istiod's `Telemetries`): access logging, tracing, metrics overrides. */
+  readonly telemetries: readonly Telemetry[];
   readonly services: readonly MeshService[];
   readonly workloads: readonly WorkloadInstance[];
   /** Gateway credentials: the TLS material of Secrets (`credentialName`); absent = none. */
@@ -72,6 +75,7 @@ export function emptySnapshot(): MeshSnapshot {
     peerAuthentications: [],
     authorizationPolicies: [],
     requestAuthentications: [],
+    telemetries: [],
     services: [],
     workloads: [],
   };

@@ -28,7 +28,8 @@ function checkTargetRef(ref: PolicyTargetReference, path: string): FieldProblem[
   return at(path, out);
 }
 
-function checkSelection(spec: AuthorizationPolicySpec): FieldProblem[] {
+/** selector xor targetRef(s), and the targetRefs' shape (Istio's validateOneOfSelectorType + validatePolicyTargetReference); shared by Telemetry. */
+export function checkSelection(spec: Pick<AuthorizationPolicySpec, 'selector' | 'targetRef' | 'targetRefs'>): FieldProblem[] {
   const set = [spec.selector !== undefined, spec.targetRef !== undefined, some(spec.targetRefs)].filter(Boolean).length;
   return [
     ...(set > 1 ? at('spec', ['only one of targetRefs or workloadSelector can be set']) : []),

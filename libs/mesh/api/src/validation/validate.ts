@@ -1,4 +1,4 @@
-import type { AuthorizationPolicy, DestinationRule, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication } from '../types';
+import type { AuthorizationPolicy, DestinationRule, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication, Telemetry } from '../types';
 import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
 import { compiled } from './ajv-instance';
@@ -9,6 +9,7 @@ import { checkGatewayTls } from './gateway-tls';
 import { checkMetadata } from './metadata';
 import { checkPeerAuthentication } from './peer-authentication';
 import { checkRequestAuthentication } from './request-authentication';
+import { checkTelemetry } from './telemetry';
 import type { ValidationError } from './validation-error';
 
 export interface ValidateOptions {
@@ -70,6 +71,7 @@ function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProbl
   if (kind === 'Gateway') return checkGatewayTls((o as unknown as Gateway).spec);
   if (kind === 'RequestAuthentication') return checkRequestAuthentication((o as unknown as RequestAuthentication).spec);
   if (kind === 'AuthorizationPolicy') return checkAuthorizationPolicy((o as unknown as AuthorizationPolicy).spec);
+  if (kind === 'Telemetry') return checkTelemetry((o as unknown as Telemetry).spec);
   return [];
 }
 

@@ -79,6 +79,7 @@ export class SnapshotBuilder {
       peerAuthentications: Object.freeze(c.peerAuthentications),
       authorizationPolicies: Object.freeze(c.authorizationPolicies),
       requestAuthentications: Object.freeze(c.requestAuthentications),
+      telemetries: Object.freeze(c.telemetries),
       services: Object.freeze(this.options.registry.services()),
       workloads: Object.freeze(this.options.registry.workloads()),
       credentials: this.options.credentials?.credentials() ?? [],
