@@ -23,6 +23,7 @@ describe('parseMeshConfig', () => {
       accessLogFile: '/dev/stdout',
       extensionProviders: [{ name: 'ext', envoyExtAuthzHttp: { service: 'a', port: 80 } }],
     });
+    expect(parseMeshConfig('extensionProviders:\n- name: grpc\n  envoyExtAuthzGrpc: {service: a, port: "9000"}\n', 'm.yaml').extensionProviders?.[0]?.envoyExtAuthzGrpc?.port).toBe(9000);
     expect(parseMeshConfig('', 'm.yaml')).toEqual({});
     expect(() => parseMeshConfig('- a', 'm.yaml')).toThrow(expect.objectContaining({ code: 'MESH_CONFIG_INVALID', message: 'm.yaml: MeshConfig must be a YAML mapping' }));
     expect(() => parseMeshConfig('extensionProviders: {a: 1}', 'm.yaml')).toThrow(/extensionProviders must be a list/);

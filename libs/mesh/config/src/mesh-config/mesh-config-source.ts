@@ -34,6 +34,18 @@ function checkShape(doc: Record<string, unknown>, origin: string): void {
   }
 }
 
+/**
+ * Protobuf's JSON mapping reads integers written as strings (`port: "9000"`, as Istio's docs write
+ * extension providers): the provider ports become numbers here, once, for everything downstream.
+ */
+function normalizePorts(doc: Record<string, unknown>): void {
+  for (const provider of (doc['extensionProviders'] as Record<string, unknown>[] | undefined) ?? []) {
+    for (const kind of Object.values(provider)) {
+      if (isObject(kind) && typeof kind['port'] === 'string' && /^\d+$/.test(kind['port'])) kind['port'] = Number(kind['port']);
+    }
+  }
+}
+
 /** MeshConfig YAML (the ConfigMap's `mesh` key, mesh.yaml): empty = nothing set; anything but a mapping is an error. */
 export function parseMeshConfig(text: string, origin: string): MeshConfig {
   let doc: unknown;
@@ -45,6 +57,7 @@ export function parseMeshConfig(text: string, origin: string): MeshConfig {
   if (doc === null || doc === undefined) return {};
   if (!isObject(doc)) throw new TrellisError(MESH_CONFIG_INVALID, `${origin}: MeshConfig must be a YAML mapping`, { origin });
   checkShape(doc, origin);
+  normalizePorts(doc);
   return doc as MeshConfig;
 }
 
