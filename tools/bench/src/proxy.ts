@@ -10,6 +10,9 @@
  * `--mtls`: the control plane runs its CA and emits Istio mTLS, every proxy gets a workload certificate,
  * sidecar → sidecar is ISTIO_MUTUAL on kept connections; beside it nginx doing the same TLS work as a
  * pair of hops (nginx-mtls.ts). The server sidecar's `ssl.handshake` count is printed as evidence.
+ * `--authz` (with --mtls): then one ALLOW AuthorizationPolicy (principal + method + path) and one
+ * RequestAuthentication on the server sidecar, and the sidecar→sidecar row again with a valid token:
+ * the added CPU per request is that row's minus the mTLS-only row of the same run (authz.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { startHaproxy } from './haproxy';
 import { startNginx } from './nginx';
 import { startNginxMtls } from './nginx-mtls';
 import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp } from './proc';
+import { applyBenchAuthz } from './authz';
 import { configureMesh } from './proxy-mesh';
 import { runTcpBench, startTcpUpstream, waitTcp, type TcpTarget } from './proxy-tcp';
 
@@ -35,6 +39,7 @@ const CONN_RATES = arg('conn-rates', RATES.join(',')).split(',').map(Number);
 const TCP_ONLY = process.argv.includes('--tcp-only');
 const HTTP_ONLY = process.argv.includes('--http-only');
 const MTLS = process.argv.includes('--mtls');
+const AUTHZ = process.argv.includes('--authz');
 const BLOCK = '127.0.61';
 const UPSTREAM_PORT = 26080;
 const TCP_UPSTREAM_PORT = 26090;
@@ -96,13 +101,31 @@ async function httpRows(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDi
       : { name: 'nginx (1 hop)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 1 },
   ];
   const rows: Record<string, string | number>[] = [];
+  const bases = new Map<number, { p50: number; p99: number }>();
   for (const rate of RATES) {
     const direct = await measure(targets[0]!, rate);
     rows.push(direct);
     const base = { p50: Number(direct['p50']) * 1000, p99: Number(direct['p99']) * 1000 };
+    bases.set(rate, base);
     for (const t of targets.slice(1)) rows.push(await measure(t, rate, base));
   }
+  if (AUTHZ) rows.push(...(await authzRows(targets[2]!, rows, bases)));
   return rows;
+}
+
+/** The sidecar→sidecar row again with the server sidecar enforcing issue #17's policies, and the CPU they add. */
+async function authzRows(sidecars: Target, before: readonly Record<string, string | number>[], bases: ReadonlyMap<number, { p50: number; p99: number }>): Promise<Record<string, string | number>[]> {
+  const authz = await applyBenchAuthz(`http://${BLOCK}.1:15014`, sidecars.url, sidecars.headers['host'] ?? '');
+  const t: Target = { ...sidecars, name: `${sidecars.name} + ALLOW + JWT`, headers: { ...sidecars.headers, authorization: authz.authorization } };
+  const out: Record<string, string | number>[] = [];
+  for (const rate of RATES) {
+    const row = await measure(t, rate, bases.get(rate));
+    const plain = before.find((r) => r['target'] === sidecars.name && r['rate'] === rate);
+    // Per hop figures: the policies run on one of the two hops, so the added CPU per request is twice the per-hop difference.
+    const added = plain === undefined ? '-' : 2 * (Number(row['cpuUsPerReqPerHop']) - Number(plain['cpuUsPerReqPerHop']));
+    out.push({ ...row, target: `${String(row['target'])} (adds ${added} µs/req)` });
+  }
+  return out;
 }
 
 async function tcpTables(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDir: string, children: ChildProcess[]): Promise<void> {
