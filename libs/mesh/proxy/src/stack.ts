@@ -3,6 +3,8 @@ import { decode } from './http/filter';
 import { extAuthzFilter } from './http/filters/ext-authz';
 import { faultFilter } from './http/filters/fault';
 import { istioAlpnFilter } from './http/filters/istio-alpn';
+import { istioStatsFilter } from './http/filters/istio-stats';
+import { peerMetadataFilter } from './http/filters/peer-metadata';
 import { jwtAuthnFilter, jwtAuthnPerRoute } from './http/filters/jwt-authn';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
 import { rbacFilter, rbacPerRouteFilter } from './http/filters/rbac';
@@ -48,6 +50,8 @@ import type { ListenerTarget, ProxyContext } from './proxy-context';
 /** Every HTTP filter the proxy can run, by `typed_config` @type. Adding a filter = its file + one line here. */
 export const HTTP_FILTERS: HttpFilterRegistry = new Map(
   [
+    peerMetadataFilter, // istio.metadata_exchange: x-envoy-peer-metadata[-id] between mesh proxies (who the peer workload is)
+    istioStatsFilter, // istio.stats: Istio's standard metrics (istio_requests_total, …) before the router
     istioAlpnFilter, // istio.alpn: upstream TLS offers istio-http/1.1 | istio-h2 for HTTP (the server's HTTP chain)
     rbacFilter, // envoy.filters.http.rbac: AuthorizationPolicy ALLOW/DENY/AUDIT (403 RBAC: access denied), shadow rules counted
     rbacPerRouteFilter, // its typed_per_filter_config (RBACPerRoute; no rbac = disabled on the route)

@@ -1,10 +1,9 @@
 import type { ProxyContext } from '../proxy-context';
-import { ISTIO_LABELS } from '../http/traffic-stats';
+import { renderIstioMetrics } from '../stats/istio-render';
+import { escapeLabelValue as esc } from '../stats/prom-text';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 
 type Sample = [name: string, labels: string, value: number, kind: 'counter' | 'gauge'];
-
-const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /** Every stat as (envoy-text name, prometheus name+labels), built only at scrape time. */
 function clusterSamples(ctx: ProxyContext): { text: [string, number][]; prom: Sample[] } {
@@ -47,11 +46,6 @@ function trafficSamples(ctx: ProxyContext, text: [string, number][], prom: Sampl
       else prom.push(['envoy_http_downstream_rq_xx', `response_code_class="${i}",${label}`, n, 'counter']);
     });
   }
-  for (const [key, n] of ctx.traffic.istioRequests) {
-    const values = key.split('\u0000');
-    const labels = ISTIO_LABELS.map((l, i) => `${l}="${esc(values[i] ?? '')}"`).join(',');
-    prom.push(['istio_requests_total', labels, n, 'counter']);
-  }
 }
 
 function filterSamples(ctx: ProxyContext, text: [string, number][], prom: Sample[]): void {
@@ -89,7 +83,9 @@ export function renderPrometheus(ctx: ProxyContext): string {
     out += `# TYPE ${name} ${samples[0][3]}\n`;
     for (const [, labels, value] of samples) out += `${name}{${labels}} ${value}\n`;
   }
-  return out;
+  // Istio's standard metrics (istio.stats filters), histograms included.
+  const istio = ctx.traffic.istioMetrics;
+  return istio === undefined ? out : out + renderIstioMetrics(istio);
 }
 
 function clusterLines(c: UpstreamCluster): string[] {

@@ -10,6 +10,7 @@ import type { AlpnOverride } from '../upstream/alpn-pools';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from '../codec/downstream';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
+import type { WorkloadInfo } from '../stats/workload';
 import { UNROUTED } from './synthetic-routes';
 
 /**
@@ -64,6 +65,13 @@ export class Exchange implements RequestView {
    * and the access log read. Allocated on first write.
    */
   dynamicMetadata: Map<string, Record<string, unknown>> | undefined = undefined;
+  /** Istio's peer metadata exchange (http/filters/peer-metadata.ts): the downstream's and the upstream's workloads. */
+  downstreamPeer: WorkloadInfo | undefined = undefined;
+  upstreamPeer: WorkloadInfo | undefined = undefined;
+  /** The request carried x-envoy-peer-metadata (a mesh peer): the inbound answers with its own. */
+  peerExchange = false;
+  /** grpc-status of the response head (trailers-only); upstream trailers win (istio.stats). -1 = none. */
+  grpcStatus = -1;
   upstreamPath = '/';
   body: Buffer | Readable | null = null;
   upstreamStartHr = 0;
@@ -124,9 +132,7 @@ export class Exchange implements RequestView {
     if (this.admitted) this.upstream.release();
     if (this.retryActive) this.upstream.activeRetries--;
     const ctx = this.ctx;
-    const flags = this.flags === '' ? '-' : this.flags;
-    const reporter = this.target.listener.direction === 'INBOUND' ? 'destination' : 'source';
-    ctx.traffic.record(this.target.hcm.statPrefix, status, reporter, this.cluster?.config.serviceHost ?? 'unknown', flags);
+    ctx.traffic.record(this.target.hcm.statPrefix, status);
     const completers = this.target.hcm.completers;
     for (let i = 0; i < completers.length; i++) completers[i].onComplete?.(this);
     if (ctx.accessLog !== undefined) this.writeAccessLog(status);

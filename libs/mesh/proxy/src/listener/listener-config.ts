@@ -1,10 +1,11 @@
 import type { FilterChain, HttpConnectionManager, Listener, TcpProxy } from '../config/envoy-types';
-import { HTTP_INSPECTOR_TYPE, TLS_INSPECTOR_TYPE } from '@trellis/mesh-envoy';
+import { HTTP_INSPECTOR_TYPE, ISTIO_STATS_TYPE, TLS_INSPECTOR_TYPE } from '@trellis/mesh-envoy';
 import { KNOWN_LISTENER_FILTER_TYPES, KNOWN_TYPES, durationMs, invalid, requireName } from '../config/proto';
 import type { CompileEnv } from '../http/filter';
 import { type HcmConfig, compileHcm } from '../http/hcm-config';
 import { type CompiledTcpProxy, compileTcpProxy } from '../tcp/tcp-proxy-config';
 import { type CompiledNetworkRbac, compileNetworkRbac } from '../tcp/network-rbac';
+import { type CompiledTcpIstioStats, compileTcpIstioStats } from '../tcp/istio-stats';
 import { type ChainMatch, compilePrefix } from './chain-match';
 import { LISTENER_FILTERS_TIMEOUT_MS } from './sniff-socket';
 import { type DownstreamTlsConfig, compileDownstreamTls } from '../tls/downstream-tls-config';
@@ -75,16 +76,21 @@ interface ChainResult {
   networkRbac: CompiledNetworkRbac | undefined;
 }
 
-function compileChain(resource: string, chain: FilterChain, env: CompileEnv): ChainResult {
+function compileChain(resource: string, chain: FilterChain, env: CompileEnv, direction?: string): ChainResult {
   const out: ChainResult = { hcm: undefined, tcp: undefined, tcpCluster: undefined, networkRbac: undefined };
+  let istioStats: CompiledTcpIstioStats | undefined;
   for (const f of chain.filters ?? []) {
     const type = f.typed_config?.['@type'];
-    if (type === KNOWN_TYPES.networkRbac) {
+    if (type === ISTIO_STATS_TYPE) {
+      if (out.hcm !== undefined || out.tcp !== undefined) throw invalid(resource, `network filter ${String(f.name)} after the terminal filter`);
+      istioStats = compileTcpIstioStats(`${resource} network filter ${String(f.name)}`, f.typed_config ?? {}, direction);
+    } else if (type === KNOWN_TYPES.networkRbac) {
       if (out.hcm !== undefined || out.tcp !== undefined) throw invalid(resource, `network filter ${String(f.name)} after the terminal filter`);
       out.networkRbac = compileNetworkRbac(`${resource} network filter ${String(f.name)}`, f.typed_config ?? {}, env.counters);
     } else if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
     else if (type === KNOWN_TYPES.tcpProxy) {
       out.tcp = compileTcpProxy(resource, f.typed_config as TcpProxy, env.counters);
+      if (istioStats !== undefined) out.tcp = { ...out.tcp, istioStats };
       out.tcpCluster = out.tcp.clusters[0]?.name;
     } else throw invalid(resource, `unknown network filter ${String(f.name)} typed_config ${String(type)}`);
   }
@@ -150,8 +156,8 @@ export function compileListener(l: Listener, index: number, env: CompileEnv): Li
     }
   }
   const chains = l.filter_chains ?? [];
-  const compiled = chains.map((c, i) => compileChain(`${resource} filter chain ${c.name ?? i}`, c, env));
-  const def = l.default_filter_chain ? compileChain(`${resource} default_filter_chain`, l.default_filter_chain, env) : undefined;
+  const compiled = chains.map((c, i) => compileChain(`${resource} filter chain ${c.name ?? i}`, c, env, l.traffic_direction));
+  const def = l.default_filter_chain ? compileChain(`${resource} default_filter_chain`, l.default_filter_chain, env, l.traffic_direction) : undefined;
   const chosen = pickChain(chains, sa.port_value, l.default_filter_chain);
   const picked = chosen === undefined || chosen === l.default_filter_chain ? def : compiled[chains.indexOf(chosen)];
   return {

@@ -2,6 +2,7 @@ import type { TcpProxy } from '../config/envoy-types';
 import { checkDuration, invalid } from '../config/proto';
 import type { Counter, FilterCounters } from '../http/counters';
 import type { Random } from '../runtime';
+import type { CompiledTcpIstioStats } from './istio-stats';
 
 /** Envoy's `tcp.<stat_prefix>.*` counters (Prometheus: `envoy_tcp_*{tcp_prefix="…"}`). */
 export interface TcpProxyStats {
@@ -23,6 +24,8 @@ export interface CompiledTcpProxy {
   /** Hosts tried before the downstream connection is closed (Envoy's default: 1). */
   readonly maxConnectAttempts: number;
   readonly stats: TcpProxyStats;
+  /** istio.stats before this tcp_proxy in its chain: Istio's TCP metrics (tcp/istio-stats.ts). */
+  readonly istioStats?: CompiledTcpIstioStats;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;

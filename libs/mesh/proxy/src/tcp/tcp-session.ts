@@ -4,6 +4,7 @@ import type { ProxyContext } from '../proxy-context';
 import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { type CompiledTcpProxy, pickTcpCluster } from './tcp-proxy-config';
+import { IstioTcpReport } from './istio-stats';
 
 /**
  * One downstream connection through envoy.filters.network.tcp_proxy: cluster (weighted) → circuit
@@ -18,6 +19,8 @@ export class TcpSession {
   private attempts = 0;
   private closed = false;
   private readonly tried = new Set<Endpoint>();
+  /** Istio's TCP metrics, when istio.stats precedes this tcp_proxy. */
+  private readonly istio: IstioTcpReport | undefined;
 
   constructor(
     ctx: ProxyContext,
@@ -27,6 +30,7 @@ export class TcpSession {
     private readonly dst?: { readonly address: string; readonly port: number },
   ) {
     config.stats.cx.value++;
+    this.istio = config.istioStats === undefined ? undefined : new IstioTcpReport(ctx, config.istioStats, downstream);
     downstream.pause();
     downstream.on('error', () => this.close());
     downstream.on('close', () => this.close());
@@ -116,11 +120,15 @@ export class TcpSession {
     }
     const down = this.downstream;
     const stats = this.config.stats;
+    const istio = this.istio;
+    istio?.open(cluster);
     pipe(down, up, (n) => {
+      istio?.received(n);
       stats.rxBytes.value += n;
       cluster.stats.upstream_cx_tx_bytes_total += n;
     });
     pipe(up, down, (n) => {
+      istio?.sent(n);
       stats.txBytes.value += n;
       cluster.stats.upstream_cx_rx_bytes_total += n;
     });
@@ -140,6 +148,7 @@ export class TcpSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.istio?.close(this.cluster);
     this.downstream.destroy();
     this.upstream?.destroy();
     if (this.cluster !== undefined) this.cluster.tcpActive--;
