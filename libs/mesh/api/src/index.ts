@@ -77,7 +77,7 @@ export {
   type AuthorizationPoliciesByAction,
   type AuthorizationPolicyTarget,
 } from './authz/authorization-policy-selection';
-export { parseIpPrefix, type IpPrefix } from './authz/ip-prefix';
+export { ipv4ToNumber, ipv6ToBigInt, parseIpPrefix, type IpPrefix } from './authz/ip-prefix';
 
 // PeerAuthentication: the effective mTLS mode of a workload (translator, describe and analyze share it)
 export {

@@ -1,3 +1,4 @@
+import { ipv4ToNumber, ipv6ToBigInt } from '@trellis/mesh-api';
 import type { CidrRange } from '@trellis/mesh-envoy';
 import { RbacConfigError } from './errors';
 
@@ -6,32 +7,8 @@ import { RbacConfigError } from './errors';
  * family; IPv4-mapped IPv6 (`::ffff:10.0.0.1`, how a dual-stack socket reports IPv4 peers) counts as IPv4.
  */
 
-function v4(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (p === '' || p.length > 3 || !/^\d+$/.test(p) || Number(p) > 255) return undefined;
-    n = n * 256 + Number(p);
-  }
-  return n;
-}
-
-function v6(ip: string): bigint | undefined {
-  if (!ip.includes(':')) return undefined;
-  const [head = '', tail, extra] = ip.split('::');
-  if (extra !== undefined) return undefined;
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const missing = 8 - left.length - right.length;
-  if ((tail === undefined && missing !== 0) || missing < 0) return undefined;
-  let n = 0n;
-  for (const g of [...left, ...Array<string>(missing).fill('0'), ...right]) {
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) return undefined;
-    n = (n << 16n) | BigInt(parseInt(g, 16));
-  }
-  return n;
-}
+const v4 = ipv4ToNumber;
+const v6 = ipv6ToBigInt;
 
 const MAPPED = '::ffff:';
 

@@ -1,30 +1,10 @@
-/** Pure CIDR containment for IPv4 and IPv6 (no node:net in a pure lib). */
+import { ipv4ToNumber, ipv6ToBigInt as v6 } from '@trellis/mesh-api';
+
+/** Pure CIDR containment for IPv4 and IPv6 (no node:net in a pure lib); addresses parsed by mesh-api's one IP parser. */
 
 function v4(ip: string): bigint | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
-    n = (n << 8n) | BigInt(p);
-  }
-  return n;
-}
-
-function v6(ip: string): bigint | undefined {
-  if (!ip.includes(':')) return undefined;
-  const [head = '', tail, extra] = ip.split('::');
-  if (extra !== undefined) return undefined;
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const missing = 8 - left.length - right.length;
-  if ((tail === undefined && missing !== 0) || missing < 0) return undefined;
-  let n = 0n;
-  for (const g of [...left, ...Array<string>(missing).fill('0'), ...right]) {
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) return undefined;
-    n = (n << 16n) | BigInt(parseInt(g, 16));
-  }
-  return n;
+  const n = ipv4ToNumber(ip);
+  return n === undefined ? undefined : BigInt(n);
 }
 
 /** `ip` inside `cidr` (`10.0.0.0/8`, `fd00::/8`; a bare address is a host route). False for mixed families or bad input. */

@@ -74,6 +74,21 @@ function parseAddress(text: string): { address: string; family: 4 | 6 } | undefi
   return v6 === undefined ? undefined : { address: formatV6(v6), family: 6 };
 }
 
+/** An IPv4 address (dotted quad, Go's rules: no leading zeros) as a 32-bit number, else undefined. */
+export function ipv4ToNumber(text: string): number | undefined {
+  const p = v4Parts(text);
+  return p === undefined ? undefined : (((p[0] ?? 0) * 256 + (p[1] ?? 0)) * 256 + (p[2] ?? 0)) * 256 + (p[3] ?? 0);
+}
+
+/** An IPv6 address (`::` compression, an embedded IPv4 tail) as a 128-bit bigint, else undefined. */
+export function ipv6ToBigInt(text: string): bigint | undefined {
+  const groups = v6Groups(text);
+  if (groups === undefined) return undefined;
+  let n = 0n;
+  for (const g of groups) n = (n << 16n) | BigInt(g);
+  return n;
+}
+
 /** `addr` or `addr/len` → the prefix istiod builds; undefined when Go's netip would reject it. */
 export function parseIpPrefix(text: string): IpPrefix | undefined {
   const slash = text.indexOf('/');
