@@ -10,3 +10,6 @@ export { hasSidecar } from './plan';
 export { readStackManifests, type SampleManifest } from './sample-manifests';
 export { defaultHttpbinBinary, findHttpbin, HTTPBIN_BUILD_COMMAND, HTTPBIN_VERSION, type LocalSamplesConfig } from './sample-pods';
 export { readLocalPods, LOCAL_PODS_FILE, type LocalPodRecord } from './local-pods';
+export { readLocalAddons, ADDONS_FILE, type LocalAddons, type RunningAddon, type MissingAddon } from './addons-file';
+export { ADDON_NAMESPACE, PROMETHEUS_PORT, ZIPKIN_PORT, type AddonName } from './addon-services';
+export { findPrometheus, PROMETHEUS_INSTALL, PROMETHEUS_PACKAGE } from './prometheus';

@@ -2,6 +2,8 @@ import { existsSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Logger } from '@trellis/shared';
+import { AddonsFile } from './addons-file';
+import { startPrometheus, startTraceStore, type AddonContext } from './addons-stack';
 import { ControlPlaneClient } from './control-plane-client';
 import { findMariaDb, isMariaDbPod, prepareMariaDb, type MariaDbBinaries } from './mariadb';
 import { hasSidecar, planLocalMesh, toWorkload, type LocalPlan, type PodPlan } from './plan';
@@ -121,9 +123,11 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     report(`✘ ${name} exited unexpectedly (code ${code}); see ${path.join(cfg.stateDir, 'logs', name + '.log')}`),
   );
   let network: PodNetwork | undefined;
+  const addons = new AddonsFile(cfg.stateDir);
   const stop = async (): Promise<void> => {
     await group.stopAll(5000);
     await network?.close();
+    addons.remove();
     rmSync(path.join(cfg.stateDir, 'control-plane.json'), { force: true });
   };
   try {
@@ -132,6 +136,8 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     const controlPlaneUrl = `http://${plan.controlPlane.ip}:${plan.controlPlane.httpPort}`;
     writeFileSync(path.join(cfg.stateDir, 'control-plane.json'), JSON.stringify({ address: controlPlaneUrl, xds: `${plan.controlPlane.ip}:${plan.controlPlane.xdsPort}` }) + '\n');
     report(`✔ Control plane ready (${controlPlaneUrl}, xDS ${plan.controlPlane.ip}:${plan.controlPlane.xdsPort})`);
+    const addonCtx: AddonContext = { group, plan, client, file: addons, distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, readyTimeoutMs: cfg.readyTimeoutMs, report };
+    await startTraceStore(addonCtx);
     if (firstStart) {
       for (const file of cfg.initialConfig) await client.apply(readYamlObjects(file));
       report(`✔ Applied ${cfg.initialConfig.map((f) => path.basename(f)).join(', ')} (first start)`);
@@ -145,6 +151,7 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     await startWorkloads(group, plan, ctx, cfg, report, creds);
     await waitForReady('istio-ingressgateway', proxyReadyUrl(plan.gateway.ip), cfg.readyTimeoutMs);
     report(`✔ Ingress gateway ready (${plan.gateway.name})`);
+    await startPrometheus(addonCtx);
   } catch (err) {
     await stop();
     throw err;
