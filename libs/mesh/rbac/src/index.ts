@@ -9,5 +9,5 @@ export { RbacConfigError } from './errors';
 export { type CompiledPolicy, type CompiledRbac, compileRbac, evaluate, matchingPolicy } from './engine';
 export { type PolicyExplanation, type RbacExplanation, explain } from './explain';
 export { NO_PEER_CERT } from './leaves';
-export { NO_JWT } from './metadata';
+export { NO_JWT, compileMetadataMatcher, type DynamicMetadata } from './metadata';
 export { type FoundRbac, type FoundRouteRbac, findRbacFilters, findRouteRbac } from './find';

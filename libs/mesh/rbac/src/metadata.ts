@@ -93,3 +93,22 @@ export function metadataCond(policy: string, m: MetadataMatcher): Cond {
     (i) => value.test(valueAt(struct(i), keys)) !== invert,
   );
 }
+
+/** The metadata an exchange carries, by filter name (Envoy's dynamic metadata). */
+export type DynamicMetadata = ReadonlyMap<string, Readonly<Record<string, unknown>>> | undefined;
+
+/**
+ * A MetadataMatcher on its own (ext_authz's `filter_enabled_metadata`): the same compiled matcher RBAC
+ * policies use. Throws RbacConfigError naming `resource`. The returned test allocates nothing.
+ */
+export function compileMetadataMatcher(resource: string, m: MetadataMatcher): (metadata: DynamicMetadata) => boolean {
+  const cond = metadataCond(resource, m);
+  let current: DynamicMetadata;
+  const input: RbacInput = { sourceIp: '', remoteIp: '', destinationIp: '', destinationPort: 0, authenticated: false, metadata: (filter) => current?.get(filter) };
+  return (metadata) => {
+    current = metadata;
+    const matched = cond.test(input);
+    current = undefined;
+    return matched;
+  };
+}

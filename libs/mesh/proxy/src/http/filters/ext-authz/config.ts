@@ -1,9 +1,21 @@
 import { HTTP_STATUS_NAMES } from '@trellis/mesh-envoy';
-import type { ExtAuthz, Received, StringMatcher } from '@trellis/mesh-envoy';
+import type { ExtAuthz, MetadataMatcher, Received, StringMatcher } from '@trellis/mesh-envoy';
 import { KNOWN_TYPES, checkDuration, invalid } from '../../../config/proto';
 import type { TypedConfig } from '../../../config/envoy-types';
 import { compileStringMatcher } from '../../../routing/string-matcher';
-import { type MetadataTest, compileMetadataMatcher } from './metadata-matcher';
+import { type DynamicMetadata, type RbacConfigError, compileMetadataMatcher } from '@trellis/mesh-rbac';
+
+/** Whether `filter_enabled_metadata` holds for an exchange's dynamic metadata. */
+export type MetadataTest = (metadata: DynamicMetadata) => boolean;
+
+/** filter_enabled_metadata, compiled by the RBAC engine's own metadata matcher (a bad one is a NACK). */
+function enabledTest(resource: string, m: Received<MetadataMatcher>): MetadataTest {
+  try {
+    return compileMetadataMatcher(`${resource} filter_enabled_metadata`, m as MetadataMatcher);
+  } catch (err) {
+    throw invalid(resource, `filter_enabled_metadata: ${(err as RbacConfigError).reason ?? (err as Error).message}`);
+  }
+}
 
 /**
  * envoy.extensions.filters.http.ext_authz.v3.ExtAuthz compiled once per HCM. What the proxy does not
@@ -104,7 +116,7 @@ export function compileExtAuthz(resource: string, cfg: TypedConfig): CompiledExt
     allowedHeaders: nameTest(resource, 'allowed_headers', c.allowed_headers),
     failureModeAllow: c.failure_mode_allow === true,
     statusOnError: statusOf(resource, c.status_on_error?.code),
-    enabled: c.filter_enabled_metadata === undefined ? undefined : compileMetadataMatcher(resource, c.filter_enabled_metadata),
+    enabled: c.filter_enabled_metadata === undefined ? undefined : enabledTest(resource, c.filter_enabled_metadata),
     statPrefix: c.stat_prefix ?? '',
   };
 }
