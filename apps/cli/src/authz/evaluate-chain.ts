@@ -11,7 +11,7 @@ import {
   type Received,
 } from '@trellis/mesh-envoy';
 import { JwtAuthenticator } from '@trellis/mesh-proxy';
-import { compileRbac, evaluate, explain, type RbacInput } from '@trellis/mesh-rbac';
+import { compileMetadataMatcher, compileRbac, evaluate, explain, type RbacInput } from '@trellis/mesh-rbac';
 import type { PickedChain } from './chain-pick';
 import type { CheckConnection, CheckRequest, CheckStep, CheckVerdict } from './check-types';
 
@@ -66,11 +66,9 @@ function rbacSteps(name: string, cfg: Received<HttpRbac> | Received<NetworkRbac>
   return steps;
 }
 
-/** ext_authz's filter_enabled_metadata, decided by the RBAC engine's own metadata matcher. */
-function extAuthzEnabled(matcher: Received<MetadataMatcher> | undefined, input: RbacInput): boolean {
-  if (matcher === undefined) return true;
-  const rules = { action: 'ALLOW' as const, policies: { enabled: { permissions: [{ any: true }], principals: [{ metadata: matcher as MetadataMatcher }] } } };
-  return evaluate(compileRbac('ext_authz filter_enabled_metadata', rules), input).allowed;
+/** ext_authz's filter_enabled_metadata, decided by the RBAC engine's metadata matcher (as the proxy's filter). */
+function extAuthzEnabled(matcher: Received<MetadataMatcher> | undefined, metadata: Metadata): boolean {
+  return matcher === undefined || compileMetadataMatcher('ext_authz filter_enabled_metadata', matcher as MetadataMatcher)(metadata);
 }
 
 function authorizerOf(cfg: Received<ExtAuthz>): string {
@@ -97,7 +95,7 @@ async function stepsOf(entry: Entry, req: CheckRequest | undefined, conn: CheckC
   }
   if (type === EXT_AUTHZ_TYPE && req !== undefined) {
     const cfg = entry.typed_config as Received<ExtAuthz>;
-    return [{ kind: 'ext_authz', filter: name, enabled: extAuthzEnabled(cfg.filter_enabled_metadata, rbacInput(req, conn, metadata)), authorizer: authorizerOf(cfg) }];
+    return [{ kind: 'ext_authz', filter: name, enabled: extAuthzEnabled(cfg.filter_enabled_metadata, metadata), authorizer: authorizerOf(cfg) }];
   }
   return [];
 }
