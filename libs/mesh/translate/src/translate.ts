@@ -21,6 +21,7 @@ import { registryOnly } from './outbound-policy';
 import { outboundHttpPorts, outboundRouteConfigs } from './routes';
 import { inboundHttpSecurityFilters, securityKey } from './security';
 import { translateOptions, type TranslateOptions } from './translate-options';
+import { telemetryPlan, withTelemetry, type TelemetryPlan } from './telemetry/telemetry-apply';
 
 function compareNames(a = '', b = ''): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -111,9 +112,10 @@ export function ownResources(ctx: TranslateContext): OwnResources {
   };
 }
 
-export function assemble(shared: SharedOutbound, ctx: TranslateContext, own: OwnResources = ownResources(ctx)): XdsResources {
+export function assemble(shared: SharedOutbound, ctx: TranslateContext, own: OwnResources = ownResources(ctx), telemetry: TelemetryPlan = telemetryPlan(ctx)): XdsResources {
   return {
-    listeners: byName([...shared.listeners, ...own.listeners]),
+    // Access logs and tracing on every HCM / tcp_proxy, per side (telemetry/telemetry-apply.ts).
+    listeners: byName(withTelemetry([...shared.listeners, ...own.listeners], telemetry)),
     routes: byName([...shared.routes]),
     clusters: byName([...shared.clusters, ...own.clusters]),
     endpoints: [...shared.endpoints],

@@ -3,6 +3,7 @@ import { buildContext, type TranslateContext } from './context';
 import type { XdsResources } from '@trellis/mesh-envoy';
 import { translateGrpc } from './grpc-flavour';
 import { translateOptions, type TranslateOptions } from './translate-options';
+import { telemetryPlan } from './telemetry/telemetry-apply';
 import { assemble, ownResources, ownResourcesKey, sharedOutbound, type OwnResources, type SharedOutbound } from './translate';
 
 /** Whether any config makes outbound resources depend on the proxy's labels. */
@@ -48,12 +49,15 @@ class SnapshotMemo {
     // Interception changes the outbound listeners (REDIRECT: <vip>_<port> and SNI listeners; NONE: none).
     const sharedKey = `${proxy.type}\u0000${proxy.interception}\u0000${proxy.namespace}\u0000${labels}`;
     const ownKey = ownResourcesKey(ctx);
+    // Access logs / tracing depend on the workload (Telemetry selectors, labels, PROXY_CONFIG sampling).
+    const telemetry = telemetryPlan(ctx);
     // Equal keys → the very same result object, so encoders can cache whole lists by identity.
-    return memo(this.results, `${sharedKey}\u0001${ownKey}`, () =>
+    return memo(this.results, `${sharedKey}\u0001${ownKey}\u0001${telemetry.key}`, () =>
       assemble(
         memo(this.shared, sharedKey, () => sharedOutbound(ctx)),
         ctx,
         memo(this.owned, ownKey, () => ownResources(ctx)),
+        telemetry,
       ),
     );
   }

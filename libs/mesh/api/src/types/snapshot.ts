@@ -60,6 +60,16 @@ export interface ProxyInfo {
   readonly interception: 'REDIRECT' | 'NONE';
   /** Where the app listens, per target port ("9080" → "127.0.0.1:41234"); default 127.0.0.1:<port>. */
   readonly appEndpoints?: Readonly<Record<string, string>>;
+  /**
+   * The proxy's ProxyConfig overrides (node metadata PROXY_CONFIG: the pod's `proxy.istio.io/config`
+   * annotation as Istio's agent sends it); only what translation reads. Absent = meshConfig.defaultConfig.
+   */
+  readonly proxyConfig?: ProxyConfigOverrides;
+}
+
+/** The ProxyConfig fields translation reads (istiod: proxy.Metadata.ProxyConfig). */
+export interface ProxyConfigOverrides {
+  readonly tracing?: { readonly sampling?: number; readonly maxPathTagLength?: number };
 }
 
 export function emptySnapshot(): MeshSnapshot {

@@ -1,4 +1,4 @@
-import type { ProxyInfo, ProxyType } from '@trellis/mesh-api';
+import type { ProxyConfigOverrides, ProxyInfo, ProxyType } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
 import type { XdsNode } from '../proto/discovery';
 
@@ -31,7 +31,27 @@ export function proxyInfoFromNode(node: XdsNode | undefined): ProxyInfo {
     generator: isGrpcClient(node) ? 'grpc' : 'envoy',
     interception: meta['INTERCEPTION_MODE'] === 'NONE' ? 'NONE' : 'REDIRECT',
     ...(appEndpoints !== undefined ? { appEndpoints } : {}),
+    ...proxyConfigOf(meta['PROXY_CONFIG']),
   };
+}
+
+/** PROXY_CONFIG (Istio's agent: the pod's proxy.istio.io/config over defaultConfig), object or JSON; only tracing is read. */
+function proxyConfigOf(value: unknown): { proxyConfig?: ProxyConfigOverrides } {
+  let v = value;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v) as unknown;
+    } catch {
+      return {};
+    }
+  }
+  const tracing = v !== null && typeof v === 'object' ? (v as { tracing?: unknown }).tracing : undefined;
+  if (tracing === null || typeof tracing !== 'object') return {};
+  const t = tracing as { sampling?: unknown; maxPathTagLength?: unknown };
+  const num = (x: unknown): number | undefined => (typeof x === 'number' ? x : typeof x === 'string' && x !== '' && !Number.isNaN(Number(x)) ? Number(x) : undefined);
+  const sampling = num(t.sampling);
+  const maxPathTagLength = num(t.maxPathTagLength);
+  return { proxyConfig: { tracing: { ...(sampling === undefined ? {} : { sampling }), ...(maxPathTagLength === undefined ? {} : { maxPathTagLength }) } } };
 }
 
 function proxyType(value: string | undefined): ProxyType {
