@@ -24,6 +24,8 @@ import { compileAdsSecrets } from './sds/ads-secrets';
 import { layeredSecretProvider } from './sds/layered-provider';
 import { SecretStore, type SecretInput } from './sds/secret-store';
 import { type ProxyNode, UNKNOWN_NODE } from './proxy-node';
+import { TracerRegistry } from './tracing/tracer-registry';
+import type { FlushPolicy } from './tracing/reporter';
 
 export interface ProxyOptions {
   readonly mode: 'sidecar' | 'router';
@@ -50,6 +52,8 @@ export interface ProxyOptions {
    * Secrets sent over ADS (a gateway's `kubernetes://…`) join them in one provider.
    */
   readonly secrets?: SecretProvider;
+  /** When span reporters flush (Envoy's tracing.<driver>.min_flush_spans / flush_interval_ms runtime keys); default 5 spans or 5 s. */
+  readonly tracingFlush?: FlushPolicy;
 }
 
 export interface HostPort {
@@ -147,7 +151,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     secrets,
     draining: false,
   };
-  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime, tls: { secrets, logger } };
+  const tracers = new TracerRegistry(ctx, options.tracingFlush);
+  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime, tls: { secrets, logger }, spanSinks: tracers.sink };
   const store = new ConfigStore();
   const listeners = new ListenerManager(ctx, drainMs, options.bindOverride, http1);
   const ops: OpsServers[] = [];
@@ -214,6 +219,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     ctx.draining = true;
     logger.info({ drainMs }, 'draining');
     await listeners.close();
+    tracers.close();
     await ctx.clusters.close();
     await Promise.all(ops.map((s) => s.close()));
     ctx.accessLog?.flush();

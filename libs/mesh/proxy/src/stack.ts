@@ -10,6 +10,7 @@ import { localRateLimitFilter } from './http/filters/local-ratelimit';
 import { rbacFilter, rbacPerRouteFilter } from './http/filters/rbac';
 import { routerFilter } from './http/filters/router';
 import { readRequestTarget, resolveRoute, stampRequestId } from './http/hcm';
+import { startTrace } from './tracing/tracer';
 import { selectFilterChain } from './listener/chain-select';
 import type { DownstreamRequest, DownstreamResponse } from './codec/downstream';
 import { Exchange } from './http/exchange';
@@ -44,7 +45,8 @@ import type { ListenerTarget, ProxyContext } from './proxy-context';
  * and, as the security and telemetry work lands, in Istio's order:
  *   inbound:  [jwt_authn] → [istio_authn] → [rbac / ext_authz] → [local_ratelimit] → fault → [stats] → router
  *   outbound: istio.alpn → fault → [stats] → router;    gateway: [jwt_authn] → [rbac] → [local_ratelimit] → istio.alpn → fault → [stats] → router
- * Tracing is not a filter in Envoy: the HCM itself starts and ends spans (http/hcm.ts), as access logs do.
+ * Tracing is not a filter in Envoy: the HCM itself decides and starts the span once the route is known
+ * (tracing/tracer.ts, below), the router injects its context upstream, Exchange.finish ends it.
  */
 
 /** Every HTTP filter the proxy can run, by `typed_config` @type. Adding a filter = its file + one line here. */
@@ -71,5 +73,7 @@ export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: Downst
   if (target.listener.useOriginalDst && target.pinned !== true && !selectFilterChain(ex)) return;
   stampRequestId(ex);
   resolveRoute(ex);
+  const tracing = ex.target.hcm.tracing;
+  if (tracing !== undefined) startTrace(ex, tracing);
   decode(ex);
 }

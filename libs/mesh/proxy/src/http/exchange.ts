@@ -12,6 +12,8 @@ import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from '../cod
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import type { WorkloadInfo } from '../stats/workload';
 import { UNROUTED } from './synthetic-routes';
+import type { ActiveSpan } from '../tracing/active-span';
+import { finishTrace } from '../tracing/tracer';
 
 /**
  * One request's state, from accept to the last byte: the request view route matching reads, what
@@ -76,6 +78,8 @@ export class Exchange implements RequestView {
   body: Buffer | Readable | null = null;
   upstreamStartHr = 0;
   upstreamServiceTime = '';
+  /** This request's span when it is sampled (tracing/tracer.ts); undefined otherwise. */
+  span: ActiveSpan | undefined = undefined;
 
   flags = '';
   details = '';
@@ -135,6 +139,7 @@ export class Exchange implements RequestView {
     ctx.traffic.record(this.target.hcm.statPrefix, status);
     const completers = this.target.hcm.completers;
     for (let i = 0; i < completers.length; i++) completers[i].onComplete?.(this);
+    if (this.span !== undefined) finishTrace(this, this.span, status);
     if (ctx.accessLog !== undefined) this.writeAccessLog(status);
   }
 

@@ -4,6 +4,7 @@ import type { TypedConfig } from '../config/envoy-types';
 import type { ProxyRuntime } from '../runtime';
 import type { Exchange } from './exchange';
 import type { FilterCounters } from './counters';
+import type { SinkFactory } from '../tracing/tracing-config';
 
 /**
  * Envoy's HTTP filter contract, reduced to what a request without a body costs nothing for.
@@ -37,6 +38,8 @@ export interface CompileEnv {
   readonly runtime: ProxyRuntime;
   /** SDS secrets and a logger for TLS contexts (transport sockets); absent in unit tests. */
   readonly tls?: TlsEnv;
+  /** The proxy's span reporters (tracing/tracer-registry.ts) for HCM `tracing`; absent in unit tests: spans dropped. */
+  readonly spanSinks?: SinkFactory;
 }
 
 /** What a filter factory gets besides its config; `statPrefix` is its HTTP connection manager's. */

@@ -5,6 +5,8 @@ import type { CompileEnv, HttpFilter } from './filter';
 import { ROUTER } from './filters/router';
 import { unwrapTypedStruct } from './typed-struct';
 import { type XfccConfig, compileXfcc } from './xfcc';
+import { type TracingConfig, compileTracing } from '../tracing/tracing-config';
+import { DISCARD_SPANS } from '../tracing/tracer-registry';
 
 /** An HTTP connection manager compiled: where its routes come from, its filter chain, per-request knobs. */
 export interface HcmConfig {
@@ -22,6 +24,8 @@ export interface HcmConfig {
   readonly completers: readonly HttpFilter[];
   /** forward_client_cert_details / set_current_client_cert_details (x-forwarded-client-cert). */
   readonly xfcc: XfccConfig;
+  /** `tracing` compiled (tracing/): undefined = no spans, no cost. */
+  readonly tracing: TracingConfig | undefined;
 }
 
 const DEFAULT_MAX_HEADERS_KB = 60;
@@ -72,6 +76,7 @@ export function compileHcm(resource: string, h: HttpConnectionManager, env: Comp
     encoders: filters.filter((f) => f.encodeHeaders !== undefined).reverse(),
     completers: filters.filter((f) => f.onComplete !== undefined),
     xfcc: compileXfcc(resource, h),
+    tracing: compileTracing(resource, h.tracing, env.spanSinks ?? DISCARD_SPANS),
   };
 }
 
@@ -88,5 +93,6 @@ export function routerOnlyHcm(statPrefix: string): HcmConfig {
     encoders: [],
     completers: [],
     xfcc: SANITIZE,
+    tracing: undefined,
   };
 }

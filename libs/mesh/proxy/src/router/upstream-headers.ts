@@ -5,6 +5,7 @@ import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
 import type { Exchange } from '../http/exchange';
 import { applyXfcc } from '../http/xfcc';
 import { forwardedProto } from '../http/forwarded-proto';
+import { injectTrace } from '../tracing/tracer';
 
 /** Hop-by-hop headers never forwarded (RFC 9110 §7.6.1, plus what Envoy strips). */
 const HOP_BY_HOP = new Set([
@@ -34,6 +35,8 @@ export function buildUpstreamHeaders(ex: Exchange): HeaderMap {
   }
   if (ex.timeoutMs > 0) out['x-envoy-expected-rq-timeout-ms'] = String(ex.timeoutMs);
   if (ex.route.operation !== undefined) out['x-envoy-decorator-operation'] = ex.route.operation;
+  const tracing = ex.target.hcm.tracing;
+  if (tracing !== undefined) injectTrace(ex, tracing, out);
   applyXfcc(ex, out);
   if (ex.weighted !== undefined) applyEdits(ex.weighted.edits.request, out);
   applyEdits(ex.route.requestEdits, out);
