@@ -17,7 +17,7 @@ const snapshot = (): ReturnType<typeof bookinfoSnapshot> => {
   const base = bookinfoSnapshot();
   return { ...base, services: [...base.services, web], workloads: [...base.workloads, webPod] };
 };
-const matchOf = (l: Listener | undefined): unknown[] => (l?.filter_chains ?? []).map((c) => ({ name: c.name, match: c.filter_chain_match, filter: c.filters?.[0]?.name }));
+const matchOf = (l: Listener | undefined): unknown[] => (l?.filter_chains ?? []).map((c) => ({ name: c.name, match: c.filter_chain_match, filter: c.filters?.[c.filters.length - 1]?.name }));
 
 describe('auto-detected ports (no protocol declared)', () => {
   it('outbound: <vip>_<port> with http_inspector — HTTP chain (RDS "<port>") for http/1.x and h2c, then the TCP chain; route config "8000" serves the host', () => {

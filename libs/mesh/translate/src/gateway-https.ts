@@ -72,7 +72,7 @@ export function gatewayHttpsListener(plan: GatewayHttpsPlan, upstreamAlpn = fals
     const names = serverNames(s.server, claimed);
     if (names === undefined) continue;
     const match = names.length > 0 ? { filter_chain_match: { server_names: names } } : {};
-    chains.push(hcmChain({ statPrefix: `outbound_${name}`, routes: s.routeName, useRemoteAddress: true, upstreamAlpn, securityFilters }, { ...match, transport_socket: gatewayServerTransportSocket(s.server) }));
+    chains.push(hcmChain({ statPrefix: `outbound_${name}`, routes: s.routeName, useRemoteAddress: true, upstreamAlpn, securityFilters, telemetry: 'gateway' }, { ...match, transport_socket: gatewayServerTransportSocket(s.server) }));
   }
   if (chains.length === 0) return undefined;
   return {

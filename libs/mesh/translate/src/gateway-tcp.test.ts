@@ -44,7 +44,7 @@ const gatewayListeners = (virtualServices: VirtualService[]): ReturnType<typeof 
 describe('gateway TCP servers', () => {
   it('a TCP server with a bound tcp route becomes a tcp_proxy listener, weighted 80/20 by subset', () => {
     const listener = gatewayListeners([shift(80)]).find((l) => l.name === '0.0.0.0_31400');
-    expect(listener?.filter_chains?.[0]?.filters?.[0]).toEqual({
+    expect(listener?.filter_chains?.[0]?.filters?.[1]).toEqual({
       name: 'envoy.filters.network.tcp_proxy',
       typed_config: {
         '@type': TCP_PROXY_TYPE,
@@ -58,7 +58,7 @@ describe('gateway TCP servers', () => {
 
   it('100/0 is a single cluster; no bound route, no listener; HTTP ports are unchanged', () => {
     const all = gatewayListeners([shift(100)]);
-    expect(all.find((l) => l.name === '0.0.0.0_31400')?.filter_chains?.[0]?.filters?.[0]?.typed_config).toMatchObject({ cluster: cluster('tcp-echo', 'v1', 9000) });
+    expect(all.find((l) => l.name === '0.0.0.0_31400')?.filter_chains?.[0]?.filters?.[1]?.typed_config).toMatchObject({ cluster: cluster('tcp-echo', 'v1', 9000) });
     expect(all.map((l) => l.name).sort()).toEqual(['0.0.0.0_31400', '0.0.0.0_8080']);
     expect(gatewayListeners([]).map((l) => l.name)).toEqual(['0.0.0.0_8080']);
   });

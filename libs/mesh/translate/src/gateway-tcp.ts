@@ -8,6 +8,7 @@ import { resolveDestination } from './route-action';
 import { inboundTcpSecurityFilters } from './security';
 import { envFor } from './vs-routes';
 import { vsGateways } from './virtual-services';
+import { istioStatsNetworkFilter } from './telemetry/stats-filter';
 
 /** Istio's TCP server protocols (opaque to the gateway: a tcp_proxy, no HTTP). */
 const TCP_SERVER_PROTOCOLS = new Set(['TCP', 'MONGO', 'MYSQL', 'REDIS']);
@@ -64,6 +65,6 @@ export function gatewayTcpListener(ctx: TranslateContext, plan: GatewayL4Plan): 
     name,
     address: socketAddress(WILDCARD_ADDRESS, plan.bindPort),
     traffic_direction: 'OUTBOUND',
-    filter_chains: [{ filters: [...inboundTcpSecurityFilters(ctx), { name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] }],
+    filter_chains: [{ filters: [...inboundTcpSecurityFilters(ctx), istioStatsNetworkFilter('gateway'), { name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] }],
   };
 }

@@ -52,6 +52,7 @@ describe('gateway TLS PASSTHROUGH', () => {
         {
           filter_chain_match: { server_names: ['nginx.example.com'] },
           filters: [
+            { name: 'istio.stats', typed_config: { '@type': 'type.googleapis.com/stats.PluginConfig', disable_host_header_fallback: true } },
             {
               name: 'envoy.filters.network.tcp_proxy',
               typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: 'outbound|443||my-nginx.default.svc.cluster.local', cluster: 'outbound|443||my-nginx.default.svc.cluster.local' },

@@ -9,6 +9,7 @@ import { resolveDestination } from './route-action';
 import { inboundTcpSecurityFilters } from './security';
 import { envFor } from './vs-routes';
 import { vsGateways } from './virtual-services';
+import { istioStatsNetworkFilter } from './telemetry/stats-filter';
 
 const PASSTHROUGH_PROTOCOLS = new Set(['HTTPS', 'TLS']);
 
@@ -33,7 +34,7 @@ function sniChains(ctx: TranslateContext, plan: GatewayL4Plan): FilterChain[] {
         if (m.port !== undefined && m.port !== plan.port) continue;
         const names = m.sniHosts.filter((h) => !claimed.has(h));
         names.forEach((h) => claimed.add(h));
-        if (names.length > 0) chains.push({ filter_chain_match: { server_names: names }, filters: [...security, { name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] });
+        if (names.length > 0) chains.push({ filter_chain_match: { server_names: names }, filters: [...security, istioStatsNetworkFilter('gateway'), { name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] });
       }
     }
   }

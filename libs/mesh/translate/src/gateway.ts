@@ -88,7 +88,7 @@ export function gatewayListener(port: number, upstreamAlpn = false, securityFilt
     name,
     address: socketAddress(WILDCARD_ADDRESS, port),
     traffic_direction: 'OUTBOUND',
-    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: gatewayRouteName(port), useRemoteAddress: true, upstreamAlpn, securityFilters })],
+    filter_chains: [hcmChain({ statPrefix: `outbound_${name}`, routes: gatewayRouteName(port), useRemoteAddress: true, upstreamAlpn, securityFilters, telemetry: 'gateway' })],
   };
 }
 

@@ -55,7 +55,7 @@ function chain(o: ChainOption, names: { http: string; tcp: string }, hcm: HcmOpt
     ...(m && { filter_chain_match: m }),
     ...(o.tls && { transport_socket: inboundTlsSocket(o.protocol) }),
   };
-  return o.protocol === 'http' ? hcmChain(hcm, extra) : tcpProxyChain(cluster, extra, tcpFilters);
+  return o.protocol === 'http' ? hcmChain({ ...hcm, telemetry: 'inbound' }, extra) : tcpProxyChain(cluster, extra, tcpFilters, 'inbound');
 }
 
 function hcmOptions(p: InboundPort, site: ChainSite, security: SecurityFilters): HcmOptions {

@@ -16,6 +16,7 @@ import {
 } from '@trellis/mesh-envoy';
 import { ADS } from './clusters';
 import { ISTIO_ALPN_FILTER } from './istio-alpn';
+import { istioStatsHttpFilter, istioStatsNetworkFilter, type ListenerClass, peerMetadataFilter } from './telemetry/stats-filter';
 import { BLACKHOLE_CLUSTER, listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND, WILDCARD_ADDRESS } from './naming';
 
 export const FAULT_FILTER: HttpFilter = { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
@@ -43,16 +44,20 @@ export interface HcmOptions {
    * rbac), after istio.alpn and before fault, as istiod orders them.
    */
   securityFilters?: readonly HttpFilter[];
+  /** Istio's listener class for telemetry (istio.metadata_exchange, istio.stats): sidecar outbound unless told. */
+  telemetry?: ListenerClass;
 }
 
 const SET_CURRENT_CLIENT_CERT_DETAILS = { subject: { value: true }, dns: true, uri: true };
 
-/** `http_filters` in Istio's order: [istio.alpn] → [security] → [fault] → router. */
+/** `http_filters` in Istio's order: istio.metadata_exchange → [istio.alpn] → [security] → [fault] → istio.stats → router. */
 function httpFilters(o: HcmOptions): HttpFilter[] {
-  const filters = o.upstreamAlpn === true ? [ISTIO_ALPN_FILTER] : [];
+  const cls = o.telemetry ?? 'outbound';
+  const filters = [peerMetadataFilter(cls)];
+  if (o.upstreamAlpn === true) filters.push(ISTIO_ALPN_FILTER);
   filters.push(...(o.securityFilters ?? []));
   if (o.fault !== false) filters.push(FAULT_FILTER);
-  filters.push(ROUTER_FILTER);
+  filters.push(istioStatsHttpFilter(cls), ROUTER_FILTER);
   return filters;
 }
 
@@ -77,10 +82,11 @@ export function hcmChain(o: HcmOptions, extra: Omit<FilterChain, 'filters'> = {}
 
 /**
  * A filter chain that is one tcp_proxy to `cluster` (stat_prefix = the cluster, as istiod writes it),
- * after `networkFilters` (inbound: the workload's CUSTOM and RBAC network filters).
+ * after `networkFilters` (inbound: the workload's CUSTOM and RBAC network filters) and istio.stats.
  */
-export function tcpProxyChain(cluster: string, extra: Omit<FilterChain, 'filters'> = {}, networkFilters: readonly NetworkFilter[] = []): FilterChain {
-  return { ...extra, filters: [...networkFilters, { name: TCP_PROXY_FILTER_NAME, typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: cluster, cluster } }] };
+export function tcpProxyChain(cluster: string, extra: Omit<FilterChain, 'filters'> = {}, networkFilters: readonly NetworkFilter[] = [], cls: ListenerClass = 'outbound'): FilterChain {
+  const tcp: NetworkFilter = { name: TCP_PROXY_FILTER_NAME, typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: cluster, cluster } };
+  return { ...extra, filters: [...networkFilters, istioStatsNetworkFilter(cls), tcp] };
 }
 
 export function socketAddress(address: string, port: number): Listener['address'] {

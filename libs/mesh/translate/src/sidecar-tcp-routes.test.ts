@@ -22,7 +22,7 @@ const to = (subset: string, weight?: number): { destination: { host: string; sub
   destination: { host: 'tcp-echo', subset, port: { number: 9000 } },
   ...(weight !== undefined && { weight }),
 });
-const tcpOf = (r: { listeners: readonly Listener[] }): unknown => r.listeners.find((l) => l.name === '10.96.0.50_9000')?.filter_chains?.[0]?.filters?.[0]?.typed_config;
+const tcpOf = (r: { listeners: readonly Listener[] }): unknown => r.listeners.find((l) => l.name === '10.96.0.50_9000')?.filter_chains?.[0]?.filters?.find((f) => f.name === 'envoy.filters.network.tcp_proxy')?.typed_config;
 
 describe('sidecar tcp routes', () => {
   const base = bookinfoSnapshot();

@@ -14,7 +14,7 @@ const mysql: MeshService = {
 };
 const mysqlPod: WorkloadInstance = { name: 'mysqldb-v1-abc', namespace: NS, address: '10.0.0.30', labels: { app: 'mysqldb', version: 'v1' }, serviceAccount: 'mysqldb', sidecar: true, ready: true };
 
-const tcpTarget = (l: Listener | undefined, chain = 0): unknown => l?.filter_chains?.[chain]?.filters?.[0]?.typed_config;
+const tcpTarget = (l: Listener | undefined, chain = 0): unknown => l?.filter_chains?.[chain]?.filters?.find((f) => f.name === 'envoy.filters.network.tcp_proxy')?.typed_config;
 
 describe('sidecar TCP listeners (REDIRECT capture)', () => {
   const base = bookinfoSnapshot();
@@ -51,7 +51,7 @@ describe('sidecar TCP listeners (REDIRECT capture)', () => {
     const names = r.listeners.map((l) => l.name).filter((n) => n?.endsWith('_5432'));
     expect(names).toEqual(['0.0.0.0_5432', '192.0.2.50_5432']);
     const cidr = r.listeners.find((l) => l.name === '0.0.0.0_5432');
-    expect(cidr?.filter_chains?.map((c) => [c.filter_chain_match?.prefix_ranges, (c.filters?.[0]?.typed_config as { cluster?: string }).cluster])).toEqual([
+    expect(cidr?.filter_chains?.map((c) => [c.filter_chain_match?.prefix_ranges, (c.filters?.find((f) => f.name === 'envoy.filters.network.tcp_proxy')?.typed_config as { cluster?: string }).cluster])).toEqual([
       [[{ address_prefix: '192.0.2.0', prefix_len: { value: 28 } }], 'outbound|5432||range.example.com'],
       [undefined, 'PassthroughCluster'],
     ]);
@@ -98,6 +98,7 @@ describe('sidecar TCP listeners without capture (interception NONE: Sidecar egre
       filter_chains: [
         {
           filters: [
+            { name: 'istio.stats', typed_config: { '@type': 'type.googleapis.com/stats.PluginConfig' } },
             {
               name: 'envoy.filters.network.tcp_proxy',
               typed_config: {

@@ -6,6 +6,7 @@ import type { InboundPort } from './inbound';
 import { hcmChain, HTTP_APPLICATION_PROTOCOLS, socketAddress, tcpProxyChain } from './listeners';
 import { listenerName, outboundClusterName } from './naming';
 import { isAutoPort, isHttpPort } from './services';
+import { istioStatsNetworkFilter } from './telemetry/stats-filter';
 
 /**
  * An undeclared (auto) port: http_inspector decides per connection — HTTP/1.x and h2c to the HTTP
@@ -37,7 +38,7 @@ export function outboundTcpListeners(ctx: TranslateContext): Listener[] {
       if (vip === undefined) continue;
       const name = listenerName(vip, p.port);
       if (out.has(name)) continue;
-      const tcp: FilterChain = { filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: sidecarTcpProxy(ctx, svc, p.port, vip) }] };
+      const tcp: FilterChain = { filters: [istioStatsNetworkFilter('outbound'), { name: TCP_PROXY_FILTER_NAME, typed_config: sidecarTcpProxy(ctx, svc, p.port, vip) }] };
       out.set(name, {
         name,
         address: socketAddress(vip, p.port),

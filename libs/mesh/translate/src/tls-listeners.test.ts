@@ -13,7 +13,7 @@ const se = (name: string, hosts: string[], ports: ServiceEntry['spec']['ports'],
 const https = [{ number: 443, name: 'https', protocol: 'HTTPS' }];
 const chainsOf = (l: Listener | undefined): { names?: string[]; cluster: unknown; weighted?: unknown }[] =>
   (l?.filter_chains ?? []).map((c) => {
-    const tcp = c.filters?.[0]?.typed_config as { cluster?: string; weighted_clusters?: unknown };
+    const tcp = c.filters?.find((f) => f.name === 'envoy.filters.network.tcp_proxy')?.typed_config as { cluster?: string; weighted_clusters?: unknown };
     return { names: c.filter_chain_match?.server_names, cluster: tcp.cluster, ...(tcp.weighted_clusters !== undefined && { weighted: tcp.weighted_clusters }) };
   });
 

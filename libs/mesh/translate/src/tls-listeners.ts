@@ -10,6 +10,7 @@ import { resolveDestination } from './route-action';
 import type { ServiceModel } from './services';
 import { MESH_GATEWAY, vsGateways, vsHosts } from './virtual-services';
 import { envFor } from './vs-routes';
+import { istioStatsNetworkFilter } from './telemetry/stats-filter';
 
 /** Istio's TLS port protocols (`https-…`, `tls-…` names): opaque to the sidecar, routed by the ClientHello's SNI. */
 const TLS_PROTOCOLS = new Set(['HTTPS', 'TLS']);
@@ -38,7 +39,7 @@ function tlsRouteChains(ctx: TranslateContext, svc: ServiceModel, port: number, 
         if ((m.port !== undefined && m.port !== port) || (m.gateways !== undefined && !m.gateways.includes(MESH_GATEWAY))) continue;
         const names = m.sniHosts.map((h) => h.toLowerCase()).filter((h) => !claimed.has(h));
         names.forEach((h) => claimed.add(h));
-        if (names.length > 0) chains.push({ filter_chain_match: { server_names: names }, filters: [{ name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] });
+        if (names.length > 0) chains.push({ filter_chain_match: { server_names: names }, filters: [istioStatsNetworkFilter('outbound'), { name: TCP_PROXY_FILTER_NAME, typed_config: tcp }] });
       }
     }
   }

@@ -24,7 +24,7 @@ describe('sidecar listeners', () => {
     expect(hcm(out)).toMatchObject({
       '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
       rds: { route_config_name: '9080', config_source: { ads: {}, resource_api_version: 'V3' } },
-      http_filters: [{ name: 'envoy.filters.http.fault' }, { name: 'envoy.filters.http.router' }],
+      http_filters: [{ name: 'istio.metadata_exchange' }, { name: 'envoy.filters.http.fault' }, { name: 'istio.stats' }, { name: 'envoy.filters.http.router' }],
       generate_request_id: { value: true },
       max_request_headers_kb: { value: 60 },
     });

@@ -38,7 +38,7 @@ describe('security filters wired into listeners', () => {
   it('no policy: inbound chains are as before (router only)', () => {
     const r = translate(snapshotWith([]), sidecarProxy('reviews-v2'));
     for (const c of listener(r, 'virtualInbound')?.filter_chains ?? []) {
-      if (hcm(c) !== undefined) expect(httpFilterNames(c)).toEqual(['envoy.filters.http.router']);
+      if (hcm(c) !== undefined) expect(httpFilterNames(c)).toEqual(['istio.metadata_exchange', 'istio.stats', 'envoy.filters.http.router']);
     }
   });
 
@@ -47,9 +47,9 @@ describe('security filters wired into listeners', () => {
     const chains = listener(r, 'virtualInbound')?.filter_chains ?? [];
     const http = chains.filter((c) => hcm(c) !== undefined);
     expect(http.map((c) => c.name)).toEqual(['0.0.0.0_9080', 'InboundPassthroughCluster']);
-    for (const c of http) expect(httpFilterNames(c)).toEqual(['envoy.filters.http.rbac', 'envoy.filters.http.rbac', 'envoy.filters.http.router']);
+    for (const c of http) expect(httpFilterNames(c)).toEqual(['istio.metadata_exchange', 'envoy.filters.http.rbac', 'envoy.filters.http.rbac', 'istio.stats', 'envoy.filters.http.router']);
     const tcp = chains.find((c) => c.name === 'virtualInbound-catchall-tcp');
-    expect(networkFilterNames(tcp)).toEqual(['envoy.filters.network.rbac', 'envoy.filters.network.rbac', 'envoy.filters.network.tcp_proxy']);
+    expect(networkFilterNames(tcp)).toEqual(['envoy.filters.network.rbac', 'envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
   });
 
   it('outbound listeners never carry them; a workload the selector misses gets only the namespace policy', () => {
@@ -61,16 +61,16 @@ describe('security filters wired into listeners', () => {
       }
     }
     const inbound = listener(r, 'virtualInbound')?.filter_chains?.find((c) => c.name === '0.0.0.0_9080');
-    expect(httpFilterNames(inbound)).toEqual(['envoy.filters.http.rbac', 'envoy.filters.http.router']);
+    expect(httpFilterNames(inbound)).toEqual(['istio.metadata_exchange', 'envoy.filters.http.rbac', 'istio.stats', 'envoy.filters.http.router']);
   });
 
   it('a TCP workload: network rbac (stat_prefix tcp.) before the inbound tcp_proxy; NONE interception too', () => {
     const snapshot = snapshotWith([allowAll]);
     const chain = listener(translate(snapshot, mysqlProxy), 'virtualInbound')?.filter_chains?.find((c) => c.name === '0.0.0.0_3306');
-    expect(networkFilterNames(chain)).toEqual(['envoy.filters.network.rbac', 'envoy.filters.network.tcp_proxy']);
+    expect(networkFilterNames(chain)).toEqual(['envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
     expect(chain?.filters?.[0]?.typed_config).toMatchObject({ stat_prefix: 'tcp.', rules: { action: 'ALLOW' } });
     const direct = listener(translate(snapshot, { ...mysqlProxy, interception: 'NONE' }), '10.0.0.30_3306');
-    expect(networkFilterNames(direct?.filter_chains?.[0])).toEqual(['envoy.filters.network.rbac', 'envoy.filters.network.tcp_proxy']);
+    expect(networkFilterNames(direct?.filter_chains?.[0])).toEqual(['envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
   });
 
   it('gateways are workloads: a root-namespace policy selecting istio: ingressgateway lands after istio.alpn, before fault', () => {
@@ -82,11 +82,11 @@ describe('security filters wired into listeners', () => {
     };
     const policy = ap('ingress', { action: 'DENY', selector: { matchLabels: { istio: 'ingressgateway' } }, rules: [{ from: [{ source: { ipBlocks: ['1.2.3.4'] } }] }] }, 'istio-system');
     const r = translate(snapshotWith([policy], { gateways: [gw] }), GATEWAY_PROXY, { mtls: true });
-    expect(httpFilterNames(listener(r, '0.0.0.0_8080')?.filter_chains?.[0])).toEqual(['istio.alpn', 'envoy.filters.http.rbac', 'envoy.filters.http.fault', 'envoy.filters.http.router']);
+    expect(httpFilterNames(listener(r, '0.0.0.0_8080')?.filter_chains?.[0])).toEqual(['istio.metadata_exchange', 'istio.alpn', 'envoy.filters.http.rbac', 'envoy.filters.http.fault', 'istio.stats', 'envoy.filters.http.router']);
     const other: ProxyInfo = { ...GATEWAY_PROXY, labels: { istio: 'egressgateway' } };
     const gwOther: Gateway = { ...gw, spec: { ...gw.spec, selector: { istio: 'egressgateway' } } };
     const r2 = translate(snapshotWith([policy], { gateways: [gwOther] }), other, { mtls: true });
-    expect(httpFilterNames(listener(r2, '0.0.0.0_8080')?.filter_chains?.[0])).toEqual(['istio.alpn', 'envoy.filters.http.fault', 'envoy.filters.http.router']);
+    expect(httpFilterNames(listener(r2, '0.0.0.0_8080')?.filter_chains?.[0])).toEqual(['istio.metadata_exchange', 'istio.alpn', 'envoy.filters.http.fault', 'istio.stats', 'envoy.filters.http.router']);
   });
 
   it('gateway TCP servers: network rbac before the tcp_proxy', () => {
@@ -104,7 +104,7 @@ describe('security filters wired into listeners', () => {
     };
     const policy = ap('gw-allow', { selector: { matchLabels: { istio: 'ingressgateway' } }, rules: [{ from: [{ source: { ipBlocks: ['10.0.0.0/8'] } }] }] }, 'istio-system');
     const r = translate(snapshotWith([policy], { gateways: [gw], virtualServices: [vs] }), GATEWAY_PROXY);
-    expect(networkFilterNames(listener(r, '0.0.0.0_31400')?.filter_chains?.[0])).toEqual(['envoy.filters.network.rbac', 'envoy.filters.network.tcp_proxy']);
+    expect(networkFilterNames(listener(r, '0.0.0.0_31400')?.filter_chains?.[0])).toEqual(['envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
   });
 
   it('the memoising translator keeps workloads with equal ports but different labels apart', () => {
@@ -113,8 +113,8 @@ describe('security filters wired into listeners', () => {
     const v1 = t(snapshot, sidecarProxy('reviews-v1'));
     const v2 = t(snapshot, sidecarProxy('reviews-v2'));
     const names = (r: XdsResources): string[] => httpFilterNames(listener(r, 'virtualInbound')?.filter_chains?.find((c) => c.name === '0.0.0.0_9080'));
-    expect(names(v1)).toEqual(['envoy.filters.http.router']);
-    expect(names(v2)).toEqual(['envoy.filters.http.rbac', 'envoy.filters.http.router']);
+    expect(names(v1)).toEqual(['istio.metadata_exchange', 'istio.stats', 'envoy.filters.http.router']);
+    expect(names(v2)).toEqual(['istio.metadata_exchange', 'envoy.filters.http.rbac', 'istio.stats', 'envoy.filters.http.router']);
     expect(v2).toEqual(translate(snapshot, sidecarProxy('reviews-v2')));
   });
 });
