@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze';
 import { registerApply } from './commands/apply';
 import { registerAuthz } from './commands/authz';
+import { registerDashboard } from './commands/dashboard';
 import { registerDelete } from './commands/delete';
 import { registerDescribe } from './commands/describe';
 import { registerExec } from './commands/exec';
@@ -53,6 +54,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerDescribe(program, ctx);
   registerExec(program, ctx);
   registerAuthz(program, ctx);
+  registerDashboard(program, ctx);
   registerKubeInject(program, ctx);
   registerInstall(program, ctx);
   registerUninstall(program, ctx);

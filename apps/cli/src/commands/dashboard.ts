@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { TrellisError } from '@trellis/shared';
+import { DEFAULT_STATE_DIR, nonEmpty } from '../client/address';
+import { KubeApi } from '../client/kube-api';
+import { resolveTarget, type Target } from '../client/target';
+import { globalsOf, type CommandContext, type GlobalOptions } from '../context';
+import { DASHBOARD_COMPONENTS, dashboardComponent, type DashboardComponent } from '../dashboard/components';
+import { forwardToPod, inferPod } from '../dashboard/kube-dashboard';
+import { assertAnswers, localDashboardUrl } from '../dashboard/local-dashboard';
+import { openBrowser } from '../dashboard/open-browser';
+import { USAGE } from '../errors';
+
+interface DashboardOptions {
+  port?: number;
+  address: string;
+  browser: boolean;
+  uiPort?: number;
+}
+
+/** Resolves when the user interrupts (istioctl's ClosePortForwarderOnInterrupt); injectable for tests. */
+export type WaitForStop = () => Promise<void>;
+const untilInterrupted: WaitForStop = () => new Promise((resolve) => process.once('SIGINT', () => resolve()));
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new TrellisError(USAGE, `invalid port "${value}"`);
+  return port;
+}
+
+const parseBool = (value: string | boolean): boolean => value !== 'false' && value !== false;
+
+function stateDirOf(globals: GlobalOptions, ctx: CommandContext): string {
+  return path.resolve(ctx.io.cwd, nonEmpty(globals.stateDir) ?? nonEmpty(ctx.io.env['TRELLIS_STATE_DIR']) ?? DEFAULT_STATE_DIR);
+}
+
+async function localDashboard(ctx: CommandContext, component: DashboardComponent, globals: GlobalOptions, opts: DashboardOptions): Promise<void> {
+  const url = localDashboardUrl(component, stateDirOf(globals, ctx));
+  await assertAnswers(component, url);
+  await openBrowser(url, (t) => ctx.out(t), opts.browser, process.platform, { ...ctx.io.env });
+}
+
+async function kubeDashboard(ctx: CommandContext, component: DashboardComponent, target: Extract<Target, { type: 'kube' }>, globals: GlobalOptions, opts: DashboardOptions, wait: WaitForStop): Promise<void> {
+  const api = KubeApi.connect(target);
+  const pod = await inferPod(api, component.selector, [target.istioNamespace, globals.namespace]);
+  const remote = opts.uiPort ?? component.uiPort;
+  const ports = opts.port !== undefined && opts.port !== 0 ? [opts.port] : [remote, 0];
+  const fw = await forwardToPod(api, pod, remote, opts.address, ports, (line) => ctx.io.stderr.write(line + '\n'));
+  try {
+    await openBrowser(`http://${fw.address}${component.path}`, (t) => ctx.out(t), opts.browser, process.platform, { ...ctx.io.env });
+    await wait();
+  } finally {
+    fw.close();
+  }
+}
+
+/** `trellis dashboard|dash|d <prometheus|zipkin|tracing|kiali>`: istioctl dashboard's verbs and flags. */
+export function registerDashboard(program: Command, ctx: CommandContext, wait: WaitForStop = untilInterrupted): void {
+  const dashboard = program
+    .command('dashboard')
+    .aliases(['dash', 'd'])
+    .description('Access to Istio web UIs: local mode prints (and opens) the addon’s URL; a cluster is port-forwarded as istioctl does')
+    .option('-p, --port <port>', 'Local port to listen to', parsePort)
+    .option('--address <address>', 'Address to listen on (cluster mode). Only accepts IP address or localhost as a value', 'localhost')
+    .addOption(new Option('--browser [bool]', 'When --browser is supplied as false, the dashboard is not opened in a browser').default(true).argParser(parseBool));
+  for (const component of DASHBOARD_COMPONENTS) {
+    dashboard
+      .command(component.name)
+      .description(`Open ${component.flavor}'s web UI`)
+      .option('--ui-port <port>', 'The component dashboard UI port.', parsePort)
+      .action(async (_opts: unknown, command: Command) => {
+        const globals = globalsOf(command);
+        const opts = command.optsWithGlobals<DashboardOptions & GlobalOptions>();
+        const found = dashboardComponent(command.name()) ?? component;
+        const target = resolveTarget({ ...globals, env: ctx.io.env, cwd: ctx.io.cwd });
+        if (target.type === 'local') await localDashboard(ctx, found, globals, opts);
+        else await kubeDashboard(ctx, found, target, globals, opts, wait);
+      });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `trellis dashboard` against a cluster, as istioctl does it: the first pod matching the component's
+ * selector in the Istio namespace (then `-n`), a local listener on `--address`:`--port` (else the UI port,
+ * else any free port), every accepted connection port-forwarded to the pod's UI port, until interrupted.
+ */
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { PortForward } from '@kubernetes/client-node';
+import type { KubeList, KubePod } from '@trellis/mesh-kube';
+import { TrellisError, errorMessage } from '@trellis/shared';
+import type { KubeApi } from '../client/kube-api';
+
+export const DASHBOARD_POD_NOT_FOUND = 'DASHBOARD_POD_NOT_FOUND';
+export const PORT_FORWARD_FAILED = 'PORT_FORWARD_FAILED';
+
+/** istioctl's inferPodMeta: the first pod matching `selector` in each namespace in turn. */
+export async function inferPod(api: KubeApi, selector: string, namespaces: readonly string[]): Promise<{ name: string; namespace: string }> {
+  for (const ns of [...new Set(namespaces)]) {
+    const list = await api.request<KubeList<KubePod>>('GET', `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, { query: { labelSelector: selector } });
+    const pod = list.items[0];
+    if (pod !== undefined) return { name: pod.metadata.name, namespace: pod.metadata.namespace ?? ns };
+  }
+  throw new TrellisError(DASHBOARD_POD_NOT_FOUND, `no pods found with selector ${selector}`, { selector, namespaces: [...namespaces] });
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export interface Forwarding {
+  /** `localhost:9090`, as istioctl's fw.Address(). */
+  readonly address: string;
+  close(): void;
+}
+
+/** Listens on the first free port of `ports` and forwards each connection to `pod`:`remotePort`. */
+export async function forwardToPod(api: KubeApi, pod: { name: string; namespace: string }, remotePort: number, bind: string, ports: readonly number[], onError: (line: string) => void): Promise<Forwarding> {
+  const forward = new PortForward(api.kubeConfig);
+  const host = bind === 'localhost' ? '127.0.0.1' : bind;
+  let last: unknown;
+  for (const port of ports) {
+    const server = createServer((socket) => {
+      forward.portForward(pod.namespace, pod.name, [remotePort], socket, null, socket).catch((err: unknown) => {
+        onError(`port-forward to ${pod.name}.${pod.namespace}:${remotePort} failed: ${errorMessage(err)}`);
+        socket.destroy();
+      });
+    });
+    try {
+      const bound = await listen(server, host, port);
+      return { address: `${bind}:${bound}`, close: () => server.close() };
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw new TrellisError(PORT_FORWARD_FAILED, `failure running port forward process: ${errorMessage(last)}`, { pod: `${pod.name}.${pod.namespace}` });
+}
