@@ -9,9 +9,10 @@
 #                                              (/usr/local/include/node, from the same npm tarball): the part of
 #                                              Docker Hub's non-slim node:22-bookworm the Dockerfile's `native`
 #                                              stage uses (node-gyp for the proxy's SO_ORIGINAL_DST addon)
-#                        debian-bookworm-slim-<recipe>.tar   Debian bookworm (debootstrap, minbase) + mariadb-server:
-#                                              what tools/docker/mysqldb.Dockerfile's FROM debian:bookworm-slim
-#                                              would install with apt (its `command -v mariadbd` guard skips apt)
+#                        debian-bookworm-slim-<recipe>.tar   Debian bookworm (debootstrap, minbase) + mariadb-server and
+#                                              prometheus: what tools/docker/{mysqldb,prometheus}.Dockerfile's FROM
+#                                              debian:bookworm-slim would install with apt (their `command -v` guards
+#                                              skip apt)
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
 #   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder; among them
 #                      the sample servers built here: ext-authz, jwt-server);
@@ -30,8 +31,10 @@ DEB_EXTRA=ca-certificates,curl,iptables,iproute2,procps
 DEB_BUILD=g++,make,python3,libc6-dev
 # Bookinfo's mysqldb image (ratings v2's MySQL backend) is MariaDB from Debian.
 DEB_MARIADB=mariadb-server,mariadb-client
+# samples/addons/prometheus.yaml's image is Debian's prometheus 2.42 (tools/docker/prometheus.Dockerfile).
+DEB_PROMETHEUS=prometheus
 # The base tarballs and their imported images carry this recipe's hash: changing the recipe rebuilds them.
-RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $DEB_BUILD $DEB_MARIADB $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
+RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $DEB_BUILD $DEB_MARIADB $DEB_PROMETHEUS $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
   sha256sum | cut -c1-12)
 BASE_TAR=$I/node-22-bookworm-slim-$RECIPE.tar
 BUILD_TAR=$I/node-22-bookworm-$RECIPE.tar
@@ -99,9 +102,9 @@ base() {
     ! -name "${BASE_TAR##*/}" ! -name "${BUILD_TAR##*/}" ! -name "${DEBIAN_TAR##*/}" -delete
   local tmp root=$I/rootfs
   if [ ! -f "$DEBIAN_TAR" ]; then
-    ts "$DEBIAN_TAG: debootstrap bookworm (minbase + $DEB_MARIADB) … (~1 min)"
-    bootstrap "$root" "$DEB_MARIADB"
-    ts "$DEBIAN_TAG rootfs: $(chroot "$root" mariadbd --version)"
+    ts "$DEBIAN_TAG: debootstrap bookworm (minbase + $DEB_MARIADB,$DEB_PROMETHEUS) … (~1 min)"
+    bootstrap "$root" "$DEB_MARIADB,$DEB_PROMETHEUS"
+    ts "$DEBIAN_TAG rootfs: $(chroot "$root" mariadbd --version); $(chroot "$root" prometheus --version 2>&1 | head -1)"
     tarball "$root" "$DEBIAN_TAR"
   fi
   [ -f "$BASE_TAR" ] && [ -f "$BUILD_TAR" ] && return 0
@@ -157,6 +160,9 @@ PROJECT_IMAGES=(
   "trellis/jwt-server:dev --build-arg APP=jwt-server"
   "docker.io/istio/examples-bookinfo-ratings-v2:1.20.2 --build-arg APP=ratings --build-arg SERVICE_VERSION=v2"
   "docker.io/istio/examples-bookinfo-mysqldb:1.20.2 -f $REPO/tools/docker/mysqldb.Dockerfile"
+  # samples/addons: the trace store under Istio's Zipkin image name, Debian's prometheus under Prometheus's.
+  "docker.io/openzipkin/zipkin-slim:3.4.0 --build-arg APP=trace-store"
+  "docker.io/prom/prometheus:v2.42.0 -f $REPO/tools/docker/prometheus.Dockerfile"
 )
 project() {
   running || die "the cluster is not running: tools/cluster/cluster.sh up"
@@ -176,7 +182,7 @@ project() {
       { tail -30 "$K/log/build-${tag//[\/:]/_}.log" >&2; die "docker build of $tag failed"; }
   done
   samples
-  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages)/|/ext-authz:' >&2
+  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages|prom|openzipkin)/|/ext-authz:' >&2
 }
 
 # Istio's security and traffic tasks deploy samples/httpbin and samples/sleep (samples/curl) under upstream's image
