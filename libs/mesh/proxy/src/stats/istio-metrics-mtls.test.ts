@@ -36,7 +36,7 @@ const mx = (inbound: boolean): object => ({
 const stats = (inbound: boolean): { name: string; typed_config: object } => ({ name: 'istio.stats', typed_config: { '@type': ISTIO_STATS_TYPE, ...(inbound && { disable_host_header_fallback: true }) } });
 
 /** istiod's placement: MX first, stats before the router; stats before tcp_proxy. */
-function withTelemetry(chains: FilterChain[], inbound: boolean): FilterChain[] {
+function withTelemetry(chains: readonly FilterChain[], inbound: boolean): FilterChain[] {
   return chains.map((c) => {
     const [terminal] = c.filters ?? [];
     if (terminal?.typed_config?.['@type'] === TCP_PROXY_TYPE) return { ...c, filters: [stats(inbound), terminal] } as FilterChain;
