@@ -1,7 +1,8 @@
 # Istio's authz-http task on Bookinfo (bookinfo-spec §5.10), typed as the docs type it: allow-nothing,
 # then productpage-, details-, reviews- and ratings-viewer, each checked on the page through the gateway;
-# `trellis x authz check` explains a denial. Sourced by walkthrough.sh (lib.sh helpers); the page is on
-# reviews v3 (red stars) by the time this runs.
+# `trellis x authz check` explains a denial. Sourced by walkthrough.sh (lib.sh helpers). As istio.io's test:
+# reviews on v3 so ratings is always called, ratings on v1 — ratings-mysql.sh left ratings on v2-mysql, whose
+# MySQL connections allow-nothing would close too (it covers every workload in default, mysqldb included).
 
 # page_until SECONDS WHAT TEST: pages until the shell test TEST (on STATUS/BODY/STARS) holds.
 page_until() {
@@ -16,7 +17,9 @@ page_until() {
 }
 
 step "Authorization for HTTP traffic: allow-nothing denies everything in default"
+must "kubectl apply -f $NET/virtual-service-all-v1.yaml"
 must "kubectl apply -f $NET/virtual-service-reviews-v3.yaml"
+stars_until 30 red 9
 must "kubectl apply -f - <<EOF
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
