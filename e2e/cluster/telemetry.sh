@@ -1,0 +1,113 @@
+# Istio's observability tasks on Bookinfo (querying metrics, TCP metrics, access logs, distributed tracing), as a
+# user types them; meant to be sourced by walkthrough.sh (lib.sh helpers, GATEWAY_URL set, Bookinfo running with
+# destination-rule-all applied) — not wired in yet. The addons: samples/addons/prometheus.yaml (Debian's
+# prometheus 2.42) and samples/addons/zipkin.yaml (the trace store), images from tools/cluster/images.sh.
+TELEMETRY_N=${TELEMETRY_N:-20}
+PROM_LOCAL=19090 ZIPKIN_LOCAL=19411
+
+# promq QUERY: the sum of an instant query's values through the port-forward (0 when no series); sets PROM_JSON.
+promq() {
+  PROM_JSON=$(curl -sG --max-time 10 "http://127.0.0.1:$PROM_LOCAL/api/v1/query" --data-urlencode "query=$1")
+  node -e 'const r=JSON.parse(process.argv[1]);if(r.status!=="success")process.exit(2);console.log(r.data.result.reduce((s,x)=>s+Number(x.value[1]),0))' "$PROM_JSON"
+}
+# prom_until SECONDS QUERY MIN: wait until the query's sum reaches MIN (scrapes are every 15 s in Istio's addon).
+prom_until() {
+  local deadline=$(($(date +%s) + $1)) v
+  until v=$(promq "$2") && [ "$(awk -v a="$v" -v b="$3" 'BEGIN{print (a >= b)}')" = 1 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "Prometheus: $2 = ${v:-?} after $1 s (wanted ≥ $3)"
+    sleep 2
+  done
+  PROM_VALUE=$v
+}
+
+step "Observability addons: Prometheus and Zipkin (kubectl apply -f samples/addons)"
+must "kubectl apply -f samples/addons"
+expect 'deployment.apps/prometheus (created|configured|unchanged)' 'prometheus deployed'
+expect 'deployment.apps/zipkin (created|configured|unchanged)' 'zipkin deployed'
+must "kubectl -n istio-system rollout status deploy/prometheus --timeout=$WAIT"
+must "kubectl -n istio-system rollout status deploy/zipkin --timeout=$WAIT"
+must "kubectl -n istio-system get svc prometheus zipkin tracing"
+expect '^prometheus .*9090/TCP' 'Service prometheus 9090/TCP'
+expect '^zipkin .*9411/TCP' 'Service zipkin 9411/TCP'
+
+step "Access logs and 100 % tracing for the mesh (Telemetry mesh-default)"
+must "kubectl apply -f - <<'EOF'
+apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: mesh-default
+  namespace: istio-system
+spec:
+  accessLogging:
+    - providers:
+        - name: envoy
+  tracing:
+    - randomSamplingPercentage: 100
+EOF"
+sleep 5
+
+kubectl -n istio-system port-forward svc/prometheus $PROM_LOCAL:9090 >/dev/null 2>&1 &
+PF_PROM=$!
+kubectl -n istio-system port-forward svc/zipkin $ZIPKIN_LOCAL:9411 >/dev/null 2>&1 &
+PF_ZIPKIN=$!
+trap 'kill $PF_PROM $PF_ZIPKIN 2>/dev/null || true' EXIT
+waitfor_http() { local d=$(($(date +%s) + 30)); until curl -sf -o /dev/null "$1"; do [ "$(date +%s)" -lt $d ] || fail "no answer at $1"; sleep 0.5; done; }
+waitfor_http "http://127.0.0.1:$PROM_LOCAL/-/ready"
+waitfor_http "http://127.0.0.1:$ZIPKIN_LOCAL/health"
+
+step "trellis dashboard prometheus (istioctl dashboard prometheus --browser=false)"
+npx trellis dashboard prometheus --browser=false >"${TMPDIR:-/tmp}/dash.out" 2>&1 &
+DASH=$!
+sleep 5
+kill -INT $DASH 2>/dev/null || true
+OUT=$(cat "${TMPDIR:-/tmp}/dash.out")
+printf '%s\n' "$OUT"
+expect '^http://localhost:[0-9]+$' 'dashboard prints the port-forwarded URL'
+
+step "Querying metrics: $TELEMETRY_N requests to reviews v3, counted by Prometheus"
+must "kubectl apply -f $NET/virtual-service-reviews-v3.yaml"
+converge 60 red
+V3='istio_requests_total{reporter="destination",destination_service="reviews.default.svc.cluster.local",destination_version="v3"}'
+sleep 35 # two of the addon's 15 s scrapes after the convergence traffic
+BEFORE=$(promq "sum($V3)")
+tally "$TELEMETRY_N"
+prom_until 90 "sum($V3)" $((BEFORE + TELEMETRY_N))
+[ "$PROM_VALUE" = $((BEFORE + TELEMETRY_N)) ] || fail "reviews v3 counted $PROM_VALUE, wanted $((BEFORE + TELEMETRY_N))"
+ok "istio_requests_total for reviews v3 grew by exactly $TELEMETRY_N"
+for q in 'istio_requests_total' 'istio_requests_total{destination_service="productpage.default.svc.cluster.local"}' \
+  'istio_requests_total{destination_service="reviews.default.svc.cluster.local", destination_version="v3"}' \
+  'rate(istio_requests_total{destination_service=~"productpage.*", response_code="200"}[5m])'; do
+  v=$(promq "$q")
+  [ "$(awk -v a="$v" 'BEGIN{print (a > 0)}')" = 1 ] || fail "no series for $q"
+  ok "$q → $v"
+done
+promq "$V3" >/dev/null
+grep -q '"source_workload":"productpage-v1"' <<<"$PROM_JSON" || fail "reporter=destination rows lack source_workload=productpage-v1: $PROM_JSON"
+grep -q '"connection_security_policy":"mutual_tls"' <<<"$PROM_JSON" || fail "reporter=destination rows lack connection_security_policy=mutual_tls: $PROM_JSON"
+ok 'reporter="destination" rows: source_workload="productpage-v1", connection_security_policy="mutual_tls"'
+
+step "Access logs: both sides of productpage → details carry the same x-request-id"
+page
+must "kubectl logs deploy/productpage-v1 -c istio-proxy --tail=200"
+CLIENT_IDS=$(grep 'outbound|9080||details.default.svc.cluster.local' <<<"$OUT" | awk -F'"' '{print $10}' | sort -u)
+must "kubectl logs deploy/details-v1 -c istio-proxy --tail=200"
+SERVER_IDS=$(grep 'inbound|9080||' <<<"$OUT" | awk -F'"' '{print $10}' | sort -u)
+SHARED=$(comm -12 <(printf '%s\n' "$CLIENT_IDS") <(printf '%s\n' "$SERVER_IDS") | grep -v '^-\?$' | head -1)
+[ -n "$SHARED" ] || fail "no x-request-id in both productpage's outbound and details' inbound access logs"
+ok "x-request-id $SHARED in both sidecars' access logs"
+
+step "Distributed tracing: 100 requests, one trace with gateway, productpage, details, reviews and ratings"
+for i in $(seq 1 100); do curl -s -o /dev/null "http://$GATEWAY_URL/productpage"; done
+deadline=$(($(date +%s) + 60))
+until TRACES=$(curl -s --max-time 10 "http://127.0.0.1:$ZIPKIN_LOCAL/api/v2/traces?serviceName=productpage.default&limit=100") &&
+  node -e '
+    const want=["istio-ingressgateway.istio-system","productpage.default","details.default","reviews.default","ratings.default"];
+    const ok=JSON.parse(process.argv[1]).some(t=>{const ids=new Set(t.map(s=>s.id));const s=new Set(t.map(x=>x.localEndpoint&&x.localEndpoint.serviceName));
+      return want.every(w=>s.has(w))&&t.filter(x=>!x.parentId||!ids.has(x.parentId)).length===1;});
+    process.exit(ok?0:1)' "$TRACES"; do
+  [ "$(date +%s)" -lt $deadline ] || fail "no trace with all five services in one tree within 60 s"
+  sleep 2
+done
+ok "a trace spans istio-ingressgateway, productpage, details, reviews and ratings in one tree"
+kill $PF_PROM $PF_ZIPKIN 2>/dev/null || true
+trap - EXIT
