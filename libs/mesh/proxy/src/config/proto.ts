@@ -7,6 +7,7 @@ import {
   LISTENER_FILTER_TYPES,
   LOCAL_RATE_LIMIT_TYPE,
   NETWORK_RBAC_TYPE,
+  OPENTELEMETRY_TRACER_TYPE,
   PREVIOUS_HOSTS_TYPE,
   RBAC_PER_ROUTE_TYPE,
   RBAC_TYPE,
@@ -15,6 +16,7 @@ import {
   UDPA_TYPED_STRUCT_TYPE,
   UPSTREAM_TLS_CONTEXT_TYPE,
   XDS_TYPED_STRUCT_TYPE,
+  ZIPKIN_TRACER_TYPE,
 } from '@trellis/mesh-envoy';
 import { TrellisError } from '@trellis/shared';
 import type { Duration, FractionalPercent } from './envoy-types';
@@ -38,6 +40,9 @@ export const KNOWN_TYPES = {
   udpaTypedStruct: UDPA_TYPED_STRUCT_TYPE,
   xdsTypedStruct: XDS_TYPED_STRUCT_TYPE,
   upstreamTlsContext: UPSTREAM_TLS_CONTEXT_TYPE,
+  /** HCM tracing providers (tracing/tracing-config.ts). */
+  zipkinTracer: ZIPKIN_TRACER_TYPE,
+  openTelemetryTracer: OPENTELEMETRY_TRACER_TYPE,
 } as const;
 
 /** Listener filters Istio emits; accepted and ignored (the proxy speaks plaintext HTTP/1.1). */

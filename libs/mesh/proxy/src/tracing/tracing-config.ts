@@ -1,6 +1,6 @@
-import { OPENTELEMETRY_TRACER_NAME, OPENTELEMETRY_TRACER_TYPE, ZIPKIN_TRACER_NAME, ZIPKIN_TRACER_TYPE } from '@trellis/mesh-envoy';
+import { OPENTELEMETRY_TRACER_NAME, ZIPKIN_TRACER_NAME } from '@trellis/mesh-envoy';
 import type { HttpConnectionManager } from '../config/envoy-types';
-import { durationMs, invalid } from '../config/proto';
+import { KNOWN_TYPES, durationMs, invalid } from '../config/proto';
 import { type CompiledCustomTag, compileCustomTags } from './custom-tags';
 import type { CollectorTarget } from './reporter';
 import type { SamplingRates } from './sampling';
@@ -65,12 +65,12 @@ export function compileTracing(resource: string, t: HcmTracing | undefined, sink
 function collectorTarget(resource: string, provider: NonNullable<HcmTracing['provider']>): CollectorTarget {
   const config = provider.typed_config;
   const type = config?.['@type'];
-  if (provider.name === ZIPKIN_TRACER_NAME || type === ZIPKIN_TRACER_TYPE) {
-    if (type !== ZIPKIN_TRACER_TYPE) throw invalid(resource, `tracing.provider ${String(provider.name)}: typed_config must be ${ZIPKIN_TRACER_TYPE}`);
+  if (provider.name === ZIPKIN_TRACER_NAME || type === KNOWN_TYPES.zipkinTracer) {
+    if (type !== KNOWN_TYPES.zipkinTracer) throw invalid(resource, `tracing.provider ${String(provider.name)}: typed_config must be ${KNOWN_TYPES.zipkinTracer}`);
     return zipkinTarget(resource, config as ZipkinLike);
   }
-  if (provider.name === OPENTELEMETRY_TRACER_NAME || type === OPENTELEMETRY_TRACER_TYPE) {
-    if (type !== OPENTELEMETRY_TRACER_TYPE) throw invalid(resource, `tracing.provider ${String(provider.name)}: typed_config must be ${OPENTELEMETRY_TRACER_TYPE}`);
+  if (provider.name === OPENTELEMETRY_TRACER_NAME || type === KNOWN_TYPES.openTelemetryTracer) {
+    if (type !== KNOWN_TYPES.openTelemetryTracer) throw invalid(resource, `tracing.provider ${String(provider.name)}: typed_config must be ${KNOWN_TYPES.openTelemetryTracer}`);
     return otelTarget(resource, config as OtelLike);
   }
   throw invalid(resource, `tracing.provider ${String(provider.name)} (${String(type)}) is not supported: ${ZIPKIN_TRACER_NAME} or ${OPENTELEMETRY_TRACER_NAME}`);
