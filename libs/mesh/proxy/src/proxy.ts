@@ -10,6 +10,7 @@ import type { CompileEnv } from './http/filter';
 import { type RouteTable, compileRouteTable } from './routing/route-table';
 import { type ProxyRuntime, SYSTEM_RUNTIME } from './runtime';
 import { AccessLogger, type AccessLogSink } from './http/access-log';
+import { fileSinks } from './access-log/sinks';
 import { chooseHttp1Codec } from './codec/h1/http1';
 import { loadOriginalDst } from './unsafe/original-dst';
 import { type ListenerConfig, compileListener } from './listener/listener-config';
@@ -34,7 +35,10 @@ export interface ProxyOptions {
   readonly logger: Logger;
   /** Where to bind a listener instead of its own address (local mode, tests: port 0). */
   readonly bindOverride?: BindOverride;
-  /** Envoy TEXT access log: true = async stdout; or a sink of your own. Off by default. */
+  /**
+   * The default access log for HCMs whose config asks for none (Istio's TEXT format): true = async stdout;
+   * or a sink of your own, which then also receives every configured access_log (tests). Off by default.
+   */
   readonly accessLog?: boolean | AccessLogSink;
   /** How long close() and removed listeners wait for in-flight requests. */
   readonly drainMs: number;
@@ -152,7 +156,10 @@ export function createProxy(options: ProxyOptions): Proxy {
     draining: false,
   };
   const tracers = new TracerRegistry(ctx, options.tracingFlush);
-  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime, tls: { secrets, logger }, spanSinks: tracers.sink };
+  // access_log paths: the caller's sink for every path when it passed one (tests), else files / stdout.
+  const accessLogFiles = fileSinks();
+  const accessLogSinks = typeof sink === 'object' ? (): AccessLogSink => sink : accessLogFiles;
+  const env: CompileEnv = { registry: HTTP_FILTERS, counters: ctx.filterCounters, runtime, tls: { secrets, logger }, spanSinks: tracers.sink, accessLogSinks };
   const store = new ConfigStore();
   const listeners = new ListenerManager(ctx, drainMs, options.bindOverride, http1);
   const ops: OpsServers[] = [];
@@ -223,6 +230,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     await ctx.clusters.close();
     await Promise.all(ops.map((s) => s.close()));
     ctx.accessLog?.flush();
+    accessLogFiles.flush();
   }
 
   return proxy;

@@ -1,55 +1,28 @@
 import pino from 'pino';
+import type { LogRecord } from '../access-log/log-record';
+import { type Formatter, compileFormat } from '../access-log/format';
 
 /** Where access-log lines go; `write` must not block (pino's async destination, or a test sink). */
 export interface AccessLogSink {
   write(line: string): unknown;
 }
 
-/** The facts of one finished request, in the order of Envoy's default TEXT format. */
-export interface AccessLogEntry {
-  readonly startMs: number;
-  readonly method: string;
-  readonly path: string;
-  readonly protocol: string;
-  readonly status: number;
-  readonly flags: string;
-  readonly details: string;
-  readonly bytesReceived: number;
-  readonly bytesSent: number;
-  readonly durationMs: number;
-  readonly upstreamServiceTime: string;
-  readonly forwardedFor: string | undefined;
-  readonly userAgent: string | undefined;
-  readonly requestId: string | undefined;
-  readonly authority: string;
-  readonly upstreamHost: string | undefined;
-  readonly upstreamCluster: string | undefined;
-  readonly downstreamLocal: string;
-  readonly downstreamRemote: string;
-  readonly routeName: string | undefined;
-}
-
-const dash = (v: string | undefined): string => (v === undefined || v === '' ? '-' : v);
-
-/** Envoy's default format (bookinfo-spec §5.12). */
-export function formatAccessLog(e: AccessLogEntry): string {
-  return (
-    `[${new Date(e.startMs).toISOString()}] "${e.method} ${e.path} ${e.protocol}" ${e.status} ${dash(e.flags)} ` +
-    `${dash(e.details)} - "-" ${e.bytesReceived} ${e.bytesSent} ${e.durationMs} ${dash(e.upstreamServiceTime)} ` +
-    `"${dash(e.forwardedFor)}" "${dash(e.userAgent)}" "${dash(e.requestId)}" "${dash(e.authority)}" ` +
-    `"${dash(e.upstreamHost)}" ${dash(e.upstreamCluster)} - ${e.downstreamLocal} ${e.downstreamRemote} - ${dash(e.routeName)}\n`
-  );
-}
-
+/**
+ * The proxy's default access log (`--access-log`, `createProxy({ accessLog })`): requests through an
+ * HCM whose config asks for no access log are written here in Istio's default TEXT format. HCMs and
+ * tcp_proxies with `access_log` (MeshConfig accessLogFile, the Telemetry API) use their own.
+ */
 export class AccessLogger {
+  private readonly format: Formatter = compileFormat(undefined);
+
   constructor(private readonly sink: AccessLogSink) {}
 
   static stdout(): AccessLogger {
-    return new AccessLogger(pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+    return new AccessLogger(pino.destination({ dest: 1, sync: false }));
   }
 
-  log(e: AccessLogEntry): void {
-    this.sink.write(formatAccessLog(e));
+  log(r: LogRecord): void {
+    this.sink.write(this.format(r));
   }
 
   flush(): void {

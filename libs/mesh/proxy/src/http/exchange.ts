@@ -12,6 +12,8 @@ import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from '../cod
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import type { WorkloadInfo } from '../stats/workload';
 import { UNROUTED } from './synthetic-routes';
+import { writeAccessLogs } from '../access-log/compile';
+import { ExchangeLogRecord } from '../access-log/http-record';
 import type { ActiveSpan } from '../tracing/active-span';
 import { finishTrace } from '../tracing/tracer';
 
@@ -140,7 +142,10 @@ export class Exchange implements RequestView {
     const completers = this.target.hcm.completers;
     for (let i = 0; i < completers.length; i++) completers[i].onComplete?.(this);
     if (this.span !== undefined) finishTrace(this, this.span, status);
-    if (ctx.accessLog !== undefined) this.writeAccessLog(status);
+    // The HCM's access_log; without one, the proxy's default sink (--access-log) in Istio's TEXT format.
+    const logs = this.target.hcm.accessLogs;
+    if (logs.length > 0) writeAccessLogs(logs, new ExchangeLogRecord(this));
+    else if (ctx.accessLog !== undefined) ctx.accessLog.log(new ExchangeLogRecord(this));
   }
 
   /** The client went away before we finished: stop the upstream work. */
@@ -151,29 +156,4 @@ export class Exchange implements RequestView {
     this.finish(this.status || 0);
   };
 
-  private writeAccessLog(status: number): void {
-    const sock = this.req.socket;
-    this.ctx.accessLog?.log({
-      startMs: this.startMs,
-      method: this.method,
-      path: (this.headers['x-envoy-original-path'] as string | undefined) ?? this.path,
-      protocol: this.http2 ? 'HTTP/2' : `HTTP/${this.req.httpVersion}`,
-      status,
-      flags: this.flags,
-      details: this.details,
-      bytesReceived: Number(this.headers['content-length'] ?? 0),
-      bytesSent: this.bytesSent,
-      durationMs: Math.round(this.ctx.runtime.clock.monotonic() - this.startHr),
-      upstreamServiceTime: this.upstreamServiceTime,
-      forwardedFor: this.headers['x-forwarded-for'] as string | undefined,
-      userAgent: this.headers['user-agent'],
-      requestId: this.requestId,
-      authority: this.authority,
-      upstreamHost: this.host?.address,
-      upstreamCluster: this.cluster?.name,
-      downstreamLocal: `${sock.localAddress ?? ''}:${sock.localPort ?? 0}`,
-      downstreamRemote: `${this.remoteAddress}:${sock.remotePort ?? 0}`,
-      routeName: this.route.name,
-    });
-  }
 }

@@ -5,6 +5,7 @@ import type { ProxyRuntime } from '../runtime';
 import type { Exchange } from './exchange';
 import type { FilterCounters } from './counters';
 import type { SinkFactory } from '../tracing/tracing-config';
+import type { AccessLogSinkFactory } from '../access-log/sinks';
 
 /**
  * Envoy's HTTP filter contract, reduced to what a request without a body costs nothing for.
@@ -40,6 +41,8 @@ export interface CompileEnv {
   readonly tls?: TlsEnv;
   /** The proxy's span reporters (tracing/tracer-registry.ts) for HCM `tracing`; absent in unit tests: spans dropped. */
   readonly spanSinks?: SinkFactory;
+  /** Where FileAccessLog paths write (access-log/sinks.ts); absent in unit tests: lines dropped. */
+  readonly accessLogSinks?: AccessLogSinkFactory;
 }
 
 /** What a filter factory gets besides its config; `statPrefix` is its HTTP connection manager's. */

@@ -7,6 +7,7 @@ import { unwrapTypedStruct } from './typed-struct';
 import { type XfccConfig, compileXfcc } from './xfcc';
 import { type TracingConfig, compileTracing } from '../tracing/tracing-config';
 import { DISCARD_SPANS } from '../tracing/tracer-registry';
+import { type CompiledAccessLog, compileAccessLogs } from '../access-log/compile';
 
 /** An HTTP connection manager compiled: where its routes come from, its filter chain, per-request knobs. */
 export interface HcmConfig {
@@ -26,6 +27,8 @@ export interface HcmConfig {
   readonly xfcc: XfccConfig;
   /** `tracing` compiled (tracing/): undefined = no spans, no cost. */
   readonly tracing: TracingConfig | undefined;
+  /** `access_log` compiled (access-log/): empty = none, no cost. */
+  readonly accessLogs: readonly CompiledAccessLog[];
 }
 
 const DEFAULT_MAX_HEADERS_KB = 60;
@@ -77,6 +80,7 @@ export function compileHcm(resource: string, h: HttpConnectionManager, env: Comp
     completers: filters.filter((f) => f.onComplete !== undefined),
     xfcc: compileXfcc(resource, h),
     tracing: compileTracing(resource, h.tracing, env.spanSinks ?? DISCARD_SPANS),
+    accessLogs: compileAccessLogs(resource, h.access_log, env.accessLogSinks),
   };
 }
 
@@ -94,5 +98,6 @@ export function routerOnlyHcm(statPrefix: string): HcmConfig {
     completers: [],
     xfcc: SANITIZE,
     tracing: undefined,
+    accessLogs: [],
   };
 }

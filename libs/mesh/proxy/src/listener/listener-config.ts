@@ -89,7 +89,7 @@ function compileChain(resource: string, chain: FilterChain, env: CompileEnv, dir
       out.networkRbac = compileNetworkRbac(`${resource} network filter ${String(f.name)}`, f.typed_config ?? {}, env.counters);
     } else if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
     else if (type === KNOWN_TYPES.tcpProxy) {
-      out.tcp = compileTcpProxy(resource, f.typed_config as TcpProxy, env.counters);
+      out.tcp = compileTcpProxy(resource, f.typed_config as TcpProxy, env.counters, env.accessLogSinks);
       if (istioStats !== undefined) out.tcp = { ...out.tcp, istioStats };
       out.tcpCluster = out.tcp.clusters[0]?.name;
     } else throw invalid(resource, `unknown network filter ${String(f.name)} typed_config ${String(type)}`);

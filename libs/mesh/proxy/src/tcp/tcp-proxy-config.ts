@@ -3,6 +3,8 @@ import { checkDuration, invalid } from '../config/proto';
 import type { Counter, FilterCounters } from '../http/counters';
 import type { Random } from '../runtime';
 import type { CompiledTcpIstioStats } from './istio-stats';
+import { type CompiledAccessLog, compileAccessLogs } from '../access-log/compile';
+import type { AccessLogSinkFactory } from '../access-log/sinks';
 
 /** Envoy's `tcp.<stat_prefix>.*` counters (Prometheus: `envoy_tcp_*{tcp_prefix="…"}`). */
 export interface TcpProxyStats {
@@ -26,6 +28,8 @@ export interface CompiledTcpProxy {
   readonly stats: TcpProxyStats;
   /** istio.stats before this tcp_proxy in its chain: Istio's TCP metrics (tcp/istio-stats.ts). */
   readonly istioStats?: CompiledTcpIstioStats;
+  /** `access_log`: one line per connection when it closes. */
+  readonly accessLogs: readonly CompiledAccessLog[];
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
@@ -51,7 +55,7 @@ function statsFor(counters: FilterCounters, prefix: string): TcpProxyStats {
   return { cx: c('downstream_cx_total'), rxBytes: c('downstream_cx_rx_bytes_total'), txBytes: c('downstream_cx_tx_bytes_total'), idleTimeout: c('idle_timeout'), noRoute: c('downstream_cx_no_route') };
 }
 
-export function compileTcpProxy(resource: string, t: TcpProxy, counters: FilterCounters): CompiledTcpProxy {
+export function compileTcpProxy(resource: string, t: TcpProxy, counters: FilterCounters, sinks?: AccessLogSinkFactory): CompiledTcpProxy {
   const prefix = t.stat_prefix;
   if (typeof prefix !== 'string' || prefix === '') throw invalid(resource, 'tcp_proxy stat_prefix is required');
   const clusters = clustersOf(resource, t);
@@ -66,6 +70,7 @@ export function compileTcpProxy(resource: string, t: TcpProxy, counters: FilterC
     idleTimeoutMs: checkDuration(resource, 'tcp_proxy.idle_timeout', t.idle_timeout) ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnectAttempts: attempts,
     stats: statsFor(counters, prefix),
+    accessLogs: compileAccessLogs(resource, t.access_log, sinks),
   };
 }
 

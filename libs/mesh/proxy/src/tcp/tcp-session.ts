@@ -5,6 +5,8 @@ import type { Endpoint } from '../upstream/endpoint';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { type CompiledTcpProxy, pickTcpCluster } from './tcp-proxy-config';
 import { IstioTcpReport } from './istio-stats';
+import { writeAccessLogs } from '../access-log/compile';
+import { downstreamFacts, tcpLogRecord } from '../access-log/tcp-record';
 
 /**
  * One downstream connection through envoy.filters.network.tcp_proxy: cluster (weighted) → circuit
@@ -21,15 +23,26 @@ export class TcpSession {
   private readonly tried = new Set<Endpoint>();
   /** Istio's TCP metrics, when istio.stats precedes this tcp_proxy. */
   private readonly istio: IstioTcpReport | undefined;
+  /** Access-log facts (only kept when the tcp_proxy has access_log). */
+  private readonly startMs: number;
+  private readonly startHr: number;
+  private host: Endpoint | undefined;
+  private upstreamLocal = '';
+  private readonly down: ReturnType<typeof downstreamFacts> | undefined;
+  private rx = 0;
+  private tx = 0;
 
   constructor(
-    ctx: ProxyContext,
+    private readonly ctx: ProxyContext,
     private readonly config: CompiledTcpProxy,
     private readonly downstream: Socket,
     /** Where a captured connection was going (SO_ORIGINAL_DST): the host of ORIGINAL_DST clusters. */
     private readonly dst?: { readonly address: string; readonly port: number },
   ) {
     config.stats.cx.value++;
+    this.startMs = ctx.runtime.clock.now();
+    this.startHr = ctx.runtime.clock.monotonic();
+    this.down = config.accessLogs.length > 0 ? downstreamFacts(downstream) : undefined;
     this.istio = config.istioStats === undefined ? undefined : new IstioTcpReport(ctx, config.istioStats, downstream);
     downstream.pause();
     downstream.on('error', () => this.close());
@@ -76,6 +89,8 @@ export class TcpSession {
     up.once(host.tls === undefined ? 'connect' : 'secureConnect', () => {
       settled = true;
       clearTimeout(timer);
+      this.host = host;
+      if (this.down !== undefined) this.upstreamLocal = `${up.localAddress ?? ''}:${up.localPort ?? 0}`;
       this.connected(up, cluster);
     });
     up.once('error', () => failed(false));
@@ -123,11 +138,13 @@ export class TcpSession {
     const istio = this.istio;
     istio?.open(cluster);
     pipe(down, up, (n) => {
+      this.rx += n;
       istio?.received(n);
       stats.rxBytes.value += n;
       cluster.stats.upstream_cx_tx_bytes_total += n;
     });
     pipe(up, down, (n) => {
+      this.tx += n;
       istio?.sent(n);
       stats.txBytes.value += n;
       cluster.stats.upstream_cx_rx_bytes_total += n;
@@ -144,11 +161,31 @@ export class TcpSession {
     down.resume();
   }
 
+  /** One line per connection, at close (connection-level fields: bytes, duration, upstream host, `UF` when none connected). */
+  private writeAccessLog(down: ReturnType<typeof downstreamFacts>): void {
+    writeAccessLogs(
+      this.config.accessLogs,
+      tcpLogRecord(this.downstream, {
+        startMs: this.startMs,
+        durationMs: Math.round(this.ctx.runtime.clock.monotonic() - this.startHr),
+        bytesReceived: this.rx,
+        bytesSent: this.tx,
+        responseFlags: this.host === undefined ? (this.cluster === undefined ? 'NR' : 'UF') : '',
+        upstreamHost: this.host?.address ?? '',
+        upstreamCluster: this.cluster?.name ?? '',
+        upstreamLocalAddress: this.upstreamLocal,
+        routeName: '',
+        ...down,
+      }),
+    );
+  }
+
   /** Both sides closed (idempotent); the breaker slot is released once. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.istio?.close(this.cluster);
+    if (this.down !== undefined) this.writeAccessLog(this.down);
     this.downstream.destroy();
     this.upstream?.destroy();
     if (this.cluster !== undefined) this.cluster.tcpActive--;
