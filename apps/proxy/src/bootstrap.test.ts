@@ -34,10 +34,10 @@ describe('xdsNode', () => {
     });
   });
 
-  it('names the cluster after the pod when there is no app label, and istio-ingressgateway for routers', () => {
+  it('names the cluster after the pod when there is no app label, and istio-ingressgateway.<ns> for routers', () => {
     expect(xdsNode(readConfig(['--pod-name', 'job-1', '--namespace', 'batch'], {})).cluster).toBe('job-1.batch');
     const gateway = xdsNode(readConfig(['--mode', 'router', '--ip', '127.0.10.2', '--pod-name', 'istio-ingressgateway-0', '--namespace', 'istio-system'], {}));
-    expect(gateway.cluster).toBe('istio-ingressgateway');
+    expect(gateway.cluster).toBe('istio-ingressgateway.istio-system');
     expect(gateway.id).toBe('router~127.0.10.2~istio-ingressgateway-0.istio-system~istio-system.svc.cluster.local');
   });
 

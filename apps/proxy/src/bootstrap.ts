@@ -14,7 +14,8 @@ export function proxyNode(c: ProxyConfig): ProxyNode {
 export function xdsNode(c: ProxyConfig): XdsNode & { id: string } {
   return {
     id: nodeId(c),
-    cluster: c.mode === 'router' ? 'istio-ingressgateway' : `${c.labels['app'] ?? c.podName}.${c.namespace}`,
+    // Istio's service cluster: `<app label>.<namespace>` for sidecars and gateways alike (span service names, Kiali).
+    cluster: `${c.labels['app'] ?? (c.mode === 'router' ? 'istio-ingressgateway' : c.podName)}.${c.namespace}`,
     user_agent_name: 'trellis-proxy',
     metadata: {
       NAME: c.podName,
