@@ -135,6 +135,12 @@ describe('tracing as istiod writes it (sampling precedence, bookinfo-spec §5.13
     expect(t?.provider).toEqual({ name: 'envoy.tracers.opentelemetry', typed_config: { '@type': 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig', service_name: 'ratings.default', http_service: { http_uri: { uri: 'zipkin.istio-system.svc.cluster.local/v1/traces', cluster: 'outbound|4318||zipkin.istio-system.svc.cluster.local', timeout: { seconds: 5, nanos: 0 } } } } });
   });
 
+  it('OpenTelemetry over gRPC (no http): no tracing — the proxy speaks OTLP/HTTP only and would NACK grpc_service', () => {
+    const otel = { name: 'otel', opentelemetry: { service: 'zipkin.istio-system.svc.cluster.local', port: 4317 } };
+    const t = inbound(translate(snap(mesh({ extensionProviders: [otel], defaultProviders: { tracing: ['otel'] } })), sidecarProxy('ratings')))[0]?.tracing;
+    expect(t).toBeUndefined();
+  });
+
   it('the memoising translator gives the same output per workload', () => {
     const m = mesh({ extensionProviders: [zipkin] });
     const s = snap(m, [tel('m', 'istio-system', { tracing: [{ providers: [{ name: 'zipkin' }] }] }), tel('w', 'default', { selector: { matchLabels: { app: 'reviews' } }, tracing: [{ randomSamplingPercentage: 7 }] })]);

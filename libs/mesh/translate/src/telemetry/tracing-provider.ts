@@ -32,9 +32,14 @@ export function serviceCluster(ctx: TranslateContext): string {
   return `${name}.${ctx.proxy.namespace}`;
 }
 
-function otelConfig(ctx: TranslateContext, p: OpenTelemetryProvider, hostname: string, cluster: string): OpenTelemetryConfig {
+/**
+ * OTLP/HTTP only: istiod writes `grpc_service` for a provider without `http`, which Trellis's proxy does
+ * not speak (it would NACK the listener and keep stale config), so such a provider configures no tracing,
+ * as istiod does for a provider it cannot build.
+ */
+function otelConfig(ctx: TranslateContext, p: OpenTelemetryProvider, hostname: string, cluster: string): OpenTelemetryConfig | undefined {
   const base = { '@type': OPENTELEMETRY_TRACER_TYPE, service_name: serviceCluster(ctx) } as const;
-  if (p.http === undefined) return { ...base, grpc_service: { envoy_grpc: { cluster_name: cluster, authority: hostname } } };
+  if (p.http === undefined) return undefined;
   const path = (p.http.path ?? '').replace(/^\/+/, '');
   const timeout = toDuration(p.http.timeout);
   return { ...base, http_service: { http_uri: { uri: path === '' ? hostname : `${hostname}/${path}`, cluster, ...(timeout === undefined ? {} : { timeout }) } } };
@@ -48,7 +53,8 @@ function providerConfig(ctx: TranslateContext, p: ExtensionProvider): Found | un
   const found = lookupProviderCluster(ctx, def.service, def.port);
   if (found === undefined) return undefined;
   if (p.zipkin !== undefined) return { name: ZIPKIN_TRACER_NAME, typed: zipkinConfig(found.hostname, found.cluster, p.zipkin.path), maxTagLength: p.zipkin.maxTagLength };
-  return { name: OPENTELEMETRY_TRACER_NAME, typed: otelConfig(ctx, p.opentelemetry as OpenTelemetryProvider, found.hostname, found.cluster), maxTagLength: undefined };
+  const otel = otelConfig(ctx, p.opentelemetry as OpenTelemetryProvider, found.hostname, found.cluster);
+  return otel === undefined ? undefined : { name: OPENTELEMETRY_TRACER_NAME, typed: otel, maxTagLength: undefined };
 }
 
 /**
