@@ -41,6 +41,12 @@ describe('xdsNode', () => {
     expect(gateway.id).toBe('router~127.0.10.2~istio-ingressgateway-0.istio-system~istio-system.svc.cluster.local');
   });
 
+  it('passes PROXY_CONFIG on as node metadata, read back as the proxy\'s tracing overrides', () => {
+    const node = xdsNode(readConfig(['--pod-name', 'reviews-v1-abc-def', '--namespace', 'default'], { PROXY_CONFIG: '{"tracing":{"sampling":50}}' }));
+    expect(node.metadata?.['PROXY_CONFIG']).toBe('{"tracing":{"sampling":50}}');
+    expect(proxyInfoFromNode(node).proxyConfig).toEqual({ tracing: { sampling: 50 } });
+  });
+
   it('is read back by the control plane as the same proxy', () => {
     const info = proxyInfoFromNode(xdsNode(sidecar));
     expect(info).toMatchObject({

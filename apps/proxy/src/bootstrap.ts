@@ -27,6 +27,8 @@ export function xdsNode(c: ProxyConfig): XdsNode & { id: string } {
       ISTIO_VERSION: PROXY_VERSION,
       CLUSTER_ID: 'Kubernetes',
       TRELLIS_APP_ENDPOINTS: JSON.stringify(c.appEndpoints),
+      // The pod's proxy.istio.io/config (the injector's PROXY_CONFIG env): the control plane reads tracing.sampling.
+      ...(c.proxyConfig !== undefined && { PROXY_CONFIG: c.proxyConfig }),
     },
   };
 }

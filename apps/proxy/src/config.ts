@@ -39,6 +39,8 @@ export interface ProxyConfig {
   readonly privateApis: boolean;
   /** The workload-identity agent (certificates from the CA); `identity.caAddress` undefined = none. */
   readonly identity: IdentityConfig;
+  /** PROXY_CONFIG (JSON of the pod's `proxy.istio.io/config`), passed on as node metadata. */
+  readonly proxyConfig?: string;
 }
 
 function pairs(value: string): Record<string, string> {
@@ -151,11 +153,12 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
   const all = identityOptions(command, e, p)
     .exitOverride()
     .parse([...argv], { from: 'user' })
-    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel' | 'identity'> & IdentityFlags>();
+    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel' | 'identity' | 'proxyConfig'> & IdentityFlags>();
   const { caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm, ...o } = all;
   const identity = identityConfig({ caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm });
   const ports = { adminPort: 15000, statusPort: 15021, prometheusPort: 15090 };
-  return { ...o, ...opsHosts(o.opsBind, o.ip), ...ports, identity, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')) };
+  const proxyConfig = envOptional(env, 'PROXY_CONFIG');
+  return { ...o, ...opsHosts(o.opsBind, o.ip), ...ports, identity, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')), ...(proxyConfig !== undefined && { proxyConfig }) };
 }
 
 /** Istio's node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */

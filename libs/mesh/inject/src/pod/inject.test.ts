@@ -7,6 +7,13 @@ const inject = (pod: Pod, meshConfig = TEST_MESH) => injectPod(pod, { namespaceL
 const env = (pod: Pod, name: string) => pod.spec.containers.find((c) => c.name === 'istio-proxy')!.env!.find((e) => e.name === name);
 
 describe('injectPod', () => {
+  it('hands the pod\'s proxy.istio.io/config to the proxy as PROXY_CONFIG (JSON); none without the annotation', () => {
+    const pod = base();
+    pod.metadata!.annotations = { 'proxy.istio.io/config': 'tracing:\n  sampling: 50\n' };
+    expect(env(inject(pod).pod, 'PROXY_CONFIG')?.value).toBe('{"tracing":{"sampling":50}}');
+    expect(env(inject(base()).pod, 'PROXY_CONFIG')).toBeUndefined();
+  });
+
   it('does not mutate its input', () => {
     const pod = base();
     const copy = structuredClone(pod);

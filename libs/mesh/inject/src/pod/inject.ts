@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { InjectErrorCode, injectError } from '../errors';
 import { captureOptionsFor } from './capture-annotations';
 import { Annotation, INIT_CONTAINER, PODINFO_VOLUME, PROXY_CONTAINER } from './constants';
@@ -47,6 +48,20 @@ function annotationsFor(base: Labels, appName: string, config: ResolvedMeshConfi
   return { annotations: { ...merged.annotations, [Annotation.status]: status }, prometheus: merged.original };
 }
 
+/** `proxy.istio.io/config`: the pod's ProxyConfig overrides (YAML), e.g. `tracing: {sampling: 50}`. */
+const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
+
+/** The annotation's YAML as JSON for PROXY_CONFIG; not a mapping (or not YAML) → undefined (istiod rejects it at validation). */
+function proxyConfigJson(text: string | undefined): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    const doc: unknown = parseYaml(text);
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? JSON.stringify(doc) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function mutate(input: Pod, options: InjectOptions): Pod {
   const config = resolveMeshConfig(options.meshConfig);
   const { pod, previousProxy } = stripInjected(input, parseStatus(input.metadata?.annotations?.[Annotation.status]));
@@ -59,7 +74,8 @@ function mutate(input: Pod, options: InjectOptions): Pod {
   const { annotations, prometheus } = annotationsFor(restorePrometheus(meta.annotations ?? {}, previousProxy), apps[0]?.name ?? '', config);
   meta.labels = labels;
   meta.annotations = annotations;
-  const proxy = proxyContainer(config, proxyEnv({ config, labels, appContainers: apps, workload, prometheusOriginal: prometheus }));
+  const proxyConfig = proxyConfigJson(input.metadata?.annotations?.[PROXY_CONFIG_ANNOTATION]);
+  const proxy = proxyContainer(config, proxyEnv({ config, labels, appContainers: apps, workload, prometheusOriginal: prometheus, ...(proxyConfig !== undefined && { proxyConfig }) }));
   pod.spec.containers = config.holdApplicationUntilProxyStarts ? [proxy, ...apps] : [...apps, proxy];
   // Last, so the app's own init containers run before traffic capture exists (they have no proxy yet).
   pod.spec.initContainers = [...(pod.spec.initContainers ?? []), initContainer(config, capture)];

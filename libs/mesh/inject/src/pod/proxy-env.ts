@@ -12,6 +12,8 @@ export interface ProxyEnvInput {
   readonly workload: Workload;
   /** The app's original `prometheus.io/*` annotations as JSON, if any. */
   readonly prometheusOriginal: string | undefined;
+  /** The pod's `proxy.istio.io/config` annotation (ProxyConfig YAML), as JSON; undefined when absent or not a mapping. */
+  readonly proxyConfig?: string;
 }
 
 const field = (name: string, fieldPath: string): EnvVar => ({ name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
@@ -30,6 +32,8 @@ function optional(input: ProxyEnvInput): EnvVar[] {
   const env: EnvVar[] = [];
   if (workload.owner) env.push(literal('ISTIO_META_OWNER', workload.owner));
   if (prometheusOriginal) env.push(literal(PROMETHEUS_ENV, prometheusOriginal));
+  // Istio's injector hands the agent the pod's ProxyConfig as PROXY_CONFIG (sent as node metadata).
+  if (input.proxyConfig !== undefined) env.push(literal('PROXY_CONFIG', input.proxyConfig));
   if (config.accessLog !== undefined) env.push(literal('TRELLIS_ACCESS_LOG', String(config.accessLog)));
   if (config.drainMs !== undefined) env.push(literal('TRELLIS_DRAIN_MS', String(config.drainMs)));
   return env;
