@@ -11,6 +11,7 @@ import type { UpstreamCluster } from '../upstream/upstream-cluster';
 import { type DownstreamRequest, type DownstreamResponse, isHttp2 } from '../codec/downstream';
 import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import type { WorkloadInfo } from '../stats/workload';
+import type { GrpcMessageCounts } from '../stats/grpc-messages';
 import { UNROUTED } from './synthetic-routes';
 import { writeAccessLogs } from '../access-log/compile';
 import { ExchangeLogRecord } from '../access-log/http-record';
@@ -76,6 +77,8 @@ export class Exchange implements RequestView {
   peerExchange = false;
   /** grpc-status of the response head (trailers-only); upstream trailers win (istio.stats). -1 = none. */
   grpcStatus = -1;
+  /** gRPC requests through istio.stats: message counts of both bodies (stats/grpc-messages.ts); undefined otherwise. */
+  grpcMessages: GrpcMessageCounts | undefined = undefined;
   upstreamPath = '/';
   body: Buffer | Readable | null = null;
   upstreamStartHr = 0;

@@ -76,6 +76,7 @@ export class UpstreamAttempt implements UpstreamHandler {
   onResponseData(controller: UpstreamController, chunk: Buffer): void {
     if (this.discard || this.ex.done) return;
     this.ex.bytesSent += chunk.length;
+    this.ex.grpcMessages?.response.inspect(chunk);
     if (!writeBody(this.ex.res, chunk)) {
       controller.pause();
       this.ex.res.once('drain', () => controller.resume());

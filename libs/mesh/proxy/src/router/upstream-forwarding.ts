@@ -133,6 +133,7 @@ export function startAttempt(ex: Exchange): void {
   } catch (err) {
     attempt.onResponseError(undefined, err as Error);
   }
+  ex.grpcMessages?.watchRequest(ex.body);
 }
 
 /** Route timeout: 504 `upstream request timeout` (UT), and the attempt in flight is abandoned. */

@@ -14,6 +14,9 @@ import type { WorkloadInfo } from './workload';
 /** One HTTP series: counter + three histograms (duration ms, request bytes, response bytes). */
 export class HttpSeries {
   requests = 0;
+  /** gRPC only (request_protocol="grpc"): istio_request_messages_total / istio_response_messages_total. */
+  requestMessages = 0;
+  responseMessages = 0;
   readonly duration = new Histogram();
   readonly requestBytes = new Histogram();
   readonly responseBytes = new Histogram();

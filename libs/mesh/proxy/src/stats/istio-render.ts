@@ -1,6 +1,6 @@
 import { DEFAULT_BOUND_LABELS, type Histogram } from './histogram';
 import { HTTP_LABELS, PEER_LABELS, TCP_LABELS } from './istio-labels';
-import type { Edge, IstioMetrics, StatsScope } from './istio-metrics';
+import type { Edge, HttpSeries, IstioMetrics, StatsScope } from './istio-metrics';
 import { escapeLabelValue } from './prom-text';
 
 /**
@@ -54,6 +54,13 @@ function addHistogram(f: Families, metric: string, labels: string, h: Histogram)
   } else m.set(labels, { counts: cumulative, sum: h.sum, count: h.count });
 }
 
+/** istio_stats records the message counters for gRPC requests only. */
+function collectMessages(f: Families, scope: StatsScope, e: Edge, s: HttpSeries): void {
+  const drop = scope.overrides.drop;
+  const values: [string, number][] = [['request_messages_total', s.requestMessages], ['response_messages_total', s.responseMessages]];
+  for (const [name, n] of values) if (!drop.has(name)) addCounter(f, name, labelText(scope, name, HTTP_LABELS, e.values, s.tail), n);
+}
+
 function collectEdge(f: Families, scope: StatsScope, e: Edge): void {
   const drop = scope.overrides.drop;
   for (const byCode of e.http.values()) {
@@ -61,6 +68,7 @@ function collectEdge(f: Families, scope: StatsScope, e: Edge): void {
       if (!drop.has('requests_total')) addCounter(f, 'requests_total', labelText(scope, 'requests_total', HTTP_LABELS, e.values, s.tail), s.requests);
       const hs: [string, Histogram][] = [['request_duration_milliseconds', s.duration], ['request_bytes', s.requestBytes], ['response_bytes', s.responseBytes]];
       for (const [name, h] of hs) if (!drop.has(name)) addHistogram(f, name, labelText(scope, name, HTTP_LABELS, e.values, s.tail), h);
+      if (s.tail[0] === 'grpc') collectMessages(f, scope, e, s);
     }
   }
   for (const s of e.tcp.values()) {

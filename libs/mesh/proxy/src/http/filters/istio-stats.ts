@@ -5,6 +5,7 @@ import { invalid } from '../../config/proto';
 import { ALL_METRICS } from '../../stats/istio-render';
 import { type CompiledOverrides, type StatsScope, compileOverrides } from '../../stats/istio-metrics';
 import type { Reporter } from '../../stats/istio-labels';
+import { GrpcMessageCounts } from '../../stats/grpc-messages';
 import { serviceNameOf } from '../../stats/istio-labels';
 import { downstreamTlsOf, peerPrincipal } from '../../tls/peer-identity';
 import type { Exchange } from '../exchange';
@@ -57,6 +58,11 @@ function serviceOf(ex: Exchange, config: CompiledIstioStats): [host: string, nam
   return host === undefined ? [fallback, fallback] : [host, serviceNameOf(host)];
 }
 
+function isGrpc(ex: Exchange): boolean {
+  const ct = ex.headers['content-type'];
+  return ct !== undefined && ct.startsWith('application/grpc');
+}
+
 function grpcStatusOf(ex: Exchange): number {
   const t = ex.trailers?.['grpc-status'];
   if (typeof t === 'string') {
@@ -74,7 +80,9 @@ class IstioStatsFilter implements HttpFilter {
     private readonly config: CompiledIstioStats,
   ) {}
 
-  decodeHeaders(): FilterStatus {
+  decodeHeaders(ex: Exchange): FilterStatus {
+    // Envoy's grpc_stats (istio/proxy counts messages through it): only gRPC requests pay for counting.
+    if (isGrpc(ex)) ex.grpcMessages = new GrpcMessageCounts();
     return 'continue';
   }
 
@@ -96,10 +104,14 @@ class IstioStatsFilter implements HttpFilter {
     }
     const [host, name] = serviceOf(ex, this.config);
     const edge = this.scope.edge(server ? ex.downstreamPeer : ex.upstreamPeer, host, name, peerSan, localSan);
-    const ct = ex.headers['content-type'];
-    const grpc = ct !== undefined && ct.startsWith('application/grpc');
+    const grpc = isGrpc(ex);
     const series = edge.httpSeries(ex.flags === '' ? '-' : ex.flags, ex.status, grpc, grpc ? grpcStatusOf(ex) : -1);
     series.requests++;
+    const messages = ex.grpcMessages;
+    if (messages !== undefined) {
+      series.requestMessages += messages.request.count;
+      series.responseMessages += messages.response.count;
+    }
     series.duration.record(ex.ctx.runtime.clock.monotonic() - ex.startHr);
     series.requestBytes.record(Number(ex.headers['content-length'] ?? 0) || 0);
     series.responseBytes.record(ex.bytesSent);
