@@ -41,7 +41,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   });
   const xdsPort = await ads.bind(`${config.host}:${config.xdsPort}`);
   let ready = false;
-  const http = await buildHttpServer({ store, registry, secrets: secretStore, ads, metrics, logger, isReady: () => ready });
+  const http = await buildHttpServer({ store, registry, secrets: secretStore, ads, metrics, logger, isReady: () => ready, meshConfig: () => snapshots.current().meshConfig });
   await http.listen({ host: config.host, port: config.httpPort });
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;

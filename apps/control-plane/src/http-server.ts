@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { MeshConfig } from '@trellis/mesh-api';
 import type { Registry } from 'prom-client';
 import { configApi, type ConfigStore, type MemorySecretStore, type ServiceRegistry } from '@trellis/mesh-config';
 import { xdsDebugApi, type AdsServer } from '@trellis/mesh-xds';
@@ -16,12 +17,20 @@ export interface HttpServerDeps {
   readonly metrics: Registry;
   readonly logger: Logger;
   readonly isReady: () => boolean;
+  /** The mesh config in force (the snapshot's), for `trellis analyze`. */
+  readonly meshConfig?: () => MeshConfig | undefined;
 }
 
 /** The 15014 server: config + registry API, xDS debug endpoints, readiness, metrics, version. */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
-  await app.register(configApi, { store: deps.store, registry: deps.registry, logger: deps.logger, ...(deps.secrets !== undefined ? { secrets: deps.secrets } : {}) });
+  await app.register(configApi, {
+    store: deps.store,
+    registry: deps.registry,
+    logger: deps.logger,
+    ...(deps.secrets !== undefined ? { secrets: deps.secrets } : {}),
+    ...(deps.meshConfig !== undefined ? { meshConfig: deps.meshConfig } : {}),
+  });
   const debugView = {
     syncStatus: () => deps.ads.syncStatus(),
     configDump: (id: string) => deps.ads.configDump(resolveProxyId(id, deps.ads.connectedProxies())),

@@ -104,3 +104,6 @@ export {
   OPENID_DISCOVERY_SUFFIX,
   type RequestAuthenticationTarget,
 } from './authn/request-authentication';
+
+// Telemetry providers: the mesh config's extensionProviders plus istiod's built-ins (translator and analyze share them)
+export { BUILT_IN_PROVIDERS, findExtensionProvider } from './telemetry/providers';

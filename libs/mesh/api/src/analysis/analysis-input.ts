@@ -3,6 +3,7 @@ import type {
   DestinationRule,
   Gateway,
   IstioConfig,
+  MeshConfig,
   MeshService,
   PeerAuthentication,
   RequestAuthentication,
@@ -34,6 +35,9 @@ export interface AnalysisInput {
   readonly services?: readonly MeshService[];
   readonly peerAuthentications?: readonly PeerAuthentication[];
   readonly authorizationPolicies?: readonly AuthorizationPolicy[];
+  readonly telemetries?: readonly Telemetry[];
+  /** The mesh config in force; absent = unknown (provider checks are skipped). */
+  readonly meshConfig?: MeshConfig;
   readonly rootNamespace?: string;
 }
 

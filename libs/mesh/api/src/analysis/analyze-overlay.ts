@@ -1,5 +1,6 @@
 import type { IstioConfig } from '../types/config';
 import { configKey } from '../types/config';
+import type { MeshConfig } from '../types/mesh-config';
 import type { MeshService } from '../types/registry';
 import { validateConfig } from '../validation/validate';
 import type { ValidationError } from '../validation/validation-error';
@@ -18,6 +19,8 @@ export interface OverlayInput {
   /** Default namespace of the submitted objects, and the filter on the messages when given. */
   readonly namespace: string | undefined;
   readonly services: readonly MeshService[];
+  /** The mesh config in force (Telemetry provider checks); absent = unknown. */
+  readonly meshConfig?: MeshConfig;
 }
 
 const keyOf = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
@@ -37,7 +40,7 @@ export function analyzeOverlay(input: OverlayInput): AnalysisMessage[] {
   const storedErrors = (input.storedErrors ?? []).filter((e) => !replaced.has(configKey(e.kind, e.namespace, e.name)));
   const messages = [
     ...schemaValidationMessages([...storedErrors, ...submitted.errors]),
-    ...analyze({ ...collectConfigs([...merged.values()]), services: input.services }),
+    ...analyze({ ...collectConfigs([...merged.values()]), services: input.services, ...(input.meshConfig !== undefined && { meshConfig: input.meshConfig }) }),
   ];
   return namespace === undefined ? messages : messages.filter((m) => m.resource.namespace === namespace);
 }

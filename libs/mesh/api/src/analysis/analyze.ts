@@ -7,6 +7,7 @@ import { analyzeMeshHostConflicts } from './analyzers/mesh-host-conflicts';
 import { analyzeMtlsConflicts } from './analyzers/mtls-conflicts';
 import { analyzeRouteWeights } from './analyzers/route-weights';
 import { analyzeUnreachableRules } from './analyzers/unreachable-rules';
+import { analyzeTelemetryProviders } from './analyzers/telemetry-providers';
 import type { AnalysisContext, Analyzer } from './analyzers/context';
 import type { AnalysisInput } from './analysis-input';
 import { DEFAULT_DOMAIN_SUFFIX } from '../match/hosts';
@@ -24,6 +25,7 @@ const ANALYZERS: readonly Analyzer[] = [
   analyzeMeshHostConflicts,
   analyzeMtlsConflicts,
   analyzeAuthzHttpOnTcp,
+  analyzeTelemetryProviders,
 ];
 
 const LEVEL_ORDER: Record<AnalysisLevel, number> = { Error: 0, Warning: 1, Info: 2 };
@@ -52,6 +54,8 @@ export function analyze(input: AnalysisInput): AnalysisMessage[] {
     services: input.services ?? [],
     peerAuthentications: input.peerAuthentications ?? [],
     authorizationPolicies: input.authorizationPolicies ?? [],
+    telemetries: input.telemetries ?? [],
+    meshConfig: input.meshConfig,
     rootNamespace: input.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
   };
   return ANALYZERS.flatMap((a) => a(ctx)).sort(compare);

@@ -91,6 +91,20 @@ export const authorizationPolicyHttpFieldOnTcpPort = (r: ResourceRef, rule: numb
       (action === 'ALLOW' ? 'the rule never matches there, so it allows nothing.' : `those fields are ignored there, so the ${action} rule matches more than written.`),
   );
 
+/**
+ * IST0902 (Trellis-specific, IST09xx): a Telemetry names a provider that neither the mesh config's
+ * `extensionProviders` nor Istio's built-ins define; istiod silently skips it, so that logging,
+ * tracing or metrics configuration does nothing (analyzers/telemetry-providers.ts).
+ */
+export const telemetryUnknownProvider = (r: ResourceRef, field: string, provider: string): AnalysisMessage =>
+  make(
+    'Warning',
+    'IST0902',
+    'TelemetryUnknownProvider',
+    r,
+    `${field} names provider "${provider}", which meshConfig.extensionProviders does not define: it is ignored, so this configuration has no effect.`,
+  );
+
 /** `Error [IST0101] (VirtualService default/reviews) Referenced host+subset in destinationrule not found: "reviews+v1"` */
 export function formatMessage(m: Pick<AnalysisMessage, 'level' | 'code' | 'origin' | 'message'>): string {
   return `${m.level} [${m.code}] (${m.origin}) ${m.message}`;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { analyzeOverlay, type AnalysisMessage } from '@trellis/mesh-api';
+import { analyzeOverlay, type AnalysisMessage, type MeshConfig } from '@trellis/mesh-api';
 import type { ConfigStore } from '../store/config-store';
 import type { ServiceRegistry } from '../registry/service-registry';
 import { badRequest } from './http-errors';
@@ -16,13 +16,14 @@ function namespaceOf(body: unknown): string | undefined {
 }
 
 /** Stored config overlaid with the submitted objects, analyzed against the registry. */
-export function analyzeRequest(store: ConfigStore, registry: ServiceRegistry, body: unknown): AnalysisMessage[] {
-  return analyzeOverlay({ stored: store.list(), submitted: objectsOf(body, false), namespace: namespaceOf(body), services: registry.services() });
+export function analyzeRequest(store: ConfigStore, registry: ServiceRegistry, body: unknown, meshConfig?: () => MeshConfig | undefined): AnalysisMessage[] {
+  const mesh = meshConfig?.();
+  return analyzeOverlay({ stored: store.list(), submitted: objectsOf(body, false), namespace: namespaceOf(body), services: registry.services(), ...(mesh !== undefined && { meshConfig: mesh }) });
 }
 
 /** POST /api/v1/analyze */
-export function registerAnalyzeRoute(app: FastifyInstance, store: ConfigStore, registry: ServiceRegistry): void {
+export function registerAnalyzeRoute(app: FastifyInstance, store: ConfigStore, registry: ServiceRegistry, meshConfig?: () => MeshConfig | undefined): void {
   app.post('/api/v1/analyze', { bodyLimit: BODY_LIMIT }, async (request): Promise<AnalyzeResponse> => ({
-    messages: analyzeRequest(store, registry, request.body).map(({ level, code, origin, message }) => ({ level, code, origin, message })),
+    messages: analyzeRequest(store, registry, request.body, meshConfig).map(({ level, code, origin, message }) => ({ level, code, origin, message })),
   }));
 }

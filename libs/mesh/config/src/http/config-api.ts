@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { MeshConfig } from '@trellis/mesh-api';
 import type { Logger } from '@trellis/shared';
 import type { ConfigStore } from '../store/config-store';
 import type { ServiceRegistry } from '../registry/service-registry';
@@ -17,6 +18,8 @@ export interface ConfigApiOptions {
   domainSuffix?: string;
   /** Local mode: Secrets applied with `trellis apply` (gateway credentials); absent = refused. */
   secrets?: MemorySecretStore;
+  /** The mesh config in force, for `trellis analyze` (Telemetry providers). */
+  meshConfig?: () => MeshConfig | undefined;
 }
 
 /**
@@ -28,6 +31,6 @@ export async function configApi(app: FastifyInstance, options: ConfigApiOptions)
   app.setErrorHandler(errorHandler(options.logger));
   registerConfigRoutes(app, options.store, options.secrets);
   if (options.secrets !== undefined) registerSecretRoutes(app, options.secrets);
-  registerAnalyzeRoute(app, options.store, options.registry);
+  registerAnalyzeRoute(app, options.store, options.registry, options.meshConfig);
   registerRegistryRoutes(app, options.registry, options.domainSuffix ?? 'cluster.local');
 }

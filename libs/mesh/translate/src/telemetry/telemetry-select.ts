@@ -1,4 +1,4 @@
-import { labelsMatch, type MeshConfig, type Telemetry, type TelemetrySpec, type ExtensionProvider } from '@trellis/mesh-api';
+import { findExtensionProvider, labelsMatch, type Telemetry, type TelemetrySpec } from '@trellis/mesh-api';
 import { sortedByCreation, namespaceOf, type TranslateContext } from '../context';
 import { ownWorkload } from '../inbound';
 
@@ -42,17 +42,8 @@ function selects(ctx: TranslateContext, spec: TelemetrySpec, namespace: string, 
   );
 }
 
-/** istiod's built-in providers (mesh.go defaults) behind the configured ones: `envoy` (stdout) and `prometheus`. */
-const BUILT_IN: readonly ExtensionProvider[] = [
-  { name: 'prometheus', prometheus: {} },
-  { name: 'envoy', envoyFileAccessLog: { path: '/dev/stdout' } },
-];
-
-/** `extensionProviders` by name, case-insensitive as istiod's fetchProvider; then the built-ins. */
-export function findProvider(mesh: MeshConfig, name: string): ExtensionProvider | undefined {
-  const lower = name.toLowerCase();
-  return (mesh.extensionProviders ?? []).find((p) => p.name.toLowerCase() === lower) ?? BUILT_IN.find((p) => p.name === lower);
-}
+/** `extensionProviders` by name, then istiod's built-ins (mesh-api's one list, shared with `trellis analyze`). */
+export const findProvider = findExtensionProvider;
 
 /** The reporter side of a listener: inbound sidecar listeners are SERVER; outbound and gateways CLIENT. */
 export type TelemetryMode = 'CLIENT' | 'SERVER';

@@ -1,4 +1,4 @@
-import type { AuthorizationPolicy, DestinationRule, Gateway, MeshService, PeerAuthentication, VirtualService } from '../../types';
+import type { AuthorizationPolicy, DestinationRule, Gateway, MeshConfig, MeshService, PeerAuthentication, Telemetry, VirtualService } from '../../types';
 import type { HostIndex } from '../hosts';
 import type { AnalysisMessage } from '../messages';
 
@@ -12,6 +12,9 @@ export interface AnalysisContext {
   readonly services: readonly MeshService[];
   readonly peerAuthentications: readonly PeerAuthentication[];
   readonly authorizationPolicies: readonly AuthorizationPolicy[];
+  readonly telemetries: readonly Telemetry[];
+  /** The mesh config in force; undefined when the caller does not know it. */
+  readonly meshConfig: MeshConfig | undefined;
   /** Istio's root namespace (mesh-wide policies), `istio-system` unless given. */
   readonly rootNamespace: string;
 }
