@@ -6,6 +6,8 @@
  */
 export { type ProxyNode, UNKNOWN_NODE } from './proxy-node';
 export { createProxy, type Proxy, type ProxyOptions, type HostPort } from './proxy';
+export { type AppScrapeTarget, PROMETHEUS_ANNOTATIONS_ENV, appScrapeTarget } from './stats/merged-target';
+export type { StatusOptions } from './admin/merged-metrics';
 export type { BindOverride, BoundAddress } from './listener/listener-manager';
 export type { AccessLogSink } from './http/access-log';
 export type { XdsType } from './config/envoy-types';

@@ -5,6 +5,7 @@ import type { Received, Secret } from '@trellis/mesh-envoy';
 import type { Cluster, ClusterLoadAssignment, Listener, RouteConfiguration, XdsType } from './config/envoy-types';
 import { invalid } from './config/proto';
 import { type OpsServers, startOpsServer } from './admin/ops-servers';
+import type { StatusOptions } from './admin/merged-metrics';
 import { FilterCounters } from './http/counters';
 import type { CompileEnv } from './http/filter';
 import { type RouteTable, compileRouteTable } from './routing/route-table';
@@ -77,6 +78,8 @@ export interface Proxy {
   startAdmin(at: HostPort): Promise<HostPort>;
   startHealth(at: HostPort): Promise<HostPort>;
   startPrometheus(at: HostPort): Promise<HostPort>;
+  /** pilot-agent's status port (15020): merged /stats/prometheus — agent, proxy, then the app's own metrics. */
+  startStatus(at: HostPort, options?: StatusOptions): Promise<HostPort>;
   close(): Promise<void>;
 }
 
@@ -204,14 +207,16 @@ export function createProxy(options: ProxyOptions): Proxy {
     startAdmin: (at) => start('admin', at),
     startHealth: (at) => start('health', at),
     startPrometheus: (at) => start('prometheus', at),
+    startStatus: (at, status) => start('status', at, status),
     close() {
       closed ??= shutdown();
       return closed;
     },
   };
 
-  async function start(kind: 'admin' | 'health' | 'prometheus', at: HostPort): Promise<HostPort> {
+  async function start(kind: 'admin' | 'health' | 'prometheus' | 'status', at: HostPort, status?: StatusOptions): Promise<HostPort> {
     const server = await startOpsServer(kind, at, {
+      ...(status !== undefined && { status }),
       ctx,
       store,
       isReady,

@@ -5,6 +5,7 @@ import { configDump } from './config-dump';
 import { memoryReport } from './memory';
 import { certificatesDump } from '../sds/secrets-dump';
 import { renderClusters, renderPrometheus, renderStatsText } from './stats-render';
+import { AgentScrapeMetrics, type MergedMetricsSource, type StatusOptions, mergedMetrics } from './merged-metrics';
 
 export interface OpsDeps {
   readonly ctx: ProxyContext;
@@ -12,6 +13,13 @@ export interface OpsDeps {
   isReady(): boolean;
   isDraining(): boolean;
   quit(): void;
+  /** The status port (15020): the application its merged /stats/prometheus scrapes. */
+  readonly status?: StatusOptions;
+}
+
+/** What the status port's handlers read besides OpsDeps: the merge's sources, built once per server. */
+interface StatusDeps extends OpsDeps {
+  readonly merged?: MergedMetricsSource;
 }
 
 export interface OpsServers {
@@ -25,7 +33,7 @@ interface Reply {
   readonly body: string;
 }
 
-type Handler = (deps: OpsDeps, url: URL, method: string) => Reply;
+type Handler = (deps: OpsDeps, url: URL, method: string, req: IncomingMessage) => Reply | Promise<Reply>;
 
 const text = (body: string, status = 200): Reply => ({ status, type: 'text/plain; charset=UTF-8', body });
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
@@ -81,23 +89,48 @@ const PROMETHEUS: Readonly<Record<string, Handler>> = {
   '/stats/prometheus': (d) => text(renderPrometheus(d.ctx)),
 };
 
-const TABLES = { admin: ADMIN, health: HEALTH, prometheus: PROMETHEUS } as const;
+async function mergedReply(d: StatusDeps, req: IncomingMessage): Promise<Reply> {
+  if (d.merged === undefined) return text(renderPrometheus(d.ctx));
+  const r = await mergedMetrics(d.merged, req.headers);
+  return { status: 200, type: r.contentType, body: r.body };
+}
 
-function handle(table: Readonly<Record<string, Handler>>, deps: OpsDeps, req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://admin');
-  const handler = table[url.pathname];
-  const reply = handler ? handler(deps, url, req.method ?? 'GET') : text('invalid path\n', 404);
+/** pilot-agent's status port 15020: merged metrics (both paths, as Istio registers them) and readiness. */
+const STATUS: Readonly<Record<string, Handler>> = {
+  '/stats/prometheus': (d, _url, _method, req) => mergedReply(d, req),
+  '/metrics': (d, _url, _method, req) => mergedReply(d, req),
+  '/healthz/ready': HEALTH['/healthz/ready'] as Handler,
+};
+
+function mergedSource(deps: OpsDeps): MergedMetricsSource {
+  const app = deps.status?.app;
+  const scrape = deps.status?.scrape;
+  return { renderProxy: () => renderPrometheus(deps.ctx), app, agent: new AgentScrapeMetrics(), logger: deps.ctx.logger, ...(scrape !== undefined && { scrape }) };
+}
+
+const TABLES = { admin: ADMIN, health: HEALTH, prometheus: PROMETHEUS, status: STATUS } as const;
+
+function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, { 'content-type': reply.type, 'content-length': Buffer.byteLength(reply.body) });
   res.end(reply.body);
 }
 
-/** Admin (15000), health (15021) or Prometheus (15090): tiny node:http servers, off the data path. */
+function handle(table: Readonly<Record<string, Handler>>, deps: OpsDeps, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://admin');
+  const handler = table[url.pathname];
+  const reply = handler ? handler(deps, url, req.method ?? 'GET', req) : text('invalid path\n', 404);
+  if (reply instanceof Promise) reply.then((r) => send(res, r), (err: unknown) => send(res, text(`${String(err)}\n`, 500)));
+  else send(res, reply);
+}
+
+/** Admin (15000), health (15021), Prometheus (15090) or status (15020): tiny node:http servers, off the data path. */
 export function startOpsServer(
   kind: keyof typeof TABLES,
   at: { host: string; port: number },
   deps: OpsDeps,
 ): Promise<OpsServers> {
-  const server: Server = createServer((req, res) => handle(TABLES[kind], deps, req, res));
+  const withStatus: StatusDeps = kind === 'status' ? { ...deps, merged: mergedSource(deps) } : deps;
+  const server: Server = createServer((req, res) => handle(TABLES[kind], withStatus, req, res));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: at.host, port: at.port }, () => {
