@@ -42,6 +42,7 @@ describe('readConfig', () => {
       statusPort: 15021,
       prometheusHost: '0.0.0.0',
       prometheusPort: 15090,
+      agentPort: 15020,
       logLevel: 'info',
       privateApis: true,
       identity: {
@@ -123,6 +124,7 @@ describe('readConfig', () => {
       statusPort: 15021,
       prometheusHost: '127.0.10.2',
       prometheusPort: 15090,
+      agentPort: 15020,
       logLevel: 'debug',
       privateApis: false,
       identity: expect.objectContaining({ caAddress: undefined }),

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { envOptional, parseLogLevel, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
+import { PROMETHEUS_ANNOTATIONS_ENV } from '@trellis/mesh-proxy';
 import { identityConfig, identityOptions, type IdentityConfig, type IdentityFlags } from './identity-config';
 
 /** The proxy's whole configuration ("bootstrap"), read once from flags and env. */
@@ -28,6 +29,10 @@ export interface ProxyConfig {
   readonly statusPort: number;
   readonly prometheusHost: string;
   readonly prometheusPort: number;
+  /** pilot-agent's status port (merged `/stats/prometheus`: agent + proxy + app), bound on `statusHost`. */
+  readonly agentPort: number;
+  /** ISTIO_PROMETHEUS_ANNOTATIONS: the app's own `prometheus.io/*` the injector moved here (JSON), scraped into 15020. */
+  readonly prometheusAnnotations?: string;
   readonly accessLog: boolean;
   readonly drainMs: number;
   readonly logLevel: LevelWithSilent;
@@ -153,12 +158,21 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
   const all = identityOptions(command, e, p)
     .exitOverride()
     .parse([...argv], { from: 'user' })
-    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'logLevel' | 'identity' | 'proxyConfig'> & IdentityFlags>();
+    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'agentPort' | 'logLevel' | 'identity' | 'proxyConfig' | 'prometheusAnnotations'> & IdentityFlags>();
   const { caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm, ...o } = all;
   const identity = identityConfig({ caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm });
-  const ports = { adminPort: 15000, statusPort: 15021, prometheusPort: 15090 };
+  const ports = { adminPort: 15000, statusPort: 15021, prometheusPort: 15090, agentPort: 15020 };
   const proxyConfig = envOptional(env, 'PROXY_CONFIG');
-  return { ...o, ...opsHosts(o.opsBind, o.ip), ...ports, identity, logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')), ...(proxyConfig !== undefined && { proxyConfig }) };
+  const prometheusAnnotations = envOptional(env, PROMETHEUS_ANNOTATIONS_ENV);
+  return {
+    ...o,
+    ...opsHosts(o.opsBind, o.ip),
+    ...ports,
+    identity,
+    logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
+    ...(proxyConfig !== undefined && { proxyConfig }),
+    ...(prometheusAnnotations !== undefined && { prometheusAnnotations }),
+  };
 }
 
 /** Istio's node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */

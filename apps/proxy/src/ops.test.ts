@@ -3,6 +3,8 @@
  * `curl -X POST 127.0.0.1:15000/quitquitquit` use loopback while INSTANCE_IP is the pod IP.
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Proxy, createProxy } from '@trellis/mesh-proxy';
 import { silentLogger } from '@trellis/shared';
@@ -14,7 +16,7 @@ const POD_ENV = { INSTANCE_IP: '10.244.0.7', POD_NAME: 'reviews-v1-abc-def' };
 
 /** The config as read, with ports the test owns (0: any free port). */
 function testConfig(argv: string[], env: Record<string, string>): ProxyConfig {
-  return { ...readConfig(argv, env), adminPort: 0, statusPort: 0, prometheusPort: 0 };
+  return { ...readConfig(argv, env), adminPort: 0, statusPort: 0, prometheusPort: 0, agentPort: 0 };
 }
 
 /** Status code, or the connection error's code (ECONNREFUSED when nothing listens there). */
@@ -60,6 +62,8 @@ describe('ops ports in a pod (default --ops-bind istio)', () => {
     expect(await get('127.0.0.1', ops.health.port, '/healthz/ready')).toBe(503);
     expect(await get('127.0.0.2', ops.health.port, '/healthz/ready')).toBe(503);
     expect(await get('127.0.0.1', ops.prometheus.port, '/stats/prometheus')).toBe(200);
+    expect(ops.status.host).toBe('0.0.0.0');
+    expect(await get('127.0.0.2', ops.status.port, '/stats/prometheus')).toBe(200);
     expect(await get('127.0.0.1', ops.admin.port, '/ready')).toBe(503);
     expect(await get('127.0.0.2', ops.admin.port, '/ready')).not.toBe(503); // admin is loopback-only: ours would say 503 here
   });
@@ -92,6 +96,27 @@ describe('ops ports in local mode (--ops-bind instance-ip)', () => {
       expect(await get('127.0.0.1', ops.prometheus.port, '/stats/prometheus')).not.toBe(200);
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('the status port (15020) in local mode', () => {
+  it("merges the app's own metrics from ISTIO_PROMETHEUS_ANNOTATIONS, found at the app endpoint behind the sidecar", async () => {
+    const app = createServer((_req, res) => res.end('# TYPE bookinfo_hits_total counter\nbookinfo_hits_total 3\n'));
+    await new Promise<void>((resolve) => app.listen(0, '127.0.77.11', resolve));
+    const appPort = (app.address() as AddressInfo).port;
+    const proxy = createProxy({ mode: 'sidecar', logger: silentLogger(), drainMs: 0 });
+    try {
+      const env = { ...POD_ENV, ISTIO_PROMETHEUS_ANNOTATIONS: '{"scrape":"true","path":"/metrics","port":"9080"}' };
+      const ops = await startOps(proxy, testConfig(['--ip', '127.0.77.11', '--ops-bind', 'instance-ip', '--app-endpoints', `9080=127.0.77.11:${appPort}`], env));
+      expect(ops.status.host).toBe('127.0.77.11');
+      const body = await (await fetch(`http://127.0.77.11:${ops.status.port}/stats/prometheus`, { signal: AbortSignal.timeout(3000) })).text();
+      expect(body).toContain('istio_agent_scrapes_total 1\n');
+      expect(body.endsWith('bookinfo_hits_total 3\n')).toBe(true);
+      await expect(startOps(proxy, testConfig([], { ...POD_ENV, ISTIO_PROMETHEUS_ANNOTATIONS: '{"port":"x"}' }))).rejects.toMatchObject({ code: 'PROMETHEUS_SCRAPE_CONFIG_INVALID' });
+    } finally {
+      await proxy.close();
+      app.close();
     }
   });
 });
