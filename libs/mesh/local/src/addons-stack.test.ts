@@ -1,6 +1,6 @@
 /**
  * The Prometheus addon as the stack starts it: Debian's real binary (skipped, saying so, when not
- * installed), scraping a fake proxy's :15090 on a loopback pod address, registered with a fake
+ * installed), scraping a fake proxy's status port :15020 on a loopback pod address, registered with a fake
  * control plane's registry API. Without the binary, the start goes on and names the package.
  */
 import { createServer, type Server } from 'node:http';
@@ -51,7 +51,7 @@ describe('startPrometheus', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'trellis-addons-'));
     group = new ProcessGroup(path.join(dir, 'logs'), createLogger({ name: 'test', level: 'silent' }), (name, code) => lines.push(`exit ${name} ${code}`));
     await listen(registry, `${block}.1`, 0);
-    await listen(proxy, `${block}.10`, 15090);
+    await listen(proxy, `${block}.10`, 15020);
   });
   afterAll(async () => {
     await group.stopAll(3000);

@@ -12,15 +12,15 @@ describe('local Prometheus configuration', () => {
   type Job = { job_name: string; honor_labels?: boolean; metrics_path?: string; static_configs: { targets: string[]; labels?: Record<string, string> }[] };
   const jobs = (prometheusConfig(plan)['scrape_configs'] as Job[]).reduce<Record<string, Job>>((m, j) => ({ ...m, [j.job_name]: j }), {});
 
-  it('scrapes every proxy (gateway and sidecars, not pods without one) at :15090/stats/prometheus as Istio’s kubernetes-pods job', () => {
+  it('scrapes every proxy (gateway and sidecars, not pods without one) at :15020/stats/prometheus (the merged endpoint) as Istio’s kubernetes-pods job', () => {
     const pods = jobs['kubernetes-pods'];
     expect(pods?.honor_labels).toBe(true);
     expect(pods?.metrics_path).toBe('/stats/prometheus');
-    expect(pods?.static_configs.flatMap((c) => c.targets)).toEqual(['127.0.77.1:15014', '127.0.77.2:15090', '127.0.77.10:15090']);
+    expect(pods?.static_configs.flatMap((c) => c.targets)).toEqual(['127.0.77.1:15014', '127.0.77.2:15020', '127.0.77.10:15020']);
   });
 
   it('labels each target as the relabelling does in a cluster: pod labels (sanitised), namespace, pod', () => {
-    const reviews = jobs['kubernetes-pods']?.static_configs.find((c) => c.targets[0] === '127.0.77.10:15090');
+    const reviews = jobs['kubernetes-pods']?.static_configs.find((c) => c.targets[0] === '127.0.77.10:15020');
     expect(reviews?.labels).toEqual({ app: 'reviews', version: 'v3', sidecar_istio_io_inject: 'true', namespace: 'default', pod: 'reviews-v3-abc-def' });
     const cp = jobs['kubernetes-pods']?.static_configs.find((c) => c.targets[0] === '127.0.77.1:15014');
     expect(cp?.labels?.['__metrics_path__']).toBe('/metrics');

@@ -1,8 +1,9 @@
 /**
  * Prometheus in local mode: Debian's `prometheus` (2.42, classic UI at /graph) when it is installed,
  * on the control plane's address :9090 with a generated configuration that scrapes what Istio's
- * `kubernetes-pods` job finds in a cluster: every proxy's `:15090/stats/prometheus` (the injector's
- * `prometheus.io/*` annotations), the control plane's `:15014/metrics`, each target labelled as that
+ * `kubernetes-pods` job finds in a cluster: every proxy's status port `:15020/stats/prometheus` (the
+ * injector's `prometheus.io/*` annotations; pilot-agent's merged endpoint: the agent's, the proxy's and
+ * the app's own metrics), the control plane's `:15014/metrics`, each target labelled as that
  * job's relabelling labels it (`namespace`, `pod`, the pod's labels). There is no service discovery:
  * the pods are fixed when the stack starts, so the targets are static. Without the binary the stack
  * starts anyway and says which package to install.
@@ -18,7 +19,8 @@ export const PROMETHEUS_PACKAGE = 'prometheus';
 export const PROMETHEUS_INSTALL = `apt-get install -y ${PROMETHEUS_PACKAGE}`;
 /** Small, so a few requests show up in queries within seconds (Istio's addon uses 15s). */
 export const LOCAL_SCRAPE_INTERVAL = '2s';
-const PROXY_STATS_PORT = 15090;
+/** pilot-agent's status port, where the merged /stats/prometheus is (the proxy's alone stays on 15090). */
+const PROXY_STATS_PORT = 15020;
 
 /** PATH, then Debian's location. */
 export function prometheusSearchDirs(pathEnv = process.env['PATH'] ?? ''): string[] {
