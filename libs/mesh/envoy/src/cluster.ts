@@ -56,6 +56,12 @@ export type TypedExtensionProtocolOptions = {
  */
 export type BindConfig = { source_address?: SocketAddress };
 
+/**
+ * envoy.config.cluster.v3.Filter: an upstream network filter on every connection to the cluster's
+ * hosts (istiod: `istio.metadata_exchange` with TcpMetadataExchangeConfig in a TypedStruct).
+ */
+export type ClusterFilter = { name?: string; typed_config?: Any };
+
 export type Cluster = {
   name?: string;
   type?: ClusterDiscoveryType;
@@ -80,4 +86,6 @@ export type Cluster = {
   upstream_bind_config?: BindConfig;
   /** `filter_metadata.istio`: the cluster's services, subset and DestinationRule. */
   metadata?: Metadata;
+  /** Upstream network filters (field 40). */
+  filters?: ClusterFilter[];
 };

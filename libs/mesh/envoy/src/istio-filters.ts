@@ -69,3 +69,27 @@ export type PeerMetadataConfig = {
   upstream_propagation?: PeerMetadataMethod[];
   additional_labels?: string[];
 };
+
+/**
+ * istio/proxy's TCP metadata exchange (source/extensions/filters/network/metadata_exchange):
+ * `envoy.tcp.metadataexchange.config.MetadataExchange`, which istiod sends only inside a TypedStruct
+ * (its `type_url` is `type.googleapis.com/` + this name), so the proto is not in the xDS root. The
+ * same message configures the downstream network filter istiod puts first on inbound chains and the
+ * upstream network filter it puts in every outbound Cluster's `filters` (both named
+ * ISTIO_MX_FILTER_NAME). When the connection's negotiated ALPN is `protocol`, each side writes
+ * `{magic 0x3D230467, data_size}` (network byte order) and a google.protobuf.Any of a Struct
+ * { x-envoy-peer-metadata: <node metadata>, x-envoy-peer-metadata-id: <node id> } first, and strips
+ * the peer's before the bytes reach the other filters.
+ */
+export const ISTIO_TCP_MX_MESSAGE = 'envoy.tcp.metadataexchange.config.MetadataExchange';
+
+/** The ALPN istiod's exchange filters expect (`protocol`), offered first by Istio's mTLS clients. */
+export const ISTIO_PEER_EXCHANGE_ALPN = 'istio-peer-exchange';
+
+/** envoy.tcp.metadataexchange.config.MetadataExchange (protocol 1, enable_discovery 2; istiod adds additional_labels). */
+export type TcpMetadataExchangeConfig = {
+  '@type': `type.googleapis.com/${typeof ISTIO_TCP_MX_MESSAGE}`;
+  protocol?: string;
+  enable_discovery?: boolean;
+  additional_labels?: string[];
+};

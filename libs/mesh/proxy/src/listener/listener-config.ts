@@ -6,6 +6,7 @@ import { type HcmConfig, compileHcm } from '../http/hcm-config';
 import { type CompiledTcpProxy, compileTcpProxy } from '../tcp/tcp-proxy-config';
 import { type CompiledNetworkRbac, compileNetworkRbac } from '../tcp/network-rbac';
 import { type CompiledTcpIstioStats, compileTcpIstioStats } from '../tcp/istio-stats';
+import { type CompiledMetadataExchange, compileMetadataExchange, isMetadataExchange } from '../tcp/metadata-exchange';
 import { type ChainMatch, compilePrefix } from './chain-match';
 import { LISTENER_FILTERS_TIMEOUT_MS } from './sniff-socket';
 import { type DownstreamTlsConfig, compileDownstreamTls } from '../tls/downstream-tls-config';
@@ -79,18 +80,26 @@ interface ChainResult {
 function compileChain(resource: string, chain: FilterChain, env: CompileEnv, direction?: string): ChainResult {
   const out: ChainResult = { hcm: undefined, tcp: undefined, tcpCluster: undefined, networkRbac: undefined };
   let istioStats: CompiledTcpIstioStats | undefined;
+  let mx: CompiledMetadataExchange | undefined;
   for (const f of chain.filters ?? []) {
     const type = f.typed_config?.['@type'];
-    if (type === ISTIO_STATS_TYPE) {
+    if (isMetadataExchange(f.typed_config)) {
+      if (out.hcm !== undefined || out.tcp !== undefined) throw invalid(resource, `network filter ${String(f.name)} after the terminal filter`);
+      mx = compileMetadataExchange(`${resource} network filter ${String(f.name)}`, f.typed_config ?? {});
+    } else if (type === ISTIO_STATS_TYPE) {
       if (out.hcm !== undefined || out.tcp !== undefined) throw invalid(resource, `network filter ${String(f.name)} after the terminal filter`);
       istioStats = compileTcpIstioStats(`${resource} network filter ${String(f.name)}`, f.typed_config ?? {}, direction);
     } else if (type === KNOWN_TYPES.networkRbac) {
       if (out.hcm !== undefined || out.tcp !== undefined) throw invalid(resource, `network filter ${String(f.name)} after the terminal filter`);
       out.networkRbac = compileNetworkRbac(`${resource} network filter ${String(f.name)}`, f.typed_config ?? {}, env.counters);
-    } else if (type === KNOWN_TYPES.hcm) out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
-    else if (type === KNOWN_TYPES.tcpProxy) {
+    } else if (type === KNOWN_TYPES.hcm) {
+      // The exchange is read off TCP streams only (tcp_proxy); translate puts it on TCP chains.
+      if (mx !== undefined) throw invalid(resource, `network filter istio.metadata_exchange before ${String(f.name)}: supported before tcp_proxy only`);
+      out.hcm = compileHcm(resource, f.typed_config as HttpConnectionManager, env);
+    } else if (type === KNOWN_TYPES.tcpProxy) {
       out.tcp = compileTcpProxy(resource, f.typed_config as TcpProxy, env.counters, env.accessLogSinks);
       if (istioStats !== undefined) out.tcp = { ...out.tcp, istioStats };
+      if (mx !== undefined) out.tcp = { ...out.tcp, metadataExchange: mx };
       out.tcpCluster = out.tcp.clusters[0]?.name;
     } else throw invalid(resource, `unknown network filter ${String(f.name)} typed_config ${String(type)}`);
   }

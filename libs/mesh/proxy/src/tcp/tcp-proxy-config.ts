@@ -3,6 +3,7 @@ import { checkDuration, invalid } from '../config/proto';
 import type { Counter, FilterCounters } from '../http/counters';
 import type { Random } from '../runtime';
 import type { CompiledTcpIstioStats } from './istio-stats';
+import type { CompiledMetadataExchange } from './metadata-exchange';
 import { type CompiledAccessLog, compileAccessLogs } from '../access-log/compile';
 import type { AccessLogSinkFactory } from '../access-log/sinks';
 
@@ -28,6 +29,8 @@ export interface CompiledTcpProxy {
   readonly stats: TcpProxyStats;
   /** istio.stats before this tcp_proxy in its chain: Istio's TCP metrics (tcp/istio-stats.ts). */
   readonly istioStats?: CompiledTcpIstioStats;
+  /** istio.metadata_exchange before this tcp_proxy: the downstream's `istio-peer-exchange` (tcp/metadata-exchange.ts). */
+  readonly metadataExchange?: CompiledMetadataExchange;
   /** `access_log`: one line per connection when it closes. */
   readonly accessLogs: readonly CompiledAccessLog[];
 }

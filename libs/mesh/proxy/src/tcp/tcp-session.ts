@@ -7,6 +7,8 @@ import { type CompiledTcpProxy, pickTcpCluster } from './tcp-proxy-config';
 import { IstioTcpReport } from './istio-stats';
 import { writeAccessLogs } from '../access-log/compile';
 import { downstreamFacts, tcpLogRecord } from '../access-log/tcp-record';
+import { type CompiledMetadataExchange, startExchange } from './metadata-exchange';
+import type { ExchangeReader } from './metadata-exchange-reader';
 
 /**
  * One downstream connection through envoy.filters.network.tcp_proxy: cluster (weighted) → circuit
@@ -31,6 +33,8 @@ export class TcpSession {
   private readonly down: ReturnType<typeof downstreamFacts> | undefined;
   private rx = 0;
   private tx = 0;
+  /** The downstream's metadata exchange (istio.metadata_exchange before this tcp_proxy, ALPN matched). */
+  private readonly downMx: ExchangeReader | undefined;
 
   constructor(
     private readonly ctx: ProxyContext,
@@ -44,6 +48,7 @@ export class TcpSession {
     this.startHr = ctx.runtime.clock.monotonic();
     this.down = config.accessLogs.length > 0 ? downstreamFacts(downstream) : undefined;
     this.istio = config.istioStats === undefined ? undefined : new IstioTcpReport(ctx, config.istioStats, downstream);
+    this.downMx = config.metadataExchange === undefined ? undefined : this.exchange(config.metadataExchange, downstream, true);
     downstream.pause();
     downstream.on('error', () => this.close());
     downstream.on('close', () => this.close());
@@ -136,14 +141,15 @@ export class TcpSession {
     const down = this.downstream;
     const stats = this.config.stats;
     const istio = this.istio;
+    const upMx = cluster.config.metadataExchange === undefined ? undefined : this.exchange(cluster.config.metadataExchange, up, false);
     istio?.open(cluster);
-    pipe(down, up, (n) => {
+    pipe(down, up, this.downMx, (n) => {
       this.rx += n;
       istio?.received(n);
       stats.rxBytes.value += n;
       cluster.stats.upstream_cx_tx_bytes_total += n;
     });
-    pipe(up, down, (n) => {
+    pipe(up, down, upMx, (n) => {
       this.tx += n;
       istio?.sent(n);
       stats.txBytes.value += n;
@@ -159,6 +165,16 @@ export class TcpSession {
       });
     }
     down.resume();
+  }
+
+  /** Starts a metadata exchange on one side; its peer goes to the metrics when it is their side's. */
+  private exchange(mx: CompiledMetadataExchange, socket: Socket, downstream: boolean): ExchangeReader | undefined {
+    let ours = false;
+    const reader = startExchange(this.ctx, mx, socket, (peer) => {
+      if (ours) this.istio?.peerKnown(peer);
+    });
+    ours = reader !== undefined && this.istio?.expectPeer(downstream) === true;
+    return reader;
   }
 
   /** One line per connection, at close (connection-level fields: bytes, duration, upstream host, `UF` when none connected). */
@@ -192,14 +208,27 @@ export class TcpSession {
   }
 }
 
-/** Bytes from `from` to `to` with backpressure; a FIN on `from` half-closes `to` once written. */
-function pipe(from: Socket, to: Socket, count: (n: number) => void): void {
-  from.on('data', (chunk: Buffer) => {
+/**
+ * Bytes from `from` to `to` with backpressure; a FIN on `from` half-closes `to` once written. A
+ * metadata exchange reader takes the peer's exchange off the front first (what it holds when the
+ * stream ends is passed on); counted are the bytes passed on.
+ */
+function pipe(from: Socket, to: Socket, mx: ExchangeReader | undefined, count: (n: number) => void): void {
+  from.on('data', (data: Buffer) => {
+    const chunk = mx === undefined ? data : mx.push(data);
+    if (chunk === undefined) return;
     count(chunk.length);
     if (!to.write(chunk)) {
       from.pause();
       to.once('drain', () => from.resume());
     }
   });
-  from.on('end', () => to.end());
+  from.on('end', () => {
+    const rest = mx?.flush();
+    if (rest !== undefined) {
+      count(rest.length);
+      to.write(rest);
+    }
+    to.end();
+  });
 }

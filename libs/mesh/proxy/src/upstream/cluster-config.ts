@@ -4,6 +4,7 @@ import { KNOWN_TYPES, checkDuration, invalid, requireName } from '../config/prot
 import { type UpstreamTlsConfig, compileUpstreamTls } from './tls-config';
 import type { TlsEnv } from '../tls/tls-env';
 import { type CompiledSocketMatch, type SocketMetadata, TRANSPORT_SOCKET_MATCH_KEY, compileSocketMatches } from './transport-socket-match';
+import { type CompiledMetadataExchange, compileClusterFilters } from '../tcp/metadata-exchange';
 
 export type LbPolicy = 'LEAST_REQUEST' | 'ROUND_ROBIN' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
 
@@ -47,6 +48,8 @@ export interface ClusterConfig {
   readonly anyTls: boolean;
   /** upstream_bind_config.source_address (Istio: 127.0.0.6 on inbound clusters). */
   readonly sourceAddress: string | undefined;
+  /** `filters`: the upstream `istio-peer-exchange` metadata exchange (tcp_proxy connections; tcp/metadata-exchange.ts). */
+  readonly metadataExchange?: CompiledMetadataExchange;
 }
 
 const ENVOY_DEFAULT_THRESHOLD = 1024;
@@ -115,6 +118,7 @@ export function compileCluster(c: Cluster, index: number, env: TlsEnv = {}): Clu
   const common = options?.common_http_protocol_options;
   const tls = compileUpstreamTls(resource, c.transport_socket, options, env);
   const socketMatches = compileSocketMatches(resource, c.transport_socket_matches, options, env);
+  const mx = compileClusterFilters(resource, c.filters);
   return {
     name,
     type: type === 'LOGICAL_DNS' ? 'STRICT_DNS' : type,
@@ -132,6 +136,7 @@ export function compileCluster(c: Cluster, index: number, env: TlsEnv = {}): Clu
     socketMatches,
     anyTls: tls !== undefined || socketMatches.some((m) => m.tls !== undefined),
     sourceAddress: sourceAddress(resource, c),
+    ...(mx !== undefined && { metadataExchange: mx }),
   };
 }
 
