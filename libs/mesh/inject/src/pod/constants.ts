@@ -12,6 +12,8 @@ export const CAPTURE_COMMAND = 'trellis-iptables';
 export const PROXY_UID = 1337;
 export const STATUS_PORT = 15021;
 export const PROMETHEUS_PORT = 15090;
+/** The agent's merged metrics (the proxy's plus the app's): where the rewritten `prometheus.io/port` points, as Istio's. */
+export const MERGED_METRICS_PORT = 15020;
 export const ADMIN_PORT = 15000;
 
 export const Annotation = {

@@ -1,4 +1,4 @@
-import { Annotation, Label, PROMETHEUS_PORT } from './constants';
+import { Annotation, Label, MERGED_METRICS_PORT } from './constants';
 import type { Container, Labels } from './types';
 import type { Workload } from './workload';
 
@@ -15,7 +15,7 @@ export function injectedLabels(labels: Labels, workload: Workload): Labels {
   return out;
 }
 
-const MERGED = { [Annotation.promScrape]: 'true', [Annotation.promPort]: String(PROMETHEUS_PORT), [Annotation.promPath]: '/stats/prometheus' };
+const MERGED = { [Annotation.promScrape]: 'true', [Annotation.promPort]: String(MERGED_METRICS_PORT), [Annotation.promPath]: '/stats/prometheus' };
 
 /** True when the annotations are the ones mergePrometheus writes (else the previous injection did not merge). */
 function isMerged(annotations: Labels): boolean {
@@ -55,7 +55,7 @@ export interface PrometheusMerge {
 }
 
 /**
- * Istio's `applyPrometheusMerge`, pointed at our proxy's own endpoint (:15090/stats/prometheus).
+ * Istio's `applyPrometheusMerge`, pointed at the merged endpoint (:15020/stats/prometheus: the proxy's metrics plus the app's, from ISTIO_PROMETHEUS_ANNOTATIONS).
  * An app that says `prometheus.io/scrape: "false"` is left alone.
  */
 export function mergePrometheus(annotations: Labels, enabled: boolean): PrometheusMerge {
