@@ -6,6 +6,7 @@ import { BLACKHOLE_CLUSTER, configPath, INBOUND_PASSTHROUGH_CLUSTER, PASSTHROUGH
 import { isHttp2Port } from './services';
 import { DEFAULT_CONNECT_TIMEOUT, policyClusterFields } from './traffic-policy';
 import { INBOUND_PASSTHROUGH_BIND } from './inbound';
+import { tcpClusterMetadataExchange } from './telemetry/tcp-metadata-exchange';
 
 export const ADS: ConfigSource = { ads: {}, resource_api_version: 'V3' };
 
@@ -42,7 +43,7 @@ export function outboundCluster(plan: OutboundClusterPlan, fallbackLb: LbPolicy 
   const discovery = discoveryFields(plan);
   const policy = policyClusterFields(plan.policy, isHttp2Port(plan.port), fallbackLb, plan.service.subjectAltNames, plan.mtls);
   if (discovery.type === 'ORIGINAL_DST') policy.lb_policy = 'CLUSTER_PROVIDED';
-  return { name: plan.name, ...discovery, ...policy, metadata: clusterMetadata(plan) };
+  return { name: plan.name, ...discovery, ...policy, metadata: clusterMetadata(plan), filters: [tcpClusterMetadataExchange()] };
 }
 
 export function outboundClusters(plans: readonly OutboundClusterPlan[]): Cluster[] {
@@ -53,7 +54,7 @@ export function outboundClusters(plans: readonly OutboundClusterPlan[]): Cluster
 export function specialClusters(inbound: boolean, bindToPassthroughSource = false): Cluster[] {
   const clusters: Cluster[] = [
     { name: BLACKHOLE_CLUSTER, type: 'STATIC', connect_timeout: DEFAULT_CONNECT_TIMEOUT, load_assignment: { cluster_name: BLACKHOLE_CLUSTER, endpoints: [] } },
-    { name: PASSTHROUGH_CLUSTER, type: 'ORIGINAL_DST', connect_timeout: DEFAULT_CONNECT_TIMEOUT, lb_policy: 'CLUSTER_PROVIDED' },
+    { name: PASSTHROUGH_CLUSTER, type: 'ORIGINAL_DST', connect_timeout: DEFAULT_CONNECT_TIMEOUT, lb_policy: 'CLUSTER_PROVIDED', filters: [tcpClusterMetadataExchange()] },
   ];
   if (inbound) {
     clusters.push({

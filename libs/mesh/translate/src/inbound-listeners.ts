@@ -17,6 +17,7 @@ import { inboundTlsSocket } from './inbound-tls';
 import { catchAllRoutes, hcmChain, socketAddress, tcpProxyChain, type HcmOptions } from './listeners';
 import { INBOUND_CAPTURE_PORT, INBOUND_PASSTHROUGH_CLUSTER, inboundClusterName, listenerName, VIRTUAL_INBOUND, WILDCARD_ADDRESS } from './naming';
 import { inboundSecurityFilters, type SecurityFilters } from './security';
+import { tcpListenerMetadataExchange } from './telemetry/tcp-metadata-exchange';
 
 /**
  * Inbound listeners: REDIRECT's `virtualInbound` (15006) with one set of chains per port plus the
@@ -55,7 +56,8 @@ function chain(o: ChainOption, names: { http: string; tcp: string }, hcm: HcmOpt
     ...(m && { filter_chain_match: m }),
     ...(o.tls && { transport_socket: inboundTlsSocket(o.protocol) }),
   };
-  return o.protocol === 'http' ? hcmChain({ ...hcm, telemetry: 'inbound' }, extra) : tcpProxyChain(cluster, extra, tcpFilters, 'inbound');
+  // istiod: the TCP metadata exchange first (it acts on `istio-peer-exchange` mTLS connections only).
+  return o.protocol === 'http' ? hcmChain({ ...hcm, telemetry: 'inbound' }, extra) : tcpProxyChain(cluster, extra, [tcpListenerMetadataExchange(), ...tcpFilters], 'inbound');
 }
 
 function hcmOptions(p: InboundPort, site: ChainSite, security: SecurityFilters): HcmOptions {

@@ -49,7 +49,7 @@ describe('security filters wired into listeners', () => {
     expect(http.map((c) => c.name)).toEqual(['0.0.0.0_9080', 'InboundPassthroughCluster']);
     for (const c of http) expect(httpFilterNames(c)).toEqual(['istio.metadata_exchange', 'envoy.filters.http.rbac', 'envoy.filters.http.rbac', 'istio.stats', 'envoy.filters.http.router']);
     const tcp = chains.find((c) => c.name === 'virtualInbound-catchall-tcp');
-    expect(networkFilterNames(tcp)).toEqual(['envoy.filters.network.rbac', 'envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
+    expect(networkFilterNames(tcp)).toEqual(['istio.metadata_exchange', 'envoy.filters.network.rbac', 'envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
   });
 
   it('outbound listeners never carry them; a workload the selector misses gets only the namespace policy', () => {
@@ -67,10 +67,10 @@ describe('security filters wired into listeners', () => {
   it('a TCP workload: network rbac (stat_prefix tcp.) before the inbound tcp_proxy; NONE interception too', () => {
     const snapshot = snapshotWith([allowAll]);
     const chain = listener(translate(snapshot, mysqlProxy), 'virtualInbound')?.filter_chains?.find((c) => c.name === '0.0.0.0_3306');
-    expect(networkFilterNames(chain)).toEqual(['envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
-    expect(chain?.filters?.[0]?.typed_config).toMatchObject({ stat_prefix: 'tcp.', rules: { action: 'ALLOW' } });
+    expect(networkFilterNames(chain)).toEqual(['istio.metadata_exchange', 'envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
+    expect(chain?.filters?.[1]?.typed_config).toMatchObject({ stat_prefix: 'tcp.', rules: { action: 'ALLOW' } });
     const direct = listener(translate(snapshot, { ...mysqlProxy, interception: 'NONE' }), '10.0.0.30_3306');
-    expect(networkFilterNames(direct?.filter_chains?.[0])).toEqual(['envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
+    expect(networkFilterNames(direct?.filter_chains?.[0])).toEqual(['istio.metadata_exchange', 'envoy.filters.network.rbac', 'istio.stats', 'envoy.filters.network.tcp_proxy']);
   });
 
   it('gateways are workloads: a root-namespace policy selecting istio: ingressgateway lands after istio.alpn, before fault', () => {
