@@ -23,6 +23,8 @@ export interface KubeDeployment {
   name: string;
   namespace: string;
   podLabels: Record<string, string>;
+  /** The pod template's annotations (`prometheus.io/*`, `proxy.istio.io/config` reach the proxy's env). */
+  podAnnotations?: Record<string, string>;
   serviceAccount: string;
   replicas: number;
   containers: KubeContainer[];
@@ -102,6 +104,7 @@ function readDeployment(doc: Obj, defaultNs: string, secrets: Secrets): KubeDepl
     name: String(meta['name']),
     namespace: ns,
     podLabels: asStrMap(asObj(template['metadata'])['labels']),
+    podAnnotations: asStrMap(asObj(template['metadata'])['annotations']),
     serviceAccount: String(podSpec['serviceAccountName'] ?? 'default'),
     replicas: spec['replicas'] === undefined ? 1 : Number(spec['replicas']),
     containers: asArr(podSpec['containers']).map((c) => readContainer(c, secrets, ns)),

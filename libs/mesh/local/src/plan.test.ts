@@ -85,6 +85,14 @@ describe('local plan', () => {
     expect(plan.services.map((s) => s.name)).toEqual(['reviews']);
   });
 
+  it('gives a sidecar the env injection derives from its pod annotations (productpage\'s prometheus.io/* → ISTIO_PROMETHEUS_ANNOTATIONS)', () => {
+    const file = path.resolve(__dirname, '../../../../samples/bookinfo/platform/kube/bookinfo.yaml');
+    const m = readKubeManifest(readFileSync(file, 'utf8'), file);
+    const p = planLocalMesh(m, { addressBlock: '127.0.77', gatewayHost: '127.0.0.1', gatewayPort: 18080, gatewayHttpsPort: 18443, namespace: 'default', domainSuffix: 'cluster.local' });
+    expect(p.pods.find((x) => x.deployment === 'productpage-v1')?.proxyEnv).toEqual({ ISTIO_PROMETHEUS_ANNOTATIONS: '{"scrape":"true","path":"/metrics","port":"9080"}' });
+    expect(p.pods.find((x) => x.deployment === 'details-v1')?.proxyEnv).toEqual({});
+  });
+
   it('maps images to Bookinfo apps', () => {
     expect(appOfImage('trellis/examples-bookinfo-productpage:dev')).toBe('productpage');
     expect(appOfImage('registry.istio.io/release/examples-bookinfo-reviews-v3:1.20.3')).toBe('reviews');

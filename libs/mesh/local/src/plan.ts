@@ -1,4 +1,5 @@
 import { type MeshService, type WorkloadInstance, selectProtocol, serviceHostname } from '@trellis/mesh-api';
+import { annotationProxyEnv } from '@trellis/mesh-inject';
 import { GATEWAY_HTTP_TARGET_PORT, GATEWAY_HTTPS_TARGET_PORT, GATEWAY_SERVICE, type GatewayPublish } from './gateway-service';
 import type { KubeDeployment, KubeManifest, KubeService } from './manifest';
 import { podName } from './pod-names';
@@ -32,6 +33,8 @@ export interface PodPlan {
   readonly sidecar?: boolean;
   /** The container's command + args when the manifest sets one (e.g. `/bin/sleep infinity`). */
   readonly command?: readonly string[];
+  /** The sidecar's env from the pod's annotations, as injection sets it (ISTIO_PROMETHEUS_ANNOTATIONS, PROXY_CONFIG). */
+  readonly proxyEnv?: Readonly<Record<string, string>>;
 }
 
 export interface LocalPlan {
@@ -101,6 +104,7 @@ function planPod(dep: KubeDeployment, index: number, ip: string): PodPlan {
     appEndpoints,
     sidecar,
     ...(container.command !== undefined && { command: container.command }),
+    ...(sidecar && dep.podAnnotations !== undefined && { proxyEnv: annotationProxyEnv(dep.podAnnotations) }),
   };
 }
 

@@ -77,7 +77,7 @@ export function sidecarSpec(pod: PodPlan, plan: LocalPlan, ctx: SpecContext, cre
       interception: 'NONE',
       'app-endpoints': appEndpoints,
     }, creds),
-    env: { LOG_LEVEL: ctx.logLevel },
+    env: { ...pod.proxyEnv, LOG_LEVEL: ctx.logLevel },
   };
 }
 

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { PROXY_CONFIG_ANNOTATION, proxyConfigJson } from './annotation-env';
 import { InjectErrorCode, injectError } from '../errors';
 import { captureOptionsFor } from './capture-annotations';
 import { Annotation, INIT_CONTAINER, PODINFO_VOLUME, PROXY_CONTAINER } from './constants';
@@ -46,20 +46,6 @@ function annotationsFor(base: Labels, appName: string, config: ResolvedMeshConfi
   const volumes = [PODINFO_VOLUME, ...identityVolumes(config).map((v) => v.name)];
   const status = formatStatus({ initContainers: [INIT_CONTAINER], containers: [PROXY_CONTAINER], volumes, revision: config.revision });
   return { annotations: { ...merged.annotations, [Annotation.status]: status }, prometheus: merged.original };
-}
-
-/** `proxy.istio.io/config`: the pod's ProxyConfig overrides (YAML), e.g. `tracing: {sampling: 50}`. */
-const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
-
-/** The annotation's YAML as JSON for PROXY_CONFIG; not a mapping (or not YAML) → undefined (istiod rejects it at validation). */
-function proxyConfigJson(text: string | undefined): string | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  try {
-    const doc: unknown = parseYaml(text);
-    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? JSON.stringify(doc) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function mutate(input: Pod, options: InjectOptions): Pod {
