@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 /**
@@ -34,22 +35,42 @@ function policies(jwks: string): unknown[] {
   ];
 }
 
-/** Applies both policies and waits until the server sidecar enforces them (a bad token gets 401). */
-export async function applyBenchAuthz(controlPlane: string, clientUrl: string, host: string): Promise<BenchAuthz> {
+/** GET with an explicit Host (fetch does not send a custom Host header); resolves the status. */
+function get(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The key pair's JWKS and a valid token, made before the baseline so both rows send the same request. */
+export interface BenchJwt {
+  readonly jwks: string;
+  readonly authorization: string;
+}
+
+export async function benchJwt(): Promise<BenchJwt> {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'RS256', use: 'sig' }] });
   const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'bench' }).setIssuer(ISSUER).setSubject('bench').setExpirationTime('2h').sign(privateKey);
-  await call(controlPlane, { objects: policies(jwks) });
+  return { jwks, authorization: `Bearer ${token}` };
+}
+
+/** Applies both policies and waits until the server sidecar enforces them (a bad token gets 401). */
+export async function applyBenchAuthz(controlPlane: string, clientUrl: string, host: string, jwt: BenchJwt): Promise<BenchAuthz> {
+  await call(controlPlane, { objects: policies(jwt.jwks) });
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const res = await fetch(clientUrl, { headers: { host, authorization: 'Bearer deadbeef' } });
-    await res.arrayBuffer();
-    if (res.status === 401) break;
-    if (Date.now() > deadline) throw new Error(`authz policies not enforced after 15 s (last status ${res.status})`);
+    const status = await get(clientUrl, { host, authorization: 'Bearer deadbeef' });
+    if (status === 401) break;
+    if (Date.now() > deadline) throw new Error(`authz policies not enforced after 15 s (last status ${status})`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  const ok = await fetch(clientUrl, { headers: { host, authorization: `Bearer ${token}` } });
-  await ok.arrayBuffer();
-  if (ok.status !== 200) throw new Error(`a valid token and the allowed principal got ${ok.status}`);
-  return { authorization: `Bearer ${token}` };
+  const ok = await get(clientUrl, { host, authorization: jwt.authorization });
+  if (ok !== 200) throw new Error(`a valid token and the allowed principal got ${ok}`);
+  return { authorization: jwt.authorization };
 }

@@ -23,7 +23,7 @@ import { startHaproxy } from './haproxy';
 import { startNginx } from './nginx';
 import { startNginxMtls } from './nginx-mtls';
 import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp } from './proc';
-import { applyBenchAuthz } from './authz';
+import { applyBenchAuthz, benchJwt, type BenchJwt } from './authz';
 import { configureMesh } from './proxy-mesh';
 import { runTcpBench, startTcpUpstream, waitTcp, type TcpTarget } from './proxy-tcp';
 
@@ -92,10 +92,13 @@ async function httpRows(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDi
   const nginx = MTLS ? await startNginxMtls(`${BLOCK}.3`, 8080, 8443, UPSTREAM_PORT, stateDir) : await startNginx(`${BLOCK}.3`, 8080, UPSTREAM_PORT, stateDir);
   children.push(nginx.process);
   await waitHttp(`http://127.0.0.1:${UPSTREAM_PORT}/`);
+  // With --authz every sidecar→sidecar request carries the token, before and after the policies: the rows differ only by them.
+  const jwt = AUTHZ ? await benchJwt() : undefined;
+  const sidecarHeaders: Record<string, string> = { host: 'bench:8080', ...(jwt && { authorization: jwt.authorization }) };
   const targets: Target[] = [
     { name: 'direct', url: `http://127.0.0.1:${UPSTREAM_PORT}/`, headers: {}, pids: [], hops: 0 },
     { name: 'gateway (1 hop)', url: `http://${BLOCK}.2:8080/`, headers: {}, pids: [mesh.gateway.pid!], hops: 1 },
-    { name: `sidecar→sidecar${MTLS ? ' mTLS' : ''} (2 hops)`, url: `http://${BLOCK}.10:15001/`, headers: { host: 'bench:8080' }, pids: [mesh.client.pid!, mesh.server.pid!], hops: 2 },
+    { name: `sidecar→sidecar${MTLS ? ' mTLS' : ''}${jwt ? ' + token' : ''} (2 hops)`, url: `http://${BLOCK}.10:15001/`, headers: sidecarHeaders, pids: [mesh.client.pid!, mesh.server.pid!], hops: 2 },
     MTLS
       ? { name: 'nginx→nginx mTLS (2 hops)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 2 }
       : { name: 'nginx (1 hop)', url: `http://${BLOCK}.3:8080/`, headers: {}, pids: nginx.pids(), hops: 1 },
@@ -109,14 +112,14 @@ async function httpRows(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDi
     bases.set(rate, base);
     for (const t of targets.slice(1)) rows.push(await measure(t, rate, base));
   }
-  if (AUTHZ) rows.push(...(await authzRows(targets[2]!, rows, bases)));
+  if (jwt !== undefined) rows.push(...(await authzRows(targets[2]!, rows, bases, jwt)));
   return rows;
 }
 
 /** The sidecar→sidecar row again with the server sidecar enforcing issue #17's policies, and the CPU they add. */
-async function authzRows(sidecars: Target, before: readonly Record<string, string | number>[], bases: ReadonlyMap<number, { p50: number; p99: number }>): Promise<Record<string, string | number>[]> {
-  const authz = await applyBenchAuthz(`http://${BLOCK}.1:15014`, sidecars.url, sidecars.headers['host'] ?? '');
-  const t: Target = { ...sidecars, name: `${sidecars.name} + ALLOW + JWT`, headers: { ...sidecars.headers, authorization: authz.authorization } };
+async function authzRows(sidecars: Target, before: readonly Record<string, string | number>[], bases: ReadonlyMap<number, { p50: number; p99: number }>, jwt: BenchJwt): Promise<Record<string, string | number>[]> {
+  await applyBenchAuthz(`http://${BLOCK}.1:15014`, sidecars.url, sidecars.headers['host'] ?? '', jwt);
+  const t: Target = { ...sidecars, name: `${sidecars.name} + ALLOW + JWT` };
   const out: Record<string, string | number>[] = [];
   for (const rate of RATES) {
     const row = await measure(t, rate, bases.get(rate));
