@@ -13,6 +13,8 @@
  * `--authz` (with --mtls): then one ALLOW AuthorizationPolicy (principal + method + path) and one
  * RequestAuthentication on the server sidecar, and the sidecar→sidecar row again with a valid token:
  * the added CPU per request is that row's minus the mTLS-only row of the same run (authz.ts).
+ * `--telemetry` (with --mtls): the sidecar→sidecar row per Telemetry step (telemetry.ts): no telemetry,
+ * metrics, metrics + tracing 1 %, 100 % (spans to the trace store), and what each adds per request.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { startNginxMtls } from './nginx-mtls';
 import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { applyBenchAuthz, benchJwt, type BenchJwt } from './authz';
 import { configureMesh } from './proxy-mesh';
+import { TELEMETRY_STEPS, applyTelemetryStep, startCollector } from './telemetry';
 import { runTcpBench, startTcpUpstream, waitTcp, type TcpTarget } from './proxy-tcp';
 
 const arg = (name: string, fallback: string): string => {
@@ -40,6 +43,7 @@ const TCP_ONLY = process.argv.includes('--tcp-only');
 const HTTP_ONLY = process.argv.includes('--http-only');
 const MTLS = process.argv.includes('--mtls');
 const AUTHZ = process.argv.includes('--authz');
+const TELEMETRY = process.argv.includes('--telemetry');
 const BLOCK = '127.0.61';
 const UPSTREAM_PORT = 26080;
 const TCP_UPSTREAM_PORT = 26090;
@@ -113,7 +117,26 @@ async function httpRows(mesh: Awaited<ReturnType<typeof configureMesh>>, stateDi
     for (const t of targets.slice(1)) rows.push(await measure(t, rate, base));
   }
   if (jwt !== undefined) rows.push(...(await authzRows(targets[2]!, rows, bases, jwt)));
+  if (TELEMETRY) rows.push(...(await telemetryRows(targets[2]!, bases, stateDir, children)));
   return rows;
+}
+
+/** The sidecar→sidecar row per Telemetry step, interleaved per rate, with each step's CPU over the first. */
+async function telemetryRows(sidecars: Target, bases: ReadonlyMap<number, { p50: number; p99: number }>, stateDir: string, children: ChildProcess[]): Promise<Record<string, string | number>[]> {
+  const cp = `http://${BLOCK}.1:15014`;
+  await startCollector(BLOCK, cp, stateDir, children);
+  const out: Record<string, string | number>[] = [];
+  for (const rate of RATES) {
+    let base: number | undefined;
+    for (const step of TELEMETRY_STEPS) {
+      await applyTelemetryStep(cp, `http://${BLOCK}.11:15000`, step);
+      const row = await measure({ ...sidecars, name: `${sidecars.name} ${step.name}` }, rate, bases.get(rate));
+      const perReq = 2 * Number(row['cpuUsPerReqPerHop']);
+      base ??= perReq;
+      out.push({ ...row, target: `${String(row['target'])} (adds ${perReq - base} µs/req)` });
+    }
+  }
+  return out;
 }
 
 /** The sidecar→sidecar row again with the server sidecar enforcing issue #17's policies, and the CPU they add. */
