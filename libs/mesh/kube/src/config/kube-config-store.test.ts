@@ -42,7 +42,7 @@ afterAll(async () => {
 
 describe('Istio CRDs on a real API server', () => {
   it('serve v1alpha3/v1beta1/v1 with short names and printer columns', async () => {
-    expect(Object.values(store.versions)).toEqual(Array(8).fill('v1'));
+    expect(Object.values(store.versions)).toEqual(Array(9).fill('v1'));
     await store.applyAll([vs('columns')]);
     const got = await kubectl(['get', 'vs', '-n', NS]);
     expect(got).toMatchObject({ code: 0, stderr: '' });
