@@ -1,6 +1,8 @@
 # Istio's observability tasks on Bookinfo (querying metrics, TCP metrics, access logs, distributed tracing), as a
 # user types them; meant to be sourced by walkthrough.sh (lib.sh helpers, GATEWAY_URL set, Bookinfo running with
-# destination-rule-all applied). The addons: samples/addons/prometheus.yaml (Debian's
+# destination-rule-all applied). NOT sourced by walkthrough.sh: Debian's prometheus 2.42 is built without
+# Kubernetes service discovery (`kubernetes_sd_configs` is rejected), so Istio's addon config crash-loops in the
+# cluster until the addon gets another discovery (file or HTTP SD). The addons: samples/addons/prometheus.yaml (Debian's
 # prometheus 2.42) and samples/addons/zipkin.yaml (the trace store), images from tools/cluster/images.sh.
 TELEMETRY_N=${TELEMETRY_N:-20}
 PROM_LOCAL=19090 ZIPKIN_LOCAL=19411

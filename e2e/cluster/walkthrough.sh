@@ -258,6 +258,5 @@ source e2e/cluster/ratings-mysql.sh
 source e2e/cluster/tcp-traffic-shifting.sh
 source e2e/cluster/authz-http.sh
 source e2e/cluster/jwt-ingress.sh
-source e2e/cluster/telemetry.sh
 
 step "Walkthrough passed in $(elapsed) s"
