@@ -1,16 +1,21 @@
 import {
   HCM_FILTER_NAME,
+  ISTIO_STATS_FILTER_NAME,
   TCP_PROXY_FILTER_NAME,
   type AccessLog,
   type FilterChain,
   type HcmTracing,
   type HttpConnectionManager,
+  type HttpFilter,
+  type IstioMetricOverride,
   type Listener,
   type NetworkFilter,
   type TcpProxy,
 } from '@trellis/mesh-envoy';
 import type { TranslateContext } from '../context';
 import { accessLogsFor } from './access-log';
+import { telemetryMetricOverrides } from './metric-overrides';
+import { withMetricOverrides } from './stats-filter';
 import { applicableTelemetries, type TelemetryMode } from './telemetry-select';
 import { tracingFor } from './tracing';
 
@@ -18,6 +23,8 @@ import { tracingFor } from './tracing';
 export interface TelemetrySide {
   readonly accessLog: readonly AccessLog[];
   readonly tracing: HcmTracing | undefined;
+  /** The Telemetry API's metric overrides for this side's `istio.stats` filters (`[{drop: true}]`: every metric off). */
+  readonly metrics: readonly IstioMetricOverride[];
 }
 
 /** Per side (CLIENT: outbound and gateway listeners; SERVER: inbound) and the plan as a memo key ('' = nothing to add). */
@@ -27,7 +34,7 @@ export interface TelemetryPlan {
   readonly key: string;
 }
 
-const NONE: TelemetryPlan = { client: { accessLog: [], tracing: undefined }, server: { accessLog: [], tracing: undefined }, key: '' };
+const NONE: TelemetryPlan = { client: { accessLog: [], tracing: undefined, metrics: [] }, server: { accessLog: [], tracing: undefined, metrics: [] }, key: '' };
 
 /**
  * The access logs and tracing istiod writes for this proxy. Without a MeshConfig in the snapshot
@@ -37,18 +44,32 @@ export function telemetryPlan(ctx: TranslateContext): TelemetryPlan {
   const mesh = ctx.snapshot.meshConfig;
   if (mesh === undefined) return NONE;
   const specs = applicableTelemetries(ctx);
-  const side = (mode: TelemetryMode): TelemetrySide => ({ accessLog: accessLogsFor(specs, mesh, mode), tracing: tracingFor(ctx, specs, mesh, mode) });
+  const side = (mode: TelemetryMode): TelemetrySide => ({
+    accessLog: accessLogsFor(specs, mesh, mode),
+    tracing: tracingFor(ctx, specs, mesh, mode),
+    metrics: telemetryMetricOverrides(ctx, mode),
+  });
   const client = side('CLIENT');
   const server = ctx.proxy.type === 'router' ? client : side('SERVER');
-  const empty = (s: TelemetrySide): boolean => s.accessLog.length === 0 && s.tracing === undefined;
+  const empty = (s: TelemetrySide): boolean => s.accessLog.length === 0 && s.tracing === undefined && s.metrics.length === 0;
   if (empty(client) && empty(server)) return NONE;
   return { client, server, key: JSON.stringify([client, server]) };
+}
+
+/** Every metric disabled for the side: istiod leaves the stats filter out. */
+const allMetricsOff = (m: readonly IstioMetricOverride[]): boolean => m.some((o) => o.drop === true && (o.name === undefined || o.name === ''));
+
+/** A side's metric overrides on its istio.stats filters, or the filters removed when every metric is off. */
+function withStats<F extends { name?: string; typed_config?: unknown }>(filters: readonly F[], side: TelemetrySide): F[] {
+  if (side.metrics.length === 0) return [...filters];
+  if (allMetricsOff(side.metrics)) return filters.filter((f) => f.name !== ISTIO_STATS_FILTER_NAME);
+  return filters.map((f) => withMetricOverrides(f, side.metrics));
 }
 
 function decorateFilter(f: NetworkFilter, side: TelemetrySide): NetworkFilter {
   if (f.name === HCM_FILTER_NAME && f.typed_config !== undefined) {
     const hcm = f.typed_config as unknown as HttpConnectionManager;
-    const next: HttpConnectionManager = { ...hcm };
+    const next: HttpConnectionManager = { ...hcm, ...(hcm.http_filters !== undefined && { http_filters: withStats<HttpFilter>(hcm.http_filters, side) }) };
     if (side.accessLog.length > 0) next.access_log = [...(hcm.access_log ?? []), ...side.accessLog];
     if (side.tracing !== undefined) next.tracing = side.tracing;
     return { ...f, typed_config: next as unknown as NetworkFilter['typed_config'] };
@@ -61,7 +82,8 @@ function decorateFilter(f: NetworkFilter, side: TelemetrySide): NetworkFilter {
   return f;
 }
 
-const decorateChain = (c: FilterChain, side: TelemetrySide): FilterChain => (c.filters === undefined ? c : { ...c, filters: c.filters.map((f) => decorateFilter(f, side)) });
+const decorateChain = (c: FilterChain, side: TelemetrySide): FilterChain =>
+  c.filters === undefined ? c : { ...c, filters: withStats(c.filters, side).map((f) => decorateFilter(f, side)) };
 
 function decorate(l: Listener, plan: TelemetryPlan): Listener {
   const side = l.traffic_direction === 'INBOUND' ? plan.server : plan.client;

@@ -159,4 +159,15 @@ describe('Telemetry metrics overrides → istio.stats overrides', () => {
     expect(telemetryMetricOverrides(all, 'SERVER')).toEqual([{ drop: true }]);
     expect(telemetryMetricOverrides(all, 'CLIENT')).toEqual([]);
   });
+
+  it('reach the listeners: overrides on each side\'s istio.stats; ALL_METRICS disabled removes the filter there', () => {
+    const statsOf = (h: HttpConnectionManager | undefined): unknown => h?.http_filters?.find((f) => f.name === 'istio.stats')?.typed_config;
+    const spec: TelemetrySpec = { metrics: [{ overrides: [{ match: { metric: 'REQUEST_COUNT', mode: 'CLIENT' }, tagOverrides: { request_protocol: { operation: 'REMOVE' } } }] }] };
+    const r = translate(snap(mesh(), [tel('m', 'istio-system', spec)]), sidecarProxy('reviews'));
+    expect(statsOf(outbound(r)[0])).toMatchObject({ metrics: [{ name: 'requests_total', tags_to_remove: ['request_protocol'] }] });
+    expect((statsOf(inbound(r)[0]) as { metrics?: unknown }).metrics).toBeUndefined();
+    const off = translate(snap(mesh(), [tel('m', 'istio-system', { metrics: [{ overrides: [{ match: { metric: 'ALL_METRICS' }, disabled: true }] }] })]), sidecarProxy('reviews'));
+    expect([...inbound(off), ...outbound(off)].every((h) => statsOf(h) === undefined)).toBe(true);
+    expect(statsOf(outbound(translate(snap(mesh()), sidecarProxy('reviews')))[0])).toBeDefined();
+  });
 });
