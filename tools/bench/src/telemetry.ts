@@ -18,7 +18,9 @@ export interface TelemetryStep {
 const ALL_METRICS_OFF = { metrics: [{ providers: [{ name: 'prometheus' }], overrides: [{ match: { metric: 'ALL_METRICS' }, disabled: true }] }] };
 const sampling = (p: number): Record<string, unknown> => ({ tracing: [{ providers: [{ name: 'zipkin' }], randomSamplingPercentage: p }] });
 const hasStats = (dump: string): boolean => dump.includes('stats.PluginConfig');
-const samplingIs = (p: number) => (dump: string): boolean => new RegExp(`"random_sampling":\\{"value":${p}\\}`).test(dump.replace(/\s/g, ''));
+/** proto3 JSON leaves a zero out: 0 % reads `"random_sampling":{}`. */
+const samplingIs = (p: number) => (dump: string): boolean =>
+  new RegExp(p === 0 ? '"random_sampling":\\{("value":0)?\\}' : `"random_sampling":\\{"value":${p}\\}`).test(dump.replace(/\s/g, ''));
 
 export const TELEMETRY_STEPS: readonly TelemetryStep[] = [
   { name: 'no telemetry', spec: { ...ALL_METRICS_OFF, ...sampling(0) }, applied: (d) => !hasStats(d) && samplingIs(0)(d) },
