@@ -58,8 +58,10 @@ describe('local mode telemetry: Prometheus, the trace store, access logs', () =>
     expect((await promQuery(prom, 'istio_requests_total')).length).toBeGreaterThan(0);
     expect((await promQuery(prom, 'istio_requests_total{destination_service="productpage.default.svc.cluster.local"}')).length).toBeGreaterThan(0);
     expect((await promQuery(prom, 'istio_requests_total{destination_service="reviews.default.svc.cluster.local", destination_version="v3"}')).length).toBeGreaterThan(0);
-    const rate = await promQuery(prom, 'rate(istio_requests_total{destination_service=~"productpage.*", response_code="200"}[5m])');
-    expect(rate.some((s) => Number(s.value[1]) > 0)).toBe(true);
+    // rate() needs two scrapes of an increase inside the window: poll (bounded) rather than assume one has happened.
+    const RATE = 'rate(istio_requests_total{destination_service=~"productpage.*", response_code="200"}[5m])';
+    expect(await pollValue(prom, `sum(${RATE})`, (v) => v > 0)).toBeGreaterThan(0);
+    expect((await promQuery(prom, RATE)).some((s) => Number(s.value[1]) > 0)).toBe(true);
   });
 
   withProm('reporter=destination rows for reviews carry source_workload="productpage-v1" and connection_security_policy="mutual_tls"', async () => {
