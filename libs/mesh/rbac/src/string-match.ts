@@ -37,12 +37,17 @@ function literal(m: StringMatcher): { kind: 'exact' | 'prefix' | 'suffix' | 'con
 const SHOW = { exact: (v: string) => v, prefix: (v: string) => `${v}*`, suffix: (v: string) => `*${v}`, contains: (v: string) => `*${v}*` };
 
 function literalTest(kind: 'exact' | 'prefix' | 'suffix' | 'contains', want: string, ic: boolean): (v: string) => boolean {
-  const w = ic ? want.toLowerCase() : want;
-  const norm = ic ? (v: string) => v.toLowerCase() : (v: string) => v;
-  if (kind === 'exact') return (v) => norm(v) === w;
-  if (kind === 'prefix') return (v) => norm(v).startsWith(w);
-  if (kind === 'suffix') return (v) => norm(v).endsWith(w);
-  return (v) => norm(v).includes(w);
+  if (ic) {
+    const w = want.toLowerCase();
+    if (kind === 'exact') return (v) => v.toLowerCase() === w;
+    if (kind === 'prefix') return (v) => v.toLowerCase().startsWith(w);
+    if (kind === 'suffix') return (v) => v.toLowerCase().endsWith(w);
+    return (v) => v.toLowerCase().includes(w);
+  }
+  if (kind === 'exact') return (v) => v === want;
+  if (kind === 'prefix') return (v) => v.startsWith(want);
+  if (kind === 'suffix') return (v) => v.endsWith(want);
+  return (v) => v.includes(want);
 }
 
 /** envoy.type.matcher.v3.StringMatcher: exact | prefix | suffix | contains | safe_regex, optionally ignore_case. */

@@ -1,34 +1,21 @@
+import { RbacConfigError, compileString } from '@trellis/mesh-rbac';
 import type { HeaderMatcher, StringMatcher } from '../config/envoy-types';
-import { compileRegex, invalid } from '../config/proto';
+import { invalid } from '../config/proto';
 
 /** A precompiled Envoy StringMatcher: one closure built at apply time, called per request. */
 export type StringTest = (value: string) => boolean;
 
+/**
+ * Envoy's StringMatcher (exact | prefix | suffix | contains | safe_regex, ignore_case): the one
+ * compiler in `@trellis/mesh-rbac`, its config errors turned into this proxy's NACK for `resource`.
+ */
 export function compileStringMatcher(resource: string, m: StringMatcher | undefined): StringTest {
-  if (m === undefined) throw invalid(resource, 'string matcher missing');
-  const ic = m.ignore_case === true;
-  const norm = (s: string): string => (ic ? s.toLowerCase() : s);
-  if (typeof m.exact === 'string') {
-    const want = norm(m.exact);
-    return ic ? (v) => v.toLowerCase() === want : (v) => v === want;
+  try {
+    return compileString(resource, m).test;
+  } catch (err) {
+    if (err instanceof RbacConfigError) throw invalid(resource, err.reason);
+    throw err;
   }
-  if (typeof m.prefix === 'string') {
-    const want = norm(m.prefix);
-    return (v) => norm(v).startsWith(want);
-  }
-  if (typeof m.suffix === 'string') {
-    const want = norm(m.suffix);
-    return (v) => norm(v).endsWith(want);
-  }
-  if (typeof m.contains === 'string') {
-    const want = norm(m.contains);
-    return (v) => norm(v).includes(want);
-  }
-  if (m.safe_regex !== undefined) {
-    const re = compileRegex(resource, m.safe_regex.regex, ic ? 'i' : '');
-    return (v) => re.test(v);
-  }
-  throw invalid(resource, 'string matcher has no exact/prefix/suffix/contains/safe_regex');
 }
 
 /** A header matcher: `name` (lower-cased, may be a pseudo-header) plus the test on its value. */
