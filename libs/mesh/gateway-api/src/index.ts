@@ -1,0 +1,8 @@
+export {
+  GATEWAY_CONTROLLER_NAME,
+  type GatewayApiInput,
+  type GatewayApiStatus,
+  type GatewayDeployment,
+  type GatewayApiResult,
+} from './contract';
+export { convertGatewayApi } from './convert';
