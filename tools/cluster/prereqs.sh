@@ -4,7 +4,7 @@
 # tools/kube-env/build.sh --all, which installs its own build dependencies.)
 set -euo pipefail
 PKGS=(docker.io containerd runc containernetworking-plugins iptables iproute2 util-linux conntrack socat
-  curl openssl ca-certificates debootstrap gcc libc6-dev etcd-server)
+  curl openssl ca-certificates debootstrap gcc libc6-dev etcd-server docker-registry)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 [ ${#missing[@]} = 0 ] && exit 0

@@ -66,6 +66,8 @@ start apiserver "$KBIN/kube-apiserver" --etcd-servers=http://127.0.0.1:2379 \
   --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultStorageClass,ResourceQuota,NodeRestriction,MutatingAdmissionWebhook,ValidatingAdmissionWebhook
 waitfor 60 kubectl get --raw /readyz || die "kube-apiserver not ready; see $K/log/apiserver.log"
 ts "kube-apiserver ready (https://$NODE_IP:6443)"
+# the local registry + KEP-1755 ConfigMap (kind's local-registry setup; Tilt and Skaffold push there)
+bash "$HERE/registry.sh" start
 
 # 4. controller-manager (no nodeipam: it sleeps 10 s at start; the CNI config carries the subnet) and scheduler
 start kcm "$KBIN/kube-controller-manager" --kubeconfig="$K/kcm.kubeconfig" --leader-elect=false --port=0 --secure-port=0 \
