@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_INJECTOR_CONFIGURATION_NAME, KubeClient } from '@trellis/mesh-kube';
 import { globalsOf, type CommandContext } from '../context';
 import { findDeployDir, loadComponents } from '../install/deploy-manifests';
+import { loadGatewayApiCrds } from '../install/gateway-api-crds';
 import { installComponents, uninstallComponents } from '../install/install';
 import { collectMeshConfigSet, withMeshConfigSets, type MeshConfigSet } from '../install/mesh-config-set';
 import { kubeConfigSource, parseDuration, type KubeTargetOptions } from '../install/options';
@@ -65,8 +66,9 @@ export function registerInstall(program: Command, ctx: CommandContext): void {
     .option('--set <meshConfig.path=value>', 'set a MeshConfig field in the istio ConfigMap, e.g. meshConfig.accessLogFile=/dev/stdout (repeatable)', collectMeshConfigSet, [])
     .action(async (opts: InstallOptions, command: Command) => {
       const components = withMeshConfigSets(await deployComponents(ctx), opts.set);
+      const gatewayApiCrds = await loadGatewayApiCrds(findDeployDir(ctx.io.env, __dirname));
       await withCluster(ctx, clusterChoice(command, opts.skipConfirmation), 'This will install Trellis into the cluster. Proceed?', (client) =>
-        installComponents({ client, components, wait: opts.wait, timeoutMs: opts.timeout, progress: (line) => ctx.lines([line]) }),
+        installComponents({ client, components, gatewayApiCrds, wait: opts.wait, timeoutMs: opts.timeout, progress: (line) => ctx.lines([line]) }),
       );
     });
 }

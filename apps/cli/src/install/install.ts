@@ -1,6 +1,7 @@
-import { KubeClient } from '@trellis/mesh-kube';
+import { KubeClient, type GatewayApiManifest } from '@trellis/mesh-kube';
 import { applyObject, deleteObject, waitForReady } from './cluster';
 import type { Component } from './deploy-manifests';
+import { installGatewayApiStep } from './gateway-api-crds';
 import { applyOrder, deleteOrder, objectLabel } from './resources';
 
 /** istioctl's progress names for the components of deploy/kustomization.yaml. */
@@ -19,6 +20,8 @@ export interface InstallPlan {
   wait: boolean;
   timeoutMs: number;
   progress(line: string): void;
+  /** deploy/gateway-api: installed after the Istio CRDs when the cluster has no Gateway API CRDs. */
+  gatewayApiCrds?: readonly GatewayApiManifest[];
 }
 
 /** Applies each component in order, waiting for it when asked, and reports `✔ <title> installed`. */
@@ -30,6 +33,9 @@ export async function installComponents(plan: InstallPlan): Promise<void> {
     const objects = manifests.map((m) => m.object).filter((o) => plan.wait || o.kind === 'CustomResourceDefinition');
     await waitForReady(plan.client, objects, Math.max(0, deadline - Date.now()));
     plan.progress(`✔ ${componentTitle(component.name)} installed`);
+    if (component.name === 'crds' && plan.gatewayApiCrds !== undefined) {
+      await installGatewayApiStep(plan.client, plan.gatewayApiCrds, (line) => plan.progress(line), Math.max(0, deadline - Date.now()));
+    }
   }
   plan.progress('✔ Installation complete');
 }

@@ -51,6 +51,17 @@ export type { KubeEndpointSlice, KubeNamespace, KubePod, KubeService } from './r
 // CRDs
 export { installCrds, type InstallCrdsOptions } from './crds/install-crds';
 
+// Gateway API: upstream CRDs (degraded for servers without CEL)
+export {
+  GATEWAY_CRD_NAME,
+  installGatewayApiCrds,
+  type GatewayApiCrdsInstall,
+  type GatewayApiManifest,
+  type InstallGatewayApiCrdsOptions,
+} from './gateway-api/install-gateway-api-crds';
+export { GATEWAY_API_MANIFESTS_INVALID, loadGatewayApiManifests } from './gateway-api/load-gateway-api-manifests';
+export { stripCelValidations, supportsCel, type ServerVersion } from './gateway-api/crd-degrade';
+
 // Sidecar injector webhook
 export * from './webhook';
 
