@@ -92,6 +92,9 @@ ENV NODE_ENV=production TRELLIS_APP=${APP} SERVICE_VERSION=${SERVICE_VERSION}
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build --chown=${APP_UID}:${APP_UID} /src/dist/apps/${APP}/ ./dist/
+# apps/prometheus-sd rides along (~100 kB): samples/addons/prometheus.yaml runs it from the control-plane image as
+# `node /app/prometheus-sd/main.js` (Kubernetes discovery for Debian's prometheus, which is built without it).
+COPY --from=build /src/dist/apps/prometheus-sd/ ./prometheus-sd/
 USER ${APP_UID}:${APP_UID}
 ARG NODE_FLAGS=--enable-source-maps
 ENV TRELLIS_NODE_FLAGS=${NODE_FLAGS}
