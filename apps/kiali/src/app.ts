@@ -24,7 +24,7 @@ export interface KialiAppOptions {
 }
 
 export async function buildApp(options: KialiAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger });
   installErrorHandling(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   const status = { metricsSource: options.metrics.name, ...(options.prometheusUrl !== undefined && { prometheusUrl: options.prometheusUrl }), ...(options.tracingUrl !== undefined && { tracingUrl: options.tracingUrl }) };
