@@ -1,9 +1,8 @@
 # Istio's observability tasks on Bookinfo (querying metrics, TCP metrics, access logs, distributed tracing), as a
-# user types them; meant to be sourced by walkthrough.sh (lib.sh helpers, GATEWAY_URL set, Bookinfo running with
-# destination-rule-all applied). NOT sourced by walkthrough.sh: Debian's prometheus 2.42 is built without
-# Kubernetes service discovery (`kubernetes_sd_configs` is rejected), so Istio's addon config crash-loops in the
-# cluster until the addon gets another discovery (file or HTTP SD). The addons: samples/addons/prometheus.yaml (Debian's
-# prometheus 2.42) and samples/addons/zipkin.yaml (the trace store), images from tools/cluster/images.sh.
+# user types them; sourced by walkthrough.sh (lib.sh helpers, GATEWAY_URL set, Bookinfo running with
+# destination-rule-all applied). The addons: samples/addons/prometheus.yaml (Debian's prometheus 2.42, which has no
+# Kubernetes discovery: the pod's prometheus-sd renders Istio's kubernetes_sd_configs as file_sd_configs and keeps
+# the target files current) and samples/addons/zipkin.yaml (the trace store), images from tools/cluster/images.sh.
 TELEMETRY_N=${TELEMETRY_N:-20}
 PROM_LOCAL=19090 ZIPKIN_LOCAL=19411
 
@@ -11,6 +10,15 @@ PROM_LOCAL=19090 ZIPKIN_LOCAL=19411
 promq() {
   PROM_JSON=$(curl -sG --max-time 10 "http://127.0.0.1:$PROM_LOCAL/api/v1/query" --data-urlencode "query=$1")
   node -e 'const r=JSON.parse(process.argv[1]);if(r.status!=="success")process.exit(2);console.log(r.data.result.reduce((s,x)=>s+Number(x.value[1]),0))' "$PROM_JSON"
+}
+# prom_fresh SECONDS QUERY SINCE: wait until every series of QUERY was scraped after SINCE (epoch seconds), so
+# its value counts everything sent before SINCE (one scrape interval at most, instead of sleeping two).
+prom_fresh() {
+  local deadline=$(($(date +%s) + $1)) v
+  until v=$(promq "min(timestamp($2))") && [ "$(awk -v a="$v" -v b="$3" 'BEGIN{print (a > b)}')" = 1 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "Prometheus: no scrape of $2 after $3 within $1 s (last at ${v:-?})"
+    sleep 1
+  done
 }
 # prom_until SECONDS QUERY MIN: wait until the query's sum reaches MIN (scrapes are every 15 s in Istio's addon).
 prom_until() {
@@ -57,11 +65,27 @@ waitfor_http() { local d=$(($(date +%s) + 30)); until curl -sf -o /dev/null "$1"
 waitfor_http "http://127.0.0.1:$PROM_LOCAL/-/ready"
 waitfor_http "http://127.0.0.1:$ZIPKIN_LOCAL/health"
 
+step "Prometheus discovers the mesh's pods (kubernetes-pods, through prometheus-sd's file_sd targets)"
+must "kubectl -n istio-system logs deploy/prometheus -c prometheus-sd | grep '\"file\":\"/etc/prometheus-sd/targets/pod_0.json\"' | tail -1"
+expect '"jobs":\["kubernetes-pods","kubernetes-pods-slow"\],"targets":[1-9]' 'prometheus-sd keeps the pod targets of kubernetes-pods in pod_0.json'
+deadline=$(($(date +%s) + 30))
+until TARGETS=$(curl -s --max-time 10 "http://127.0.0.1:$PROM_LOCAL/api/v1/targets?state=active") &&
+  SEEN=$(node -e '
+    const t=JSON.parse(process.argv[1]).data.activeTargets.filter(x=>x.scrapePool==="kubernetes-pods"&&x.labels.namespace==="default"&&x.health==="up");
+    const apps=[...new Set(t.filter(x=>/:15020\/stats\/prometheus$/.test(x.scrapeUrl)&&x.labels.pod).map(x=>x.labels.app))].sort();
+    if(!["details","productpage","ratings","reviews"].every(a=>apps.includes(a)))process.exit(1);console.log(apps.join(" "))' "$TARGETS"); do
+  [ "$(date +%s)" -lt $deadline ] || fail "kubernetes-pods has no up target at :15020/stats/prometheus for every Bookinfo app within 30 s"
+  sleep 1
+done
+ok "kubernetes-pods scrapes <podIP>:15020/stats/prometheus of $SEEN (labels app, namespace, pod), all up"
+
 step "trellis dashboard prometheus (istioctl dashboard prometheus --browser=false)"
 npx trellis dashboard prometheus --browser=false >"${TMPDIR:-/tmp}/dash.out" 2>&1 &
 DASH=$!
-sleep 5
+deadline=$(($(date +%s) + 10))
+until grep -q '^http://' "${TMPDIR:-/tmp}/dash.out" || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done
 kill -INT $DASH 2>/dev/null || true
+wait $DASH 2>/dev/null || true
 OUT=$(cat "${TMPDIR:-/tmp}/dash.out")
 printf '%s\n' "$OUT"
 expect '^http://localhost:[0-9]+$' 'dashboard prints the port-forwarded URL'
@@ -70,10 +94,11 @@ step "Querying metrics: $TELEMETRY_N requests to reviews v3, counted by Promethe
 must "kubectl apply -f $NET/virtual-service-reviews-v3.yaml"
 converge 60 red
 V3='istio_requests_total{reporter="destination",destination_service="reviews.default.svc.cluster.local",destination_version="v3"}'
-sleep 35 # two of the addon's 15 s scrapes after the convergence traffic
+sleep 1 # the last convergence requests' destination-side reports
+prom_fresh 40 "$V3" "$(date +%s)"
 BEFORE=$(promq "sum($V3)")
 tally "$TELEMETRY_N"
-prom_until 90 "sum($V3)" $((BEFORE + TELEMETRY_N))
+prom_until 60 "sum($V3)" $((BEFORE + TELEMETRY_N))
 [ "$PROM_VALUE" = $((BEFORE + TELEMETRY_N)) ] || fail "reviews v3 counted $PROM_VALUE, wanted $((BEFORE + TELEMETRY_N))"
 ok "istio_requests_total for reviews v3 grew by exactly $TELEMETRY_N"
 for q in 'istio_requests_total' 'istio_requests_total{destination_service="productpage.default.svc.cluster.local"}' \
