@@ -258,5 +258,6 @@ source e2e/cluster/ratings-mysql.sh
 source e2e/cluster/tcp-traffic-shifting.sh
 source e2e/cluster/authz-http.sh
 source e2e/cluster/jwt-ingress.sh
+source e2e/cluster/telemetry.sh
 
 step "Walkthrough passed in $(elapsed) s"
