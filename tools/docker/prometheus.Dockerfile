@@ -3,6 +3,8 @@
 #
 #   docker build -f tools/docker/prometheus.Dockerfile -t docker.io/prom/prometheus:v2.42.0 tools/docker
 #
+# Debian builds it without Kubernetes service discovery: samples/addons/prometheus.yaml pairs it with apps/prometheus-sd,
+# which renders kubernetes_sd_configs as file_sd_configs and keeps the target files current (docs/observability.md).
 # Classic builder compatible; the context is not used (nothing is copied). Runs as nobody (65534), as prom/prometheus.
 ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE}
