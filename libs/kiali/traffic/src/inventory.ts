@@ -11,6 +11,8 @@
  *                          `context.resource` and `context.name` name it.
  */
 
+import type { Logger } from '@trellis/shared';
+
 /** A Deployment-like group of pods (e.g. `reviews-v2`), grouped by owner. */
 export interface InventoryWorkload {
   namespace: string;
@@ -71,6 +73,8 @@ export interface KialiTrafficOptions {
   inventory: KialiInventory;
   metrics: MetricsSource;
   now?: () => number;
+  /** Cluster name for nodes no sample names one for (idle nodes); default Istio's `Kubernetes`. */
+  cluster?: string;
 }
 
 export interface PrometheusSourceOptions {
@@ -78,6 +82,8 @@ export interface PrometheusSourceOptions {
   url: string;
   /** Per-request bound; default 5000 ms. */
   timeoutMs?: number;
+  /** Failures are logged here at warn (rate-limited by the caller's level); default silent. */
+  logger?: Logger;
 }
 
 export interface InProcessSourceOptions {
@@ -86,4 +92,9 @@ export interface InProcessSourceOptions {
   intervalMs?: number;
   /** Per-scrape bound; default 2000 ms. */
   fetchTimeoutMs?: number;
+  /** How long samples are kept (the longest rate window answerable); default 3600 s. */
+  retentionSeconds?: number;
+  /** Bound on distinct series kept; new series beyond it are dropped. Default 200000. */
+  maxSeries?: number;
+  logger?: Logger;
 }
