@@ -1,4 +1,4 @@
-import type { Sample } from '../inventory';
+import type { MetricsSource, Sample, Series } from '../inventory';
 import { matches, type Matcher, type RateSource, type VectorSample } from '../promql/ast';
 import { evaluate } from '../promql/eval';
 import { parsePromQL } from '../promql/parse';
@@ -28,4 +28,26 @@ export function tableQuery(rows: readonly RateRow[]): ((promql: string, time: nu
     return typeof v === 'number' ? [] : v.map((s) => ({ metric: s.labels, timestamp: time, value: s.value }));
   };
   return Object.assign(fn, { seen });
+}
+
+/** A whole MetricsSource over constant rates (range queries evaluate every step). */
+export function tableSource(rows: readonly RateRow[]): MetricsSource & { seen: string[] } {
+  const instant = tableQuery(rows);
+  return {
+    name: 'table',
+    seen: instant.seen,
+    query: instant,
+    async queryRange(promql: string, start: number, end: number, step: number): Promise<Series[]> {
+      const bySeries = new Map<string, Series>();
+      for (let t = start; t <= end; t += step) {
+        for (const s of await instant(promql, t)) {
+          const k = JSON.stringify(s.metric);
+          const series = bySeries.get(k) ?? { metric: s.metric, values: [] };
+          series.values.push([t, s.value]);
+          bySeries.set(k, series);
+        }
+      }
+      return [...bySeries.values()];
+    },
+  };
 }
