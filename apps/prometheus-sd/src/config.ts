@@ -6,6 +6,9 @@
  *   --namespace        the namespace `own_namespace` means (POD_NAMESPACE, else the service account's)
  *   --kubeconfig       credentials (KUBECONFIG, ~/.kube/config, else the pod's service account)
  *   --once             render the configuration (and empty target files), then exit: the init container
+ *   --reload.url       after --config.file changed and was rendered again, POST here     http://127.0.0.1:9090/-/reload
+ *                      (`none`: do not)
+ *   --watch.interval   how often --config.file is read for changes, in seconds           5
  */
 import { envOptional, parseLogLevel, TrellisError, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
@@ -17,11 +20,14 @@ export interface SdConfig {
   readonly namespace: string | undefined;
   readonly kubeconfig: string | undefined;
   readonly once: boolean;
+  readonly reloadUrl: string | undefined;
+  readonly watchIntervalMs: number;
   readonly logLevel: LevelWithSilent;
 }
 
-const USAGE = 'usage: prometheus-sd [--config.file FILE] [--output.file FILE] [--targets.dir DIR] [--namespace NS] [--kubeconfig FILE] [--once]';
-const VALUE_FLAGS = ['--config.file', '--output.file', '--targets.dir', '--namespace', '--kubeconfig'] as const;
+const USAGE =
+  'usage: prometheus-sd [--config.file FILE] [--output.file FILE] [--targets.dir DIR] [--namespace NS] [--kubeconfig FILE] [--reload.url URL|none] [--watch.interval SECONDS] [--once]';
+const VALUE_FLAGS = ['--config.file', '--output.file', '--targets.dir', '--namespace', '--kubeconfig', '--reload.url', '--watch.interval'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 function readFlags(argv: readonly string[]): { values: Map<ValueFlag, string>; once: boolean } {
@@ -46,6 +52,9 @@ function readFlags(argv: readonly string[]): { values: Map<ValueFlag, string>; o
 /** `serviceAccountNamespace` is the content of the pod's namespace file, when there is one. */
 export function loadConfig(argv: readonly string[], env: Env, serviceAccountNamespace: string | undefined): SdConfig {
   const { values, once } = readFlags(argv);
+  const reloadUrl = values.get('--reload.url') ?? 'http://127.0.0.1:9090/-/reload';
+  const interval = values.get('--watch.interval') ?? '5';
+  if (!/^\d+$/.test(interval) || Number(interval) < 1) throw new TrellisError('CONFIG_INVALID', '--watch.interval should be a whole number of seconds, at least 1', { 'watch.interval': interval });
   return {
     configFile: values.get('--config.file') ?? '/etc/config/prometheus.yml',
     outputFile: values.get('--output.file') ?? '/etc/prometheus-sd/prometheus.yml',
@@ -53,6 +62,8 @@ export function loadConfig(argv: readonly string[], env: Env, serviceAccountName
     namespace: values.get('--namespace') ?? envOptional(env, 'POD_NAMESPACE') ?? serviceAccountNamespace,
     kubeconfig: values.get('--kubeconfig'),
     once,
+    reloadUrl: reloadUrl === 'none' ? undefined : reloadUrl,
+    watchIntervalMs: Number(interval) * 1000,
     logLevel: parseLogLevel(env['LOG_LEVEL']),
   };
 }

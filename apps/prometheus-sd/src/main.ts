@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger, shutdownOnSignals } from '@trellis/shared';
 import { KubeClient } from '@trellis/mesh-kube';
 import { renderToDisk } from './adapter/render';
-import { SdRunner } from './adapter/sd-runner';
+import { ConfigReloader } from './adapter/config-reloader';
 import { loadConfig } from './config';
 
 const SA_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -20,16 +20,19 @@ function serviceAccountNamespace(): string | undefined {
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env, serviceAccountNamespace());
   const logger = createLogger({ name: 'prometheus-sd', level: config.logLevel });
-  const { files, created } = await renderToDisk(config);
-  logger.info(
-    { config: config.configFile, output: config.outputFile, files: files.map((f) => ({ path: f.path, role: f.discovery.role, namespaces: f.discovery.namespaces, jobs: f.jobs })), created },
-    'configuration rendered',
-  );
-  if (config.once) return;
+  const render = { configFile: config.configFile, outputFile: config.outputFile, targetsDir: config.targetsDir, namespace: config.namespace };
+  if (config.once) {
+    const { files, created } = await renderToDisk(render);
+    logger.info(
+      { config: config.configFile, output: config.outputFile, files: files.map((f) => ({ path: f.path, role: f.discovery.role, namespaces: f.discovery.namespaces, jobs: f.jobs })), created },
+      'configuration rendered',
+    );
+    return;
+  }
   const client = KubeClient.load(config.kubeconfig === undefined ? { type: 'default' } : { type: 'file', path: config.kubeconfig });
-  const runner = new SdRunner({ client, files, logger });
-  await runner.start();
-  shutdownOnSignals([runner], logger);
+  const reloader = new ConfigReloader({ render, client, logger, reloadUrl: config.reloadUrl, pollMs: config.watchIntervalMs });
+  await reloader.start();
+  shutdownOnSignals([reloader], logger);
 }
 
 main().catch((err: unknown) => {
