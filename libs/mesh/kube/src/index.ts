@@ -61,6 +61,21 @@ export {
 } from './gateway-api/install-gateway-api-crds';
 export { GATEWAY_API_MANIFESTS_INVALID, loadGatewayApiManifests } from './gateway-api/load-gateway-api-manifests';
 export { stripCelValidations, supportsCel, type ServerVersion } from './gateway-api/crd-degrade';
+// Gateway API runtime: status writer, automated deployments, the controller tying them to the conversion
+export { GatewayApiStatusWriter, type GatewayApiStatusWriterOptions, type StatusWriteSummary } from './gateway-api/status-writer';
+export { GatewayDeployer, GATEWAY_DEPLOYER_FIELD_MANAGER, type DeployedGateway, type GatewayDeployerOptions } from './gateway-api/gateway-deployer';
+export { GatewayServices, serviceAddresses, type GatewayService } from './gateway-api/gateway-services';
+export {
+  GATEWAY_NAME_LABEL,
+  MANAGED_LABEL,
+  SERVICE_TYPE_ANNOTATION,
+  gatewayPodLabels,
+  gatewayWorkload,
+  type GatewayOwner,
+  type GatewayWorkload,
+  type GatewayWorkloadOptions,
+} from './gateway-api/gateway-workload';
+export { ensureIstioGatewayClass, GatewayApiController, isKubernetesGateway, type GatewayApiControllerOptions } from './gateway-api/gateway-api-controller';
 
 // Sidecar injector webhook
 export * from './webhook';
