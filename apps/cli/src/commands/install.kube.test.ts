@@ -82,7 +82,7 @@ describe('trellis install / uninstall (real API server)', () => {
     expect((await cli('install', '-y', '--no-wait')).stdout).toContain('✔ Gateway API CRDs already installed (v1.6.1), left as they are\n');
     expect(await names('get', 'crd')).toEqual(expect.arrayContaining(CRDS));
     expect(await names('-n', 'istio-system', 'get', 'deploy,svc')).toEqual(CORE);
-    expect(await names('get', 'clusterrole', '-l', 'app=istiod')).toEqual(['clusterrole.rbac.authorization.k8s.io/trellis-istiod', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-ca', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-config-writer', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-gateway-credentials']);
+    expect(await names('get', 'clusterrole', '-l', 'app=istiod')).toEqual(['clusterrole.rbac.authorization.k8s.io/trellis-istiod', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-ca', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-config-writer', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-gateway-controller', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-gateway-credentials']);
     expect(await names('-n', 'istio-system', 'get', 'role,rolebinding', '-l', 'app=istiod')).toEqual(['role.rbac.authorization.k8s.io/trellis-istiod-ca', 'rolebinding.rbac.authorization.k8s.io/trellis-istiod-ca']);
     const nodePort = await kubectl('-n', 'istio-system', 'get', 'svc', 'istio-ingressgateway', '-o', 'jsonpath={.spec.ports[?(@.name=="http2")].nodePort}');
     expect(nodePort.stdout).toBe('30080');
