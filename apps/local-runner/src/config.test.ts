@@ -33,7 +33,14 @@ describe('local runner config', () => {
       logLevel: 'info',
       accessLog: false,
       readyTimeoutMs: 30000,
+      kiali: { host: '127.0.0.1', port: 20001 },
     });
+  });
+
+  it('Kiali: on the gateway host at --kiali-port (TRELLIS_KIALI_PORT), or not at all with --no-kiali', () => {
+    expect(readConfig(['--kiali-port', '20002', '--host', '127.0.0.5'], {}, repo).kiali).toEqual({ host: '127.0.0.5', port: 20002 });
+    expect(readConfig([], { TRELLIS_KIALI_PORT: '20003' }, repo).kiali).toEqual({ host: '127.0.0.1', port: 20003 });
+    expect(readConfig(['--no-kiali'], {}, repo).kiali).toBeUndefined();
   });
 
   it('--with mysql adds the mysql variant manifests after bookinfo.yaml (once); unknown variants are rejected', () => {

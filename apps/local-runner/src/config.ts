@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { defaultHttpbinBinary, type LocalStackConfig } from '@trellis/mesh-local';
+import { defaultHttpbinBinary, KIALI_PORT, type LocalStackConfig } from '@trellis/mesh-local';
 import { envOptional, type Env } from '@trellis/shared';
 import { parseWith, sampleManifests, type WithItem } from './with-option';
 
@@ -53,9 +53,11 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--log-level <level>', 'log level of the components', envOptional(env, 'LOG_LEVEL') ?? 'info')
     .option('--access-log', 'proxies write Envoy-style access logs', false)
     .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
+    .option('--kiali-port <port>', 'host port of the Kiali addon (http://<host>:<port>/kiali)', parsePort, fromEnv(env, 'TRELLIS_KIALI_PORT', parsePort, KIALI_PORT))
+    .option('--no-kiali', 'do not start the Kiali addon')
     .exitOverride()
     .parse([...argv], { from: 'user' });
-  const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[] }>();
+  const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[]; kiali: boolean; kialiPort: number }>();
   const kube = path.join(repoRoot, 'samples/bookinfo/platform/kube');
   const samples = sampleManifests(o.with, repoRoot);
   return {
@@ -72,6 +74,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     logLevel: o.logLevel,
     accessLog: o.accessLog,
     readyTimeoutMs: 30000,
+    ...(o.kiali && { kiali: { host: o.host, port: o.kialiPort } }),
     ...(samples.length > 0 && { samples: { manifests: samples, httpbinBinary: envOptional(env, 'TRELLIS_HTTPBIN') ?? defaultHttpbinBinary(env) } }),
   };
 }

@@ -29,6 +29,8 @@ export async function startStack(options: { stateDir?: string; addressBlock?: st
   const httpsPort = await freePort();
   const args = ['--port', String(port), '--https-port', String(httpsPort), '--state-dir', stateDir, '--address-block', addressBlock, '--log-level', 'warn'];
   if (options.reset) args.push('--reset');
+  // Kiali (port 20001 by default) only where a test asks for it with its own --kiali-port.
+  if (!(options.args ?? []).includes('--kiali-port')) args.push('--no-kiali');
   args.push(...(options.args ?? []));
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/local-runner/main.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

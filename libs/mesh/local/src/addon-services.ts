@@ -10,7 +10,9 @@ import type { KubeService } from './manifest';
 import { toMeshService, type LocalPlan } from './plan';
 import { podName } from './pod-names';
 
-export type AddonName = 'prometheus' | 'zipkin';
+export type AddonName = 'prometheus' | 'zipkin' | 'kiali';
+/** The addons the mesh reaches as Services (registered in the registry); Kiali is only reached by browsers. */
+export type MeshAddonName = 'prometheus' | 'zipkin';
 
 export const ADDON_NAMESPACE = 'istio-system';
 export const ZIPKIN_PORT = 9411;
@@ -28,7 +30,7 @@ const PROMETHEUS_SERVICES: readonly KubeService[] = [
   { name: 'prometheus', namespace: ADDON_NAMESPACE, labels: PROMETHEUS_LABELS, selector: PROMETHEUS_LABELS, ports: [{ name: 'http', port: PROMETHEUS_PORT, targetPort: PROMETHEUS_PORT }] },
 ];
 
-const ADDONS: Readonly<Record<AddonName, { services: readonly KubeService[]; podLabels: Record<string, string>; serviceAccount: string }>> = {
+const ADDONS: Readonly<Record<MeshAddonName, { services: readonly KubeService[]; podLabels: Record<string, string>; serviceAccount: string }>> = {
   zipkin: { services: ZIPKIN_SERVICES, podLabels: { app: 'zipkin' }, serviceAccount: 'default' },
   prometheus: { services: PROMETHEUS_SERVICES, podLabels: PROMETHEUS_LABELS, serviceAccount: 'prometheus' },
 };
@@ -39,7 +41,7 @@ export interface AddonRegistration {
   readonly workload: WorkloadInstance;
 }
 
-export function addonRegistration(addon: AddonName, plan: LocalPlan, domainSuffix = 'cluster.local'): AddonRegistration {
+export function addonRegistration(addon: MeshAddonName, plan: LocalPlan, domainSuffix = 'cluster.local'): AddonRegistration {
   const spec = ADDONS[addon];
   return {
     services: spec.services.map((s) => toMeshService(s, domainSuffix)),
@@ -56,6 +58,6 @@ export function addonRegistration(addon: AddonName, plan: LocalPlan, domainSuffi
 }
 
 /** `http://<control plane address>:<port>`: where the addon listens in local mode. */
-export function addonUrl(addon: AddonName, plan: LocalPlan): string {
+export function addonUrl(addon: MeshAddonName, plan: LocalPlan): string {
   return `http://${plan.controlPlane.ip}:${addon === 'zipkin' ? ZIPKIN_PORT : PROMETHEUS_PORT}`;
 }

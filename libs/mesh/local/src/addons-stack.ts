@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { errorMessage, isTrellisError } from '@trellis/shared';
-import { addonRegistration, addonUrl, ZIPKIN_PORT, type AddonName } from './addon-services';
+import { addonRegistration, addonUrl, ZIPKIN_PORT, type MeshAddonName } from './addon-services';
 import { AddonsFile } from './addons-file';
 import type { ControlPlaneClient } from './control-plane-client';
 import { hasSidecar, type LocalPlan } from './plan';
@@ -28,7 +28,7 @@ export interface AddonContext {
 const why = (err: unknown): string => (isTrellisError(err) ? `${err.message}: ${JSON.stringify(err.context)}` : errorMessage(err));
 
 /** Registers the addon's Services and pod, starts it, waits for `readyPath`; true when it is up. */
-async function startAddon(ctx: AddonContext, name: AddonName, spec: ProcessSpec, readyPath: string): Promise<boolean> {
+async function startAddon(ctx: AddonContext, name: MeshAddonName, spec: ProcessSpec, readyPath: string): Promise<boolean> {
   const url = addonUrl(name, ctx.plan);
   try {
     ctx.group.start(spec);

@@ -12,4 +12,5 @@ export { defaultHttpbinBinary, findHttpbin, HTTPBIN_BUILD_COMMAND, HTTPBIN_VERSI
 export { readLocalPods, LOCAL_PODS_FILE, type LocalPodRecord } from './local-pods';
 export { readLocalAddons, ADDONS_FILE, type LocalAddons, type RunningAddon, type MissingAddon } from './addons-file';
 export { ADDON_NAMESPACE, PROMETHEUS_PORT, ZIPKIN_PORT, type AddonName } from './addon-services';
+export { KIALI_PORT, KIALI_UI_FETCH, kialiSpec, type LocalKialiConfig } from './kiali-addon';
 export { findPrometheus, PROMETHEUS_INSTALL, PROMETHEUS_PACKAGE } from './prometheus';

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Logger } from '@trellis/shared';
 import { AddonsFile } from './addons-file';
 import { startPrometheus, startTraceStore, type AddonContext } from './addons-stack';
+import { startKiali, type LocalKialiConfig } from './kiali-addon';
 import { ControlPlaneClient } from './control-plane-client';
 import { findMariaDb, isMariaDbPod, prepareMariaDb, type MariaDbBinaries } from './mariadb';
 import { hasSidecar, planLocalMesh, toWorkload, type LocalPlan, type PodPlan } from './plan';
@@ -38,6 +39,8 @@ export interface LocalStackConfig {
   readonly readyTimeoutMs: number;
   /** Istio's samples applied next to Bookinfo (`--with httpbin,sleep@foo,…`). */
   readonly samples?: LocalSamplesConfig;
+  /** The Kiali addon on the host (`npm start` default 127.0.0.1:20001); absent = not started (`--no-kiali`). */
+  readonly kiali?: LocalKialiConfig;
 }
 
 export type ProgressReporter = (message: string) => void;
@@ -152,6 +155,7 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     await waitForReady('istio-ingressgateway', proxyReadyUrl(plan.gateway.ip), cfg.readyTimeoutMs);
     report(`✔ Ingress gateway ready (${plan.gateway.name})`);
     await startPrometheus(addonCtx);
+    if (cfg.kiali !== undefined) await startKiali(addonCtx, cfg.kiali, controlPlaneUrl);
   } catch (err) {
     await stop();
     throw err;
