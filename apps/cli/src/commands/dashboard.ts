@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { TrellisError } from '@trellis/shared';
+import { isTrellisError, TrellisError } from '@trellis/shared';
 import { DEFAULT_STATE_DIR, nonEmpty } from '../client/address';
 import { KubeApi } from '../client/kube-api';
 import { resolveTarget, type Target } from '../client/target';
 import { globalsOf, type CommandContext, type GlobalOptions } from '../context';
 import { DASHBOARD_COMPONENTS, dashboardComponent, type DashboardComponent } from '../dashboard/components';
-import { forwardToPod, inferPod } from '../dashboard/kube-dashboard';
+import { DASHBOARD_POD_NOT_FOUND, forwardToPod, inferPod } from '../dashboard/kube-dashboard';
 import { assertAnswers, localDashboardUrl } from '../dashboard/local-dashboard';
 import { openBrowser } from '../dashboard/open-browser';
 import { USAGE } from '../errors';
@@ -42,7 +42,10 @@ async function localDashboard(ctx: CommandContext, component: DashboardComponent
 
 async function kubeDashboard(ctx: CommandContext, component: DashboardComponent, target: Extract<Target, { type: 'kube' }>, globals: GlobalOptions, opts: DashboardOptions, wait: WaitForStop): Promise<void> {
   const api = KubeApi.connect(target);
-  const pod = await inferPod(api, component.selector, [target.istioNamespace, globals.namespace]);
+  const pod = await inferPod(api, component.selector, [target.istioNamespace, globals.namespace]).catch((err: unknown) => {
+    if (component.instead === undefined || !isTrellisError(err) || err.code !== DASHBOARD_POD_NOT_FOUND) throw err;
+    throw new TrellisError(DASHBOARD_POD_NOT_FOUND, `${err.message}. ${component.instead}`, err.context);
+  });
   const remote = opts.uiPort ?? component.uiPort;
   const ports = opts.port !== undefined && opts.port !== 0 ? [opts.port] : [remote, 0];
   const fw = await forwardToPod(api, pod, remote, opts.address, ports, (line) => ctx.io.stderr.write(line + '\n'));
@@ -54,7 +57,7 @@ async function kubeDashboard(ctx: CommandContext, component: DashboardComponent,
   }
 }
 
-/** `trellis dashboard|dash|d <prometheus|zipkin|tracing|kiali>`: istioctl dashboard's verbs and flags. */
+/** `trellis dashboard|dash|d <prometheus|zipkin|tracing|kiali|grafana|jaeger>`: istioctl dashboard's verbs and flags. */
 export function registerDashboard(program: Command, ctx: CommandContext, wait: WaitForStop = untilInterrupted): void {
   const dashboard = program
     .command('dashboard')

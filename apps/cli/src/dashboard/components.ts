@@ -16,6 +16,8 @@ export interface DashboardComponent {
   readonly path: string;
   /** The local-mode addon serving it; undefined: local mode has none. */
   readonly localAddon?: AddonName;
+  /** For a UI Trellis does not ship (Grafana, Jaeger): what it offers instead, said when none is found. */
+  readonly instead?: string;
 }
 
 export const DASHBOARD_COMPONENTS: readonly DashboardComponent[] = [
@@ -23,7 +25,16 @@ export const DASHBOARD_COMPONENTS: readonly DashboardComponent[] = [
   { name: 'zipkin', flavor: 'Zipkin', selector: 'app=zipkin', uiPort: 9411, path: '', localAddon: 'zipkin' },
   // Trellis's name for the trace store behind samples/addons/zipkin.yaml's `tracing` Service.
   { name: 'tracing', flavor: 'Zipkin', selector: 'app=zipkin', uiPort: 9411, path: '', localAddon: 'zipkin' },
-  { name: 'kiali', flavor: 'Kiali', selector: 'app=kiali', uiPort: 20001, path: '/kiali' },
+  { name: 'kiali', flavor: 'Kiali', selector: 'app=kiali', uiPort: 20001, path: '/kiali', localAddon: 'kiali' },
+  {
+    name: 'grafana',
+    flavor: 'Grafana',
+    selector: 'app.kubernetes.io/name=grafana',
+    uiPort: 3000,
+    path: '',
+    instead: "Trellis ships no Grafana: Kiali charts the same Istio metrics (trellis dashboard kiali) and Prometheus answers PromQL (trellis dashboard prometheus)",
+  },
+  { name: 'jaeger', flavor: 'Jaeger', selector: 'app=jaeger', uiPort: 16686, path: '', instead: "Trellis ships no Jaeger: its trace store serves the Zipkin API and a trace UI (trellis dashboard zipkin)" },
 ];
 
 export function dashboardComponent(name: string): DashboardComponent | undefined {

@@ -34,8 +34,9 @@ describe('trellis dashboard (local mode)', () => {
   }
 
   it('prints the running addon’s URL and, with --browser=false, only that (istioctl’s words)', async () => {
-    addons({ running: [{ name: 'prometheus', url }, { name: 'zipkin', url }], missing: [] });
+    addons({ running: [{ name: 'prometheus', url }, { name: 'zipkin', url }, { name: 'kiali', url }], missing: [] });
     expect(await dash('dashboard', 'prometheus', '--browser=false')).toEqual({ code: 0, out: `${url}\nskipping opening a browser\n`, err: '' });
+    expect(await dash('dashboard', 'kiali', '--browser=false')).toEqual({ code: 0, out: `${url}/kiali\nskipping opening a browser\n`, err: '' });
     expect(await dash('d', 'zipkin', '--browser=false')).toEqual({ code: 0, out: `${url}\nskipping opening a browser\n`, err: '' });
     expect((await dash('dash', 'tracing', '--browser', 'false')).out).toBe(`${url}\nskipping opening a browser\n`);
   });
@@ -49,10 +50,12 @@ describe('trellis dashboard (local mode)', () => {
     });
   });
 
-  it('an addon that no longer answers, no stack, and Kiali (no local addon) are errors saying what to do', async () => {
-    addons({ running: [{ name: 'zipkin', url: 'http://127.0.0.1:1' }], missing: [] });
+  it('an addon that no longer answers, no stack, Kiali not started, Grafana and Jaeger are errors saying what to do', async () => {
+    addons({ running: [{ name: 'zipkin', url: 'http://127.0.0.1:1' }], missing: [{ name: 'kiali', reason: 'no Kiali UI', fix: 'node tools/kiali-ui/fetch.mjs' }] });
     expect((await dash('dashboard', 'zipkin', '--browser=false')).err).toMatch(/^Error: Zipkin does not answer at http:\/\/127\.0\.0\.1:1 \(.*\): is npm start still running\?\n$/);
-    expect((await dash('dashboard', 'kiali', '--browser=false')).err).toBe('Error: Kiali does not run in local mode (no kiali addon); in a cluster: kubectl apply -f samples/addons\n');
+    expect((await dash('dashboard', 'kiali', '--browser=false')).err).toBe('Error: Kiali is not running in the local stack (no Kiali UI): node tools/kiali-ui/fetch.mjs, then restart npm start\n');
+    expect((await dash('dashboard', 'grafana', '--browser=false')).err).toBe('Error: Grafana does not run in local mode. Trellis ships no Grafana: Kiali charts the same Istio metrics (trellis dashboard kiali) and Prometheus answers PromQL (trellis dashboard prometheus)\n');
+    expect((await dash('dashboard', 'jaeger', '--browser=false')).err).toBe('Error: Jaeger does not run in local mode. Trellis ships no Jaeger: its trace store serves the Zipkin API and a trace UI (trellis dashboard zipkin)\n');
     rmSync(path.join(dir, 'addons.json'));
     expect((await dash('dashboard', 'prometheus', '--browser=false')).err).toBe(`Error: no local stack is running with this state dir (${dir}): start one with npm start\n`);
   });
@@ -63,6 +66,8 @@ describe('trellis dashboard (local mode)', () => {
       'zipkin app=zipkin 9411',
       'tracing app=zipkin 9411',
       'kiali app=kiali 20001/kiali',
+      'grafana app.kubernetes.io/name=grafana 3000',
+      'jaeger app=jaeger 16686',
     ]);
   });
 

@@ -12,6 +12,9 @@ export const ADDON_NOT_RUNNING = 'ADDON_NOT_RUNNING';
 
 /** The addon's base URL with the component's path, or a typed error saying what to do. */
 export function localDashboardUrl(component: DashboardComponent, stateDir: string): string {
+  if (component.localAddon === undefined && component.instead !== undefined) {
+    throw new TrellisError(ADDON_NOT_RUNNING, `${component.flavor} does not run in local mode. ${component.instead}`, { component: component.name });
+  }
   if (component.localAddon === undefined) {
     throw new TrellisError(ADDON_NOT_RUNNING, `${component.flavor} does not run in local mode (no ${component.name} addon); in a cluster: kubectl apply -f samples/addons`, { component: component.name });
   }
