@@ -92,6 +92,8 @@ export interface InProcessSourceOptions {
   intervalMs?: number;
   /** Per-scrape bound; default 2000 ms. */
   fetchTimeoutMs?: number;
+  /** A pod's stats URL; default `http://<address>:15090/stats/prometheus`. */
+  statsUrl?: (pod: InventoryWorkload['pods'][number]) => string;
   /** How long samples are kept (the longest rate window answerable); default 3600 s. */
   retentionSeconds?: number;
   /** Bound on distinct series kept; new series beyond it are dropped. Default 200000. */

@@ -65,8 +65,10 @@ function sumBy(vec: VectorSample[], by: readonly string[]): VectorSample[] {
 const asVector = (v: Value): VectorSample[] => (typeof v === 'number' ? [] : v);
 const asScalar = (v: Value): number => (typeof v === 'number' ? v : NaN);
 
+/** As Prometheus: through the inverse, so round(36.6, 0.001) is 36.6, not 36.600000000000001. */
 function roundTo(v: number, to: number): number {
-  return Math.floor(v / to + 0.5) * to;
+  const inverse = 1 / to;
+  return Math.floor(v * inverse + 0.5) / inverse;
 }
 
 /** Evaluates an instant query at `t` (epoch s) over `source`. */

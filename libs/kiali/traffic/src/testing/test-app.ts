@@ -11,13 +11,13 @@ export const bookinfoInventory = (workloads = BOOKINFO_WORKLOADS, services = BOO
 });
 
 /** The plugin behind an error handler like kiali-server's (`{error, detail}`, status by code). */
-export async function testApp(metrics: MetricsSource, inventory = bookinfoInventory(), nowMs = 1796559111000): Promise<FastifyInstance> {
+export async function testApp(metrics: MetricsSource, inventory = bookinfoInventory(), now: () => number = () => 1796559111000): Promise<FastifyInstance> {
   const app = Fastify();
   app.setErrorHandler((err: unknown, _req, reply) => {
     const status = isTrellisError(err) ? ({ BAD_REQUEST: 400, NOT_FOUND: 404 } as Record<string, number>)[err.code] ?? 500 : 500;
     return reply.code(status).send({ error: err instanceof Error ? err.message : String(err), detail: isTrellisError(err) ? JSON.stringify(err.context) : '' });
   });
-  await app.register(kialiTrafficRoutes, { prefix: '/kiali/api', inventory, metrics, now: () => nowMs });
+  await app.register(kialiTrafficRoutes, { prefix: '/kiali/api', inventory, metrics, now });
   await app.ready();
   return app;
 }
