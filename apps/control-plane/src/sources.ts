@@ -11,7 +11,7 @@ import {
   type MeshConfigSource,
   type ServiceRegistry,
 } from '@trellis/mesh-config';
-import { KubeClient, KubeConfigStore, KubeCredentials, KubeMeshConfig, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
+import { GatewayApiController, KubeClient, KubeConfigStore, KubeCredentials, KubeMeshConfig, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
 import type { Logger } from '@trellis/shared';
 import type { ControlPlaneConfig, KubeModeConfig } from './config';
 
@@ -59,6 +59,15 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
   const credentials = KubeCredentials.start({ client, logger });
   const meshConfig = KubeMeshConfig.start({ client, namespace: kube.namespace, logger });
   await Promise.all([store.ready(), registry.ready(), credentials.ready(), meshConfig.ready()]);
+  // istiod's Gateway API controller: deploys each Gateway of class istio and writes the status back
+  const istiod = `istiod.${kube.namespace}.svc`;
+  const gatewayApi = await new GatewayApiController({
+    client,
+    store,
+    registry,
+    workload: { proxyImage: kube.proxyImage, xdsAddress: `${istiod}:15010`, caAddress: `${istiod}:15012` },
+    logger,
+  }).start();
   const webhook =
     kube.webhookPort === 0
       ? undefined
@@ -71,6 +80,7 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
     mode: 'kube',
     close: async () => {
       await webhook?.close();
+      await gatewayApi.stop();
       await Promise.all([store.stop(), registry.stop(), credentials.stop(), meshConfig.stop()]);
     },
   };
