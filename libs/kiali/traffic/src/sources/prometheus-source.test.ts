@@ -5,7 +5,11 @@ import { parseGraphOptions } from '../graph/graph-options';
 import { BOOKINFO_SERVICES, BOOKINFO_WORKLOADS, bookinfoRows } from '../testing/bookinfo-traffic';
 import { startExporter, type FixtureExporter } from '../testing/fixture-exporter';
 import { prometheusBinary, startPrometheus, type PrometheusProcess } from '../testing/prometheus-process';
+import { inProcessSource } from './in-process-source';
 import { prometheusSource } from './prometheus-source';
+import { namespaceSelectors, responseTimeQueries, securityQueries, trafficQueries } from '../graph/graph-queries';
+import { bookinfoInventory } from '../testing/test-app';
+import type { Sample } from '../inventory';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const describeProm = prometheusBinary === undefined ? describe.skip : describe;
@@ -15,7 +19,7 @@ describeProm('prometheusSource against the real prometheus binary scraping a fix
   let prom: PrometheusProcess;
 
   beforeAll(async () => {
-    exporter = await startExporter(bookinfoRows().filter((r) => r.metric === 'istio_requests_total'));
+    exporter = await startExporter(bookinfoRows());
     prom = await startPrometheus([exporter.address]);
     // Prometheus applies new targets after up to 5 s; then a few 1 s scrapes fill a 4 s rate window.
     const deadline = Date.now() + 30_000;
@@ -56,6 +60,28 @@ describeProm('prometheusSource against the real prometheus binary scraping a fix
     const last = series[0]!.values[series[0]!.values.length - 1]!;
     expect(last[1]).toBeGreaterThan(25); // 33.4 req/s reported by sources
   });
+
+  it('the in-process evaluator agrees with Prometheus on the graph queries (or, sum by, histogram_quantile)', async () => {
+    const local = inProcessSource({ inventory: bookinfoInventory(), intervalMs: 1000, statsUrl: () => `http://${exporter.address}/stats/prometheus` });
+    try {
+      await sleep(4500);
+      const remote = prometheusSource({ url: prom.url });
+      const queries = [...trafficQueries(namespaceSelectors('default'), '3s').map((q) => q.promql), ...securityQueries('default', '3s'), ...responseTimeQueries(namespaceSelectors('default'), '3s', 0.95)];
+      const t = Math.floor(Date.now() / 1000);
+      const byLabels = (xs: Sample[]): Map<string, number> => new Map(xs.map((x) => [JSON.stringify(Object.entries(x.metric).filter(([k]) => k !== 'instance' && k !== 'job').sort()), x.value]));
+      let answered = 0;
+      for (const q of queries) {
+        const [a, b] = await Promise.all([remote.query(q, t), local.query(q, t)]);
+        if (a.length > 0) answered++;
+        const [ra, rb] = [byLabels(a), byLabels(b)];
+        expect([...rb.keys()].sort()).toEqual([...ra.keys()].sort());
+        for (const [k, v] of ra) expect(rb.get(k)).toBeCloseTo(v, 0);
+      }
+      expect(answered).toBe(6); // queries 2, 3, both security queries, response times 2 and 3
+    } finally {
+      local.close();
+    }
+  }, 20_000);
 
   it('a query Prometheus rejects is an empty answer, not an exception', async () => {
     await expect(prometheusSource({ url: prom.url }).query('sum(', 1)).resolves.toEqual([]);
