@@ -1,14 +1,13 @@
-import type { FinishedSpan } from './span-context';
+import type { SpanRecord } from './span-context';
 import type { OutgoingSpan } from './propagation';
 import type { TracingConfig } from './tracing-config';
 
 /**
  * The one object a sampled request allocates for tracing: its ids while it runs (what goes upstream),
- * then, when it finishes, its duration and tags (what the reporter serialises).
+ * then, when it finishes, its duration. Its tags go straight into the reporter's batch (tag-list.ts).
  */
-export class ActiveSpan implements FinishedSpan, OutgoingSpan {
+export class ActiveSpan implements SpanRecord, OutgoingSpan {
   durationUs = 0;
-  tags: Record<string, string> = {};
 
   constructor(
     /** The HCM tracing config the span started under (its tags and reporter). */

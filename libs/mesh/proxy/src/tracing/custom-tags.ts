@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpConnectionManager } from '../config/envoy-types';
 import { invalid } from '../config/proto';
+import type { TagList } from './tag-list';
 
 type CustomTagConfig = NonNullable<NonNullable<HttpConnectionManager['tracing']>['custom_tags']>[number];
 
@@ -33,14 +34,15 @@ export function compileCustomTags(resource: string, tags: readonly CustomTagConf
   return out;
 }
 
-export function applyCustomTags(tags: Record<string, string>, custom: readonly CompiledCustomTag[], h: IncomingHttpHeaders): void {
+/** Custom tags replace a tag of the same key (Envoy's setTag). */
+export function applyCustomTags(tags: TagList, custom: readonly CompiledCustomTag[], h: IncomingHttpHeaders): void {
   for (let i = 0; i < custom.length; i++) {
     const c = custom[i] as CompiledCustomTag;
-    if (c.kind === 'value') tags[c.tag] = c.value;
+    if (c.kind === 'value') tags.set(c.tag, c.value);
     else {
       const v = h[c.header];
       const value = Array.isArray(v) ? v.join(',') : (v ?? c.fallback);
-      if (value !== undefined) tags[c.tag] = value;
+      if (value !== undefined) tags.set(c.tag, value);
     }
   }
 }

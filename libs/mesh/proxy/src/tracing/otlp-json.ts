@@ -1,44 +1,43 @@
-import type { FinishedSpan, LocalEndpoint } from './span-context';
+import type { FinishedSpan, LocalEndpoint, SpanFormat, SpanRecord } from './span-context';
+import { TagList, jsonKey } from './tag-list';
 
 /**
  * OTLP/HTTP JSON (`POST /v1/traces`, ExportTraceServiceRequest): one resource (service.name = the
  * node cluster, as Envoy's OpenTelemetry tracer sets it), one scope `envoy`, spans with hex ids,
  * kind SPAN_KIND_SERVER (2) / SPAN_KIND_CLIENT (3), times as nanosecond strings, status ERROR (2)
- * when the span is tagged error.
+ * when the span is tagged error. The envelope is built once per reporter; a span is one string.
  */
 const KIND = { SERVER: 2, CLIENT: 3 } as const;
 
-export function otlpJson(spans: readonly FinishedSpan[], local: LocalEndpoint, serviceName: string | undefined): string {
+export function otlpFormat(local: LocalEndpoint, serviceName: string | undefined): SpanFormat {
   const service = serviceName !== undefined && serviceName !== '' ? serviceName : local.serviceName || 'unknown_service:envoy';
-  const body = {
-    resourceSpans: [
-      {
-        resource: { attributes: [attr('service.name', service)] },
-        scopeSpans: [{ scope: { name: 'envoy' }, spans: spans.map(otlpSpan) }],
-      },
-    ],
-  };
-  return JSON.stringify(body);
+  const prefix = `{"resourceSpans":[{"resource":{"attributes":[${attr('service.name', service)}]},"scopeSpans":[{"scope":{"name":"envoy"},"spans":[`;
+  return { prefix, suffix: ']}]}]}', span: otlpSpan };
 }
 
-function otlpSpan(s: FinishedSpan): Record<string, unknown> {
-  const start = BigInt(Math.trunc(s.timestampUs)) * 1000n;
-  const end = start + BigInt(Math.max(1, Math.trunc(s.durationUs))) * 1000n;
-  const span: Record<string, unknown> = {
-    traceId: s.traceId.length === 16 ? `0000000000000000${s.traceId}` : s.traceId,
-    spanId: s.id,
-    name: s.name,
-    kind: KIND[s.kind],
-    startTimeUnixNano: start.toString(),
-    endTimeUnixNano: end.toString(),
-    attributes: Object.entries(s.tags).map(([k, v]) => attr(k, v)),
-  };
-  if (s.parentId !== undefined) span['parentSpanId'] = s.parentId;
-  if (s.traceState !== undefined) span['traceState'] = s.traceState;
-  if (s.tags['error'] === 'true') span['status'] = { code: 2 };
-  return span;
+function otlpSpan(s: SpanRecord, tags: TagList): string {
+  const startUs = Math.trunc(s.timestampUs);
+  const endUs = startUs + Math.max(1, Math.trunc(s.durationUs));
+  const traceId = s.traceId.length === 16 ? `0000000000000000${s.traceId}` : s.traceId;
+  let out = `{"traceId":"${traceId}","spanId":"${s.id}",`;
+  if (s.parentId !== undefined) out += `"parentSpanId":"${s.parentId}",`;
+  out += `"name":${JSON.stringify(s.name)},"kind":${KIND[s.kind]},"startTimeUnixNano":"${startUs}000","endTimeUnixNano":"${endUs}000"`;
+  if (s.traceState !== undefined) out += `,"traceState":${JSON.stringify(s.traceState)}`;
+  if (tags.get('error') === 'true') out += ',"status":{"code":2}';
+  out += ',"attributes":[';
+  for (let i = 0; i < tags.length; i++) {
+    if (i > 0) out += ',';
+    out += `{"key":${jsonKey(tags.keys[i] as string)},"value":{"stringValue":${JSON.stringify(tags.values[i])}}}`;
+  }
+  return `${out}]}`;
 }
 
-function attr(key: string, value: string): { key: string; value: { stringValue: string } } {
-  return { key, value: { stringValue: value } };
+/** A whole request body at once (tests and tools): the same bytes the reporter sends for these spans. */
+export function otlpJson(spans: readonly FinishedSpan[], local: LocalEndpoint, serviceName: string | undefined): string {
+  const f = otlpFormat(local, serviceName);
+  return f.prefix + spans.map((s) => f.span(s, TagList.from(s.tags))).join(',') + f.suffix;
+}
+
+function attr(key: string, value: string): string {
+  return `{"key":${JSON.stringify(key)},"value":{"stringValue":${JSON.stringify(value)}}}`;
 }

@@ -1,5 +1,5 @@
 import type { ProxyContext } from '../proxy-context';
-import { type CollectorTarget, ENVOY_FLUSH_POLICY, type FlushPolicy, SpanReporter } from './reporter';
+import { type CollectorTarget, DEFAULT_FLUSH_POLICY, type FlushPolicy, SpanReporter } from './reporter';
 import type { SinkFactory, SpanSink } from './tracing-config';
 
 /**
@@ -12,7 +12,7 @@ export class TracerRegistry {
 
   constructor(
     private readonly ctx: ProxyContext,
-    private readonly policy: FlushPolicy = ENVOY_FLUSH_POLICY,
+    private readonly policy: FlushPolicy = DEFAULT_FLUSH_POLICY,
   ) {}
 
   readonly sink: SinkFactory = (target: CollectorTarget): SpanSink => {

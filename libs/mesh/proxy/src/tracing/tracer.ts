@@ -6,6 +6,7 @@ import { randomId64 } from './ids';
 import { extractContext, incomingSampled, injectB3, injectB3Single, injectTraceparent } from './propagation';
 import { decideTrace, traceReasonOf, withTraceReason } from './sampling';
 import { finalizeTags } from './span-tags';
+import { TagList } from './tag-list';
 import type { TracingConfig } from './tracing-config';
 
 /**
@@ -69,10 +70,13 @@ export function injectTrace(ex: Exchange, t: TracingConfig, out: HeaderMap): voi
   if ((span.inject & INJECT_W3C) !== 0) injectTraceparent(out, span);
 }
 
+/** One list for every span: finishing is synchronous and the reporter serialises the tags at once. */
+const scratchTags = new TagList();
+
 /** Ends the request's span (if any): duration, Envoy's tags, handed to the reporter. */
 export function finishTrace(ex: Exchange, span: ActiveSpan, status: number): void {
   const t = span.config;
   span.durationUs = (ex.ctx.runtime.clock.monotonic() - ex.startHr) * 1000;
-  finalizeTags(ex, span, t, status);
-  t.sink.report(span);
+  finalizeTags(ex, t, status, scratchTags);
+  t.sink.report(span, scratchTags);
 }

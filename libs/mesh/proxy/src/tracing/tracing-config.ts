@@ -4,13 +4,15 @@ import { KNOWN_TYPES, durationMs, invalid } from '../config/proto';
 import { type CompiledCustomTag, compileCustomTags } from './custom-tags';
 import type { CollectorTarget } from './reporter';
 import type { SamplingRates } from './sampling';
-import type { FinishedSpan } from './span-context';
+import type { SpanRecord } from './span-context';
+import type { TagList } from './tag-list';
 
 type HcmTracing = NonNullable<HttpConnectionManager['tracing']>;
 
 /** Where a compiled HCM's finished spans go (a shared SpanReporter, or nowhere in unit tests). */
 export interface SpanSink {
-  report(span: FinishedSpan): void;
+  /** Serialises the span at once: `tags` is only valid during the call. */
+  report(span: SpanRecord, tags: TagList): void;
 }
 
 /** Gives the reporter for a collector; the proxy's TracerRegistry shares one per collector. */

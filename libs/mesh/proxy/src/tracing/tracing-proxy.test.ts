@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZIPKIN_TRACER_NAME, ZIPKIN_TRACER_TYPE } from '@trellis/mesh-envoy';
 import type { HttpConnectionManager, Listener } from '../config/envoy-types';
 import { UNKNOWN_NODE } from '../proxy-node';
+import type { FlushPolicy } from './reporter';
 import { assignment, edsCluster, httpListener, route, routeConfig, vhost } from '../testing/envoy-fixtures';
 import { type TestProxy, type Upstream, deadPort, send, sleep, startProxy, startUpstream } from '../testing/harness';
 
@@ -10,7 +11,8 @@ import { type TestProxy, type Upstream, deadPort, send, sleep, startProxy, start
  * tracing to a Zipkin collector (a node:http server recording POST /api/v2/spans) behind a cluster.
  */
 const COLLECTOR = 'outbound|9411||zipkin.istio-system.svc.cluster.local';
-const FAST = { minFlushSpans: 1, flushIntervalMs: 20, maxInFlight: 4 };
+/** Envoy's immediate flush (no batch window); a small batch so a hung collector fills it within the test. */
+const FAST = { minFlushSpans: 1, flushIntervalMs: 20, maxInFlight: 4, batchWindowMs: 0, maxBatchBytes: 2048 };
 type ZipkinSpan = { traceId: string; id: string; parentId?: string; kind: string; name: string; timestamp: number; duration: number; localEndpoint: Record<string, unknown>; tags: Record<string, string> };
 
 function withTracing(l: Listener, sampling: number): Listener {
@@ -38,7 +40,7 @@ function collector(status = 202): Promise<Upstream & { spans: ZipkinSpan[]; cont
   return startUpstream('zipkin', handler).then((u) => Object.assign(u, { spans, contentTypes }));
 }
 
-async function mesh(sampling: number, collectorPort: number): Promise<{ client: TestProxy; server: TestProxy; app: Upstream; close(): Promise<void> }> {
+async function mesh(sampling: number, collectorPort: number, tracingFlush: FlushPolicy = FAST): Promise<{ client: TestProxy; server: TestProxy; app: Upstream; close(): Promise<void> }> {
   const app = await startUpstream('reviews-v1');
   const collectorCluster = edsCluster(COLLECTOR);
   const collectorEndpoints = assignment(COLLECTOR, [{ port: collectorPort }]);
@@ -47,13 +49,13 @@ async function mesh(sampling: number, collectorPort: number): Promise<{ client: 
     clusters: [edsCluster('inbound|9080||'), collectorCluster],
     endpoints: [assignment('inbound|9080||', [{ port: app.port }]), collectorEndpoints],
     listeners: [withTracing(httpListener('virtualInbound', 15006, routeConfig('inbound|9080||', [vhost('inbound', ['*'], [route({ prefix: '/' }, { cluster: 'inbound|9080||' }, { decorator: { operation: 'reviews.default.svc.cluster.local:9080/*' } })])]), { traffic_direction: 'INBOUND' }), sampling)],
-  }, { node: serverNode, tracingFlush: FAST });
+  }, { node: serverNode, tracingFlush });
   const reviews = 'outbound|9080||reviews.default.svc.cluster.local';
   const client = await startProxy({
     clusters: [edsCluster(reviews), collectorCluster],
     endpoints: [assignment(reviews, [{ port: server.port('virtualInbound') }]), collectorEndpoints],
     listeners: [withTracing(httpListener('0.0.0.0_9080', 9080, routeConfig('9080', [vhost('reviews', ['reviews', 'reviews:9080'], [route({ prefix: '/' }, { cluster: reviews }, { decorator: { operation: 'reviews.default.svc.cluster.local:9080/*' } })])])), sampling)],
-  }, { node: { ...serverNode, id: 'sidecar~127.0.0.1~productpage-v1-1.default~default.svc.cluster.local', cluster: 'productpage.default', name: 'productpage-v1-1' }, tracingFlush: FAST });
+  }, { node: { ...serverNode, id: 'sidecar~127.0.0.1~productpage-v1-1.default~default.svc.cluster.local', cluster: 'productpage.default', name: 'productpage-v1-1' }, tracingFlush });
   return { client, server, app, close: async () => void (await Promise.all([client.proxy.close(), server.proxy.close(), app.close()])) };
 }
 
@@ -148,6 +150,23 @@ describe('tracing through two sidecars (real sockets)', () => {
     }
   });
 
+  it('batch window: once minFlushSpans are pending, later spans join the same POST (one report per proxy for 12 requests)', async () => {
+    const zipkin = await collector();
+    const m = await mesh(100, zipkin.port, { minFlushSpans: 5, flushIntervalMs: 5000, maxInFlight: 4, batchWindowMs: 300, maxBatchBytes: 256 * 1024 });
+    try {
+      for (let i = 0; i < 12; i++) expect((await send(m.client.port('0.0.0.0_9080'))).status).toBe(200);
+      await waitFor(() => zipkin.spans.length >= 24);
+      expect(zipkin.spans).toHaveLength(24);
+      expect(zipkin.contentTypes).toHaveLength(2);
+      const stats = await statsOf(m.client);
+      expect(stats.get('tracing.zipkin.spans_sent')).toBe(12);
+      expect(stats.get('tracing.zipkin.reports_sent')).toBe(1);
+    } finally {
+      await m.close();
+      await zipkin.close();
+    }
+  });
+
   it('a collector that is down neither fails nor slows requests; reports_failed counts it', async () => {
     const m = await mesh(100, await deadPort());
     try {
@@ -164,7 +183,7 @@ describe('tracing through two sidecars (real sockets)', () => {
     }
   });
 
-  it('a collector that never answers: requests go on, at most maxInFlight reports wait, further batches are dropped and counted', async () => {
+  it('a collector that never answers: requests go on, at most maxInFlight reports wait, spans that find the batch full are dropped and counted', async () => {
     const hung = await startUpstream('hung', () => undefined);
     const m = await mesh(100, hung.port);
     try {
@@ -173,8 +192,12 @@ describe('tracing through two sidecars (real sockets)', () => {
       expect(performance.now() - started).toBeLessThan(2000);
       await waitFor(() => hung.seen.length >= 8);
       const stats = await statsOf(m.client);
-      expect(stats.get('tracing.zipkin.spans_sent')).toBe(10);
-      expect(stats.get('tracing.zipkin.spans_dropped')).toBe(6);
+      // 4 reports of one span wait; the next spans fill the 2 KiB batch (one or two ~0.9 KiB spans), the rest are dropped.
+      expect(stats.get('tracing.zipkin.spans_sent')).toBe(4);
+      const dropped = stats.get('tracing.zipkin.spans_dropped') ?? 0;
+      expect(dropped).toBeGreaterThanOrEqual(4);
+      expect(dropped).toBeLessThanOrEqual(5);
+      await sleep(50);
       expect(hung.seen.length).toBe(8); // 4 waiting reports from each of the two proxies
     } finally {
       await m.close();
