@@ -44,6 +44,10 @@ const HTTP_ONLY = process.argv.includes('--http-only');
 const MTLS = process.argv.includes('--mtls');
 const AUTHZ = process.argv.includes('--authz');
 const TELEMETRY = process.argv.includes('--telemetry');
+/** `--telemetry-steps 0,3`: only these steps (indexes into TELEMETRY_STEPS; the first is the baseline). */
+const STEPS = arg('telemetry-steps', TELEMETRY_STEPS.map((_, i) => i).join(',')).split(',').map((i) => TELEMETRY_STEPS[Number(i)]!);
+/** `--repeat N`: the telemetry steps N times over, interleaved, so drift on a shared machine hits every step alike. */
+const REPEAT = Number(arg('repeat', '1'));
 const BLOCK = '127.0.61';
 const UPSTREAM_PORT = 26080;
 const TCP_UPSTREAM_PORT = 26090;
@@ -127,13 +131,15 @@ async function telemetryRows(sidecars: Target, bases: ReadonlyMap<number, { p50:
   await startCollector(BLOCK, cp, stateDir, children);
   const out: Record<string, string | number>[] = [];
   for (const rate of RATES) {
-    let base: number | undefined;
-    for (const step of TELEMETRY_STEPS) {
-      await applyTelemetryStep(cp, `http://${BLOCK}.11:15000`, step);
-      const row = await measure({ ...sidecars, name: `${sidecars.name} ${step.name}` }, rate, bases.get(rate));
-      const perReq = 2 * Number(row['cpuUsPerReqPerHop']);
-      base ??= perReq;
-      out.push({ ...row, target: `${String(row['target'])} (adds ${perReq - base} µs/req)` });
+    for (let round = 0; round < REPEAT; round++) {
+      let base: number | undefined;
+      for (const step of STEPS) {
+        await applyTelemetryStep(cp, `http://${BLOCK}.11:15000`, step);
+        const row = await measure({ ...sidecars, name: `${sidecars.name} ${step.name}` }, rate, bases.get(rate));
+        const perReq = 2 * Number(row['cpuUsPerReqPerHop']);
+        base ??= perReq;
+        out.push({ ...row, target: `${String(row['target'])} (adds ${perReq - base} µs/req)` });
+      }
     }
   }
   return out;

@@ -36,7 +36,8 @@ async function call(base: string, method: string, url: string, body: unknown): P
 
 /** The trace store at `<block>.5:9411`, registered as Istio's zipkin Service, and the mesh config naming it. */
 export async function startCollector(block: string, controlPlane: string, stateDir: string, children: ChildProcess[]): Promise<void> {
-  children.push(startApp('trace-store', ['--host', `${block}.5`, '--port', '9411', '--max-spans', '20000'], {}, '0'));
+  // On the load generator's CPU: a collector runs elsewhere in a mesh, and on CPU 0 its ingest would queue the proxies under test.
+  children.push(startApp('trace-store', ['--host', `${block}.5`, '--port', '9411', '--max-spans', '20000'], {}, '1'));
   await waitHttp(`http://${block}.5:9411/health`);
   const svc = { name: 'zipkin', namespace: 'istio-system', hostname: 'zipkin.istio-system.svc.cluster.local', ports: [{ name: 'http-query', port: 9411, targetPort: 9411, protocol: 'HTTP' }], selector: { app: 'zipkin' } };
   await call(controlPlane, 'PUT', '/api/v1/registry/services/istio-system/zipkin', svc);
