@@ -27,7 +27,8 @@ describe('resolveKind', () => {
 
   it('rejects unknown types and wrong groups', () => {
     expect(() => resolveKind('pods')).toThrow(expect.objectContaining({ code: 'UNKNOWN_RESOURCE_TYPE' }));
-    expect(findKind('gateways.gateway.networking.k8s.io')).toBeUndefined();
+    expect(findKind('gateways.example.com')).toBeUndefined();
+    expect(findKind('gateways.gateway.networking.k8s.io')?.kind).toBe('KubernetesGateway');
   });
 
   it('names resources like kubectl', () => {
@@ -41,8 +42,8 @@ describe('kindForManifest', () => {
     expect(kindForManifest('VirtualService', 'networking.istio.io/v1alpha3')?.kind).toBe('VirtualService');
     expect(kindForManifest('PeerAuthentication', 'security.istio.io/v1')?.kind).toBe('PeerAuthentication');
   });
-  it('rejects Kubernetes and Gateway API kinds', () => {
+  it('rejects Kubernetes kinds; a Gateway API Gateway is KubernetesGateway', () => {
     expect(kindForManifest('Service', 'v1')).toBeUndefined();
-    expect(kindForManifest('Gateway', 'gateway.networking.k8s.io/v1')).toBeUndefined();
+    expect(kindForManifest('Gateway', 'gateway.networking.k8s.io/v1')?.kind).toBe('KubernetesGateway');
   });
 });

@@ -1,8 +1,10 @@
-import { ISTIO_KINDS, type IstioKind } from '@trellis/mesh-api';
+import { ISTIO_KINDS, KIND_INFO, manifestKindOf, type IstioKind } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
 
 export interface KindInfo {
   kind: IstioKind;
+  /** The objects' `kind` (`Gateway` for the Gateway API's `KubernetesGateway`). */
+  manifestKind: string;
   group: string;
   /** `virtualservices` */
   plural: string;
@@ -11,25 +13,10 @@ export interface KindInfo {
   shortNames: readonly string[];
 }
 
-const SHORT_NAMES: Record<IstioKind, readonly string[]> = {
-  Gateway: ['gw'],
-  VirtualService: ['vs'],
-  DestinationRule: ['dr'],
-  ServiceEntry: ['se'],
-  Sidecar: [],
-  PeerAuthentication: ['pa'],
-  AuthorizationPolicy: ['ap'],
-  RequestAuthentication: ['ra'],
-  Telemetry: ['telemetry'],
-};
-
-function pluralOf(singular: string): string {
-  return /[^aeiou]y$/.test(singular) ? singular.slice(0, -1) + 'ies' : singular + 's';
-}
-
+/** Names as the CRDs give them (mesh-api's registry: Istio's kinds and the Gateway API's). */
 export const KINDS: readonly KindInfo[] = (Object.keys(ISTIO_KINDS) as IstioKind[]).map((kind) => {
-  const singular = kind.toLowerCase();
-  return { kind, group: ISTIO_KINDS[kind], singular, plural: pluralOf(singular), shortNames: SHORT_NAMES[kind] };
+  const info = KIND_INFO[kind];
+  return { kind, manifestKind: manifestKindOf(info), group: info.group, singular: info.singular, plural: info.plural, shortNames: info.shortNames };
 });
 
 export const UNKNOWN_RESOURCE_TYPE = 'UNKNOWN_RESOURCE_TYPE';
@@ -60,7 +47,7 @@ export function findKind(input: string): KindInfo | undefined {
 export function kindForManifest(kind: unknown, apiVersion: unknown): KindInfo | undefined {
   if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  return KINDS.find((k) => k.kind === kind && k.group === group);
+  return KINDS.find((k) => k.manifestKind === kind && k.group === group);
 }
 
 /** `virtualservice.networking.istio.io` — the resource prefix kubectl prints for apply/delete. */

@@ -1,4 +1,4 @@
-import { KIND_INFO, resolveKind, type AnyResource, type IstioConfig, type IstioKind, type MeshService, type WorkloadInstance } from '@trellis/mesh-api';
+import { configKindOf, KIND_INFO, resolveKind, type AnyResource, type IstioConfig, type IstioKind, type MeshService, type WorkloadInstance } from '@trellis/mesh-api';
 import type { ApplyResult, DeleteResult, ReportedAnalysisMessage } from '@trellis/mesh-config';
 import { applyIstioConfigs, deleteIstioObject, getIstioObject, istioEnvelope, listIstioObjects, validateIstioObjects } from '@trellis/mesh-kube';
 import { TrellisError } from '@trellis/shared';
@@ -169,7 +169,7 @@ function kindOf(kind: string): IstioKind {
 /** kubectl's "the server doesn't have a resource type" when the object's apiVersion is not served. */
 async function requireServed(api: KubeApi, o: IstioConfig): Promise<void> {
   const version = o.apiVersion.slice(o.apiVersion.indexOf('/') + 1);
-  const info = KIND_INFO[o.kind];
+  const info = KIND_INFO[configKindOf(o) ?? o.kind];
   if (!(await api.serves(info.group, version, info.plural))) {
     throw new TrellisError(UNKNOWN_RESOURCE_TYPE, 'resource type not served', { resource: `${info.plural}.${info.group}/${version}` });
   }

@@ -27,4 +27,8 @@ export const PRINTER_COLUMNS: Record<IstioKind, PrinterColumn[]> = {
   AuthorizationPolicy: [{ header: 'ACTION', value: spec('action') }],
   RequestAuthentication: [],
   Telemetry: [],
+  GatewayClass: [{ header: 'CONTROLLER', value: spec('controllerName') }],
+  KubernetesGateway: [{ header: 'CLASS', value: spec('gatewayClassName') }],
+  HTTPRoute: [{ header: 'HOSTNAMES', value: spec('hostnames') }],
+  ReferenceGrant: [],
 };

@@ -13,6 +13,7 @@ export {
   type KindInfo,
   type PrinterColumn,
 } from './schema/kinds';
+export { configKindOf, manifestKindOf, ISTIO_CRD_KINDS, GATEWAY_API_KINDS } from './schema/config-kind';
 
 // Validation
 export { validateConfig, objectSchema, type ValidateOptions, type ValidationResult } from './validation/validate';
@@ -107,3 +108,14 @@ export {
 
 // Telemetry providers: the mesh config's extensionProviders plus istiod's built-ins (translator and analyze share them)
 export { BUILT_IN_PROVIDERS, findExtensionProvider } from './telemetry/providers';
+
+// Gateway API (gateway.networking.k8s.io): kind guards (its `Gateway` shares Istio's kind name), durations
+export {
+  isGatewayApiConfig,
+  isIstioGateway,
+  isKubernetesGateway,
+  isGatewayClass,
+  isKubernetesHttpRoute,
+  isReferenceGrant,
+} from './gateway-api/guards';
+export { gatewayDurationMs } from './gateway-api/duration';

@@ -12,6 +12,7 @@ import type {
   Telemetry,
   VirtualService,
 } from '../types';
+import { isIstioGateway } from '../gateway-api/guards';
 
 /** The config collections of a MeshSnapshot (a MeshSnapshot is a valid AnalysisInput). */
 export interface ConfigCollections {
@@ -60,7 +61,7 @@ export function collectConfigs(objects: readonly IstioConfig[]): ConfigCollectio
   const c = emptyCollections();
   for (const o of objects) {
     switch (o.kind) {
-      case 'Gateway': c.gateways.push(o); break;
+      case 'Gateway': if (isIstioGateway(o)) c.gateways.push(o); break;
       case 'VirtualService': c.virtualServices.push(o); break;
       case 'DestinationRule': c.destinationRules.push(o); break;
       case 'ServiceEntry': c.serviceEntries.push(o); break;

@@ -51,7 +51,7 @@ export function generateCrd(info: KindInfo): CustomResourceDefinition {
 
 /** CRDs for every Istio kind Trellis understands, in a stable order (by group, then kind). */
 export function generateCrds(): CustomResourceDefinition[] {
-  return [...ALL_KINDS]
+  return ALL_KINDS.filter((k) => k.group.endsWith('istio.io')) // the Gateway API's CRDs are upstream's
     .sort((a, b) => a.group.localeCompare(b.group) || a.plural.localeCompare(b.plural))
     .map(generateCrd);
 }

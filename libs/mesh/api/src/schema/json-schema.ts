@@ -15,6 +15,8 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   minItems?: number;
+  maxItems?: number;
+  minLength?: number;
   maxLength?: number;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
 }

@@ -7,6 +7,7 @@ import { serviceEntrySpec } from './service-entry';
 import { sidecarSpec } from './sidecar';
 import { telemetrySpec } from './telemetry';
 import { virtualServiceSpec } from './virtual-service';
+import { GATEWAY_API_KIND_INFO } from './gateway-api-kinds';
 
 export interface PrinterColumn {
   name: string;
@@ -17,8 +18,11 @@ export interface PrinterColumn {
 
 /** Everything Trellis knows about one Istio kind: API group, versions, names, spec schema. */
 export interface KindInfo {
+  /** The kind's id (the store's key); the object's `kind` is `manifestKind` when set. */
   kind: IstioKind;
-  group: 'networking.istio.io' | 'security.istio.io' | 'telemetry.istio.io';
+  /** The `kind` field of its objects when it differs from the id (the Gateway API's `Gateway`). */
+  manifestKind?: string;
+  group: 'networking.istio.io' | 'security.istio.io' | 'telemetry.istio.io' | 'gateway.networking.k8s.io';
   /** Served versions; the last one is the storage version. */
   versions: readonly string[];
   plural: string;
@@ -98,6 +102,7 @@ export const KIND_INFO: Readonly<Record<IstioKind, KindInfo>> = {
     printerColumns: [AGE],
     spec: telemetrySpec,
   },
+  ...GATEWAY_API_KIND_INFO,
 };
 
 export const ALL_KINDS: readonly KindInfo[] = Object.values(KIND_INFO);
@@ -108,6 +113,11 @@ export const ALL_KINDS: readonly KindInfo[] = Object.values(KIND_INFO);
  */
 export function resolveKind(name: string): KindInfo | undefined {
   const n = name.toLowerCase();
+  const dot = n.indexOf('.');
+  if (dot > 0) {
+    const [resource, group] = [n.slice(0, dot), n.slice(dot + 1)];
+    return ALL_KINDS.find((k) => k.group === group && (k.singular === resource || k.plural === resource));
+  }
   return ALL_KINDS.find((k) => k.singular === n || k.plural === n || k.shortNames.includes(n));
 }
 

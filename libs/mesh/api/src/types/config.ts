@@ -1,6 +1,7 @@
 import type { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } from './networking';
 import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from './security';
 import type { Telemetry } from './telemetry';
+import type { GatewayApiConfig } from './gateway-api';
 
 /** Every Istio kind Trellis understands, with its API group. */
 export const ISTIO_KINDS = {
@@ -13,8 +14,14 @@ export const ISTIO_KINDS = {
   AuthorizationPolicy: 'security.istio.io',
   RequestAuthentication: 'security.istio.io',
   Telemetry: 'telemetry.istio.io',
+  // Gateway API (standard channel); `KubernetesGateway` is the id of its `kind: Gateway` (istiod's name)
+  GatewayClass: 'gateway.networking.k8s.io',
+  KubernetesGateway: 'gateway.networking.k8s.io',
+  HTTPRoute: 'gateway.networking.k8s.io',
+  ReferenceGrant: 'gateway.networking.k8s.io',
 } as const;
 
+/** A config kind's id: its `kind`, except `KubernetesGateway` for the Gateway API's Gateway (see `configKindOf`). */
 export type IstioKind = keyof typeof ISTIO_KINDS;
 
 export type IstioConfig =
@@ -26,7 +33,8 @@ export type IstioConfig =
   | PeerAuthentication
   | AuthorizationPolicy
   | RequestAuthentication
-  | Telemetry;
+  | Telemetry
+  | GatewayApiConfig;
 
 /** `kind/namespace/name`: the identity of a stored config object. */
 export type ConfigKey = string;

@@ -7,3 +7,4 @@ export * from './snapshot';
 export * from './secret';
 export * from './mesh-config';
 export * from './telemetry';
+export * from './gateway-api';

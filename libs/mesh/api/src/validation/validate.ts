@@ -1,5 +1,7 @@
 import type { AuthorizationPolicy, DestinationRule, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication, Telemetry } from '../types';
-import { apiVersionsOf, isIstioKind, KIND_INFO, type KindInfo } from '../schema/kinds';
+import { apiVersionsOf, KIND_INFO, type KindInfo } from '../schema/kinds';
+import { configKindOf } from '../schema/config-kind';
+import { checkGatewayApi } from '../gateway-api/validate-gateway-api';
 import { anyObject, obj, str, strictSchema, type JsonSchema } from '../schema/json-schema';
 import { compiled } from './ajv-instance';
 import { toProblems, type FieldProblem } from './ajv-errors';
@@ -38,8 +40,9 @@ export function objectSchema(info: KindInfo): JsonSchema {
 function checkTypeInfo(o: Obj): FieldProblem[] {
   const kind = o['kind'];
   if (kind === undefined) return [{ path: 'kind', message: 'required field is missing' }];
-  if (!isIstioKind(kind)) return [{ path: 'kind', message: `unknown kind ${JSON.stringify(kind)}` }];
-  const versions = apiVersionsOf(KIND_INFO[kind]);
+  const id = configKindOf(o);
+  if (id === undefined) return [{ path: 'kind', message: `unknown kind ${JSON.stringify(kind)}` }];
+  const versions = apiVersionsOf(KIND_INFO[id]);
   const apiVersion = o['apiVersion'];
   if (typeof apiVersion !== 'string' || !versions.includes(apiVersion)) {
     return [
@@ -55,8 +58,9 @@ function checkTypeInfo(o: Obj): FieldProblem[] {
 function checkObject(o: Obj): FieldProblem[] {
   const typeProblems = checkTypeInfo(o);
   const metaProblems = checkMetadata(o['metadata']);
-  if (typeProblems.length > 0 || !isIstioKind(o['kind'])) return [...typeProblems, ...metaProblems];
-  const info = KIND_INFO[o['kind']];
+  const id = configKindOf(o);
+  if (typeProblems.length > 0 || id === undefined) return [...typeProblems, ...metaProblems];
+  const info = KIND_INFO[id];
   const validate = compiled(`object:${info.kind}`, () => objectSchema(info));
   validate(o);
   const schemaProblems = toProblems(validate.errors, o).filter((p) => !p.path.startsWith('metadata'));
@@ -72,7 +76,7 @@ function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProbl
   if (kind === 'RequestAuthentication') return checkRequestAuthentication((o as unknown as RequestAuthentication).spec);
   if (kind === 'AuthorizationPolicy') return checkAuthorizationPolicy((o as unknown as AuthorizationPolicy).spec);
   if (kind === 'Telemetry') return checkTelemetry((o as unknown as Telemetry).spec);
-  return [];
+  return checkGatewayApi(kind, o);
 }
 
 function identity(value: unknown, namespace: string): { kind: string; namespace: string; name: string } {
@@ -80,6 +84,12 @@ function identity(value: unknown, namespace: string): { kind: string; namespace:
   const meta = isObj(o['metadata']) ? o['metadata'] : {};
   const text = (v: unknown, fallback: string): string => (typeof v === 'string' && v !== '' ? v : fallback);
   return { kind: text(o['kind'], ''), namespace: text(meta['namespace'], namespace), name: text(meta['name'], '') };
+}
+
+/** The duplicate-detection key: the kind id, so a Gateway API Gateway and an Istio Gateway may share a name. */
+function duplicateKey(value: unknown, id: { kind: string; namespace: string; name: string }): string {
+  const kind = (isObj(value) ? configKindOf(value) : undefined) ?? id.kind;
+  return `${kind}/${id.namespace}/${id.name}`;
 }
 
 function withNamespace(o: Obj, namespace: string): IstioConfig {
@@ -100,7 +110,7 @@ export function validateConfig(objects: readonly unknown[], options: ValidateOpt
   objects.forEach((value, index) => {
     const id = identity(value, namespace);
     const problems = isObj(value) ? checkObject(value) : [{ path: '', message: 'must be an object' }];
-    const key = `${id.kind}/${id.namespace}/${id.name}`;
+    const key = duplicateKey(value, id);
     if (problems.length === 0 && seen.has(key)) problems.push({ path: 'metadata.name', message: 'duplicate object in the same request' });
     if (problems.length === 0) seen.add(key);
     errors.push(...problems.map((p) => ({ ...id, ...p, index })));

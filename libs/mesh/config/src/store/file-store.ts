@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { formatValidationError, parseYamlDocuments, validateConfig, type IstioConfig } from '@trellis/mesh-api';
 import { errorMessage, type Logger } from '@trellis/shared';
 import { removeIfExists, writeTemp } from './atomic-file';
-import { MemoryConfigStore, type StoreOptions } from './memory-store';
+import { kindIdOf, MemoryConfigStore, type StoreOptions } from './memory-store';
 
 export interface FileStoreOptions extends StoreOptions {
   logger?: Logger;
@@ -47,8 +47,8 @@ export class FileConfigStore extends MemoryConfigStore {
     return store;
   }
 
-  pathOf(o: Pick<IstioConfig, 'kind' | 'metadata'>): string {
-    return join(this.root, o.kind, o.metadata.namespace ?? 'default', `${o.metadata.name}.yaml`);
+  pathOf(o: Pick<IstioConfig, 'apiVersion' | 'kind' | 'metadata'>): string {
+    return join(this.root, kindIdOf(o), o.metadata.namespace ?? 'default', `${o.metadata.name}.yaml`);
   }
 
   protected override async persist(writes: readonly IstioConfig[], deletes: readonly IstioConfig[]): Promise<void> {
@@ -75,7 +75,7 @@ export class FileConfigStore extends MemoryConfigStore {
       const result = validateConfig(objects, { namespace: namespace ?? 'default' });
       const o = result.valid[0];
       if (o === undefined) return fail(result.errors.map(formatValidationError).join('; '));
-      if (o.kind !== kind || this.pathOf(o) !== file) return fail('file location does not match the object kind/namespace/name');
+      if (kindIdOf(o) !== kind || this.pathOf(o) !== file) return fail('file location does not match the object kind/namespace/name');
       this.load(o);
     } catch (err) {
       fail(errorMessage(err));

@@ -1,5 +1,6 @@
 import {
   configKey,
+  configKindOf,
   formatValidationError,
   KIND_INFO,
   preferredApiVersion,
@@ -24,7 +25,9 @@ export interface StoreOptions {
   now?: () => Date;
 }
 
-const keyOf = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+/** The kind id keys the store: a Gateway API Gateway (`KubernetesGateway`) and an Istio Gateway may share a name. */
+export const kindIdOf = (o: Pick<IstioConfig, 'apiVersion' | 'kind'>): IstioKind => configKindOf(o) ?? o.kind;
+const keyOf = (o: IstioConfig): string => configKey(kindIdOf(o), o.metadata.namespace ?? 'default', o.metadata.name);
 
 /** In-memory ConfigStore; also the base of FileConfigStore, which persists through `persist`. */
 export class MemoryConfigStore implements ConfigStore {
@@ -40,7 +43,7 @@ export class MemoryConfigStore implements ConfigStore {
 
   list(kind?: IstioKind, namespace?: string): IstioConfig[] {
     return [...this.objects.values()]
-      .filter((o) => (kind === undefined || o.kind === kind) && (namespace === undefined || o.metadata.namespace === namespace))
+      .filter((o) => (kind === undefined || kindIdOf(o) === kind) && (namespace === undefined || o.metadata.namespace === namespace))
       .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
   }
 
@@ -122,7 +125,7 @@ export class MemoryConfigStore implements ConfigStore {
 }
 
 function identity(o: IstioConfig): { kind: IstioKind; namespace: string; name: string } {
-  return { kind: o.kind, namespace: o.metadata.namespace ?? 'default', name: o.metadata.name };
+  return { kind: kindIdOf(o), namespace: o.metadata.namespace ?? 'default', name: o.metadata.name };
 }
 
 function change(o: IstioConfig, action: ConfigChange['action']): ConfigChange {

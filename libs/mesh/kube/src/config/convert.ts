@@ -1,5 +1,6 @@
 import {
   KIND_INFO,
+  manifestKindOf,
   validateConfig,
   type AnyResource,
   type DestinationRule,
@@ -32,7 +33,7 @@ export function istioEnvelope(raw: IstioObject, kind: IstioKind, version: string
   if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
   if (m.generation !== undefined) metadata.generation = m.generation;
   if (m.creationTimestamp !== undefined) metadata.creationTimestamp = m.creationTimestamp;
-  return { apiVersion: raw.apiVersion ?? `${KIND_INFO[kind].group}/${version}`, kind, metadata, spec: raw.spec ?? {} };
+  return { apiVersion: raw.apiVersion ?? `${KIND_INFO[kind].group}/${version}`, kind: manifestKindOf(KIND_INFO[kind]), metadata, spec: raw.spec ?? {} };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { configKey, KIND_INFO, preferredApiVersion, type IstioConfig, type IstioKind } from '@trellis/mesh-api';
+import { configKey, configKindOf, ISTIO_CRD_KINDS, KIND_INFO, preferredApiVersion, type IstioConfig, type IstioKind } from '@trellis/mesh-api';
 import type { ApplyOptions, ApplyResult, ConfigChange, ConfigListener, ConfigRef, ConfigStore, DeleteResult } from '@trellis/mesh-config';
 import { deepFreeze, errorMessage, type Logger } from '@trellis/shared';
 import type { KubeClient } from '../client/kube-client';
@@ -24,8 +24,11 @@ export interface KubeConfigStoreOptions {
   informer?: Pick<InformerOptions<IstioObject>, 'backoff' | 'watchTimeoutSeconds' | 'pageSize'>;
 }
 
+/** The kind id (a Gateway API Gateway is `KubernetesGateway`), which keys the cache. */
+const kindIdOf = (o: IstioConfig): IstioKind => configKindOf(o) ?? o.kind;
+
 const identity = (o: IstioConfig): { kind: IstioKind; namespace: string; name: string } => ({
-  kind: o.kind,
+  kind: kindIdOf(o),
   namespace: o.metadata.namespace ?? 'default',
   name: o.metadata.name,
 });
@@ -55,7 +58,8 @@ export class KubeConfigStore implements ConfigStore {
 
   /** Discover the served versions and start the informers (await `ready()` for the initial lists). */
   static async start(options: KubeConfigStoreOptions): Promise<KubeConfigStore> {
-    const kinds = options.kinds ?? (Object.keys(KIND_INFO) as IstioKind[]);
+    // Istio's kinds by default: ready() waits for every informer, and the Gateway API's CRDs may be absent
+    const kinds = options.kinds ?? ISTIO_CRD_KINDS;
     const store = new KubeConfigStore(options, await discoverIstioVersions(options.client, kinds));
     for (const kind of kinds) store.watchKind(kind);
     return store;
@@ -78,9 +82,9 @@ export class KubeConfigStore implements ConfigStore {
   }
 
   list(kind?: IstioKind, namespace?: string): IstioConfig[] {
-    const key = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+    const key = (o: IstioConfig): string => configKey(kindIdOf(o), o.metadata.namespace ?? 'default', o.metadata.name);
     return [...this.served.values()]
-      .filter((o) => (kind === undefined || o.kind === kind) && (namespace === undefined || o.metadata.namespace === namespace))
+      .filter((o) => (kind === undefined || kindIdOf(o) === kind) && (namespace === undefined || o.metadata.namespace === namespace))
       .sort((a, b) => key(a).localeCompare(key(b)));
   }
 
@@ -92,7 +96,7 @@ export class KubeConfigStore implements ConfigStore {
     const { valid, problems } = validateIstioObjects(objects, options);
     if (problems.length > 0) throw validationFailed(problems);
     const written = await applyIstioConfigs(this.writer, valid);
-    await this.settle(() => written.every((w) => isAtLeast(this.cached(w.config.kind, identity(w.config).namespace, w.config.metadata.name), w.resourceVersion)));
+    await this.settle(() => written.every((w) => isAtLeast(this.cached(kindIdOf(w.config), identity(w.config).namespace, w.config.metadata.name), w.resourceVersion)));
     return written.map((w) => ({ ...identity(w.config), apiVersion: w.config.apiVersion, action: w.action }));
   }
 

@@ -1,5 +1,5 @@
 import type { ApplyAction } from '@trellis/mesh-config';
-import { formatValidationError, type IstioConfig, type IstioKind, type ValidationError } from '@trellis/mesh-api';
+import { configKindOf, formatValidationError, type IstioConfig, type IstioKind, type ValidationError } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
 import { isNotFound, kubeErrorContext } from '../client/errors';
 import type { KubeClient } from '../client/kube-client';
@@ -30,7 +30,7 @@ export interface Written {
 }
 
 const ns = (o: IstioConfig): string => o.metadata.namespace ?? 'default';
-const pathOf = (o: IstioConfig): string => istioPath(o.kind, versionOf(o.apiVersion), ns(o), o.metadata.name);
+const pathOf = (o: IstioConfig): string => istioPath(configKindOf(o) ?? o.kind, versionOf(o.apiVersion), ns(o), o.metadata.name);
 
 /** What Trellis owns in an object: user metadata and spec (server-managed fields are left out). */
 function applyBody(o: IstioConfig): Record<string, unknown> {
