@@ -1,9 +1,10 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { JwksResolver, registryDialer, SnapshotBuilder } from '@trellis/mesh-config';
+import { JwksResolver, registryDialer, SnapshotBuilder, StatusOverlayStore } from '@trellis/mesh-config';
 import { createAdsServer } from '@trellis/mesh-xds';
 import type { Logger } from '@trellis/shared';
 import { startCa } from './ca';
 import type { ControlPlaneConfig } from './config';
+import { localGatewayApiStatus } from './gateway-api-status';
 import { generateFor } from './generate';
 import { buildHttpServer } from './http-server';
 import { openSources } from './sources';
@@ -41,7 +42,9 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   });
   const xdsPort = await ads.bind(`${config.host}:${config.xdsPort}`);
   let ready = false;
-  const http = await buildHttpServer({ store, registry, secrets: secretStore, ads, metrics, logger, isReady: () => ready, meshConfig: () => snapshots.current().meshConfig });
+  // Local mode: the Gateway API status istiod would write to /status, on the config API's reads
+  const apiStore = sources.mode === 'local' ? new StatusOverlayStore(store, localGatewayApiStatus(store, registry)) : store;
+  const http = await buildHttpServer({ store: apiStore, registry, secrets: secretStore, ads, metrics, logger, isReady: () => ready, meshConfig: () => snapshots.current().meshConfig });
   await http.listen({ host: config.host, port: config.httpPort });
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;

@@ -11,6 +11,7 @@ export type {
 } from './store/config-store';
 export { MemoryConfigStore, type StoreOptions } from './store/memory-store';
 export { FileConfigStore, type FileStoreOptions, type LoadError } from './store/file-store';
+export { StatusOverlayStore, type StatusOf } from './store/status-overlay-store';
 export type { ServiceRegistry, RegistryChange, RegistryListener, UpsertAction } from './registry/service-registry';
 export { LocalRegistry } from './registry/local-registry';
 export { persistRegistry } from './registry/registry-file';

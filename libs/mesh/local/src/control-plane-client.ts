@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { TrellisError } from '@trellis/shared';
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
+import type { IstioConfig, MeshService, WorkloadInstance } from '@trellis/mesh-api';
 
 export interface ApplyResult {
   kind: string;
@@ -19,6 +19,19 @@ export class ControlPlaneClient {
 
   async registerWorkload(w: WorkloadInstance): Promise<void> {
     await this.call('PUT', `/api/v1/registry/workloads/${w.namespace}/${w.name}`, w);
+  }
+
+  async removeService(namespace: string, name: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/registry/services/${namespace}/${name}`);
+  }
+
+  async services(): Promise<MeshService[]> {
+    return ((await this.call('GET', '/api/v1/registry/services')) as { items: MeshService[] }).items;
+  }
+
+  /** Stored config of one kind (any name the config API resolves: `gatewayclasses`, `gateways.gateway.networking.k8s.io`). */
+  async config(kind: string): Promise<IstioConfig[]> {
+    return ((await this.call('GET', `/api/v1/config/${kind}`)) as { items: IstioConfig[] }).items;
   }
 
   async workloads(): Promise<WorkloadInstance[]> {

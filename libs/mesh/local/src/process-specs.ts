@@ -101,6 +101,25 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext, creds?: ProxyCred
   };
 }
 
+/** A Gateway API gateway's router (Istio's automated deployment, here a process on its own pod address). */
+export function gatewayApiProxySpec(pod: { name: string; namespace: string; ip: string; labels: Record<string, string>; serviceAccount: string }, plan: LocalPlan, ctx: SpecContext, creds?: ProxyCredentials): ProcessSpec {
+  return {
+    name: pod.name,
+    script: script(ctx, 'proxy'),
+    args: proxyArgs(ctx, {
+      mode: 'router',
+      'xds-address': xdsAddress(plan),
+      ip: pod.ip,
+      'pod-name': pod.name,
+      namespace: pod.namespace,
+      labels: JSON.stringify(pod.labels),
+      'service-account': pod.serviceAccount,
+      interception: 'NONE',
+    }, creds),
+    env: { LOG_LEVEL: ctx.logLevel },
+  };
+}
+
 export const appReadyUrl = (pod: PodPlan): string => `http://${pod.ip}:${appPort(pod)}/health`;
 /** The app's first endpoint as host and port (for TCP readiness). */
 export const appEndpoint = (pod: PodPlan): { host: string; port: number } => ({ host: pod.ip, port: appPort(pod) });

@@ -24,6 +24,7 @@ export interface RunningProcess {
 /** Starts and stops the stack's child processes; every child's output goes to its own log file. */
 export class ProcessGroup {
   private readonly running = new Map<string, RunningProcess>();
+  private readonly stoppingOne = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -46,7 +47,7 @@ export class ProcessGroup {
     const exited = new Promise<number | null>((resolve) => {
       child.once('exit', (code) => {
         this.running.delete(spec.name);
-        if (!this.stopping) this.onUnexpectedExit(spec.name, code);
+        if (!this.stopping && !this.stoppingOne.delete(spec.name)) this.onUnexpectedExit(spec.name, code);
         resolve(code);
       });
     });
@@ -54,6 +55,18 @@ export class ProcessGroup {
     this.running.set(spec.name, proc);
     this.logger.debug({ name: spec.name, pid: child.pid }, 'process started');
     return proc;
+  }
+
+  /** SIGTERM one child (SIGKILL after `graceMs`); its exit is expected. False when it is not running. */
+  async stop(name: string, graceMs: number): Promise<boolean> {
+    const p = this.running.get(name);
+    if (p === undefined) return false;
+    this.stoppingOne.add(name);
+    p.child.kill('SIGTERM');
+    const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
+    await p.exited;
+    clearTimeout(timer);
+    return true;
   }
 
   names(): string[] {

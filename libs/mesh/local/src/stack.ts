@@ -6,6 +6,7 @@ import { AddonsFile } from './addons-file';
 import { startPrometheus, startTraceStore, type AddonContext } from './addons-stack';
 import { startKiali, type LocalKialiConfig } from './kiali-addon';
 import { ControlPlaneClient } from './control-plane-client';
+import { LocalGatewayApi } from './gateway-api-local';
 import { findMariaDb, isMariaDbPod, prepareMariaDb, type MariaDbBinaries } from './mariadb';
 import { hasSidecar, planLocalMesh, toWorkload, type LocalPlan, type PodPlan } from './plan';
 import { podDir } from './pod-hosts';
@@ -126,8 +127,10 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     report(`✘ ${name} exited unexpectedly (code ${code}); see ${path.join(cfg.stateDir, 'logs', name + '.log')}`),
   );
   let network: PodNetwork | undefined;
+  let gatewayApi: LocalGatewayApi | undefined;
   const addons = new AddonsFile(cfg.stateDir);
   const stop = async (): Promise<void> => {
+    await gatewayApi?.stop();
     await group.stopAll(5000);
     await network?.close();
     addons.remove();
@@ -154,6 +157,9 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     await startWorkloads(group, plan, ctx, cfg, report, creds);
     await waitForReady('istio-ingressgateway', proxyReadyUrl(plan.gateway.ip), cfg.readyTimeoutMs);
     report(`✔ Ingress gateway ready (${plan.gateway.name})`);
+    // Gateway API: each Gateway applied (now or later) gets its own router process, as Istio deploys one per Gateway
+    const firstHost = 10 + plan.pods.length;
+    gatewayApi = new LocalGatewayApi({ client, plan, group, ctx, readyTimeoutMs: cfg.readyTimeoutMs, report, logger, firstHost, addressBlock: cfg.addressBlock, domainSuffix: 'cluster.local' }).start();
     await startPrometheus(addonCtx);
     if (cfg.kiali !== undefined) await startKiali(addonCtx, cfg.kiali, controlPlaneUrl);
   } catch (err) {
