@@ -29,6 +29,14 @@ describe('wizard writes through the control plane', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it("drops the UI's null members (gateways: null, annotations: null) as the API server prunes them", async () => {
+    const vs = vsObject('reviews', [10, 90, 0]);
+    (vs['spec'] as Record<string, unknown>)['gateways'] = null;
+    (vs['metadata'] as Record<string, unknown>)['annotations'] = null;
+    expect((await send('POST', 'namespaces/default/istio/virtualservices', vs)).statusCode).toBe(200);
+    expect(fx.store.get('VirtualService', 'default', 'reviews')?.spec).not.toHaveProperty('gateways');
+  });
+
   it('rejects invalid weights naming the field, applying nothing', async () => {
     const sum = await send('POST', 'namespaces/default/istio/virtualservices', vsObject('ratings', [10, 80]));
     expect(sum.statusCode).toBe(400);

@@ -12,12 +12,17 @@ interface ComponentStatus {
   is_core: boolean;
 }
 
-/** istiod = the control plane answering; the ingress gateway = its pods in the istio namespace, ready or not. */
+/**
+ * istiod = the control plane answering; the ingress gateway = a gateway proxy labelled
+ * istio=ingressgateway connected over ADS (local mode does not register it), else its pods in the
+ * registry, ready or not.
+ */
 async function istioStatus(deps: KialiApiDeps): Promise<ComponentStatus[]> {
   try {
-    const pods = await deps.client.workloads();
+    const [pods, proxies] = await Promise.all([deps.client.workloads(), deps.client.connectedProxies()]);
+    const connected = proxies.some((p) => p.type === 'router' && p.labels['istio'] === 'ingressgateway');
     const gateway = pods.filter((p) => p.namespace === deps.istioNamespace && p.labels['istio'] === 'ingressgateway');
-    const gwStatus = gateway.length === 0 ? 'NotFound' : gateway.every((p) => p.ready) ? 'Healthy' : 'Unhealthy';
+    const gwStatus = connected || (gateway.length > 0 && gateway.every((p) => p.ready)) ? 'Healthy' : gateway.length === 0 ? 'NotFound' : 'Unhealthy';
     return [
       { name: 'istiod', status: 'Healthy', is_core: true },
       { name: 'istio-ingressgateway', status: gwStatus, is_core: true },

@@ -18,6 +18,15 @@ export interface ControlPlaneClient {
   apply(objects: readonly AnyResource[], namespace: string): Promise<ApplyResponse>;
   delete(kind: string, namespace: string, name: string): Promise<DeleteResponse>;
   analyze(namespace?: string): Promise<ReportedAnalysisMessage[]>;
+  /** The proxies connected over ADS (`/debug/syncz`), as the control plane reports them. */
+  connectedProxies(): Promise<ConnectedProxy[]>;
+}
+
+export interface ConnectedProxy {
+  /** `sidecar` or `router` (gateways). */
+  type: string;
+  namespace: string;
+  labels: Record<string, string>;
 }
 
 interface ApiErrorBody {
@@ -30,7 +39,8 @@ export function upstreamError(status: number, body: unknown): TrellisError {
   const code = err?.code ?? (status === 404 ? 'NOT_FOUND' : 'CONTROL_PLANE_UNAVAILABLE');
   const first = err?.details?.[0];
   const field = first?.path !== undefined ? { field: first.path, reason: first.message ?? '' } : {};
-  const message = first?.message !== undefined && first.path !== undefined ? `${err?.message ?? 'rejected'}: ${first.path} ${first.message}` : (err?.message ?? `control plane answered ${status}`);
+  const base = err?.message ?? `control plane answered ${status}`;
+  const message = first?.path !== undefined && first.message !== undefined && !base.includes(first.path) ? `${base}: ${first.path} ${first.message}` : base;
   return new TrellisError(code, message, { status, ...field, ...(err?.details !== undefined && { details: err.details }) });
 }
 
@@ -65,6 +75,11 @@ export function controlPlaneClient(baseUrl: string, timeoutMs = 5000): ControlPl
     },
     apply: async (objects, namespace) => (await call<ApplyResponse>('POST', `/api/v1/config/apply${nsQuery(namespace)}`, { objects })).json ?? { results: [] },
     delete: async (kind, namespace, name) => (await call<DeleteResponse>('DELETE', `/api/v1/config/${enc(kind)}/${enc(namespace)}/${enc(name)}`)).json ?? { results: [] },
+    connectedProxies: async () => {
+      const res = await call<{ proxy?: Partial<ConnectedProxy> }[]>('GET', '/debug/syncz');
+      const entries = res.status === 200 && Array.isArray(res.json) ? res.json : [];
+      return entries.map((e) => ({ type: e.proxy?.type ?? '', namespace: e.proxy?.namespace ?? '', labels: e.proxy?.labels ?? {} }));
+    },
     analyze: async (namespace) => (await call<AnalyzeResponse>('POST', '/api/v1/analyze', namespace === undefined ? {} : { namespace })).json?.messages ?? [],
   };
 }

@@ -12,3 +12,13 @@ export function mergePatch(target: Json | undefined, patch: Json): Json {
   }
   return out;
 }
+
+/**
+ * The value without null members, as the Kubernetes API server prunes nulls of non-nullable fields in
+ * custom resources (the UI sends e.g. `"gateways": null`, `"annotations": null`).
+ */
+export function dropNulls(value: Json): Json {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+}

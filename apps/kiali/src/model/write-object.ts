@@ -5,7 +5,7 @@
  */
 import type { AnyResource } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
-import type { Json } from './merge-patch';
+import { dropNulls, type Json } from './merge-patch';
 import type { ObjectType } from './object-types';
 import { checkRouteWeights } from './route-weights';
 
@@ -21,7 +21,8 @@ export function parseBody(body: unknown, resource: string): Json {
   }
 }
 
-export function toWritableObject(type: ObjectType, namespace: string, json: Json, expectedName?: string): AnyResource {
+export function toWritableObject(type: ObjectType, namespace: string, raw: Json, expectedName?: string): AnyResource {
+  const json = dropNulls(raw);
   const resource = `${type.kind ?? type.plural}${expectedName !== undefined ? ` ${namespace}/${expectedName}` : ''}`;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TrellisError('OBJECT_INVALID', `${resource}: the body should be a JSON object`, { resource, field: 'body' });
   const obj = json as Record<string, Json>;

@@ -31,7 +31,7 @@ export function bookinfoRegistry(): LocalRegistry {
     const pod: WorkloadInstance = { name: `${app}-${version}-7d79d5bd5d-8zzq${'bcdfgh'[i] ?? 'b'}`, namespace: 'default', address: `127.0.10.${10 + i}`, labels: { app, version }, serviceAccount: `bookinfo-${app}`, sidecar: true, ready: true };
     registry.upsertWorkload(pod);
   });
-  registry.upsertWorkload({ name: 'istio-ingressgateway-5d8d7b9c4f-x2x4z', namespace: 'istio-system', address: '127.0.10.2', labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' }, serviceAccount: 'istio-ingressgateway-service-account', sidecar: false, ready: true });
+  registry.upsertWorkload({ name: 'prometheus-7mgvqmnb8h-vknm8', namespace: 'istio-system', address: '127.0.10.1', labels: { 'app.kubernetes.io/name': 'prometheus' }, serviceAccount: 'prometheus', sidecar: false, ready: true });
   return registry;
 }
 
@@ -52,6 +52,8 @@ export async function startFixture(options: { ui?: UiBuild; prometheusUrl?: stri
   const registry = bookinfoRegistry();
   const controlPlane = Fastify();
   await controlPlane.register(configApi, { store, registry, logger: silentLogger() });
+  // As the control plane's /debug/syncz: local mode's gateway is connected over ADS, not registered.
+  controlPlane.get('/debug/syncz', async () => [{ proxy: { type: 'router', namespace: 'istio-system', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' } } }]);
   const controlPlaneUrl = await controlPlane.listen({ host: '127.0.0.1', port: 0 });
   const kiali = await buildApp({ logger: silentLogger(), client: controlPlaneClient(controlPlaneUrl, 2000), metrics: NO_METRICS, ...options, now: () => Date.parse('2026-01-01T00:00:00Z') });
   await kiali.ready();
