@@ -49,6 +49,11 @@ describe('local runner config', () => {
     expect(rejected(['--with', 'mongo'])).toBeInstanceOf(CommanderError);
   });
 
+  it('--with versions adds bookinfo-versions.yaml (the Gateway API tasks\' per-version Services)', () => {
+    const kube = (f: string): string => path.join(repo, 'samples/bookinfo/platform/kube', f);
+    expect(readConfig(['--with', 'versions'], {}, repo).manifestPaths).toEqual([kube('bookinfo.yaml'), kube('bookinfo-versions.yaml')]);
+  });
+
   it('reads --port/-p, --reset, --state-dir, --address-block, --host, --log-level, --access-log', () => {
     const c = readConfig(['--port', '9090', '--reset', '--state-dir', '/tmp/trellis-x', '--address-block', '127.0.42', '--host', '127.0.0.2', '--log-level', 'debug', '--access-log'], {}, repo);
     expect(c).toMatchObject({ gatewayPort: 9090, reset: true, stateDir: '/tmp/trellis-x', addressBlock: '127.0.42', gatewayHost: '127.0.0.2', logLevel: 'debug', accessLog: true });

@@ -22,6 +22,8 @@ function parseBlock(value: string): string {
  */
 export const VARIANTS: Readonly<Record<string, readonly string[]>> = {
   mysql: ['bookinfo-mysql.yaml', 'bookinfo-ratings-v2-mysql.yaml'],
+  // the Gateway API tasks' "define versions" step: per-version Services (reviews-v1, …) for HTTPRoute backendRefs
+  versions: ['bookinfo-versions.yaml'],
 };
 
 const parseVariant = (value: string, previous: WithItem[]): WithItem[] => parseWith(value, previous, Object.keys(VARIANTS));
@@ -52,7 +54,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--address-block <prefix>', 'loopback /24 for the pods', parseBlock, fromEnv(env, 'TRELLIS_ADDRESS_BLOCK', parseBlock, '127.0.10'))
     .option('--log-level <level>', 'log level of the components', envOptional(env, 'LOG_LEVEL') ?? 'info')
     .option('--access-log', 'proxies write Envoy-style access logs', false)
-    .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
+    .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), versions (bookinfo-versions.yaml), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
     .option('--kiali-port <port>', 'host port of the Kiali addon (http://<host>:<port>/kiali)', parsePort, fromEnv(env, 'TRELLIS_KIALI_PORT', parsePort, KIALI_PORT))
     .option('--no-kiali', 'do not start the Kiali addon')
     .exitOverride()
