@@ -1,5 +1,6 @@
 /** The Applications, Workloads and Services lists, and their details pages. */
 import type { FastifyInstance } from 'fastify';
+import { API_PREFIX } from './prefix';
 import { TrellisError } from '@trellis/shared';
 import { appDetails, serviceInMesh, serviceObject, serviceWorkloads, workloadDetails } from '../model/details';
 import { appNames, appsList, servicesList, workloadsList, type Dated } from '../model/lists';
@@ -7,10 +8,17 @@ import { destinationRulesFor, virtualServicesFor } from '../model/service-config
 import { permissionsFor } from '../model/startup';
 import { namespaceTlsStatus } from '../model/tls';
 import { emptyValidation, serviceValidations, validationsFromAnalysis } from '../model/validations';
-import { requireNamespace, type KialiApiDeps, type NsParams } from './deps';
+import { requireNamespace, stringParam, type KialiApiDeps, type NsParams } from './deps';
 
 const notFound = (resource: string, namespace: string, name: string): TrellisError =>
   new TrellisError('NOT_FOUND', `${resource} ${namespace}/${name} not found`, { resource, name });
+
+/** The Service page reads its health from the details body: the traffic routes' answer for it, when they have one. */
+async function serviceHealth(app: FastifyInstance, namespace: string, service: string, rateInterval: string | undefined): Promise<unknown> {
+  const query = new URLSearchParams({ rateInterval: rateInterval ?? '60s' });
+  const res = await app.inject(`${API_PREFIX}/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(service)}/health?${query.toString()}`);
+  return res.statusCode === 200 ? (res.json() as unknown) : undefined;
+}
 
 export function registerListRoutes(app: FastifyInstance, deps: KialiApiDeps, dated: Dated): void {
   const snapshot = async (ns: string): ReturnType<KialiApiDeps['inventory']['snapshot']> => {
@@ -51,6 +59,7 @@ export function registerListRoutes(app: FastifyInstance, deps: KialiApiDeps, dat
       deps.client.list('peerauthentications', namespace),
       deps.client.analyze(namespace),
     ]);
+    const health = await serviceHealth(app, namespace, service, stringParam(req.query, 'rateInterval'));
     const vss = virtualServicesFor(svc, vsAll);
     const drs = destinationRulesFor(svc, drAll);
     const analysis = validationsFromAnalysis(messages, namespace);
@@ -66,6 +75,7 @@ export function registerListRoutes(app: FastifyInstance, deps: KialiApiDeps, dat
       virtualServices: { items: vss, permissions: permissionsFor('virtualservices') },
       destinationRules: { items: drs, permissions: permissionsFor('destinationrules') },
       workloads: serviceWorkloads(svc, workloads, dated),
+      ...(health !== undefined && { health }),
       namespaceMTLS: { status: namespaceTlsStatus(pas, namespace) },
       validations,
       additionalDetails: [],

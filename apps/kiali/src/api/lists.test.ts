@@ -63,6 +63,7 @@ describe('lists (contract §4.13)', () => {
       virtualServices: { items: [], permissions: { create: true, update: true, delete: true } },
       destinationRules: { items: [], permissions: { create: true } },
       namespaceMTLS: { status: 'MTLS_NOT_ENABLED' },
+      health: { requests: { inbound: {}, outbound: {} } },
       validations: { service: { reviews: { valid: true } } },
     });
     expect(names(svc['workloads'])).toEqual(['reviews-v1', 'reviews-v2', 'reviews-v3']);

@@ -11,9 +11,9 @@ import { registerIstioConfigRoutes } from './istio-config-routes';
 import { registerIstioWriteRoutes } from './istio-write-routes';
 import { registerListRoutes } from './list-routes';
 import { registerNamespaceRoutes } from './namespace-routes';
+import { API_PREFIX } from './prefix';
 import { registerStartupRoutes } from './startup-routes';
 
-export const API_PREFIX = '/kiali/api';
 
 export interface KialiApiOptions extends KialiApiDeps {
   readonly metrics: MetricsSource;
