@@ -94,9 +94,9 @@ export interface InProcessSourceOptions {
   fetchTimeoutMs?: number;
   /** A pod's stats URL; default `http://<address>:15090/stats/prometheus`. */
   statsUrl?: (pod: InventoryWorkload['pods'][number]) => string;
-  /** How long samples are kept (the longest rate window answerable); default 3600 s. */
+  /** How long samples are kept (longer rate windows use what is kept); default 600 s. */
   retentionSeconds?: number;
-  /** Bound on distinct series kept; new series beyond it are dropped. Default 200000. */
+  /** Bound on distinct series kept; new series beyond it are dropped. Default 20000 (about 65 MB at the default retention). */
   maxSeries?: number;
   logger?: Logger;
 }

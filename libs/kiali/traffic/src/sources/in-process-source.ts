@@ -28,7 +28,10 @@ class Scraper {
   private running: Promise<void> | undefined;
 
   constructor(private readonly opts: InProcessSourceOptions, private readonly log: Logger) {
-    this.store = new SampleStore(opts.retentionSeconds ?? 3600, opts.maxSeries ?? 200_000);
+    const retention = opts.retentionSeconds ?? 600;
+    // Enough slots for the retention at the scrape interval, plus slack for jitter.
+    const capacity = Math.ceil((retention * 1000) / (opts.intervalMs ?? 5000)) + 4;
+    this.store = new SampleStore(retention, opts.maxSeries ?? 20_000, capacity);
   }
 
   /** One round over every pod the inventory knows; overlapping rounds are skipped. */
@@ -48,6 +51,7 @@ class Scraper {
     const pods = workloads.flatMap((w) => w.pods.filter((p) => p.address !== ''));
     const urlOf = this.opts.statsUrl ?? defaultStatsUrl;
     await Promise.all(pods.map((p) => this.scrapePod(urlOf(p), p)));
+    this.store.prune(Date.now() / 1000);
   }
 
   private async scrapePod(url: string, pod: Pod): Promise<void> {

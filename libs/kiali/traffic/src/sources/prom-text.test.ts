@@ -12,7 +12,7 @@ describe('parsePromText', () => {
       'istio_broken{a="1} 2',
       'istio_plain 7.5',
     ].join('\n');
-    expect(parsePromText(text, (n) => n.startsWith('istio_'))).toEqual([
+    expect(parsePromText(text, (n) => n.startsWith('istio_')).map(({ key: _key, ...rest }) => rest)).toEqual([
       { name: 'istio_requests_total', labels: { reporter: 'source', destination_service: 'a"b\\c', response_flags: '-' }, value: 12 },
       { name: 'istio_build', labels: {}, value: 1 },
       { name: 'istio_request_duration_milliseconds_bucket', labels: { le: '+Inf' }, value: 4 },
@@ -39,7 +39,16 @@ describe('SampleStore', () => {
     store.add([...m(1), { name: 'c', labels: { a: '2' }, value: 1 }], 100, {});
     expect(store.seriesCount).toBe(1);
     store.add(m(2), 200, {});
+    store.prune(200);
     expect(store.rate('c', [], 1000, 200)).toEqual([]);
     expect(store.seriesCount).toBe(1);
+  });
+
+  it('keeps at most `capacity` samples per series (a ring)', () => {
+    const store = new SampleStore(3600, 10, 2);
+    store.add(m(0), 100, {});
+    store.add(m(100), 101, {});
+    store.add(m(101), 102, {});
+    expect(store.rate('c', [], 60, 102)).toEqual([{ labels: { a: '1' }, value: 1 }]); // 100 → 101 only
   });
 });

@@ -3,9 +3,12 @@ export interface TextSample {
   name: string;
   labels: Record<string, string>;
   value: number;
+  /** The line's `name{…}` text: a stable series key without sorting labels. */
+  key?: string;
 }
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 
 function parseLabels(line: string, start: number): { labels: Record<string, string>; end: number } | undefined {
   const labels: Record<string, string> = {};
@@ -13,15 +16,23 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
   while (i < line.length && line[i] !== '}') {
     while (line[i] === ' ' || line[i] === ',') i++;
     if (line[i] === '}') break;
-    const name = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(i))?.[0];
+    LABEL_NAME.lastIndex = i;
+    const name = LABEL_NAME.exec(line)?.[0];
     if (name === undefined || line[i + name.length] !== '=' || line[i + name.length + 1] !== '"') return undefined;
     i += name.length + 2;
-    let value = '';
-    for (; i < line.length && line[i] !== '"'; i++) {
-      if (line[i] === '\\') {
-        const c = line[++i];
-        value += c === 'n' ? '\n' : (c ?? '');
-      } else value += line[i];
+    const close = line.indexOf('"', i);
+    let value: string;
+    if (close >= 0 && line.lastIndexOf('\\', close) < i) {
+      value = line.slice(i, close); // no escapes: one slice
+      i = close;
+    } else {
+      value = '';
+      for (; i < line.length && line[i] !== '"'; i++) {
+        if (line[i] === '\\') {
+          const c = line[++i];
+          value += c === 'n' ? '\n' : (c ?? '');
+        } else value += line[i];
+      }
     }
     if (line[i] !== '"') return undefined;
     labels[name] = value;
@@ -53,7 +64,7 @@ export function parsePromText(text: string, keep: (name: string) => boolean = ()
       rest = parsed.end;
     }
     const value = parseValue(line.slice(rest).trim().split(/\s+/)[0] ?? '');
-    if (!Number.isNaN(value) || line.slice(rest).trim().startsWith('NaN')) out.push({ name, labels, value });
+    if (!Number.isNaN(value) || line.slice(rest).trim().startsWith('NaN')) out.push({ name, labels, value, key: line.slice(0, rest) });
   }
   return out;
 }

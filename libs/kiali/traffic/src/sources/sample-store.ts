@@ -1,58 +1,73 @@
 import { matches, type Matcher, type RateSource, type VectorSample } from '../promql/ast';
 import type { TextSample } from './prom-text';
 
+/** One series' samples in a fixed ring (oldest at `start`). */
 interface StoredSeries {
   labels: Record<string, string>;
-  /** Timestamps (epoch s) and values, oldest first. */
-  times: number[];
-  values: number[];
+  times: Float64Array;
+  values: Float64Array;
+  start: number;
+  len: number;
 }
 
 const seriesKey = (labels: Record<string, string>): string => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 
+function push(s: StoredSeries, t: number, v: number): void {
+  const cap = s.times.length;
+  let i: number;
+  if (s.len < cap) i = (s.start + s.len++) % cap;
+  else {
+    i = s.start;
+    s.start = (s.start + 1) % cap;
+  }
+  s.times[i] = t;
+  s.values[i] = v;
+}
+
 /**
- * A bounded ring of scraped counter samples per series (by metric name, then label set), answering
- * `rate()` as Prometheus does without extrapolation: the increase over the window (counter resets
- * handled) divided by the time between the first and last sample in it.
+ * Bounded memory for scraped counters: at most `maxSeries` series (by metric name, then label set),
+ * each a ring of `capacity` samples no older than `retentionSeconds`. Answers `rate()` as Prometheus
+ * does without extrapolation: the increase over the window (counter resets handled) divided by the
+ * time between its first and last sample.
  */
 export class SampleStore implements RateSource {
   private readonly byMetric = new Map<string, Map<string, StoredSeries>>();
   private count = 0;
 
-  constructor(private readonly retentionSeconds: number, private readonly maxSeries: number) {}
+  constructor(private readonly retentionSeconds: number, private readonly maxSeries: number, private readonly capacity = 256) {}
 
   get seriesCount(): number {
     return this.count;
   }
 
-  /** Adds one scrape's samples; `extra` labels (e.g. the pod) keep targets apart as Prometheus' `instance` does. */
+  /** Adds one scrape's samples; `extra` labels (the target) keep pods apart as Prometheus' `instance` does. */
   add(samples: readonly TextSample[], t: number, extra: Record<string, string>): void {
+    const extraKey = seriesKey(extra);
     for (const s of samples) {
-      const labels = { ...s.labels, ...extra };
       let family = this.byMetric.get(s.name);
       if (family === undefined) this.byMetric.set(s.name, (family = new Map()));
-      const key = seriesKey(labels);
+      const key = `${s.key ?? seriesKey(s.labels)}${extraKey}`;
       let series = family.get(key);
       if (series === undefined) {
         if (this.count >= this.maxSeries) continue;
-        family.set(key, (series = { labels, times: [], values: [] }));
+        series = { labels: { ...s.labels, ...extra }, times: new Float64Array(this.capacity), values: new Float64Array(this.capacity), start: 0, len: 0 };
+        family.set(key, series);
         this.count++;
       }
-      series.times.push(t);
-      series.values.push(s.value);
+      push(series, t, s.value);
     }
-    this.prune(t - this.retentionSeconds);
   }
 
-  private prune(oldest: number): void {
+  /** Drops samples older than the retention at `now` (once per scrape round), and emptied series. */
+  prune(now: number): void {
+    const oldest = now - this.retentionSeconds;
     for (const family of this.byMetric.values()) {
       for (const [key, s] of family) {
-        let drop = 0;
-        while (drop < s.times.length && (s.times[drop] as number) < oldest) drop++;
-        if (drop === 0) continue;
-        s.times.splice(0, drop);
-        s.values.splice(0, drop);
-        if (s.times.length === 0) {
+        while (s.len > 0 && (s.times[s.start] as number) < oldest) {
+          s.start = (s.start + 1) % s.times.length;
+          s.len--;
+        }
+        if (s.len === 0) {
           family.delete(key);
           this.count--;
         }
@@ -72,21 +87,22 @@ export class SampleStore implements RateSource {
 }
 
 function windowRate(s: StoredSeries, from: number, to: number): number | undefined {
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i < s.times.length; i++) {
-    const ti = s.times[i] as number;
-    if (ti <= from) continue;
-    if (ti > to) break;
-    if (first < 0) first = i;
-    last = i;
-  }
-  if (first < 0 || last <= first) return undefined;
+  const cap = s.times.length;
+  let firstT = NaN;
+  let lastT = NaN;
+  let prev = NaN;
   let increase = 0;
-  for (let i = first + 1; i <= last; i++) {
-    const prev = s.values[i - 1] as number;
-    const cur = s.values[i] as number;
-    increase += cur >= prev ? cur - prev : cur;
+  for (let k = 0; k < s.len; k++) {
+    const i = (s.start + k) % cap;
+    const t = s.times[i] as number;
+    if (t <= from) continue;
+    if (t > to) break;
+    const v = s.values[i] as number;
+    if (Number.isNaN(firstT)) firstT = t;
+    else increase += v >= prev ? v - prev : v;
+    lastT = t;
+    prev = v;
   }
-  return increase / ((s.times[last] as number) - (s.times[first] as number));
+  if (Number.isNaN(firstT) || lastT <= firstT) return undefined;
+  return increase / (lastT - firstT);
 }
