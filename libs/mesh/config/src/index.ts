@@ -16,6 +16,7 @@ export type { ServiceRegistry, RegistryChange, RegistryListener, UpsertAction } 
 export { LocalRegistry } from './registry/local-registry';
 export { persistRegistry } from './registry/registry-file';
 export { SnapshotBuilder, type SnapshotBuilderOptions, type SnapshotListener } from './snapshot/snapshot-builder';
+export type { GatewayApiSource } from './snapshot/gateway-api-source';
 export { configApi, type ConfigApiOptions } from './http/config-api';
 export { toHttpError, errorHandler, type ErrorBody } from './http/http-errors';
 export { analyzeRequest } from './http/analyze-route';

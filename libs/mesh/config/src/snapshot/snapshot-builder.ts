@@ -4,6 +4,8 @@ import type { ServiceRegistry } from '../registry/service-registry';
 import type { CredentialSource } from '../secrets/credential-source';
 import type { MeshConfigSource } from '../mesh-config/mesh-config-source';
 import type { JwksSource } from '../jwks/jwks-resolver';
+import type { GatewayApiResult } from '@trellis/mesh-gateway-api';
+import { convertForSnapshot, type GatewayApiSource } from './gateway-api-source';
 
 export interface SnapshotBuilderOptions {
   store: ConfigStore;
@@ -14,6 +16,8 @@ export interface SnapshotBuilderOptions {
   meshConfig?: MeshConfigSource;
   /** JWKS fetched for RequestAuthentications (the control plane's resolver); absent = none fetched. */
   jwks?: JwksSource;
+  /** Namespaces and Gateway addresses for the Gateway API conversion; absent = derived from config, none known. */
+  gatewayApi?: GatewayApiSource;
   domainSuffix?: string;
   rootNamespace?: string;
 }
@@ -34,6 +38,7 @@ function byCreation(a: IstioConfig, b: IstioConfig): number {
  */
 export class SnapshotBuilder {
   private snapshot: MeshSnapshot;
+  private gatewayApiResult: GatewayApiResult = { configs: [], status: [], deployments: [] };
   private readonly listeners = new Set<SnapshotListener>();
   private readonly unsubscribe: (() => void)[];
 
@@ -41,11 +46,16 @@ export class SnapshotBuilder {
     this.snapshot = this.build(1);
     this.unsubscribe = [options.store.onChange(() => this.rebuild()), options.registry.onChange(() => this.rebuild())];
     if (options.credentials !== undefined) this.unsubscribe.push(options.credentials.onChange(() => this.rebuild()));
-    for (const source of [options.meshConfig, options.jwks]) if (source !== undefined) this.unsubscribe.push(source.onChange(() => this.rebuild()));
+    for (const source of [options.meshConfig, options.jwks, options.gatewayApi]) if (source !== undefined) this.unsubscribe.push(source.onChange(() => this.rebuild()));
   }
 
   current(): MeshSnapshot {
     return this.snapshot;
+  }
+
+  /** The Gateway API conversion behind the current snapshot: status to write back, gateways to deploy. */
+  gatewayApi(): GatewayApiResult {
+    return this.gatewayApiResult;
   }
 
   onChange(listener: SnapshotListener): () => void {
@@ -65,11 +75,16 @@ export class SnapshotBuilder {
   }
 
   private build(revision: number): MeshSnapshot {
-    const c = collectConfigs([...this.options.store.list()].sort(byCreation));
+    const stored = this.options.store.list();
+    const services = this.options.registry.services();
+    const domainSuffix = this.options.domainSuffix ?? 'cluster.local';
+    // Gateway API objects reach translate as istiod feeds them: converted to Istio Gateways + VirtualServices
+    this.gatewayApiResult = convertForSnapshot(stored, services, domainSuffix, this.options.gatewayApi);
+    const c = collectConfigs([...stored, ...this.gatewayApiResult.configs].sort(byCreation));
     const meshConfig = this.options.meshConfig?.meshConfig();
     return Object.freeze({
       revision,
-      domainSuffix: this.options.domainSuffix ?? 'cluster.local',
+      domainSuffix,
       rootNamespace: this.options.rootNamespace ?? meshConfig?.rootNamespace ?? 'istio-system',
       gateways: Object.freeze(c.gateways),
       virtualServices: Object.freeze(c.virtualServices),
@@ -80,7 +95,7 @@ export class SnapshotBuilder {
       authorizationPolicies: Object.freeze(c.authorizationPolicies),
       requestAuthentications: Object.freeze(c.requestAuthentications),
       telemetries: Object.freeze(c.telemetries),
-      services: Object.freeze(this.options.registry.services()),
+      services: Object.freeze(services),
       workloads: Object.freeze(this.options.registry.workloads()),
       credentials: this.options.credentials?.credentials() ?? [],
       ...(meshConfig === undefined ? {} : { meshConfig }),
