@@ -183,6 +183,12 @@ async function sslStats(url: string): Promise<string> {
   return lines.join('; ') || 'no listener ssl.* stats (plaintext?)';
 }
 
+/** The sidecar's span reporter counters: spans sent vs dropped, reports sent (evidence the 100 % rows reported every span). */
+async function tracingStats(url: string): Promise<string> {
+  const text = await (await fetch(url)).text();
+  return text.split('\n').filter((l) => /^tracing\.\w+\.(spans_sent|spans_dropped|reports_sent|reports_failed|reports_dropped):/.test(l)).join('; ') || 'no tracing stats';
+}
+
 async function main(): Promise<void> {
   spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
   const stateDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-proxy-'));
@@ -197,6 +203,7 @@ async function main(): Promise<void> {
       process.stdout.write(`HTTP: GET, 1 KB responses${MTLS ? ', Istio mTLS between the sidecars' : ''}\n`);
       printTable(rows);
       if (MTLS) process.stdout.write(`server sidecar: ${await sslStats(`http://${BLOCK}.11:15000/stats`)}\n`);
+      if (TELEMETRY) for (const [side, host] of [['client', 10], ['server', 11]] as const) process.stdout.write(`${side} sidecar: ${await tracingStats(`http://${BLOCK}.${host}:15000/stats`)}\n`);
     }
     if (!HTTP_ONLY) await tcpTables(mesh, stateDir, children);
   } finally {
