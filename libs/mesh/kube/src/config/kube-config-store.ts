@@ -6,7 +6,8 @@ import { isAtLeast, waitFor } from '../informer/freeze';
 import { Informer, type InformerOptions, type InformerStats } from '../informer/informer';
 import type { InformerEvent } from '../informer/informer-events';
 import { toIstioConfig, validateIstioObjects, type IstioObject } from './convert';
-import { discoverIstioVersions, istioPath, type IstioVersions } from './istio-resources';
+import { servedResources } from '../client/discovery';
+import { discoverIstioVersions, istioPath, servedIstioVersion, type IstioVersions, type ServedResources } from './istio-resources';
 import { ValidationEventRecorder } from './validation-events';
 import { applyIstioConfigs, deleteIstioObject, TRELLIS_FIELD_MANAGER, validationFailed, type IstioWriter } from './writes';
 
@@ -50,6 +51,7 @@ export class KubeConfigStore implements ConfigStore {
 
   private constructor(
     private readonly options: KubeConfigStoreOptions,
+    /** The version read per kind (kinds added by `watchServed` join it). */
     readonly versions: IstioVersions,
   ) {
     this.recorder = new ValidationEventRecorder({ client: options.client, logger: options.logger, component: options.component });
@@ -60,9 +62,27 @@ export class KubeConfigStore implements ConfigStore {
   static async start(options: KubeConfigStoreOptions): Promise<KubeConfigStore> {
     // Istio's kinds by default: ready() waits for every informer, and the Gateway API's CRDs may be absent
     const kinds = options.kinds ?? ISTIO_CRD_KINDS;
-    const store = new KubeConfigStore(options, await discoverIstioVersions(options.client, kinds));
+    const store = new KubeConfigStore(options, { ...(await discoverIstioVersions(options.client, kinds)) });
     for (const kind of kinds) store.watchKind(kind);
     return store;
+  }
+
+  /**
+   * Start informers for those of `kinds` whose CRDs the server serves now and that are not watched yet
+   * (the Gateway API's may be installed after the control plane starts); returns the kinds started.
+   * `ready()` covers them once started.
+   */
+  async watchServed(kinds: readonly IstioKind[]): Promise<IstioKind[]> {
+    const lookup: ServedResources = (group, version) => servedResources(this.options.client, group, version);
+    const started: IstioKind[] = [];
+    for (const kind of kinds.filter((k) => !this.informers.has(k))) {
+      const version = await servedIstioVersion(kind, lookup);
+      if (version === undefined) continue;
+      (this.versions as Record<IstioKind, string>)[kind] = version;
+      this.watchKind(kind);
+      started.push(kind);
+    }
+    return started;
   }
 
   /** Resolves once every kind has been listed. */

@@ -1,4 +1,4 @@
-import type { IstioConfig, MeshService } from '@trellis/mesh-api';
+import { GATEWAY_API_KINDS, type IstioConfig, type IstioKind, type MeshService } from '@trellis/mesh-api';
 import { convertGatewayApi, GATEWAY_CONTROLLER_NAME, type GatewayApiResult } from '@trellis/mesh-gateway-api';
 import { errorMessage, type Logger } from '@trellis/shared';
 import { isNotFound } from '../client/errors';
@@ -13,13 +13,20 @@ import { GatewayApiStatusWriter } from './status-writer';
 export interface GatewayApiControllerOptions {
   client: KubeClient;
   /** The config store the Gateway API objects arrive in (KubeConfigStore). */
-  store: { list(): IstioConfig[]; onChange(listener: () => void): () => void };
+  store: {
+    list(): IstioConfig[];
+    onChange(listener: () => void): () => void;
+    /** Start informers for the kinds whose CRDs are served now (KubeConfigStore.watchServed); returns those started. */
+    watchServed?(kinds: readonly IstioKind[]): Promise<IstioKind[]>;
+  };
   registry: { services(): MeshService[]; onChange(listener: () => void): () => void; namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined };
   domainSuffix?: string;
   workload: Omit<GatewayWorkloadOptions, 'kubeMinor'>;
   logger?: Logger;
   /** Changes closer than this are handled together (default 100 ms). */
   debounceMs?: number;
+  /** How often to look for Gateway API CRDs not served yet (default 10 s). */
+  crdPollMs?: number;
 }
 
 /** A Gateway API Gateway as the store holds it (the id `KubernetesGateway` or the manifest's `Gateway`). */
@@ -45,10 +52,12 @@ export class GatewayApiController {
   private readonly status: GatewayApiStatusWriter;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private crdTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
   private stopped = false;
   private classEnsured = false;
+  private watched = 0;
   /** The last conversion (for tests and debug endpoints). */
   last: GatewayApiResult | undefined;
 
@@ -67,8 +76,25 @@ export class GatewayApiController {
     await this.services.start().ready();
     const poke = (): void => this.schedule();
     this.unsubscribe.push(this.options.store.onChange(poke), this.options.registry.onChange(poke), this.services.onChange(poke));
+    await this.watchGatewayApiKinds();
     this.schedule();
     return this;
+  }
+
+  /** Feed the store the Gateway API kinds as their CRDs appear (`trellis install` may add them after the control plane starts). */
+  private async watchGatewayApiKinds(): Promise<void> {
+    const watch = this.options.store.watchServed?.bind(this.options.store);
+    if (watch === undefined || this.stopped) return;
+    const started = await watch(GATEWAY_API_KINDS).catch((err: unknown) => {
+      this.options.logger?.warn({ err: errorMessage(err) }, 'Gateway API discovery failed');
+      return [];
+    });
+    if (started.length > 0) this.options.logger?.info({ kinds: started }, 'watching Gateway API kinds');
+    if (started.length > 0) this.schedule();
+    this.watched += started.length;
+    if (this.watched < GATEWAY_API_KINDS.length && !this.stopped) {
+      this.crdTimer = setTimeout(() => void this.watchGatewayApiKinds(), this.options.crdPollMs ?? 10_000);
+    }
   }
 
   /** Resolves when no run is pending or in progress. */
@@ -80,6 +106,7 @@ export class GatewayApiController {
     this.stopped = true;
     for (const u of this.unsubscribe.splice(0)) u();
     clearTimeout(this.timer);
+    clearTimeout(this.crdTimer);
     this.timer = undefined;
     await this.running;
     await this.services.stop();

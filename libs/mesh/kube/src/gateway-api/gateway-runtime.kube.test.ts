@@ -1,7 +1,11 @@
 import path from 'node:path';
+import { GATEWAY_API_KINDS } from '@trellis/mesh-api';
 import type { GatewayApiStatus, GatewayDeployment } from '@trellis/mesh-gateway-api';
+import { KubeConfigStore } from '../config/kube-config-store';
+import { KubeRegistry } from '../registry/kube-registry';
+import { GatewayApiController } from './gateway-api-controller';
 import type { KubeObject } from '../client/types';
-import { adminClient, createNamespace, eventually, kubectl } from '../testing/kube-test-env';
+import { adminClient, createNamespace, ensureCrds, eventually, kubectl } from '../testing/kube-test-env';
 import { GatewayDeployer } from './gateway-deployer';
 import { GatewayServices } from './gateway-services';
 import { installGatewayApiCrds } from './install-gateway-api-crds';
@@ -39,7 +43,7 @@ interface Obj extends KubeObject {
 }
 
 beforeAll(async () => {
-  await createNamespace(client, NS);
+  await Promise.all([createNamespace(client, NS), ensureCrds(client)]);
   await installGatewayApiCrds(client, await loadGatewayApiManifests(path.join(__dirname, '../../../../../deploy/gateway-api')));
   await services.start().ready();
   expect((await kubectl(['apply', '-f', '-'], JSON.stringify(GW))).code).toBe(0);
@@ -100,5 +104,26 @@ describe('Gateway API runtime on a real API server', () => {
     await eventually('the Service gone from the informer', () => (services.addresses().has(`${NS}/bookinfo-gateway`) ? undefined : true));
     const left = await kubectl(['get', 'deploy,svc,sa', '-n', NS, '-l', 'gateway.networking.k8s.io/gateway-name=bookinfo-gateway', '-o', 'name']);
     expect(left.stdout).toBe('');
+  });
+
+  it('feeds the config store the Gateway API kinds once served, and creates GatewayClass istio', async () => {
+    const store = await KubeConfigStore.start({ client });
+    const registry = await KubeRegistry.start({ client });
+    await Promise.all([store.ready(), registry.ready()]);
+    const controller = await new GatewayApiController({ client, store, registry, workload: { proxyImage: 'trellis/proxy:dev', xdsAddress: 'x:15010' }, debounceMs: 10 }).start();
+    try {
+      expect(Object.keys(store.informerStats()).filter((p) => p.includes('gateway.networking.k8s.io')).sort()).toEqual(
+        ['gatewayclasses', 'gateways', 'httproutes', 'referencegrants'].map((r) => expect.stringContaining(`/${r}`)),
+      );
+      expect(GATEWAY_API_KINDS).toHaveLength(4);
+      await eventually('GatewayClass istio', async () => (await kubectl(['get', 'gatewayclass', 'istio', '-o', 'jsonpath={.spec.controllerName}'])).stdout || undefined);
+      const gw = await eventually('the Gateway in the store', () => store.list('KubernetesGateway', NS)[0]);
+      expect(gw).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'bookinfo-gateway' } });
+      await eventually('GatewayClass in the store', () => store.get('GatewayClass', 'default', 'istio') ?? store.list('GatewayClass')[0]);
+      await controller.idle();
+    } finally {
+      await controller.stop();
+      await Promise.all([store.stop(), registry.stop()]);
+    }
   });
 });
