@@ -4,6 +4,7 @@
 #   docker build --build-arg APP=control-plane --build-arg APP_UID=1337 -t trellis/pilot:dev .
 #   docker build --target proxy -t trellis/proxy:dev .                                    # sidecar + ingress gateway + init container
 #   docker build --build-arg APP=tcp-echo -t docker.io/istio/tcp-echo-server:1.3 .         # Istio's samples/tcp-echo server
+#   docker build --build-arg APP=kiali -t trellis/kiali:dev .                               # samples/addons/kiali.yaml (+ the Kiali UI)
 #   docker build --build-arg APP=ratings --build-arg SERVICE_VERSION=v2 -t docker.io/istio/examples-bookinfo-ratings-v2:1.20.2 .
 #                                                              # ratings v2 (bookinfo-ratings-v2-mysql.yaml sets no SERVICE_VERSION)
 # Bookinfo's mysqldb (MariaDB) has its own file: tools/docker/mysqldb.Dockerfile.
@@ -51,6 +52,15 @@ COPY package.json ./
 COPY libs/mesh/proxy/native/original-dst/ ./libs/mesh/proxy/native/original-dst/
 RUN mkdir -p out && node libs/mesh/proxy/native/original-dst/build.mjs --out out/original_dst.node
 
+# ── kiali-ui: the prebuilt Kiali UI (@kiali/kiali-ui, Apache-2.0) the kiali image serves ────────
+# tools/kiali-ui/fetch.mjs `npm pack`s the pinned version through the same npm registry as `npm ci` (in the
+# single-node cluster: tools/cluster/registry-proxy.mjs), checks its sha512 and keeps build/ and LICENSE. Only for
+# APP=kiali: every other app gets an empty directory (the ARG keys this stage's cache per APP).
+FROM ${BASE_IMAGE} AS kiali-ui
+ARG APP
+COPY tools/kiali-ui/fetch.mjs /src/fetch.mjs
+RUN mkdir -p /out && if [ "${APP}" = kiali ]; then TRELLIS_CACHE_DIR=/out node /src/fetch.mjs; fi
+
 # ── proxy: sidecar (istio-proxy), ingress gateway and the trellis-init capture container ─────────
 FROM ${BASE_IMAGE} AS proxy
 # iptables for the init container (istio-iptables equivalent); skipped when the base already has it.
@@ -84,7 +94,7 @@ RUN command -v curl >/dev/null 2>&1 \
 ARG APP
 # Bookinfo runs as 1000 (the base image's `node` user); the control plane may use 1337 like istiod.
 ARG APP_UID=1000
-RUN test -n "${APP}" || (echo "set --build-arg APP=<productpage|details|reviews|ratings|control-plane|cli|tcp-echo>" >&2 && exit 1)
+RUN test -n "${APP}" || (echo "set --build-arg APP=<productpage|details|reviews|ratings|control-plane|cli|tcp-echo|kiali|trace-store>" >&2 && exit 1)
 # SERVICE_VERSION: the default the app reads when the manifest sets none, as Istio's ratings/reviews images bake
 # service_version (examples-bookinfo-ratings-v2 is the ratings app built with v2).
 ARG SERVICE_VERSION=v1
@@ -95,6 +105,10 @@ COPY --from=build --chown=${APP_UID}:${APP_UID} /src/dist/apps/${APP}/ ./dist/
 # apps/prometheus-sd rides along (~100 kB): samples/addons/prometheus.yaml runs it from the control-plane image as
 # `node /app/prometheus-sd/main.js` (Kubernetes discovery for Debian's prometheus, which is built without it).
 COPY --from=build /src/dist/apps/prometheus-sd/ ./prometheus-sd/
+# APP=kiali: the UI build and its LICENSE in /app/kiali-ui-1.31.0/ (empty for the other apps); apps/kiali reads
+# KIALI_UI_DIR (set for every app, read by apps/kiali only).
+COPY --from=kiali-ui /out/ ./
+ENV KIALI_UI_DIR=/app/kiali-ui-1.31.0/build
 USER ${APP_UID}:${APP_UID}
 ARG NODE_FLAGS=--enable-source-maps
 ENV TRELLIS_NODE_FLAGS=${NODE_FLAGS}

@@ -163,6 +163,8 @@ PROJECT_IMAGES=(
   # samples/addons: the trace store under Istio's Zipkin image name, Debian's prometheus under Prometheus's.
   "docker.io/openzipkin/zipkin-slim:3.4.0 --build-arg APP=trace-store"
   "docker.io/prom/prometheus:v2.42.0 -f $REPO/tools/docker/prometheus.Dockerfile"
+  # samples/addons/kiali.yaml: the Kiali backend (apps/kiali) with the Kiali UI fetched by the Dockerfile's kiali-ui stage.
+  "trellis/kiali:dev --build-arg APP=kiali"
 )
 project() {
   running || die "the cluster is not running: tools/cluster/cluster.sh up"
