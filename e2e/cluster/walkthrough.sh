@@ -259,5 +259,6 @@ source e2e/cluster/tcp-traffic-shifting.sh
 source e2e/cluster/authz-http.sh
 source e2e/cluster/jwt-ingress.sh
 source e2e/cluster/telemetry.sh
+source e2e/cluster/kiali.sh
 
 step "Walkthrough passed in $(elapsed) s"
