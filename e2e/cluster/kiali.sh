@@ -47,6 +47,10 @@ until GRAPH=$(curl -s --max-time 10 "$KIALI_URL/api/namespaces/graph?$GRAPH_Q") 
   sleep 2
 done
 ok "versionedApp graph of default: $SEEN"
+# Kiali's inventory is the control plane's registry (GET /api/v1/registry/workloads): in a cluster it holds every
+# pod, the ingress gateway's too, which is what the in-process fallback (no PROMETHEUS_URL) would scrape.
+must "curl -s --max-time 10 $KIALI_URL/api/namespaces/istio-system/workloads | node -e 'let b=\"\";process.stdin.on(\"data\",d=>b+=d).on(\"end\",()=>console.log(JSON.parse(b).workloads.map(w=>w.name).sort().join(\" \")))'"
+expect '(^| )istio-ingressgateway( |$)' 'the istio-system workloads Kiali lists include the ingress gateway'
 kill -INT $KIALI_DASH 2>/dev/null || true
 wait $KIALI_DASH 2>/dev/null || true
 trap - EXIT
