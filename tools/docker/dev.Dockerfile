@@ -1,13 +1,19 @@
 # Dev images for Tilt: the same layout as ../../Dockerfile (/app/dist + production node_modules, same users and
 # entry points) but with the bundles esbuild already built on the host (Tilt's `esbuild` resource), so editing
 # a source file never rebuilds an image: Tilt syncs dist/apps/<app>/ into /app/dist and restarts node.
-# Context: the repository root, limited to package files, dist/apps and tools/docker (see the Tiltfile).
+# Context: the repository root, limited to package files, dist/apps, tools/docker and tools/kiali-ui (see the Tiltfile).
 ARG BASE_IMAGE=node:22-bookworm-slim
 
 FROM ${BASE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# The Kiali UI for APP=kiali, as the root Dockerfile's kiali-ui stage (the pinned, sha512-checked npm tarball).
+FROM ${BASE_IMAGE} AS kiali-ui
+ARG APP
+COPY tools/kiali-ui/fetch.mjs /src/fetch.mjs
+RUN mkdir -p /out && if [ "${APP}" = kiali ]; then TRELLIS_CACHE_DIR=/out node /src/fetch.mjs; fi
 
 FROM ${BASE_IMAGE} AS proxy
 RUN command -v iptables >/dev/null 2>&1 \
@@ -32,5 +38,7 @@ ENV NODE_ENV=production TRELLIS_APP=${APP} TRELLIS_NODE_FLAGS=--enable-source-ma
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --chown=${APP_UID}:${APP_UID} dist/apps/${APP}/ ./dist/
+COPY --from=kiali-ui /out/ ./
+ENV KIALI_UI_DIR=/app/kiali-ui-1.31.0/build
 USER ${APP_UID}:${APP_UID}
 ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis"]
