@@ -9,6 +9,7 @@ import {
   type WorkloadInstance,
 } from '@trellis/mesh-api';
 import type { ReportedAnalysisMessage } from '@trellis/mesh-config';
+import { analyzeGatewayApi } from '@trellis/mesh-gateway-api';
 import { listIstioObjects, toIstioConfig, toMeshService, toWorkload, type KubeList, type KubePod, type KubeService } from '@trellis/mesh-kube';
 import type { KubeApi } from './kube-api';
 
@@ -62,7 +63,7 @@ async function clusterConfig(api: KubeApi): Promise<{ valid: IstioConfig[]; erro
  */
 export async function analyzeCluster(api: KubeApi, objects: readonly AnyResource[] | undefined, namespace: string | undefined): Promise<ReportedAnalysisMessage[]> {
   const [stored, services] = await Promise.all([clusterConfig(api), meshServices(api, false)]);
-  return analyzeOverlay({ stored: stored.valid, storedErrors: stored.errors, submitted: objects ?? [], namespace, services }).map(
+  return analyzeOverlay({ stored: stored.valid, storedErrors: stored.errors, submitted: objects ?? [], namespace, services, analyzers: [analyzeGatewayApi] }).map(
     ({ level, code, origin, message }) => ({ level, code, origin, message }),
   );
 }

@@ -46,7 +46,7 @@ export { generateCrd, generateCrds, renderCrdsYaml, type CustomResourceDefinitio
 
 // Analysis
 export { analyze } from './analysis/analyze';
-export { analyzeOverlay, type OverlayInput } from './analysis/analyze-overlay';
+export { analyzeOverlay, type OverlayInput, type OverlayAnalyzer } from './analysis/analyze-overlay';
 export { schemaValidationMessages } from './analysis/schema-messages';
 export {
   collectConfigs,
@@ -56,6 +56,7 @@ export {
 } from './analysis/analysis-input';
 export {
   formatMessage,
+  referencedResourceNotFound,
   type AnalysisLevel,
   type AnalysisMessage,
   type ResourceRef,

@@ -6,3 +6,4 @@ export {
   type GatewayApiResult,
 } from './contract';
 export { convertGatewayApi } from './convert';
+export { analyzeGatewayApi } from './analyze';

@@ -8,6 +8,10 @@ import { collectConfigs } from './analysis-input';
 import { analyze } from './analyze';
 import type { AnalysisMessage } from './messages';
 import { schemaValidationMessages } from './schema-messages';
+import { configKindOf } from '../schema/config-kind';
+
+/** More checks over the overlaid config (the Gateway API's, which live in a lib that depends on this one). */
+export type OverlayAnalyzer = (configs: readonly IstioConfig[], services: readonly MeshService[]) => AnalysisMessage[];
 
 export interface OverlayInput {
   /** The config in force (the control plane's store, or a cluster's Istio objects). */
@@ -21,9 +25,10 @@ export interface OverlayInput {
   readonly services: readonly MeshService[];
   /** The mesh config in force (Telemetry provider checks); absent = unknown. */
   readonly meshConfig?: MeshConfig;
+  readonly analyzers?: readonly OverlayAnalyzer[];
 }
 
-const keyOf = (o: IstioConfig): string => configKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+const keyOf = (o: IstioConfig): string => configKey(configKindOf(o) ?? o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
 
 /**
  * `istioctl analyze` semantics, one rule for the control plane's /api/v1/analyze and the CLI's cluster
@@ -38,9 +43,11 @@ export function analyzeOverlay(input: OverlayInput): AnalysisMessage[] {
   for (const o of submitted.valid) merged.set(keyOf(o), o);
   const replaced = new Set(submitted.valid.map(keyOf));
   const storedErrors = (input.storedErrors ?? []).filter((e) => !replaced.has(configKey(e.kind, e.namespace, e.name)));
+  const configs = [...merged.values()];
   const messages = [
     ...schemaValidationMessages([...storedErrors, ...submitted.errors]),
-    ...analyze({ ...collectConfigs([...merged.values()]), services: input.services, ...(input.meshConfig !== undefined && { meshConfig: input.meshConfig }) }),
+    ...analyze({ ...collectConfigs(configs), services: input.services, ...(input.meshConfig !== undefined && { meshConfig: input.meshConfig }) }),
+    ...(input.analyzers ?? []).flatMap((a) => a(configs, input.services)),
   ];
   return namespace === undefined ? messages : messages.filter((m) => m.resource.namespace === namespace);
 }

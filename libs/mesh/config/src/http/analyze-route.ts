@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { analyzeOverlay, type AnalysisMessage, type MeshConfig } from '@trellis/mesh-api';
+import { analyzeGatewayApi } from '@trellis/mesh-gateway-api';
 import type { ConfigStore } from '../store/config-store';
 import type { ServiceRegistry } from '../registry/service-registry';
 import { badRequest } from './http-errors';
@@ -18,7 +19,7 @@ function namespaceOf(body: unknown): string | undefined {
 /** Stored config overlaid with the submitted objects, analyzed against the registry. */
 export function analyzeRequest(store: ConfigStore, registry: ServiceRegistry, body: unknown, meshConfig?: () => MeshConfig | undefined): AnalysisMessage[] {
   const mesh = meshConfig?.();
-  return analyzeOverlay({ stored: store.list(), submitted: objectsOf(body, false), namespace: namespaceOf(body), services: registry.services(), ...(mesh !== undefined && { meshConfig: mesh }) });
+  return analyzeOverlay({ stored: store.list(), submitted: objectsOf(body, false), namespace: namespaceOf(body), services: registry.services(), analyzers: [analyzeGatewayApi], ...(mesh !== undefined && { meshConfig: mesh }) });
 }
 
 /** POST /api/v1/analyze */
