@@ -26,6 +26,7 @@ describe('Gateway API kinds', () => {
     expect(resolveKind('gtw')?.kind).toBe('KubernetesGateway');
     expect(resolveKind('gateways.gateway.networking.k8s.io')?.kind).toBe('KubernetesGateway');
     expect(resolveKind('gateways')?.kind).toBe('Gateway');
+    expect(resolveKind('KubernetesGateway')?.kind).toBe('KubernetesGateway');
     const istio = { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'bookinfo-gateway' }, spec: { servers: [] } };
     const { valid, errors } = validateConfig([gateway({ listeners: [http] }), istio]);
     expect(errors).toEqual([]);

@@ -118,7 +118,7 @@ export function resolveKind(name: string): KindInfo | undefined {
     const [resource, group] = [n.slice(0, dot), n.slice(dot + 1)];
     return ALL_KINDS.find((k) => k.group === group && (k.singular === resource || k.plural === resource));
   }
-  return ALL_KINDS.find((k) => k.singular === n || k.plural === n || k.shortNames.includes(n));
+  return ALL_KINDS.find((k) => k.singular === n || k.plural === n || k.shortNames.includes(n)) ?? ALL_KINDS.find((k) => k.kind.toLowerCase() === n);
 }
 
 /** `apiVersion` values accepted for a kind, e.g. `networking.istio.io/v1alpha3`. */
