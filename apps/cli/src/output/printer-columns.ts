@@ -9,6 +9,16 @@ export interface PrinterColumn {
 
 const spec = (...path: string[]) => (o: AnyResource): string => printerCell(get(o.spec, ...path));
 
+interface Condition {
+  type?: unknown;
+  status?: unknown;
+}
+const statusOf = (o: AnyResource): { addresses?: { value?: unknown }[]; conditions?: Condition[] } => (o as { status?: ReturnType<typeof statusOf> }).status ?? {};
+/** `.status.conditions[?(@.type=="<type>")].status` (empty when absent, as kubectl prints it). */
+const condition = (type: string) => (o: AnyResource): string => String(statusOf(o).conditions?.find((c) => c.type === type)?.status ?? '');
+/** `.status.addresses[*].value`, comma-separated as kubectl joins a list. */
+const addresses = (o: AnyResource): string => (statusOf(o).addresses ?? []).map((a) => String(a.value ?? '')).join(',');
+
 /** The additionalPrinterColumns of Istio's CRDs (NAME and AGE are added by the table printer). */
 export const PRINTER_COLUMNS: Record<IstioKind, PrinterColumn[]> = {
   VirtualService: [
@@ -27,8 +37,15 @@ export const PRINTER_COLUMNS: Record<IstioKind, PrinterColumn[]> = {
   AuthorizationPolicy: [{ header: 'ACTION', value: spec('action') }],
   RequestAuthentication: [],
   Telemetry: [],
-  GatewayClass: [{ header: 'CONTROLLER', value: spec('controllerName') }],
-  KubernetesGateway: [{ header: 'CLASS', value: spec('gatewayClassName') }],
+  GatewayClass: [
+    { header: 'CONTROLLER', value: spec('controllerName') },
+    { header: 'ACCEPTED', value: condition('Accepted') },
+  ],
+  KubernetesGateway: [
+    { header: 'CLASS', value: spec('gatewayClassName') },
+    { header: 'ADDRESS', value: addresses },
+    { header: 'PROGRAMMED', value: condition('Programmed') },
+  ],
   HTTPRoute: [{ header: 'HOSTNAMES', value: spec('hostnames') }],
   ReferenceGrant: [],
 };

@@ -1,4 +1,4 @@
-import { resolveKind, type KindInfo } from '@trellis/mesh-api';
+import { configKindOf, KIND_INFO, resolveKind, type KindInfo } from '@trellis/mesh-api';
 import { TrellisError } from '@trellis/shared';
 import type { ConfigRef } from '../store/config-store';
 import { badRequest, notFound } from './http-errors';
@@ -27,7 +27,8 @@ export function namespaceParam(query: unknown): string | undefined {
 
 /** Kind from a URL segment: `VirtualService`, `virtualservice`, `virtualservices`, `vs`. */
 export function kindParam(name: string): KindInfo {
-  const info = resolveKind(name);
+  // the kind id as the CLI sends it (`KubernetesGateway`), else any name kubectl accepts
+  const info = Object.prototype.hasOwnProperty.call(KIND_INFO, name) ? KIND_INFO[name as keyof typeof KIND_INFO] : resolveKind(name);
   if (info === undefined) throw notFound(`unknown kind ${JSON.stringify(name)}`);
   return info;
 }
@@ -42,7 +43,9 @@ export function refsOf(objects: readonly unknown[], namespace: string): ConfigRe
     const kindName = typeof o['kind'] === 'string' ? o['kind'] : '';
     const name = typeof meta['name'] === 'string' ? meta['name'] : '';
     const ns = typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : namespace;
-    const info = resolveKind(kindName);
+    // by kind and group: a Gateway API `Gateway` is not Istio's
+    const byGroup = configKindOf({ apiVersion: o['apiVersion'], kind: kindName });
+    const info = byGroup === undefined ? resolveKind(kindName) : KIND_INFO[byGroup];
     const problem = (path: string, message: string): number => details.push({ kind: kindName, namespace: ns, name, path, message, index });
     if (info === undefined) problem('kind', `unknown kind ${JSON.stringify(kindName)}`);
     if (name === '') problem('metadata.name', 'required field is missing');
