@@ -22,6 +22,16 @@ export async function inferPod(api: KubeApi, selector: string, namespaces: reado
   throw new TrellisError(DASHBOARD_POD_NOT_FOUND, `no pods found with selector ${selector}`, { selector, namespaces: [...namespaces] });
 }
 
+/** The Kubernetes client rejects a failed port-forward with the WebSocket's ErrorEvent (`{ message, error }`), not an Error. */
+export function forwardFailure(err: unknown): string {
+  if (typeof err === 'object' && err !== null && !(err instanceof Error)) {
+    const { message, error } = err as { message?: unknown; error?: unknown };
+    if (typeof message === 'string' && message !== '') return message;
+    if (error !== undefined) return errorMessage(error);
+  }
+  return errorMessage(err);
+}
+
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -46,7 +56,7 @@ export async function forwardToPod(api: KubeApi, pod: { name: string; namespace:
   for (const port of ports) {
     const server = createServer((socket) => {
       forward.portForward(pod.namespace, pod.name, [remotePort], socket, null, socket).catch((err: unknown) => {
-        onError(`port-forward to ${pod.name}.${pod.namespace}:${remotePort} failed: ${errorMessage(err)}`);
+        onError(`port-forward to ${pod.name}.${pod.namespace}:${remotePort} failed: ${forwardFailure(err)}`);
         socket.destroy();
       });
     });
