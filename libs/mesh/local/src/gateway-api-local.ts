@@ -123,7 +123,7 @@ export class LocalGatewayApi {
     }
     await this.o.client.registerService(gatewayApiService(d, pod.ip, this.o.domainSuffix));
     await this.o.client.registerWorkload(gatewayApiWorkload(pod));
-    const ports = d.ports.map((p) => p.port).join(', ');
+    const ports = d.ports.filter((p) => p.name !== 'status-port').map((p) => p.port).join(', ');
     this.o.report(`✔ Gateway ${key} deployed: ${d.serviceName} at ${pod.ip} (pod ${pod.name}, ports ${ports})`);
   }
 
