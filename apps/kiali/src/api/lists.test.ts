@@ -35,6 +35,12 @@ describe('lists (contract §4.13)', () => {
     expect((workloads as Record<string, unknown>[])[3]).toMatchObject({ type: 'Deployment', istioSidecar: true, labels: { app: 'reviews', version: 'v1' }, appLabel: true, versionLabel: true, podCount: 1, createdAt: '2026-01-01T00:00:00.000Z' });
   });
 
+  it("lists the ingress gateway connected over ADS as an istio-system workload (local mode does not register it), once", async () => {
+    const body = (await get('namespaces/istio-system/workloads')).body;
+    expect(names(body['workloads'])).toEqual(['istio-ingressgateway', 'prometheus']);
+    expect(names((await get('namespaces/default/workloads')).body['workloads'])).toHaveLength(6);
+  });
+
   it('pitfall 4: the services list has validations.service[name] for every service', async () => {
     const body = (await get('namespaces/default/services')).body as { services: { name: string }[]; validations: { service: Record<string, unknown> } };
     expect(Object.keys(body.validations.service).sort()).toEqual(body.services.map((s) => s.name).sort());

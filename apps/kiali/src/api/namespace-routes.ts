@@ -7,7 +7,9 @@ import { requireNamespace, type KialiApiDeps, type NsParams } from './deps';
 export function registerNamespaceRoutes(app: FastifyInstance, deps: KialiApiDeps): void {
   app.get('/namespaces', async () => {
     const [names, workloads] = await Promise.all([deps.inventory.namespaces(), deps.inventory.workloads()]);
-    return names.map((name) => ({ name, labels: workloads.some((w) => w.namespace === name && w.sidecar) ? { 'istio-injection': 'enabled' } : {} }));
+    // Injection shows as the namespace label when its (non-gateway) workloads have sidecars.
+    const injected = (ns: string): boolean => workloads.some((w) => w.namespace === ns && w.sidecar && w.labels['istio'] === undefined);
+    return names.map((name) => ({ name, labels: injected(name) ? { 'istio-injection': 'enabled' } : {} }));
   });
 
   app.get<{ Params: NsParams }>('/namespaces/:namespace/tls', async (req) => {

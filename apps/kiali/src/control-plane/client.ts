@@ -25,8 +25,16 @@ export interface ControlPlaneClient {
 export interface ConnectedProxy {
   /** `sidecar` or `router` (gateways). */
   type: string;
+  /** The pod's name. */
+  name: string;
   namespace: string;
+  address: string;
   labels: Record<string, string>;
+  serviceAccount: string;
+}
+
+interface SynczEntry {
+  proxy?: { type?: string; workloadName?: string; namespace?: string; ipAddress?: string; labels?: Record<string, string>; serviceAccount?: string };
 }
 
 interface ApiErrorBody {
@@ -76,9 +84,9 @@ export function controlPlaneClient(baseUrl: string, timeoutMs = 5000): ControlPl
     apply: async (objects, namespace) => (await call<ApplyResponse>('POST', `/api/v1/config/apply${nsQuery(namespace)}`, { objects })).json ?? { results: [] },
     delete: async (kind, namespace, name) => (await call<DeleteResponse>('DELETE', `/api/v1/config/${enc(kind)}/${enc(namespace)}/${enc(name)}`)).json ?? { results: [] },
     connectedProxies: async () => {
-      const res = await call<{ proxy?: Partial<ConnectedProxy> }[]>('GET', '/debug/syncz');
+      const res = await call<SynczEntry[]>('GET', '/debug/syncz');
       const entries = res.status === 200 && Array.isArray(res.json) ? res.json : [];
-      return entries.map((e) => ({ type: e.proxy?.type ?? '', namespace: e.proxy?.namespace ?? '', labels: e.proxy?.labels ?? {} }));
+      return entries.map(({ proxy: p }) => ({ type: p?.type ?? '', name: p?.workloadName ?? '', namespace: p?.namespace ?? '', address: p?.ipAddress ?? '', labels: p?.labels ?? {}, serviceAccount: p?.serviceAccount ?? '' }));
     },
     analyze: async (namespace) => (await call<AnalyzeResponse>('POST', '/api/v1/analyze', namespace === undefined ? {} : { namespace })).json?.messages ?? [],
   };

@@ -53,7 +53,10 @@ export async function startFixture(options: { ui?: UiBuild; prometheusUrl?: stri
   const controlPlane = Fastify();
   await controlPlane.register(configApi, { store, registry, logger: silentLogger() });
   // As the control plane's /debug/syncz: local mode's gateway is connected over ADS, not registered.
-  controlPlane.get('/debug/syncz', async () => [{ proxy: { type: 'router', namespace: 'istio-system', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' } } }]);
+  controlPlane.get('/debug/syncz', async () => [
+    { proxy: { type: 'router', workloadName: 'istio-ingressgateway-7f56p8g9v6-qrclk', namespace: 'istio-system', ipAddress: '127.0.10.2', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' }, serviceAccount: 'istio-ingressgateway-service-account' } },
+    { proxy: { type: 'sidecar', workloadName: 'details-v1-7d79d5bd5d-8zzqc', namespace: 'default', ipAddress: '127.0.10.11', labels: { app: 'details', version: 'v1' }, serviceAccount: 'bookinfo-details' } },
+  ]);
   const controlPlaneUrl = await controlPlane.listen({ host: '127.0.0.1', port: 0 });
   const kiali = await buildApp({ logger: silentLogger(), client: controlPlaneClient(controlPlaneUrl, 2000), metrics: NO_METRICS, ...options, now: () => Date.parse('2026-01-01T00:00:00Z') });
   await kiali.ready();
