@@ -34,6 +34,24 @@ tilt_extensions() {
   git -C "$dir" -c user.name=e2e -c user.email=e2e@localhost commit -qm "offline tilt-extensions"
 }
 
+# npm_layers DIR: the one thing a kind user's `docker build` has and this machine's lacks is network for the
+# Dockerfiles' `npm ci` (Tilt's and Skaffold's builds run their RUN steps in containers with no network here).
+# Build those layers once, from DIR, exactly as the tools will ask for them — no build args, so the classic
+# builder's cache key is theirs (a proxy build arg would put "|0" in it) — with the node's network and
+# registry.npmjs.org pointed at a TCP relay on the host end of the veth that reaches nothing but the npm
+# registry (TLS stays end to end). The tools' builds then find `npm ci` in the layer cache.
+npm_layers() {
+  local dir=$1 relay rc=0
+  socat "TCP-LISTEN:443,bind=$HOST_IP,fork,reuseaddr" TCP:registry.npmjs.org:443 &
+  relay=$!
+  sleep 0.3
+  docker build --network host --add-host "registry.npmjs.org:$HOST_IP" -f "$dir/tools/docker/dev.Dockerfile" \
+    --target deps -q "$dir" >/dev/null && \
+  docker build --network host --add-host "registry.npmjs.org:$HOST_IP" --target build -q "$dir" >/dev/null || rc=$?
+  kill "$relay" 2>/dev/null; wait "$relay" 2>/dev/null || true
+  return $rc
+}
+
 # free_port: an unused loopback port for Tilt's web/API server.
 free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"

@@ -18,11 +18,11 @@ config() {
   mkdir -p "$K/registry/data"
   cat >"$K/registry/config.yml" <<CFG
 version: 0.1
-log: {level: warn, fields: {service: registry}}
+log: {level: warn, accesslog: {disabled: true}, fields: {service: registry}}
 storage:
   filesystem: {rootdirectory: $K/registry/data}
   delete: {enabled: true}
-http: {addr: ":$PORT"}
+http: {addr: ":$PORT", secret: $(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 CFG
 }
 
