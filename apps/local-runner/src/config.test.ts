@@ -33,6 +33,7 @@ describe('local runner config', () => {
       logLevel: 'info',
       accessLog: false,
       readyTimeoutMs: 30000,
+      restartBackoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000 },
       kiali: { host: '127.0.0.1', port: 20001 },
     });
   });
@@ -93,6 +94,14 @@ describe('local runner config', () => {
     expect(port).not.toBeInstanceOf(CommanderError);
     expect(port.message).toBe('TRELLIS_PORT=eighty: not a port number');
     expect(rejected([], { TRELLIS_ADDRESS_BLOCK: '10.1.2' }).message).toBe('TRELLIS_ADDRESS_BLOCK=10.1.2: expected a loopback /24 prefix like 127.0.10');
+  });
+
+  it('--restart-backoff (TRELLIS_RESTART_BACKOFF) sets the first restart wait; the kubelet’s 10s, doubling to 5m, by default', () => {
+    expect(readConfig([], {}, repo).restartBackoff).toEqual({ initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000 });
+    expect(readConfig(['--restart-backoff', '500ms'], {}, repo).restartBackoff?.initialMs).toBe(500);
+    expect(readConfig([], { TRELLIS_RESTART_BACKOFF: '2s' }, repo).restartBackoff?.initialMs).toBe(2000);
+    expect(rejected(['--restart-backoff', '10'])).toMatchObject({ code: 'commander.invalidArgument' });
+    expect(rejected(['--restart-backoff', '6m']).message).toMatch(/between 1ms and 5m/);
   });
 
   it('rejects unknown flags', () => {

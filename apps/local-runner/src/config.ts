@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { defaultHttpbinBinary, KIALI_PORT, type LocalStackConfig } from '@trellis/mesh-local';
+import { defaultHttpbinBinary, KIALI_PORT, KUBELET_BACKOFF, type LocalStackConfig } from '@trellis/mesh-local';
 import { envOptional, type Env } from '@trellis/shared';
 import { parseWith, sampleManifests, type WithItem } from './with-option';
 
@@ -25,6 +25,15 @@ export const VARIANTS: Readonly<Record<string, readonly string[]>> = {
   // the Gateway API tasks' "define versions" step: per-version Services (reviews-v1, …) for HTTPRoute backendRefs
   versions: ['bookinfo-versions.yaml'],
 };
+
+/** A duration as `10s`, `500ms`, `1m` (Go's style, as the kubelet's flags take them). */
+function parseDuration(value: string): number {
+  const m = /^(\d+)(ms|s|m)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected a duration like 10s, 500ms or 1m');
+  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
+  if (ms < 1 || ms > KUBELET_BACKOFF.maxMs) throw new InvalidArgumentError('expected a duration between 1ms and 5m');
+  return ms;
+}
 
 const parseVariant = (value: string, previous: WithItem[]): WithItem[] => parseWith(value, previous, Object.keys(VARIANTS));
 
@@ -57,9 +66,10 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), versions (bookinfo-versions.yaml), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
     .option('--kiali-port <port>', 'host port of the Kiali addon (http://<host>:<port>/kiali)', parsePort, fromEnv(env, 'TRELLIS_KIALI_PORT', parsePort, KIALI_PORT))
     .option('--no-kiali', 'do not start the Kiali addon')
+    .option('--restart-backoff <duration>', 'first wait before a crashed process is restarted, doubling up to 5m (the kubelet: 10s)', parseDuration, fromEnv(env, 'TRELLIS_RESTART_BACKOFF', parseDuration, KUBELET_BACKOFF.initialMs))
     .exitOverride()
     .parse([...argv], { from: 'user' });
-  const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[]; kiali: boolean; kialiPort: number }>();
+  const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[]; kiali: boolean; kialiPort: number; restartBackoff: number }>();
   const kube = path.join(repoRoot, 'samples/bookinfo/platform/kube');
   const samples = sampleManifests(o.with, repoRoot);
   return {
@@ -76,6 +86,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     logLevel: o.logLevel,
     accessLog: o.accessLog,
     readyTimeoutMs: 30000,
+    restartBackoff: { ...KUBELET_BACKOFF, initialMs: o.restartBackoff },
     ...(o.kiali && { kiali: { host: o.host, port: o.kialiPort } }),
     ...(samples.length > 0 && { samples: { manifests: samples, httpbinBinary: envOptional(env, 'TRELLIS_HTTPBIN') ?? defaultHttpbinBinary(env) } }),
   };

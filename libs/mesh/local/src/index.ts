@@ -14,3 +14,6 @@ export { readLocalAddons, ADDONS_FILE, type LocalAddons, type RunningAddon, type
 export { ADDON_NAMESPACE, PROMETHEUS_PORT, ZIPKIN_PORT, type AddonName } from './addon-services';
 export { KIALI_PORT, KIALI_UI_FETCH, kialiSpec, type LocalKialiConfig } from './kiali-addon';
 export { findPrometheus, PROMETHEUS_INSTALL, PROMETHEUS_PACKAGE } from './prometheus';
+export { KUBELET_BACKOFF, nextBackoff, formatBackoff, type BackoffPolicy, type BackoffState } from './restart-backoff';
+export { readLocalProcesses } from './local-pods';
+export type { ProcessStatus, ProcessState } from './supervision';

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@trellis/shared';
+import { containerExitCode, INITIAL_BACKOFF_STATE, nextBackoff, type BackoffState } from './restart-backoff';
+import type { ProcessStatus, Supervision } from './supervision';
 
 export interface ProcessSpec {
   /** Unique name, used for the log file (`<logDir>/<name>.log`). */
@@ -21,9 +24,20 @@ export interface RunningProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts and stops the stack's child processes; every child's output goes to its own log file. */
+interface Tracked {
+  status: ProcessStatus;
+  backoff: BackoffState;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Starts and stops the stack's child processes; every child's output goes to its own log file (a
+ * restarted child appends to it). With `supervision`, a child that exits on its own is restarted as
+ * the kubelet restarts a crashed container (restart-backoff.ts); without, `onUnexpectedExit` is told.
+ */
 export class ProcessGroup {
   private readonly running = new Map<string, RunningProcess>();
+  private readonly tracked = new Map<string, Tracked>();
   private readonly stoppingOne = new Set<string>();
   private stopping = false;
 
@@ -31,11 +45,22 @@ export class ProcessGroup {
     private readonly logDir: string,
     private readonly logger: Logger,
     private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+    private readonly supervision?: Supervision,
   ) {
     mkdirSync(logDir, { recursive: true });
   }
 
   start(spec: ProcessSpec): RunningProcess {
+    this.clearTimer(spec.name);
+    this.tracked.set(spec.name, { status: { name: spec.name, state: 'Running', restarts: 0, startedAt: this.now() }, backoff: INITIAL_BACKOFF_STATE });
+    return this.spawnChild(spec);
+  }
+
+  private now(): number {
+    return this.supervision?.now?.() ?? Date.now();
+  }
+
+  private spawnChild(spec: ProcessSpec): RunningProcess {
     const log = createWriteStream(path.join(this.logDir, `${spec.name}.log`), { flags: 'a' });
     const [file, argv] = spec.command === undefined ? [process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...spec.args]] : [spec.command, [...spec.args]];
     const child = spawn(file, argv, {
@@ -45,22 +70,61 @@ export class ProcessGroup {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
         this.running.delete(spec.name);
-        if (!this.stopping && !this.stoppingOne.delete(spec.name)) this.onUnexpectedExit(spec.name, code);
+        const expected = this.stopping || this.stoppingOne.delete(spec.name);
+        if (!expected) this.unexpectedExit(spec, containerExitCode(code, signal, constants.signals), code);
         resolve(code);
       });
     });
     const proc = { spec, child, exited };
     this.running.set(spec.name, proc);
+    const t = this.tracked.get(spec.name);
+    if (t !== undefined) t.status = { ...t.status, state: 'Running', startedAt: this.now(), ...(child.pid !== undefined && { pid: child.pid }) };
     this.logger.debug({ name: spec.name, pid: child.pid }, 'process started');
+    this.supervision?.onChange?.();
     return proc;
   }
 
-  /** SIGTERM one child (SIGKILL after `graceMs`); its exit is expected. False when it is not running. */
+  private unexpectedExit(spec: ProcessSpec, exitCode: number, code: number | null): void {
+    const t = this.tracked.get(spec.name);
+    if (this.supervision === undefined || t === undefined) {
+      this.onUnexpectedExit(spec.name, code);
+      return;
+    }
+    const { delayMs, state } = nextBackoff(t.backoff, this.now() - t.status.startedAt, this.supervision.policy);
+    t.backoff = state;
+    const { pid: _pid, ...rest } = t.status;
+    t.status = { ...rest, state: 'CrashLoopBackOff', lastExitCode: exitCode };
+    this.logger.warn({ name: spec.name, exitCode, delayMs }, 'process exited, restart scheduled');
+    this.supervision.onCrash?.({ name: spec.name, exitCode, restarts: state.restarts, delayMs });
+    this.supervision.onChange?.();
+    t.timer = setTimeout(() => {
+      t.timer = undefined;
+      if (this.stopping || this.tracked.get(spec.name) !== t) return;
+      t.status = { ...t.status, restarts: state.restarts };
+      this.spawnChild(spec);
+      this.supervision?.onRestart?.({ name: spec.name, exitCode, restarts: state.restarts, delayMs });
+    }, delayMs);
+  }
+
+  private clearTimer(name: string): void {
+    const t = this.tracked.get(name);
+    if (t?.timer !== undefined) clearTimeout(t.timer);
+  }
+
+  /** Every started child's state, restart count and last exit code (kubectl's RESTARTS, STATUS). */
+  statuses(): ProcessStatus[] {
+    return [...this.tracked.values()].map((t) => t.status);
+  }
+
+  /** SIGTERM one child (SIGKILL after `graceMs`); its exit is expected. False when it is not running or waiting to restart. */
   async stop(name: string, graceMs: number): Promise<boolean> {
+    const waiting = this.tracked.get(name)?.timer !== undefined;
+    this.clearTimer(name);
+    this.tracked.delete(name);
     const p = this.running.get(name);
-    if (p === undefined) return false;
+    if (p === undefined) return waiting;
     this.stoppingOne.add(name);
     p.child.kill('SIGTERM');
     const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
@@ -73,9 +137,10 @@ export class ProcessGroup {
     return [...this.running.keys()];
   }
 
-  /** SIGTERM every child (reverse start order), SIGKILL whatever is left after `graceMs`. */
+  /** SIGTERM every child (reverse start order), SIGKILL whatever is left after `graceMs`; no restarts from now on. */
   async stopAll(graceMs: number, order: readonly string[] = []): Promise<void> {
     this.stopping = true;
+    for (const name of this.tracked.keys()) this.clearTimer(name);
     const procs = [...this.running.values()];
     const rank = (p: RunningProcess): number => {
       const i = order.indexOf(p.spec.name);

@@ -10,6 +10,7 @@ import { hasSidecar, type LocalPlan, type PodPlan } from './plan';
 import { writePodHosts } from './pod-hosts';
 import { writeNoSidecarPodHosts } from './pod-hosts-nosidecar';
 import type { ProcessGroup } from './processes';
+import type { ProcessStatus } from './supervision';
 import { waitForReady, waitForTcp } from './readiness';
 import { isNodeSamplePod, nodeSampleReadyEndpoints, nodeSampleSpec } from './sample-node-apps';
 import { commandSpec, findHttpbin, httpbinReadyUrl, httpbinSpec, isHttpbinPod, isSamplePod, type LocalSamplesConfig } from './sample-pods';
@@ -17,6 +18,8 @@ import { commandSpec, findHttpbin, httpbinReadyUrl, httpbinSpec, isHttpbinPod, i
 export interface PodNetwork {
   /** `vip:port`s the kube-proxy could not bind (privileged ports when not root). */
   readonly skipped: readonly string[];
+  /** Rewrites `<state>/local-pods.json` with the processes' states and restart counts. */
+  update(statuses: readonly ProcessStatus[]): void;
   close(): Promise<void>;
 }
 
@@ -37,9 +40,14 @@ export async function startPodNetwork(plan: LocalPlan, stateDir: string, service
     else writeNoSidecarPodHosts(stateDir, pod, services, kubeProxy.vips);
   }
   writeLocalPods(stateDir, plan);
+  let closed = false;
   return {
     skipped: kubeProxy?.skipped ?? [],
+    update: (statuses) => {
+      if (!closed) writeLocalPods(stateDir, plan, statuses);
+    },
     close: async () => {
+      closed = true;
       removeLocalPods(stateDir);
       await kubeProxy?.close();
     },

@@ -11,7 +11,9 @@ import { findMariaDb, isMariaDbPod, prepareMariaDb, type MariaDbBinaries } from 
 import { hasSidecar, planLocalMesh, toWorkload, type LocalPlan, type PodPlan } from './plan';
 import { podDir } from './pod-hosts';
 import { assertPortFree } from './ports';
-import { ProcessGroup } from './processes';
+import type { ProcessGroup } from './processes';
+import { supervisedGroup } from './supervised-group';
+import type { BackoffPolicy } from './restart-backoff';
 import { appEndpoint, appReadyUrl, appSpec, controlPlaneSpec, gatewaySpec, proxyReadyUrl, sidecarSpec, type SpecContext } from './process-specs';
 import { waitForReady, waitForTcp } from './readiness';
 import { readStackManifests } from './sample-manifests';
@@ -42,6 +44,8 @@ export interface LocalStackConfig {
   readonly samples?: LocalSamplesConfig;
   /** The Kiali addon on the host (`npm start` default 127.0.0.1:20001); absent = not started (`--no-kiali`). */
   readonly kiali?: LocalKialiConfig;
+  /** How crashed processes are restarted (default: the kubelet's 10 s doubling to 5 min). */
+  readonly restartBackoff?: BackoffPolicy;
 }
 
 export type ProgressReporter = (message: string) => void;
@@ -123,10 +127,8 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
   if (plan.pods.some(isMariaDbPod)) findMariaDb();
   checkSampleBinaries(plan, cfg.samples);
   const ctx: SpecContext = { distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, accessLog: cfg.accessLog };
-  const group = new ProcessGroup(path.join(cfg.stateDir, 'logs'), logger, (name, code) =>
-    report(`✘ ${name} exited unexpectedly (code ${code}); see ${path.join(cfg.stateDir, 'logs', name + '.log')}`),
-  );
   let network: PodNetwork | undefined;
+  const group = supervisedGroup(cfg.stateDir, logger, report, cfg.restartBackoff, () => network?.update(group.statuses()));
   let gatewayApi: LocalGatewayApi | undefined;
   const addons = new AddonsFile(cfg.stateDir);
   const stop = async (): Promise<void> => {
