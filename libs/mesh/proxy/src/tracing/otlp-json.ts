@@ -1,5 +1,5 @@
 import type { FinishedSpan, LocalEndpoint, SpanFormat, SpanRecord } from './span-context';
-import { TagList, jsonKey } from './tag-list';
+import { TagList, jsonKey, jsonString } from './tag-list';
 
 /**
  * OTLP/HTTP JSON (`POST /v1/traces`, ExportTraceServiceRequest): one resource (service.name = the
@@ -21,13 +21,13 @@ function otlpSpan(s: SpanRecord, tags: TagList): string {
   const traceId = s.traceId.length === 16 ? `0000000000000000${s.traceId}` : s.traceId;
   let out = `{"traceId":"${traceId}","spanId":"${s.id}",`;
   if (s.parentId !== undefined) out += `"parentSpanId":"${s.parentId}",`;
-  out += `"name":${JSON.stringify(s.name)},"kind":${KIND[s.kind]},"startTimeUnixNano":"${startUs}000","endTimeUnixNano":"${endUs}000"`;
+  out += `"name":${jsonString(s.name)},"kind":${KIND[s.kind]},"startTimeUnixNano":"${startUs}000","endTimeUnixNano":"${endUs}000"`;
   if (s.traceState !== undefined) out += `,"traceState":${JSON.stringify(s.traceState)}`;
   if (tags.get('error') === 'true') out += ',"status":{"code":2}';
   out += ',"attributes":[';
   for (let i = 0; i < tags.length; i++) {
     if (i > 0) out += ',';
-    out += `{"key":${jsonKey(tags.keys[i] as string)},"value":{"stringValue":${JSON.stringify(tags.values[i])}}}`;
+    out += `{"key":${jsonKey(tags.keys[i] as string)},"value":{"stringValue":${jsonString(tags.values[i] as string)}}}`;
   }
   return `${out}]}`;
 }

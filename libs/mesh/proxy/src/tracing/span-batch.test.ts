@@ -38,3 +38,18 @@ describe('SpanBatch (the reporter staging buffer)', () => {
     expect(tiny.take().toString()).toBe('[]');
   });
 });
+
+describe('span JSON pieces', () => {
+  it('jsonString quotes safe ASCII as is and escapes everything else exactly as JSON.stringify', async () => {
+    const { jsonString } = await import('./tag-list');
+    for (const v of ['', 'outbound|8080||reviews.default.svc.cluster.local', 'a"b', 'a\\b', 'line\nbreak', 'ü', '\u007f', '\ud800', 'tab\t']) expect(jsonString(v)).toBe(JSON.stringify(v));
+  });
+
+  it('randomId64: 16 lower-case hex digits, distinct across pool refills', async () => {
+    const { randomId64 } = await import('./ids');
+    const ids = new Set<string>();
+    for (let i = 0; i < 1500; i++) ids.add(randomId64()); // > 4 KiB of random bytes: several refills
+    expect(ids.size).toBe(1500);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{16}$/);
+  });
+});

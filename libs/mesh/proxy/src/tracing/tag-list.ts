@@ -52,3 +52,15 @@ export function jsonKey(key: string): string {
   }
   return k;
 }
+
+/**
+ * A JSON string literal: printable ASCII without `"` or `\\` (ids, numbers, cluster names, most URLs) is
+ * quoted as is; anything else goes through JSON.stringify (escapes, non-ASCII, lone surrogates).
+ */
+export function jsonString(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(v);
+  }
+  return `"${v}"`;
+}

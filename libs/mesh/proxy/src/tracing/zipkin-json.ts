@@ -1,5 +1,5 @@
 import type { FinishedSpan, LocalEndpoint, SpanFormat, SpanRecord } from './span-context';
-import { TagList, jsonKey } from './tag-list';
+import { TagList, jsonKey, jsonString } from './tag-list';
 
 /**
  * Zipkin API v2 JSON (`POST /api/v2/spans`, `application/json`), the fields Envoy's JsonV2Serializer
@@ -15,11 +15,11 @@ export function zipkinFormat(local: LocalEndpoint): SpanFormat {
 function zipkinSpan(s: SpanRecord, tags: TagList, endpoint: string): string {
   let out = `{"traceId":"${s.traceId}",`;
   if (s.parentId !== undefined) out += `"parentId":"${s.parentId}",`;
-  out += `"id":"${s.id}","kind":"${s.kind}","name":${JSON.stringify(s.name)},`;
+  out += `"id":"${s.id}","kind":"${s.kind}","name":${jsonString(s.name)},`;
   out += `"timestamp":${Math.trunc(s.timestampUs)},"duration":${Math.max(1, Math.trunc(s.durationUs))}${endpoint}`;
   for (let i = 0; i < tags.length; i++) {
     if (i > 0) out += ',';
-    out += `${jsonKey(tags.keys[i] as string)}:${JSON.stringify(tags.values[i])}`;
+    out += `${jsonKey(tags.keys[i] as string)}:${jsonString(tags.values[i] as string)}`;
   }
   return `${out}}}`;
 }
