@@ -1,6 +1,7 @@
 import { SpanBatch } from './span-batch';
 import type { FinishedSpan } from './span-context';
-import { TagList } from './tag-list';
+import { randomId64 } from './ids';
+import { TagList, jsonString } from './tag-list';
 import { zipkinFormat, zipkinJson } from './zipkin-json';
 
 const span = (i: number): FinishedSpan => ({
@@ -40,13 +41,11 @@ describe('SpanBatch (the reporter staging buffer)', () => {
 });
 
 describe('span JSON pieces', () => {
-  it('jsonString quotes safe ASCII as is and escapes everything else exactly as JSON.stringify', async () => {
-    const { jsonString } = await import('./tag-list');
+  it('jsonString quotes safe ASCII as is and escapes everything else exactly as JSON.stringify', () => {
     for (const v of ['', 'outbound|8080||reviews.default.svc.cluster.local', 'a"b', 'a\\b', 'line\nbreak', 'ü', '\u007f', '\ud800', 'tab\t']) expect(jsonString(v)).toBe(JSON.stringify(v));
   });
 
-  it('randomId64: 16 lower-case hex digits, distinct across pool refills', async () => {
-    const { randomId64 } = await import('./ids');
+  it('randomId64: 16 lower-case hex digits, distinct across pool refills', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 1500; i++) ids.add(randomId64()); // > 4 KiB of random bytes: several refills
     expect(ids.size).toBe(1500);
