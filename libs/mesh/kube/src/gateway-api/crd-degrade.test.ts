@@ -11,7 +11,7 @@ describe('CRD degradation without CEL', () => {
     expect(supportsCel({ major: '', minor: '' })).toBe(true);
   });
 
-  it('removes every x-kubernetes-validations rule and nothing else, without touching the input', () => {
+  it('removes every x-kubernetes-validations rule and makes scalars nullable (zero values), without touching the input', () => {
     const rule = { rule: 'self.size() > 0', message: 'must not be empty' };
     const schema = {
       type: 'object',
@@ -23,14 +23,16 @@ describe('CRD degradation without CEL', () => {
       },
     };
     expect(countCelRules(schema)).toBe(3);
-    const stripped = stripCelValidations(schema);
+    const stripped = stripCelValidations({ openAPIV3Schema: schema }).openAPIV3Schema;
     expect(countCelRules(stripped)).toBe(0);
+    const columns = [{ name: 'Class', type: 'string', jsonPath: '.spec.gatewayClassName' }];
+    expect(stripCelValidations({ additionalPrinterColumns: columns })).toEqual({ additionalPrinterColumns: columns });
     expect(stripped).toEqual({
       type: 'object',
       properties: {
         listeners: { type: 'array', maxItems: 64, 'x-kubernetes-list-type': 'map', items: { type: 'object' } },
-        name: { type: 'string', pattern: '^[a-z]+$', default: 'x' },
-        group: { type: 'string', maxLength: 253 },
+        name: { type: 'string', pattern: '^[a-z]+$', default: 'x', nullable: true },
+        group: { type: 'string', default: '', maxLength: 253, nullable: true },
       },
     });
     expect(countCelRules(schema)).toBe(3);

@@ -23,27 +23,45 @@ export function supportsCel(version: ServerVersion): boolean {
   return minor === undefined || minor >= CEL_MINOR;
 }
 
+/** JSON-schema types whose zero value (`""`, `0`, `false`) older API servers may read as null. */
+const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
+
 /**
  * A deep copy of `value` as a server without CEL accepts it: no `x-kubernetes-validations` key, and
- * no `default: ""` on a string (those servers read the empty default as null and reject the CRD;
- * every such default in the Gateway API is a `group`, where absent and "" both mean the core group).
- * Types, enums, patterns, lengths and the other defaults stay.
+ * every scalar schema `nullable`. The second works around the API servers before CEL that validate a
+ * zero value (`group: ""`, `attachedRoutes: 0`, a `default: ""`) as null — the Debian-built 1.20 here
+ * rejects Istio's own samples (`parentRefs: [{group: ""}]`) and the CRDs themselves otherwise.
+ * Types, enums, patterns, lengths and defaults stay.
  */
 export function stripCelValidations<T>(value: T): T {
-  return strip(value) as T;
+  return strip(value, false) as T;
 }
 
-function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strip);
+/** `inSchema`: below an `openAPIV3Schema` (printer columns also carry a `type`). */
+function strip(value: unknown, inSchema: boolean): unknown {
+  if (Array.isArray(value)) return value.map((v) => strip(v, inSchema));
   if (value === null || typeof value !== 'object') return value;
   const o = value as Record<string, unknown>;
-  const emptyDefault = o['type'] === 'string' && o['default'] === '';
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
-    if (k === 'x-kubernetes-validations' || (emptyDefault && k === 'default')) continue;
-    out[k] = strip(v);
+    if (k !== 'x-kubernetes-validations') out[k] = strip(v, inSchema || k === 'openAPIV3Schema');
   }
+  if (inSchema && typeof o['type'] === 'string' && SCALARS.has(o['type'])) out['nullable'] = true;
+  keepMapKeysRequired(out);
   return out;
+}
+
+/**
+ * The API server forbids nullable items of a typed list (`x-kubernetes-list-type`) and nullable map keys
+ * (`x-kubernetes-list-map-keys`); neither is ever empty anyway.
+ */
+function keepMapKeysRequired(schema: Record<string, unknown>): void {
+  const items = schema['items'] as ({ properties?: Record<string, Record<string, unknown>> } & Record<string, unknown>) | undefined;
+  if (items === undefined || schema['x-kubernetes-list-type'] === undefined) return;
+  delete items['nullable'];
+  const keys = schema['x-kubernetes-list-map-keys'];
+  if (!Array.isArray(keys) || items.properties === undefined) return;
+  for (const key of keys) if (typeof key === 'string' && items.properties[key] !== undefined) delete items.properties[key]['nullable'];
 }
 
 /** How many `x-kubernetes-validations` rules `value` holds (what stripping removes). */

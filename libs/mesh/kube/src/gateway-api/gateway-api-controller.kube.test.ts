@@ -71,4 +71,22 @@ describe('Gateway API controller (real API server, real conversion)', () => {
     expect(reason).toBe('BackendNotFound');
     expect((await kubectl(['get', 'gtw', '-n', NS, 'bookinfo-gateway', '-o', 'jsonpath={.status.conditions[?(@.type=="Programmed")].status}'])).stdout).toBe('True');
   });
+
+  it('enforces ReferenceGrant: a backend in another namespace is RefNotPermitted until the grant exists', async () => {
+    const other = `${NS}-backends`;
+    await createNamespace(client, other);
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ratings', namespace: other }, spec: { selector: { app: 'ratings' }, ports: [{ name: 'http', port: 9080 }] } };
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'cross', namespace: NS }, spec: { parentRefs: [{ name: 'bookinfo-gateway' }], rules: [{ backendRefs: [{ name: 'ratings', namespace: other, port: 9080 }] }] } };
+    const applied = await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [svc, route] }));
+    expect(applied).toMatchObject({ code: 0, stderr: '' });
+    const resolved = (want: string) => async (): Promise<string | undefined> => {
+      const r = await client.request<Conditions>('GET', `/apis/gateway.networking.k8s.io/v1/namespaces/${NS}/httproutes/cross`);
+      const c = r.status?.parents?.[0]?.conditions?.find((x) => x.type === 'ResolvedRefs');
+      return c?.status === want ? c.reason : undefined;
+    };
+    expect(await eventually('RefNotPermitted', resolved('False'))).toBe('RefNotPermitted');
+    const grant = { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'from-routes', namespace: other }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: NS }], to: [{ group: '', kind: 'Service' }] } };
+    expect((await kubectl(['apply', '-f', '-'], JSON.stringify(grant))).code).toBe(0);
+    expect(await eventually('ResolvedRefs after the grant', resolved('True'))).toBe('ResolvedRefs');
+  });
 });

@@ -49,6 +49,21 @@ describe('Gateway API CRDs on Kubernetes 1.20 (no CEL)', () => {
     expect(got.stdout).toMatch(/gw1\s+istio\s+/);
   });
 
+  it('takes zero values as upstream allows them (group: "", attachedRoutes: 0, message: "")', async () => {
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'gamma', namespace: NS },
+      spec: { parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }], rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'reviews-v1', port: 9080, weight: 0 }] }] },
+    };
+    expect(await kubectl(['apply', '-f', '-'], JSON.stringify(route))).toMatchObject({ code: 0, stderr: '' });
+    const path = `/apis/gateway.networking.k8s.io/v1/namespaces/${NS}/gateways/gw1`;
+    const current = await client.request<Record<string, unknown>>('GET', path);
+    const cond = { type: 'Accepted', status: 'True', reason: 'Accepted', message: '', observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z' };
+    const status = { conditions: [cond], listeners: [{ name: 'http', attachedRoutes: 0, supportedKinds: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }], conditions: [cond] }] };
+    await client.request('PUT', `${path}/status`, { body: { ...current, status } });
+  });
+
   it('still validates with the OpenAPI schema: a bad protocol and a port out of range are rejected, naming the field', async () => {
     const bad = JSON.parse(gateway('gateway.networking.k8s.io/v1', 'bad')) as { spec: { listeners: Record<string, unknown>[] } };
     bad.spec.listeners[0] = { name: 'http', port: 70000, protocol: 'HTTP' };
