@@ -99,14 +99,14 @@ export class KubeBackend implements MeshBackend {
     const k = kindOf(kind);
     const version = await api.requireVersion(k);
     const items = await api.call(() => listIstioObjects(api.client, k, version, namespace));
-    return items.map((item) => istioEnvelope(item, k, version));
+    return items.map((item) => readView(item, k, version));
   }
 
   async get(kind: string, namespace: string, name: string): Promise<AnyResource> {
     const api = await this.api();
     const k = kindOf(kind);
     const version = await api.requireVersion(k);
-    return istioEnvelope(await api.call(() => getIstioObject(api.client, k, version, namespace, name)), k, version);
+    return readView(await api.call(() => getIstioObject(api.client, k, version, namespace, name)), k, version);
   }
 
   async deleteOne(kind: string, namespace: string, name: string): Promise<void> {
@@ -164,6 +164,12 @@ function kindOf(kind: string): IstioKind {
   const info = resolveKind(kind);
   if (info === undefined) throw new TrellisError(UNKNOWN_RESOURCE_TYPE, 'unknown kind', { resource: kind });
   return info.kind;
+}
+
+/** What `get` shows of a stored object: the envelope, plus the `.status` a controller wrote (Gateway API ADDRESS/PROGRAMMED). */
+function readView(raw: Parameters<typeof istioEnvelope>[0], kind: IstioKind, version: string): AnyResource {
+  const envelope = istioEnvelope(raw, kind, version);
+  return raw.status === undefined ? envelope : ({ ...envelope, status: raw.status } as AnyResource);
 }
 
 /** kubectl's "the server doesn't have a resource type" when the object's apiVersion is not served. */

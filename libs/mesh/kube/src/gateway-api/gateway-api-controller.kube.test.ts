@@ -1,9 +1,10 @@
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { KubeObject } from '../client/types';
 import { KubeConfigStore } from '../config/kube-config-store';
 import { KubeRegistry } from '../registry/kube-registry';
-import { adminClient, createNamespace, ensureCrds, eventually, kubectl } from '../testing/kube-test-env';
+import { adminClient, createNamespace, ensureCrds, eventually, kubectl, kubeTestEnv } from '../testing/kube-test-env';
 import { GatewayApiController } from './gateway-api-controller';
 import { installGatewayApiCrds } from './install-gateway-api-crds';
 import { loadGatewayApiManifests } from './load-gateway-api-manifests';
@@ -58,6 +59,11 @@ describe('Gateway API controller (real API server, real conversion)', () => {
     });
     expect(route.status?.parents?.[0]?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(expect.arrayContaining(['Accepted=True', 'ResolvedRefs=True']));
     expect((await kubectl(['get', 'gatewayclass', 'istio', '-o', 'jsonpath={.status.conditions[?(@.type=="Accepted")].status}'])).stdout).toBe('True');
+    // trellis get gtw against the cluster prints the same columns as kubectl (the built CLI)
+    const cli = await new Promise<string>((resolve) =>
+      execFile(process.execPath, [path.join(ROOT, 'dist/apps/cli/main.js'), '--kubeconfig', kubeTestEnv().kubeconfig, 'get', 'gtw', '-n', NS], { env: { PATH: process.env['PATH'] ?? '', TRELLIS_TARGET: 'kube' }, timeout: 30_000 }, (_err, stdout, stderr) => resolve(stdout + stderr)),
+    );
+    expect(cli).toMatch(new RegExp(`^NAME\\s+CLASS\\s+ADDRESS\\s+PROGRAMMED\\s+AGE\\nbookinfo-gateway\\s+istio\\s+bookinfo-gateway-istio\\.${NS}\\.svc\\.cluster\\.local\\s+True\\s+`));
   });
 
   it('an HTTPRoute to a missing Service says why in its status (BackendNotFound), the rest keeps serving', async () => {
