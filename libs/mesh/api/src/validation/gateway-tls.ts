@@ -26,6 +26,9 @@ function checkServerTls(tls: ServerTLSSettings, at: string): FieldProblem[] {
  */
 export function checkGatewayTls(spec: GatewaySpec): FieldProblem[] {
   const out: FieldProblem[] = [];
+  // Istio's validateGateway (which also rejects an empty list): the schema lets `servers` be absent,
+  // and translation iterates them.
+  if ((spec.servers as GatewaySpec['servers'] | undefined) === undefined) out.push({ path: 'spec.servers', message: 'gateway must have at least one server' });
   (spec.servers ?? []).forEach((server, i) => {
     const at = `spec.servers[${i}]`;
     const protocol = server.port.protocol.toUpperCase();

@@ -35,7 +35,14 @@ export function parseYamlDocuments(text: string, source: string): YamlParseResul
       for (const e of doc.errors) errors.push({ source, document, message: firstLine(e.message) });
       return;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (err) {
+      // e.g. an alias whose anchor is missing: the yaml library throws only when converting
+      errors.push({ source, document, message: firstLine(err instanceof Error ? err.message : String(err)) });
+      return;
+    }
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || Array.isArray(value)) {
       errors.push({ source, document, message: 'document is not an object' });
