@@ -96,7 +96,7 @@ export class ProcessGroup {
     t.backoff = state;
     const { pid: _pid, ...rest } = t.status;
     t.status = { ...rest, state: 'CrashLoopBackOff', lastExitCode: exitCode };
-    this.logger.warn({ name: spec.name, exitCode, delayMs }, 'process exited, restart scheduled');
+    this.logger.info({ name: spec.name, exitCode, delayMs }, 'process exited, restart scheduled');
     this.supervision.onCrash?.({ name: spec.name, exitCode, restarts: state.restarts, delayMs });
     this.supervision.onChange?.();
     t.timer = setTimeout(() => {
