@@ -1,4 +1,4 @@
-import { type JWK, type KeyLike, compactVerify, importJWK } from 'jose';
+import type { JWK, KeyLike } from 'jose';
 import type { ParsedJwt } from './parse';
 import type { JwtStatus } from './status';
 
@@ -12,6 +12,13 @@ export interface Jwk {
   readonly jwk: JWK;
   readonly imported: Map<string, Promise<KeyLike | Uint8Array | undefined>>;
 }
+
+/**
+ * jose is loaded on the first signature check, not at start-up: most sidecars never see a
+ * RequestAuthentication, and the module costs a proxy ~1.6 MB of RSS (issue #18's RSS budget).
+ */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = (): Promise<typeof import('jose')> => (jose ??= import('jose'));
 
 const str = (v: unknown): v is string => typeof v === 'string';
 
@@ -68,7 +75,9 @@ function fits(kty: string, alg: string): boolean {
 function importFor(key: Jwk, alg: string): Promise<KeyLike | Uint8Array | undefined> {
   let p = key.imported.get(alg);
   if (p === undefined) {
-    p = importJWK({ ...key.jwk, alg }, alg).catch(() => undefined);
+    p = loadJose()
+      .then((j) => j.importJWK({ ...key.jwk, alg }, alg))
+      .catch(() => undefined);
     key.imported.set(alg, p);
   }
   return p;
@@ -78,7 +87,7 @@ async function verifiesWith(jwt: ParsedJwt, key: Jwk): Promise<boolean> {
   const k = await importFor(key, jwt.alg);
   if (k === undefined) return false;
   try {
-    await compactVerify(jwt.token, k, { algorithms: [jwt.alg] });
+    await (await loadJose()).compactVerify(jwt.token, k, { algorithms: [jwt.alg] });
     return true;
   } catch {
     return false;

@@ -1,0 +1,38 @@
+/**
+ * What the proxy's bundle loads at start-up (issue #18's RSS budget): the validation stack of
+ * `@trellis/mesh-api` (ajv, yaml, the CRD schemas — ~3.5 MB of RSS) stays out because that lib is
+ * side-effect free (`"sideEffects": false`), and jose (~1.6 MB) is imported on the first JWT
+ * signature check only. Bundled with the build's own esbuild configuration (tools/build/bundle.mjs).
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+const script = `
+const { bundleNode } = await import(${JSON.stringify(path.join(root, 'tools/build/bundle.mjs'))});
+const r = await bundleNode({ entryPoints: [${JSON.stringify(path.join(root, 'apps/proxy/src/main.ts'))}], outfile: '/dev/null/main.js', write: false });
+process.stdout.write(r.outputFiles[0].text);
+`;
+
+function bundledCode(): string {
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, maxBuffer: 64 << 20, timeout: 60_000 }).toString();
+}
+
+describe('the proxy bundle', () => {
+  const code = bundledCode();
+  const required = new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
+
+  it('does not load the config validation stack (ajv, yaml) at start-up', () => {
+    expect(required.has('ajv')).toBe(false);
+    expect(required.has('yaml')).toBe(false);
+  });
+
+  it('loads jose lazily, by a dynamic import', () => {
+    expect(required.has('jose')).toBe(false);
+    expect(code).toMatch(/import\("jose"\)/);
+  });
+
+  it('still bundles the proxy itself', () => {
+    expect(required.has('pino')).toBe(true);
+  });
+});
