@@ -3,7 +3,7 @@
  * selector in the Istio namespace (then `-n`), a local listener on `--address`:`--port` (else the UI port,
  * else any free port), every accepted connection port-forwarded to the pod's UI port, until interrupted.
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { PortForward } from '@kubernetes/client-node';
 import type { KubeList, KubePod } from '@trellis/mesh-kube';
 import { TrellisError, errorMessage } from '@trellis/shared';
@@ -48,21 +48,57 @@ export interface Forwarding {
   close(): void;
 }
 
-/** Listens on the first free port of `ports` and forwards each connection to `pod`:`remotePort`. */
+/** The part of the client's port-forward WebSocket (the `ws` package's) this file uses. */
+interface ForwardSession {
+  close(): void;
+  terminate(): void;
+  on(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * One local connection's forward: the WebSocket closing ends the socket, the socket closing closes the
+ * WebSocket, so neither outlives the other (nor the process after Ctrl-C).
+ */
+function pairSession(socket: Socket, session: ForwardSession, open: Set<ForwardSession>): void {
+  if (socket.destroyed) return session.close();
+  open.add(session);
+  session.on('close', () => {
+    open.delete(session);
+    socket.end();
+  });
+  socket.on('close', () => session.close());
+}
+
+/** Listens on the first free port of `ports` and forwards each connection to `pod`:`remotePort`; close() ends them all. */
 export async function forwardToPod(api: KubeApi, pod: { name: string; namespace: string }, remotePort: number, bind: string, ports: readonly number[], onError: (line: string) => void): Promise<Forwarding> {
   const forward = new PortForward(api.kubeConfig);
   const host = bind === 'localhost' ? '127.0.0.1' : bind;
+  const sockets = new Set<Socket>();
+  const sessions = new Set<ForwardSession>();
   let last: unknown;
   for (const port of ports) {
     const server = createServer((socket) => {
-      forward.portForward(pod.namespace, pod.name, [remotePort], socket, null, socket).catch((err: unknown) => {
-        onError(`port-forward to ${pod.name}.${pod.namespace}:${remotePort} failed: ${forwardFailure(err)}`);
-        socket.destroy();
-      });
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      forward.portForward(pod.namespace, pod.name, [remotePort], socket, null, socket).then(
+        (ws) => {
+          const session = typeof ws === 'function' ? ws() : ws;
+          if (session !== null) pairSession(socket, session, sessions);
+        },
+        (err: unknown) => {
+          onError(`port-forward to ${pod.name}.${pod.namespace}:${remotePort} failed: ${forwardFailure(err)}`);
+          socket.destroy();
+        },
+      );
     });
     try {
       const bound = await listen(server, host, port);
-      return { address: `${bind}:${bound}`, close: () => server.close() };
+      const close = (): void => {
+        server.close();
+        for (const session of sessions) session.terminate();
+        for (const socket of sockets) socket.destroy();
+      };
+      return { address: `${bind}:${bound}`, close };
     } catch (err) {
       last = err;
     }
