@@ -13,9 +13,10 @@ must "kubectl rollout status deployment/kiali -n istio-system --timeout=$WAIT"
 must "kubectl -n istio-system get svc kiali"
 expect '^kiali .*20001/TCP' 'Service kiali 20001/TCP'
 
-npx trellis dashboard kiali --browser=false >"$KIALI_OUT" 2>&1 &
+# Its own process group (setsid), so that whatever happens the whole group can be ended at the close.
+setsid npx trellis dashboard kiali --browser=false >"$KIALI_OUT" 2>&1 &
 KIALI_DASH=$!
-trap 'kill -INT $KIALI_DASH 2>/dev/null || true' EXIT
+trap 'kill -KILL -- -$KIALI_DASH 2>/dev/null || true' EXIT
 deadline=$(($(date +%s) + 15))
 until grep -q '^http://' "$KIALI_OUT" || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done
 OUT=$(cat "$KIALI_OUT")
@@ -47,10 +48,19 @@ until GRAPH=$(curl -s --max-time 10 "$KIALI_URL/api/namespaces/graph?$GRAPH_Q") 
   sleep 2
 done
 ok "versionedApp graph of default: $SEEN"
-# Kiali's inventory is the control plane's registry (GET /api/v1/registry/workloads): in a cluster it holds every
-# pod, the ingress gateway's too, which is what the in-process fallback (no PROMETHEUS_URL) would scrape.
+# Kiali's inventory is the control plane's registry (GET /api/v1/registry/workloads, read here through the API
+# server's service proxy): in a cluster it holds every pod, the ingress gateway's too, which is what the in-process
+# fallback (no PROMETHEUS_URL) would scrape.
+must "kubectl get --raw /api/v1/namespaces/istio-system/services/istiod:15014/proxy/api/v1/registry/workloads | node -e 'let b=\"\";process.stdin.on(\"data\",d=>b+=d).on(\"end\",()=>{const w=JSON.parse(b);console.log((Array.isArray(w)?w:w.items||w.workloads).filter(p=>p.namespace===\"istio-system\").map(p=>p.name+\" \"+p.address).join(\"\\n\"))})'"
+expect '^istio-ingressgateway-[a-z0-9]+-[a-z0-9]+ [0-9.]+$' "the control plane's registry lists the ingress gateway's pod"
 must "curl -s --max-time 10 $KIALI_URL/api/namespaces/istio-system/workloads | node -e 'let b=\"\";process.stdin.on(\"data\",d=>b+=d).on(\"end\",()=>console.log(JSON.parse(b).workloads.map(w=>w.name).sort().join(\" \")))'"
 expect '(^| )istio-ingressgateway( |$)' 'the istio-system workloads Kiali lists include the ingress gateway'
+# Ctrl-C: one SIGINT (npm passes it on to the CLI) must end the forward and the process, open connections or not.
 kill -INT $KIALI_DASH 2>/dev/null || true
-wait $KIALI_DASH 2>/dev/null || true
+deadline=$(($(date +%s) + 10))
+while kill -0 $KIALI_DASH 2>/dev/null; do
+  [ "$(date +%s)" -lt $deadline ] || fail "trellis dashboard kiali still running 10 s after SIGINT"
+  sleep 0.2
+done
+ok "trellis dashboard kiali ended on SIGINT"
 trap - EXIT
