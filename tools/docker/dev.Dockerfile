@@ -15,19 +15,6 @@ ARG APP
 COPY tools/kiali-ui/fetch.mjs /src/fetch.mjs
 RUN mkdir -p /out && if [ "${APP}" = kiali ]; then TRELLIS_CACHE_DIR=/out node /src/fetch.mjs; fi
 
-FROM ${BASE_IMAGE} AS proxy
-RUN command -v iptables >/dev/null 2>&1 \
- || (apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*)
-ENV NODE_ENV=production TRELLIS_NODE_FLAGS=--enable-source-maps
-WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY --chown=1337:1337 dist/apps/proxy/ ./dist/
-COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
-COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
-RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait
-USER 1337:1337
-ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]
-
 FROM ${BASE_IMAGE} AS app
 # curl, as in Istio's Bookinfo images: the walkthrough runs `kubectl exec <ratings pod> -c ratings -- curl …`.
 RUN command -v curl >/dev/null 2>&1 \
@@ -42,3 +29,19 @@ COPY --from=kiali-ui /out/ ./
 ENV KIALI_UI_DIR=/app/kiali-ui-1.31.0/build
 USER ${APP_UID}:${APP_UID}
 ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis"]
+
+# The proxy stage comes last: the classic builder (DOCKER_BUILDKIT=0, Docker before 23) builds every stage up to
+# --target, used or not, and each image's context holds only its own dist/apps/<app> (the Tiltfile's only=), so a
+# stage before `app` must not COPY another app's bundle. `--target proxy` runs the app stage with APP=proxy.
+FROM ${BASE_IMAGE} AS proxy
+RUN command -v iptables >/dev/null 2>&1 \
+ || (apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*)
+ENV NODE_ENV=production TRELLIS_NODE_FLAGS=--enable-source-maps
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --chown=1337:1337 dist/apps/proxy/ ./dist/
+COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
+COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
+RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait
+USER 1337:1337
+ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]
