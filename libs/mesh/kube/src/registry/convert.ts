@@ -79,6 +79,9 @@ const podReady = (pod: KubePod): boolean => pod.status?.conditions?.some((c) => 
 /** Istio's injection markers: the injector's status annotation or an `istio-proxy` container. */
 export function hasSidecar(pod: KubePod): boolean {
   if (pod.metadata.annotations?.['sidecar.istio.io/status'] !== undefined) return true;
+  // a gateway (not injected, its own istio-proxy is the workload): mesh clients send it plaintext, as Istio's
+  // gateways carry no security.istio.io/tlsMode label
+  if (pod.metadata.labels?.['sidecar.istio.io/inject'] === 'false') return false;
   return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c) => c.name === 'istio-proxy');
 }
 
