@@ -118,7 +118,7 @@ must "kubectl delete authorizationpolicy frontend-ingress -n istio-system"
 must "kubectl delete requestauthentication jwt-example -n istio-system"
 code_until 30 200 /headers deadbeef
 ok "without the policies a bad token passes again"
-must "kubectl delete gateway httpbin-gateway -n jwt"
+must "kubectl delete gateway.networking.istio.io httpbin-gateway -n jwt"
 must "kubectl delete virtualservice httpbin -n jwt"
 must "kubectl delete -f samples/jwt-server/jwt-server.yaml -n istio-system"
 must "kubectl delete ns jwt --wait=false"

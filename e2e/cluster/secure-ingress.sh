@@ -188,7 +188,7 @@ expect '< HTTP/[0-9.]+ 200' 'with a client certificate signed by example.com: 20
 expect '<title>Simple Bookstore App</title>'
 
 step "Secure ingress: clean up (the plain-HTTP bookinfo-gateway is left as it was)"
-must "kubectl delete gateway mygateway"
+must "kubectl delete gateway.networking.istio.io mygateway"
 must "kubectl delete virtualservice bookinfo-secure"
 must "kubectl delete -n istio-system secret bookinfo-credential"
 cd "$SI_BACK" && rm -rf "$SI_DIR"
