@@ -129,6 +129,23 @@ describe('tracing as istiod writes it (sampling precedence, bookinfo-spec §5.13
     expect(hcms(gw)[0]?.tracing?.spawn_upstream_span).toEqual({ value: true });
   });
 
+  it("a Telemetry naming no provider, with no defaultProviders.tracing, turns tracing off (istiod's Tracing(): no provider → disabled), even with enableTracing", () => {
+    // The cluster's `istio` ConfigMap as `trellis install` writes it (Istio's defaults: enableTracing, no tracing provider).
+    const installed = mesh({ enableTracing: true });
+    const samplingOnly = [tel('mesh-default', 'istio-system', { accessLogging: [{ providers: [{ name: 'envoy' }] }], tracing: [{ randomSamplingPercentage: 100 }] })];
+    const gw = (m: MeshConfig, t: Telemetry[]): XdsResources => translate({ ...snap(m, t), gateways: [bookinfoGateway], virtualServices: [bookinfoVirtualService] }, GATEWAY_PROXY);
+    expect(outbound(translate(snap(installed), sidecarProxy('productpage')))[0]?.tracing?.provider?.name).toBe('envoy.tracers.zipkin');
+    expect(hcms(translate(snap(installed, samplingOnly), sidecarProxy('productpage'))).every((h) => h.tracing === undefined)).toBe(true);
+    expect(hcms(gw(installed, samplingOnly)).every((h) => h.tracing === undefined)).toBe(true);
+    // Istio's Zipkin task: `--set meshConfig.extensionProviders[0]…` zipkin, Telemetry `providers: [{name: zipkin}]`.
+    const withZipkin = mesh({ enableTracing: true, extensionProviders: [zipkin] });
+    const named = [tel('mesh-default', 'istio-system', { tracing: [{ providers: [{ name: 'zipkin' }], randomSamplingPercentage: 100 }] })];
+    for (const h of [...hcms(translate(snap(withZipkin, named), sidecarProxy('productpage'))), ...hcms(gw(withZipkin, named))]) {
+      expect(h.tracing?.provider?.typed_config).toMatchObject({ collector_cluster: 'outbound|9411||zipkin.istio-system.svc.cluster.local', collector_hostname: 'zipkin.istio-system.svc.cluster.local', collector_endpoint: '/api/v2/spans' });
+      expect(h.tracing?.random_sampling).toEqual({ value: 100 });
+    }
+  });
+
   it('OpenTelemetry over OTLP/HTTP', () => {
     const otel = { name: 'otel', opentelemetry: { service: 'zipkin.istio-system.svc.cluster.local', port: 4318, http: { path: '/v1/traces', timeout: '5s' } } };
     const t = inbound(translate(snap(mesh({ extensionProviders: [otel], defaultProviders: { tracing: ['otel'] } })), sidecarProxy('ratings')))[0]?.tracing;
