@@ -40,7 +40,18 @@ must "kubectl -n istio-system get svc prometheus zipkin tracing"
 expect '^prometheus .*9090/TCP' 'Service prometheus 9090/TCP'
 expect '^zipkin .*9411/TCP' 'Service zipkin 9411/TCP'
 
-step "Access logs and 100 % tracing for the mesh (Telemetry mesh-default)"
+# Istio's Zipkin task: the zipkin extension provider in the mesh config (istioctl install --set …), then a
+# Telemetry naming it. A Telemetry whose tracing names no provider, with no defaultProviders.tracing, turns
+# tracing off (istiod's Telemetries.Tracing: no provider → disabled): no span would leave the proxies.
+step "The zipkin tracing provider in the mesh config (istioctl install --set meshConfig.extensionProviders…)"
+must "npx trellis install -y --timeout $WAIT --set 'meshConfig.extensionProviders[0].name=zipkin' \
+  --set 'meshConfig.extensionProviders[0].zipkin.service=zipkin.istio-system.svc.cluster.local' \
+  --set 'meshConfig.extensionProviders[0].zipkin.port=9411'"
+expect 'Installation complete' 'trellis install --set meshConfig.extensionProviders… completed'
+must "kubectl -n istio-system get configmap istio -o jsonpath='{.data.mesh}'"
+expect 'service: zipkin.istio-system.svc.cluster.local' 'the istio ConfigMap names the zipkin provider'
+
+step "Access logs and 100 % tracing to zipkin for the mesh (Telemetry mesh-default)"
 must "kubectl apply -f - <<'EOF'
 apiVersion: telemetry.istio.io/v1
 kind: Telemetry
@@ -52,7 +63,9 @@ spec:
     - providers:
         - name: envoy
   tracing:
-    - randomSamplingPercentage: 100
+    - providers:
+        - name: zipkin
+      randomSamplingPercentage: 100
 EOF"
 sleep 5
 
