@@ -85,12 +85,19 @@ must "kubectl delete httproute reviews"
 kill "$PF_PID" 2>/dev/null || true
 rm -f "$PF_LOG"
 GATEWAY_URL=$SAVED_GATEWAY_URL
+# Kubernetes' garbage collector removes what the Gateway owns (istiod's controller also deletes deployments it
+# no longer wants; either one suffices): check the owner references point at this Gateway, then that all goes.
+GW_UID=$(kubectl get gtw bookinfo-gateway -o jsonpath='{.metadata.uid}')
+for o in deploy svc sa; do
+  must "kubectl get $o bookinfo-gateway-istio -o jsonpath='{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}/{.metadata.ownerReferences[0].uid}'"
+  expect "^Gateway/bookinfo-gateway/$GW_UID\$" "$o/bookinfo-gateway-istio owned by Gateway bookinfo-gateway (uid $GW_UID)"
+done
 must "kubectl delete -f $GWAPI/bookinfo-gateway.yaml"
 expect 'gateway.gateway.networking.k8s.io "bookinfo-gateway" deleted'
 deadline=$(($(date +%s) + 60))
-until [ -z "$(kubectl get deploy,svc -l gateway.networking.k8s.io/gateway-name=bookinfo-gateway -o name)" ]; do
+until run "kubectl get deploy,svc,sa -l gateway.networking.k8s.io/gateway-name=bookinfo-gateway -o name 2>/dev/null" && [ "$RC" = 0 ] && [ -z "$OUT" ]; do
   [ "$(date +%s)" -lt $deadline ] || fail "bookinfo-gateway-istio not removed within 60 s of deleting its Gateway"
   sleep 1
 done
-ok 'bookinfo-gateway-istio garbage-collected with its Gateway (owner reference)'
+ok 'bookinfo-gateway-istio (Deployment, Service, ServiceAccount) removed with its Gateway'
 must "kubectl delete -f samples/bookinfo/platform/kube/bookinfo-versions.yaml"
