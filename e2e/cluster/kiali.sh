@@ -13,7 +13,8 @@ must "kubectl rollout status deployment/kiali -n istio-system --timeout=$WAIT"
 must "kubectl -n istio-system get svc kiali"
 expect '^kiali .*20001/TCP' 'Service kiali 20001/TCP'
 
-# Its own process group (setsid), so that whatever happens the whole group can be ended at the close.
+# Its own process group (setsid), as a terminal's foreground job: Ctrl-C signals the group (npm does not pass a
+# SIGINT sent to it alone on to the CLI), and whatever happens the group can be ended at the close.
 setsid npx trellis dashboard kiali --browser=false >"$KIALI_OUT" 2>&1 &
 KIALI_DASH=$!
 trap 'kill -KILL -- -$KIALI_DASH 2>/dev/null || true' EXIT
@@ -55,8 +56,8 @@ must "kubectl get --raw /api/v1/namespaces/istio-system/services/istiod:15014/pr
 expect '^istio-ingressgateway-[a-z0-9]+-[a-z0-9]+ [0-9.]+$' "the control plane's registry lists the ingress gateway's pod"
 must "curl -s --max-time 10 $KIALI_URL/api/namespaces/istio-system/workloads | node -e 'let b=\"\";process.stdin.on(\"data\",d=>b+=d).on(\"end\",()=>console.log(JSON.parse(b).workloads.map(w=>w.name).sort().join(\" \")))'"
 expect '(^| )istio-ingressgateway( |$)' 'the istio-system workloads Kiali lists include the ingress gateway'
-# Ctrl-C: one SIGINT (npm passes it on to the CLI) must end the forward and the process, open connections or not.
-kill -INT $KIALI_DASH 2>/dev/null || true
+# Ctrl-C: one SIGINT to the group must end the forward and the process.
+kill -INT -- -$KIALI_DASH 2>/dev/null || true
 deadline=$(($(date +%s) + 10))
 while kill -0 $KIALI_DASH 2>/dev/null; do
   [ "$(date +%s)" -lt $deadline ] || fail "trellis dashboard kiali still running 10 s after SIGINT"

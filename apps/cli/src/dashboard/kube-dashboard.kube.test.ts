@@ -2,7 +2,9 @@
 // istioctl's pod inference (Istio namespace first, then -n), its errors, and the local listener. Pods stay Pending
 // there (no kubelet), so a forwarded connection is exercised up to the API server's refusal: one line, socket closed.
 // The forward to a running pod is e2e/cluster/kiali.sh's (and telemetry.sh's) part.
+import { execFileSync, spawn } from 'node:child_process';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
 import { isTrellisError } from '@trellis/shared';
 import { KubeApi } from '../client/kube-api';
 import { runCli } from '../testing/fake-control-plane';
@@ -86,6 +88,37 @@ describe('trellis dashboard (cluster mode)', () => {
       expect((err as Error).message).toMatch(/^failure running port forward process: .*EADDRINUSE/);
     } finally {
       busy.close();
+    }
+  });
+
+  it('the CLI process prints the URL, holds the forward, and ends on one SIGINT (Ctrl-C) with exit code 0', async () => {
+    const repo = path.join(__dirname, '../../../..');
+    execFileSync(process.execPath, [path.join(repo, 'tools/build/build.mjs'), '--quiet', 'cli'], { cwd: repo, timeout: 120_000 });
+    const child = spawn(process.execPath, [path.join(repo, 'dist/apps/cli/main.js'), '-i', ISTIO_NS, 'dashboard', 'kiali', '--browser=false', '--port', '0'], {
+      env: { PATH: process.env['PATH'] ?? '', KUBECONFIG: kubeconfig(), TRELLIS_TARGET: 'kube' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let [out, err] = ['', ''];
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (const deadline = Date.now() + 20_000; !out.includes('skipping opening a browser'); await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() > deadline) throw new Error(`no URL within 20 s: ${out}${err}`);
+      }
+      expect(out).toMatch(/^http:\/\/localhost:\d+\/kiali\nskipping opening a browser\n$/);
+      // A connection while it runs (refused by the API server: the pod is Pending) leaves it running.
+      const port = Number(/localhost:(\d+)/.exec(out)?.[1]);
+      await new Promise<void>((resolve) => connect(port, '127.0.0.1').on('close', () => resolve()).on('error', () => undefined));
+      expect(child.exitCode).toBeNull();
+      const t0 = Date.now();
+      child.kill('SIGINT');
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running 5 s after SIGINT'), 5000).unref())]);
+      expect(code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(err).toMatch(/^port-forward to kiali-istio-ns\.dash-istio-\w+:20001 failed: Unexpected server response: \d+\n$/);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });
