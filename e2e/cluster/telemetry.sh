@@ -142,20 +142,21 @@ SHARED=$(comm -12 <(printf '%s\n' "$CLIENT_IDS") <(printf '%s\n' "$SERVER_IDS") 
 ok "x-request-id $SHARED in both sidecars' access logs"
 
 step "Distributed tracing: 100 requests, one trace with gateway, productpage, details, reviews and ratings"
+# The traces (100 of ~10 spans, several hundred KB) go to node on stdin: one argv string is capped at 128 KiB (E2BIG).
 for i in $(seq 1 100); do curl -s -o /dev/null "http://$GATEWAY_URL/productpage"; done
 deadline=$(($(date +%s) + 60))
 until TRACES=$(curl -s --max-time 10 "http://127.0.0.1:$ZIPKIN_LOCAL/api/v2/traces?serviceName=productpage.default&limit=100") &&
   node -e '
     const want=["istio-ingressgateway.istio-system","productpage.default","details.default","reviews.default","ratings.default"];
-    const ok=JSON.parse(process.argv[1]).some(t=>{const ids=new Set(t.map(s=>s.id));const s=new Set(t.map(x=>x.localEndpoint&&x.localEndpoint.serviceName));
+    const ok=JSON.parse(require("fs").readFileSync(0,"utf8")).some(t=>{const ids=new Set(t.map(s=>s.id));const s=new Set(t.map(x=>x.localEndpoint&&x.localEndpoint.serviceName));
       return want.every(w=>s.has(w))&&t.filter(x=>!x.parentId||!ids.has(x.parentId)).length===1;});
-    process.exit(ok?0:1)' "$TRACES"; do
+    process.exit(ok?0:1)' <<<"$TRACES"; do
   if [ "$(date +%s)" -ge $deadline ]; then
     # What the trace store has: its services, and the newest productpage traces' services and root count.
     curl -s --max-time 10 "http://127.0.0.1:$ZIPKIN_LOCAL/api/v2/services"; echo
-    node -e 'for(const t of JSON.parse(process.argv[1]).slice(0,5)){const ids=new Set(t.map(s=>s.id));
+    node -e 'for(const t of JSON.parse(require("fs").readFileSync(0,"utf8")).slice(0,5)){const ids=new Set(t.map(s=>s.id));
       console.log(JSON.stringify({services:[...new Set(t.map(s=>s.localEndpoint&&s.localEndpoint.serviceName))],spans:t.length,
-        roots:t.filter(x=>!x.parentId||!ids.has(x.parentId)).map(x=>[x.localEndpoint&&x.localEndpoint.serviceName,x.kind,x.name])}))}' "${TRACES:-[]}" || true
+        roots:t.filter(x=>!x.parentId||!ids.has(x.parentId)).map(x=>[x.localEndpoint&&x.localEndpoint.serviceName,x.kind,x.name])}))}' <<<"${TRACES:-[]}" || true
     fail "no trace with all five services in one tree within 60 s"
   fi
   sleep 2
