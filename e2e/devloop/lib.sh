@@ -67,6 +67,17 @@ wait_log() {
   done
 }
 
+# wait_tilt_api SECONDS PID: until `tilt up` (PID) serves its API on $TILT_PORT (`tilt wait` fails at once with
+# "No tilt apiserver found" before that); fail if PID exits or time runs out.
+wait_tilt_api() {
+  local deadline=$(($(date +%s) + $1))
+  until tilt get session >/dev/null 2>&1; do
+    kill -0 "$2" 2>/dev/null || { tail -40 "$WORK/tilt-up.log"; fail "tilt up exited before serving its API"; }
+    [ "$(date +%s)" -lt "$deadline" ] || { tail -40 "$WORK/tilt-up.log"; fail "tilt up: no API on port $TILT_PORT within $1 s"; }
+    sleep 0.5
+  done
+}
+
 # stop_pid PID: SIGINT (Ctrl-C, as a user stops `tilt up` / `skaffold dev`), SIGKILL after 60 s.
 stop_pid() {
   local pid=$1 i

@@ -97,6 +97,7 @@ gateway_checks "tilt ci"
 step "tilt up: a live update — reviews v3's stars turn blue"
 tilt up --stream >"$WORK/tilt-up.log" 2>&1 &
 TILT_PID=$!; BG="$BG $TILT_PID"
+wait_tilt_api 60 "$TILT_PID"
 run "tilt wait --for=condition=Ready uiresource --all --timeout=600s"
 [ "$RC" = 0 ] || { tail -40 "$WORK/tilt-up.log"; fail "tilt up: resources not Ready"; }
 gateway_checks "tilt up"
