@@ -83,6 +83,7 @@ tally 30
   fail "expected v1, v2 and v3 all to answer ($COUNTS, non-200 $NON200)"
 ok "no stars, black stars and red stars all seen"
 
+source e2e/cluster/gateway-api.sh
 source e2e/cluster/mtls-default.sh
 source e2e/cluster/mtls-migration.sh
 
