@@ -9,6 +9,7 @@ const deployDir = findDeployDir({}, __dirname);
 const root = path.dirname(deployDir);
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
 const BOOKINFO = 'samples/bookinfo/platform/kube/bookinfo.yaml';
+const ADDONS = ['samples/addons/prometheus.yaml', 'samples/addons/zipkin.yaml', 'samples/addons/kiali.yaml'];
 const APPS = ['productpage', 'details', 'reviews', 'ratings', 'control-plane', 'proxy'];
 
 type ContainerPort = { name?: string; containerPort: number };
@@ -64,6 +65,14 @@ function skaffoldImageSets(text: string): Array<[string, string[]]> {
   const config = parse(text) as Build & { profiles?: Array<Build & { name: string }> };
   const sets: Array<[string, Build]> = [['(top level)', config], ...(config.profiles ?? []).map((p): [string, Build] => [`profile ${p.name}`, p])];
   return sets.filter(([, b]) => b.build?.artifacts !== undefined).map(([name, b]) => [name, sorted((b.build?.artifacts ?? []).map((a) => a.image))]);
+}
+
+/** Images a skaffold profile adds with `op: add` patches to /build/artifacts. */
+function skaffoldAddedImages(text: string, profile: string): string[] {
+  type Patch = { op: string; path: string; value?: { image?: string } };
+  const config = parse(text) as { profiles?: Array<{ name: string; patches?: Patch[] }> };
+  const patches = config.profiles?.find((p) => p.name === profile)?.patches ?? [];
+  return sorted(patches.filter((p) => p.op === 'add' && p.path === '/build/artifacts/-').map((p) => imageName(p.value?.image ?? '')));
 }
 
 /** Service ports whose targetPort no selected pod template exposes, and Services that select no pod. */
@@ -137,19 +146,20 @@ describe('deploy artifacts agree with each other', () => {
   it('every image the manifests use is built by the Tiltfile and by each skaffold artifact list, and nothing else is', async () => {
     const used = referencedImages([...(await componentObjects(deployDir)), ...yamlObjects(BOOKINFO)]);
     expect(used).toEqual(expect.arrayContaining(['trellis/proxy', 'trellis/control-plane', 'trellis/examples-bookinfo-reviews']));
-    expect(tiltImages(read('Tiltfile'))).toEqual(used);
+    // samples/addons (kubectl apply -f samples/addons) is opt-in: TRELLIS_ADDONS=1 tilt up, skaffold -p addons.
+    const addons = referencedImages(ADDONS.flatMap(yamlObjects));
+    expect(addons).toEqual(expect.arrayContaining(['trellis/kiali', 'trellis/control-plane']));
+    expect(tiltImages(read('Tiltfile'))).toEqual(sorted([...used, ...addons]));
     const skaffold = skaffoldImageSets(read('skaffold.yaml'));
     expect(skaffold.map(([name]) => name)).toContain('(top level)');
     for (const [name, images] of skaffold) expect({ name, images }).toEqual({ name, images: used });
-    // deploy/addons is not in deploy/kustomization.yaml (nor in Tilt/Skaffold): it pulls upstream images only.
-    const addons = referencedImages(await componentObjects(path.join(deployDir, 'addons')));
-    expect(addons.filter((image) => image.startsWith('trellis/'))).toEqual([]);
+    expect(sorted([...used, ...skaffoldAddedImages(read('skaffold.yaml'), 'addons')])).toEqual(sorted([...used, ...addons]));
   });
 
   it('every Service selects a pod template in its file set and namespace, and each targetPort is a containerPort of it', async () => {
     const sets: Array<[string, DeployObject[]]> = [
       ['deploy', await componentObjects(deployDir)],
-      ['deploy/addons', await componentObjects(path.join(deployDir, 'addons'))],
+      ['samples/addons', ADDONS.flatMap(yamlObjects)],
       [BOOKINFO, yamlObjects(BOOKINFO)],
     ];
     for (const [, objects] of sets) expect(objects.some((o) => o.kind === 'Service')).toBe(true);
