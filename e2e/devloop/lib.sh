@@ -78,6 +78,26 @@ wait_tilt_api() {
   done
 }
 
+# wait_tilt_ready SECONDS PID: until every Tilt resource has finished its update and is running (updateStatus and
+# runtimeStatus ok or not_applicable), as `tilt ci` decides; `tilt wait --for=condition=Ready --all` returned while
+# the Bookinfo resources were still pending behind istiod. Fails if PID exits or time runs out.
+wait_tilt_ready() {
+  local deadline=$(($(date +%s) + $1)) waiting
+  while :; do
+    waiting=$(tilt get uiresources -o json 2>/dev/null | node -e '
+      let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+        const items = (s ? JSON.parse(s).items : []) ?? [];
+        const done = (v) => v === "ok" || v === "not_applicable";
+        const bad = items.filter((r) => !done(r.status?.updateStatus) || !done(r.status?.runtimeStatus));
+        console.log(items.length < 2 ? "(no resources yet)" : bad.map((r) => `${r.metadata.name}:${r.status?.updateStatus}/${r.status?.runtimeStatus}`).join(" "));
+      });') || waiting="(tilt get failed)"
+    [ -n "$waiting" ] || return 0
+    kill -0 "$2" 2>/dev/null || { tail -40 "$WORK/tilt-up.log"; fail "tilt up exited while waiting for: $waiting"; }
+    [ "$(date +%s)" -lt "$deadline" ] || { tail -40 "$WORK/tilt-up.log"; fail "tilt up: not ready within $1 s: $waiting"; }
+    sleep 1
+  done
+}
+
 # stop_pid PID: SIGINT (Ctrl-C, as a user stops `tilt up` / `skaffold dev`), SIGKILL after 60 s.
 stop_pid() {
   local pid=$1 i
