@@ -111,9 +111,16 @@ describe('local mode telemetry: Prometheus, the trace store, access logs', () =>
       await page.click('input.execute_btn');
       await page.waitForFunction("document.querySelector('.console_table tbody').textContent.includes('istio_requests_total{')", undefined, { timeout: 15_000 });
       expect(await page.locator('.console_table tbody tr').count()).toBeGreaterThan(0);
-      await page.goto(`${zipkin}/zipkin/?serviceName=productpage.default`);
-      expect(await page.locator('tr.trace-row').count()).toBeGreaterThan(0);
-      expect(await page.locator('tr.trace-row').first().textContent()).toContain('istio-ingressgateway.istio-system');
+      // Each proxy reports its spans in batches (Envoy's flush policy: 5 spans or 5 s), so the newest
+      // trace may not have its gateway span yet: reload (bounded) until a listed trace has it.
+      let rows: string[] = [];
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await page.waitForTimeout(1_000)) {
+        await page.goto(`${zipkin}/zipkin/?serviceName=productpage.default`);
+        rows = await page.locator('tr.trace-row').allTextContents();
+        if (rows.some((row) => row.includes('istio-ingressgateway.istio-system'))) break;
+      }
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.some((row) => row.includes('istio-ingressgateway.istio-system'))).toBe(true);
     } finally {
       await browser.close();
     }
