@@ -147,6 +147,10 @@ stop_pid "$SK_PID"; BG=""
 step "skaffold delete leaves the cluster clean"
 run "skaffold delete"
 [ "$RC" = 0 ] || fail "skaffold delete exited $RC"
+# skaffold delete returns once the objects are deleted; pods drain for up to their grace period (Bookinfo's 5 s
+# drain) and the namespace finalises after them, as kubectl delete without --wait=true leaves them.
+gone_within 120 "kubectl get pods -n default --no-headers"
+gone_within 120 "kubectl get namespace istio-system --ignore-not-found --no-headers"
 must "kubectl get deploy,svc,pods -n default --no-headers"
 left=$(grep -v '^service/kubernetes ' <<<"$OUT" | grep -v '^$' || true)
 [ -z "$left" ] || fail "left in default: $left"
