@@ -101,11 +101,12 @@ wait_tilt_ready() {
 # gone_within SECONDS CMD: until CMD (a kubectl get) prints nothing, i.e. what it lists has finished terminating.
 gone_within() {
   local deadline=$(($(date +%s) + $1)) out
-  while out=$(eval "$2" 2>&1) && [ -n "$out" ]; do
+  while :; do
+    out=$(eval "$2" 2>"$WORK/gone.err") || fail "$2: $(cat "$WORK/gone.err")"   # stderr: "No resources found"
+    [ -n "$out" ] || return 0
     [ "$(date +%s)" -lt "$deadline" ] || fail "still there $1 s after skaffold delete: $out"
     sleep 1
   done
-  [ -z "$out" ] || fail "$2: $out"
 }
 
 # stop_pid PID: SIGINT (Ctrl-C, as a user stops `tilt up` / `skaffold dev`), SIGKILL after 60 s.
