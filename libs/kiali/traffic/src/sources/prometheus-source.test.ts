@@ -75,7 +75,10 @@ describeProm('prometheusSource against the real prometheus binary scraping a fix
         if (a.length > 0) answered++;
         const [ra, rb] = [byLabels(a), byLabels(b)];
         expect([...rb.keys()].sort()).toEqual([...ra.keys()].sort());
-        for (const [k, v] of ra) expect(rb.get(k)).toBeCloseTo(v, 0);
+        // Prometheus extrapolates a rate to the window's edges; the in-process store divides the increase by the
+        // time between its first and last sample. With scrapes 1 s apart on a loaded machine they differ by a
+        // few percent, so the values must agree within 10 % (the label sets exactly, above).
+        for (const [k, v] of ra) expect(Math.abs((rb.get(k) ?? Number.NaN) - v)).toBeLessThanOrEqual(Math.max(0.5, Math.abs(v) * 0.1));
       }
       expect(answered).toBe(6); // queries 2, 3, both security queries, response times 2 and 3
     } finally {
