@@ -139,6 +139,23 @@ gateway_checks() {
   ok "reviews v1, v2 and v3 all answer through the gateway ($COUNTS)"
 }
 
+# rolled_out: every Deployment in istio-system and default has rolled out (as a user runs `kubectl rollout
+# status` after `skaffold run`: Skaffold's own wait can report "stabilized" before the Deployment controller
+# has looked at a just-created Deployment), and no pod of theirs is still Terminating (Tilt's, after tilt down).
+rolled_out() {
+  local ns d deadline=$(($(date +%s) + 180))
+  for ns in istio-system default; do
+    for d in $(kubectl -n "$ns" get deploy -o name); do
+      kubectl -n "$ns" rollout status "$d" --timeout=180s >/dev/null || fail "$ns/$d did not roll out"
+    done
+  done
+  until ! kubectl get pods -n default -o jsonpath='{.items[*].metadata.deletionTimestamp}' | grep -q . &&
+    ! kubectl get pods -n istio-system -o jsonpath='{.items[*].metadata.deletionTimestamp}' | grep -q .; do
+    [ "$(date +%s)" -lt $deadline ] || fail "pods still terminating 180 s after the rollout"
+    sleep 1
+  done
+}
+
 # images_from_registry PREFIX: every Bookinfo/mesh pod runs an image pushed to the local registry (PREFIX…),
 # the injected sidecars included; prints them.
 images_from_registry() {

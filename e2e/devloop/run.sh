@@ -127,6 +127,8 @@ grep -E 'Generating tags|Checking cache|Building|Pushing|Loading images|Deployme
 SKAFFOLD_RUN_SECS=$(since "$t")
 grep -q 'Loading images into kind' "$WORK/skaffold-run.log" && fail "Skaffold used kind load instead of the registry"
 ok "skaffold run green in $SKAFFOLD_RUN_SECS s"
+rolled_out
+ok "every Deployment rolled out"
 images_from_registry localhost:5000/trellis_
 ok "every container runs a Skaffold-built image from localhost:5000 (istiod's TRELLIS_PROXY_IMAGE rewritten by resourceSelector)"
 gateway_checks "skaffold run"
