@@ -4,7 +4,7 @@
  * control plane's HTTP API, Prometheus or the in-process scraper, the trace store); where the UI build is.
  */
 import path from 'node:path';
-import { envOptional, parseLogLevel, TrellisError, type Env } from '@trellis/shared';
+import { readFlags, envOptional, parseLogLevel, TrellisError, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
 
 export interface KialiConfig {
@@ -25,21 +25,7 @@ export interface KialiConfig {
 export const KIALI_UI_VERSION = '1.31.0';
 const USAGE = 'usage: kiali [--host ADDR] [--port N] [--control-plane-url URL] [--prometheus-url URL] [--tracing-url URL] [--ui-dir DIR]';
 const FLAGS = ['--host', '--port', '--control-plane-url', '--prometheus-url', '--tracing-url', '--ui-dir'] as const;
-type Flag = (typeof FLAGS)[number];
 
-function readFlags(argv: readonly string[]): Map<Flag, string> {
-  const out = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg : arg.slice(0, eq);
-    if (!(FLAGS as readonly string[]).includes(name)) throw new TrellisError('INVALID_ARGUMENT', USAGE, { argument: arg });
-    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new TrellisError('INVALID_ARGUMENT', USAGE, { argument: name });
-    out.set(name as Flag, value);
-  }
-  return out;
-}
 
 function url(name: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -66,7 +52,7 @@ export function defaultUiDir(env: Env): string {
 }
 
 export function loadConfig(argv: readonly string[], env: Env): KialiConfig {
-  const flags = readFlags(argv);
+  const flags = readFlags(argv, FLAGS, USAGE);
   const prometheusUrl = url('prometheus-url', flags.get('--prometheus-url') ?? envOptional(env, 'PROMETHEUS_URL'));
   const tracingUrl = url('tracing-url', flags.get('--tracing-url') ?? envOptional(env, 'TRACING_URL'));
   return {

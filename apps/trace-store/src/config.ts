@@ -2,7 +2,7 @@
  * Settings from flags (`--port`, `--host`, `--max-spans`, `--lookback`) over environment variables
  * (Zipkin's `QUERY_PORT`, `MEM_MAX_SPANS`, `QUERY_LOOKBACK`, `STORAGE_METHOD=mem`; `PORT`, `HOST`, `LOG_LEVEL`) over defaults.
  */
-import { envOptional, envString, parseLogLevel, TrellisError, type Env } from '@trellis/shared';
+import { readFlags, envOptional, envString, parseLogLevel, TrellisError, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
 
 export interface TraceStoreConfig {
@@ -17,22 +17,7 @@ export interface TraceStoreConfig {
 
 const USAGE = 'usage: trace-store [--host ADDR] [--port N] [--max-spans N] [--lookback MS]';
 const FLAGS = ['--host', '--port', '--max-spans', '--lookback'] as const;
-type Flag = (typeof FLAGS)[number];
 
-function readFlags(argv: readonly string[]): Map<Flag, string> {
-  const out = new Map<Flag, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg : arg.slice(0, eq);
-    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    if (!(FLAGS as readonly string[]).includes(name)) throw new TrellisError('INVALID_ARGUMENT', USAGE, { argument: arg });
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new TrellisError('INVALID_ARGUMENT', USAGE, { argument: name });
-    out.set(name as Flag, value);
-  }
-  return out;
-}
 
 function integer(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
@@ -41,7 +26,7 @@ function integer(name: string, raw: string, min: number, max: number): number {
 }
 
 export function loadConfig(argv: readonly string[], env: Env): TraceStoreConfig {
-  const flags = readFlags(argv);
+  const flags = readFlags(argv, FLAGS, USAGE);
   const storage = envString(env, 'STORAGE_METHOD', 'mem');
   if (storage !== 'mem') throw new TrellisError('CONFIG_INVALID', 'STORAGE_METHOD should be mem: spans are kept in memory only', { storage });
   const port = flags.get('--port') ?? envOptional(env, 'QUERY_PORT') ?? envOptional(env, 'PORT') ?? '9411';

@@ -4,3 +4,4 @@ export { envString, envOptional, envPort, envBool, type Env } from './env';
 export { shutdownOnSignals, type Closable } from './lifecycle';
 export { GrpcCode, grpcCodeName, grpcStatusFromHttp } from './grpc-status';
 export { canonicalJson, deepFreeze } from './values';
+export { readFlags } from './flags';

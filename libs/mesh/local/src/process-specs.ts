@@ -61,22 +61,34 @@ function proxyArgs(ctx: SpecContext, common: Record<string, string>, creds: Prox
   return ctx.accessLog ? [...args, '--access-log'] : args;
 }
 
+/** What a proxy is: its mode, xDS server and pod identity (the proxy app's node flags). */
+interface ProxyIdentity {
+  readonly name: string;
+  readonly namespace: string;
+  readonly ip: string;
+  readonly labels: Record<string, string>;
+  readonly serviceAccount: string;
+}
+
+function identityArgs(mode: 'sidecar' | 'router', pod: ProxyIdentity, plan: LocalPlan): Record<string, string> {
+  return {
+    mode,
+    'xds-address': xdsAddress(plan),
+    ip: pod.ip,
+    'pod-name': pod.name,
+    namespace: pod.namespace,
+    labels: JSON.stringify(pod.labels),
+    'service-account': pod.serviceAccount,
+    interception: 'NONE',
+  };
+}
+
 export function sidecarSpec(pod: PodPlan, plan: LocalPlan, ctx: SpecContext, creds?: ProxyCredentials): ProcessSpec {
   const appEndpoints = Object.entries(pod.appEndpoints).map(([port, ep]) => `${port}=${ep}`).join(',');
   return {
     name: `${pod.name}.istio-proxy`,
     script: script(ctx, 'proxy'),
-    args: proxyArgs(ctx, {
-      mode: 'sidecar',
-      'xds-address': xdsAddress(plan),
-      ip: pod.ip,
-      'pod-name': pod.name,
-      namespace: pod.namespace,
-      labels: JSON.stringify(pod.labels),
-      'service-account': pod.serviceAccount,
-      interception: 'NONE',
-      'app-endpoints': appEndpoints,
-    }, creds),
+    args: proxyArgs(ctx, { ...identityArgs('sidecar', pod, plan), 'app-endpoints': appEndpoints }, creds),
     env: { ...pod.proxyEnv, LOG_LEVEL: ctx.logLevel },
   };
 }
@@ -87,14 +99,7 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext, creds?: ProxyCred
     name: gw.name,
     script: script(ctx, 'proxy'),
     args: proxyArgs(ctx, {
-      mode: 'router',
-      'xds-address': xdsAddress(plan),
-      ip: gw.ip,
-      'pod-name': gw.name,
-      namespace: gw.namespace,
-      labels: JSON.stringify(gw.labels),
-      'service-account': GATEWAY_SERVICE_ACCOUNT,
-      interception: 'NONE',
+      ...identityArgs('router', { ...gw, serviceAccount: GATEWAY_SERVICE_ACCOUNT }, plan),
       publish: gw.publish.map((p) => `${p.port}=${p.host}:${p.hostPort}`).join(','),
     }, creds),
     env: { LOG_LEVEL: ctx.logLevel },
@@ -102,20 +107,11 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext, creds?: ProxyCred
 }
 
 /** A Gateway API gateway's router (Istio's automated deployment, here a process on its own pod address). */
-export function gatewayApiProxySpec(pod: { name: string; namespace: string; ip: string; labels: Record<string, string>; serviceAccount: string }, plan: LocalPlan, ctx: SpecContext, creds?: ProxyCredentials): ProcessSpec {
+export function gatewayApiProxySpec(pod: ProxyIdentity, plan: LocalPlan, ctx: SpecContext, creds?: ProxyCredentials): ProcessSpec {
   return {
     name: pod.name,
     script: script(ctx, 'proxy'),
-    args: proxyArgs(ctx, {
-      mode: 'router',
-      'xds-address': xdsAddress(plan),
-      ip: pod.ip,
-      'pod-name': pod.name,
-      namespace: pod.namespace,
-      labels: JSON.stringify(pod.labels),
-      'service-account': pod.serviceAccount,
-      interception: 'NONE',
-    }, creds),
+    args: proxyArgs(ctx, identityArgs('router', pod, plan), creds),
     env: { LOG_LEVEL: ctx.logLevel },
   };
 }
