@@ -60,8 +60,10 @@ describe('inProcessSource scraping real HTTP exporters', () => {
     expect(g.elements.edges).toHaveLength(11);
     const ratings = g.elements.nodes.find((n) => n.data['workload'] === 'ratings-v1')!;
     const rates = (ratings.data['traffic'] as { rates: Record<string, string> }[])[0]!.rates;
-    expect(Number(rates['httpIn'])).toBeGreaterThan(5.5);
-    expect(Number(rates['httpIn'])).toBeLessThan(7.7);
+    // 6.6 req/s by the fixture; the band absorbs scrape jitter on a loaded CI machine (2 cores,
+    // many suites) while still catching a wrong window or unit.
+    expect(Number(rates['httpIn'])).toBeGreaterThan(4.6);
+    expect(Number(rates['httpIn'])).toBeLessThan(8.6);
     expect(Number(rates['httpIn5xx'])).toBeGreaterThan(0.1);
     expect(g.elements.edges.every((e) => e.data['isMTLS'] === '100')).toBe(true);
   });

@@ -55,10 +55,13 @@ class Scraper {
   }
 
   private async scrapePod(url: string, pod: Pod): Promise<void> {
+    // Prometheus stamps a scrape's samples with the time the scrape started, not when it ended:
+    // a slow response must not stretch the interval the counters are divided by.
+    const startedAt = Date.now() / 1000;
     try {
       const text = await scrapeOne(url, this.opts.fetchTimeoutMs ?? 2000);
       if (text === undefined) return;
-      this.store.add(parsePromText(text, (n) => n.startsWith('istio_')), Date.now() / 1000, { instance: url.replace(/^https?:\/\//, '').split('/')[0] ?? pod.name });
+      this.store.add(parsePromText(text, (n) => n.startsWith('istio_')), startedAt, { instance: url.replace(/^https?:\/\//, '').split('/')[0] ?? pod.name });
     } catch (err) {
       this.log.debug({ pod: pod.name, url, err: errorMessage(err) }, 'in-process metrics: scrape failed');
     }
