@@ -15,9 +15,14 @@ export function sidecarFor(ctx: TranslateContext): Sidecar | undefined {
   return selected ?? nsDefault ?? rootDefault;
 }
 
-/** outboundTrafficPolicy.mode REGISTRY_ONLY: unknown destinations are blocked instead of passed through. */
+/**
+ * outboundTrafficPolicy.mode REGISTRY_ONLY: unknown destinations are blocked instead of passed through.
+ * The proxy's Sidecar decides; without one (or without the field) `meshConfig.outboundTrafficPolicy`, as istiod.
+ */
 export function registryOnly(ctx: TranslateContext): boolean {
-  return ctx.proxy.type === 'sidecar' && sidecarFor(ctx)?.spec.outboundTrafficPolicy?.mode === 'REGISTRY_ONLY';
+  if (ctx.proxy.type !== 'sidecar') return false;
+  const mode = sidecarFor(ctx)?.spec.outboundTrafficPolicy?.mode ?? ctx.snapshot.meshConfig?.outboundTrafficPolicy?.mode;
+  return mode === 'REGISTRY_ONLY';
 }
 
 /** Istio's catch-all virtual host: `allow_any` → PassthroughCluster, or `block_all` → 502. */

@@ -125,4 +125,15 @@ describe('outboundTrafficPolicy', () => {
     expect(simulate(r, { host: 'reviews', port: 9080, path: '/' }).cluster).toBe('outbound|9080||reviews.default.svc.cluster.local');
     expect(hcm(byName(r.listeners, 'virtualOutbound'))?.route_config?.virtual_hosts?.[0]?.routes?.[0]?.route?.cluster).toBe('BlackHoleCluster');
   });
+
+  it('meshConfig.outboundTrafficPolicy.mode REGISTRY_ONLY is the default; a Sidecar ALLOW_ANY overrides it', () => {
+    const mesh = { ...bookinfoSnapshot({}), meshConfig: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' as const } } };
+    expect(simulate(translate(mesh, sidecarProxy('productpage-v1')), { host: 'example.com', port: 9080, path: '/' })).toMatchObject({ virtualHost: 'block_all', directResponse: { status: 502 } });
+    expect(translate(mesh, GATEWAY_PROXY).routes.some((rc) => rc.virtual_hosts?.some((v) => v.name === 'block_all'))).toBe(false);
+    const allow = bookinfoSnapshot({
+      sidecars: [{ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'istio-system' }, spec: { outboundTrafficPolicy: { mode: 'ALLOW_ANY' } } }],
+    });
+    const overridden = translate({ ...allow, meshConfig: mesh.meshConfig }, sidecarProxy('productpage-v1'));
+    expect(simulate(overridden, { host: 'example.com', port: 9080, path: '/' }).virtualHost).toBe('allow_any');
+  });
 });

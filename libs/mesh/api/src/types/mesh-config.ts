@@ -78,6 +78,8 @@ export interface MeshConfig {
   };
   extensionProviders?: ExtensionProvider[];
   defaultProviders?: { tracing?: string[]; metrics?: string[]; accessLogging?: string[] };
+  /** The mesh-wide default a Sidecar's own `outboundTrafficPolicy` overrides (Istio's default ALLOW_ANY). */
+  outboundTrafficPolicy?: { mode?: 'ALLOW_ANY' | 'REGISTRY_ONLY' };
   [field: string]: unknown;
 }
 
