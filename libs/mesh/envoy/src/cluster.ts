@@ -18,6 +18,8 @@ export type CircuitBreakerThresholds = {
   max_pending_requests?: UInt32Value;
   max_requests?: UInt32Value;
   max_retries?: UInt32Value;
+  /** Envoy's `circuit_breakers.<priority>.remaining_*` gauges (istiod: off unless DISABLE_TRACK_REMAINING_CB_METRICS=false). */
+  track_remaining?: boolean;
 };
 export type CircuitBreakers = { thresholds?: CircuitBreakerThresholds[] };
 

@@ -30,7 +30,7 @@ function clusterSamples(ctx: ProxyContext): { text: [string, number][]; prom: Sa
     if (live === undefined) continue;
     for (const [stat, value] of Object.entries(live.gauges())) {
       text.push([`cluster.${name}.${stat}`, value]);
-      prom.push([`envoy_cluster_${stat}`, label, value, 'gauge']);
+      prom.push([`envoy_cluster_${stat.replace(/\./g, '_')}`, label, value, 'gauge']);
     }
   }
   return { text, prom };

@@ -109,8 +109,10 @@ export class UpstreamAttempt implements UpstreamHandler {
     }
     const failure: AttemptFailure = this.perTryExpired ? 'per-try-timeout' : classify(err);
     const cluster = ex.upstream;
-    if (failure === 'connect-failure') cluster.stats.upstream_cx_connect_fail++;
-    else if (failure === 'per-try-timeout') cluster.stats.upstream_rq_per_try_timeout++;
+    if (failure === 'connect-failure') {
+      cluster.stats.upstream_cx_connect_fail++;
+      cluster.stats.upstream_rq_pending_failure_eject++;
+    } else if (failure === 'per-try-timeout') cluster.stats.upstream_rq_per_try_timeout++;
     else cluster.stats.upstream_rq_rx_reset++;
     this.host.rqError++;
     cluster.recordHost(this.host, 'gateway-failure');

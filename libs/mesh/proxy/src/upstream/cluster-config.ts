@@ -13,6 +13,8 @@ export interface Thresholds {
   readonly maxPendingRequests: number;
   readonly maxRequests: number;
   readonly maxRetries: number;
+  /** `track_remaining`: the `remaining_*` gauges are published. */
+  readonly trackRemaining: boolean;
 }
 
 export interface OutlierConfig {
@@ -34,6 +36,8 @@ export interface ClusterConfig {
   readonly connectTimeoutMs: number;
   readonly lbPolicy: LbPolicy;
   readonly thresholds: Thresholds;
+  /** The HIGH priority thresholds: published as `circuit_breakers.high.*` (no route here asks for HIGH priority). */
+  readonly highThresholds: Thresholds;
   readonly outlier: OutlierConfig | undefined;
   readonly idleTimeoutMs: number;
   readonly maxRequestsPerConnection: number;
@@ -57,13 +61,14 @@ const ENVOY_DEFAULT_RETRIES = 3;
 const LB_POLICIES = new Set(['LEAST_REQUEST', 'ROUND_ROBIN', 'RANDOM', 'RING_HASH', 'MAGLEV']);
 const TYPES = new Set(['EDS', 'STATIC', 'STRICT_DNS', 'LOGICAL_DNS', 'ORIGINAL_DST']);
 
-function compileThresholds(c: Cluster): Thresholds {
-  const t = (c.circuit_breakers?.thresholds ?? []).find((x) => (x.priority ?? 'DEFAULT') === 'DEFAULT');
+function compileThresholds(c: Cluster, priority: 'DEFAULT' | 'HIGH'): Thresholds {
+  const t = (c.circuit_breakers?.thresholds ?? []).find((x) => (x.priority ?? 'DEFAULT') === priority);
   return {
     maxConnections: t?.max_connections?.value ?? ENVOY_DEFAULT_THRESHOLD,
     maxPendingRequests: t?.max_pending_requests?.value ?? ENVOY_DEFAULT_THRESHOLD,
     maxRequests: t?.max_requests?.value ?? ENVOY_DEFAULT_THRESHOLD,
     maxRetries: t?.max_retries?.value ?? ENVOY_DEFAULT_RETRIES,
+    trackRemaining: t?.track_remaining === true,
   };
 }
 
@@ -126,7 +131,8 @@ export function compileCluster(c: Cluster, index: number, env: TlsEnv = {}): Clu
     staticAssignment: type === 'STATIC' || type === 'STRICT_DNS' || type === 'LOGICAL_DNS' ? c.load_assignment : undefined,
     connectTimeoutMs: checkDuration(resource, 'connect_timeout', c.connect_timeout) ?? 5000,
     lbPolicy: lb === 'CLUSTER_PROVIDED' ? 'RANDOM' : (lb as LbPolicy),
-    thresholds: compileThresholds(c),
+    thresholds: compileThresholds(c, 'DEFAULT'),
+    highThresholds: compileThresholds(c, 'HIGH'),
     outlier: compileOutlier(resource, c),
     idleTimeoutMs: checkDuration(resource, 'idle_timeout', common?.idle_timeout) ?? 3_600_000,
     maxRequestsPerConnection: common?.max_requests_per_connection?.value ?? 0,

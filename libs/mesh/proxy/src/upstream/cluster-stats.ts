@@ -8,6 +8,10 @@ export class ClusterStats {
   upstream_rq_total = 0;
   upstream_rq_completed = 0;
   upstream_rq_pending_overflow = 0;
+  /** Requests admitted past the connection limit, to wait for a connection (Envoy: pending a pool connection). */
+  upstream_rq_pending_total = 0;
+  /** Requests failed because the connection they waited for failed (Envoy purges pending requests then). */
+  upstream_rq_pending_failure_eject = 0;
   upstream_rq_timeout = 0;
   upstream_rq_per_try_timeout = 0;
   upstream_rq_retry = 0;
@@ -44,8 +48,9 @@ export class ClusterStats {
   }
 }
 
-/** Gauges read from live objects at scrape time. */
+/** Gauges read from live objects at scrape time, plus `circuit_breakers.<priority>.*` (circuit-breaker-stats.ts). */
 export interface ClusterGauges {
+  readonly [stat: string]: number;
   readonly upstream_rq_active: number;
   readonly upstream_rq_pending_active: number;
   readonly upstream_cx_active: number;

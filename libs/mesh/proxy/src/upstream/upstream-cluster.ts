@@ -1,5 +1,6 @@
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 import type { ClusterGauges, ClusterStats } from './cluster-stats';
+import { IDLE_USAGE, circuitBreakerGauges } from './circuit-breaker-stats';
 import { Endpoint } from './endpoint';
 import { SslStats } from './tls-stats';
 import { type LoadBalancer, createLoadBalancer } from './load-balancer';
@@ -75,12 +76,14 @@ export class UpstreamCluster {
       this.stats.upstream_rq_pending_overflow++;
       return false;
     }
-    if (this.active >= t.maxConnections * Math.max(1, this.available.length)) {
+    if (this.active >= this.connectionCapacity()) {
       this.stats.upstream_cx_overflow++;
       if (this.pending() >= t.maxPendingRequests) {
         this.stats.upstream_rq_pending_overflow++;
         return false;
       }
+      // Admitted beyond the connections: it waits in the host pool's queue for one.
+      this.stats.upstream_rq_pending_total++;
     }
     this.active++;
     return true;
@@ -137,13 +140,16 @@ export class UpstreamCluster {
       if (e.healthy && !e.ejected) healthy++;
       if (e.ejected) ejected++;
     }
+    const usage = { connections: cx + this.tcpActive, connectionCapacity: this.connectionCapacity(), pending: this.pending(), requests: this.active, retries: this.activeRetries };
     return {
       upstream_rq_active: this.active,
-      upstream_rq_pending_active: this.pending(),
-      upstream_cx_active: cx + this.tcpActive,
+      upstream_rq_pending_active: usage.pending,
+      upstream_cx_active: usage.connections,
       membership_total: this.hosts.size,
       membership_healthy: healthy,
       outlier_detection_ejections_active: ejected,
+      ...Object.fromEntries(circuitBreakerGauges('default', this.config.thresholds, usage)),
+      ...Object.fromEntries(circuitBreakerGauges('high', this.config.highThresholds, IDLE_USAGE)),
     };
   }
 
@@ -152,8 +158,13 @@ export class UpstreamCluster {
     await Promise.all([...this.hosts.values()].map((e) => e.close(graceMs)));
   }
 
+  /** Requests that can have a connection at once: max_connections per available host. */
+  private connectionCapacity(): number {
+    return this.config.thresholds.maxConnections * Math.max(1, this.available.length);
+  }
+
   private pending(): number {
-    return Math.max(0, this.active - this.config.thresholds.maxConnections * Math.max(1, this.available.length));
+    return Math.max(0, this.active - this.connectionCapacity());
   }
 
   private setupOutlier(): void {
