@@ -28,3 +28,6 @@ export {
 export { JwtAuthenticator, type JwtAuthnOutcome } from './http/filters/jwt/authenticator';
 export { compileJwtPerRoute, type CompiledJwtPerRoute } from './http/filters/jwt/config';
 export type { JwtRequest } from './http/filters/jwt/extract';
+/** Trellis's admin `GET /trellis/route` (where would this request go?), for `trellis x route`. */
+export { ROUTE_EXPLAIN_PATH } from './admin/route-endpoint';
+export type * from './admin/route-explain-types';

@@ -3,6 +3,7 @@ import type { ConfigStore } from '../config/config-store';
 import type { ProxyContext } from '../proxy-context';
 import { configDump } from './config-dump';
 import { memoryReport } from './memory';
+import { ROUTE_EXPLAIN_PATH, routeExplainReply } from './route-endpoint';
 import { certificatesDump } from '../sds/secrets-dump';
 import { renderClusters, renderPrometheus, renderStatsText } from './stats-render';
 import { AgentScrapeMetrics, type MergedMetricsSource, type StatusOptions, mergedMetrics } from './merged-metrics';
@@ -74,6 +75,7 @@ const ADMIN: Readonly<Record<string, Handler>> = {
   '/stats': (d, url) => statsReply(d, url),
   '/stats/prometheus': (d) => text(renderPrometheus(d.ctx)),
   '/logging': (d, url, method) => loggingReply(d, url, method),
+  [ROUTE_EXPLAIN_PATH]: (d, url, method) => routeExplainReply(d.ctx, d.store, url, method),
   '/quitquitquit': (d, _url, method) => {
     if (method !== 'POST') return text('This endpoint requires POST\n', 405);
     setImmediate(() => d.quit());

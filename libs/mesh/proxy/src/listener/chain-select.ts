@@ -1,5 +1,6 @@
 import type { Exchange } from '../http/exchange';
-import type { ChainConfig, ListenerConfig } from './listener-config';
+import type { ChainConfig, HcmConfig, ListenerConfig } from './listener-config';
+import type { ProxyContext } from '../proxy-context';
 import { sendLocalReply } from '../http/local-reply';
 import { passthroughRoute } from '../http/synthetic-routes';
 import { capturedDestination } from './capture-route';
@@ -67,22 +68,33 @@ function httpChainsByPort(listener: ListenerConfig): Map<number, ChainConfig> {
  */
 export function selectFilterChain(ex: Exchange): boolean {
   if (ex.target.listener.direction === 'INBOUND') return selectInboundTarget(ex);
-  const port = authorityPort(ex.authority) ?? 80;
-  const ctx = ex.ctx;
-  const l = ctx.listeners.get(`0.0.0.0_${port}`) ?? ctx.listenersByPort.get(port);
-  if (l?.hcm !== undefined && l !== ex.target.listener) {
-    ex.target = { listener: l, hcm: l.hcm };
+  const choice = outboundChoice(ex.ctx, ex.target.listener, ex.authority);
+  if (typeof choice === 'object') {
+    ex.target = { listener: choice, hcm: choice.hcm as HcmConfig };
     return true;
   }
-  const own = ex.target.listener.passthroughCluster;
-  if (own !== undefined && ctx.clusters.get(own)?.config.type === 'ORIGINAL_DST') {
-    ex.route = passthroughRoute(own);
+  if (choice === 'passthrough') {
+    ex.route = passthroughRoute(ex.target.listener.passthroughCluster as string);
     ex.passthrough = true;
     return true;
   }
-  if (ex.target.listener.hcm !== undefined) return true;
+  if (choice === 'own') return true;
   sendLocalReply(ex, 'NO_ROUTE');
   return false;
+}
+
+/**
+ * virtualOutbound's choice for a request's authority, without side effects (the data path above and
+ * the admin's `/trellis/route` explain both call it): the `0.0.0.0_<port>` listener whose HCM routes
+ * it, its ORIGINAL_DST passthrough cluster, the listener's own HCM, or 'none' (404 NR).
+ */
+export function outboundChoice(ctx: Pick<ProxyContext, 'listeners' | 'listenersByPort' | 'clusters'>, listener: ListenerConfig, authority: string): ListenerConfig | 'passthrough' | 'own' | 'none' {
+  const port = authorityPort(authority) ?? 80;
+  const l = ctx.listeners.get(`0.0.0.0_${port}`) ?? ctx.listenersByPort.get(port);
+  if (l?.hcm !== undefined && l !== listener) return l;
+  const own = listener.passthroughCluster;
+  if (own !== undefined && ctx.clusters.get(own)?.config.type === 'ORIGINAL_DST') return 'passthrough';
+  return listener.hcm !== undefined ? 'own' : 'none';
 }
 
 function selectInboundTarget(ex: Exchange): boolean {
