@@ -1,6 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import { decodeMessage, encodeMessage } from './codec';
 import { ADS_METHOD_PATH, type DiscoveryRequest } from './discovery-types';
+import { DELTA_ADS_METHOD_PATH, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from './delta-types';
+import { readDeltaDiscoveryResponse, writeDeltaDiscoveryRequest, writeDeltaDiscoveryResponse, type DeltaResponseFields } from './delta-wire';
 import { writeDiscoveryRequest } from './request-wire';
 import { readDiscoveryResponse } from './response-read';
 import { writeDiscoveryResponse, type DiscoveryResponseFields } from './response-wire';
@@ -43,7 +45,22 @@ export function decodeDiscoveryResponse(bytes: Buffer): DiscoveryResponse {
   return readDiscoveryResponse(bytes);
 }
 
-/** The ADS service for grpc-js (server side: `server.addService`). */
+const DELTA_REQUEST = 'envoy.service.discovery.v3.DeltaDiscoveryRequest';
+
+export function decodeDeltaDiscoveryRequest(bytes: Buffer): DeltaDiscoveryRequest {
+  // As decodeDiscoveryRequest: the decoded object has exactly the proto's shape.
+  return decodeMessage(DELTA_REQUEST, bytes) as DeltaDiscoveryRequest;
+}
+
+/** The generic protobufjs encoding (tests compare it with the hand-written one). */
+export function encodeDeltaDiscoveryRequestGeneric(request: DeltaDiscoveryRequest): Buffer {
+  return encodeMessage(DELTA_REQUEST, { ...request });
+}
+
+/**
+ * Both ADS methods for grpc-js (server side: `server.addService`). The delta method's responses are
+ * written from the server's fields; tests that read them as a client use `deltaClientMethod`.
+ */
 export function adsServiceDefinition(): grpc.ServiceDefinition {
   return {
     StreamAggregatedResources: {
@@ -56,5 +73,24 @@ export function adsServiceDefinition(): grpc.ServiceDefinition {
       responseDeserialize: decodeDiscoveryResponse,
       originalName: 'streamAggregatedResources',
     } satisfies grpc.MethodDefinition<DiscoveryRequest, DiscoveryResponse>,
+    DeltaAggregatedResources: {
+      path: DELTA_ADS_METHOD_PATH,
+      requestStream: true,
+      responseStream: true,
+      requestSerialize: writeDeltaDiscoveryRequest,
+      requestDeserialize: decodeDeltaDiscoveryRequest,
+      responseSerialize: writeDeltaDiscoveryResponse,
+      responseDeserialize: (): DeltaResponseFields => {
+        throw new Error('server-side definition: read delta responses with readDeltaDiscoveryResponse');
+      },
+      originalName: 'deltaAggregatedResources',
+    } satisfies grpc.MethodDefinition<DeltaDiscoveryRequest, DeltaResponseFields>,
   };
 }
+
+/** What a grpc-js client of the delta method uses (tests, the bench): hand-written both ways. */
+export const deltaClientMethod = {
+  path: DELTA_ADS_METHOD_PATH,
+  serialize: writeDeltaDiscoveryRequest,
+  deserialize: readDeltaDiscoveryResponse,
+} as const satisfies { path: string; serialize: (r: DeltaDiscoveryRequest) => Buffer; deserialize: (b: Buffer) => DeltaDiscoveryResponse };

@@ -25,7 +25,7 @@ function struct(object: Readonly<Record<string, unknown>>): Buffer[] {
   return Object.entries(object).map(([key, v]) => messageField(1, [stringField(1, key), messageField(2, jsonValue(v))]));
 }
 
-function node(n: XdsNode): Buffer[] {
+export function writeNode(n: XdsNode): Buffer[] {
   const parts = [stringField(1, n.id ?? ''), stringField(2, n.cluster ?? '')];
   if (n.metadata !== undefined) parts.push(messageField(3, struct(n.metadata)));
   if (n.locality !== undefined) {
@@ -36,7 +36,7 @@ function node(n: XdsNode): Buffer[] {
   return parts;
 }
 
-function status(s: RpcStatus): Buffer[] {
+export function writeStatus(s: RpcStatus): Buffer[] {
   const code = s.code ?? 0;
   if (!Number.isInteger(code) || code < 0) throw new TrellisError('XDS_BAD_FIELD', 'Status code must be a non-negative integer', { path: 'error_detail.code' });
   return [code === 0 ? Buffer.alloc(0) : varintField(1, code), stringField(2, s.message ?? '')];
@@ -44,9 +44,9 @@ function status(s: RpcStatus): Buffer[] {
 
 export function writeDiscoveryRequest(r: DiscoveryRequest): Buffer {
   const parts = [stringField(1, r.version_info ?? '')];
-  if (r.node !== undefined) parts.push(messageField(2, node(r.node)));
+  if (r.node !== undefined) parts.push(messageField(2, writeNode(r.node)));
   for (const name of r.resource_names ?? []) parts.push(lengthDelimited(3, Buffer.from(name, 'utf8')));
   parts.push(stringField(4, r.type_url ?? ''), stringField(5, r.response_nonce ?? ''));
-  if (r.error_detail !== undefined) parts.push(messageField(6, status(r.error_detail)));
+  if (r.error_detail !== undefined) parts.push(messageField(6, writeStatus(r.error_detail)));
   return Buffer.concat(parts);
 }

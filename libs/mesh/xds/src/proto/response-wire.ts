@@ -49,15 +49,21 @@ export function grpcFramed(message: Buffer): Buffer | undefined {
   return framedOf.get(message);
 }
 
+/** One message from its fields, built inside its gRPC frame and registered for `grpcFramed`. */
+export function framedMessage(parts: readonly Buffer[]): Buffer {
+  const frame = grpcFrame(parts);
+  const bytes = frame.subarray(GRPC_PREFIX);
+  framedOf.set(bytes, frame);
+  return bytes;
+}
+
 export function writeDiscoveryResponse(r: DiscoveryResponseFields): Buffer {
   const key = `${r.version_info}\u0000${r.type_url}\u0000${r.nonce}\u0000${r.control_plane?.identifier ?? ''}`;
   const last = lastMessages.get(r.resources);
   if (last?.key === key) return last.bytes;
   const parts = [stringField(1, r.version_info), resourcesField(r.resources), stringField(4, r.type_url), stringField(5, r.nonce)];
   if (r.control_plane !== undefined) parts.push(lengthDelimited(6, stringField(1, r.control_plane.identifier)));
-  const frame = grpcFrame(parts);
-  const bytes = frame.subarray(GRPC_PREFIX);
-  framedOf.set(bytes, frame);
+  const bytes = framedMessage(parts);
   lastMessages.set(r.resources, { key, bytes });
   return bytes;
 }

@@ -9,7 +9,10 @@ import type { XdsResources } from '../resources';
 import { usePreframedSends } from '../unsafe/grpc-js-preframed';
 import { createDebouncer, DEFAULT_DEBOUNCE, type DebounceOptions } from './debounce';
 import { createXdsServerMetrics } from './metrics';
-import { ProxyConnection, type AdsCall, type ProxySyncStatus } from './proxy-connection';
+import { DeltaConnection, type DeltaAdsCall } from './delta-connection';
+import { DEFAULT_DELTA_LIMITS, type DeltaLimits } from './delta-state';
+import type { ConnectionDeps, ProxyConnection, ProxySyncStatus } from './proxy-connection';
+import { SotwConnection, type AdsCall } from './sotw-connection';
 
 export interface AdsServerOptions {
   /** Resources for one proxy; called on connect and on every (debounced) push. */
@@ -23,6 +26,8 @@ export interface AdsServerOptions {
    * (default true); false = grpc-js frames every message itself (same bytes on the wire). Process-wide.
    */
   readonly privateApis?: boolean;
+  /** Per-stream bounds of DeltaAggregatedResources streams (DEFAULT_DELTA_LIMITS). */
+  readonly deltaLimits?: Partial<DeltaLimits>;
 }
 
 export interface AdsServer {
@@ -80,26 +85,26 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   };
   const debouncer = createDebouncer(options.debounce ?? DEFAULT_DEBOUNCE, pushAll);
 
-  server.addService(adsServiceDefinition(), {
-    StreamAggregatedResources: (call: AdsCall) => {
-      const conn = new ProxyConnection(call, {
-        generate: options.generate,
-        metrics,
-        logger,
-        onReady: (c) => {
-          connections.add(c);
-          metrics.connected(1);
-        },
-        onClose: (c) => {
-          streams.delete(c);
-          if (connections.delete(c)) {
-            metrics.connected(-1);
-            logger.info({ proxy: c.proxy?.id, connectionId: c.connectionId }, 'xDS proxy disconnected');
-          }
-        },
-      });
-      streams.add(conn);
+  const deps: ConnectionDeps = {
+    generate: options.generate,
+    metrics,
+    logger,
+    onReady: (c) => {
+      connections.add(c);
+      metrics.connected(1);
     },
+    onClose: (c) => {
+      streams.delete(c);
+      if (connections.delete(c)) {
+        metrics.connected(-1);
+        logger.info({ proxy: c.proxy?.id, connectionId: c.connectionId }, 'xDS proxy disconnected');
+      }
+    },
+  };
+  const deltaLimits: DeltaLimits = { ...DEFAULT_DELTA_LIMITS, ...options.deltaLimits };
+  server.addService(adsServiceDefinition(), {
+    StreamAggregatedResources: (call: AdsCall) => void streams.add(new SotwConnection(call, deps)),
+    DeltaAggregatedResources: (call: DeltaAdsCall) => void streams.add(new DeltaConnection(call, deps, deltaLimits)),
   });
 
   const latest = (proxyId: string): ProxyConnection | undefined => {

@@ -8,6 +8,10 @@ export interface XdsServerMetrics {
   pushTime(type: XdsTypeShort, seconds: number): void;
   rejected(type: XdsTypeShort): void;
   expiredNonce(type: XdsTypeShort): void;
+  /** Delta subscriptions to unknown names refused by the per-stream bound. */
+  subscriptionsDropped(type: XdsTypeShort, count: number): void;
+  /** Delta responses forgotten unACKed by the per-stream bound. */
+  unackedDropped(type: XdsTypeShort, count: number): void;
 }
 
 function label(type: XdsTypeShort): string {
@@ -31,11 +35,25 @@ export function createXdsServerMetrics(given?: Registry): XdsServerMetrics {
   });
   const rejects = new Counter({ name: 'pilot_total_xds_rejects', help: 'Total number of XDS responses from pilot rejected by proxy.', labelNames: ['type'], registers });
   const expired = new Counter({ name: 'pilot_xds_expired_nonce', help: 'Total number of XDS requests with an expired nonce.', labelNames: ['type'], registers });
+  const droppedSubs = new Counter({
+    name: 'pilot_xds_subscriptions_dropped',
+    help: 'Total number of delta XDS subscriptions to unknown resources refused because the stream reached its limit.',
+    labelNames: ['type'],
+    registers,
+  });
+  const droppedUnacked = new Counter({
+    name: 'pilot_xds_unacked_dropped',
+    help: 'Total number of delta XDS responses forgotten without an ACK because the stream reached its limit.',
+    labelNames: ['type'],
+    registers,
+  });
   return {
     connected: (delta) => xds.inc(delta),
     pushed: (type) => pushes.inc({ type: label(type) }),
     pushTime: (type, seconds) => pushTime.observe({ type: label(type) }, seconds),
     rejected: (type) => rejects.inc({ type: label(type) }),
     expiredNonce: (type) => expired.inc({ type: label(type) }),
+    subscriptionsDropped: (type, count) => droppedSubs.inc({ type: label(type) }, count),
+    unackedDropped: (type, count) => droppedUnacked.inc({ type: label(type) }, count),
   };
 }

@@ -9,6 +9,8 @@ export interface PackedEntry {
   readonly resource: XdsResource;
   readonly any: PackedAny;
   readonly hash: string;
+  /** The resource's own version (delta xDS): the hash's first 16 hex digits. */
+  readonly version: string;
 }
 
 /** All resources of one type for one proxy, by name (generation order kept). */
@@ -24,7 +26,8 @@ function packEntry(type: XdsTypeShort, resource: XdsResource): PackedEntry {
   const cached = encoded.get(resource);
   if (cached) return cached;
   const any = packResource(TYPE_URLS[type], resource);
-  const entry = { name: resourceName(type, resource), resource, any, hash: createHash('sha256').update(any.value).digest('hex') };
+  const hash = createHash('sha256').update(any.value).digest('hex');
+  const entry = { name: resourceName(type, resource), resource, any, hash, version: hash.slice(0, 16) };
   encoded.set(resource, entry);
   return entry;
 }
@@ -48,6 +51,8 @@ export function packType(all: XdsResources, type: XdsTypeShort): PackedType {
 
 export interface Selection {
   readonly entries: readonly PackedEntry[];
+  /** The same entries by name. */
+  readonly byName: ReadonlyMap<string, PackedEntry>;
   /** The entries' Any values, one array per selection: responses encode its bytes once (discovery.ts). */
   readonly anys: readonly PackedAny[];
   /** Content hash of exactly these resources (the type's version for this proxy). */
@@ -69,7 +74,7 @@ function subscriptionKey(names: ReadonlySet<string>): string {
   return key;
 }
 
-/** The resources to send: all of them (wildcard) or those named, plus their content version. */
+/** The resources to send: all of them (wildcard) or those named, plus their content version. Shared by SotW and delta streams. */
 export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>): Selection {
   const key = wildcard ? '*' : subscriptionKey(names);
   let byKey = selections.get(packed);
@@ -88,5 +93,6 @@ function computeSelection(packed: PackedType, wildcard: boolean, names: Readonly
   const entries = [...packed.values()].filter((e) => wildcard || names.has(e.name));
   // One native call over the joined (name, hash) list: per-entry updates dominated large pushes.
   const digest = createHash('sha256').update(entries.map((e) => `${e.name}\0${e.hash}`).join('\n')).digest('hex');
-  return { entries, anys: entries.map((e) => e.any), version: digest.slice(0, 16) };
+  const byName = wildcard ? packed : new Map(entries.map((e) => [e.name, e]));
+  return { entries, byName, anys: entries.map((e) => e.any), version: digest.slice(0, 16) };
 }

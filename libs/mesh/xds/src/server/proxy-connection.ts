@@ -2,15 +2,22 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { ProxyInfo } from '@trellis/mesh-api';
 import { TrellisError, errorMessage, isTrellisError, type Logger } from '@trellis/shared';
-import type { DiscoveryRequest, DiscoveryResponse } from '../proto/discovery';
-import { PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
-import { emptyResources, withType, type XdsResources } from '../resources';
+import type { XdsNode } from '../proto/discovery-types';
+import { PUSH_ORDER, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
+import { emptyResources, withType, type XdsResource, type XdsResources } from '../resources';
 import type { XdsServerMetrics } from './metrics';
 import { proxyInfoFromNode } from './node-info';
-import { packType, select, type PackedType } from './packed-set';
-import { newTypeState, subscribed, syncState, updateSubscription, type NackRecord, type SyncState, type TypeState } from './type-state';
+import { packType, type PackedType } from './packed-set';
+import { syncState, type NackRecord, type SyncState, type TypeProgress } from './type-state';
 
-export type AdsCall = grpc.ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>;
+/** The part of a grpc-js server stream a connection uses (both ADS methods). */
+export interface XdsCall<Req, Res> {
+  on(event: 'data', listener: (req: Req) => void): unknown;
+  on(event: 'end' | 'error' | 'cancelled' | 'close', listener: () => void): unknown;
+  write(res: Res): unknown;
+  end(): void;
+  emit(event: 'error', err: { code: grpc.status; details: string }): unknown;
+}
 
 export interface ConnectionDeps {
   readonly generate: (proxy: ProxyInfo) => XdsResources;
@@ -33,111 +40,68 @@ export interface ProxySyncStatus {
   readonly connectionId: string;
   readonly proxy: ProxyInfo;
   readonly connectedAt: string;
+  /** `sotw` (StreamAggregatedResources) or `delta` (DeltaAggregatedResources). */
+  readonly protocol: 'sotw' | 'delta';
   /** Per type; SDS only once the proxy has asked for secrets (gateways with credentials). */
   readonly types: Readonly<Record<Exclude<XdsTypeShort, 'SDS'>, TypeSyncStatus>> & { readonly SDS?: TypeSyncStatus };
 }
 
-/** One ADS stream: the §1.10 response rules, per-type state, and pushes. */
-export class ProxyConnection {
+/** One ADS stream, either protocol: node, generation, pushes in CDS → EDS → LDS → RDS order, status. */
+export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; readonly type_url?: string } = { readonly node?: XdsNode; readonly type_url?: string }, Res = unknown> {
   readonly connectionId = randomUUID();
   readonly connectedAt = new Date();
+  abstract readonly protocol: 'sotw' | 'delta';
   proxy: ProxyInfo | undefined;
-  private closed = false;
-  private readonly packed: Partial<Record<XdsTypeShort, PackedType>> = {};
-  private readonly types: Record<XdsTypeShort, TypeState> = {
-    CDS: newTypeState(),
-    EDS: newTypeState(),
-    LDS: newTypeState(),
-    RDS: newTypeState(),
-    SDS: newTypeState(),
-  };
+  protected closed = false;
+  protected readonly packed: Partial<Record<XdsTypeShort, PackedType>> = {};
 
   constructor(
-    private readonly call: AdsCall,
-    private readonly deps: ConnectionDeps,
+    protected readonly call: XdsCall<Req, Res>,
+    protected readonly deps: ConnectionDeps,
   ) {
-    call.on('data', (req: DiscoveryRequest) => this.onRequest(req));
+    call.on('data', (req: Req) => this.onRequest(req));
     call.on('end', () => this.close());
     call.on('error', () => this.finish());
     call.on('cancelled', () => this.finish());
     call.on('close', () => this.finish());
   }
 
-  private onRequest(req: DiscoveryRequest): void {
+  /** One request of a known type. */
+  protected abstract handle(type: XdsTypeShort, req: Req): void;
+  protected abstract progress(type: XdsTypeShort): TypeProgress;
+  /** Sends what changed of `type` after a regeneration; returns whether something was written. */
+  protected abstract pushType(type: XdsTypeShort, changeAt: number, round: string): boolean;
+  /** The resources the proxy holds (as far as the server knows) of `type`. */
+  protected abstract held(type: XdsTypeShort): readonly XdsResource[];
+
+  private onRequest(req: Req): void {
     if (this.closed) return;
     try {
       if (this.proxy === undefined) this.initialise(req);
-      this.handle(req);
+      if (req.type_url === undefined || req.type_url === '') throw new TrellisError('XDS_BAD_REQUEST', 'DiscoveryRequest without type_url');
+      const type = typeShortOf(req.type_url);
+      if (type === undefined) {
+        this.deps.logger.warn({ proxy: this.proxy?.id, typeUrl: req.type_url }, 'xDS request for an unsupported type ignored');
+        return;
+      }
+      this.handle(type, req);
     } catch (err) {
       const invalid = isTrellisError(err) && err.code !== 'XDS_GENERATE_FAILED';
       this.fail(invalid ? grpc.status.INVALID_ARGUMENT : grpc.status.UNAVAILABLE, err);
     }
   }
 
-  private initialise(req: DiscoveryRequest): void {
+  private initialise(req: Req): void {
     const proxy = proxyInfoFromNode(req.node);
     this.proxy = proxy;
     this.regenerate(true);
-    this.deps.logger.info({ proxy: proxy.id, connectionId: this.connectionId }, 'xDS proxy connected');
+    this.deps.logger.info({ proxy: proxy.id, connectionId: this.connectionId, protocol: this.protocol }, 'xDS proxy connected');
     this.deps.onReady(this);
   }
 
-  private handle(req: DiscoveryRequest): void {
-    if (req.type_url === undefined || req.type_url === '') {
-      throw new TrellisError('XDS_BAD_REQUEST', 'DiscoveryRequest without type_url');
-    }
-    const type = typeShortOf(req.type_url);
-    if (type === undefined) {
-      this.deps.logger.warn({ proxy: this.proxy?.id, typeUrl: req.type_url }, 'xDS request for an unsupported type ignored');
-      return;
-    }
-    const state = this.types[type];
-    const nonce = req.response_nonce ?? '';
-    const isInitial = nonce === '' || state.sentNonce === undefined;
-    if (!isInitial && nonce !== state.sentNonce) {
-      this.deps.metrics.expiredNonce(type);
-      this.deps.logger.debug({ proxy: this.proxy?.id, type, nonce }, 'xDS request with a stale nonce ignored');
-      return;
-    }
-    if (req.error_detail !== undefined && !isInitial) {
-      this.recordNack(type, state, nonce, req.error_detail.message ?? '');
-      return;
-    }
-    if (!isInitial) {
-      state.ackedVersion = req.version_info ?? '';
-      state.ackedNonce = nonce;
-    }
-    const added = updateSubscription(state, type, req.resource_names ?? []);
-    if ((isInitial || added) && subscribed(state)) this.respond(type);
-  }
-
-  private recordNack(type: XdsTypeShort, state: TypeState, nonce: string, message: string): void {
-    state.lastNack = { version: state.sentVersion ?? '', nonce, message, at: new Date().toISOString() };
+  protected recordNack(type: XdsTypeShort, nack: NackRecord): void {
     this.deps.metrics.rejected(type);
-    this.deps.logger.warn({ proxy: this.proxy?.id, type, version: state.sentVersion, message }, 'xDS response rejected by proxy');
-  }
-
-  /** Sends the current selection of `type`; returns whether something was written. */
-  private respond(type: XdsTypeShort, changeAt?: number, round?: string): boolean {
-    const packed = this.packed[type];
-    if (packed === undefined || this.closed) return false;
-    const state = this.types[type];
-    const selection = select(packed, state.wildcard, state.names);
-    // In a push round the nonce is the round's (unique per stream and type all the same), so proxies
-    // with equal selections share one encoded response; otherwise a fresh one.
-    const nonce = round === undefined ? randomUUID() : `${round}-${type}`;
-    this.call.write({
-      version_info: selection.version,
-      resources: selection.anys,
-      type_url: TYPE_URLS[type],
-      nonce,
-    });
-    state.sentVersion = selection.version;
-    state.sentNonce = nonce;
-    state.sent = selection.entries.map((e) => e.resource);
-    this.deps.metrics.pushed(type);
-    if (changeAt !== undefined) this.deps.metrics.pushTime(type, (Date.now() - changeAt) / 1000);
-    return true;
+    this.deps.logger.warn({ proxy: this.proxy?.id, type, version: nack.version, message: nack.message }, 'xDS response rejected by proxy');
   }
 
   /** Regenerates and sends, in CDS → EDS → LDS → RDS order, only the types whose content changed. */
@@ -149,15 +113,7 @@ export class ProxyConnection {
       this.deps.logger.error({ proxy: this.proxy.id, err: errorMessage(err) }, 'xDS generation failed; keeping the previous config');
       return [];
     }
-    const sent: XdsTypeShort[] = [];
-    for (const type of PUSH_ORDER) {
-      const state = this.types[type];
-      const packed = this.packed[type];
-      if (!subscribed(state) || packed === undefined) continue;
-      if (select(packed, state.wildcard, state.names).version === state.sentVersion) continue;
-      if (this.respond(type, changeAt, round)) sent.push(type);
-    }
-    return sent;
+    return PUSH_ORDER.filter((type) => this.packed[type] !== undefined && this.progress(type).requested && this.pushType(type, changeAt, round));
   }
 
   private regenerate(first: boolean): void {
@@ -178,23 +134,29 @@ export class ProxyConnection {
     }
   }
 
+  /** Counts a response written (and its push time when part of a push). */
+  protected sent(type: XdsTypeShort, changeAt: number | undefined): void {
+    this.deps.metrics.pushed(type);
+    if (changeAt !== undefined) this.deps.metrics.pushTime(type, (Date.now() - changeAt) / 1000);
+  }
+
   status(): ProxySyncStatus | undefined {
     if (this.proxy === undefined) return undefined;
     const types = {} as Record<XdsTypeShort, TypeSyncStatus>;
     for (const type of PUSH_ORDER) {
-      const s = this.types[type];
+      const s = this.progress(type);
       if (type === 'SDS' && !s.requested) continue;
       types[type] = { sentVersion: s.sentVersion, sentNonce: s.sentNonce, ackedVersion: s.ackedVersion, lastNack: s.lastNack, status: syncState(s) };
     }
-    return { id: this.proxy.id, connectionId: this.connectionId, proxy: this.proxy, connectedAt: this.connectedAt.toISOString(), types };
+    return { id: this.proxy.id, connectionId: this.connectionId, proxy: this.proxy, connectedAt: this.connectedAt.toISOString(), protocol: this.protocol, types };
   }
 
-  /** What was last sent, per type. */
+  /** What the proxy holds, per type. */
   dump(): XdsResources {
     let out = emptyResources();
     for (const type of PUSH_ORDER) {
-      const sent = this.types[type].sent ?? [];
-      if (type !== 'SDS' || sent.length > 0) out = withType(out, type, sent);
+      const held = this.held(type);
+      if (type !== 'SDS' || held.length > 0) out = withType(out, type, held);
     }
     return out;
   }

@@ -11,18 +11,23 @@ export interface NackRecord {
 
 export type SyncState = 'SYNCED' | 'STALE' | 'NOT SENT';
 
-/** Per (stream, type): subscription, what was sent, what was acknowledged (mesh-internals §1.11.3). */
-export interface TypeState {
+/** Per (stream, type), both protocols: what was sent and acknowledged (mesh-internals §1.11.3). */
+export interface TypeProgress {
   requested: boolean;
-  wildcard: boolean;
-  /** An explicit name was sent once: from then on an empty list means "unsubscribe". */
-  explicitEver: boolean;
-  names: Set<string>;
+  /** The type's version for this proxy (SotW version_info, delta system_version_info). */
   sentVersion?: string;
   sentNonce?: string;
   ackedVersion?: string;
   ackedNonce?: string;
   lastNack?: NackRecord;
+}
+
+/** A SotW stream's subscription and progress per type. */
+export interface TypeState extends TypeProgress {
+  wildcard: boolean;
+  /** An explicit name was sent once: from then on an empty list means "unsubscribe". */
+  explicitEver: boolean;
+  names: Set<string>;
   sent?: readonly XdsResource[];
 }
 
@@ -55,7 +60,7 @@ export function updateSubscription(state: TypeState, type: XdsTypeShort, request
   return added;
 }
 
-export function syncState(state: TypeState): SyncState {
+export function syncState(state: TypeProgress): SyncState {
   if (state.sentNonce === undefined) return 'NOT SENT';
   return state.ackedNonce === state.sentNonce ? 'SYNCED' : 'STALE';
 }

@@ -1,0 +1,82 @@
+import type { DeltaBody } from '../proto/delta-wire';
+import type { PackedEntry, Selection } from './packed-set';
+
+/**
+ * What the server believes a delta client holds of one type. After every response it holds exactly
+ * the selection it was brought to (one object shared by every stream with that selection, no
+ * per-stream copy); only reconnects, unsubscriptions and NACKs leave an explicit name → version map.
+ */
+export type Held =
+  | { readonly kind: 'selection'; readonly selection: Selection }
+  | { readonly kind: 'versions'; readonly versions: ReadonlyMap<string, string> };
+
+export const NOTHING_HELD: Held = { kind: 'versions', versions: new Map() };
+
+/** What changes the client's state: the entries to (re)send and the names to remove, one body per change. */
+export interface Change extends DeltaBody {
+  readonly entries: readonly PackedEntry[];
+}
+
+export const NO_CHANGE: Change = Object.freeze({ entries: Object.freeze([]) as readonly PackedEntry[], removed: Object.freeze([]) as readonly string[] });
+
+export function isEmpty(change: Change): boolean {
+  return change.entries.length === 0 && change.removed.length === 0;
+}
+
+export function heldVersion(held: Held, name: string): string | undefined {
+  return held.kind === 'selection' ? held.selection.byName.get(name)?.version : held.versions.get(name);
+}
+
+export function heldVersions(held: Held): Map<string, string> {
+  if (held.kind === 'versions') return new Map(held.versions);
+  return new Map(held.selection.entries.map((e) => [e.name, e.version]));
+}
+
+function compute(has: (name: string) => string | undefined, names: Iterable<string>, next: Selection): Change {
+  const entries = next.entries.filter((e) => has(e.name) !== e.version);
+  const removed: string[] = [];
+  for (const name of names) if (!next.byName.has(name)) removed.push(name);
+  return entries.length === 0 && removed.length === 0 ? NO_CHANGE : { entries, removed };
+}
+
+/** Changes by (held selection → next selection): a push round's equal streams share one body and its bytes. */
+const transitions = new WeakMap<Selection, WeakMap<Selection, Change>>();
+
+/** The resources `next` has that the client lacks or holds at another version, and what it holds that `next` lacks. */
+export function diff(held: Held, next: Selection): Change {
+  if (held.kind === 'versions') return compute((n) => held.versions.get(n), held.versions.keys(), next);
+  const from = held.selection;
+  if (from === next) return NO_CHANGE;
+  let byNext = transitions.get(from);
+  if (byNext === undefined) {
+    byNext = new WeakMap();
+    transitions.set(from, byNext);
+  }
+  let change = byNext.get(next);
+  if (change === undefined) {
+    change = compute((n) => from.byName.get(n)?.version, from.byName.keys(), next);
+    byNext.set(next, change);
+  }
+  return change;
+}
+
+/** `change` plus every name the client asked for just now: present ones sent, absent ones removed ("does not exist"). */
+export function withRequested(change: Change, requested: ReadonlySet<string>, next: Selection): Change {
+  if (requested.size === 0) return change;
+  const entries = [...change.entries];
+  const removed = new Set(change.removed);
+  const sent = new Set(entries.map((e) => e.name));
+  for (const name of requested) {
+    const entry = next.byName.get(name);
+    if (entry !== undefined && !sent.has(name)) entries.push(entry);
+    else if (entry === undefined) removed.add(name);
+  }
+  return { entries, removed: [...removed] };
+}
+
+/** Names a response touched, with the version it set (undefined = removed). */
+export function touched(change: Change): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>(change.entries.map((e) => [e.name, e.version]));
+  for (const name of change.removed) out.set(name, undefined);
+  return out;
+}

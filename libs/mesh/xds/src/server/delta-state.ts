@@ -1,0 +1,159 @@
+import type { DeltaDiscoveryRequest } from '../proto/delta-types';
+import { isFullStateType, type XdsTypeShort } from '../proto/type-urls';
+import { heldVersion, heldVersions, NOTHING_HELD, touched, type Change, type Held } from './delta-diff';
+import type { PackedType, Selection } from './packed-set';
+import type { NackRecord, TypeProgress } from './type-state';
+
+/** A response not yet ACKed or NACKed: what it changed, from which state (to undo on NACK). */
+export interface Pending {
+  readonly version: string;
+  readonly prev: Held;
+  readonly change: Change;
+}
+
+/** A delta stream's subscription and progress per type (mesh-internals §1.8). */
+export interface DeltaTypeState extends TypeProgress {
+  wildcard: boolean;
+  /** Wildcard from a legacy empty first request (LDS/CDS): subscribing to a name ends it, `*` keeps it. */
+  legacyWildcard: boolean;
+  /** Explicit subscriptions; replaced, never mutated (selections are cached per set). */
+  names: ReadonlySet<string>;
+  held: Held;
+  /** By nonce, oldest first; at most `maxPending`. */
+  pending: Map<string, Pending>;
+}
+
+/** Per-stream bounds: what a client that floods subscriptions or never ACKs can make the server keep. */
+export interface DeltaLimits {
+  /** Explicit subscriptions to names the proxy has no resource for, per type. */
+  readonly maxUnknownNames: number;
+  /** Responses awaiting ACK/NACK per type (older ones are forgotten; their ACK then counts as expired). */
+  readonly maxPending: number;
+}
+
+export const DEFAULT_DELTA_LIMITS: DeltaLimits = { maxUnknownNames: 1024, maxPending: 16 };
+
+export function newDeltaTypeState(): DeltaTypeState {
+  return { requested: false, wildcard: false, legacyWildcard: false, names: new Set(), held: NOTHING_HELD, pending: new Map() };
+}
+
+export interface SubscriptionUpdate {
+  /** Whether the request calls for a response (first request with something subscribed, additions). */
+  readonly respond: boolean;
+  /** Names to answer explicitly: present ones sent, absent ones as removed. */
+  readonly requested: ReadonlySet<string>;
+  /** Subscriptions refused by `maxUnknownNames` (answered as removed, not remembered). */
+  readonly dropped: number;
+}
+
+function unknownCount(names: ReadonlySet<string>, packed: PackedType): number {
+  let n = 0;
+  for (const name of names) if (!packed.has(name)) n++;
+  return n;
+}
+
+/** What the client keeps after unsubscribing: everything under wildcard, else only what it still names. */
+function forget(held: Held, wildcard: boolean, names: ReadonlySet<string>): Held {
+  if (wildcard) return held;
+  const versions = heldVersions(held);
+  for (const name of versions.keys()) if (!names.has(name)) versions.delete(name);
+  return { kind: 'versions', versions };
+}
+
+/**
+ * Applies resource_names_subscribe/unsubscribe (honoured whatever the nonce) and, on the first request
+ * of the type, the legacy wildcard (LDS/CDS) and initial_resource_versions.
+ */
+export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, req: DeltaDiscoveryRequest, packed: PackedType, limits: DeltaLimits): SubscriptionUpdate {
+  const first = !state.requested;
+  const subscribe = req.resource_names_subscribe ?? [];
+  const unsubscribe = req.resource_names_unsubscribe ?? [];
+  state.requested = true;
+  let addedWildcard = false;
+  if (first && subscribe.length === 0 && isFullStateType(type)) {
+    state.wildcard = state.legacyWildcard = addedWildcard = true;
+  }
+  const names = new Set(state.names);
+  const requested = new Set<string>();
+  let unknown = -1;
+  let dropped = 0;
+  for (const name of subscribe) {
+    if (name === '*') {
+      addedWildcard ||= !state.wildcard;
+      state.wildcard = true;
+      state.legacyWildcard = false;
+      continue;
+    }
+    if (state.legacyWildcard) state.wildcard = state.legacyWildcard = false;
+    requested.add(name);
+    if (names.has(name) || packed.has(name)) {
+      names.add(name);
+      continue;
+    }
+    if (unknown < 0) unknown = unknownCount(names, packed);
+    if (unknown >= limits.maxUnknownNames) dropped++;
+    else (names.add(name), unknown++);
+  }
+  let forgot = false;
+  for (const name of unsubscribe) {
+    forgot = true;
+    if (name === '*') state.wildcard = state.legacyWildcard = false;
+    else (names.delete(name), requested.delete(name));
+  }
+  if (names.size !== state.names.size || [...names].some((n) => !state.names.has(n))) state.names = names;
+  if (forgot) state.held = forget(state.held, state.wildcard, state.names);
+  if (first) applyInitialVersions(state, req.initial_resource_versions, packed, requested);
+  const subscribed = state.wildcard || state.names.size > 0;
+  return { respond: subscribed && (first || addedWildcard || requested.size > 0), requested, dropped };
+}
+
+/** Reconnect: the client already holds these; names it holds at the current version need no resend. */
+function applyInitialVersions(state: DeltaTypeState, initial: Readonly<Record<string, string>> | undefined, packed: PackedType, requested: Set<string>): void {
+  const entries = Object.entries(initial ?? {});
+  if (entries.length === 0) return;
+  state.held = { kind: 'versions', versions: new Map(entries) };
+  for (const [name, version] of entries) if (packed.get(name)?.version === version) requested.delete(name);
+}
+
+/** Records a response: the client will hold `next` once it applies it. Returns how many pending responses were forgotten. */
+export function recordSent(state: DeltaTypeState, nonce: string, next: Selection, change: Change, limits: DeltaLimits): number {
+  state.pending.set(nonce, { version: next.version, prev: state.held, change });
+  state.held = { kind: 'selection', selection: next };
+  state.sentNonce = nonce;
+  state.sentVersion = next.version;
+  let dropped = 0;
+  for (const oldest of state.pending.keys()) {
+    if (state.pending.size <= limits.maxPending) break;
+    state.pending.delete(oldest);
+    dropped++;
+  }
+  return dropped;
+}
+
+export type Settlement = 'none' | 'ack' | 'nack' | 'expired';
+
+/**
+ * ACK or NACK of one response by its nonce. A NACK undoes only that response's resources (those the
+ * client still holds at the version it sent): every other response stays applied.
+ */
+export function settle(state: DeltaTypeState, nonce: string, error: string | undefined, now: () => Date = () => new Date()): Settlement {
+  if (nonce === '') return 'none';
+  const pending = state.pending.get(nonce);
+  if (pending === undefined) return 'expired';
+  state.pending.delete(nonce);
+  if (error === undefined) {
+    state.ackedNonce = nonce;
+    state.ackedVersion = pending.version;
+    return 'ack';
+  }
+  const versions = heldVersions(state.held);
+  for (const [name, version] of touched(pending.change)) {
+    if (versions.get(name) !== version) continue;
+    const before = heldVersion(pending.prev, name);
+    if (before === undefined) versions.delete(name);
+    else versions.set(name, before);
+  }
+  state.held = { kind: 'versions', versions };
+  state.lastNack = { version: pending.version, nonce, message: error, at: now().toISOString() } satisfies NackRecord;
+  return 'nack';
+}
