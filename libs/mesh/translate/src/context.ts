@@ -1,60 +1,74 @@
-import type { DestinationRule, MeshSnapshot, ProxyInfo, Resource, VirtualService } from '@trellis/mesh-api';
+import type { DestinationRule, MeshSnapshot, ProxyInfo, Resource, Sidecar, VirtualService } from '@trellis/mesh-api';
 import { intersectHosts, resolveHost } from './hosts';
+import { namespaceOf, sortedByCreation } from './order';
 import { buildServiceModels, type ServiceModel } from './services';
+import { egressHosts, importedVirtualServices, imports, isExportedTo, selectSidecar, serviceVisible, virtualServiceDestinations, type EgressHost } from './sidecar-scope';
 import { DEFAULT_TRANSLATE_OPTIONS, type TranslateOptions } from './translate-options';
 
 /** Everything a translation step needs: the (order-normalised) snapshot, the proxy, the service index. */
 export interface TranslateContext {
   readonly snapshot: MeshSnapshot;
   readonly proxy: ProxyInfo;
+  /** The services the proxy imports (exported to its namespace; a Sidecar's egress hosts narrow them). */
   readonly services: readonly ServiceModel[];
+  /** Every service exported to the proxy's namespace, by hostname. */
   readonly serviceByHost: ReadonlyMap<string, ServiceModel>;
   /** Visible DestinationRules, creation order. */
   readonly destinationRules: readonly DestinationRule[];
-  /** Visible VirtualServices, creation order. */
+  /** Visible (and, with Sidecar egress hosts, imported) VirtualServices, creation order. */
   readonly virtualServices: readonly VirtualService[];
+  /** The Sidecar resource that applies to this sidecar proxy, if any. */
+  readonly sidecar?: Sidecar;
   /** The translator's switches (mTLS emission, trust domain). */
   readonly options: TranslateOptions;
 }
 
-type AnyResource = Resource<string, unknown>;
+type Exported = Resource<string, { exportTo?: string[] }>;
 
-export function namespaceOf(r: AnyResource): string {
-  return r.metadata.namespace ?? 'default';
-}
+export { namespaceOf, sortedByCreation } from './order';
 
-/** Istio orders config by creation time, then namespace/name: this is the stable input order. */
-function byCreation(a: AnyResource, b: AnyResource): number {
-  const ka = `${a.metadata.creationTimestamp ?? ''}\u0000${namespaceOf(a)}\u0000${a.metadata.name}`;
-  const kb = `${b.metadata.creationTimestamp ?? ''}\u0000${namespaceOf(b)}\u0000${b.metadata.name}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-export function sortedByCreation<T extends AnyResource>(items: readonly T[]): T[] {
-  return [...items].sort(byCreation);
-}
-
-/** `exportTo`: unset or `*` = everywhere, `.` = own namespace, else listed namespaces. */
+/** `exportTo` without a mesh default: unset or `*` = everywhere, `.` = own namespace, else listed namespaces. */
 export function isVisible(exportTo: readonly string[] | undefined, ownNamespace: string, proxyNamespace: string): boolean {
-  if (!exportTo || exportTo.length === 0) return true;
-  return exportTo.some((e) => e === '*' || e === proxyNamespace || (e === '.' && ownNamespace === proxyNamespace));
+  return isExportedTo(exportTo, ownNamespace, proxyNamespace);
 }
 
+/** Config exported to `namespace` (its exportTo, else the mesh default for its kind), creation order. */
+function visibleTo<T extends Exported>(items: readonly T[], namespace: string, meshDefault: readonly string[] | undefined): T[] {
+  return sortedByCreation(items).filter((i) => isExportedTo(i.spec.exportTo, namespaceOf(i), namespace, meshDefault));
+}
+
+/** The services a sidecar imports: egress hosts, then the destinations of the VirtualServices it imports (Istio's SidecarScope). */
+function scopedServices(visible: readonly ServiceModel[], vss: readonly VirtualService[], hosts: readonly EgressHost[], domainSuffix: string): ServiceModel[] {
+  const wanted = new Set(vss.flatMap((vs) => virtualServiceDestinations(vs, domainSuffix)));
+  return visible.filter((s) => imports(hosts, s.namespace, s.hostname) || wanted.has(s.hostname));
+}
+
+/**
+ * The translation context: config and services exported to the proxy's namespace and, for a
+ * sidecar whose Sidecar resource lists `egress.hosts`, only what those import (VirtualServices by
+ * host, services by host plus the imported VirtualServices' destinations). `serviceByHost` keeps
+ * every visible service: destinations resolve as istiod's service index does.
+ */
 export function buildContext(snapshot: MeshSnapshot, proxy: ProxyInfo, options: TranslateOptions = DEFAULT_TRANSLATE_OPTIONS): TranslateContext {
-  const visible = <T extends AnyResource & { spec: { exportTo?: string[] } }>(items: readonly T[]): T[] =>
-    sortedByCreation(items).filter((i) => isVisible(i.spec.exportTo, namespaceOf(i), proxy.namespace));
-  const services = buildServiceModels(
-    snapshot.services,
-    visible(snapshot.serviceEntries),
+  const mesh = snapshot.meshConfig;
+  const ns = proxy.namespace;
+  const sidecar = proxy.type === 'sidecar' ? selectSidecar(snapshot.sidecars, proxy, snapshot.rootNamespace) : undefined;
+  const visible = buildServiceModels(
+    snapshot.services.filter((s) => serviceVisible(s, ns, mesh)),
+    visibleTo(snapshot.serviceEntries, ns, mesh?.defaultServiceExportTo),
     [...snapshot.workloads].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   );
+  const allVs = visibleTo(snapshot.virtualServices, ns, mesh?.defaultVirtualServiceExportTo);
+  const hosts = egressHosts(sidecar, ns);
+  const virtualServices = hosts === undefined ? allVs : importedVirtualServices(hosts, allVs, snapshot.domainSuffix);
   return {
     snapshot,
     proxy,
-    services,
-    serviceByHost: new Map(services.map((s) => [s.hostname, s])),
-    destinationRules: visible(snapshot.destinationRules),
-    virtualServices: visible(snapshot.virtualServices),
+    services: hosts === undefined ? visible : scopedServices(visible, virtualServices, hosts, snapshot.domainSuffix),
+    serviceByHost: new Map(visible.map((s) => [s.hostname, s])),
+    destinationRules: visibleTo(snapshot.destinationRules, ns, mesh?.defaultDestinationRuleExportTo),
+    virtualServices,
+    ...(sidecar === undefined ? {} : { sidecar }),
     options,
   };
 }

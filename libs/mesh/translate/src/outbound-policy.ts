@@ -1,18 +1,12 @@
 import type { Sidecar } from '@trellis/mesh-api';
-import { namespaceOf, sortedByCreation, type TranslateContext } from './context';
+import type { TranslateContext } from './context';
 import type { VirtualHost } from '@trellis/mesh-envoy';
 import { ZERO_DURATION } from './durations';
-import { labelsMatch } from './services';
 import { PASSTHROUGH_CLUSTER } from './naming';
 
-/** The Sidecar resource for this proxy: workload-selected in its namespace, else namespace default, else root default. */
+/** The Sidecar resource for this sidecar proxy (buildContext selects it: sidecar-scope.ts `selectSidecar`). */
 export function sidecarFor(ctx: TranslateContext): Sidecar | undefined {
-  const sidecars = sortedByCreation(ctx.snapshot.sidecars);
-  const inNs = sidecars.filter((s) => namespaceOf(s) === ctx.proxy.namespace);
-  const selected = inNs.find((s) => s.spec.workloadSelector?.matchLabels && labelsMatch(s.spec.workloadSelector.matchLabels, ctx.proxy.labels));
-  const nsDefault = inNs.find((s) => !s.spec.workloadSelector);
-  const rootDefault = sidecars.find((s) => namespaceOf(s) === ctx.snapshot.rootNamespace && !s.spec.workloadSelector);
-  return selected ?? nsDefault ?? rootDefault;
+  return ctx.sidecar;
 }
 
 /**

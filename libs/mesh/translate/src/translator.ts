@@ -1,5 +1,6 @@
 import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import { buildContext, type TranslateContext } from './context';
+import { selectSidecar } from './sidecar-scope';
 import type { XdsResources } from '@trellis/mesh-envoy';
 import { translateGrpc } from './grpc-flavour';
 import { translateOptions, type TranslateOptions } from './translate-options';
@@ -43,7 +44,10 @@ class SnapshotMemo {
   }
 
   translate(proxy: ProxyInfo): XdsResources {
-    const base = memo(this.contexts, proxy.namespace, () => buildContext(this.snapshot, proxy, this.options));
+    // The context depends on the namespace (exportTo) and the Sidecar that applies (egress hosts).
+    const sidecar = proxy.type === 'sidecar' ? selectSidecar(this.snapshot.sidecars, proxy, this.snapshot.rootNamespace) : undefined;
+    const sidecarKey = sidecar === undefined ? '' : `${sidecar.metadata.namespace ?? ''}/${sidecar.metadata.name}`;
+    const base = memo(this.contexts, `${proxy.type}\u0000${proxy.namespace}\u0000${sidecarKey}`, () => buildContext(this.snapshot, proxy, this.options));
     const ctx: TranslateContext = { ...base, proxy };
     const labels = proxy.type === 'router' || this.byLabels ? sortedLabels(proxy.labels) : '';
     // Interception changes the outbound listeners (REDIRECT: <vip>_<port> and SNI listeners; NONE: none).

@@ -80,6 +80,12 @@ export interface MeshConfig {
   defaultProviders?: { tracing?: string[]; metrics?: string[]; accessLogging?: string[] };
   /** The mesh-wide default a Sidecar's own `outboundTrafficPolicy` overrides (Istio's default ALLOW_ANY). */
   outboundTrafficPolicy?: { mode?: 'ALLOW_ANY' | 'REGISTRY_ONLY' };
+  /** exportTo of Services / ServiceEntries that set none (Istio's default: every namespace). */
+  defaultServiceExportTo?: string[];
+  /** exportTo of VirtualServices that set none. */
+  defaultVirtualServiceExportTo?: string[];
+  /** exportTo of DestinationRules that set none. */
+  defaultDestinationRuleExportTo?: string[];
   [field: string]: unknown;
 }
 

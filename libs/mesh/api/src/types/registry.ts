@@ -24,6 +24,11 @@ export interface MeshService {
   /** Optional cluster IP / VIP (Kubernetes) — informational in local mode. */
   address?: string;
   labels?: Record<string, string>;
+  /**
+   * Istio's `networking.istio.io/exportTo` annotation, split at commas: `.` = own namespace, `*` =
+   * every namespace, `~` = none, else namespace names. Absent = meshConfig.defaultServiceExportTo, else `*`.
+   */
+  exportTo?: string[];
 }
 
 export interface WorkloadInstance {

@@ -20,6 +20,7 @@ export const meshServiceSchema = (): JsonSchema =>
         selector: labels(),
         address: str(),
         labels: labels(),
+        exportTo: arr(str({ pattern: '^([.*~]|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$' })),
       },
       ['name', 'namespace', 'hostname', 'ports', 'selector'],
     ),

@@ -48,7 +48,16 @@ export function toMeshService(svc: KubeService, pods: readonly KubePod[], domain
     selector: { ...selector },
     ...(clusterIP === undefined || clusterIP === '' || clusterIP === 'None' ? {} : { address: clusterIP }),
     ...(svc.metadata.labels === undefined ? {} : { labels: { ...svc.metadata.labels } }),
+    ...exportToOf(svc.metadata.annotations?.[EXPORT_TO_ANNOTATION]),
   };
+}
+
+/** Istio's Service visibility annotation: comma-separated `.`, `*`, `~` or namespace names. */
+export const EXPORT_TO_ANNOTATION = 'networking.istio.io/exportTo';
+
+function exportToOf(value: string | undefined): Pick<MeshService, 'exportTo'> {
+  const list = (value ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  return list.length === 0 ? {} : { exportTo: list };
 }
 
 /** What the EndpointSlices say about one pod: its endpoint address and readiness. */
