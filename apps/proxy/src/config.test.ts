@@ -25,6 +25,7 @@ describe('readConfig', () => {
     expect(readConfig([], {})).toEqual({
       mode: 'sidecar',
       xdsAddress: 'istiod.istio-system.svc:15010',
+      xdsProtocol: 'delta',
       ip: '127.0.0.1',
       podName: 'unknown',
       namespace: 'default',
@@ -84,6 +85,13 @@ describe('readConfig', () => {
     expect(parseError(['--private-apis', 'maybe']).message).toMatch(/must be on or off/);
   });
 
+  it('speaks delta xDS unless --xds-protocol sotw or ISTIO_DELTA_XDS=false, and rejects other values', () => {
+    expect(readConfig([], { ISTIO_DELTA_XDS: 'false' }).xdsProtocol).toBe('sotw');
+    expect(readConfig(['--xds-protocol', 'delta'], { ISTIO_DELTA_XDS: 'false' }).xdsProtocol).toBe('delta');
+    expect(parseError([], { ISTIO_DELTA_XDS: 'yes' }).message).toBe('ISTIO_DELTA_XDS=yes: must be true or false');
+    expect(parseError(['--xds-protocol', 'incremental'], {}).message).toContain('must be delta or sotw');
+  });
+
   it('reads every flag', () => {
     const c = readConfig(
       [
@@ -101,12 +109,14 @@ describe('readConfig', () => {
         '--drain-ms', '250',
         '--ops-bind', 'instance-ip',
         '--private-apis', 'off',
+        '--xds-protocol', 'sotw',
       ],
       { LOG_LEVEL: 'debug' },
     );
     expect(c).toEqual({
       mode: 'router',
       xdsAddress: '127.0.10.1:15010',
+      xdsProtocol: 'sotw',
       ip: '127.0.10.2',
       podName: 'istio-ingressgateway-7f8d',
       namespace: 'istio-system',

@@ -42,6 +42,8 @@ export interface ProxyConfig {
    * `createProxy({ privateApis })`.
    */
   readonly privateApis: boolean;
+  /** ADS protocol: `delta` (DeltaAggregatedResources, default, as Istio's ISTIO_DELTA_XDS=true) or `sotw`. */
+  readonly xdsProtocol: 'delta' | 'sotw';
   /** The workload-identity agent (certificates from the CA); `identity.caAddress` undefined = none. */
   readonly identity: IdentityConfig;
   /** PROXY_CONFIG (JSON of the pod's `proxy.istio.io/config`), passed on as node metadata. */
@@ -124,6 +126,17 @@ function onOff(value: string): boolean {
   throw new InvalidArgumentError('must be on or off');
 }
 
+function xdsProtocol(value: string): 'delta' | 'sotw' {
+  if (value === 'delta' || value === 'sotw') return value;
+  throw new InvalidArgumentError('must be delta or sotw');
+}
+
+/** Istio's ISTIO_DELTA_XDS (true/false) as the default of --xds-protocol. */
+function deltaXds(value: string): 'delta' | 'sotw' {
+  if (value === 'true' || value === 'false') return value === 'true' ? 'delta' : 'sotw';
+  throw new InvalidArgumentError('must be true or false');
+}
+
 function mode(value: string): 'sidecar' | 'router' {
   if (value === 'sidecar' || value === 'router') return value;
   throw new InvalidArgumentError('mode must be sidecar or router');
@@ -143,6 +156,7 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
   const command = new Command('trellis-proxy')
     .option('--mode <mode>', 'sidecar | router', mode, p('TRELLIS_PROXY_MODE', mode, 'sidecar'))
     .option('--xds-address <host:port>', 'control plane ADS address', e('TRELLIS_XDS_ADDRESS', 'istiod.istio-system.svc:15010'))
+    .option('--xds-protocol <delta|sotw>', 'ADS protocol: delta (incremental) or sotw (state of the world)', xdsProtocol, p('ISTIO_DELTA_XDS', deltaXds, 'true'))
     .option('--ip <address>', 'pod address', e('INSTANCE_IP', '127.0.0.1'))
     .option('--pod-name <name>', 'pod name', e('POD_NAME', 'unknown'))
     .option('--namespace <ns>', 'pod namespace', e('POD_NAMESPACE', 'default'))

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const ads = createAdsClient({
     target: config.xdsAddress,
     node: xdsNode(config),
+    protocol: config.xdsProtocol,
     logger,
     // apply compiles the response once and throws synchronously on invalid config, before anything
     // changes: the client NACKs and the last good config stays in force.

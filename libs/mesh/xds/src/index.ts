@@ -21,6 +21,8 @@ export {
   type XdsNode,
   type RpcStatus,
 } from './proto/discovery';
+export { deltaClientMethod } from './proto/discovery';
+export { DELTA_ADS_METHOD_PATH, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse, type DeltaResource } from './proto/delta-types';
 export { emptyResources, resourceName, resourcesOfType, type XdsResource, type XdsResources } from './resources';
 
 // ADS server
@@ -29,9 +31,10 @@ export { proxyInfoFromNode } from './server/node-info';
 export type { ProxySyncStatus, TypeSyncStatus } from './server/proxy-connection';
 export type { NackRecord, SyncState } from './server/type-state';
 export { DEFAULT_DEBOUNCE, type DebounceOptions } from './server/debounce';
+export { DEFAULT_DELTA_LIMITS, type DeltaLimits } from './server/delta-state';
 export { xdsDebugApi, type XdsDebugApiOptions } from './server/debug-api';
 
 // ADS client
-export { createAdsClient, type AdsClient, type AdsClientOptions } from './client/ads-client';
+export { createAdsClient, type AdsClient, type AdsClientOptions, type AdsProtocol } from './client/ads-client';
 export { edsNamesOf, rdsNamesOf, sdsNamesOf } from './client/references';
 export { redactSecrets, REDACTED_KEY } from './server/redact-secrets';

@@ -6,7 +6,7 @@ import type { XdsResource, XdsResources } from '../resources';
 import { createAdsServer, type AdsServer } from '../server/ads-server';
 import { assignment, basicResources, edsCluster, SIDECAR_NODE } from '../testing/fixtures';
 import { until } from '../testing/until';
-import { createAdsClient, type AdsClient } from './ads-client';
+import { createAdsClient, type AdsClient, type AdsProtocol } from './ads-client';
 
 interface Delivery {
   type: XdsTypeShort;
@@ -26,11 +26,12 @@ describe('ADS client', () => {
     return server.bind(address);
   };
 
-  const startClient = (port: number): AdsClient =>
+  const startClient = (port: number, protocol: AdsProtocol = 'delta'): AdsClient =>
     createAdsClient({
       target: `127.0.0.1:${port}`,
       node: SIDECAR_NODE,
       logger: silentLogger(),
+      protocol,
       backoff: { initialMs: 50, maxMs: 200 },
       onResources: (type, resources, version) => {
         const d = { type, resources, version };
@@ -58,8 +59,8 @@ describe('ADS client', () => {
     server = undefined;
   });
 
-  it('subscribes CDS+LDS, then EDS/RDS for what they reference, delivering in dependency order and ACKing', async () => {
-    client = startClient(await startServer());
+  it.each<AdsProtocol>(['delta', 'sotw'])('%s: subscribes CDS+LDS, then EDS/RDS for what they reference, delivering in dependency order and ACKing', async (protocol) => {
+    client = startClient(await startServer(), protocol);
     await until(synced);
     const order = deliveries.map((d) => d.type);
     expect(order.indexOf('CDS')).toBeLessThan(order.indexOf('EDS'));
@@ -70,8 +71,8 @@ describe('ADS client', () => {
     expect(client.ackedVersions().CDS).toBe(server!.syncStatus()[0]!.types.CDS.sentVersion);
   });
 
-  it('NACKs a response the consumer rejects and keeps the previous version', async () => {
-    client = startClient(await startServer());
+  it.each<AdsProtocol>(['delta', 'sotw'])('%s: NACKs a response the consumer rejects and keeps the previous version', async (protocol) => {
+    client = startClient(await startServer(), protocol);
     await until(synced);
     const good = client.ackedVersions().CDS;
     reject = (d) => (d.type === 'CDS' && d.resources.some((r) => r['name'] === 'bad') ? 'cluster bad is not allowed' : undefined);
@@ -89,9 +90,9 @@ describe('ADS client', () => {
     await until(synced);
   });
 
-  it('reconnects after the server goes away, re-sending subscriptions and last ACKed versions', async () => {
+  it('sotw: reconnects after the server goes away, re-sending subscriptions and last ACKed versions', async () => {
     const port = await startServer();
-    client = startClient(port);
+    client = startClient(port, 'sotw');
     await until(synced);
     const acked = client.ackedVersions();
     await server!.close();
@@ -126,7 +127,7 @@ describe('ADS client', () => {
     }
   });
 
-  it('drops a stream whose response does not parse, and reconnects', async () => {
+  it('sotw: drops a stream whose response does not parse, and reconnects', async () => {
     const raw = (b: Buffer): Buffer => b;
     const streams: DiscoveryRequest[][] = [];
     const garbage = new grpc.Server();
@@ -146,7 +147,7 @@ describe('ADS client', () => {
       garbage.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? rejectBind(err) : resolve(p))),
     );
     try {
-      client = startClient(port);
+      client = startClient(port, 'sotw');
       await until(() => streams.length >= 2 && streams[1]!.length >= 2);
       expect(streams[1]![0]!.node?.id).toBe(SIDECAR_NODE.id); // a fresh stream, node re-sent
       expect(deliveries).toEqual([]);
