@@ -33,6 +33,7 @@ export const PRINTER_COLUMNS: Record<IstioKind, PrinterColumn[]> = {
     { header: 'RESOLUTION', value: spec('resolution') },
   ],
   Sidecar: [],
+  EnvoyFilter: [],
   PeerAuthentication: [{ header: 'MODE', value: spec('mtls', 'mode') }],
   AuthorizationPolicy: [{ header: 'ACTION', value: spec('action') }],
   RequestAuthentication: [],

@@ -120,3 +120,7 @@ export {
   isReferenceGrant,
 } from './gateway-api/guards';
 export { gatewayDurationMs } from './gateway-api/duration';
+
+// EnvoyFilter: the patches Trellis applies, checked and normalised once (validation and translate)
+export { checkEnvoyFilterPatch, SUPPORTED_PATCHES, type SupportedPatch, type AppliedKind } from './envoy-filter/patches';
+export { HCM_FILTER_NAME, LOCAL_RATE_LIMIT_URL, RATE_LIMIT_URL } from './envoy-filter/messages';

@@ -22,6 +22,7 @@ import { outboundHttpPorts, outboundRouteConfigs } from './routes';
 import { inboundHttpSecurityFilters, securityKey } from './security';
 import { translateOptions, type TranslateOptions } from './translate-options';
 import { telemetryPlan, withTelemetry, type TelemetryPlan } from './telemetry/telemetry-apply';
+import { applyEnvoyFilters } from './envoy-filter';
 
 function compareNames(a = '', b = ''): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -113,14 +114,15 @@ export function ownResources(ctx: TranslateContext): OwnResources {
 }
 
 export function assemble(shared: SharedOutbound, ctx: TranslateContext, own: OwnResources = ownResources(ctx), telemetry: TelemetryPlan = telemetryPlan(ctx)): XdsResources {
-  return {
+  // EnvoyFilter patches last, on the generated config (envoy-filter.ts).
+  return applyEnvoyFilters(ctx, {
     // Access logs and tracing on every HCM / tcp_proxy, per side (telemetry/telemetry-apply.ts).
     listeners: byName(withTelemetry([...shared.listeners, ...own.listeners], telemetry)),
     routes: byName([...shared.routes]),
     clusters: byName([...shared.clusters, ...own.clusters]),
     endpoints: [...shared.endpoints],
     ...(shared.secrets !== undefined && shared.secrets.length > 0 ? { secrets: shared.secrets } : {}),
-  };
+  });
 }
 
 /**

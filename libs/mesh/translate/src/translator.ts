@@ -5,6 +5,7 @@ import type { XdsResources } from '@trellis/mesh-envoy';
 import { translateGrpc } from './grpc-flavour';
 import { translateOptions, type TranslateOptions } from './translate-options';
 import { telemetryPlan } from './telemetry/telemetry-apply';
+import { envoyFilterKey } from './envoy-filter';
 import { assemble, ownResources, ownResourcesKey, sharedOutbound, type OwnResources, type SharedOutbound } from './translate';
 
 /** Whether any config makes outbound resources depend on the proxy's labels. */
@@ -56,7 +57,8 @@ class SnapshotMemo {
     // Access logs / tracing depend on the workload (Telemetry selectors, labels, PROXY_CONFIG sampling).
     const telemetry = telemetryPlan(ctx);
     // Equal keys → the very same result object, so encoders can cache whole lists by identity.
-    return memo(this.results, `${sharedKey}\u0001${ownKey}\u0001${telemetry.key}`, () =>
+    const key = `${sharedKey}\u0001${ownKey}\u0001${telemetry.key}\u0001${envoyFilterKey(ctx)}`;
+    return memo(this.results, key, () =>
       assemble(
         memo(this.shared, sharedKey, () => sharedOutbound(ctx)),
         ctx,

@@ -1,6 +1,7 @@
 import type {
   AuthorizationPolicy,
   DestinationRule,
+  EnvoyFilter,
   Gateway,
   IstioConfig,
   MeshConfig,
@@ -25,6 +26,7 @@ export interface ConfigCollections {
   authorizationPolicies: AuthorizationPolicy[];
   requestAuthentications: RequestAuthentication[];
   telemetries: Telemetry[];
+  envoyFilters: EnvoyFilter[];
 }
 
 export interface AnalysisInput {
@@ -53,6 +55,7 @@ export function emptyCollections(): ConfigCollections {
     authorizationPolicies: [],
     requestAuthentications: [],
     telemetries: [],
+    envoyFilters: [],
   };
 }
 
@@ -70,6 +73,7 @@ export function collectConfigs(objects: readonly IstioConfig[]): ConfigCollectio
       case 'AuthorizationPolicy': c.authorizationPolicies.push(o); break;
       case 'RequestAuthentication': c.requestAuthentications.push(o); break;
       case 'Telemetry': c.telemetries.push(o); break;
+      case 'EnvoyFilter': c.envoyFilters.push(o); break;
     }
   }
   return c;

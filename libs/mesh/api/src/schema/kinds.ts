@@ -5,6 +5,7 @@ import type { JsonSchema } from './json-schema';
 import { authorizationPolicySpec, peerAuthenticationSpec, requestAuthenticationSpec } from './security';
 import { serviceEntrySpec } from './service-entry';
 import { sidecarSpec } from './sidecar';
+import { envoyFilterSpec } from './envoy-filter';
 import { telemetrySpec } from './telemetry';
 import { virtualServiceSpec } from './virtual-service';
 import { GATEWAY_API_KIND_INFO } from './gateway-api-kinds';
@@ -84,6 +85,7 @@ export const KIND_INFO: Readonly<Record<IstioKind, KindInfo>> = {
     { name: 'Resolution', type: 'string', jsonPath: '.spec.resolution', description: 'Service resolution mode for the hosts (NONE, STATIC, or DNS)' },
   ]),
   Sidecar: networking('Sidecar', 'sidecars', [], sidecarSpec, []),
+  EnvoyFilter: { ...networking('EnvoyFilter', 'envoyfilters', [], envoyFilterSpec, []), versions: ['v1alpha3'] },
   PeerAuthentication: security('PeerAuthentication', 'peerauthentications', ['pa'], peerAuthenticationSpec, [
     { name: 'Mode', type: 'string', jsonPath: '.spec.mtls.mode', description: 'Defines the mTLS mode used for peer authentication.' },
   ]),

@@ -2,6 +2,7 @@ import type { DestinationRule, Gateway, ServiceEntry, Sidecar, VirtualService } 
 import type { AuthorizationPolicy, PeerAuthentication, RequestAuthentication } from './security';
 import type { Telemetry } from './telemetry';
 import type { GatewayApiConfig } from './gateway-api';
+import type { EnvoyFilter } from './envoy-filter';
 
 /** Every Istio kind Trellis understands, with its API group. */
 export const ISTIO_KINDS = {
@@ -10,6 +11,7 @@ export const ISTIO_KINDS = {
   DestinationRule: 'networking.istio.io',
   ServiceEntry: 'networking.istio.io',
   Sidecar: 'networking.istio.io',
+  EnvoyFilter: 'networking.istio.io',
   PeerAuthentication: 'security.istio.io',
   AuthorizationPolicy: 'security.istio.io',
   RequestAuthentication: 'security.istio.io',
@@ -30,6 +32,7 @@ export type IstioConfig =
   | DestinationRule
   | ServiceEntry
   | Sidecar
+  | EnvoyFilter
   | PeerAuthentication
   | AuthorizationPolicy
   | RequestAuthentication

@@ -8,3 +8,4 @@ export * from './secret';
 export * from './mesh-config';
 export * from './telemetry';
 export * from './gateway-api';
+export * from './envoy-filter';

@@ -4,6 +4,7 @@ import type { MeshService, WorkloadInstance } from './registry';
 import type { TlsCredential } from './secret';
 import type { MeshConfig } from './mesh-config';
 import type { Telemetry } from './telemetry';
+import type { EnvoyFilter } from './envoy-filter';
 
 /**
  * Everything the translator may read, as one immutable value. Translation is a pure function of
@@ -24,6 +25,8 @@ export interface MeshSnapshot {
   readonly requestAuthentications: readonly RequestAuthentication[];
   /** Telemetry API resources (istiod's `Telemetries`): access logging, tracing, metrics overrides. */
   readonly telemetries: readonly Telemetry[];
+  /** EnvoyFilters (validated: only patches Trellis applies); absent = none. */
+  readonly envoyFilters?: readonly EnvoyFilter[];
   readonly services: readonly MeshService[];
   readonly workloads: readonly WorkloadInstance[];
   /** Gateway credentials: the TLS material of Secrets (`credentialName`); absent = none. */

@@ -1,4 +1,4 @@
-import type { AuthorizationPolicy, DestinationRule, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication, Telemetry } from '../types';
+import type { AuthorizationPolicy, DestinationRule, EnvoyFilter, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication, Telemetry } from '../types';
 import { apiVersionsOf, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { configKindOf } from '../schema/config-kind';
 import { checkGatewayApi } from '../gateway-api/validate-gateway-api';
@@ -7,6 +7,7 @@ import { compiled } from './ajv-instance';
 import { toProblems, type FieldProblem } from './ajv-errors';
 import { checkAuthorizationPolicy } from './authorization-policy';
 import { checkDestinationRuleTls } from './destination-rule-tls';
+import { checkEnvoyFilter } from './envoy-filter';
 import { checkGatewayTls } from './gateway-tls';
 import { checkMetadata } from './metadata';
 import { checkPeerAuthentication } from './peer-authentication';
@@ -76,6 +77,7 @@ function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProbl
   if (kind === 'RequestAuthentication') return checkRequestAuthentication((o as unknown as RequestAuthentication).spec);
   if (kind === 'AuthorizationPolicy') return checkAuthorizationPolicy((o as unknown as AuthorizationPolicy).spec);
   if (kind === 'Telemetry') return checkTelemetry((o as unknown as Telemetry).spec);
+  if (kind === 'EnvoyFilter') return checkEnvoyFilter((o as unknown as EnvoyFilter).spec);
   return checkGatewayApi(kind, o);
 }
 

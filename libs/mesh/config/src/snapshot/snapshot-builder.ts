@@ -95,6 +95,7 @@ export class SnapshotBuilder {
       authorizationPolicies: Object.freeze(c.authorizationPolicies),
       requestAuthentications: Object.freeze(c.requestAuthentications),
       telemetries: Object.freeze(c.telemetries),
+      envoyFilters: Object.freeze(c.envoyFilters),
       services: Object.freeze(services),
       workloads: Object.freeze(this.options.registry.workloads()),
       credentials: this.options.credentials?.credentials() ?? [],
