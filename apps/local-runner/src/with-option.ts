@@ -5,6 +5,7 @@ import type { SampleManifest } from '@trellis/mesh-local';
 /** Istio's samples the local runner can start (`samples/<name>/…yaml`, Istio's paths). */
 export const SAMPLES: Readonly<Record<string, string>> = {
   httpbin: 'samples/httpbin/httpbin.yaml',
+  fortio: 'samples/httpbin/sample-client/fortio-deploy.yaml',
   sleep: 'samples/sleep/sleep.yaml',
   curl: 'samples/curl/curl.yaml',
   extauthz: 'samples/extauthz/ext-authz.yaml',

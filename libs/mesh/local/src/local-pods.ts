@@ -8,6 +8,7 @@ import path from 'node:path';
 import { TrellisError } from '@trellis/shared';
 import { hasSidecar, type LocalPlan, type PodPlan } from './plan';
 import { podHostsFile } from './pod-hosts';
+import { imageExecPath } from './sample-image-bin';
 import type { ProcessStatus } from './supervision';
 
 export const LOCAL_PODS_FILE = 'local-pods.json';
@@ -34,13 +35,13 @@ export interface LocalPodRecord {
  * A sidecar pod's traffic goes through its sidecar as an HTTP proxy (local mode's capture): apps read
  * `HTTP_PROXY`, curl and most CLI tools only the lower-case `http_proxy`, so both are set.
  */
-export function podExecEnv(pod: PodPlan): Record<string, string> {
+export function podExecEnv(pod: PodPlan, stateDir: string): Record<string, string> {
   const proxy: Record<string, string> = hasSidecar(pod) ? { HTTP_PROXY: `http://${pod.ip}:15001`, http_proxy: `http://${pod.ip}:15001` } : {};
-  return { ...pod.env, HOSTNAME: pod.name, ...proxy };
+  return { ...pod.env, HOSTNAME: pod.name, ...proxy, ...imageExecPath(stateDir, pod) };
 }
 
 export function localPodRecord(pod: PodPlan, stateDir: string): LocalPodRecord {
-  return { name: pod.name, namespace: pod.namespace, deployment: pod.deployment, ip: pod.ip, sidecar: hasSidecar(pod), container: pod.container ?? pod.app, hostsFile: podHostsFile(stateDir, pod), env: podExecEnv(pod) };
+  return { name: pod.name, namespace: pod.namespace, deployment: pod.deployment, ip: pod.ip, sidecar: hasSidecar(pod), container: pod.container ?? pod.app, hostsFile: podHostsFile(stateDir, pod), env: podExecEnv(pod, stateDir) };
 }
 
 /** The pod's processes (app container, `<pod>.istio-proxy`) folded into kubectl's STATUS and RESTARTS. */

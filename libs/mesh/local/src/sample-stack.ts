@@ -9,6 +9,7 @@ import { removeLocalPods, writeLocalPods } from './local-pods';
 import { hasSidecar, type LocalPlan, type PodPlan } from './plan';
 import { writePodHosts } from './pod-hosts';
 import { writeNoSidecarPodHosts } from './pod-hosts-nosidecar';
+import { writeImageBin } from './sample-image-bin';
 import type { ProcessGroup } from './processes';
 import type { ProcessStatus } from './supervision';
 import { waitForReady, waitForTcp } from './readiness';
@@ -30,14 +31,16 @@ export function checkSampleBinaries(plan: LocalPlan, samples: LocalSamplesConfig
 
 /**
  * Every pod's hosts file (sidecar pods: TCP Services → own address; others: every Service → its VIP,
- * served by the kube-proxy, started only when some pod has no sidecar) and the exec index.
+ * served by the kube-proxy, started only when some pod has no sidecar), its image's programs
+ * (sample-image-bin.ts) and the exec index.
  */
-export async function startPodNetwork(plan: LocalPlan, stateDir: string, services: readonly MeshService[]): Promise<PodNetwork> {
+export async function startPodNetwork(plan: LocalPlan, stateDir: string, services: readonly MeshService[], distDir = 'dist'): Promise<PodNetwork> {
   const needsKubeProxy = plan.pods.some((p) => !hasSidecar(p));
   const kubeProxy = needsKubeProxy ? await startKubeProxy(plan) : undefined;
   for (const pod of plan.pods) {
     if (hasSidecar(pod) || kubeProxy === undefined) writePodHosts(stateDir, pod, services);
     else writeNoSidecarPodHosts(stateDir, pod, services, kubeProxy.vips);
+    writeImageBin(stateDir, pod, distDir, process.execPath);
   }
   writeLocalPods(stateDir, plan);
   let closed = false;

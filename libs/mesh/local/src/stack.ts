@@ -153,7 +153,7 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     const bare = plan.pods.filter((p) => !hasSidecar(p)).length;
     report(`… starting ingress gateway and ${plan.pods.length} workloads with sidecars${bare > 0 ? ` (${bare} without)` : ''}`);
     const creds = await proxyCredentials(plan, cfg.stateDir);
-    network = await startPodNetwork(plan, cfg.stateDir, plan.services);
+    network = await startPodNetwork(plan, cfg.stateDir, plan.services, cfg.distDir);
     for (const at of network.skipped) report(`… kube-proxy: ${at} not bound (ports below 1024 need root)`);
     group.start(gatewaySpec(plan, ctx, creds.get(plan.gateway.name)));
     await startWorkloads(group, plan, ctx, cfg, report, creds);
