@@ -3,7 +3,8 @@
  * and nonce and skip the resources' bytes, see scanResponse) × S services. Measures initial convergence and, per config
  * change, the time from `apply` until every proxy has received (and ACKed) the new RDS — p50/p99
  * across proxies — plus control-plane CPU and RSS.
- *   node tools/bench/run.mjs control-plane --proxies 1000 --services 500 --changes 5
+ *   node tools/bench/run.mjs control-plane --proxies 1000 --services 500 --changes 5 [--scoped [--namespaces 10]]
+ * `--scoped`: Sidecar-scoped namespaces (control-plane-mesh.ts); only the changed service's namespace is waited for.
  */
 import * as grpc from '@grpc/grpc-js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '@trellis/mesh-xds';
 import { cpuMicros, percentile, rssMb, startApp, stopAll, waitHttp } from './proc';
+import { clusterNamesFor, namespaceOf, NAMESPACES, SCOPED, sidecars, virtualService } from './control-plane-mesh';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,13 +36,14 @@ async function call(method: string, url: string, body: unknown): Promise<void> {
 async function registerServices(): Promise<void> {
   for (let i = 0; i < SERVICES; i++) {
     const name = `svc-${i}`;
-    await call('PUT', `/api/v1/registry/services/default/${name}`, {
-      name, namespace: 'default', hostname: `${name}.default.svc.cluster.local`,
+    const namespace = namespaceOf(i);
+    await call('PUT', `/api/v1/registry/services/${namespace}/${name}`, {
+      name, namespace, hostname: `${name}.${namespace}.svc.cluster.local`,
       ports: [{ name: 'http', port: 9080, targetPort: 9080, protocol: 'HTTP' }], selector: { app: name },
     });
     for (const v of ['v1', 'v2']) {
-      await call('PUT', `/api/v1/registry/workloads/default/${name}-${v}`, {
-        name: `${name}-${v}`, namespace: 'default', address: `10.${(i >> 8) & 255}.${i & 255}.${v === 'v1' ? 1 : 2}`,
+      await call('PUT', `/api/v1/registry/workloads/${namespace}/${name}-${v}`, {
+        name: `${name}-${v}`, namespace, address: `10.${(i >> 8) & 255}.${i & 255}.${v === 'v1' ? 1 : 2}`,
         labels: { app: name, version: v }, serviceAccount: 'default', sidecar: true, ready: true,
       });
     }
@@ -76,18 +79,23 @@ function scanResponse(b: Buffer): DiscoveryResponse {
 class SimProxy {
   readonly rds = new Map<string, number>();
   readonly seen = new Set<string>();
+  /** DiscoveryResponse bytes received. */
+  bytes = 0;
   private readonly call: grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
 
-  constructor(client: grpc.Client, readonly index: number, clusterNames: string[]) {
+  constructor(client: grpc.Client, readonly index: number, clusterNames: string[], readonly namespace = 'default') {
     const ip = `10.200.${(index >> 8) & 255}.${index & 255}`;
     const node = {
-      id: `sidecar~${ip}~client-${index}.default~default.svc.cluster.local`,
-      metadata: { NAMESPACE: 'default', NAME: `client-${index}`, LABELS: { app: `client-${index}` }, INTERCEPTION_MODE: 'REDIRECT' },
+      id: `sidecar~${ip}~client-${index}.${namespace}~${namespace}.svc.cluster.local`,
+      metadata: { NAMESPACE: namespace, NAME: `client-${index}`, LABELS: { app: `client-${index}` }, INTERCEPTION_MODE: 'REDIRECT' },
     };
     this.call = client.makeBidiStreamRequest(
       adsServiceDefinition()['StreamAggregatedResources']!.path,
       (r: DiscoveryRequest) => adsServiceDefinition()['StreamAggregatedResources']!.requestSerialize(r),
-      scanResponse,
+      (b: Buffer) => {
+        this.bytes += b.length;
+        return scanResponse(b);
+      },
     );
     this.call.on('data', (res: DiscoveryResponse) => {
       this.seen.add(res.type_url);
@@ -116,42 +124,44 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
   }
 }
 
-function virtualService(i: number, weight: number): unknown {
-  return {
-    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: `svc-${i % SERVICES}`, namespace: 'default' },
-    spec: { hosts: [`svc-${i % SERVICES}`], http: [{ route: [{ destination: { host: `svc-${i % SERVICES}` }, weight }, { destination: { host: `svc-${(i + 1) % SERVICES}` }, weight: 100 - weight }] }] },
-  };
-}
-
 async function main(): Promise<void> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-cp-'));
   const cp = startApp('control-plane', ['--host', CP, '--xds-port', String(XDS_PORT), '--http-port', String(HTTP_PORT), '--state-dir', stateDir], {}, '0');
   try {
     await waitHttp(`${base}/ready`);
     await registerServices();
-    const clusterNames = Array.from({ length: SERVICES }, (_, i) => `outbound|9080||svc-${i}.default.svc.cluster.local`);
+    for (const sc of sidecars()) await call('POST', `/api/v1/config/apply?namespace=${sc.metadata.namespace}`, { objects: [sc] });
+    const clusterNames = new Map(Array.from({ length: NAMESPACES }, (_, n) => [namespaceOf(n), clusterNamesFor(namespaceOf(n), SERVICES)]));
     const channels = Array.from({ length: Math.max(1, Math.ceil(PROXIES / 100)) }, () => new grpc.Client(`${CP}:${XDS_PORT}`, grpc.credentials.createInsecure(), ENVOY_LIKE_CHANNEL));
     const t0 = performance.now();
-    const proxies = Array.from({ length: PROXIES }, (_, i) => new SimProxy(channels[i % channels.length]!, i, clusterNames));
+    const proxies = Array.from({ length: PROXIES }, (_, i) => new SimProxy(channels[i % channels.length]!, i, clusterNames.get(namespaceOf(i))!, namespaceOf(i)));
     await until(() => proxies.every((p) => p.seen.size === 4), 300_000, 'initial config');
     const initialMs = performance.now() - t0;
     const rssAfterConnect = rssMb(cp.pid!);
     const results: number[][] = [];
+    let pushed = 0;
+    let bytes = 0;
     const cpuBefore = cpuMicros(cp.pid!);
     for (let c = 0; c < CHANGES; c++) {
       const versions = proxies.map((p) => p.rds.size);
+      const bytesBefore = proxies.reduce((sum, p) => sum + p.bytes, 0);
+      const change = virtualService(c, 10 + c, SERVICES);
+      // The proxies that can reach the changed service: its namespace when scoped, all otherwise.
+      const affected = proxies.filter((p) => p.namespace === change.namespace);
       const start = performance.now();
-      await call('POST', '/api/v1/config/apply?namespace=default', { objects: [virtualService(c, 10 + c)] });
-      await until(() => proxies.every((p, i) => p.rds.size > versions[i]!), 120_000, `change ${c}`);
-      results.push(proxies.map((p) => [...p.rds.values()].pop()! - start).sort((a, b) => a - b));
+      await call('POST', `/api/v1/config/apply?namespace=${change.namespace}`, { objects: [change.object] });
+      await until(() => affected.every((p) => p.rds.size > versions[p.index]!), 120_000, `change ${c}`);
+      results.push(affected.map((p) => [...p.rds.values()].pop()! - start).sort((a, b) => a - b));
       await new Promise((r) => setTimeout(r, 200));
+      pushed += proxies.filter((p) => p.rds.size > versions[p.index]!).length;
+      bytes += proxies.reduce((sum, p) => sum + p.bytes, 0) - bytesBefore;
     }
     const cpuMs = (cpuMicros(cp.pid!) - cpuBefore) / 1000;
     const all = results.flat().sort((a, b) => a - b);
     const row = {
-      proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
+      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
       changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
-      cpuMsPerChange: Math.round(cpuMs / CHANGES), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
+      cpuMsPerChange: Math.round(cpuMs / CHANGES), proxiesPushedPerChange: Math.round(pushed / CHANGES), kbSentPerChange: Math.round(bytes / CHANGES / 1024), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
     };
     process.stdout.write(JSON.stringify(row) + '\n');
     proxies.forEach((p) => p.close());
