@@ -1,18 +1,25 @@
 import * as grpc from '@grpc/grpc-js';
-import { ADS_METHOD_PATH, decodeDiscoveryResponse, encodeDiscoveryRequest, type DiscoveryRequest, type DiscoveryResponse } from '../proto/discovery';
+import { ADS_METHOD_PATH, decodeDiscoveryResponse, deltaClientMethod, encodeDiscoveryRequest, type DiscoveryRequest, type DiscoveryResponse } from '../proto/discovery';
+import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from '../proto/delta-types';
 
-/** A bare ADS stream for protocol tests: send exact DiscoveryRequests, await exact responses. */
-export class RawAdsStream {
+interface Method<Req, Res> {
+  readonly path: string;
+  readonly serialize: (req: Req) => Buffer;
+  readonly deserialize: (bytes: Buffer) => Res;
+}
+
+/** A bare xDS stream for protocol tests: send exact requests, await exact responses. */
+export class RawStream<Req, Res extends { readonly type_url: string }> {
   private readonly client: grpc.Client;
-  private readonly call: grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
-  private readonly queue: DiscoveryResponse[] = [];
+  private readonly call: grpc.ClientDuplexStream<Req, Res>;
+  private readonly queue: Res[] = [];
   private waiter: (() => void) | undefined;
   readonly ended: Promise<grpc.StatusObject>;
 
-  constructor(port: number) {
+  constructor(port: number, method: Method<Req, Res>) {
     this.client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    this.call = this.client.makeBidiStreamRequest(ADS_METHOD_PATH, encodeDiscoveryRequest, decodeDiscoveryResponse);
-    this.call.on('data', (r: DiscoveryResponse) => {
+    this.call = this.client.makeBidiStreamRequest(method.path, method.serialize, method.deserialize);
+    this.call.on('data', (r: Res) => {
       this.queue.push(r);
       this.waiter?.();
     });
@@ -22,11 +29,11 @@ export class RawAdsStream {
     });
   }
 
-  send(req: DiscoveryRequest): void {
+  send(req: Req): void {
     this.call.write(req);
   }
 
-  async next(timeoutMs = 3000): Promise<DiscoveryResponse> {
+  async next(timeoutMs = 3000): Promise<Res> {
     const deadline = Date.now() + timeoutMs;
     while (this.queue.length === 0) {
       const left = deadline - Date.now();
@@ -52,5 +59,19 @@ export class RawAdsStream {
   close(): void {
     this.call.cancel();
     this.client.close();
+  }
+}
+
+/** A StreamAggregatedResources stream. */
+export class RawAdsStream extends RawStream<DiscoveryRequest, DiscoveryResponse> {
+  constructor(port: number) {
+    super(port, { path: ADS_METHOD_PATH, serialize: encodeDiscoveryRequest, deserialize: decodeDiscoveryResponse });
+  }
+}
+
+/** A DeltaAggregatedResources stream. */
+export class RawDeltaStream extends RawStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
+  constructor(port: number) {
+    super(port, deltaClientMethod);
   }
 }
