@@ -12,6 +12,7 @@ import { registerKubeInject } from './commands/kube-inject';
 import { registerProxyConfig } from './commands/proxy-config';
 import { registerProxyStatus } from './commands/proxy-status';
 import { registerVersion } from './commands/version';
+import { registerRoute } from './commands/x-route';
 import { CommandContext } from './context';
 import { formatError } from './errors';
 import type { CliIo } from './io';
@@ -54,6 +55,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerDescribe(program, ctx);
   registerExec(program, ctx);
   registerAuthz(program, ctx);
+  registerRoute(program, ctx);
   registerDashboard(program, ctx);
   registerKubeInject(program, ctx);
   registerInstall(program, ctx);

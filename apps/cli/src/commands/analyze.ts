@@ -7,6 +7,11 @@ import { toIstioctlJson, toYaml } from '../output/printers';
 /** istioctl's exit code when analysis finds issues at or above the failure threshold (Error). */
 export const ANALYZER_FOUND_ISSUES = 79;
 
+/** Findings about where requests go: missing hosts/subsets/gateways (IST0101), conflicting mesh hosts (IST0109), ambiguous ports (IST0112), unused or ineffective rules (IST0130, IST0131). */
+const ROUTING_CODES = new Set(['IST0101', 'IST0109', 'IST0112', 'IST0130', 'IST0131']);
+/** Routing findings: where a request really goes is the proxy's answer (on stderr: stdout stays istioctl's). */
+const ROUTE_HINT = 'Hint: see where a request goes with this config: trellis x route <pod> --host <host:port> --path <path> [--header name=value]\n';
+
 export function registerAnalyze(program: Command, ctx: CommandContext): void {
   program
     .command('analyze')
@@ -26,6 +31,7 @@ export function registerAnalyze(program: Command, ctx: CommandContext): void {
         ctx.lines([`\u2714 No validation issues found when analyzing ${namespace ? `namespace: ${namespace}` : 'all namespaces'}.`]);
       } else {
         ctx.lines(messages.map((m) => `${m.level} [${m.code}] (${m.origin}) ${m.message}`));
+        if (messages.some((m) => ROUTING_CODES.has(m.code))) ctx.io.stderr.write(ROUTE_HINT);
       }
       ctx.exitCode = messages.some((m) => m.level === 'Error') ? ANALYZER_FOUND_ISSUES : 0;
     });
