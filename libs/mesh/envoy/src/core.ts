@@ -76,8 +76,11 @@ export type CommonHttpProtocolOptions = { idle_timeout?: Duration; max_requests_
  * pool per SNI); `auto_san_validation` verifies the upstream certificate against that host.
  */
 export type UpstreamHttpProtocolOptions = { auto_sni?: boolean; auto_san_validation?: boolean };
-/** envoy.config.core.v3.Http1ProtocolOptions. */
-export type Http1ProtocolOptions = { accept_http_10?: boolean };
+/**
+ * envoy.config.core.v3.Http1ProtocolOptions. `default_host_for_http_10`: the Host an HTTP/1.0 request
+ * without one gets (in an HCM's `http_protocol_options`); without it such a request is a 400.
+ */
+export type Http1ProtocolOptions = { accept_http_10?: boolean; default_host_for_http_10?: string };
 /** envoy.config.core.v3.Http2ProtocolOptions. */
 export type Http2ProtocolOptions = { max_concurrent_streams?: UInt32Value };
 

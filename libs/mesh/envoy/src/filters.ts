@@ -3,7 +3,7 @@
  * filters, retry predicates. Each carries its `@type` literal (type-urls.ts); unknown `@type`s are
  * plain `Any` and NACKed by the proxy.
  */
-import type { Any, BoolValue, ConfigSource, Duration, FractionalPercent, HeaderValueOption, RuntimeFractionalPercent, UInt32Value } from './core';
+import type { Any, BoolValue, ConfigSource, Duration, FractionalPercent, HeaderValueOption, Http1ProtocolOptions, RuntimeFractionalPercent, UInt32Value } from './core';
 import type { AccessLogFilter, HcmTracing } from './observability';
 import type { RouteConfiguration } from './route';
 import type { FAULT_TYPE, HCM_TYPE, LOCAL_RATE_LIMIT_TYPE, PREVIOUS_HOSTS_TYPE, ROUTER_TYPE, TCP_PROXY_TYPE } from './type-urls';
@@ -35,6 +35,8 @@ export type HttpConnectionManager = {
   generate_request_id?: BoolValue;
   use_remote_address?: BoolValue;
   max_request_headers_kb?: UInt32Value;
+  /** Downstream HTTP/1 options (`default_host_for_http_10`). */
+  http_protocol_options?: Http1ProtocolOptions;
   /**
    * What to do with `x-forwarded-client-cert` (Envoy's default SANITIZE). Istio's sidecar inbound sets
    * APPEND_FORWARD: on an mTLS connection the peer's details are appended; on any other connection Envoy

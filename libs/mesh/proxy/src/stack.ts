@@ -9,7 +9,7 @@ import { jwtAuthnFilter, jwtAuthnPerRoute } from './http/filters/jwt-authn';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
 import { rbacFilter, rbacPerRouteFilter } from './http/filters/rbac';
 import { routerFilter } from './http/filters/router';
-import { readRequestTarget, resolveRoute, stampRequestId } from './http/hcm';
+import { readRequestTarget, requireHost, resolveRoute, stampRequestId } from './http/hcm';
 import { startTrace } from './tracing/tracer';
 import { selectFilterChain } from './listener/chain-select';
 import type { DownstreamRequest, DownstreamResponse } from './codec/downstream';
@@ -27,7 +27,7 @@ import type { ListenerTarget, ProxyContext } from './proxy-context';
  *                       max_connections, connect attempts, bytes both ways, half-close, idle_timeout
  * Request layers (serveHttp below)
  *   filter chain        listener/chain-select.ts    use_original_dst listeners pick the chain per request
- *   HTTP conn. manager  http/hcm.ts                 request target, x-request-id, route resolution (RDS)
+ *   HTTP conn. manager  http/hcm.ts                 request target, required Host (400), x-request-id, route resolution (RDS)
  *   HTTP filters        http/filters/*.ts           `http_filters` in order, compiled by HTTP_FILTERS below
  *   router (last)       http/filters/router.ts      local answers, cluster pick, breaker, timeout, upstream head
  *   local replies       http/local-reply.ts         every response the proxy makes itself (status, flag, details)
@@ -71,6 +71,7 @@ export function serveHttp(ctx: ProxyContext, target: ListenerTarget, req: Downst
   const ex = new Exchange(ctx, target, req, res);
   readRequestTarget(ex);
   if (target.listener.useOriginalDst && target.pinned !== true && !selectFilterChain(ex)) return;
+  if (!requireHost(ex)) return;
   stampRequestId(ex);
   resolveRoute(ex);
   const tracing = ex.target.hcm.tracing;

@@ -45,6 +45,8 @@ export class Exchange implements RequestView {
   routeMiss: 'NO_ROUTE' | 'NO_ROUTE_CONFIG' | undefined;
   /** The HTTP filter decoding now (or that stopped the chain). */
   filterIndex = 0;
+  /** False when the HCM answered before creating the filter chain (a missing Host): no filter's onComplete runs. */
+  filterChain = true;
   weighted: CompiledWeightedCluster | undefined;
   /** Set once a cluster is chosen (stats, access log). */
   cluster: UpstreamCluster | undefined;
@@ -142,7 +144,7 @@ export class Exchange implements RequestView {
     if (this.retryActive) this.upstream.activeRetries--;
     const ctx = this.ctx;
     ctx.traffic.record(this.target.hcm.statPrefix, status);
-    const completers = this.target.hcm.completers;
+    const completers = this.filterChain ? this.target.hcm.completers : [];
     for (let i = 0; i < completers.length; i++) completers[i].onComplete?.(this);
     if (this.span !== undefined) finishTrace(this, this.span, status);
     // The HCM's access_log; without one, the proxy's default sink (--access-log) in Istio's TEXT format.

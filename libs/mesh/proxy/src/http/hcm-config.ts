@@ -17,6 +17,8 @@ export interface HcmConfig {
   readonly generateRequestId: boolean;
   readonly useRemoteAddress: boolean;
   readonly maxRequestHeadersBytes: number;
+  /** `http_protocol_options.default_host_for_http_10`: the Host of an HTTP/1.0 request without one ('' = none: 400). */
+  readonly defaultHostForHttp10: string;
   /** `http_filters` in order, the router last. */
   readonly filters: readonly HttpFilter[];
   /** The filters with an `encodeHeaders` step, in encoding (reverse) order. */
@@ -75,6 +77,7 @@ export function compileHcm(resource: string, h: HttpConnectionManager, env: Comp
     generateRequestId: h.generate_request_id?.value !== false,
     useRemoteAddress: h.use_remote_address?.value === true,
     maxRequestHeadersBytes: kb * 1024,
+    defaultHostForHttp10: h.http_protocol_options?.default_host_for_http_10 ?? '',
     filters,
     encoders: filters.filter((f) => f.encodeHeaders !== undefined).reverse(),
     completers: filters.filter((f) => f.onComplete !== undefined),
@@ -93,6 +96,7 @@ export function routerOnlyHcm(statPrefix: string): HcmConfig {
     generateRequestId: true,
     useRemoteAddress: false,
     maxRequestHeadersBytes: DEFAULT_MAX_HEADERS_KB * 1024,
+    defaultHostForHttp10: '',
     filters: [ROUTER],
     encoders: [],
     completers: [],

@@ -3,6 +3,7 @@ import { matchInVirtualHost } from '../routing/route-table';
 import { needsSslRedirect } from '../routing/require-tls';
 import type { Exchange } from './exchange';
 import { forwardedProto, isInternalRequest } from './forwarded-proto';
+import { sendLocalReply } from './local-reply';
 
 /**
  * The HTTP connection manager's own steps, before its filters run: read the request target,
@@ -28,6 +29,24 @@ export function readRequestTarget(ex: Exchange): void {
   }
   ex.authority = ex.hostHeader.toLowerCase();
   ex.queryStart = ex.path.indexOf('?');
+}
+
+/**
+ * Envoy's HCM requires a Host (the :authority): an absolute-form target gives one, and an HTTP/1.0
+ * request may get `http_protocol_options.default_host_for_http_10`. Otherwise the request is answered
+ * `400` (`missing_host_header`, no response flag) before x-request-id and the filter chain, as Envoy does.
+ */
+export function requireHost(ex: Exchange): boolean {
+  if (ex.headers.host !== undefined || ex.headers[':authority'] !== undefined || ex.hostHeader !== '') return true;
+  const fallback = ex.target.hcm.defaultHostForHttp10;
+  if (ex.req.httpVersionMajor === 1 && ex.req.httpVersionMinor === 0 && fallback !== '') {
+    ex.hostHeader = fallback;
+    ex.authority = fallback.toLowerCase();
+    return true;
+  }
+  ex.filterChain = false;
+  sendLocalReply(ex, 'MISSING_HOST');
+  return false;
 }
 
 /** x-request-id kept or generated before anything can answer, so local replies are traceable. */

@@ -203,6 +203,14 @@ describe.each<Http1Codec>(['llhttp', 'node-http'])('downstream HTTP/1.1 connecti
     }
   });
 
+  it('answers the pipelined requests read before a malformed one, then 400, then closes (as Envoy, one at a time)', async () => {
+    handler = (req, res) => setTimeout(() => echo(req, res), req.url === '/a' ? 60 : 0);
+    const text = await exchange('GET /a HTTP/1.1\r\nhost: x\r\n\r\nPOST /b HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\nhiGET /c HTTP/1.1\r\nhost: x\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n');
+    expect(text.match(/HTTP\/1\.1 \d{3} [^\r]*/g)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request']);
+    expect(text).toMatch(/\/a[^]*\/b:hi[^]*400 Bad Request/);
+    expect(protocolErrors).toHaveLength(1);
+  });
+
   it('tells the response when the client goes away before it is complete', async () => {
     const closed = new Promise<boolean>((resolve) => {
       handler = (_req, res) => res.once('close', () => resolve(res.headersSent));

@@ -39,6 +39,8 @@ export class H1Connection implements ResponseOwner {
   private stopped = false;
   /** The connection ends after the response in flight (drain, FIN, connection: close, error). */
   private closeWhenDone = false;
+  /** A parse error after whole requests: their responses go first, then this reply, then the close. */
+  private errorReply: string | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -81,11 +83,13 @@ export class H1Connection implements ResponseOwner {
     this.stopped = true;
     this.closeWhenDone = true;
     this.options.onProtocolError(err.code);
-    if (this.queue.length > 0 || !this.socket.writable) {
+    // A body cut by the error cannot be answered for; a write-closed socket takes nothing more.
+    if (this.parsing !== null || !this.socket.writable) {
       this.socket.destroy();
       return;
     }
-    this.socket.end(codecReply(err.code));
+    if (this.queue.length === 0) this.socket.end(codecReply(err.code));
+    else this.errorReply = codecReply(err.code);
   }
 
   private onHead(minor: number, raw: string[] | undefined, method: number, url: string | undefined, upgrade: boolean, keepAlive: boolean): number {
@@ -124,12 +128,17 @@ export class H1Connection implements ResponseOwner {
   responseDone(res: H1Response, close: boolean): void {
     if (this.queue[0]?.res !== res) return;
     this.queue.shift();
+    const next = this.queue[0];
+    if (this.errorReply !== undefined && !close) {
+      if (next !== undefined) this.dispatch(next.req, next.res);
+      else this.socket.end(this.errorReply);
+      return;
+    }
     if (close || this.closeWhenDone) {
       this.closeWhenDone = true;
       this.socket.end();
       return;
     }
-    const next = this.queue[0];
     if (next !== undefined) this.dispatch(next.req, next.res);
     else this.socket.resume();
   }

@@ -59,6 +59,10 @@ class NodeHttpConnection implements Http1Connection {
   /** Requests whose responses are not complete yet (pipelined ones included). */
   inFlight = 0;
   closeWhenDone = false;
+  /** A parse error while responses were in flight: written after them, then the close (as H1Connection). */
+  errorReply: string | undefined;
+  /** The last request parsed: whether its body was read whole when a parse error came. */
+  last: IncomingMessage | undefined;
 
   constructor(readonly socket: Socket) {}
 
@@ -78,7 +82,7 @@ export function nodeHttpAcceptor(options: Http1Options): Http1Acceptor {
       // No keep-alive timer of Node's own (it would add a 1 s buffer and a `Keep-Alive` field): the
       // socket timeout below covers idle keep-alive connections, as in H1Connection.
       keepAliveTimeout: 0,
-      // Like H1Connection (and Envoy's default), an HTTP/1.1 request without Host is routed, not refused.
+      // A request without Host reaches the pipeline, whose HCM answers it 400 missing_host_header (and logs it) as Envoy's does.
       requireHostHeader: false,
       ServerResponse: SafeServerResponse,
     },
@@ -86,9 +90,10 @@ export function nodeHttpAcceptor(options: Http1Options): Http1Acceptor {
       const conn = connections.get(req.socket);
       if (conn !== undefined) {
         conn.inFlight++;
+        conn.last = req;
         res.once('close', () => {
           conn.inFlight--;
-          if (conn.closeWhenDone && conn.inFlight === 0) conn.socket.end();
+          if (conn.closeWhenDone && conn.inFlight === 0) conn.socket.end(conn.errorReply ?? '');
         });
       }
       options.onRequest(req, res);
@@ -104,11 +109,15 @@ export function nodeHttpAcceptor(options: Http1Options): Http1Acceptor {
     const code = err.code;
     const parseError = code !== undefined && code.startsWith('HPE_');
     if (parseError) options.onProtocolError(code);
-    if (!parseError || !socket.writable || (connections.get(socket)?.inFlight ?? 0) > 0) {
+    const conn = connections.get(socket);
+    if (!parseError || !socket.writable || (conn !== undefined && conn.inFlight > 0 && conn.last?.complete !== true)) {
       socket.destroy();
       return;
     }
-    socket.end(codecReply(code));
+    if (conn !== undefined && conn.inFlight > 0) {
+      conn.errorReply = codecReply(code);
+      conn.closeWhenDone = true;
+    } else socket.end(codecReply(code));
   });
   return (socket) => {
     const conn = new NodeHttpConnection(socket);
