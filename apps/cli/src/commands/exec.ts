@@ -7,6 +7,7 @@ import { resolveTarget } from '../client/target';
 import { globalsOf, type CommandContext, type GlobalOptions } from '../context';
 import { checkContainer, execCommand, parseExecTarget, selectPod } from '../exec/exec-target';
 import { runInPod } from '../exec/run-in-pod';
+import { runInSidecar } from '../exec/sidecar-exec';
 
 export const EXEC_IN_CLUSTER = 'EXEC_IN_CLUSTER';
 
@@ -37,7 +38,7 @@ export function registerExec(program: Command, ctx: CommandContext): void {
     .description("Run a command in a local-mode pod, as kubectl exec: the pod's env (its sidecar as http_proxy) and /etc/hosts; prints its output and exits with its code")
     .argument('<target>', '<pod>, pod/<name> or deploy/<name> (a bare name: the pod, else the deployment)')
     .argument('<command...>', 'the command and its arguments, after --')
-    .option('-c, --container <name>', "the pod's container (its only one)")
+    .option('-c, --container <name>', "the pod's container, or istio-proxy (its sidecar: pilot-agent request <method> <path> only)")
     .option('-i, --stdin', 'pass stdin to the command')
     .option('-t, --tty', 'accepted for kubectl habits; no terminal is allocated')
     .action(async (targetArg: string, commandArgs: string[], opts: ExecOptions, command: Command) => {
@@ -47,7 +48,10 @@ export function registerExec(program: Command, ctx: CommandContext): void {
       refuseInCluster(globals, ctx, targetArg, argv);
       const pod = selectPod(readLocalPods(stateDirOf(globals, ctx)), target, globals.namespace);
       checkContainer(pod, opts.container);
-      const code = await runInPod(pod, argv, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env, ...(opts.stdin === true && { stdin: ctx.io.stdin }) });
+      const code =
+        opts.container === 'istio-proxy' && opts.container !== pod.container
+          ? await runInSidecar(pod, argv, ctx.io)
+          : await runInPod(pod, argv, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env, ...(opts.stdin === true && { stdin: ctx.io.stdin }) });
       if (code !== 0) ctx.io.stderr.write(`command terminated with exit code ${code}\n`);
       ctx.exitCode = code;
     });

@@ -49,11 +49,11 @@ export function selectPod(pods: readonly LocalPodRecord[], target: ExecTarget, n
   return pod;
 }
 
-/** `-c`: the pod's container; the sidecar (`istio-proxy`) is not a place to run commands in local mode. */
+/** `-c`: the pod's container, or `istio-proxy` when it has a sidecar (which runs only `pilot-agent request`: sidecar-exec.ts). */
 export function checkContainer(pod: LocalPodRecord, container: string | undefined): void {
-  if (container === undefined || container === pod.container) return;
-  const hint = container === 'istio-proxy' && pod.sidecar ? ` (local mode: the sidecar is a process; its admin API is http://${pod.ip}:15000, e.g. /stats)` : '';
-  throw new TrellisError(EXEC_CONTAINER_NOT_FOUND, `container ${container} is not valid for pod ${pod.name}: it has ${pod.container}${hint}`, { container, pod: pod.name });
+  if (container === undefined || container === pod.container || (container === 'istio-proxy' && pod.sidecar)) return;
+  const has = pod.sidecar ? `${pod.container} istio-proxy` : pod.container;
+  throw new TrellisError(EXEC_CONTAINER_NOT_FOUND, `container ${container} is not valid for pod ${pod.name}: it has ${has}`, { container, pod: pod.name });
 }
 
 /** The command after `--`; kubectl's message when there is none. */

@@ -37,11 +37,12 @@ describe('trellis x exec: arguments', () => {
     expect(() => selectPod(PODS, parseExecTarget('deploy/sleep'), 'bar')).toThrow('deployments.apps "sleep" not found in namespace bar');
   });
 
-  it('-c names the pod container; istio-proxy points at the sidecar admin API', () => {
+  it('-c names the pod container, or istio-proxy when the pod has a sidecar', () => {
     const sleep = PODS[0] as LocalPodRecord;
     expect(() => checkContainer(sleep, undefined)).not.toThrow();
     expect(() => checkContainer(sleep, 'sleep')).not.toThrow();
-    expect(() => checkContainer(sleep, 'istio-proxy')).toThrow(/admin API is http:\/\/127\.0\.10\.17:15000/);
+    expect(() => checkContainer(sleep, 'istio-proxy')).not.toThrow();
+    expect(() => checkContainer(PODS[2] as LocalPodRecord, 'istio-proxy')).toThrow('container istio-proxy is not valid for pod sleep-abc-3: it has sleep');
     expect(() => checkContainer(sleep, 'curl')).toThrow(expect.objectContaining({ code: 'EXEC_CONTAINER_NOT_FOUND' }));
   });
 
