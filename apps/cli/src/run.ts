@@ -9,8 +9,10 @@ import { registerExec } from './commands/exec';
 import { registerGet } from './commands/get';
 import { registerInstall, registerUninstall } from './commands/install';
 import { registerKubeInject } from './commands/kube-inject';
+import { registerManifest } from './commands/manifest';
 import { registerProxyConfig } from './commands/proxy-config';
 import { registerProxyStatus } from './commands/proxy-status';
+import { registerVerifyInstall } from './commands/verify-install';
 import { registerVersion } from './commands/version';
 import { registerRoute } from './commands/x-route';
 import { CommandContext } from './context';
@@ -60,6 +62,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerKubeInject(program, ctx);
   registerInstall(program, ctx);
   registerUninstall(program, ctx);
+  registerManifest(program, ctx);
+  registerVerifyInstall(program, ctx);
   registerVersion(program, ctx);
   return program;
 }

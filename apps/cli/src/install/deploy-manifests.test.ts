@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findDeployDir, loadComponents, type DeployObject } from './deploy-manifests';
+import { findDeployDir, loadAllComponents, loadComponents, type DeployObject } from './deploy-manifests';
 
 const repoDeploy = findDeployDir({}, __dirname);
 const find = (objects: DeployObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -25,11 +25,23 @@ describe('deploy/ manifests', () => {
     expect(components[1]?.manifests[0]?.source).toBe(path.join('control-plane', 'rbac.yaml'));
   });
 
+  it("add the demo profile's egress gateway from deploy/egress-gateway (outside the kustomization: Istio's default has none)", async () => {
+    const components = await loadAllComponents(repoDeploy);
+    expect(components.map((c) => c.name)).toEqual(['crds', 'control-plane', 'gateway', 'egress-gateway']);
+    const objects = components[3]?.manifests.map((m) => m.object) ?? [];
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/istio-egressgateway', 'Deployment/istio-egressgateway', 'ServiceAccount/istio-egressgateway-service-account']);
+    const egress = find(objects, 'Service', 'istio-egressgateway');
+    expect((egress?.['spec'] as { type: string; selector: Record<string, string> })).toMatchObject({ type: 'ClusterIP', selector: { istio: 'egressgateway' } });
+    expect(ports(egress).map((p) => [p.name, p.port, p.targetPort])).toEqual([['http2', 80, 8080], ['https', 443, 8443]]);
+    const env = podSpec(find(objects, 'Deployment', 'istio-egressgateway')).containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === 'TRELLIS_POD_LABELS')?.value).toBe('{"app":"istio-egressgateway","istio":"egressgateway"}');
+  });
+
   it('keep the names users type (istiod, istio-ingressgateway) and the ports Istio documents', async () => {
     const objects = (await loadComponents(repoDeploy)).flatMap((c) => c.manifests.map((m) => m.object));
     expect(ports(find(objects, 'Service', 'istiod')).map((p) => [p.port, p.targetPort])).toEqual([[15010, 15010], [15012, 15012], [15014, 15014], [443, 15017]]);
     const gateway = find(objects, 'Service', 'istio-ingressgateway');
-    expect((gateway?.['spec'] as { type: string }).type).toBe('NodePort');
+    expect((gateway?.['spec'] as { type: string }).type).toBe('LoadBalancer');
     expect(ports(gateway)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'http2', port: 80, targetPort: 8080, nodePort: 30080 }),

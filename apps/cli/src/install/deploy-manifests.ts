@@ -52,6 +52,18 @@ export async function loadComponents(deployDir: string): Promise<Component[]> {
   return components;
 }
 
+/** deploy/ directories outside its kustomization (not in Istio's default profile): `egress-gateway` (demo). */
+export const OPTIONAL_COMPONENTS = ['egress-gateway'];
+
+/** The kustomization's components, then the optional ones that exist: everything a profile may choose from. */
+export async function loadAllComponents(deployDir: string): Promise<Component[]> {
+  const components = await loadComponents(deployDir);
+  for (const name of OPTIONAL_COMPONENTS.filter((n) => existsSync(path.join(deployDir, n)))) {
+    components.push({ name, manifests: await loadEntry(deployDir, name, deployDir) });
+  }
+  return components;
+}
+
 async function kustomizationEntries(dir: string): Promise<string[]> {
   const file = KUSTOMIZATION_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f));
   if (file === undefined) throw new TrellisError(MANIFEST_INVALID, `no kustomization file in ${dir}`, { path: dir });

@@ -1,6 +1,6 @@
 import { KubeClient, type GatewayApiManifest } from '@trellis/mesh-kube';
 import { applyObject, deleteObject, waitForReady } from './cluster';
-import type { Component } from './deploy-manifests';
+import type { Component, DeployObject } from './deploy-manifests';
 import { installGatewayApiStep } from './gateway-api-crds';
 import { applyOrder, deleteOrder, objectLabel } from './resources';
 
@@ -8,6 +8,7 @@ import { applyOrder, deleteOrder, objectLabel } from './resources';
 const TITLES: Readonly<Record<string, string>> = {
   crds: 'Trellis core',
   'control-plane': 'Control plane',
+  'egress-gateway': 'Egress gateways',
   gateway: 'Ingress gateways',
 };
 
@@ -22,6 +23,8 @@ export interface InstallPlan {
   progress(line: string): void;
   /** deploy/gateway-api: installed after the Istio CRDs when the cluster has no Gateway API CRDs. */
   gatewayApiCrds?: readonly GatewayApiManifest[];
+  /** What was installed (installed-state.ts), recorded last, when everything else is applied. */
+  installedState?: DeployObject;
 }
 
 /** Applies each component in order, waiting for it when asked, and reports `✔ <title> installed`. */
@@ -37,6 +40,7 @@ export async function installComponents(plan: InstallPlan): Promise<void> {
       await installGatewayApiStep(plan.client, plan.gatewayApiCrds, (line) => plan.progress(line), Math.max(0, deadline - Date.now()));
     }
   }
+  if (plan.installedState !== undefined) await applyObject(plan.client, plan.installedState);
   plan.progress('✔ Installation complete');
 }
 

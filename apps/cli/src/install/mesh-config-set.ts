@@ -1,46 +1,23 @@
-import { InvalidArgumentError } from 'commander';
-import { parse, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { TrellisError } from '@trellis/shared';
 import type { Component, DeployObject } from './deploy-manifests';
 
-/** One `--set meshConfig.<path>=<value>`: the path inside MeshConfig, the value as YAML reads it. */
+/** One MeshConfig field to write: its path inside MeshConfig and its value. */
 export interface MeshConfigSet {
   readonly path: readonly (string | number)[];
   readonly value: unknown;
 }
 
-const PREFIX = 'meshConfig.';
-const SEGMENT = /^([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)$/;
-
 /**
- * istioctl's `--set meshConfig.accessLogFile=/dev/stdout` (also `defaultConfig.tracing.sampling=100`,
- * `extensionProviders[0].name=ext`): the value is a YAML scalar (`true`, `100`, `/dev/stdout`; empty = "").
+ * A MeshConfig tree as sets, leaf by leaf (maps are walked, lists and scalars set whole), so a field of the
+ * ConfigMap that the tree does not name is kept (`rootNamespace`, `trustDomain`).
  */
-export function parseMeshConfigSet(arg: string): MeshConfigSet {
-  const eq = arg.indexOf('=');
-  const key = eq < 0 ? arg : arg.slice(0, eq);
-  if (eq < 0 || !key.startsWith(PREFIX) || key.length === PREFIX.length) {
-    throw new InvalidArgumentError(`"${arg}": expected meshConfig.<field>=<value> (e.g. meshConfig.accessLogFile=/dev/stdout)`);
-  }
-  const path: (string | number)[] = [];
-  for (const part of key.slice(PREFIX.length).split('.')) {
-    const m = SEGMENT.exec(part);
-    if (m === null) throw new InvalidArgumentError(`"${arg}": invalid path segment "${part}"`);
-    path.push(m[1] ?? part, ...[...(m[2] ?? '').matchAll(/\[(\d+)\]/g)].map((i) => Number(i[1])));
-  }
-  const raw = arg.slice(eq + 1);
-  let value: unknown;
-  try {
-    value = raw === '' ? '' : (parse(raw) as unknown);
-  } catch {
-    value = raw;
-  }
-  return { path, value: value ?? '' };
-}
-
-/** commander's collector for a repeatable `--set`. */
-export function collectMeshConfigSet(arg: string, previous: MeshConfigSet[]): MeshConfigSet[] {
-  return [...previous, parseMeshConfigSet(arg)];
+export function meshConfigSets(tree: Readonly<Record<string, unknown>>, at: readonly (string | number)[] = []): MeshConfigSet[] {
+  return Object.entries(tree).flatMap(([k, v]) => {
+    const path = [...at, k];
+    const isMap = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0;
+    return isMap ? meshConfigSets(v as Record<string, unknown>, path) : [{ path, value: v }];
+  });
 }
 
 const isMeshConfigMap = (o: DeployObject): boolean => o.kind === 'ConfigMap' && o.metadata.name === 'istio';
