@@ -60,16 +60,16 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
       this.deps.metrics.subscriptionsDropped(type, update.dropped);
       this.deps.logger.warn({ proxy: this.proxy?.id, type, dropped: update.dropped, limit: this.limits.maxUnknownNames }, 'xDS subscriptions to unknown names beyond the limit answered as removed');
     }
-    if (update.respond) this.respond(type, update.requested);
+    if (update.respond) this.respond(type, update.requested, update.initial);
   }
 
-  private respond(type: XdsTypeShort, requested: ReadonlySet<string>, changeAt?: number, round?: string): boolean {
+  private respond(type: XdsTypeShort, requested: ReadonlySet<string>, always: boolean, changeAt?: number, round?: string): boolean {
     const packed = this.packed[type];
     if (packed === undefined || this.closed) return false;
     const state = this.types[type];
     const next = select(packed, state.wildcard, state.names);
     const change = withRequested(diff(state.held, next), requested, next);
-    if (isEmpty(change) && requested.size === 0) return false;
+    if (isEmpty(change) && requested.size === 0 && !always) return false;
     // As SotW: in a push round the nonce is the round's, so equal changes share one encoded response.
     const nonce = round === undefined ? randomUUID() : `${round}-${type}`;
     this.write(type, next.version, nonce, change);
@@ -84,7 +84,7 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
   }
 
   protected pushType(type: XdsTypeShort, changeAt: number, round: string): boolean {
-    return this.respond(type, NO_NAMES, changeAt, round);
+    return this.respond(type, NO_NAMES, false, changeAt, round);
   }
 }
 

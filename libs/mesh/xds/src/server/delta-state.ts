@@ -40,6 +40,8 @@ export function newDeltaTypeState(): DeltaTypeState {
 export interface SubscriptionUpdate {
   /** Whether the request calls for a response (first request with something subscribed, additions). */
   readonly respond: boolean;
+  /** The type's first request on this stream: answered even when nothing differs (the client learns the version). */
+  readonly initial: boolean;
   /** Names to answer explicitly: present ones sent, absent ones as removed. */
   readonly requested: ReadonlySet<string>;
   /** Subscriptions refused by `maxUnknownNames` (answered as removed, not remembered). */
@@ -104,7 +106,7 @@ export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, re
   if (forgot) state.held = forget(state.held, state.wildcard, state.names);
   if (first) applyInitialVersions(state, req.initial_resource_versions, packed, requested);
   const subscribed = state.wildcard || state.names.size > 0;
-  return { respond: subscribed && (first || addedWildcard || requested.size > 0), requested, dropped };
+  return { respond: subscribed && (first || addedWildcard || requested.size > 0), initial: first, requested, dropped };
 }
 
 /** Reconnect: the client already holds these; names it holds at the current version need no resend. */
