@@ -2,7 +2,8 @@
  * What the proxy's bundle loads at start-up (issue #18's RSS budget): the validation stack of
  * `@trellis/mesh-api` (ajv, yaml, the CRD schemas — ~3.5 MB of RSS) stays out because that lib is
  * side-effect free (`"sideEffects": false`), and jose (~1.6 MB) is imported on the first JWT
- * signature check only. Bundled with the build's own esbuild configuration (tools/build/bundle.mjs).
+ * signature check only; of node-forge only the ASN.1 codec is loaded (the CSR), not its index, which loads
+ * all of forge (~2 MB). Bundled with the build's own esbuild configuration (tools/build/bundle.mjs).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -30,6 +31,11 @@ describe('the proxy bundle', () => {
   it('loads jose lazily, by a dynamic import', () => {
     expect(required.has('jose')).toBe(false);
     expect(code).toMatch(/import\("jose"\)/);
+  });
+
+  it('loads the ASN.1 module of node-forge, not the whole of forge', () => {
+    expect(required.has('node-forge')).toBe(false);
+    expect(code).toContain('"node-forge/lib/asn1"');
   });
 
   it('still bundles the proxy itself', () => {

@@ -1,11 +1,17 @@
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forge from 'node-forge';
 
 // DER building and reading over node-forge's ASN.1 codec. forge's `pki` module handles RSA keys
 // only; Istio workloads may use ECDSA P-256, so certificates and CSRs are assembled here from ASN.1
 // and signed with node:crypto (see signature.ts), which handles RSA and EC alike.
+// Only forge's ASN.1 module (with util and the OID table) is loaded, not `node-forge` itself: its index
+// loads all of forge (TLS, PKCS#7/#12, ciphers, RSA), ~2 MB of RSS in every proxy that makes a CSR.
 
 export type Asn1 = forge.asn1.Asn1;
-const { asn1 } = forge;
+// The module files export their namespace of the `forge` object (@types/node-forge types only the index).
+const load = createRequire(__filename);
+const asn1 = load('node-forge/lib/asn1') as typeof forge.asn1;
+const util = load('node-forge/lib/util') as typeof forge.util;
 const U = asn1.Class.UNIVERSAL;
 const T = asn1.Type;
 
@@ -49,7 +55,7 @@ const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 export function name(attributes: readonly (readonly [string, string])[]): Asn1 {
   return seq(
     attributes.map(([type, value]) =>
-      set([seq([oid(type), asn1.create(U, PRINTABLE.test(value) ? T.PRINTABLESTRING : T.UTF8, false, PRINTABLE.test(value) ? value : forge.util.encodeUtf8(value))])]),
+      set([seq([oid(type), asn1.create(U, PRINTABLE.test(value) ? T.PRINTABLESTRING : T.UTF8, false, PRINTABLE.test(value) ? value : util.encodeUtf8(value))])]),
     ),
   );
 }
@@ -60,7 +66,7 @@ export const toDer = (node: Asn1): Buffer => fromBinary(asn1.toDer(node).getByte
 export function fromDer(der: Buffer): Asn1 {
   // forge takes an options object here; @types/node-forge only knows the older boolean `strict`.
   const parse = asn1.fromDer as unknown as (bytes: forge.util.ByteStringBuffer, options: { strict: boolean; decodeBitStrings: boolean }) => Asn1;
-  return parse(forge.util.createBuffer(toBinary(der)), { strict: true, decodeBitStrings: false });
+  return parse(util.createBuffer(toBinary(der)), { strict: true, decodeBitStrings: false });
 }
 
 export function children(node: Asn1 | undefined): Asn1[] {
