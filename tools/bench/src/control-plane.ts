@@ -5,6 +5,7 @@
  * across proxies — plus control-plane CPU and RSS.
  *   node tools/bench/run.mjs control-plane --proxies 1000 --services 500 --changes 5 [--scoped [--namespaces 10]]
  * `--scoped`: Sidecar-scoped namespaces (control-plane-mesh.ts); only the changed service's namespace is waited for.
+ * `--delta`: the simulated proxies speak DeltaAggregatedResources (control-plane-delta.ts) instead of SotW.
  */
 import * as grpc from '@grpc/grpc-js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,9 @@ import path from 'node:path';
 import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '@trellis/mesh-xds';
 import { cpuMicros, percentile, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { clusterNamesFor, namespaceOf, NAMESPACES, SCOPED, sidecars, virtualService } from './control-plane-mesh';
+import { DeltaSimProxy } from './control-plane-delta';
+
+const DELTA = process.argv.includes('--delta');
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -134,7 +138,8 @@ async function main(): Promise<void> {
     const clusterNames = new Map(Array.from({ length: NAMESPACES }, (_, n) => [namespaceOf(n), clusterNamesFor(namespaceOf(n), SERVICES)]));
     const channels = Array.from({ length: Math.max(1, Math.ceil(PROXIES / 100)) }, () => new grpc.Client(`${CP}:${XDS_PORT}`, grpc.credentials.createInsecure(), ENVOY_LIKE_CHANNEL));
     const t0 = performance.now();
-    const proxies = Array.from({ length: PROXIES }, (_, i) => new SimProxy(channels[i % channels.length]!, i, clusterNames.get(namespaceOf(i))!, namespaceOf(i)));
+    const Sim = DELTA ? DeltaSimProxy : SimProxy;
+    const proxies = Array.from({ length: PROXIES }, (_, i) => new Sim(channels[i % channels.length]!, i, clusterNames.get(namespaceOf(i))!, namespaceOf(i)));
     await until(() => proxies.every((p) => p.seen.size === 4), 300_000, 'initial config');
     const initialMs = performance.now() - t0;
     const rssAfterConnect = rssMb(cp.pid!);
@@ -159,7 +164,7 @@ async function main(): Promise<void> {
     const cpuMs = (cpuMicros(cp.pid!) - cpuBefore) / 1000;
     const all = results.flat().sort((a, b) => a - b);
     const row = {
-      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
+      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? 'delta' : 'sotw', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
       changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
       cpuMsPerChange: Math.round(cpuMs / CHANGES), proxiesPushedPerChange: Math.round(pushed / CHANGES), kbSentPerChange: Math.round(bytes / CHANGES / 1024), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
     };

@@ -1,0 +1,62 @@
+/**
+ * `bench:control-plane --delta`: simulated sidecars on DeltaAggregatedResources, subscribing as our
+ * proxy does (wildcard CDS/LDS, EDS/RDS by name) and ACKing every response by nonce. Like the SotW
+ * ones they read only system_version_info, type URL and nonce; resources and removals are skipped.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { deltaClientMethod, TYPE_URLS, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from '@trellis/mesh-xds';
+
+function scanDeltaResponse(b: Buffer): DeltaDiscoveryResponse {
+  const fields: Record<number, string> = {};
+  let at = 0;
+  const varint = (): number => {
+    let n = 0;
+    for (let shift = 1; ; shift *= 128) {
+      const byte = b[at++]!;
+      n += (byte & 0x7f) * shift;
+      if (byte < 0x80) return n;
+    }
+  };
+  while (at < b.length) {
+    const key = varint();
+    const len = varint(); // every DeltaDiscoveryResponse field Trellis sends is length-delimited
+    const field = key >> 3;
+    if (field !== 2 && field !== 6) fields[field] = b.toString('utf8', at, at + len);
+    at += len;
+  }
+  return { system_version_info: fields[1] ?? '', type_url: fields[4] ?? '', nonce: fields[5] ?? '', resources: [], removed_resources: [] };
+}
+
+/** One simulated delta sidecar: records when each RDS version arrived and the bytes received. */
+export class DeltaSimProxy {
+  readonly rds = new Map<string, number>();
+  readonly seen = new Set<string>();
+  bytes = 0;
+  private readonly call: grpc.ClientDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>;
+
+  constructor(client: grpc.Client, readonly index: number, clusterNames: string[], readonly namespace = 'default') {
+    const ip = `10.200.${(index >> 8) & 255}.${index & 255}`;
+    const node = {
+      id: `sidecar~${ip}~client-${index}.${namespace}~${namespace}.svc.cluster.local`,
+      metadata: { NAMESPACE: namespace, NAME: `client-${index}`, LABELS: { app: `client-${index}` }, INTERCEPTION_MODE: 'REDIRECT' },
+    };
+    this.call = client.makeBidiStreamRequest(deltaClientMethod.path, deltaClientMethod.serialize, (b: Buffer) => {
+      this.bytes += b.length;
+      return scanDeltaResponse(b);
+    });
+    this.call.on('data', (res: DeltaDiscoveryResponse) => {
+      this.seen.add(res.type_url);
+      if (res.type_url === TYPE_URLS.RDS) this.rds.set(res.system_version_info, performance.now());
+      this.call.write({ type_url: res.type_url, response_nonce: res.nonce });
+    });
+    this.call.on('error', () => undefined);
+    this.call.write({ node, type_url: TYPE_URLS.CDS, resource_names_subscribe: ['*'] });
+    this.call.write({ type_url: TYPE_URLS.LDS, resource_names_subscribe: ['*'] });
+    this.call.write({ type_url: TYPE_URLS.EDS, resource_names_subscribe: clusterNames });
+    this.call.write({ type_url: TYPE_URLS.RDS, resource_names_subscribe: ['9080'] });
+  }
+
+  close(): void {
+    this.call.end();
+  }
+}
