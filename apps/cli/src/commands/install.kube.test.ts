@@ -132,12 +132,44 @@ describe('trellis install / uninstall (real API server)', () => {
     }
   });
 
+  it('verify-install checks what the installed profile put there, with istioctl\'s ✔/✘ lines and exit code', async () => {
+    const failed = await cli('verify-install');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('✔ CustomResourceDefinition: virtualservices.networking.istio.io.istio-system checked successfully\n');
+    expect(failed.stdout).toContain('✔ Service: istio-ingressgateway.istio-system checked successfully\n');
+    expect(failed.stdout).toContain('✘ Deployment: istiod.istio-system: not ready: 0/1 replicas available\n');
+    expect(failed.stdout).toContain('✘ MutatingWebhookConfiguration: trellis-sidecar-injector.istio-system: not found\n');
+    expect(failed.stdout).toMatch(/\nChecked \d+ custom resource definitions\nChecked 2 Istio Deployments\n$/);
+    expect(failed.stderr).toMatch(/^Error: Trellis installation failed, incomplete or does not match the installed state: 3 of \d+ checks failed\n$/);
+    // against other options than installed: the demo profile's egress gateway is missing
+    expect((await cli('verify-install', '--set', 'profile=demo')).stdout).toContain('✘ Deployment: istio-egressgateway.istio-system: not found\n');
+
+    // install demo (the installed state follows), then make every Deployment available: 0 replicas (no kubelet here)
+    expect(await cli('install', '-y', '--no-wait', '--set', 'profile=demo')).toMatchObject({ code: 0, stdout: expect.stringContaining('✔ Control plane installed\n✔ Egress gateways installed\n✔ Ingress gateways installed\n✔ Installation complete\n') });
+    expect((await kubectl('-n', 'istio-system', 'scale', 'deploy', '--all', '--replicas=0')).code).toBe(0);
+    const webhook = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'trellis-sidecar-injector' }, webhooks: [] };
+    const dir = mkdtempSync(path.join(tmpdir(), 'trellis-verify-'));
+    try {
+      writeFileSync(path.join(dir, 'webhook.json'), JSON.stringify(webhook));
+      expect((await kubectl('apply', '-f', path.join(dir, 'webhook.json'))).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await eventually('verify-install to pass', async () => (await cli('verify-install')).code === 0);
+    const ok = await cli('verify-install');
+    expect(ok.stdout).toContain('✔ Deployment: istio-egressgateway.istio-system checked successfully\n');
+    expect(ok.stdout).toMatch(/\nChecked 3 Istio Deployments\n✔ Trellis is installed and verified successfully\n$/);
+    expect(ok.stderr).toBe('');
+  });
+
   it('uninstalls the control plane and gateway, keeping CRDs and the namespace unless --purge', async () => {
     const res = await cli('uninstall', '-y');
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('  Removed Deployment:istio-system:istiod.\n');
     expect(res.stdout).toContain('  Removed Service:istio-system:istio-ingressgateway.\n');
+    expect(res.stdout).toContain('  Removed Deployment:istio-system:istio-egressgateway.\n');
+    expect(res.stdout).toContain('  Removed ConfigMap:istio-system:trellis-installed-state.\n');
     expect(res.stdout.endsWith('✔ Uninstall complete\n')).toBe(true);
     expect(await names('-n', 'istio-system', 'get', 'deploy,svc')).toEqual([]);
     expect(await names('get', 'crd')).toEqual(expect.arrayContaining(CRDS));
