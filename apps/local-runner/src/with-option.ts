@@ -6,6 +6,7 @@ import type { SampleManifest } from '@trellis/mesh-local';
 export const SAMPLES: Readonly<Record<string, string>> = {
   httpbin: 'samples/httpbin/httpbin.yaml',
   fortio: 'samples/httpbin/sample-client/fortio-deploy.yaml',
+  'httpbin-v1-v2': 'samples/httpbin/httpbin-v1-v2.yaml',
   sleep: 'samples/sleep/sleep.yaml',
   curl: 'samples/curl/curl.yaml',
   extauthz: 'samples/extauthz/ext-authz.yaml',

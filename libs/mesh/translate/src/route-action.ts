@@ -2,10 +2,10 @@ import type { Destination, HTTPRedirect, HTTPRoute, HTTPRouteDestination } from 
 import { destinationRuleFor, type TranslateContext } from './context';
 import { ZERO_DURATION, toDuration } from './durations';
 import type { DirectResponseAction, RedirectAction, RedirectResponseCode, RouteAction, RouteMatch, ClusterWeight } from '@trellis/mesh-envoy';
-import { millionths } from './fault';
 import { headerMutations } from './headers';
 import { resolveHost } from './hosts';
 import { outboundClusterName } from './naming';
+import { mirrorPolicies } from './mirror-policies';
 import { retryPolicy } from './retry';
 import { effectivePolicy, hashPolicy } from './traffic-policy';
 import { MESH_GATEWAY, type RouteScope } from './virtual-services';
@@ -80,10 +80,8 @@ export function routeAction(http: HTTPRoute, match: RouteMatch, env: RouteEnv): 
   const action: RouteAction = { ...targetFields(http, env), timeout: toDuration(http.timeout) ?? ZERO_DURATION };
   const retry = retryPolicy(http.retries);
   if (retry) action.retry_policy = retry;
-  if (http.mirror) {
-    const fraction = http.mirrorPercentage ? millionths(http.mirrorPercentage) : { numerator: 100, denominator: 'HUNDRED' as const };
-    action.request_mirror_policies = [{ cluster: resolveDestination(http.mirror, env).cluster, runtime_fraction: { default_value: fraction } }];
-  }
+  const mirrors = mirrorPolicies(http, (d) => resolveDestination(d, env).cluster);
+  if (mirrors.length > 0) action.request_mirror_policies = mirrors;
   Object.assign(action, rewriteFields(http, match));
   const hash = hashPolicyFor(http, env);
   if (hash) action.hash_policy = hash;

@@ -112,6 +112,8 @@ export interface HTTPRoute {
   /** Several mirror destinations, each with its own percentage (Istio 1.18+). */
   mirrors?: { destination: Destination; percentage?: Percent }[];
   mirrorPercentage?: Percent;
+  /** Deprecated integer percentage of `mirror` (istiod still honours it when `mirrorPercentage` is absent). */
+  mirrorPercent?: number;
   corsPolicy?: CorsPolicy;
   headers?: Headers;
 }

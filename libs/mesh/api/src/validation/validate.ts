@@ -1,4 +1,4 @@
-import type { AuthorizationPolicy, DestinationRule, EnvoyFilter, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication, Telemetry } from '../types';
+import type { AuthorizationPolicy, DestinationRule, EnvoyFilter, Gateway, IstioConfig, PeerAuthentication, RequestAuthentication, Telemetry, VirtualService } from '../types';
 import { apiVersionsOf, KIND_INFO, type KindInfo } from '../schema/kinds';
 import { configKindOf } from '../schema/config-kind';
 import { checkGatewayApi } from '../gateway-api/validate-gateway-api';
@@ -13,6 +13,7 @@ import { checkMetadata } from './metadata';
 import { checkPeerAuthentication } from './peer-authentication';
 import { checkRequestAuthentication } from './request-authentication';
 import { checkTelemetry } from './telemetry';
+import { checkVirtualServiceMirrors } from './virtual-service-mirrors';
 import type { ValidationError } from './validation-error';
 
 export interface ValidateOptions {
@@ -78,6 +79,7 @@ function semanticProblems(kind: string, o: Obj, shapeValid: boolean): FieldProbl
   if (kind === 'AuthorizationPolicy') return checkAuthorizationPolicy((o as unknown as AuthorizationPolicy).spec);
   if (kind === 'Telemetry') return checkTelemetry((o as unknown as Telemetry).spec);
   if (kind === 'EnvoyFilter') return checkEnvoyFilter((o as unknown as EnvoyFilter).spec);
+  if (kind === 'VirtualService') return checkVirtualServiceMirrors((o as unknown as VirtualService).spec);
   return checkGatewayApi(kind, o);
 }
 
