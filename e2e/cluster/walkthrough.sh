@@ -5,7 +5,7 @@
 #
 #   KUBECONFIG=… bash e2e/cluster/walkthrough.sh       (e2e/cluster/run.sh brings a cluster up around it)
 #
-# GATEWAY_URL defaults to <node IP of the gateway pod>:<http2 nodePort>, as docs/kind.md derives it.
+# GATEWAY_URL defaults to <EXTERNAL-IP>:<http2 port> of istio-ingressgateway, as Istio's docs derive it with a load balancer.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source e2e/cluster/lib.sh
@@ -64,11 +64,20 @@ expect 'gateway.networking.istio.io/bookinfo-gateway created'
 expect 'virtualservice.networking.istio.io/bookinfo created'
 must "npx trellis analyze"
 expect 'No validation issues found when analyzing namespace: default' 'trellis analyze clean'
-here "export INGRESS_PORT=\$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name==\"http2\")].nodePort}')"
-here "export INGRESS_HOST=\$(kubectl get po -l istio=ingressgateway -n istio-system -o jsonpath='{.items[0].status.hostIP}')"
+# Istio's "external load balancer" path verbatim: tools/cluster's lb-controller sets EXTERNAL-IP as
+# cloud-provider-kind/MetalLB do on kind (without one, docs/kind.md's NodePort commands apply).
+deadline=$(($(date +%s) + 30))
+until [ -n "$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.status.loadBalancer.ingress[0].ip}')" ]; do
+  [ "$(date +%s)" -lt $deadline ] || fail "istio-ingressgateway has no EXTERNAL-IP after 30 s (is tools/cluster's lb-controller running?)"
+  sleep 0.5
+done
+must "kubectl get svc istio-ingressgateway -n istio-system"
+expect '^istio-ingressgateway +LoadBalancer +[0-9.]+ +[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ +15021:' 'istio-ingressgateway is a LoadBalancer with an EXTERNAL-IP'
+here "export INGRESS_HOST=\$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+here "export INGRESS_PORT=\$(kubectl -n istio-system get service istio-ingressgateway -o jsonpath='{.spec.ports[?(@.name==\"http2\")].port}')"
 export GATEWAY_URL=${GATEWAY_URL:-$INGRESS_HOST:$INGRESS_PORT}
 run "echo \"\$GATEWAY_URL\""
-[ -n "$INGRESS_PORT" ] && [ -n "$INGRESS_HOST" ] || fail "no ingress host/port from the istio-ingressgateway Service and pod"
+[ -n "$INGRESS_PORT" ] && [ -n "$INGRESS_HOST" ] || fail "no ingress host/port from the istio-ingressgateway Service"
 deadline=$(($(date +%s) + 30))
 until curl -fs -o /dev/null "http://$GATEWAY_URL/productpage"; do
   [ "$(date +%s)" -lt $deadline ] || fail "gateway http://$GATEWAY_URL/productpage not serving after 30 s"

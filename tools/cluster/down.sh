@@ -19,7 +19,7 @@ stop() { # timeout name... : SIGTERM the recorded PIDs together, wait, then SIGK
   return 0
 }
 pkill -f "$HERE/registry-proxy.mjs" 2>/dev/null
-stop 10 kube-proxy kubelet scheduler kcm apiserver etcd registry
+stop 10 lb-controller kube-proxy kubelet scheduler kcm apiserver etcd registry
 # pod containers go while dockerd is still up (their shims and pause processes exit with them)
 if [ -S "$K/run/docker.sock" ] && docker info >/dev/null 2>&1; then
   ids=$(docker ps -aq --filter name=k8s_)

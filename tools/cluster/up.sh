@@ -98,6 +98,13 @@ start kube-proxy "$KBIN/kube-proxy" --kubeconfig="$K/proxy.kubeconfig" --hostnam
   --cluster-cidr=10.244.0.0/16 --conntrack-max-per-core=0 \
   --metrics-bind-address=127.0.0.1:10249 --healthz-bind-address=127.0.0.1:10256
 
+# 6b. LoadBalancer Services get an EXTERNAL-IP, as cloud-provider-kind / MetalLB give them on kind
+#     (lb-controller.mjs): the pool is routed to the node, which owns each assigned address on lb0
+ip -n $NETNS link add lb0 type dummy && ip -n $NETNS link set lb0 up
+ip route add $LB_POOL via $NODE_IP
+(export LB_TOKEN=$(head -1 "$P/tokens.csv" | cut -d, -f1)
+ start lb-controller node "$HERE/lb-controller.mjs" --server "https://$NODE_IP:6443" --ca "$P/ca.crt" --pool $LB_POOL --dev lb0)
+
 # 7. node Ready, then cluster DNS
 waitfor 60 kubectl get node k8s1 || die "node k8s1 did not register; see $K/log/kubelet.log"
 kubectl wait --for=condition=Ready node/k8s1 --timeout=60s >/dev/null
