@@ -74,6 +74,29 @@ describe('request routing', () => {
     for (const v of await pages(5, jason)) expect([v.stars, v.color]).toEqual([9, 'black']);
     for (const v of await pages(5)) expect(v.stars).toBe(0);
   });
+
+  it('trellis x route asks the sidecar and the gateway where a request would go (jason-v2-v3: jason → v2, others → v3)', async () => {
+    await trellis(stack.stateDir, 'apply', '-f', sample('virtual-service-reviews-jason-v2-v3.yaml'));
+    const route = (...args: string[]): ReturnType<typeof trellis> => trellis(stack.stateDir, 'x', 'route', ...args);
+    const started = Date.now();
+    let r = await route('productpage-v1', '--host', 'reviews:9080', '--path', '/', '--header', 'end-user=jason');
+    // The sidecar's config follows the apply within a push: poll on what x route itself reports.
+    while (!r.stdout.includes('Subset:         v2') && Date.now() - started < 10_000) r = await route('productpage-v1', '--host', 'reviews:9080', '--path', '/', '--header', 'end-user=jason');
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^Route: +\S+ \(#0\) +match: prefix "\/" · header end-user exact "jason"$/m);
+    expect(r.stdout).toContain('VirtualService: reviews.default');
+    expect(r.stdout).toContain('Cluster:        outbound|9080|v2|reviews.default.svc.cluster.local');
+    expect(r.stdout).toMatch(/^Subset: +v2\nEndpoints:\n +[\d.]+:9080 +HEALTHY$/m);
+    const other = await route('productpage-v1', '--host', 'reviews:9080', '-o', 'json');
+    expect((JSON.parse(other.stdout) as { action: { clusters: { subset: string }[] } }).action.clusters.map((c) => c.subset)).toEqual(['v3']);
+    const gw = await route('istio-ingressgateway', '-n', 'istio-system', '--host', 'localhost:8080', '--path', '/productpage');
+    expect(gw.stdout).toContain('Cluster:        outbound|9080||productpage.default.svc.cluster.local');
+    const miss = await route('istio-ingressgateway', '-n', 'istio-system', '--host', 'localhost:8080', '--path', '/nope');
+    expect(miss.code).toBe(1);
+    expect(miss.stdout).toContain('✗ No route matched: 404 NR (route_not_found)');
+    expect(miss.stdout).toContain('prefix "/static"');
+    await applyAndSettle('virtual-service-reviews-test-v2.yaml', (v) => v.stars === 0); // back to the task's state
+  });
 });
 
 describe('fault injection', () => {
