@@ -1,13 +1,15 @@
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { stringify } from 'yaml';
 import { formatValidationError, parseYamlDocuments, validateConfig, type IstioConfig } from '@trellis/mesh-api';
 import { errorMessage, type Logger } from '@trellis/shared';
-import { removeIfExists, writeTemp } from './atomic-file';
+import { type StepHook, recoverJournal, writeJournaled } from './journal';
 import { kindIdOf, MemoryConfigStore, type StoreOptions } from './memory-store';
 
 export interface FileStoreOptions extends StoreOptions {
   logger?: Logger;
+  /** Called after each step of a journaled write (tests kill a real process there). */
+  onJournalStep?: StepHook;
 }
 
 /** A file that could not be loaded at start (the store starts anyway, without it). */
@@ -29,7 +31,8 @@ async function listYamlFiles(dir: string): Promise<string[]> {
 
 /**
  * ConfigStore persisted as YAML files: `<stateDir>/config/<Kind>/<namespace>/<name>.yaml`.
- * Writes go to a temp file and are renamed into place, so a crash never leaves half a file.
+ * One apply or delete is one journaled write (journal.ts): all its files or none survive a crash,
+ * and each file is written to a temp file and renamed, so none is ever half written.
  */
 export class FileConfigStore extends MemoryConfigStore {
   readonly loadErrors: LoadError[] = [];
@@ -43,6 +46,8 @@ export class FileConfigStore extends MemoryConfigStore {
   /** Open (and load) the store under `stateDir`; corrupt files are reported in `loadErrors`. */
   static async open(stateDir: string, options: FileStoreOptions = {}): Promise<FileConfigStore> {
     const store = new FileConfigStore(stateDir, options);
+    const recovered = await recoverJournal(store.root);
+    if (recovered > 0) options.logger?.info({ files: recovered }, 'config journal rolled forward (a write was cut short)');
     for (const file of await listYamlFiles(store.root)) await store.loadFile(file);
     return store;
   }
@@ -52,15 +57,11 @@ export class FileConfigStore extends MemoryConfigStore {
   }
 
   protected override async persist(writes: readonly IstioConfig[], deletes: readonly IstioConfig[]): Promise<void> {
-    const temps: [string, string][] = [];
-    try {
-      for (const o of writes) temps.push([await writeTemp(this.pathOf(o), stringify(o)), this.pathOf(o)]);
-    } catch (err) {
-      await Promise.all(temps.map(([tmp]) => removeIfExists(tmp)));
-      throw err;
-    }
-    for (const [tmp, file] of temps) await rename(tmp, file);
-    for (const o of deletes) await removeIfExists(this.pathOf(o));
+    const entries = [
+      ...writes.map((o) => ({ file: this.pathOf(o), text: stringify(o) })),
+      ...deletes.map((o) => ({ file: this.pathOf(o), text: null })),
+    ];
+    if (entries.length > 0) await writeJournaled(this.root, entries, this.options.onJournalStep);
   }
 
   private async loadFile(file: string): Promise<void> {
