@@ -80,15 +80,16 @@ RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait
 # Istio's proxy uid: the capture rules exempt uid/gid 1337. The init container overrides this with runAsUser 0.
 USER 1337:1337
 EXPOSE 15000 15001 15006 15021 15090
-# NODE_FLAGS: skaffold's dev profile adds --watch (node restarts when a synced bundle changes). The proxy's
-# memory knobs, like Envoy's, measured with bench:proxy (docs/observability.md, issue #18's RSS budget): no
-# --enable-source-maps (the maps cost a sidecar ~6 MB of RSS; stack traces name bundle lines), one V8 platform
-# worker (--v8-pool-size=1: −1–2 MB) and two glibc malloc arenas (MALLOC_ARENA_MAX=2: −2–3 MB) for a
-# single-threaded event loop.
-ARG NODE_FLAGS=--v8-pool-size=1
-ENV TRELLIS_NODE_FLAGS=${NODE_FLAGS} MALLOC_ARENA_MAX=2
+# The proxy's node flags and environment, its memory knobs like Envoy's (issue #18: ≤ 60 MB RSS), are
+# libs/mesh/local/src/proxy-runtime.ts, which local mode and bench:proxy run with; proxy-runtime.test.ts holds
+# these lines equal to it. Each knob's measured effect: docs/observability.md. No --enable-source-maps (the
+# maps cost a sidecar ~6 MB of RSS; stack traces name bundle lines). NODE_FLAGS adds flags (skaffold's dev
+# profile: --enable-source-maps --watch, node restarts when a synced bundle changes).
+ARG NODE_FLAGS=
+ENV TRELLIS_PROXY_NODE_FLAGS="--v8-pool-size=1" MALLOC_ARENA_MAX=2
+ENV TRELLIS_NODE_FLAGS=${NODE_FLAGS}
 # The injector appends `args: [--mode, sidecar]`; the gateway Deployment passes `--mode router` ("$@").
-ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]
+ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_PROXY_NODE_FLAGS $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]
 
 # ── app (default target): Bookinfo services, control plane, CLI ──────────────────────────────────
 FROM ${BASE_IMAGE} AS app

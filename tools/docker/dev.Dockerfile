@@ -36,7 +36,9 @@ ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"
 FROM ${BASE_IMAGE} AS proxy
 RUN command -v iptables >/dev/null 2>&1 \
  || (apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*)
+# The proxy's node flags and environment as the root Dockerfile's proxy stage (libs/mesh/local/src/proxy-runtime.ts).
 ENV NODE_ENV=production TRELLIS_NODE_FLAGS=--enable-source-maps
+ENV TRELLIS_PROXY_NODE_FLAGS="--v8-pool-size=1" MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --chown=1337:1337 dist/apps/proxy/ ./dist/
@@ -44,4 +46,4 @@ COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
 COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
 RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait
 USER 1337:1337
-ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]
+ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_PROXY_NODE_FLAGS $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]

@@ -30,11 +30,11 @@ export function pssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-/** Starts a built app pinned to `cpus` (taskset), output to `log` lines kept in memory. */
-export function startApp(app: string, args: string[], env: Record<string, string>, cpus?: string): ChildProcess {
+/** Starts a built app pinned to `cpus` (taskset), under node flags `nodeFlags` (the proxy's: PROXY_NODE_RUNTIME). */
+export function startApp(app: string, args: string[], env: Record<string, string>, cpus?: string, nodeFlags: readonly string[] = []): ChildProcess {
   const prof = process.env['BENCH_CPU_PROF'];
   // BENCH_NODE_FLAGS: V8/Node flags for every component (e.g. "--single-threaded-gc"), for experiments.
-  const flags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const flags = [...nodeFlags, ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean)];
   const node = [process.execPath, ...flags, ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), path.join(ROOT, 'dist/apps', app, 'main.js'), ...args];
   const [cmd, ...rest] = cpus ? ['taskset', '-c', cpus, ...node] : node;
   // BENCH_ENV: extra environment for every component ("K=V K2=V2"), for experiments.

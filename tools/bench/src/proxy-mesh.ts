@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { PROXY_NODE_RUNTIME } from '@trellis/mesh-local';
 import { startApp, waitHttp } from './proc';
 import { identityArgs } from './mesh-identity';
 
@@ -42,7 +43,8 @@ const gatewayConfig = [
 
 function proxy(o: MeshOptions, mode: string, host: number, pod: string, labels: Record<string, string>, extra: string[]): ChildProcess {
   const args = ['--mode', mode, '--xds-address', `${o.block}.1:15010`, '--ip', `${o.block}.${host}`, '--pod-name', pod, '--namespace', mode === 'router' ? 'istio-system' : 'default', '--labels', JSON.stringify(labels), '--interception', 'NONE', '--ops-bind', 'instance-ip', ...extra];
-  return startApp('proxy', args, {}, '0');
+  // As local mode and the image run a proxy (node flags, malloc arenas): the RSS measured is theirs.
+  return startApp('proxy', args, { ...PROXY_NODE_RUNTIME.env }, '0', PROXY_NODE_RUNTIME.nodeFlags);
 }
 
 /** Control plane + gateway + two sidecars: `bench` (behind a sidecar) and `bench-raw` (the bare upstream). */

@@ -17,3 +17,4 @@ export { findPrometheus, PROMETHEUS_INSTALL, PROMETHEUS_PACKAGE } from './promet
 export { KUBELET_BACKOFF, nextBackoff, formatBackoff, type BackoffPolicy, type BackoffState } from './restart-backoff';
 export { readLocalProcesses } from './local-pods';
 export type { ProcessStatus, ProcessState } from './supervision';
+export { PROXY_NODE_RUNTIME, type NodeRuntime } from './proxy-runtime';

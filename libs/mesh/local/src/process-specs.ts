@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { LocalPlan, PodPlan } from './plan';
 import { hostsPreloadFile, podHostsFile } from './pod-hosts';
 import type { ProcessSpec } from './processes';
+import { PROXY_NODE_RUNTIME } from './proxy-runtime';
 import { GATEWAY_SERVICE_ACCOUNT, type ProxyCredentials } from './workload-credentials';
 
 /** Where the built apps live and how chatty they are. */
@@ -14,6 +15,12 @@ export interface SpecContext {
 
 const script = (ctx: SpecContext, app: string): string => path.join(ctx.distDir, 'apps', app, 'main.js');
 const xdsAddress = (plan: LocalPlan): string => `${plan.controlPlane.ip}:${plan.controlPlane.xdsPort}`;
+/** Every proxy process: the proxy app under the proxy's node flags and environment (proxy-runtime.ts), plus `env`. */
+const proxyProcess = (ctx: SpecContext, env: Record<string, string>): Pick<ProcessSpec, 'script' | 'nodeArgs' | 'env'> => ({
+  script: script(ctx, 'proxy'),
+  nodeArgs: PROXY_NODE_RUNTIME.nodeFlags,
+  env: { ...PROXY_NODE_RUNTIME.env, ...env },
+});
 
 export function controlPlaneSpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {
   const cp = plan.controlPlane;
@@ -87,9 +94,8 @@ export function sidecarSpec(pod: PodPlan, plan: LocalPlan, ctx: SpecContext, cre
   const appEndpoints = Object.entries(pod.appEndpoints).map(([port, ep]) => `${port}=${ep}`).join(',');
   return {
     name: `${pod.name}.istio-proxy`,
-    script: script(ctx, 'proxy'),
+    ...proxyProcess(ctx, { ...pod.proxyEnv, LOG_LEVEL: ctx.logLevel }),
     args: proxyArgs(ctx, { ...identityArgs('sidecar', pod, plan), 'app-endpoints': appEndpoints }, creds),
-    env: { ...pod.proxyEnv, LOG_LEVEL: ctx.logLevel },
   };
 }
 
@@ -97,12 +103,11 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext, creds?: ProxyCred
   const gw = plan.gateway;
   return {
     name: gw.name,
-    script: script(ctx, 'proxy'),
+    ...proxyProcess(ctx, { LOG_LEVEL: ctx.logLevel }),
     args: proxyArgs(ctx, {
       ...identityArgs('router', { ...gw, serviceAccount: GATEWAY_SERVICE_ACCOUNT }, plan),
       publish: gw.publish.map((p) => `${p.port}=${p.host}:${p.hostPort}`).join(','),
     }, creds),
-    env: { LOG_LEVEL: ctx.logLevel },
   };
 }
 
@@ -110,9 +115,8 @@ export function gatewaySpec(plan: LocalPlan, ctx: SpecContext, creds?: ProxyCred
 export function gatewayApiProxySpec(pod: ProxyIdentity, plan: LocalPlan, ctx: SpecContext, creds?: ProxyCredentials): ProcessSpec {
   return {
     name: pod.name,
-    script: script(ctx, 'proxy'),
+    ...proxyProcess(ctx, { LOG_LEVEL: ctx.logLevel }),
     args: proxyArgs(ctx, identityArgs('router', pod, plan), creds),
-    env: { LOG_LEVEL: ctx.logLevel },
   };
 }
 
