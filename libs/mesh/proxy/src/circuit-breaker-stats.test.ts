@@ -45,7 +45,7 @@ describe("circuit breaker stats under Envoy's names (Istio's circuit-breaking ta
     return { c, port: p.port('0.0.0.0_8000'), admin, prom };
   }
 
-  it('pending_total / pending_overflow count what the breaker did; *_open while it is full', async () => {
+  it('pending_total / pending_overflow count what the breaker did (Envoy: pending until a connection is ready); *_open while it is full', async () => {
     const { c, port, admin, prom } = await setup([{ max_connections: { value: 1 }, max_pending_requests: { value: 1 } }]);
     const inFlight = [0, 1, 2, 3].map(() => send(port, { path: '/?ms=400' }));
     await new Promise((r) => setTimeout(r, 150));
@@ -63,7 +63,9 @@ describe("circuit breaker stats under Envoy's names (Istio's circuit-breaking ta
     const after = await statsOf(admin, c);
     expect(after).toMatchObject({
       upstream_rq_pending_overflow: 2,
-      upstream_rq_pending_total: 1,
+      // Envoy's count: the first waited for its new connection's connect, the second in the queue.
+      upstream_rq_pending_total: 2,
+      upstream_cx_overflow: 1,
       upstream_rq_pending_failure_eject: 0,
       'circuit_breakers.default.rq_pending_open': 0,
       'circuit_breakers.default.cx_pool_open': 0,

@@ -18,6 +18,7 @@ export interface AttemptOutcomes {
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL']);
 
 function classify(err: Error & { code?: string; syscall?: string }): AttemptFailure {
+  if (err instanceof UpstreamError && err.code === 'OVERFLOW') return 'overflow';
   if (err instanceof UpstreamError) return err.beforeConnect ? 'connect-failure' : 'reset';
   if (err.code !== undefined && CONNECT_ERRORS.has(err.code)) return 'connect-failure';
   if (err.syscall === 'connect') return 'connect-failure';
@@ -109,6 +110,8 @@ export class UpstreamAttempt implements UpstreamHandler {
     }
     const failure: AttemptFailure = this.perTryExpired ? 'per-try-timeout' : classify(err);
     const cluster = ex.upstream;
+    // The cluster's own breaker refused it: no host failed (no outlier or host error accounting).
+    if (failure === 'overflow') return this.outcomes.failed(ex, failure);
     if (failure === 'connect-failure') {
       cluster.stats.upstream_cx_connect_fail++;
       cluster.stats.upstream_rq_pending_failure_eject++;

@@ -3,6 +3,7 @@ import type { PoolOptions, UpstreamPool } from './upstream-pool';
 import { H2Pool } from './h2/pool';
 import type { ClusterConfig, EndpointSpec } from './cluster-config';
 import type { ClusterStats } from './cluster-stats';
+import type { PendingGate } from './pending-requests';
 import { SniPools } from './sni-pools';
 import { AlpnPools } from './alpn-pools';
 import { SslStats } from './tls-stats';
@@ -35,6 +36,7 @@ export class Endpoint {
     spec: EndpointSpec,
     private config: ClusterConfig,
     private readonly stats?: ClusterStats,
+    private readonly pending?: PendingGate,
   ) {
     this.address = spec.host.includes(':') ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`;
     this.host = spec.host;
@@ -64,7 +66,7 @@ export class Endpoint {
   }
 
   dispatcher(): UpstreamPool {
-    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config, this.tls, this.stats);
+    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config, this.tls, this.stats, this.pending);
     return this.pool;
   }
 
@@ -100,9 +102,10 @@ export class Endpoint {
   }
 }
 
-function createPool(host: string, port: number, c: ClusterConfig, tls: UpstreamTlsConfig | undefined, stats: ClusterStats | undefined): UpstreamPool {
+function createPool(host: string, port: number, c: ClusterConfig, tls: UpstreamTlsConfig | undefined, stats: ClusterStats | undefined, pending: PendingGate | undefined): UpstreamPool {
   const limit = c.thresholds.maxConnections;
   const options: PoolOptions = {
+    ...(pending !== undefined ? { pending } : {}),
     maxConnections: limit > 0 && limit < 0xffff ? limit : 0,
     connectTimeoutMs: c.connectTimeoutMs,
     idleTimeoutMs: Math.min(c.idleTimeoutMs, 60_000),

@@ -2,6 +2,7 @@ import type { ClusterConfig, EndpointSpec } from './cluster-config';
 import type { ClusterGauges, ClusterStats } from './cluster-stats';
 import { IDLE_USAGE, circuitBreakerGauges } from './circuit-breaker-stats';
 import { Endpoint } from './endpoint';
+import { PendingRequests } from './pending-requests';
 import { SslStats } from './tls-stats';
 import { type LoadBalancer, createLoadBalancer } from './load-balancer';
 import { type HostResult, OutlierDetector } from './outlier-detector';
@@ -23,12 +24,15 @@ export class UpstreamCluster {
   tcpActive = 0;
   /** True once endpoints were set (EDS arrived, or static). */
   hasAssignment = false;
+  /** max_pending_requests across the hosts' HTTP/1.1 pools. */
+  private readonly pendingGate: PendingRequests;
 
   constructor(
     public config: ClusterConfig,
     readonly stats: ClusterStats,
     private readonly runtime: ProxyRuntime,
   ) {
+    this.pendingGate = new PendingRequests(() => this.config.thresholds.maxPendingRequests, stats);
     this.lb = createLoadBalancer(config.lbPolicy, [], runtime.random);
     this.setupOutlier();
     if (config.anyTls) stats.ssl ??= new SslStats();
@@ -54,7 +58,7 @@ export class UpstreamCluster {
   setEndpoints(specs: readonly EndpointSpec[], graceMs: number): void {
     const next = new Map<string, Endpoint>();
     for (const s of specs) {
-      const fresh = new Endpoint(s, this.config, this.stats);
+      const fresh = new Endpoint(s, this.config, this.stats, this.pendingGate);
       const kept = this.hosts.get(fresh.address);
       kept?.update(s);
       next.set(fresh.address, kept ?? fresh);
@@ -69,20 +73,23 @@ export class UpstreamCluster {
     return this.lb.pick(hash, avoid, attempts);
   }
 
-  /** Circuit breaking (max_requests, max_connections + max_pending_requests); false = overflow. */
+  /**
+   * Circuit breaking at the router: max_requests; for HTTP/2 also max_pending_requests past
+   * max_connections (HTTP/1.1 pools apply max_pending_requests themselves: pending-requests.ts);
+   * false = overflow.
+   */
   admit(): boolean {
     const t = this.config.thresholds;
     if (this.active >= t.maxRequests) {
       this.stats.upstream_rq_pending_overflow++;
       return false;
     }
-    if (this.active >= this.connectionCapacity()) {
+    if (this.config.http2 && this.active >= this.connectionCapacity()) {
       this.stats.upstream_cx_overflow++;
-      if (this.pending() >= t.maxPendingRequests) {
+      if (this.active - this.connectionCapacity() >= t.maxPendingRequests) {
         this.stats.upstream_rq_pending_overflow++;
         return false;
       }
-      // Admitted beyond the connections: it waits in the host pool's queue for one.
       this.stats.upstream_rq_pending_total++;
     }
     this.active++;
@@ -115,7 +122,7 @@ export class UpstreamCluster {
 
   /** ORIGINAL_DST: the host is the request's destination, created on first use. */
   originalDestination(host: string, port: number): Endpoint {
-    const probe = new Endpoint({ host, port, healthy: true, weight: 1 }, this.config, this.stats);
+    const probe = new Endpoint({ host, port, healthy: true, weight: 1 }, this.config, this.stats, this.pendingGate);
     const known = this.hosts.get(probe.address);
     if (known !== undefined) return known;
     this.hosts.set(probe.address, probe);
@@ -164,7 +171,7 @@ export class UpstreamCluster {
   }
 
   private pending(): number {
-    return Math.max(0, this.active - this.connectionCapacity());
+    return this.config.http2 ? Math.max(0, this.active - this.connectionCapacity()) : this.pendingGate.active;
   }
 
   private setupOutlier(): void {

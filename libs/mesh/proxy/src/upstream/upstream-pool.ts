@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { AlpnOverride } from './alpn-pools';
+import type { PendingGate } from './pending-requests';
 import type { UpstreamTransport } from './tls-connect';
 
 /** The contract between the request path and the per-host pools (h1/ for HTTP/1.1, h2/ for HTTP/2). */
@@ -38,7 +39,7 @@ export interface UpstreamHandler {
   onResponseError(controller: UpstreamController | undefined, err: Error): void;
 }
 
-export type UpstreamErrorCode = 'CONNECT_TIMEOUT' | 'CONNECT_FAILED' | 'STREAM_RESET' | 'PROTOCOL_ERROR' | 'HEADER_OVERFLOW' | 'CONNECTION_CLOSED' | 'POOL_CLOSED';
+export type UpstreamErrorCode = 'CONNECT_TIMEOUT' | 'CONNECT_FAILED' | 'STREAM_RESET' | 'PROTOCOL_ERROR' | 'HEADER_OVERFLOW' | 'CONNECTION_CLOSED' | 'POOL_CLOSED' | 'OVERFLOW';
 
 /** Errors made by the HTTP/1.1 client itself (socket errors keep Node's code and syscall). */
 export class UpstreamError extends Error {
@@ -92,4 +93,6 @@ export interface PoolOptions {
   readonly localAddress?: string;
   /** The ALPN this pool's TLS connections offer instead of the cluster's (istio.alpn; alpn-pools.ts). */
   readonly alpn?: readonly string[];
+  /** The cluster's max_pending_requests breaker (HTTP/1.1 pools: pending-requests.ts). */
+  readonly pending?: PendingGate;
 }

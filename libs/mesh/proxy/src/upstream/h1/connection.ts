@@ -18,6 +18,8 @@ export interface ConnectionOwner {
 export class RequestSlot implements UpstreamController {
   done = false;
   conn: H1Connection | undefined;
+  /** Set while the request pends for a connection (the cluster's pending breaker); called once. */
+  leavePending: (() => void) | undefined;
 
   constructor(
     readonly req: UpstreamRequest,
@@ -40,8 +42,16 @@ export class RequestSlot implements UpstreamController {
     if (!this.done) this.conn?.socket.resume();
   }
 
+  /** Its connection is established: no longer pending. */
+  connected(): void {
+    const leave = this.leavePending;
+    this.leavePending = undefined;
+    leave?.();
+  }
+
   /** Ends the request with an error, once. */
   fail(err: Error): void {
+    this.connected();
     if (this.done) return;
     this.done = true;
     this.handler.onResponseError(this, err);
@@ -95,6 +105,7 @@ export class H1Connection implements ResponseEvents {
     slot.conn = this;
     this.requests++;
     this.parser.expect(slot.req.method);
+    if (this.connected) slot.connected();
     if (this.owner.options.transport !== undefined && !this.connected) this.unverified = slot;
     else this.stopBody = writeRequest(this.socket, slot.req);
   }
@@ -134,6 +145,7 @@ export class H1Connection implements ResponseEvents {
 
   private onConnect(): void {
     this.connected = true;
+    this.current?.connected();
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
     const slot = this.unverified;

@@ -3,8 +3,9 @@ import { type PoolOptions, type UpstreamHandler, type UpstreamPool, type Upstrea
 
 /**
  * Keep-alive HTTP/1.1 connections to one upstream host (Envoy's per-host connection pool): an idle
- * connection is reused (most recent first), else a new one is opened up to `maxConnections`, else
- * the request waits in FIFO order. Idle connections close after their idle limit.
+ * connection is reused (most recent first), else the request pends (the cluster's `pending` breaker
+ * may refuse it) on a new connection, up to `maxConnections`, or in FIFO order until one is free.
+ * Idle connections close after their idle limit.
  */
 export class H1Pool implements ConnectionOwner, UpstreamPool {
   private readonly all = new Set<H1Connection>();
@@ -92,14 +93,28 @@ export class H1Pool implements ConnectionOwner, UpstreamPool {
       reuse.start(slot);
       return;
     }
+    if (!this.pend(slot)) return;
     const max = this.options.maxConnections;
     if (max > 0 && this.all.size >= max) {
+      this.options.pending?.connectionOverflow();
       this.queue.push(slot);
       return;
     }
     const conn = new H1Connection(this, this.host, this.port);
     this.all.add(conn);
     conn.start(slot);
+  }
+
+  /** No ready connection: the request pends (new connection or queue), unless the cluster's breaker refuses it. */
+  private pend(slot: RequestSlot): boolean {
+    const gate = this.options.pending;
+    if (gate === undefined || slot.leavePending !== undefined) return true;
+    if (!gate.tryEnter()) {
+      slot.fail(new UpstreamError('OVERFLOW', 'upstream pending requests overflow', true));
+      return false;
+    }
+    slot.leavePending = () => gate.leave();
+    return true;
   }
 
   private armSweep(delayMs: number): void {
