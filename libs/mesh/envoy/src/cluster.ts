@@ -77,6 +77,8 @@ export type Cluster = {
   circuit_breakers?: CircuitBreakers;
   outlier_detection?: OutlierDetection;
   typed_extension_protocol_options?: TypedExtensionProtocolOptions;
+  /** Deprecated in Envoy but still honoured (EnvoyFilter CLUSTER ADD values use it): h2c to the hosts. */
+  http2_protocol_options?: Http2ProtocolOptions;
   /** How connections to the hosts are made: `envoy.transport_sockets.tls` (UpstreamTlsContext), else plaintext. */
   transport_socket?: TransportSocket;
   /**

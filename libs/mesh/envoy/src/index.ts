@@ -13,6 +13,7 @@ export type * from './tls';
 export type * from './security-filters';
 export type * from './observability';
 export type * from './resources';
+export type * from './ratelimit';
 export * from './type-urls';
 export * from './names';
 export * from './http-status';

@@ -11,6 +11,7 @@ import type {
   StringMatcher,
   UInt32Value,
 } from './core';
+import type { RouteRateLimit } from './ratelimit';
 
 /** The header add/remove lists shared by RouteConfiguration, VirtualHost, Route and ClusterWeight. */
 export type HeaderMutations = {
@@ -34,6 +35,8 @@ export type VirtualHost = HeaderMutations & {
   /** `ALL`: a request not over TLS gets a 301 to `https://` (Istio's Gateway `tls.httpsRedirect`). */
   require_tls?: 'NONE' | 'EXTERNAL_ONLY' | 'ALL';
   typed_per_filter_config?: TypedPerFilterConfig;
+  /** Descriptors for the global rate limit filter (a route's own replace them). */
+  rate_limits?: RouteRateLimit[];
 };
 
 /**
@@ -124,6 +127,7 @@ export type RouteAction = {
   request_mirror_policies?: RequestMirrorPolicy[];
   hash_policy?: HashPolicy[];
   max_stream_duration?: MaxStreamDuration;
+  rate_limits?: RouteRateLimit[];
 };
 
 export type RedirectResponseCode = 'MOVED_PERMANENTLY' | 'FOUND' | 'SEE_OTHER' | 'TEMPORARY_REDIRECT' | 'PERMANENT_REDIRECT';

@@ -36,6 +36,8 @@ export const TCP_PROXY_TYPE = 'type.googleapis.com/envoy.extensions.filters.netw
 export const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
 export const FAULT_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault';
 export const LOCAL_RATE_LIMIT_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit';
+/** Global rate limit: asks the rate limit service (envoy.service.ratelimit.v3.RateLimitService). */
+export const RATE_LIMIT_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit';
 /** Wrapper for a per-route filter config (`{ '@type', config, is_optional, disabled }`). */
 export const FILTER_CONFIG_TYPE = 'type.googleapis.com/envoy.config.route.v3.FilterConfig';
 

@@ -7,6 +7,7 @@ import { istioStatsFilter } from './http/filters/istio-stats';
 import { peerMetadataFilter } from './http/filters/peer-metadata';
 import { jwtAuthnFilter, jwtAuthnPerRoute } from './http/filters/jwt-authn';
 import { localRateLimitFilter } from './http/filters/local-ratelimit';
+import { rateLimitFilter } from './http/filters/ratelimit';
 import { rbacFilter, rbacPerRouteFilter } from './http/filters/rbac';
 import { routerFilter } from './http/filters/router';
 import { readRequestTarget, requireHost, resolveRoute, stampRequestId } from './http/hcm';
@@ -61,6 +62,7 @@ export const HTTP_FILTERS: HttpFilterRegistry = new Map(
     jwtAuthnPerRoute, // its typed_per_filter_config (PerRouteConfig: disabled | requirement_name)
     faultFilter, // envoy.filters.http.fault: VirtualService fault injection (delay, HTTP/gRPC abort)
     localRateLimitFilter, // envoy.filters.http.local_ratelimit: token bucket, 429 (Istio's rate-limit task)
+    rateLimitFilter, // envoy.filters.http.ratelimit: global limits from the rate limit service (RLS gRPC), 429 x-envoy-ratelimited
     extAuthzFilter, // envoy.filters.http.ext_authz: CUSTOM AuthorizationPolicy, an HTTP or gRPC authorizer
     routerFilter, // envoy.filters.http.router: always last
   ].map((f) => [f.typeUrl, f]),

@@ -77,7 +77,6 @@ const action = S.message({
   generic_key: S.message({ descriptor_value: S.string, descriptor_key: S.string }, ['descriptor_value']),
   header_value_match: S.message({ descriptor_value: S.string, descriptor_key: S.string, expect_match: S.boolValue, headers: S.list(headerMatcher) }, ['descriptor_value', 'headers']),
   destination_cluster: S.empty,
-  source_cluster: S.empty,
 });
 
 export const RATE_LIMITS: Shape = S.list(S.message({ stage: S.number, disable_key: S.string, actions: S.list(action) }, ['actions']));

@@ -17,6 +17,7 @@ export type LocalReplyCode =
   | 'TIMEOUT'
   | 'FAULT_ABORT'
   | 'RATE_LIMITED'
+  | 'RATE_LIMIT_SERVICE_ERROR'
   | 'DIRECT_RESPONSE'
   | 'REDIRECT'
   | 'EXT_AUTHZ_DENIED'
@@ -60,6 +61,8 @@ export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
   TIMEOUT: { status: 504, body: 'upstream request timeout', flag: 'UT', details: 'upstream_response_timeout' },
   FAULT_ABORT: { status: 503, body: 'fault filter abort', flag: 'FI', details: 'fault_filter_abort' },
   RATE_LIMITED: { status: 429, body: 'local_rate_limited', flag: 'RL', details: 'local_rate_limited' },
+  // envoy.filters.http.ratelimit with failure_mode_deny when the rate limit service did not answer.
+  RATE_LIMIT_SERVICE_ERROR: { status: 500, body: '', flag: 'RLSE', details: 'rate_limiter_error' },
   DIRECT_RESPONSE: { status: 200, body: '', flag: '', details: 'direct_response' },
   REDIRECT: { status: 301, body: '', flag: '', details: 'direct_response' },
   // ext_authz: the authorizer's status/body/headers on a denial; status_on_error when it cannot answer.

@@ -15,6 +15,7 @@ export const UNROUTED: CompiledRoute = {
   requestEdits: NO_EDITS,
   responseEdits: NO_EDITS,
   operation: undefined,
+  rateLimits: [],
 };
 
 const passthrough = new Map<string, CompiledRoute>();

@@ -23,7 +23,9 @@ function compileAdd(resource: string, o: HeaderValueOption): HeaderAdd {
   const key = o.header?.key;
   if (typeof key !== 'string' || key === '') throw invalid(resource, 'header to add without key');
   const value = o.header?.value ?? '';
-  let action: Action = o.append?.value === false ? 'overwrite' : 'append';
+  // A BoolValue, or a plain boolean in proto JSON (an EnvoyFilter's TypedStruct).
+  const append: unknown = o.append;
+  let action: Action = (typeof append === 'boolean' ? append : o.append?.value) === false ? 'overwrite' : 'append';
   if (o.append_action === 'OVERWRITE_IF_EXISTS_OR_ADD') action = 'overwrite';
   else if (o.append_action === 'ADD_IF_ABSENT') action = 'add_if_absent';
   else if (o.append_action === 'OVERWRITE_IF_EXISTS') action = 'overwrite_if_exists';

@@ -10,6 +10,7 @@ import type { RequestView } from './request-view';
 import { VirtualHostIndex } from './virtual-hosts';
 import { type TlsRequirement, compileRequireTls } from './require-tls';
 import { sslRedirectRoute } from '../http/synthetic-routes';
+import { type CompiledRateLimit, compileRateLimits } from '../http/filters/ratelimit/descriptors';
 
 /** One route with its action and the header edits of route + vhost + route config pre-merged. */
 export interface CompiledRoute {
@@ -24,6 +25,8 @@ export interface CompiledRoute {
   readonly requestEdits: HeaderEdits;
   readonly responseEdits: HeaderEdits;
   readonly operation: string | undefined;
+  /** `rate_limits` for the global rate limit filter: the route's own, else the virtual host's. */
+  readonly rateLimits: readonly CompiledRateLimit[];
 }
 
 export interface CompiledVirtualHost {
@@ -45,6 +48,7 @@ interface VhostScope {
   readonly name: string;
   readonly edits: readonly EditPair[];
   readonly perFilter: ReadonlyMap<string, unknown>;
+  readonly rateLimits: readonly CompiledRateLimit[];
 }
 
 function compileRoute(resource: string, r: Route, vhost: VhostScope, env: CompileEnv): CompiledRoute {
@@ -68,6 +72,7 @@ function compileRoute(resource: string, r: Route, vhost: VhostScope, env: Compil
     requestEdits: mergeEdits(levels.map((l) => l.request)),
     responseEdits: mergeEdits(levels.map((l) => l.response)),
     operation: r.decorator?.operation,
+    rateLimits: (r.route?.rate_limits?.length ?? 0) > 0 ? compileRateLimits(resource, r.route?.rate_limits) : vhost.rateLimits,
   };
 }
 
@@ -80,6 +85,7 @@ function compileVirtualHost(table: string, vh: VirtualHost, index: number, confi
     name,
     edits: [compileEdits(resource, vh), configEdits],
     perFilter: compilePerFilterConfigs(resource, vh.typed_per_filter_config, env),
+    rateLimits: compileRateLimits(resource, vh.rate_limits),
   };
   const routes = (vh.routes ?? []).map((r, i) => compileRoute(`${resource} route ${r.name ?? i}`, r, scope, env));
   const requireTls = compileRequireTls(resource, vh.require_tls);

@@ -137,7 +137,7 @@ export function compileCluster(c: Cluster, index: number, env: TlsEnv = {}): Clu
     idleTimeoutMs: checkDuration(resource, 'idle_timeout', common?.idle_timeout) ?? 3_600_000,
     maxRequestsPerConnection: common?.max_requests_per_connection?.value ?? 0,
     serviceHost: serviceHost(c),
-    http2: options?.explicit_http_config?.http2_protocol_options !== undefined,
+    http2: options?.explicit_http_config?.http2_protocol_options !== undefined || c.http2_protocol_options !== undefined,
     tls,
     socketMatches,
     anyTls: tls !== undefined || socketMatches.some((m) => m.tls !== undefined),

@@ -34,6 +34,7 @@ const ENTRY_FILES: readonly string[] = [
   'envoy/extensions/filters/http/router/v3/router.proto',
   'envoy/extensions/filters/http/fault/v3/fault.proto',
   'envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto',
+  'envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto',
   // EnvoyFilter configs are often written as TypedStruct (both generations).
   'udpa/type/v1/typed_struct.proto',
   'xds/type/v3/typed_struct.proto',

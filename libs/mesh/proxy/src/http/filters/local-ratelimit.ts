@@ -47,7 +47,9 @@ function compileBucket(resource: string, c: LocalRateLimit, env: CompileEnv): To
   if (tb === undefined) return undefined;
   const max = Number(tb.max_tokens ?? 0);
   if (!Number.isInteger(max) || max < 1) throw invalid(resource, 'token_bucket.max_tokens must be at least 1');
-  const perFill = Number(tb.tokens_per_fill?.value ?? 1);
+  // A UInt32Value, or a plain number in proto JSON (Istio's TypedStruct EnvoyFilters).
+  const fill: unknown = tb.tokens_per_fill;
+  const perFill = Number(typeof fill === 'number' || typeof fill === 'string' ? fill : (tb.tokens_per_fill?.value ?? 1));
   if (!Number.isInteger(perFill) || perFill < 1) throw invalid(resource, 'token_bucket.tokens_per_fill must be at least 1');
   const interval = checkDuration(resource, 'token_bucket.fill_interval', tb.fill_interval);
   if (interval === undefined || interval < MIN_FILL_INTERVAL_MS) {
