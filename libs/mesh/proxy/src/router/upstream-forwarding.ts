@@ -118,7 +118,9 @@ export function startAttempt(ex: Exchange): void {
   if (ex.done) return;
   const retry = ex.forward.retry;
   const avoid = retry?.previousHosts ? ex.triedHosts : undefined;
-  const host = ex.passthrough ? passthroughHost(ex) : ex.upstream.pick(requestHash(ex), avoid, retry?.hostSelectionAttempts ?? 1);
+  // A route to an ORIGINAL_DST cluster (Istio's allow_any → PassthroughCluster) goes where the request was going too.
+  const original = ex.passthrough || ex.upstream.config.type === 'ORIGINAL_DST';
+  const host = original ? passthroughHost(ex) : ex.upstream.pick(requestHash(ex), avoid, retry?.hostSelectionAttempts ?? 1);
   if (host === undefined) {
     sendLocalReply(ex, 'NO_HEALTHY_UPSTREAM');
     return;
