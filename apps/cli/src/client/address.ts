@@ -21,10 +21,14 @@ export function resolveAddress(inputs: AddressInputs): string {
   return normalizeAddress(stateAddress(inputs) ?? DEFAULT_ADDRESS);
 }
 
+/** The local runner's state dir, absolute: `--state-dir`, then `TRELLIS_STATE_DIR`, then `.trellis`. */
+export function localStateDir(inputs: Omit<AddressInputs, 'addr'>): string {
+  return path.resolve(inputs.cwd, nonEmpty(inputs.stateDir) ?? nonEmpty(inputs.env['TRELLIS_STATE_DIR']) ?? DEFAULT_STATE_DIR);
+}
+
 /** The `address` in `<state-dir>/control-plane.json` (written by the local runner), if any. */
 export function stateAddress(inputs: Omit<AddressInputs, 'addr'>): string | undefined {
-  const stateDir = nonEmpty(inputs.stateDir) ?? nonEmpty(inputs.env['TRELLIS_STATE_DIR']) ?? DEFAULT_STATE_DIR;
-  return readStateAddress(path.resolve(inputs.cwd, stateDir, 'control-plane.json'));
+  return readStateAddress(path.join(localStateDir(inputs), 'control-plane.json'));
 }
 
 function readStateAddress(file: string): string | undefined {
