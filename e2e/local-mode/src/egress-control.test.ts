@@ -21,7 +21,7 @@ const octet = 100 + Math.floor(Math.random() * 150);
 const tag = `tegr${Math.floor(Math.random() * 0xffff).toString(16)}`;
 const EXTERNAL_IP = `10.253.${octet}.2`;
 const SERVER = `require('node:http').createServer((q, s) => { s.setHeader('content-type', 'application/json');
-  s.end(JSON.stringify({ headers: { Host: q.headers.host }, url: q.url }) + '\\n'); }).listen(8080, '${EXTERNAL_IP}', () => console.log('listening'));`;
+  s.end(JSON.stringify({ headers: { Host: q.headers.host }, url: q.url }) + '\\n'); }).listen(80, '${EXTERNAL_IP}', () => console.log('listening'));`;
 
 /** The "internet": namespace `<tag>` with 10.253.<n>.2/30 on its end of a veth, the host end .1/30. */
 function startExternalHost(): Promise<ChildProcess> {
@@ -54,8 +54,6 @@ spec:
   location: MESH_EXTERNAL
   endpoints:
   - address: ${EXTERNAL_IP}
-    ports:
-      http: 8080
 `;
 
 describeAsRoot('egress control (local mode): REGISTRY_ONLY blocks, a ServiceEntry opens', () => {
@@ -73,7 +71,7 @@ describeAsRoot('egress control (local mode): REGISTRY_ONLY blocks, a ServiceEntr
     }
     return Date.now() - started;
   };
-  const byIp = `http://${EXTERNAL_IP}:8080/headers`;
+  const byIp = `http://${EXTERNAL_IP}/headers`;
 
   beforeAll(async () => {
     server = await startExternalHost();
