@@ -199,7 +199,7 @@ describe('ADS server (delta protocol)', () => {
   });
 
   it.each<XdsTypeShort>(['RDS', 'SDS'])('serves %s by name only, and `*` as an explicit wildcard', async (type) => {
-    current = { ...basicResources(), secrets: [{ name: 's1', generic_secret: { secret: { inline_string: 'x' } } }] };
+    current = { ...basicResources(), secrets: [{ name: 's1', validation_context: { trusted_ca: { inline_bytes: Buffer.from('CA').toString('base64') } } }] };
     const s = open();
     s.send({ node: SIDECAR_NODE, type_url: TYPE_URLS[type] });
     await s.expectNothing();

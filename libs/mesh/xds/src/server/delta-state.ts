@@ -62,6 +62,49 @@ function forget(held: Held, wildcard: boolean, names: ReadonlySet<string>): Held
   return { kind: 'versions', versions };
 }
 
+interface NameChanges {
+  readonly names: Set<string>;
+  readonly requested: Set<string>;
+  dropped: number;
+  addedWildcard: boolean;
+}
+
+/** resource_names_subscribe: `*` turns wildcard on; names are remembered, unknown ones up to the limit. */
+function subscribeNames(state: DeltaTypeState, subscribe: readonly string[], packed: PackedType, limits: DeltaLimits, out: NameChanges): void {
+  let unknown = -1;
+  for (const name of subscribe) {
+    if (name === '*') {
+      out.addedWildcard ||= !state.wildcard;
+      state.wildcard = true;
+      state.legacyWildcard = false;
+      continue;
+    }
+    if (state.legacyWildcard) state.wildcard = state.legacyWildcard = false;
+    out.requested.add(name);
+    if (out.names.has(name) || packed.has(name)) {
+      out.names.add(name);
+      continue;
+    }
+    if (unknown < 0) unknown = unknownCount(out.names, packed);
+    if (unknown >= limits.maxUnknownNames) {
+      out.dropped++;
+      continue;
+    }
+    out.names.add(name);
+    unknown++;
+  }
+}
+
+/** resource_names_unsubscribe: `*` ends wildcard; returns whether anything was unsubscribed. */
+function unsubscribeNames(state: DeltaTypeState, unsubscribe: readonly string[], out: NameChanges): boolean {
+  for (const name of unsubscribe) {
+    if (name === '*') state.wildcard = state.legacyWildcard = false;
+    out.names.delete(name);
+    out.requested.delete(name);
+  }
+  return unsubscribe.length > 0;
+}
+
 /**
  * Applies resource_names_subscribe/unsubscribe (honoured whatever the nonce) and, on the first request
  * of the type, the legacy wildcard (LDS/CDS) and initial_resource_versions.
@@ -69,44 +112,16 @@ function forget(held: Held, wildcard: boolean, names: ReadonlySet<string>): Held
 export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, req: DeltaDiscoveryRequest, packed: PackedType, limits: DeltaLimits): SubscriptionUpdate {
   const first = !state.requested;
   const subscribe = req.resource_names_subscribe ?? [];
-  const unsubscribe = req.resource_names_unsubscribe ?? [];
   state.requested = true;
-  let addedWildcard = false;
-  if (first && subscribe.length === 0 && isFullStateType(type)) {
-    state.wildcard = state.legacyWildcard = addedWildcard = true;
-  }
-  const names = new Set(state.names);
-  const requested = new Set<string>();
-  let unknown = -1;
-  let dropped = 0;
-  for (const name of subscribe) {
-    if (name === '*') {
-      addedWildcard ||= !state.wildcard;
-      state.wildcard = true;
-      state.legacyWildcard = false;
-      continue;
-    }
-    if (state.legacyWildcard) state.wildcard = state.legacyWildcard = false;
-    requested.add(name);
-    if (names.has(name) || packed.has(name)) {
-      names.add(name);
-      continue;
-    }
-    if (unknown < 0) unknown = unknownCount(names, packed);
-    if (unknown >= limits.maxUnknownNames) dropped++;
-    else (names.add(name), unknown++);
-  }
-  let forgot = false;
-  for (const name of unsubscribe) {
-    forgot = true;
-    if (name === '*') state.wildcard = state.legacyWildcard = false;
-    else (names.delete(name), requested.delete(name));
-  }
-  if (names.size !== state.names.size || [...names].some((n) => !state.names.has(n))) state.names = names;
+  const out: NameChanges = { names: new Set(state.names), requested: new Set(), dropped: 0, addedWildcard: false };
+  if (first && subscribe.length === 0 && isFullStateType(type)) state.wildcard = state.legacyWildcard = out.addedWildcard = true;
+  subscribeNames(state, subscribe, packed, limits, out);
+  const forgot = unsubscribeNames(state, req.resource_names_unsubscribe ?? [], out);
+  if (out.names.size !== state.names.size || [...out.names].some((n) => !state.names.has(n))) state.names = out.names;
   if (forgot) state.held = forget(state.held, state.wildcard, state.names);
-  if (first) applyInitialVersions(state, req.initial_resource_versions, packed, requested);
+  if (first) applyInitialVersions(state, req.initial_resource_versions, packed, out.requested);
   const subscribed = state.wildcard || state.names.size > 0;
-  return { respond: subscribed && (first || addedWildcard || requested.size > 0), initial: first, requested, dropped };
+  return { respond: subscribed && (first || out.addedWildcard || out.requested.size > 0), initial: first, requested: out.requested, dropped: out.dropped };
 }
 
 /** Reconnect: the client already holds these; names it holds at the current version need no resend. */
