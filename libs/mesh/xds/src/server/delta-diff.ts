@@ -10,7 +10,10 @@ export type Held =
   | { readonly kind: 'selection'; readonly selection: Selection }
   | { readonly kind: 'versions'; readonly versions: ReadonlyMap<string, string> };
 
-export const NOTHING_HELD: Held = { kind: 'versions', versions: new Map() };
+const EMPTY_SELECTION: Selection = Object.freeze({ entries: [], byName: new Map(), anys: [], version: '' });
+
+/** A new stream holds nothing: a selection, so first responses are memoised (and shared) like pushes. */
+export const NOTHING_HELD: Held = { kind: 'selection', selection: EMPTY_SELECTION };
 
 /** What changes the client's state: the entries to (re)send and the names to remove, one body per change. */
 export interface Change extends DeltaBody {
@@ -60,9 +63,23 @@ export function diff(held: Held, next: Selection): Change {
   return change;
 }
 
+/** The names a change sends and removes, once per (shared) change. */
+const namesOfChange = new WeakMap<Change, { readonly sent: ReadonlySet<string>; readonly removed: ReadonlySet<string> }>();
+
+function covers(change: Change, requested: ReadonlySet<string>, next: Selection): boolean {
+  let names = namesOfChange.get(change);
+  if (names === undefined) {
+    names = { sent: new Set(change.entries.map((e) => e.name)), removed: new Set(change.removed) };
+    namesOfChange.set(change, names);
+  }
+  for (const name of requested) if (!(next.byName.has(name) ? names.sent : names.removed).has(name)) return false;
+  return true;
+}
+
 /** `change` plus every name the client asked for just now: present ones sent, absent ones removed ("does not exist"). */
 export function withRequested(change: Change, requested: ReadonlySet<string>, next: Selection): Change {
-  if (requested.size === 0) return change;
+  // Usually (a first subscription) the change already answers every name: keep the shared body.
+  if (requested.size === 0 || covers(change, requested, next)) return change;
   const entries = [...change.entries];
   const removed = new Set(change.removed);
   const sent = new Set(entries.map((e) => e.name));
