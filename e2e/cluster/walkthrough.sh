@@ -20,6 +20,14 @@ expect 'Installation complete' 'trellis install completed'
 must "kubectl -n istio-system get deploy"
 expect 'istiod +1/1' 'istiod available'
 expect 'istio-ingressgateway +1/1' 'ingress gateway available'
+deadline=$(($(date +%s) + 30))
+until run "npx trellis verify-install" && [ "$RC" = 0 ]; do
+  [ "$(date +%s)" -lt $deadline ] || fail "trellis verify-install still failing after 30 s"
+  sleep 1
+done
+expect '✔ Deployment: istiod.istio-system checked successfully' 'verify-install checked istiod'
+expect '✔ MutatingWebhookConfiguration: trellis-sidecar-injector.istio-system checked successfully' 'and the injector webhook istiod created'
+expect '^✔ Trellis is installed and verified successfully$' 'trellis verify-install passed'
 
 step "Deploy Bookinfo with automatic sidecar injection"
 must "kubectl label namespace default istio-injection=enabled --overwrite"
