@@ -2,7 +2,7 @@
 // from dist/ as a user starts it, and read back through the files it writes (control-plane.json,
 // local-pods.json) — the harness knows no more about the processes than `trellis` does.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
@@ -19,8 +19,13 @@ export const freePort = () =>
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startStack({ root, stateDir, addressBlock, restartBackoff, accessLog = false, readyTimeoutMs = 120_000, out }) {
+export async function startStack({ root, stateDir, addressBlock, restartBackoff, accessLog = false, readyTimeoutMs = 120_000, out, meshYaml }) {
   rmSync(stateDir, { recursive: true, force: true });
+  // The mesh config the runner (proxyMetadata → proxies' env) and the control plane read, as a user writes it.
+  if (meshYaml !== undefined) {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(path.join(stateDir, 'mesh.yaml'), meshYaml);
+  }
   const port = await freePort();
   const httpsPort = await freePort();
   const args = [path.join(root, 'dist/apps/local-runner/main.js'), '--state-dir', stateDir, '--reset', '--port', String(port), '--https-port', String(httpsPort), '--address-block', addressBlock, '--no-kiali', '--restart-backoff', restartBackoff, '--log-level', 'warn', ...(accessLog ? ['--access-log'] : [])];
@@ -66,6 +71,15 @@ class LocalStackHandle {
   processes() {
     try {
       return JSON.parse(readFileSync(path.join(this.stateDir, 'local-pods.json'), 'utf8')).processes ?? [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** local-pods.json's `pods`: name, ip, sidecar, restarts. */
+  pods() {
+    try {
+      return JSON.parse(readFileSync(path.join(this.stateDir, 'local-pods.json'), 'utf8')).pods ?? [];
     } catch {
       return [];
     }

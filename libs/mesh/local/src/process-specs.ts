@@ -11,6 +11,8 @@ export interface SpecContext {
   readonly stateDir: string;
   readonly logLevel: string;
   readonly accessLog: boolean;
+  /** The mesh config's `defaultConfig.proxyMetadata`: every proxy's environment, as the injector sets it (proxy-metadata.ts). */
+  readonly proxyMetadata?: Readonly<Record<string, string>>;
 }
 
 const script = (ctx: SpecContext, app: string): string => path.join(ctx.distDir, 'apps', app, 'main.js');
@@ -19,7 +21,7 @@ const xdsAddress = (plan: LocalPlan): string => `${plan.controlPlane.ip}:${plan.
 const proxyProcess = (ctx: SpecContext, env: Record<string, string>): Pick<ProcessSpec, 'script' | 'nodeArgs' | 'env'> => ({
   script: script(ctx, 'proxy'),
   nodeArgs: PROXY_NODE_RUNTIME.nodeFlags,
-  env: { ...PROXY_NODE_RUNTIME.env, ...env },
+  env: { ...PROXY_NODE_RUNTIME.env, ...ctx.proxyMetadata, ...env },
 });
 
 export function controlPlaneSpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {

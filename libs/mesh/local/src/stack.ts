@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { readProxyMetadata } from './proxy-metadata';
 import type { Logger } from '@trellis/shared';
 import { AddonsFile } from './addons-file';
 import { startPrometheus, startTraceStore, type AddonContext } from './addons-stack';
@@ -126,7 +127,7 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
   // Fail before starting anything when a pod needs MariaDB and it is not installed.
   if (plan.pods.some(isMariaDbPod)) findMariaDb();
   checkSampleBinaries(plan, cfg.samples);
-  const ctx: SpecContext = { distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, accessLog: cfg.accessLog };
+  const ctx: SpecContext = { distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, accessLog: cfg.accessLog, proxyMetadata: readProxyMetadata(cfg.stateDir) };
   let network: PodNetwork | undefined;
   const group = supervisedGroup(cfg.stateDir, logger, report, cfg.restartBackoff, () => network?.update(group.statuses()));
   let gatewayApi: LocalGatewayApi | undefined;
