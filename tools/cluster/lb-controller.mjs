@@ -1,7 +1,7 @@
 // A LoadBalancer controller for the single-node cluster, as cloud-provider-kind or MetalLB (layer 2) are on
 // kind: not part of Trellis. It watches Services and gives each `type: LoadBalancer` one an address from a
 // pool routed from the host to the node (tools/cluster/up.sh), written to `.status.loadBalancer.ingress[0].ip`
-// the way a cloud's service controller does. The node owns the address (a /32 on its dummy `lb0`, as a
+// the way a cloud's service controller does. The node owns the address (a /32 on its port-less bridge `lb0`, as a
 // MetalLB speaker answers for it), and kube-proxy 1.20 programs the rest: in iptables mode it DNATs
 // `<ip>:<port>` to the Service's endpoints once the status carries the IP (KUBE-FW-* chains), and because the
 // address is local to the node, `<ip>:<nodePort>` reaches the Service too.

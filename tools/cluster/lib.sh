@@ -13,7 +13,7 @@ NODE_IP=172.31.255.2
 POD_CIDR=10.244.0.0/24
 SVC_CIDR=10.96.0.0/24
 DNS_IP=10.96.0.10
-# LoadBalancer addresses (lb-controller.mjs): routed host → node, owned by the node's dummy lb0
+# LoadBalancer addresses (lb-controller.mjs): routed host → node, owned by the node's lb0 (a port-less bridge)
 LB_POOL=172.31.254.0/24
 export PATH=$KBIN:$PATH KUBECONFIG=$K/kubeconfig DOCKER_HOST=unix://$K/run/docker.sock DOCKER_BUILDKIT=0
 

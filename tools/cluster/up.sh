@@ -100,7 +100,9 @@ start kube-proxy "$KBIN/kube-proxy" --kubeconfig="$K/proxy.kubeconfig" --hostnam
 
 # 6b. LoadBalancer Services get an EXTERNAL-IP, as cloud-provider-kind / MetalLB give them on kind
 #     (lb-controller.mjs): the pool is routed to the node, which owns each assigned address on lb0
-ip -n $NETNS link add lb0 type dummy && ip -n $NETNS link set lb0 up
+# (a port-less bridge, like svc0: this kernel may have no dummy module)
+ip -n $NETNS link add lb0 type bridge
+ip -n $NETNS link set lb0 up
 ip route add $LB_POOL via $NODE_IP
 (export LB_TOKEN=$(head -1 "$P/tokens.csv" | cut -d, -f1)
  start lb-controller node "$HERE/lb-controller.mjs" --server "https://$NODE_IP:6443" --ca "$P/ca.crt" --pool $LB_POOL --dev lb0)
