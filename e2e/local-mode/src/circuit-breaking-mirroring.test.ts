@@ -73,7 +73,7 @@ describeWithHttpbin('local mode: circuit breaking with fortio, mirroring with ht
   });
 
   it('fortio curl through the sidecar: HTTP/1.1 200 OK, server: envoy', async () => {
-    expect(stack.output()).toMatch(/✔ fortio ready \(pod fortio-deploy-\S+, 2\/2\)/);
+    expect(stack.output()).toMatch(/✔ \S+ ready \(pod fortio-deploy-\S+, 2\/2\)/);
     const r = await exec('deploy/fortio-deploy', '-c', 'fortio', '--', 'fortio', 'curl', '-quiet', 'http://httpbin:8000/get');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
@@ -105,7 +105,7 @@ describeWithHttpbin('local mode: circuit breaking with fortio, mirroring with ht
   });
 
   it('mirroring: v1 answers, v2 gets a copy (its access log), the caller sees v1 only', async () => {
-    await apply('httpbin-v1.yaml', MIRROR_VS.replace(/\n    mirror:[\s\S]*$/, '\n') + MIRROR_DR);
+    await apply('httpbin-v1.yaml', MIRROR_VS.replace(/\n {4}mirror:[\s\S]*$/, '\n') + MIRROR_DR);
     await waitForAdmin('sleep', 'config_dump', 'outbound|8000|v1|httpbin.mirror.svc.cluster.local', 'mirror');
     const curl = (): ReturnType<typeof exec> => exec('-n', 'mirror', 'deploy/sleep', '-c', 'sleep', '--', 'curl', '-sS', 'http://httpbin:8000/headers');
     const first = await curl();
@@ -126,7 +126,8 @@ describeWithHttpbin('local mode: circuit breaking with fortio, mirroring with ht
     await apply('httpbin-mirrors.yaml', MIRRORS_LIST);
     await waitForAdmin('sleep', 'config_dump', '"numerator": 500000', 'mirror');
     const before = headersGets('httpbin-v2');
-    for (let i = 0; i < 20; i++) expect((await exec('-n', 'mirror', 'deploy/sleep', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin:8000/headers')).stdout).toBe('200');
+    const loop = 'for i in $(seq 20); do curl -s -o /dev/null -w "%{http_code} " http://httpbin:8000/headers; done';
+    expect((await exec('-n', 'mirror', 'deploy/sleep', '--', 'sh', '-c', loop)).stdout).toBe('200 '.repeat(20));
     await new Promise((r) => setTimeout(r, 500));
     const mirrored = headersGets('httpbin-v2') - before;
     expect(mirrored).toBeGreaterThan(0);
