@@ -1,5 +1,5 @@
 import { parseConfigFile } from './config/config';
-import { ISTIO_TASK_CONFIG } from './config/config.test';
+import { ISTIO_TASK_CONFIG } from './testing/istio-task-config';
 import { FixedWindowLimiter } from './limiter';
 import { RedisClient } from './redis/client';
 import { type TestRedis, startTestRedis } from './testing/redis-server';

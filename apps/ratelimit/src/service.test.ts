@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { createLogger } from '@trellis/shared';
-import { ISTIO_TASK_CONFIG } from './config/config.test';
+import { ISTIO_TASK_CONFIG } from './testing/istio-task-config';
 import { rateLimitService } from './grpc-server';
 import { type RateLimitService, startRateLimitService } from './service';
 import { readSettings } from './settings';

@@ -1,20 +1,8 @@
 import { isTrellisError } from '@trellis/shared';
 import { mergeDomains, parseConfigFile } from './config';
 import { limitFor } from './match';
+import { ISTIO_TASK_CONFIG } from '../testing/istio-task-config';
 
-/** Istio's rate-limit task ConfigMap (ratelimit-config, config.yaml). */
-export const ISTIO_TASK_CONFIG = `domain: productpage-ratelimit
-descriptors:
-  - key: PATH
-    value: "/productpage"
-    rate_limit:
-      unit: minute
-      requests_per_unit: 1
-  - key: PATH
-    rate_limit:
-      unit: minute
-      requests_per_unit: 100
-`;
 
 const error = (text: string): string => {
   try {
