@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { TrellisError } from '@trellis/shared';
 import { collect, type CommandContext } from '../context';
 import { findDeployDir, loadAllComponents, type Component } from './deploy-manifests';
-import { OPERATOR_FILE_INVALID, readOperatorFile, readStdin } from './operator-file';
+import { readStream } from '../manifest/read-manifests';
+import { OPERATOR_FILE_INVALID, readOperatorFile } from './operator-file';
 import { parseDuration } from './options';
 import { renderInstall } from './render';
 import { resolveInstall, type OperatorFile, type ResolvedInstall } from './resolve';
@@ -39,7 +40,7 @@ export function addInstallFlags(command: Command): Command {
 export async function readFiles(ctx: CommandContext, files: readonly string[]): Promise<OperatorFile[]> {
   if (files.slice(0, -1).includes('-')) throw new TrellisError(OPERATOR_FILE_INVALID, 'stdin is only allowed as the last filename', {});
   const out: OperatorFile[] = [];
-  for (const f of files) out.push(await readOperatorFile(f, ctx.io.cwd, () => readStdin(ctx.io.stdin)));
+  for (const f of files) out.push(await readOperatorFile(f, ctx.io.cwd, () => readStream(ctx.io.stdin)));
   return out;
 }
 

@@ -47,12 +47,15 @@ describe('trellis manifest generate (golden)', () => {
 
   it('is what install applies: the profiles differ only in their components and the istio ConfigMap', async () => {
     const kinds = async (...args: string[]) => {
-      const out = (await runCli(['manifest', 'generate', ...args], { cwd: repo, env: {} })).stdout;
+      const stdin = readFileSync(path.join(repo, 'samples/bookinfo/demo-profile-no-gateways.yaml'), 'utf8');
+      const out = (await runCli(['manifest', 'generate', ...args], { cwd: repo, env: {}, stdin })).stdout;
       return out.split(/^---\n/m).map((d) => parse(d) as { kind: string; metadata: { name: string } }).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
     };
     expect(await kinds()).toEqual(['istiod', 'istio-ingressgateway']);
     expect(await kinds('--set', 'profile=demo')).toEqual(['istiod', 'istio-egressgateway', 'istio-ingressgateway']);
     expect(await kinds('--set', 'profile=minimal')).toEqual(['istiod']);
+    expect(await kinds('-f', '-')).toEqual(['istiod']);
+    expect((await runCli(['manifest', 'generate', '-f', '-', '-f', 'x.yaml'], { cwd: repo, env: {}, stdin: '' })).stderr).toBe('Error: stdin is only allowed as the last filename\n');
     // --set wins over the profile and over -f, in order
     expect(await kinds('--set', 'profile=demo', '--set', 'components.egressGateways[name:istio-egressgateway].enabled=false')).toEqual(['istiod', 'istio-ingressgateway']);
     expect(await kinds('-f', 'samples/bookinfo/demo-profile-no-gateways.yaml', '--set', 'components.ingressGateways[0].enabled=true')).toEqual(['istiod', 'istio-ingressgateway']);

@@ -24,13 +24,3 @@ export async function readOperatorFile(file: string, cwd: string, stdin: () => P
   if (!isTree(spec)) throw new TrellisError(OPERATOR_FILE_INVALID, `${file}: spec must be a map`, { file });
   return { source: file, spec };
 }
-
-/** All of stdin as text. */
-export function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stdin.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
-    stdin.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stdin.once('error', reject);
-  });
-}
