@@ -1,4 +1,4 @@
-import type { DestinationRule, MeshSnapshot, ProxyInfo, Resource, Sidecar, VirtualService } from '@trellis/mesh-api';
+import type { DestinationRule, MeshSnapshot, ProxyInfo, Resource, Sidecar, VirtualService, WorkloadInstance } from '@trellis/mesh-api';
 import { intersectHosts, resolveHost } from './hosts';
 import { namespaceOf, sortedByCreation } from './order';
 import { buildServiceModels, type ServiceModel } from './services';
@@ -37,6 +37,15 @@ function visibleTo<T extends Exported>(items: readonly T[], namespace: string, m
   return sortedByCreation(items).filter((i) => isExportedTo(i.spec.exportTo, namespaceOf(i), namespace, meshDefault));
 }
 
+const sortedByName = new WeakMap<readonly WorkloadInstance[], readonly WorkloadInstance[]>();
+
+/** The snapshot's workloads by name, once per snapshot (its arrays are immutable). */
+function sortedWorkloads(workloads: readonly WorkloadInstance[]): readonly WorkloadInstance[] {
+  let sorted = sortedByName.get(workloads);
+  if (sorted === undefined) sortedByName.set(workloads, (sorted = [...workloads].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))));
+  return sorted;
+}
+
 /** The services a sidecar imports: egress hosts, then the destinations of the VirtualServices it imports (Istio's SidecarScope). */
 function scopedServices(visible: readonly ServiceModel[], vss: readonly VirtualService[], hosts: readonly EgressHost[], domainSuffix: string): ServiceModel[] {
   const wanted = new Set(vss.flatMap((vs) => virtualServiceDestinations(vs, domainSuffix)));
@@ -56,7 +65,7 @@ export function buildContext(snapshot: MeshSnapshot, proxy: ProxyInfo, options: 
   const visible = buildServiceModels(
     snapshot.services.filter((s) => serviceVisible(s, ns, mesh)),
     visibleTo(snapshot.serviceEntries, ns, mesh?.defaultServiceExportTo),
-    [...snapshot.workloads].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    sortedWorkloads(snapshot.workloads),
   );
   const allVs = visibleTo(snapshot.virtualServices, ns, mesh?.defaultVirtualServiceExportTo);
   const hosts = egressHosts(sidecar, ns);

@@ -140,13 +140,27 @@ function fromServiceEntry(se: ServiceEntry, host: string, workloads: readonly Wo
  * All services, registry first then ServiceEntries (first definition of a host wins), sorted by
  * hostname so output order never depends on input order.
  */
+/**
+ * Registry services' models by workload list and service: they do not depend on the proxy, so the
+ * translation groups of one snapshot (immutable arrays) share them.
+ */
+const registryModels = new WeakMap<readonly WorkloadInstance[], WeakMap<MeshService, ServiceModel>>();
+
+function registryModel(svc: MeshService, workloads: readonly WorkloadInstance[]): ServiceModel {
+  let byService = registryModels.get(workloads);
+  if (byService === undefined) registryModels.set(workloads, (byService = new WeakMap()));
+  let model = byService.get(svc);
+  if (model === undefined) byService.set(svc, (model = fromMeshService(svc, workloads)));
+  return model;
+}
+
 export function buildServiceModels(
   services: readonly MeshService[],
   serviceEntries: readonly ServiceEntry[],
   workloads: readonly WorkloadInstance[],
 ): ServiceModel[] {
   const byHost = new Map<string, ServiceModel>();
-  for (const svc of services) if (!byHost.has(svc.hostname)) byHost.set(svc.hostname, fromMeshService(svc, workloads));
+  for (const svc of services) if (!byHost.has(svc.hostname)) byHost.set(svc.hostname, registryModel(svc, workloads));
   for (const se of serviceEntries) {
     for (const host of se.spec.hosts) if (!byHost.has(host)) byHost.set(host, fromServiceEntry(se, host, workloads));
   }

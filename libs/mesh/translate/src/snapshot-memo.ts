@@ -36,7 +36,26 @@ function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
 interface OwnPart {
   readonly ownKey: string;
   readonly telemetry: TelemetryPlan;
-  readonly envoyFilters: string;
+  /** ownKey, telemetry and EnvoyFilter inputs as one short string (kept with the part, so hashed once). */
+  readonly key: string;
+}
+
+/**
+ * Short ids for long memo keys (a telemetry plan's JSON), kept across snapshots. Ids are never
+ * reused: when the table is cleared (bounded), equal keys get a new id — less sharing, never a wrong one.
+ */
+export class KeyIds {
+  private readonly ids = new Map<string, number>();
+  private next = 0;
+
+  id(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      if (this.ids.size >= 10_000) this.ids.clear();
+      this.ids.set(key, (id = this.next++));
+    }
+    return id;
+  }
 }
 
 /** What a proxy was given in one snapshot, and from which inputs. */
@@ -66,6 +85,8 @@ export class SnapshotMemo {
   private readonly owned = new Map<string, OwnResources>();
   private readonly results = new Map<string, XdsResources>();
   private readonly touched = new Map<string, boolean>();
+  private readonly sidecarSelects: boolean;
+  private readonly groupKeys = new Map<string, string>();
   /** Group key → scope, for the next snapshot's diff. */
   readonly scopes = new Map<string, GroupScope>();
   /** Proxy id → entry; bounded by the proxies translated against this snapshot. */
@@ -74,9 +95,11 @@ export class SnapshotMemo {
   constructor(
     readonly snapshot: MeshSnapshot,
     private readonly options: TranslateOptions,
+    private readonly ids: KeyIds,
     private history?: MemoHistory,
   ) {
     this.byLabels = labelSensitive(snapshot);
+    this.sidecarSelects = snapshot.sidecars.some((s) => s.spec.workloadSelector !== undefined);
   }
 
   /** The next snapshot's memo has taken what it needs: drop the chain to older snapshots. */
@@ -94,12 +117,12 @@ export class SnapshotMemo {
       return previous.result;
     }
     const ctx: TranslateContext = { ...this.context(group, proxy), proxy };
-    const own = ownReusable ? previous.own : ownPart(ctx);
+    const own = ownReusable ? previous.own : ownPart(ctx, this.ids);
     const labels = proxy.type === 'router' || this.byLabels ? sortedLabels(proxy.labels) : '';
     // Interception changes the outbound listeners (REDIRECT: <vip>_<port> and SNI listeners; NONE: none).
     const sharedKey = `${group}\u0001${proxy.interception}\u0001${labels}`;
     // Equal keys → the very same result object, so encoders can cache whole lists by identity.
-    const key = `${sharedKey}\u0002${own.ownKey}\u0002${own.telemetry.key}\u0002${own.envoyFilters}`;
+    const key = `${sharedKey}\u0002${own.key}`;
     const result = memo(this.results, key, () => {
       const shared = memo(this.shared, sharedKey, () => sharedOutbound(ctx));
       return internResources(assemble(shared, ctx, memo(this.owned, own.ownKey, () => ownResources(ctx)), own.telemetry), previous?.result);
@@ -110,6 +133,12 @@ export class SnapshotMemo {
 
   /** Proxies with one group share a context: kind, namespace (exportTo) and the Sidecar that applies (egress hosts). */
   private groupKey(proxy: ProxyInfo): string {
+    // Only a workload-selecting Sidecar makes the group depend on labels: otherwise one lookup per namespace.
+    const by = `${proxy.type}\u0000${proxy.namespace}\u0000${this.sidecarSelects ? sortedLabels(proxy.labels) : ''}`;
+    return memo(this.groupKeys, by, () => this.groupKeyOf(proxy));
+  }
+
+  private groupKeyOf(proxy: ProxyInfo): string {
     const sidecar = proxy.type === 'sidecar' ? selectSidecar(this.snapshot.sidecars, proxy, this.snapshot.rootNamespace) : undefined;
     const sidecarKey = sidecar === undefined ? '' : `${sidecar.metadata.namespace ?? ''}/${sidecar.metadata.name}`;
     return `${proxy.type}\u0000${proxy.namespace}\u0000${sidecarKey}`;
@@ -142,7 +171,9 @@ export class SnapshotMemo {
   }
 }
 
-function ownPart(ctx: TranslateContext): OwnPart {
+function ownPart(ctx: TranslateContext, ids: KeyIds): OwnPart {
+  const ownKey = ownResourcesKey(ctx);
   // Access logs / tracing depend on the workload (Telemetry selectors, labels, PROXY_CONFIG sampling).
-  return { ownKey: ownResourcesKey(ctx), telemetry: telemetryPlan(ctx), envoyFilters: envoyFilterKey(ctx) };
+  const telemetry = telemetryPlan(ctx);
+  return { ownKey, telemetry, key: `${ids.id(ownKey)}\u0002${ids.id(telemetry.key)}\u0002${envoyFilterKey(ctx)}` };
 }

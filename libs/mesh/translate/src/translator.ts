@@ -2,7 +2,7 @@ import type { MeshSnapshot, ProxyInfo } from '@trellis/mesh-api';
 import type { XdsResources } from '@trellis/mesh-envoy';
 import { translateGrpc } from './grpc-flavour';
 import { diffSnapshots } from './snapshot-change';
-import { SnapshotMemo } from './snapshot-memo';
+import { KeyIds, SnapshotMemo } from './snapshot-memo';
 import { translateOptions, type TranslateOptions } from './translate-options';
 
 /**
@@ -16,14 +16,15 @@ import { translateOptions, type TranslateOptions } from './translate-options';
  */
 export function createTranslator(options: Partial<TranslateOptions> = {}): (snapshot: MeshSnapshot, proxy: ProxyInfo) => XdsResources {
   const resolved = translateOptions(options);
+  const ids = new KeyIds();
   let current: SnapshotMemo | undefined;
   return (snapshot, proxy) => {
     if (proxy.generator === 'grpc') return translateGrpc(snapshot, proxy);
-    if (current === undefined) current = new SnapshotMemo(snapshot, resolved);
+    if (current === undefined) current = new SnapshotMemo(snapshot, resolved, ids);
     else if (current.snapshot !== snapshot) {
       const previous = current;
       previous.forgetHistory();
-      current = new SnapshotMemo(snapshot, resolved, { memo: previous, change: diffSnapshots(previous.snapshot, snapshot) });
+      current = new SnapshotMemo(snapshot, resolved, ids, { memo: previous, change: diffSnapshots(previous.snapshot, snapshot) });
     }
     return current.translate(proxy);
   };
