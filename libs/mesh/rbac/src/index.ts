@@ -6,7 +6,7 @@
  */
 export type { RbacDecision, RbacInput } from './input';
 export { RbacConfigError } from './errors';
-export { type CompiledString, compileString } from './string-match';
+export { type CompiledString, compileString, headerStringMatcher } from './string-match';
 export { type CompiledPolicy, type CompiledRbac, compileRbac, evaluate, matchingPolicy } from './engine';
 export { type PolicyExplanation, type RbacExplanation, explain } from './explain';
 export { NO_PEER_CERT } from './leaves';

@@ -2,7 +2,7 @@ import type { CidrRange, HeaderMatcher, PathMatcher, StringMatcher } from '@trel
 import { compileCidr } from './cidr';
 import { type Cond, leafCond } from './cond';
 import { RbacConfigError } from './errors';
-import { type CompiledString, compileString, showPrincipal } from './string-match';
+import { type CompiledString, compileString, headerStringMatcher, showPrincipal } from './string-match';
 
 /** Single-attribute matchers: headers, path, addresses, port, SNI, the peer's identity. */
 
@@ -11,13 +11,7 @@ const NOT_HTTP = (subject: string) => `${subject}: not an HTTP request (TCP conn
 
 /** A HeaderMatcher's value test: `string_match` or a legacy `*_match` (undefined = presence only). */
 function headerString(policy: string, h: HeaderMatcher): CompiledString | undefined {
-  const sm: StringMatcher | undefined =
-    h.string_match ??
-    (h.exact_match !== undefined ? { exact: h.exact_match } : undefined) ??
-    (h.prefix_match !== undefined ? { prefix: h.prefix_match } : undefined) ??
-    (h.suffix_match !== undefined ? { suffix: h.suffix_match } : undefined) ??
-    (h.contains_match !== undefined ? { contains: h.contains_match } : undefined) ??
-    (h.safe_regex_match !== undefined ? { safe_regex: h.safe_regex_match } : undefined);
+  const sm = headerStringMatcher(h);
   return sm === undefined ? undefined : compileString(policy, sm);
 }
 

@@ -1,4 +1,4 @@
-import type { RegexMatcher, StringMatcher } from '@trellis/mesh-envoy';
+import type { HeaderMatcher, RegexMatcher, StringMatcher } from '@trellis/mesh-envoy';
 import { RbacConfigError } from './errors';
 
 /** A StringMatcher compiled once: the test, and how a user reads what it wants. */
@@ -70,4 +70,16 @@ export function compileString(policy: string, m: StringMatcher | undefined): Com
 /** A principal as messages show it: without the `spiffe://` istiod's matcher added. */
 export function showPrincipal(value: string, strip: boolean): string {
   return strip && value.startsWith(SPIFFE) ? value.slice(SPIFFE.length) : value;
+}
+
+/** A HeaderMatcher's value matcher: `string_match` or a legacy `*_match` field; undefined = a presence match. */
+export function headerStringMatcher(h: HeaderMatcher): StringMatcher | undefined {
+  return (
+    h.string_match ??
+    (h.exact_match !== undefined ? { exact: h.exact_match } : undefined) ??
+    (h.prefix_match !== undefined ? { prefix: h.prefix_match } : undefined) ??
+    (h.suffix_match !== undefined ? { suffix: h.suffix_match } : undefined) ??
+    (h.contains_match !== undefined ? { contains: h.contains_match } : undefined) ??
+    (h.safe_regex_match !== undefined ? { safe_regex: h.safe_regex_match } : undefined)
+  );
 }

@@ -1,3 +1,4 @@
+import { headerStringMatcher } from '@trellis/mesh-rbac';
 import type { HeaderMatcher, RouteMatch, StringMatcher } from '../config/envoy-types';
 import type { CompiledRouteMatch } from './route-match';
 
@@ -15,13 +16,7 @@ function stringPhrase(m: StringMatcher | undefined): string {
 
 function headerPhrase(h: HeaderMatcher): string {
   const name = h.name ?? '';
-  const sm: StringMatcher | undefined =
-    h.string_match ??
-    (h.exact_match !== undefined ? { exact: h.exact_match } : undefined) ??
-    (h.prefix_match !== undefined ? { prefix: h.prefix_match } : undefined) ??
-    (h.suffix_match !== undefined ? { suffix: h.suffix_match } : undefined) ??
-    (h.contains_match !== undefined ? { contains: h.contains_match } : undefined) ??
-    (h.safe_regex_match !== undefined ? { safe_regex: h.safe_regex_match } : undefined);
+  const sm = headerStringMatcher(h);
   const what = h.present_match === false && sm === undefined ? 'absent' : stringPhrase(sm);
   return `header ${name} ${h.invert_match === true ? 'not ' : ''}${what}`;
 }

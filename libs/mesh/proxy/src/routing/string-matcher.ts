@@ -1,4 +1,4 @@
-import { RbacConfigError, compileString } from '@trellis/mesh-rbac';
+import { RbacConfigError, compileString, headerStringMatcher } from '@trellis/mesh-rbac';
 import type { HeaderMatcher, StringMatcher } from '../config/envoy-types';
 import { invalid } from '../config/proto';
 
@@ -34,13 +34,7 @@ export function compileHeaderMatcher(resource: string, h: HeaderMatcher): Compil
   if (h.present_match !== undefined && h.string_match === undefined) {
     return { name, test: undefined, present: h.present_match, invert };
   }
-  const sm: StringMatcher | undefined =
-    h.string_match ??
-    (h.exact_match !== undefined ? { exact: h.exact_match } : undefined) ??
-    (h.prefix_match !== undefined ? { prefix: h.prefix_match } : undefined) ??
-    (h.suffix_match !== undefined ? { suffix: h.suffix_match } : undefined) ??
-    (h.contains_match !== undefined ? { contains: h.contains_match } : undefined) ??
-    (h.safe_regex_match !== undefined ? { safe_regex: h.safe_regex_match } : undefined);
+  const sm = headerStringMatcher(h);
   if (sm === undefined) return { name, test: undefined, present: true, invert };
   return { name, test: compileStringMatcher(`${resource} header ${name}`, sm), present: true, invert };
 }
