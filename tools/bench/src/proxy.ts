@@ -3,7 +3,8 @@
  * 16 connections; servers/proxies pinned to CPU 0, the load generator to CPU 1.
  * Topologies: direct, one hop (ingress gateway), two hops (sidecar → sidecar), nginx one hop.
  * Reports achieved rate, p50/p90/p99 and the latency added over direct, proxy CPU µs per request
- * (from /proc/<pid>/stat) and RSS.
+ * (from /proc/<pid>/stat), and RSS and PSS of each proxy at the end of the row (client/server for two hops).
+ * The proxies run as local mode and the image run them: PROXY_NODE_RUNTIME's node flags and environment.
  * Then the TCP path (proxy-tcp.ts): 1 KB round trips over kept connections and connection setup,
  * direct vs gateway tcp_proxy vs HAProxy (mode tcp). `--tcp-only` / `--http-only` run one of them;
  * `--conn-rates` sets the connection-setup rates (default: --rates).
@@ -49,6 +50,8 @@ const STEPS = arg('telemetry-steps', TELEMETRY_STEPS.map((_, i) => i).join(','))
 /** `--repeat N`: the telemetry steps N times over, interleaved, so drift on a shared machine hits every step alike. */
 const REPEAT = Number(arg('repeat', '1'));
 const BLOCK = '127.0.61';
+/** Issue #18: every proxy (gateway, sidecars; metrics on, tracing 1 % and 100 %) stays at or below this RSS. */
+const RSS_BUDGET_MB = 60;
 const UPSTREAM_PORT = 26080;
 const TCP_UPSTREAM_PORT = 26090;
 /** The gateway's TCP server port (Istio's tcp-echo sample uses 31400); HAProxy listens on it too, at .3. */
@@ -83,9 +86,21 @@ async function measure(t: Target, rate: number, direct?: { p50: number; p99: num
     addedP50: direct ? ms(p.p50 - direct.p50) : '-', addedP99: direct ? ms(p.p99 - direct.p99) : '-',
     cpuUsPerReqPerHop: t.hops ? Math.round(cpu / r.sent / t.hops) : '-',
     ofWhichKernel: t.hops ? Math.round(sys / r.sent / t.hops) : '-',
-    rssMb: t.pids.length ? Math.round(Math.max(...t.pids.map(rssMb))) : '-',
-    pssMb: t.pids.length ? Math.round(Math.max(...t.pids.map(pssMb))) : '-',
+    rssMb: perProcess(t.pids, rssMb),
+    pssMb: perProcess(t.pids, pssMb),
   };
+}
+
+/** One figure per process of the row (sidecar→sidecar: client/server), rounded to MB: issue #18's budget is per proxy. */
+function perProcess(pids: readonly number[], mb: (pid: number) => number): string {
+  return pids.length ? pids.map((pid) => Math.round(mb(pid))).join('/') : '-';
+}
+
+/** The largest proxy RSS of the table against issue #18's budget (nginx rows left out). */
+function rssBudget(rows: readonly Record<string, string | number>[]): string {
+  const mb = rows.filter((r) => !String(r['target']).startsWith('nginx') && r['rssMb'] !== '-').flatMap((r) => String(r['rssMb']).split('/').map(Number));
+  const max = Math.max(...mb);
+  return `proxy RSS: max ${max} MB over ${mb.length} readings (budget ${RSS_BUDGET_MB} MB: ${max <= RSS_BUDGET_MB ? 'within' : 'OVER'})`;
 }
 
 function printTable(rows: Record<string, string | number>[]): void {
@@ -202,6 +217,7 @@ async function main(): Promise<void> {
       const rows = await httpRows(mesh, stateDir, children);
       process.stdout.write(`HTTP: GET, 1 KB responses${MTLS ? ', Istio mTLS between the sidecars' : ''}\n`);
       printTable(rows);
+      process.stdout.write(`${rssBudget(rows)}\n`);
       if (MTLS) process.stdout.write(`server sidecar: ${await sslStats(`http://${BLOCK}.11:15000/stats`)}\n`);
       if (TELEMETRY) for (const [side, host] of [['client', 10], ['server', 11]] as const) process.stdout.write(`${side} sidecar: ${await tracingStats(`http://${BLOCK}.${host}:15000/stats`)}\n`);
     }
