@@ -32,7 +32,7 @@ describe('local runner config', () => {
       initialConfig: [path.join(repo, 'samples/bookinfo/networking/bookinfo-gateway.yaml')],
       logLevel: 'info',
       accessLog: false,
-      readyTimeoutMs: 30000,
+      readyTimeoutMs: 60000,
       restartBackoff: { initialMs: 10_000, maxMs: 300_000, resetAfterMs: 600_000 },
       kiali: { host: '127.0.0.1', port: 20001 },
     });

@@ -66,10 +66,11 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), versions (bookinfo-versions.yaml), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
     .option('--kiali-port <port>', 'host port of the Kiali addon (http://<host>:<port>/kiali)', parsePort, fromEnv(env, 'TRELLIS_KIALI_PORT', parsePort, KIALI_PORT))
     .option('--no-kiali', 'do not start the Kiali addon')
+    .option('--ready-timeout <duration>', 'how long each process may take to become ready before npm start gives up (a loaded machine needs more)', parseDuration, fromEnv(env, 'TRELLIS_READY_TIMEOUT', parseDuration, 60_000))
     .option('--restart-backoff <duration>', 'first wait before a crashed process is restarted, doubling up to 5m (the kubelet: 10s)', parseDuration, fromEnv(env, 'TRELLIS_RESTART_BACKOFF', parseDuration, KUBELET_BACKOFF.initialMs))
     .exitOverride()
     .parse([...argv], { from: 'user' });
-  const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[]; kiali: boolean; kialiPort: number; restartBackoff: number }>();
+  const o = program.opts<{ port: number; httpsPort: number; host: string; stateDir: string; reset: boolean; addressBlock: string; logLevel: string; accessLog: boolean; with: WithItem[]; kiali: boolean; kialiPort: number; restartBackoff: number; readyTimeout: number }>();
   const kube = path.join(repoRoot, 'samples/bookinfo/platform/kube');
   const samples = sampleManifests(o.with, repoRoot);
   return {
@@ -85,7 +86,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     initialConfig: [path.join(repoRoot, 'samples/bookinfo/networking/bookinfo-gateway.yaml')],
     logLevel: o.logLevel,
     accessLog: o.accessLog,
-    readyTimeoutMs: 30000,
+    readyTimeoutMs: o.readyTimeout,
     restartBackoff: { ...KUBELET_BACKOFF, initialMs: o.restartBackoff },
     ...(o.kiali && { kiali: { host: o.host, port: o.kialiPort } }),
     ...(samples.length > 0 && { samples: { manifests: samples, httpbinBinary: envOptional(env, 'TRELLIS_HTTPBIN') ?? defaultHttpbinBinary(env) } }),
