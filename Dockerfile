@@ -74,7 +74,9 @@ COPY --from=build --chown=1337:1337 /src/dist/apps/proxy/ ./dist/
 COPY --from=native --chown=1337:1337 /src/out/ ./dist/
 COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
 COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
-RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait \
+# pilot-agent request <method> <path>: the proxy admin API from inside the istio-proxy container (Istio's tasks).
+COPY tools/docker/pilot-agent.js /usr/local/bin/pilot-agent
+RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait /usr/local/bin/pilot-agent \
  && groupadd --system --gid 1337 istio-proxy \
  && useradd --system --uid 1337 --gid 1337 --no-create-home --shell /usr/sbin/nologin istio-proxy
 # Istio's proxy uid: the capture rules exempt uid/gid 1337. The init container overrides this with runAsUser 0.

@@ -15,7 +15,7 @@
 #                                              skip apt)
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
 #   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder; among them
-#                      the sample servers built here: ext-authz, jwt-server);
+#                      the sample servers built here: ext-authz, jwt-server, fortio);
 #                      RUN steps reach only the npm registry, through tools/cluster/registry-proxy.mjs; then the
 #                      samples' httpbin and curl images (tools/docker/{httpbin,curl}.Dockerfile, no network)
 #   images.sh samples  only those two
@@ -158,6 +158,9 @@ PROJECT_IMAGES=(
   # now, gcr.io/istio-testing before), and the JWKS server of samples/jwt-server/jwt-server.yaml (apps/jwt-server).
   "registry.istio.io/testing/ext-authz:latest --build-arg APP=ext-authz --tag=gcr.io/istio-testing/ext-authz:latest"
   "trellis/jwt-server:dev --build-arg APP=jwt-server"
+  # samples/httpbin/sample-client/fortio-deploy.yaml: apps/fortio, then laid out as upstream's image (/usr/bin/fortio).
+  "trellis/fortio-app:dev --build-arg APP=fortio"
+  "docker.io/fortio/fortio:latest_release -f $REPO/tools/docker/fortio.Dockerfile"
   "docker.io/istio/examples-bookinfo-ratings-v2:1.20.2 --build-arg APP=ratings --build-arg SERVICE_VERSION=v2"
   "docker.io/istio/examples-bookinfo-mysqldb:1.20.2 -f $REPO/tools/docker/mysqldb.Dockerfile"
   # samples/addons: the trace store under Istio's Zipkin image name, Debian's prometheus under Prometheus's.
@@ -184,7 +187,7 @@ project() {
       { tail -30 "$K/log/build-${tag//[\/:]/_}.log" >&2; die "docker build of $tag failed"; }
   done
   samples
-  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages|prom|openzipkin)/|/ext-authz:' >&2
+  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages|prom|openzipkin|fortio)/|/ext-authz:' >&2
 }
 
 # Istio's security and traffic tasks deploy samples/httpbin and samples/sleep (samples/curl) under upstream's image

@@ -44,6 +44,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --chown=1337:1337 dist/apps/proxy/ ./dist/
 COPY tools/docker/trellis-iptables.sh /usr/local/bin/trellis-iptables
 COPY tools/docker/trellis-proxy-wait.js /usr/local/bin/trellis-proxy-wait
-RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait
+# pilot-agent request <method> <path>: the proxy admin API from inside the istio-proxy container (Istio's tasks).
+COPY tools/docker/pilot-agent.js /usr/local/bin/pilot-agent
+RUN chmod 0755 /usr/local/bin/trellis-iptables /usr/local/bin/trellis-proxy-wait /usr/local/bin/pilot-agent
 USER 1337:1337
 ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_PROXY_NODE_FLAGS $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]

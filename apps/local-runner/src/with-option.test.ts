@@ -58,7 +58,7 @@ describe('--with samples', () => {
     expect(readConfig(['--with', 'httpbin'], { TRELLIS_CACHE: '/c' }, repo).samples?.httpbinBinary).toBe('/c/go-httpbin-v2.14.0/bin/go-httpbin');
   });
 
-  it.each([['fortio'], ['mysql@foo'], ['mysql:nosidecar'], ['sleep@Foo'], ['sleep@'], [','], ['sleep:sidecar']])('rejects --with %s', (value) => {
+  it.each([['fortio2'], ['mysql@foo'], ['mysql:nosidecar'], ['sleep@Foo'], ['sleep@'], [','], ['sleep:sidecar']])('rejects --with %s', (value) => {
     expect(rejected(['--with', value])).toBeInstanceOf(CommanderError);
   });
 });
