@@ -69,7 +69,10 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
     const state = this.types[type];
     const next = select(packed, state.wildcard, state.names);
     const change = withRequested(diff(state.held, next), requested, next);
-    if (isEmpty(change) && requested.size === 0 && !always) return false;
+    // Nothing to change but a new version (the client kept older resources after a NACK, and the
+    // config went back to them): an empty response, so its ACK shows the proxy in sync at that version.
+    const nackedLast = state.lastNack !== undefined && state.lastNack.nonce === state.sentNonce;
+    if (isEmpty(change) && requested.size === 0 && !always && !(nackedLast && next.version !== state.sentVersion)) return false;
     // As SotW: in a push round the nonce is the round's, so equal changes share one encoded response.
     const nonce = round === undefined ? randomUUID() : `${round}-${type}`;
     this.write(type, next.version, nonce, change);

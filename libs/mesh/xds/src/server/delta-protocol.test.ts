@@ -173,6 +173,24 @@ describe('ADS server (delta protocol)', () => {
     expect(versions(retry)['c1']).toBe(versions(a)['c1']);
   });
 
+  it('after a NACK, a config back at what the proxy kept is confirmed by an empty response: SYNCED again', async () => {
+    current = twoClusters();
+    const s = await connectEds(['c1', 'c2']);
+    const first = await s.next();
+    ack(s, first);
+    current = twoClusters(11, 2);
+    server.pushNow();
+    const bad = await s.next();
+    s.send({ type_url: TYPE_URLS.EDS, response_nonce: bad.nonce, error_detail: { code: 3, message: 'no' } });
+    await until(() => server.syncStatus()[0]!.types.EDS.lastNack !== undefined);
+    current = twoClusters();
+    server.pushNow();
+    const confirm = await s.next();
+    expect([names(confirm), confirm.removed_resources, confirm.system_version_info]).toEqual([[], [], first.system_version_info]);
+    ack(s, confirm);
+    await until(() => server.syncStatus()[0]!.types.EDS.status === 'SYNCED');
+  });
+
   it('bounds what a flooding or never-ACKing client makes it keep, counting what it drops; other streams unaffected', async () => {
     await server.close();
     await start({ maxUnknownNames: 3, maxPending: 2 });
