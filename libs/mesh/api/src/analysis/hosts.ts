@@ -33,7 +33,8 @@ export class HostIndex {
     private readonly domainSuffix = DEFAULT_DOMAIN_SUFFIX,
   ) {
     for (const s of services) {
-      this.entries.push({ host: s.hostname, ports: s.ports.map((p) => p.port), owner: s.namespace });
+      // A Service's `networking.istio.io/exportTo` annotation (`~`: seen from nowhere).
+      this.entries.push({ host: s.hostname, ports: s.ports.map((p) => p.port), owner: s.namespace, exportTo: s.exportTo });
     }
     for (const se of serviceEntries) {
       const owner = se.metadata.namespace ?? 'default';
