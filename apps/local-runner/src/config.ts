@@ -63,7 +63,7 @@ export function readConfig(argv: readonly string[], env: Env, repoRoot: string):
     .option('--address-block <prefix>', 'loopback /24 for the pods', parseBlock, fromEnv(env, 'TRELLIS_ADDRESS_BLOCK', parseBlock, '127.0.10'))
     .option('--log-level <level>', 'log level of the components', envOptional(env, 'LOG_LEVEL') ?? 'info')
     .option('--access-log', 'proxies write Envoy-style access logs', false)
-    .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), versions (bookinfo-versions.yaml), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
+    .option('--with <items>', 'also run a Bookinfo variant: mysql (bookinfo-mysql.yaml + bookinfo-ratings-v2-mysql.yaml; needs mariadb-server), versions (bookinfo-versions.yaml), or Istio samples: httpbin, sleep, curl, extauthz, jwt-server, ratelimit (Redis + the rate limit service; needs redis-server)[@<namespace>][:nosidecar], comma-separated', parseVariant, [])
     .option('--kiali-port <port>', 'host port of the Kiali addon (http://<host>:<port>/kiali)', parsePort, fromEnv(env, 'TRELLIS_KIALI_PORT', parsePort, KIALI_PORT))
     .option('--no-kiali', 'do not start the Kiali addon')
     .option('--ready-timeout <duration>', 'how long each process may take to become ready before npm start gives up (a loaded machine needs more)', parseDuration, fromEnv(env, 'TRELLIS_READY_TIMEOUT', parseDuration, 60_000))

@@ -18,6 +18,8 @@ export function describeStartError(err: Error, logsDir = '.trellis/logs/'): stri
         return `Error: the mysqldb pod runs MariaDB, but ${String(c['missing'])} was not found. Install Debian's ${String(c['package'])} package (${String(c['install'])}), or start without --with mysql.`;
       case 'HTTPBIN_MISSING':
         return `Error: the httpbin pod runs go-httpbin, but ${String(c['binary'])} is not built. Build it once with ${String(c['build'])} (needs Debian's golang-1.19-go), or start without --with httpbin.`;
+      case 'REDIS_MISSING':
+        return `Error: the redis pod runs Redis, but redis-server was not found. Install Debian's ${String(c['package'])} package (apt-get install ${String(c['package'])}), or start without --with ratelimit.`;
       case 'NOT_READY':
         return `Error: ${String(c['component'])} did not become ready within ${Number(c['timeoutMs']) / 1000}s (${String(c['last'])}). Logs: ${logsDir}`;
       default:

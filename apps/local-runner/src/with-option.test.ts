@@ -61,4 +61,11 @@ describe('--with samples', () => {
   it.each([['fortio2'], ['mysql@foo'], ['mysql:nosidecar'], ['sleep@Foo'], ['sleep@'], [','], ['sleep:sidecar']])('rejects --with %s', (value) => {
     expect(rejected(['--with', value])).toBeInstanceOf(CommanderError);
   });
+
+  it('ratelimit applies the task\'s ConfigMap, then Istio\'s rate-limit-service.yaml', () => {
+    expect(readConfig(['--with', 'ratelimit'], {}, repo).samples?.manifests).toEqual([
+      { file: '/repo/samples/ratelimit/ratelimit-config.yaml', namespace: 'default', sidecar: true },
+      { file: '/repo/samples/ratelimit/rate-limit-service.yaml', namespace: 'default', sidecar: true },
+    ]);
+  });
 });

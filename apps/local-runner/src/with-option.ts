@@ -2,8 +2,8 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { SampleManifest } from '@trellis/mesh-local';
 
-/** Istio's samples the local runner can start (`samples/<name>/…yaml`, Istio's paths). */
-export const SAMPLES: Readonly<Record<string, string>> = {
+/** Istio's samples the local runner can start (`samples/<name>/…yaml`, Istio's paths; a list is applied in order). */
+export const SAMPLES: Readonly<Record<string, string | readonly string[]>> = {
   httpbin: 'samples/httpbin/httpbin.yaml',
   fortio: 'samples/httpbin/sample-client/fortio-deploy.yaml',
   'httpbin-v1-v2': 'samples/httpbin/httpbin-v1-v2.yaml',
@@ -11,6 +11,8 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   curl: 'samples/curl/curl.yaml',
   extauthz: 'samples/extauthz/ext-authz.yaml',
   'jwt-server': 'samples/jwt-server/jwt-server.yaml',
+  // the rate-limit task's ConfigMap first, as the task applies it before the service
+  ratelimit: ['samples/ratelimit/ratelimit-config.yaml', 'samples/ratelimit/rate-limit-service.yaml'],
 };
 
 /** One `--with` item: a Bookinfo variant (`mysql`) or a sample in a namespace, with or without its sidecar. */
@@ -50,7 +52,7 @@ export function parseWith(value: string, previous: readonly WithItem[], variants
 /** The sample manifests to apply, in the order given. */
 export function sampleManifests(items: readonly WithItem[], repoRoot: string): SampleManifest[] {
   return items.flatMap((i) => {
-    const file = SAMPLES[i.name];
-    return file === undefined ? [] : [{ file: path.join(repoRoot, file), namespace: i.namespace, sidecar: i.sidecar }];
+    const files = SAMPLES[i.name] ?? [];
+    return (typeof files === 'string' ? [files] : files).map((file) => ({ file: path.join(repoRoot, file), namespace: i.namespace, sidecar: i.sidecar }));
   });
 }

@@ -10,6 +10,7 @@ import { hasSidecar, type LocalPlan, type PodPlan } from './plan';
 import { writePodHosts } from './pod-hosts';
 import { writeNoSidecarPodHosts } from './pod-hosts-nosidecar';
 import { writeImageBin } from './sample-image-bin';
+import { findRedisServer, isRedisPod } from './sample-ratelimit';
 import type { ProcessGroup } from './processes';
 import type { ProcessStatus } from './supervision';
 import { waitForReady, waitForTcp } from './readiness';
@@ -27,6 +28,7 @@ export interface PodNetwork {
 /** Fails before anything starts when a pod needs go-httpbin and it is not built. */
 export function checkSampleBinaries(plan: LocalPlan, samples: LocalSamplesConfig | undefined): void {
   if (plan.pods.some(isHttpbinPod)) findHttpbin(samples?.httpbinBinary ?? '');
+  if (plan.pods.some(isRedisPod)) findRedisServer();
 }
 
 /**

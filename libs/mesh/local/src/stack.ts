@@ -20,6 +20,7 @@ import { waitForReady, waitForTcp } from './readiness';
 import { readStackManifests } from './sample-manifests';
 import type { LocalSamplesConfig } from './sample-pods';
 import { checkSampleBinaries, startPodNetwork, startSampleContainer, type PodNetwork } from './sample-stack';
+import { startRateLimitSample } from './sample-ratelimit';
 import { GATEWAY_SERVICE_ACCOUNT, writeProxyCredentials, type ProxyCredentials } from './workload-credentials';
 
 /** Everything `npm start` needs, read once from flags/env by the local-runner app. */
@@ -83,6 +84,7 @@ async function startControlPlane(group: ProcessGroup, plan: LocalPlan, ctx: Spec
 
 /** The pod's main container: mariadbd for the mysqldb image, else the Bookinfo app; resolves when it is up. */
 async function startContainer(group: ProcessGroup, pod: PodPlan, ctx: SpecContext, cfg: LocalStackConfig, mariadb: MariaDbBinaries | undefined): Promise<void> {
+  if (await startRateLimitSample(group, pod, { ...ctx, readyTimeoutMs: cfg.readyTimeoutMs, samples: cfg.samples?.manifests ?? [] })) return;
   if (await startSampleContainer(group, pod, cfg.samples, cfg.readyTimeoutMs, ctx.distDir)) return;
   if (mariadb !== undefined && isMariaDbPod(pod)) {
     group.start(await prepareMariaDb(pod, path.join(podDir(cfg.stateDir, pod), 'mysql'), cfg.mysqlInitScript, mariadb));
