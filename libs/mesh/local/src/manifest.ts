@@ -105,7 +105,8 @@ function readDeployment(doc: Obj, defaultNs: string, secrets: Secrets): KubeDepl
     namespace: ns,
     podLabels: asStrMap(asObj(template['metadata'])['labels']),
     podAnnotations: asStrMap(asObj(template['metadata'])['annotations']),
-    serviceAccount: String(podSpec['serviceAccountName'] ?? 'default'),
+    // An empty serviceAccountName (Istio's samples/ratelimit redis) is the namespace's default, as the API server sets it.
+    serviceAccount: String(podSpec['serviceAccountName'] || 'default'),
     replicas: spec['replicas'] === undefined ? 1 : Number(spec['replicas']),
     containers: asArr(podSpec['containers']).map((c) => readContainer(c, secrets, ns)),
   };

@@ -18,7 +18,7 @@ describe('samples/ratelimit in local mode', () => {
 
   it('plans redis and ratelimit with sidecars; Services redis 6379, ratelimit 8080/8081/6070', () => {
     const plan = planLocalMesh(readStackManifests([], FILES), OPTIONS);
-    expect(plan.pods.map((p) => [p.deployment, p.app, isRedisPod(p), isRateLimitPod(p)])).toEqual([['redis', 'redis', true, false], ['ratelimit', 'ratelimit', false, true]]);
+    expect(plan.pods.map((p) => [p.deployment, p.app, p.serviceAccount, isRedisPod(p), isRateLimitPod(p)])).toEqual([['redis', 'redis', 'default', true, false], ['ratelimit', 'ratelimit', 'default', false, true]]);
     expect(plan.services.map((s) => `${s.name}:${s.ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`)).toEqual(['redis:6379/TCP', 'ratelimit:8080/HTTP,8081/GRPC,6070/HTTP']);
   });
 
