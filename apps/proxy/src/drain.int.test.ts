@@ -1,6 +1,7 @@
 /**
  * SIGTERM drains the proxy process: readiness turns 503, the in-flight request completes, then the
- * process exits 0 within its drain time.
+ * process exits 0 within its drain time. With a terminationDrainDuration (Istio's, in a pod: 5 s by
+ * default; here the pod's proxy.istio.io/config) it keeps serving new connections for that long first.
  */
 import {
   DESTINATION_RULE,
@@ -69,4 +70,30 @@ it('completes the in-flight request, then exits 0 within the drain time', async 
   // The response came back before the process went away, and the process did not need the whole drain time.
   expect(response.at).toBeLessThanOrEqual(at);
   expect(at - signalled).toBeLessThan(DRAIN_MS);
+}, 30_000);
+
+it('with terminationDrainDuration keeps accepting, answers connection: close, then exits after the period', async () => {
+  const TERMINATION_MS = 2000;
+  const gateway = startGateway({ block, xds: `${cp.host}:${cp.xdsPort}`, publishPort: 18080, drainMs: 1000, env: { PROXY_CONFIG: JSON.stringify({ terminationDrainDuration: '2s' }) } });
+  procs.push(gateway);
+  const exit = gateway.exited.then((code) => ({ code, at: Date.now() }));
+  await waitHttp(`http://${block}.2:15021/healthz/ready`);
+  await waitHttp(`${gatewayUrl}/web/warm`);
+
+  const signalled = Date.now();
+  gateway.child.kill('SIGTERM');
+  await sleep(300);
+  const ready = await fetch(`http://${block}.2:15021/healthz/ready`, { signal: AbortSignal.timeout(2000) });
+  expect(ready.status).toBe(503);
+  // A client that has not yet seen the endpoint go (kube-proxy, a peer's EDS) is still served, told to reconnect.
+  for (const wait of [0, 800]) {
+    await sleep(wait);
+    const res = await fetch(`${gatewayUrl}/web/during-drain`, { signal: AbortSignal.timeout(2000) });
+    expect({ status: res.status, body: await res.text(), connection: res.headers.get('connection') }).toEqual({ status: 200, body: 'v1', connection: 'close' });
+  }
+  const { code, at } = await exit;
+  expect(code).toBe(0);
+  expect(at - signalled).toBeGreaterThanOrEqual(TERMINATION_MS);
+  expect(at - signalled).toBeLessThan(TERMINATION_MS + 1000 + 1500);
+  await expect(fetch(`${gatewayUrl}/web/after`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
 }, 30_000);

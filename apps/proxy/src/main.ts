@@ -7,12 +7,14 @@ import { createLogger, shutdownOnSignals } from '@trellis/shared';
 import { bindOverride, proxyNode, xdsNode } from './bootstrap';
 import { startWorkloadIdentity } from './identity';
 import { readConfig } from './config';
+import { DEFAULT_TERMINATION_DRAIN_MS, termination, terminationDrainMs, type Termination } from './drain';
 import { startOps } from './ops';
 
 async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2), process.env);
   const logger = createLogger({ name: 'proxy', level: config.logLevel, base: { pod: `${config.podName}.${config.namespace}`, mode: config.mode } });
   const identity = startWorkloadIdentity(config, logger);
+  const end: { termination?: Termination } = {};
   const proxy = createProxy({
     mode: config.mode,
     node: proxyNode(config),
@@ -22,7 +24,10 @@ async function main(): Promise<void> {
     drainMs: config.drainMs,
     privateApis: config.privateApis,
     secrets: identity.secrets,
-    onQuit: () => process.kill(process.pid, 'SIGTERM'),
+    onQuit: () => {
+      end.termination?.skipDrain();
+      process.kill(process.pid, 'SIGTERM');
+    },
   });
   const ops = await startOps(proxy, config);
   const ads = createAdsClient({
@@ -36,7 +41,12 @@ async function main(): Promise<void> {
       proxy.apply(type, resources, version).catch((err: unknown) => logger.error({ type, version, err }, 'applying xDS config failed'));
     },
   });
-  shutdownOnSignals([{ close: async () => ads.close() }, { close: async () => identity.close() }, proxy], logger, config.drainMs + 1000);
+  // SIGTERM: Istio's terminationDrainDuration of draining (still serving), then close; the busy
+  // connections left get drainMs more (Envoy's drain time), all bounded. Local mode (interception
+  // NONE) drains only when the pod's proxy.istio.io/config asks.
+  const drainMs = terminationDrainMs(config.proxyConfig, config.interception === 'NONE' ? 0 : DEFAULT_TERMINATION_DRAIN_MS);
+  end.termination = termination(proxy, [{ close: async () => ads.close() }, { close: async () => identity.close() }], drainMs, logger);
+  shutdownOnSignals([end.termination.closable], logger, drainMs + config.drainMs + 1000);
   logger.info({ xds: config.xdsAddress, ip: config.ip, ops: config.opsBind, ...ops }, 'proxy started');
 }
 

@@ -235,6 +235,8 @@ export interface GatewayOptions {
   readonly xds: string;
   readonly publishPort: number;
   readonly drainMs?: number;
+  /** Extra environment, e.g. PROXY_CONFIG (the pod's proxy.istio.io/config). */
+  readonly env?: Record<string, string>;
 }
 
 /** The ingress gateway: router mode on `<block>.2`, its 8080 listener published on `<block>.3:<publishPort>`. */
@@ -250,7 +252,7 @@ export function startGateway(o: GatewayOptions): Proc {
     '--publish', `8080=${o.block}.3:${o.publishPort}`,
     '--ops-bind', 'instance-ip',
     '--drain-ms', String(o.drainMs ?? 2000),
-  ]);
+  ], o.env);
 }
 
 export const SERVICE = {

@@ -80,6 +80,11 @@ export interface Proxy {
   startPrometheus(at: HostPort): Promise<HostPort>;
   /** pilot-agent's status port (15020): merged /stats/prometheus — agent, proxy, then the app's own metrics. */
   startStatus(at: HostPort, options?: StatusOptions): Promise<HostPort>;
+  /**
+   * Istio's termination drain (SIGTERM): readiness answers 503, listeners keep accepting and answer
+   * `connection: close`, idle connections close, HTTP/2 sessions get GOAWAY. close() ends it.
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -208,6 +213,12 @@ export function createProxy(options: ProxyOptions): Proxy {
     startHealth: (at) => start('health', at),
     startPrometheus: (at) => start('prometheus', at),
     startStatus: (at, status) => start('status', at, status),
+    drain() {
+      if (ctx.draining) return;
+      ctx.draining = true;
+      logger.info('draining listeners: readiness 503, still accepting, connection: close');
+      listeners.startDrain();
+    },
     close() {
       closed ??= shutdown();
       return closed;

@@ -140,6 +140,17 @@ export class HttpListener {
     this.port = bound.port;
   }
 
+  /**
+   * Envoy's graceful drain (`/drain_listeners?graceful`): keep accepting, since clients and kube-proxy
+   * still send here until the endpoint is gone; idle keep-alive connections close now, busy ones after
+   * their response, HTTP/2 sessions get GOAWAY. New connections are answered `connection: close`
+   * (ctx.draining).
+   */
+  startDrain(): void {
+    for (const s of this.sessions) s.close();
+    for (const c of this.connections) c.close();
+  }
+
   /** Stop accepting; idle keep-alive connections close now, busy ones after `drainMs`. */
   close(drainMs: number): Promise<void> {
     return new Promise((resolve) => {

@@ -61,6 +61,11 @@ export class ListenerManager {
     }
   }
 
+  /** Every HTTP listener enters Envoy's graceful drain and keeps accepting (HttpListener.startDrain). */
+  startDrain(): void {
+    for (const l of this.bound.values()) if (l instanceof HttpListener) l.startDrain();
+  }
+
   async close(): Promise<void> {
     const all = [...this.bound.values()];
     this.bound.clear();
