@@ -1,0 +1,94 @@
+// The cluster faults of issue #23 (scenarios 3 and 4), each as a user types it with kubectl. A fault
+// resolves when Kubernetes says it is over (the replacement Ready, `rollout status` done) and then
+// waits until the old pods are gone, so the load covers their whole termination.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** kubectl ARGS…: stdout; a failure names the command and its stderr. */
+export async function kubectl(...args) {
+  try {
+    return (await run('kubectl', args, { timeout: 200_000, maxBuffer: 8 << 20 })).stdout.trim();
+  } catch (err) {
+    throw new Error(`kubectl ${args.join(' ')}: ${String(err.stderr || err.message).trim()}`);
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Names of the pods matching SELECTOR in NS (terminating ones included). */
+export async function podNames(ns, selector) {
+  const out = await kubectl('-n', ns, 'get', 'pods', '-l', selector, '-o', 'jsonpath={.items[*].metadata.name}');
+  return out.split(/\s+/).filter(Boolean);
+}
+
+/** Ready pods matching SELECTOR that are not being deleted. */
+async function readyPods(ns, selector) {
+  const out = await kubectl('-n', ns, 'get', 'pods', '-l', selector, '-o',
+    'jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp} {.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}');
+  return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 2 && f[1] === 'True').map((f) => f[0]);
+}
+
+async function until(what, budgetMs, test) {
+  const deadline = Date.now() + budgetMs;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${budgetMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+/**
+ * Waits until every pod of OLD is gone or its istio-proxy container has exited (drained): from then on
+ * the mesh no longer has it. (An app that ignores SIGTERM keeps its pod Terminating until the grace period.)
+ */
+async function gone(ns, selector, old, budgetMs = 120_000) {
+  await until(`the proxies of ${old.join(', ')} exited`, budgetMs, async () => {
+    const pods = JSON.parse(await kubectl('-n', ns, 'get', 'pods', '-l', selector, '-o', 'json')).items;
+    return old.every((name) => {
+      const pod = pods.find((p) => p.metadata.name === name);
+      const proxy = pod?.status?.containerStatuses?.find((c) => c.name === 'istio-proxy');
+      return pod === undefined || proxy?.state?.terminated !== undefined;
+    });
+  });
+}
+
+/**
+ * @typedef {{ name: string, run: (mark: (what: string) => void) => Promise<{ recoveryMs: number, note: string }> }} Fault
+ * mark(what) records the moment a step happened (ms since the fault began, by the caller's clock).
+ */
+
+/** Scenario 3: `kubectl delete pod` of a reviews-v2 pod; recovery = the replacement Ready. */
+export const podDelete = (ns = 'default', selector = 'app=reviews,version=v2') => ({
+  name: `kubectl delete pod (${selector})`,
+  async run() {
+    const [victim] = await readyPods(ns, selector);
+    if (victim === undefined) throw new Error(`no Ready pod ${selector} in ${ns}`);
+    const started = Date.now();
+    await kubectl('-n', ns, 'delete', 'pod', victim, '--wait=false');
+    await until(`a Ready replacement for ${victim}`, 180_000, async () => (await readyPods(ns, selector)).some((p) => p !== victim));
+    const recoveryMs = Date.now() - started;
+    await gone(ns, selector, [victim]);
+    return { recoveryMs, note: `recovery = delete → replacement Ready; ${victim}'s proxy exited after ${((Date.now() - started) / 1000).toFixed(1)} s` };
+  },
+});
+
+/** Scenario 4: `kubectl rollout restart` and `rollout status`; recovery = rollout complete. */
+export const rolloutRestart = (ns, deployment, selector) => ({
+  name: `kubectl rollout restart deployment/${deployment}${ns === 'default' ? '' : ` -n ${ns}`}`,
+  async run() {
+    const old = await podNames(ns, selector);
+    const started = Date.now();
+    await kubectl('-n', ns, 'rollout', 'restart', `deployment/${deployment}`);
+    await kubectl('-n', ns, 'rollout', 'status', `deployment/${deployment}`, '--timeout=180s');
+    const recoveryMs = Date.now() - started;
+    await gone(ns, selector, old);
+    return { recoveryMs, note: `recovery = restart → rollout status done; old proxies exited after ${((Date.now() - started) / 1000).toFixed(1)} s` };
+  },
+});
+
+export const FAULTS = {
+  'pod-delete': () => podDelete(),
+  'rollout-reviews': () => rolloutRestart('default', 'reviews-v2', 'app=reviews,version=v2'),
+  'rollout-gateway': () => rolloutRestart('istio-system', 'istio-ingressgateway', 'istio=ingressgateway'),
+};
