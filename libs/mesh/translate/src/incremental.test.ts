@@ -56,13 +56,24 @@ describe('a change reaches only the proxies that can see what it touches', () =>
     expect(now).toEqual(translate({ ...before, workloads: moved }, sleepProxy));
   });
 
+  it('a tracing provider whose Service appears: every proxy\'s telemetry follows (istiod looks the provider cluster up)', () => {
+    const t = createTranslator();
+    const meshConfig = { extensionProviders: [{ name: 'zipkin', zipkin: { service: 'zipkin.istio-system.svc.cluster.local', port: 9411 } }], defaultProviders: { tracing: ['zipkin'] } };
+    const before = mesh({ meshConfig });
+    t(before, sleepProxy);
+    const zipkin: MeshService = { name: 'zipkin', namespace: 'istio-system', hostname: 'zipkin.istio-system.svc.cluster.local', ports: [{ name: 'http', port: 9411, targetPort: 9411, protocol: 'HTTP' }], selector: { app: 'zipkin' } };
+    const after = { ...before, revision: 2, services: [...before.services, zipkin] };
+    expect(JSON.stringify(t(after, sleepProxy))).toContain('outbound|9411||zipkin.istio-system.svc.cluster.local');
+    expect(t(after, sleepProxy)).toEqual(translate(after, sleepProxy));
+  });
+
   it('diffSnapshots: host-scoped kinds name their hosts; other kinds are full', () => {
     const base = mesh();
     const dr: DestinationRule = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: meta('r', 'default'), spec: { host: 'reviews' } };
     expect(diffSnapshots(base, { ...base, destinationRules: [dr] }).hosts.map((h) => [h.kind, h.host])).toEqual([['policy', 'reviews.default.svc.cluster.local']]);
     expect(diffSnapshots(base, { ...base, sidecars: [] }).full).toBe(true);
     expect(diffSnapshots(base, { ...base, meshConfig: { defaultServiceExportTo: ['.'] } }).full).toBe(true);
-    expect(diffSnapshots(base, { ...base, revision: 9 })).toMatchObject({ full: false, routers: false, hosts: [] });
+    expect(diffSnapshots(base, { ...base, revision: 9 })).toMatchObject({ full: false, routers: false, hosts: [], services: false });
   });
 });
 

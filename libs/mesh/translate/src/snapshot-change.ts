@@ -18,6 +18,8 @@ export interface SnapshotChange {
   readonly hosts: readonly ChangedHost[];
   /** Namespaces whose services or workloads changed: their proxies' own (inbound, telemetry) resources are redone. */
   readonly namespaces: ReadonlySet<string>;
+  /** A Service or ServiceEntry changed: every proxy's telemetry is redone (providers name services, istiod's LookupCluster). */
+  readonly services: boolean;
 }
 
 /** A host a change touches: a route (VirtualService), a cluster policy (DestinationRule) or a service. */
@@ -30,7 +32,7 @@ export interface ChangedHost {
   readonly visibleFrom: (namespace: string) => boolean;
 }
 
-export const FULL_CHANGE: SnapshotChange = { full: true, routers: true, hosts: [], namespaces: new Set() };
+export const FULL_CHANGE: SnapshotChange = { full: true, routers: true, hosts: [], namespaces: new Set(), services: true };
 
 type Keyed<T> = ReadonlyMap<string, T>;
 type Exported = Resource<string, { exportTo?: string[] }>;
@@ -65,17 +67,19 @@ export function diffSnapshots(before: MeshSnapshot, after: MeshSnapshot): Snapsh
   if (vs === undefined) return FULL_CHANGE;
   hosts.push(...vs.hosts);
   for (const pair of changedPairs(before.destinationRules, after.destinationRules, configKey)) hosts.push(...configHosts(pair, after, 'policy', (dr) => [dr.spec.host]));
-  for (const pair of changedPairs(before.serviceEntries, after.serviceEntries, configKey)) {
+  const entries = changedPairs(before.serviceEntries, after.serviceEntries, configKey);
+  const services = changedPairs(before.services, after.services, registryKey);
+  for (const pair of entries) {
     hosts.push(...configHosts(pair, after, 'service', (se: ServiceEntry) => se.spec.hosts));
     for (const se of pair) if (se?.spec.workloadSelector) namespaces.add(namespaceOf(se));
   }
-  for (const [old, now] of changedPairs(before.services, after.services, registryKey)) {
+  for (const [old, now] of services) {
     for (const s of [old, now]) if (s) namespaces.add(s.namespace);
     hosts.push(...[old, now].filter((s): s is MeshService => s !== undefined).map((s) => serviceHost(s, old, now, after)));
   }
   for (const pair of changedPairs(before.workloads, after.workloads, registryKey)) hosts.push(...workloadHosts(pair, before, after, namespaces));
   const routers = vs.routers || !deepEqual(before.gateways, after.gateways) || !deepEqual(before.credentials, after.credentials);
-  return { full: false, routers, hosts, namespaces };
+  return { full: false, routers, hosts, namespaces, services: entries.length + services.length > 0 };
 }
 
 function visibleEither(items: readonly (Exported | undefined)[], meshDefault: readonly string[] | undefined): (ns: string) => boolean {

@@ -81,7 +81,7 @@ export interface MemoHistory {
 export class SnapshotMemo {
   private readonly byLabels: boolean;
   private readonly contexts = new Map<string, TranslateContext>();
-  private readonly shared = new Map<string, SharedOutbound>();
+  readonly shared = new Map<string, SharedOutbound>();
   private readonly owned = new Map<string, OwnResources>();
   private readonly results = new Map<string, XdsResources>();
   private readonly touched = new Map<string, boolean>();
@@ -111,7 +111,7 @@ export class SnapshotMemo {
     const group = this.groupKey(proxy);
     const previous = this.previousEntry(proxy, group);
     const change = this.history?.change;
-    const ownReusable = previous !== undefined && change !== undefined && !change.full && !change.namespaces.has(proxy.namespace);
+    const ownReusable = previous !== undefined && change !== undefined && !change.full && !change.services && !change.namespaces.has(proxy.namespace);
     if (ownReusable && !this.groupTouched(group)) {
       this.entries.set(proxy.id, previous);
       return previous.result;
@@ -124,7 +124,8 @@ export class SnapshotMemo {
     // Equal keys → the very same result object, so encoders can cache whole lists by identity.
     const key = `${sharedKey}\u0002${own.key}`;
     const result = memo(this.results, key, () => {
-      const shared = memo(this.shared, sharedKey, () => sharedOutbound(ctx));
+      // An untouched group's outbound resources are the previous snapshot's.
+      const shared = memo(this.shared, sharedKey, () => (this.groupTouched(group) ? undefined : this.history?.memo.shared.get(sharedKey)) ?? sharedOutbound(ctx));
       return internResources(assemble(shared, ctx, memo(this.owned, own.ownKey, () => ownResources(ctx)), own.telemetry), previous?.result);
     });
     this.entries.set(proxy.id, { proxy, group, own, result });
