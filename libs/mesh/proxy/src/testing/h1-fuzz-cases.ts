@@ -3,25 +3,15 @@
  * smuggling shapes (CL+TE, duplicate or conflicting CL, obs-fold, bare LF, bad chunk sizes, TE
  * variants, huge headers) and random byte edits, written in random pieces. Deterministic per seed.
  */
-export type Random = () => number;
+import { type Random, mulberry32, pick } from '@trellis/shared';
 
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Random };
 
 export interface FuzzCase {
   readonly id: number;
   readonly mutations: readonly string[];
   readonly pieces: readonly Buffer[];
 }
-
-const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 
 interface Req {
   method: string;
