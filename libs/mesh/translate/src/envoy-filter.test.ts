@@ -15,7 +15,7 @@ function filters(objects: unknown[]): EnvoyFilter[] {
 }
 
 const globalFilters = (): EnvoyFilter[] =>
-  filters(parseYamlDocuments(readFileSync(resolve(ROOT, 'samples/bookinfo/policy/productpage_envoy_ratelimit.yaml'), 'utf8')).objects);
+  filters(parseYamlDocuments(readFileSync(resolve(ROOT, 'samples/bookinfo/policy/productpage_envoy_ratelimit.yaml'), 'utf8'), 'productpage_envoy_ratelimit.yaml').objects);
 
 const localFilter = (name: string, extra: Record<string, unknown> = {}, namespace = 'istio-system'): unknown => ({
   apiVersion: 'networking.istio.io/v1alpha3',

@@ -1,7 +1,7 @@
 import { effectivePeerAuthentication, mtlsModeForPort, type EffectivePeerAuthentication, type MtlsMode, type WorkloadInstance } from '@trellis/mesh-api';
 import type { TranslateContext } from './context';
 import { ZERO_DURATION } from './durations';
-import type { BindConfig, Cluster, RouteConfiguration } from '@trellis/mesh-envoy';
+import { HTTP_PROTOCOL_OPTIONS_KEY, HTTP_PROTOCOL_OPTIONS_TYPE, type BindConfig, type Cluster, type RouteConfiguration } from '@trellis/mesh-envoy';
 import { loadAssignment, parseHostPort } from './endpoints';
 import { inboundClusterName, inboundVirtualHostName } from './naming';
 import { servicesSelecting } from './label-index';
@@ -17,6 +17,8 @@ export interface InboundPort {
   http: boolean;
   /** No service declares the port's protocol: detected per connection (HTTP, else TCP). */
   auto: boolean;
+  /** gRPC / HTTP2 (e.g. `grpc-port`): the app speaks h2c, so the inbound cluster does (istiod's IsHTTP2). */
+  http2?: boolean;
   services: { host: string; name: string; namespace: string }[];
   /** The port's effective PeerAuthentication mode; absent when mTLS emission is off. */
   mode?: MtlsMode;
@@ -83,6 +85,7 @@ export function inboundPorts(ctx: TranslateContext): InboundPort[] {
       };
       entry.http = entry.http || isHttpPort(p);
       entry.auto = entry.auto || isAutoPort(p);
+      if (p.protocol === 'GRPC' || p.protocol === 'HTTP2') entry.http2 = true;
       entry.services.push({ host: svc.hostname, name: svc.name, namespace: svc.namespace });
       byPort.set(p.targetPort, entry);
     }
@@ -107,6 +110,7 @@ export function inboundCluster(ctx: TranslateContext, p: InboundPort): Cluster {
     lb_policy: 'ROUND_ROBIN',
     load_assignment: loadAssignment(name, [{ address: app.address, port: app.port, labels: {}, weight: 1 }]),
     ...(ctx.proxy.interception === 'REDIRECT' && { upstream_bind_config: INBOUND_PASSTHROUGH_BIND }),
+    ...(p.http2 === true && { typed_extension_protocol_options: { [HTTP_PROTOCOL_OPTIONS_KEY]: { '@type': HTTP_PROTOCOL_OPTIONS_TYPE, explicit_http_config: { http2_protocol_options: {} } } } }),
     metadata: { filter_metadata: { istio: { services: [...p.services].sort((a, b) => (a.host < b.host ? -1 : 1)) } } },
   };
 }

@@ -27,7 +27,7 @@ const problems = (o: unknown): string[] => validateConfig([o]).errors.map((e) =>
 
 describe('EnvoyFilter validation', () => {
   it("accepts Istio's Bookinfo global rate limit filters (samples/bookinfo/policy/productpage_envoy_ratelimit.yaml)", () => {
-    const { objects } = parseYamlDocuments(readFileSync(resolve(ROOT, 'samples/bookinfo/policy/productpage_envoy_ratelimit.yaml'), 'utf8'));
+    const { objects } = parseYamlDocuments(readFileSync(resolve(ROOT, 'samples/bookinfo/policy/productpage_envoy_ratelimit.yaml'), 'utf8'), 'productpage_envoy_ratelimit.yaml');
     const { valid, errors } = validateConfig(objects);
     expect(errors).toEqual([]);
     expect(valid.map((o) => o.metadata.name)).toEqual(['filter-ratelimit', 'filter-ratelimit-svc']);
