@@ -49,7 +49,7 @@ export class GrpcMessageCounts {
   /**
    * Counts the request body's frames as they stream upstream, without consuming it: the counter joins
    * the body's 'data' listeners together with its consumer (pipe or the h1 writer), in the same
-   * synchronous step — a listener added before would start the flow and lose chunks for the
+   * synchronous step: a listener added before would start the flow and lose chunks for the
    * consumer. A buffered body is inspected once.
    */
   watchRequest(body: Buffer | Readable | null): void {
