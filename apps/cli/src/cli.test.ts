@@ -187,8 +187,8 @@ describe('trellis CLI against an HTTP control plane', () => {
     expect(res).toEqual({ code: 1, stdout: '', stderr: 'Error: pods "ghost" not found in namespace default\n' });
   });
 
-  it('version prints client and control plane versions', async () => {
-    expect((await cli('version', '--short')).stdout).toBe('client version: 0.1.0\ncontrol plane version: 0.1.0-fake\n');
+  it('version prints client, control plane and data plane versions (the short form of istioctl)', async () => {
+    expect((await cli('version', '--short')).stdout).toBe('client version: 0.1.0\ncontrol plane version: 0.1.0-fake\ndata plane version: none\n');
   });
 
   it('resolves the address from the state directory', async () => {
