@@ -5,6 +5,7 @@ import { isTrellisError } from '@trellis/shared';
 import { planLocalMesh } from './plan';
 import { readStackManifests } from './sample-manifests';
 import { isRateLimitPod, isRedisPod, rateLimitSpec, redisSpec } from './sample-ratelimit';
+import { gatewayHostsText } from './proxy-hosts';
 
 // samples/ratelimit (Istio's rate-limit-service.yaml + the task's ConfigMap) as `--with ratelimit` plans and starts it.
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -44,5 +45,11 @@ describe('samples/ratelimit in local mode', () => {
     } catch (err) {
       expect(isTrellisError(err) && `${err.code}: ${err.message}`).toBe('CONFIGMAP_MISSING: the ratelimit pod mounts ConfigMap ratelimit-config, which no applied manifest defines');
     }
+  });
+
+  it("the gateway resolves a Service's names to a pod it selects (the EnvoyFilter's STRICT_DNS ratelimit.default.svc.cluster.local)", () => {
+    const plan = planLocalMesh(readStackManifests([], FILES), OPTIONS);
+    const rl = plan.pods.find(isRateLimitPod)!;
+    expect(gatewayHostsText(plan).split('\n')).toContain(`${rl.ip}\tratelimit.default ratelimit.default.svc ratelimit.default.svc.cluster.local`);
   });
 });

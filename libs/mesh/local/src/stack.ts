@@ -21,6 +21,7 @@ import { readStackManifests } from './sample-manifests';
 import type { LocalSamplesConfig } from './sample-pods';
 import { checkSampleBinaries, startPodNetwork, startSampleContainer, type PodNetwork } from './sample-stack';
 import { startRateLimitSample } from './sample-ratelimit';
+import { withGatewayResolver } from './proxy-hosts';
 import { GATEWAY_SERVICE_ACCOUNT, writeProxyCredentials, type ProxyCredentials } from './workload-credentials';
 
 /** Everything `npm start` needs, read once from flags/env by the local-runner app. */
@@ -158,7 +159,7 @@ export async function startLocalStack(cfg: LocalStackConfig, logger: Logger, rep
     const creds = await proxyCredentials(plan, cfg.stateDir);
     network = await startPodNetwork(plan, cfg.stateDir, plan.services, cfg.distDir);
     for (const at of network.skipped) report(`… kube-proxy: ${at} not bound (ports below 1024 need root)`);
-    group.start(gatewaySpec(plan, ctx, creds.get(plan.gateway.name)));
+    group.start(withGatewayResolver(gatewaySpec(plan, ctx, creds.get(plan.gateway.name)), plan, cfg.stateDir));
     await startWorkloads(group, plan, ctx, cfg, report, creds);
     await waitForReady('istio-ingressgateway', proxyReadyUrl(plan.gateway.ip), cfg.readyTimeoutMs);
     report(`✔ Ingress gateway ready (${plan.gateway.name})`);
