@@ -4,7 +4,7 @@
  * new RDS and nothing else, and foo's proxy receives nothing at all; `trellis proxy-config cluster`
  * (the config dump) shows foo's scoped view.
  */
-import { createAdsClient, type AdsClient, type XdsTypeShort } from '@trellis/mesh-xds';
+import { createAdsClient, resourceName, type AdsClient, type XdsTypeShort } from '@trellis/mesh-xds';
 import { silentLogger } from '@trellis/shared';
 import { eventually, startTestControlPlane, type TestControlPlane } from './testing/harness';
 
@@ -26,7 +26,7 @@ function connect(tcp: TestControlPlane, pod: string, namespace: string, ip: stri
     node: { id: `sidecar~${ip}~${pod}.${namespace}~${namespace}.svc.cluster.local`, metadata: { NAMESPACE: namespace, LABELS: { app: pod.split('-')[0] ?? pod }, INTERCEPTION_MODE: 'REDIRECT' } },
     logger: silentLogger(),
     protocol: 'sotw',
-    onResources: (type, resources) => void responses.push({ type, names: resources.map((r) => ('name' in r ? r.name : 'cluster_name' in r ? r.cluster_name : '') ?? '') }),
+    onResources: (type, resources) => void responses.push({ type, names: resources.map((r) => resourceName(type, r)) }),
   });
   return { client, responses };
 }
