@@ -45,6 +45,7 @@ describe('generateCrds', () => {
     const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
     expect(docs.map((d) => d.metadata.name)).toEqual([
       'destinationrules.networking.istio.io',
+      'envoyfilters.networking.istio.io',
       'gateways.networking.istio.io',
       'serviceentries.networking.istio.io',
       'sidecars.networking.istio.io',
