@@ -42,7 +42,7 @@ async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs
 }
 
 const CRDS = [
-  'authorizationpolicies.security.istio.io', 'destinationrules.networking.istio.io', 'gateways.networking.istio.io', 'peerauthentications.security.istio.io',
+  'authorizationpolicies.security.istio.io', 'destinationrules.networking.istio.io', 'envoyfilters.networking.istio.io', 'gateways.networking.istio.io', 'peerauthentications.security.istio.io',
   'requestauthentications.security.istio.io', 'serviceentries.networking.istio.io', 'sidecars.networking.istio.io', 'telemetries.telemetry.istio.io',
   'virtualservices.networking.istio.io',
 ].map((n) => `customresourcedefinition.apiextensions.k8s.io/${n}`);
