@@ -105,7 +105,7 @@ describeWithHttpbin('local mode: circuit breaking with fortio, mirroring with ht
   });
 
   it('mirroring: v1 answers, v2 gets a copy (its access log), the caller sees v1 only', async () => {
-    await apply('httpbin-v1.yaml', MIRROR_VS.replace(/\n {4}mirror:[\s\S]*$/, '\n') + MIRROR_DR);
+    await apply('httpbin-v1.yaml', V1_ONLY + MIRROR_DR);
     await waitForAdmin('sleep', 'config_dump', 'outbound|8000|v1|httpbin.mirror.svc.cluster.local', 'mirror');
     const curl = (): ReturnType<typeof exec> => exec('-n', 'mirror', 'deploy/sleep', '-c', 'sleep', '--', 'curl', '-sS', 'http://httpbin:8000/headers');
     const first = await curl();
@@ -159,7 +159,8 @@ spec:
     labels:
       version: v2
 `;
-const MIRROR_VS = `apiVersion: networking.istio.io/v1
+/** The mirroring task's VirtualService: every request to v1 (then a mirror stanza is added to the route). */
+const V1_ONLY = `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
   name: httpbin
@@ -173,26 +174,14 @@ spec:
         host: httpbin
         subset: v1
       weight: 100
-    mirror:
+`;
+const MIRROR_VS = `${V1_ONLY}    mirror:
       host: httpbin
       subset: v2
     mirrorPercentage:
       value: 100.0
 `;
-const MIRRORS_LIST = `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: httpbin
-  namespace: mirror
-spec:
-  hosts:
-    - httpbin
-  http:
-  - route:
-    - destination:
-        host: httpbin
-        subset: v1
-    mirrors:
+const MIRRORS_LIST = `${V1_ONLY}    mirrors:
     - destination:
         host: httpbin
         subset: v2
