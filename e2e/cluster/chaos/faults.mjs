@@ -87,6 +87,15 @@ export const rolloutRestart = (ns, deployment, selector) => ({
   },
 });
 
+/** No fault: the same load for `ms`, what the machine gives (the table's first row). */
+export const baselineFault = (ms) => ({
+  name: 'baseline (no fault)',
+  async run() {
+    await sleep(ms);
+    return { recoveryMs: NaN, note: 'the same load without a fault' };
+  },
+});
+
 export const FAULTS = {
   'pod-delete': () => podDelete(),
   'rollout-reviews': () => rolloutRestart('default', 'reviews-v2', 'app=reviews,version=v2'),

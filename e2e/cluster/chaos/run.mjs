@@ -2,14 +2,16 @@
 // The cluster chaos table (issue #23 scenarios 3 and 4): open-loop load through the ingress gateway
 // (tools/chaos/load.mjs: /productpage and /api/v1/products/0/reviews alternating) while one kubectl
 // fault at a time runs; a row per fault as `npm run chaos` prints them. e2e/cluster/chaos.sh sets it up.
-//   CHAOS_URL=http://<gateway>  CHAOS_RATE=20  CHAOS_SCENARIOS=pod-delete,rollout-reviews,rollout-gateway
+//   CHAOS_URL=http://<gateway>  CHAOS_RATE=20  CHAOS_SCENARIOS=baseline,pod-delete,rollout-reviews,rollout-gateway
+//   CHAOS_BASELINE_MS=10000  CHAOS_TIMELINE=1 (2 s buckets for every row, not only failed ones)
 //   CHAOS_BEFORE_MS=3000  CHAOS_AFTER_MS=3000  CHAOS_MAX_FAILED=0  CHAOS_RESULTS=<json file>
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { formatTable } from '../../../tools/chaos/report.mjs';
 import { summarize } from '../../../tools/chaos/load.mjs';
 import { warmUp } from '../../../tools/chaos/scenarios.mjs';
-import { FAULTS } from './faults.mjs';
+import { FAULTS, baselineFault } from './faults.mjs';
 import { startOpenLoad } from './segmented-load.mjs';
+import { timeline } from './timeline.mjs';
 
 const env = process.env;
 const o = {
@@ -20,10 +22,11 @@ const o = {
   maxFailed: Number(env.CHAOS_MAX_FAILED ?? 0),
 };
 if (!/^https?:\/\//.test(o.url)) throw new Error('CHAOS_URL must be the gateway, e.g. http://172.31.254.1:80');
-const chosen = (env.CHAOS_SCENARIOS ?? Object.keys(FAULTS).join(',')).split(',').filter(Boolean);
-for (const name of chosen) if (!(name in FAULTS)) throw new Error(`unknown scenario ${name}; known: ${Object.keys(FAULTS).join(', ')}`);
+const chosen = (env.CHAOS_SCENARIOS ?? ['baseline', ...Object.keys(FAULTS)].join(',')).split(',').filter(Boolean);
+for (const name of chosen) if (name !== 'baseline' && !(name in FAULTS)) throw new Error(`unknown scenario ${name}; known: ${Object.keys(FAULTS).join(', ')}`);
 
 const say = (line) => process.stdout.write(line + '\n');
+const readLoadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** One fault under load: the whole run is counted; p99 is the fault's window (fault start → old pods gone). */
@@ -31,6 +34,7 @@ async function scenario(fault) {
   const load = startOpenLoad({ url: o.url, rate: o.rate });
   await sleep(o.beforeMs);
   const faultAt = load.now();
+  const loadBefore = readLoadavg();
   let result;
   let error;
   try {
@@ -50,6 +54,8 @@ async function scenario(fault) {
     configLost: false,
     note: `${result.note}; fault window ${((faultEnd - faultAt) / 1000).toFixed(1)} s`,
     failedAt,
+    timeline: timeline(records, faultAt),
+    loadavg: `${loadBefore} → ${readLoadavg()}`,
   };
 }
 
@@ -58,7 +64,7 @@ say(`… warm-up: ${Math.round((await warmUp({ gatewayUrl: o.url }, o)) / 1000)}
 const rows = [];
 let bad = 0;
 for (const name of chosen) {
-  const fault = FAULTS[name]();
+  const fault = name === 'baseline' ? baselineFault(Number(env.CHAOS_BASELINE_MS ?? 10_000)) : FAULTS[name]();
   say(`… ${fault.name}`);
   const started = Date.now();
   try {
@@ -66,9 +72,10 @@ for (const name of chosen) {
     rows.push({ ...row, seconds: (Date.now() - started) / 1000 });
     say(formatTable([row], { header: false }));
     const failed = row.sent - row.ok;
+    if (failed > o.maxFailed || env.CHAOS_TIMELINE === '1') say(`  load average ${row.loadavg}; 2 s buckets from the fault:\n  ${row.timeline.join('\n  ')}`);
     if (failed > o.maxFailed) {
       bad++;
-      say(`✘ ${failed} failed (allowed ${o.maxFailed}), at (s from the fault):\n  ${row.failedAt.slice(0, 20).join('\n  ')}`);
+      say(`✘ ${failed} failed (allowed ${o.maxFailed}), the first at (s from the fault):\n  ${row.failedAt.slice(0, 12).join('\n  ')}`);
     }
   } catch (err) {
     bad++;
