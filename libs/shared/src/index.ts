@@ -5,4 +5,4 @@ export { shutdownOnSignals, type Closable } from './lifecycle';
 export { GrpcCode, grpcCodeName, grpcStatusFromHttp } from './grpc-status';
 export { canonicalJson, deepFreeze } from './values';
 export { readFlags } from './flags';
-export { fuzzSettings, mulberry32, pick, type Random } from './seeded-random';
+export { fuzzSettings, mulberry32, pick, runFuzzCases, type FuzzCaseRef, type FuzzReport, type Random } from './seeded-random';

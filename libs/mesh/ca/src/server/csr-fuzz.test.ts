@@ -8,7 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { fuzzSettings, mulberry32, pick, silentLogger, type Random } from '@trellis/shared';
+import { fuzzSettings, mulberry32, pick, runFuzzCases, silentLogger, type Random } from '@trellis/shared';
 import { issueLocalToken, localTokenAuthenticator } from '../auth/local-token';
 import { CertificateAuthority } from '../ca/certificate-authority';
 import { systemClock } from '../ca/clock';
@@ -123,17 +123,12 @@ describe(`CA CreateCertificate fuzz (seed ${SEED}, ${ITERATIONS} requests)`, () 
   it("answers every request OK or with a CA_* reason, and signs only the caller's own identity", async () => {
     const random = mulberry32(SEED);
     const cases = Array.from({ length: ITERATIONS }, (_, i) => fuzzCase(i, random));
-    const problems: string[] = [];
-    const outcomes: Record<string, number> = {};
-    for (let i = 0; i < cases.length; i += PARALLEL) {
-      await Promise.all(cases.slice(i, i + PARALLEL).map(async (k) => {
-        const { err, chain } = await send(k);
-        const outcome = err === null ? 'OK' : grpc.status[err.code] ?? String(err.code);
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        const problem = err === null ? judgeChain(chain) : EXPECTED_CODES.has(err.code) && /^CA_[A-Z_]+: \S/.test(err.details) ? '' : `${outcome}: ${err.details}`;
-        if (problem !== '') problems.push(`case ${k.id} [${k.mutations.join(',')}]: ${problem}`);
-      }));
-    }
+    const { problems, outcomes } = await runFuzzCases(cases, PARALLEL, async (k) => {
+      const { err, chain } = await send(k);
+      const outcome = err === null ? 'OK' : grpc.status[err.code] ?? String(err.code);
+      const problem = err === null ? judgeChain(chain) : EXPECTED_CODES.has(err.code) && /^CA_[A-Z_]+: \S/.test(err.details) ? '' : `${outcome}: ${err.details}`;
+      return { outcome, problem };
+    });
     expect({ seed: SEED, problems }).toEqual({ seed: SEED, problems: [] });
     if (ITERATIONS >= 100) expect(Object.keys(outcomes)).toEqual(expect.arrayContaining(['OK', 'INVALID_ARGUMENT', 'PERMISSION_DENIED', 'UNAUTHENTICATED']));
     // Still serving: an unmutated request is signed.

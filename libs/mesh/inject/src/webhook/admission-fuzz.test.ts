@@ -7,7 +7,7 @@
  * injected; the webhook still serves afterwards. Seeded: FUZZ_SEED replays, FUZZ_ITERATIONS runs longer.
  */
 import { request } from 'node:https';
-import { fuzzSettings, mulberry32, pick, type Random } from '@trellis/shared';
+import { fuzzSettings, mulberry32, pick, runFuzzCases, type Random } from '@trellis/shared';
 import { applyPatch } from '../patch/apply';
 import type { JsonPatchOp } from '../patch/types';
 import { admissionReview } from '../testing/admission';
@@ -170,17 +170,11 @@ describe(`admission webhook fuzz (seed ${SEED}, ${ITERATIONS} bodies)`, () => {
   it('answers every body 200 for its uid or 400 with a reason, never injects an opted-out pod, never dies', async () => {
     const random = mulberry32(SEED);
     const cases = Array.from({ length: ITERATIONS }, (_, i) => fuzzCase(i, random));
-    const problems: string[] = [];
-    const outcomes: Record<string, number> = {};
-    for (let i = 0; i < cases.length; i += PARALLEL) {
-      await Promise.all(cases.slice(i, i + PARALLEL).map(async (k) => {
-        const { status, text } = await post('/inject', k.body);
-        const verdict = status === 200 ? (text.includes('"patch"') ? '200 patched' : '200 unchanged') : String(status);
-        outcomes[verdict] = (outcomes[verdict] ?? 0) + 1;
-        const problem = judge(k, status, text);
-        if (problem !== '') problems.push(`case ${k.id} [${k.mutations.join(',')}]: ${problem}`);
-      }));
-    }
+    const { problems, outcomes } = await runFuzzCases(cases, PARALLEL, async (k) => {
+      const { status, text } = await post('/inject', k.body);
+      const outcome = status === 200 ? (text.includes('"patch"') ? '200 patched' : '200 unchanged') : String(status);
+      return { outcome, problem: judge(k, status, text) };
+    });
     expect({ seed: SEED, problems }).toEqual({ seed: SEED, problems: [] });
     // The fuzz reaches both sides: injected pods and refused envelopes.
     if (ITERATIONS >= 100) expect(Object.keys(outcomes)).toEqual(expect.arrayContaining(['200 patched', '400']));
