@@ -1,4 +1,5 @@
 import type { Cluster } from './config/envoy-types';
+import { KNOWN_TYPES } from './config/proto';
 import { assignment, edsCluster, httpListener, route, routeConfig, svc, vhost } from './testing/envoy-fixtures';
 import { type TestProxy, send, startProxy, startUpstream } from './testing/harness';
 
@@ -34,11 +35,11 @@ describe("circuit breaker stats under Envoy's names (Istio's circuit-breaking ta
     await Promise.all(closers.splice(0).map((c) => c()));
   });
 
-  async function setup(thresholds: NonNullable<Cluster['circuit_breakers']>['thresholds']): Promise<{ c: string; port: number; admin: number; prom: number }> {
+  async function setup(thresholds: NonNullable<Cluster['circuit_breakers']>['thresholds'], extra: Partial<Cluster> = {}): Promise<{ c: string; port: number; admin: number; prom: number }> {
     const u = await startUpstream('httpbin', slow);
     closers.push(() => u.close());
     const c = svc('httpbin', '', 8000);
-    const p = await proxyFor(edsCluster(c, { circuit_breakers: { thresholds } }), u.port);
+    const p = await proxyFor(edsCluster(c, { circuit_breakers: { thresholds }, ...extra }), u.port);
     closers.push(() => p.proxy.close());
     const admin = (await p.proxy.startAdmin({ host: '127.0.0.1', port: 0 })).port;
     const prom = (await p.proxy.startPrometheus({ host: '127.0.0.1', port: 0 })).port;
@@ -73,6 +74,31 @@ describe("circuit breaker stats under Envoy's names (Istio's circuit-breaking ta
     const text = (await send(prom, { path: '/stats/prometheus' })).body;
     expect(text).toContain(`envoy_cluster_circuit_breakers_default_rq_pending_open{cluster_name="${c}"} 0`);
     expect(text).toContain(`envoy_cluster_upstream_rq_pending_overflow{cluster_name="${c}"} 2`);
+  });
+
+  it("Istio's task rule (1 connection, 1 pending, 1 request per connection): two clients in a loop overflow, and the stats account for every request", async () => {
+    const { c, port, admin } = await setup([{ max_connections: { value: 1 }, max_pending_requests: { value: 1 } }], {
+      typed_extension_protocol_options: {
+        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': KNOWN_TYPES.httpProtocolOptions, common_http_protocol_options: { max_requests_per_connection: { value: 1 } } },
+      },
+    });
+    const client = async (): Promise<number[]> => {
+      const out: number[] = [];
+      for (let i = 0; i < 25; i++) out.push((await send(port, { path: '/?ms=2' })).status);
+      return out;
+    };
+    const codes = (await Promise.all([client(), client()])).flat();
+    const ok = codes.filter((s) => s === 200).length;
+    const refused = codes.filter((s) => s === 503).length;
+    expect(ok + refused).toBe(50);
+    expect(ok).toBeGreaterThan(0);
+    // At least the first pair: one request pends on the new connection's connect, the other finds the slot taken.
+    expect(refused).toBeGreaterThan(0);
+    const stats = await statsOf(admin, c);
+    expect(stats['upstream_rq_pending_overflow']).toBe(refused);
+    // Each admitted request waited for a connection of its own (one request per connection).
+    expect(stats['upstream_rq_pending_total']).toBe(ok);
+    expect(stats['upstream_rq_pending_active']).toBe(0);
   });
 
   it('track_remaining publishes remaining_* per priority', async () => {
