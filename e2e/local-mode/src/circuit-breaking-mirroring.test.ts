@@ -93,8 +93,8 @@ describeWithHttpbin('local mode: circuit breaking with fortio, mirroring with ht
     process.stdout.write(`circuit breaking: -c 2 -n 20 → ${JSON.stringify(c2)}, -c 3 -n 30 → ${JSON.stringify(c3)}\n`);
     expect((c2['200'] ?? 0) + (c2['503'] ?? 0)).toBe(20);
     expect((c3['200'] ?? 0) + (c3['503'] ?? 0)).toBe(30);
-    expect(c3['200']).toBeGreaterThan(0);
-    expect(c3['503']).toBeGreaterThan(0);
+    // As istio.io's test: both codes in both runs (the counts vary).
+    for (const run of [c2, c3]) expect([run['200'] ?? 0, run['503'] ?? 0].every((n) => n > 0)).toBe(true);
     const stats = await exec('deploy/fortio-deploy', '-c', 'istio-proxy', '--', 'pilot-agent', 'request', 'GET', 'stats');
     const pending = stats.stdout.split('\n').filter((l) => l.includes('httpbin') && l.includes('pending'));
     for (const stat of ['circuit_breakers.default.rq_pending_open', 'circuit_breakers.high.rq_pending_open', 'upstream_rq_pending_active', 'upstream_rq_pending_failure_eject', 'upstream_rq_pending_overflow', 'upstream_rq_pending_total']) {
