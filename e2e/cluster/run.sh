@@ -5,6 +5,8 @@
 #   E2E_CLUSTER_KEEP=1   leave the cluster running afterwards (inspect with tools/cluster/cluster.sh status)
 #   E2E_CLUSTER_SKIP_IMAGES=1   reuse the images already in the node's store (the node's image store
 #                               survives `down`; faster reruns while working on the walkthrough)
+#   E2E_CLUSTER_CHAOS=1|only    also run e2e/cluster/chaos.sh after the walkthrough (1), or it alone (only:
+#                               npm run chaos:cluster) — issue #23's pod delete and rolling restarts under load
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ "$(id -u)" = 0 ] || { echo "e2e:cluster needs root (network namespaces, dockerd, kubelet)" >&2; exit 1; }
@@ -37,7 +39,9 @@ if [ "${E2E_CLUSTER_SKIP_IMAGES:-}" = 1 ]; then echo "[e2e] reusing the node's i
 IMAGES_SECS=$(since "$t")
 eval "$(bash $C env)"
 
-WALKTHROUGH_METRICS=$LOGS/ready T0=$(date +%s.%N) bash e2e/cluster/walkthrough.sh
+echo - >"$LOGS/ready"
+[ "${E2E_CLUSTER_CHAOS:-}" = only ] || WALKTHROUGH_METRICS=$LOGS/ready T0=$(date +%s.%N) bash e2e/cluster/walkthrough.sh
+[ -z "${E2E_CLUSTER_CHAOS:-}" ] || T0=$(date +%s.%N) bash e2e/cluster/chaos.sh
 sleep 5 # let the last requests finish: measure the idle cluster
 MEM=$(bash $C memory)
 
