@@ -70,6 +70,7 @@ describeWithHttpbin('local mode: circuit breaking with fortio, mirroring with ht
     const code = await stack?.stop();
     expect(code).toBe(0);
     removeStateDir(stack.stateDir);
+    removeStateDir(tmp);
   });
 
   it('fortio curl through the sidecar: HTTP/1.1 200 OK, server: envoy', async () => {
