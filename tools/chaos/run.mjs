@@ -3,12 +3,12 @@
 // one fault at a time, a table row per scenario (docs/reliability.md). Bounded: every wait has a budget.
 //   CHAOS_RATE=200  CHAOS_DURATION_MS=15000  CHAOS_RESTART_BACKOFF=1s  CHAOS_SCENARIOS=cp-kill,churn,…
 //   CHAOS_SEED=<n>  CHAOS_ADDRESS_BLOCK=127.0.123  CHAOS_STATE_DIR=/tmp/trellis-chaos  CHAOS_VERBOSE=1  CHAOS_ACCESS_LOG=1
-//   CHAOS_CERT_TTL=10s (with cert-rotation chosen: every proxy's SECRET_TTL, through mesh.yaml's proxyMetadata)
+//   CHAOS_CERT_TTL=10s CHAOS_CERT_KEY=ECDSA|RSA (with cert-rotation or ca-kill chosen: every proxy's SECRET_TTL and key, through mesh.yaml's proxyMetadata)
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { certRotation, goSeconds, meshYamlWithCertTtl } from './cert-rotation.mjs';
+import { caKill, certRotation, goSeconds, meshYamlWithCertTtl } from './cert-rotation.mjs';
 import { formatTable } from './report.mjs';
 import { baseline, configStoreCrash, warmUp, controlPlaneKill, reviewsKill, routingChurn } from './scenarios.mjs';
 import { startStack } from './stack.mjs';
@@ -22,6 +22,7 @@ const o = {
   trials: Number(env.CHAOS_TRIALS ?? 3),
   seed: Number(env.CHAOS_SEED ?? Date.now() % 1_000_000),
   certTtl: env.CHAOS_CERT_TTL ?? '10s',
+  certKey: env.CHAOS_CERT_KEY ?? 'ECDSA',
 };
 const SCENARIOS = {
   baseline: (s) => baseline(s, o),
@@ -32,6 +33,7 @@ const SCENARIOS = {
   overload: (s) => overload(s, o),
   'store-crash': (s) => configStoreCrash(s, o, mulberry32(o.seed)),
   'cert-rotation': (s) => certRotation(s, o),
+  'ca-kill': (s) => caKill(s, o),
 };
 const chosen = (env.CHAOS_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').filter(Boolean);
 for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
@@ -51,9 +53,9 @@ if (spawnSync(process.execPath, [path.join(root, 'tools/build/build.mjs'), '--qu
 const stateDir = env.CHAOS_STATE_DIR ?? '/tmp/trellis-chaos';
 const restartBackoff = env.CHAOS_RESTART_BACKOFF ?? '1s';
 say(`chaos: ${o.rate} rps open loop, ${o.durationMs} ms per scenario, restart back-off ${restartBackoff}, seed ${o.seed}, state ${stateDir}`);
-// Short-lived certificates for the whole run when cert-rotation is in it (the other scenarios then run under rotation too).
-const meshYaml = chosen.includes('cert-rotation') ? meshYamlWithCertTtl(o.certTtl) : undefined;
-if (meshYaml !== undefined) say(`… every proxy's workload certificate lives ${goSeconds(o.certTtl)}s (SECRET_TTL ${o.certTtl} in mesh.yaml's defaultConfig.proxyMetadata)`);
+// Short-lived certificates for the whole run when cert-rotation or ca-kill is in it (the other scenarios then run under rotation too).
+const meshYaml = chosen.some((n) => n === 'cert-rotation' || n === 'ca-kill') ? meshYamlWithCertTtl(o.certTtl, o.certKey) : undefined;
+if (meshYaml !== undefined) say(`… every proxy's workload certificate lives ${goSeconds(o.certTtl)}s, ${o.certKey} keys (SECRET_TTL, ECC_SIGNATURE_ALGORITHM in mesh.yaml's defaultConfig.proxyMetadata)`);
 const stack = await startStack({ root, stateDir, addressBlock: env.CHAOS_ADDRESS_BLOCK ?? '127.0.123', restartBackoff, accessLog: env.CHAOS_ACCESS_LOG === '1', out: env.CHAOS_VERBOSE ? (l) => say(`  | ${l}`) : undefined, meshYaml });
 const rows = [];
 let failed = false;

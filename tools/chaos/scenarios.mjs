@@ -47,11 +47,12 @@ function row(name, records, faultAt, faultEnd, recoveryMs, configLost, note = ''
 /** Load until a 3 s window is served without a failure (JIT, first connections, addons settling); ms taken. */
 export async function warmUp(stack, o, budgetMs = 90_000) {
   const started = performance.now();
+  let last;
   while (performance.now() - started < budgetMs) {
-    const s = summarize(await startLoad({ url: stack.gatewayUrl, rate: o.rate, durationMs: 3000 }).done);
-    if (s.ok === s.sent) return performance.now() - started;
+    last = summarize(await startLoad({ url: stack.gatewayUrl, rate: o.rate, durationMs: 3000 }).done);
+    if (last.ok === last.sent) return performance.now() - started;
   }
-  throw new Error(`the stack did not serve ${o.rate} rps without failures within ${budgetMs / 1000}s: lower CHAOS_RATE`);
+  throw new Error(`the stack did not serve ${o.rate} rps without failures within ${budgetMs / 1000}s (last 3 s: ${last?.ok}/${last?.sent} ok, failed ${JSON.stringify(last?.failed)}): lower CHAOS_RATE`);
 }
 
 export async function baseline(stack, o) {
