@@ -30,6 +30,7 @@ function scanDeltaResponse(b: Buffer): DeltaDiscoveryResponse {
 /** One simulated delta sidecar: records when each RDS version arrived and the bytes received. */
 export class DeltaSimProxy {
   readonly rds = new Map<string, number>();
+  readonly eds = new Map<string, number>();
   readonly seen = new Set<string>();
   bytes = 0;
   private readonly call: grpc.ClientDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>;
@@ -47,6 +48,7 @@ export class DeltaSimProxy {
     this.call.on('data', (res: DeltaDiscoveryResponse) => {
       this.seen.add(res.type_url);
       if (res.type_url === TYPE_URLS.RDS) this.rds.set(res.system_version_info, performance.now());
+      if (res.type_url === TYPE_URLS.EDS) this.eds.set(res.system_version_info, performance.now());
       this.call.write({ type_url: res.type_url, response_nonce: res.nonce });
     });
     this.call.on('error', () => undefined);
@@ -59,4 +61,18 @@ export class DeltaSimProxy {
   close(): void {
     this.call.end();
   }
+}
+
+export const ENDPOINT_CHANGE = process.argv.includes('--endpoint-change');
+
+/** Change `c` of `--endpoint-change`: workload svc-<k>-v1 moves to a new address (one cluster's endpoints change). */
+export function endpointMove(c: number, services: number, namespaceOf: (i: number) => string): { namespace: string; url: string; workload: unknown } {
+  const k = c % services;
+  const namespace = namespaceOf(k);
+  const name = `svc-${k}-v1`;
+  const workload = {
+    name, namespace, address: `10.250.${c & 255}.${(k & 127) + 1}`,
+    labels: { app: `svc-${k}`, version: 'v1' }, serviceAccount: 'default', sidecar: true, ready: true,
+  };
+  return { namespace, url: `/api/v1/registry/workloads/${namespace}/${name}`, workload };
 }

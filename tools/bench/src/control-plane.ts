@@ -6,6 +6,7 @@
  *   node tools/bench/run.mjs control-plane --proxies 1000 --services 500 --changes 5 [--scoped [--namespaces 10]]
  * `--scoped`: Sidecar-scoped namespaces (control-plane-mesh.ts); only the changed service's namespace is waited for.
  * `--delta`: the simulated proxies speak DeltaAggregatedResources (control-plane-delta.ts) instead of SotW.
+ * `--endpoint-change`: each change moves one workload (an EDS change) instead of applying a VirtualService; waits for EDS.
  */
 import * as grpc from '@grpc/grpc-js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import path from 'node:path';
 import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '@trellis/mesh-xds';
 import { cpuMicros, percentile, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { clusterNamesFor, namespaceOf, NAMESPACES, SCOPED, sidecars, virtualService } from './control-plane-mesh';
-import { DeltaSimProxy } from './control-plane-delta';
+import { DeltaSimProxy, ENDPOINT_CHANGE, endpointMove } from './control-plane-delta';
 
 const DELTA = process.argv.includes('--delta');
 
@@ -26,8 +27,9 @@ const PROXIES = arg('proxies', 100);
 const SERVICES = arg('services', 100);
 const CHANGES = arg('changes', 5);
 const CP = '127.0.0.1';
-const HTTP_PORT = 25914;
-const XDS_PORT = 25910;
+/** `--port N`: xDS on N, HTTP on N+4 (default 25910), so two benches on one machine need not collide. */
+const XDS_PORT = arg('port', 25910);
+const HTTP_PORT = XDS_PORT + 4;
 const base = `http://${CP}:${HTTP_PORT}`;
 /** The simulated proxies' HTTP/2 windows are Envoy's defaults (256 MiB stream and connection windows). */
 const ENVOY_LIKE_CHANNEL = { 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc-node.flow_control_window': 256 * 1024 * 1024 };
@@ -82,6 +84,7 @@ function scanResponse(b: Buffer): DiscoveryResponse {
 /** One simulated sidecar: subscribes like Envoy, ACKs everything, records when each RDS version arrived. */
 class SimProxy {
   readonly rds = new Map<string, number>();
+  readonly eds = new Map<string, number>();
   readonly seen = new Set<string>();
   /** DiscoveryResponse bytes received. */
   bytes = 0;
@@ -104,6 +107,7 @@ class SimProxy {
     this.call.on('data', (res: DiscoveryResponse) => {
       this.seen.add(res.type_url);
       if (res.type_url === TYPE_URLS.RDS) this.rds.set(res.version_info, performance.now());
+      if (res.type_url === TYPE_URLS.EDS) this.eds.set(res.version_info, performance.now());
       // SotW: every request repeats the full subscription (an empty EDS/RDS list would unsubscribe).
       const names = res.type_url === TYPE_URLS.EDS ? clusterNames : res.type_url === TYPE_URLS.RDS ? ['9080'] : [];
       this.call.write({ type_url: res.type_url, version_info: res.version_info, response_nonce: res.nonce, resource_names: names });
@@ -147,24 +151,26 @@ async function main(): Promise<void> {
     let pushed = 0;
     let bytes = 0;
     const cpuBefore = cpuMicros(cp.pid!);
+    const watched = (p: SimProxy | DeltaSimProxy): Map<string, number> => (ENDPOINT_CHANGE ? p.eds : p.rds);
     for (let c = 0; c < CHANGES; c++) {
-      const versions = proxies.map((p) => p.rds.size);
+      const versions = proxies.map((p) => watched(p).size);
       const bytesBefore = proxies.reduce((sum, p) => sum + p.bytes, 0);
-      const change = virtualService(c, 10 + c, SERVICES);
+      const change = ENDPOINT_CHANGE ? endpointMove(c, SERVICES, namespaceOf) : virtualService(c, 10 + c, SERVICES);
       // The proxies that can reach the changed service: its namespace when scoped, all otherwise.
       const affected = proxies.filter((p) => p.namespace === change.namespace);
       const start = performance.now();
-      await call('POST', `/api/v1/config/apply?namespace=${change.namespace}`, { objects: [change.object] });
-      await until(() => affected.every((p) => p.rds.size > versions[p.index]!), 120_000, `change ${c}`);
-      results.push(affected.map((p) => [...p.rds.values()].pop()! - start).sort((a, b) => a - b));
+      if ('workload' in change) await call('PUT', change.url, change.workload);
+      else await call('POST', `/api/v1/config/apply?namespace=${change.namespace}`, { objects: [change.object] });
+      await until(() => affected.every((p) => watched(p).size > versions[p.index]!), 120_000, `change ${c}`);
+      results.push(affected.map((p) => [...watched(p).values()].pop()! - start).sort((a, b) => a - b));
       await new Promise((r) => setTimeout(r, 200));
-      pushed += proxies.filter((p) => p.rds.size > versions[p.index]!).length;
+      pushed += proxies.filter((p) => watched(p).size > versions[p.index]!).length;
       bytes += proxies.reduce((sum, p) => sum + p.bytes, 0) - bytesBefore;
     }
     const cpuMs = (cpuMicros(cp.pid!) - cpuBefore) / 1000;
     const all = results.flat().sort((a, b) => a - b);
     const row = {
-      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? 'delta' : 'sotw', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
+      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? 'delta' : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
       changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
       cpuMsPerChange: Math.round(cpuMs / CHANGES), proxiesPushedPerChange: Math.round(pushed / CHANGES), kbSentPerChange: Math.round(bytes / CHANGES / 1024), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
     };
