@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@trellis/shared';
 import { type AppScrapeOptions, DEFAULT_APP_SCRAPE, scrapeApp } from '../stats/merged-scrape';
 import type { AppScrapeTarget } from '../stats/merged-target';
+import { endingWithNewline } from '../stats/text-chunks';
 
 /**
  * pilot-agent's merged /stats/prometheus on its status port 15020 (status/server.go handleStats): the
@@ -36,8 +37,8 @@ export class AgentScrapeMetrics {
 }
 
 export interface MergedMetricsSource {
-  /** The proxy's exposition (15090's /stats/prometheus). */
-  renderProxy(): string;
+  /** The proxy's exposition (15090's /stats/prometheus), numbers copied at the call, text made as the chunks are pulled. */
+  renderProxy(): Iterable<string>;
   /** The application's endpoint; undefined = none (gateways, no annotations, `scrape: "false"`). */
   readonly app: AppScrapeTarget | undefined;
   readonly agent: AgentScrapeMetrics;
@@ -54,10 +55,17 @@ export interface StatusOptions {
 
 export interface MergedReply {
   readonly contentType: string;
-  readonly body: string;
+  /** The body in order: agent, proxy, app — streamed by the caller. */
+  readonly chunks: Iterable<string>;
 }
 
 const withNewline = (s: string): string => (s === '' || s.endsWith('\n') ? s : `${s}\n`);
+
+function* merged(agent: string, proxy: Iterable<string>, app: string): Generator<string, void, undefined> {
+  yield agent;
+  yield* endingWithNewline(proxy);
+  if (app !== '') yield app;
+}
 
 /** The app's Content-Type when it is OpenMetrics (negotiateMetricsFormat), else Prometheus text. */
 function formatOf(contentType: string): string {
@@ -66,9 +74,9 @@ function formatOf(contentType: string): string {
 
 export async function mergedMetrics(src: MergedMetricsSource, headers: IncomingHttpHeaders): Promise<MergedReply> {
   src.agent.scrapes++;
-  let proxy = '';
+  let proxy: Iterable<string> = [];
   try {
-    proxy = withNewline(src.renderProxy());
+    proxy = src.renderProxy();
   } catch (err) {
     src.logger.error({ err }, 'failed scraping envoy metrics');
     src.agent.failures.envoy++;
@@ -85,5 +93,5 @@ export async function mergedMetrics(src: MergedMetricsSource, headers: IncomingH
       src.agent.failures.application++;
     }
   }
-  return { contentType, body: src.agent.render() + proxy + app };
+  return { contentType, chunks: merged(src.agent.render(), proxy, app) };
 }

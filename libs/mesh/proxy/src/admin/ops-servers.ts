@@ -5,7 +5,8 @@ import { configDump } from './config-dump';
 import { memoryReport } from './memory';
 import { ROUTE_EXPLAIN_PATH, routeExplainReply } from './route-endpoint';
 import { certificatesDump } from '../sds/secrets-dump';
-import { renderClusters, renderPrometheus, renderStatsText } from './stats-render';
+import { prometheusChunks, renderClusters, renderStatsText } from './stats-render';
+import { writeChunks } from './stream-reply';
 import { AgentScrapeMetrics, type MergedMetricsSource, type StatusOptions, mergedMetrics } from './merged-metrics';
 
 export interface OpsDeps {
@@ -32,11 +33,14 @@ interface Reply {
   readonly status: number;
   readonly type: string;
   readonly body: string;
+  /** A streamed body (the Prometheus endpoints): written chunk by chunk instead of `body`. */
+  readonly chunks?: Iterable<string>;
 }
 
 type Handler = (deps: OpsDeps, url: URL, method: string, req: IncomingMessage) => Reply | Promise<Reply>;
 
 const text = (body: string, status = 200): Reply => ({ status, type: 'text/plain; charset=UTF-8', body });
+const prometheus = (d: OpsDeps): Reply => ({ status: 200, type: 'text/plain; charset=UTF-8', body: '', chunks: prometheusChunks(d.ctx) });
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
 function readyReply(d: OpsDeps): Reply {
@@ -45,7 +49,7 @@ function readyReply(d: OpsDeps): Reply {
 }
 
 function statsReply(d: OpsDeps, url: URL): Reply {
-  if (url.searchParams.get('format') === 'prometheus') return text(renderPrometheus(d.ctx));
+  if (url.searchParams.get('format') === 'prometheus') return prometheus(d);
   const filter = url.searchParams.get('filter');
   let re: RegExp | undefined;
   try {
@@ -73,7 +77,7 @@ const ADMIN: Readonly<Record<string, Handler>> = {
   '/clusters': (d) => text(renderClusters(d.ctx)),
   '/memory': () => ({ status: 200, type: 'application/json', body: JSON.stringify(memoryReport(), null, 2) }),
   '/stats': (d, url) => statsReply(d, url),
-  '/stats/prometheus': (d) => text(renderPrometheus(d.ctx)),
+  '/stats/prometheus': (d) => prometheus(d),
   '/logging': (d, url, method) => loggingReply(d, url, method),
   [ROUTE_EXPLAIN_PATH]: (d, url, method) => routeExplainReply(d.ctx, d.store, url, method),
   '/quitquitquit': (d, _url, method) => {
@@ -88,13 +92,13 @@ const HEALTH: Readonly<Record<string, Handler>> = {
 };
 
 const PROMETHEUS: Readonly<Record<string, Handler>> = {
-  '/stats/prometheus': (d) => text(renderPrometheus(d.ctx)),
+  '/stats/prometheus': (d) => prometheus(d),
 };
 
 async function mergedReply(d: StatusDeps, req: IncomingMessage): Promise<Reply> {
-  if (d.merged === undefined) return text(renderPrometheus(d.ctx));
+  if (d.merged === undefined) return prometheus(d);
   const r = await mergedMetrics(d.merged, req.headers);
-  return { status: 200, type: r.contentType, body: r.body };
+  return { status: 200, type: r.contentType, body: '', chunks: r.chunks };
 }
 
 /** pilot-agent's status port 15020: merged metrics (both paths, as Istio registers them) and readiness. */
@@ -107,12 +111,17 @@ const STATUS: Readonly<Record<string, Handler>> = {
 function mergedSource(deps: OpsDeps): MergedMetricsSource {
   const app = deps.status?.app;
   const scrape = deps.status?.scrape;
-  return { renderProxy: () => renderPrometheus(deps.ctx), app, agent: new AgentScrapeMetrics(), logger: deps.ctx.logger, ...(scrape !== undefined && { scrape }) };
+  return { renderProxy: () => prometheusChunks(deps.ctx), app, agent: new AgentScrapeMetrics(), logger: deps.ctx.logger, ...(scrape !== undefined && { scrape }) };
 }
 
 const TABLES = { admin: ADMIN, health: HEALTH, prometheus: PROMETHEUS, status: STATUS } as const;
 
 function send(res: ServerResponse, reply: Reply): void {
+  if (reply.chunks !== undefined) {
+    res.writeHead(reply.status, { 'content-type': reply.type });
+    void writeChunks(res, reply.chunks);
+    return;
+  }
   res.writeHead(reply.status, { 'content-type': reply.type, 'content-length': Buffer.byteLength(reply.body) });
   res.end(reply.body);
 }

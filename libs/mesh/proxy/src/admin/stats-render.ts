@@ -1,65 +1,85 @@
 import type { ProxyContext } from '../proxy-context';
-import { renderIstioMetrics } from '../stats/istio-render';
+import { collectIstioMetrics, istioMetricLines } from '../stats/istio-render';
+import { chunked } from '../stats/text-chunks';
 import { escapeLabelValue as esc } from '../stats/prom-text';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 
 type Sample = [name: string, labels: string, value: number, kind: 'counter' | 'gauge'];
-
-/** Every stat as (envoy-text name, prometheus name+labels), built only at scrape time. */
-function clusterSamples(ctx: ProxyContext): { text: [string, number][]; prom: Sample[] } {
-  const text: [string, number][] = [];
-  const prom: Sample[] = [];
-  for (const [name, stats] of ctx.clusters.statsEntries()) {
-    const label = `cluster_name="${esc(name)}"`;
-    for (const [stat, value] of stats.counters()) {
-      text.push([`cluster.${name}.${stat}`, value]);
-      prom.push([`envoy_cluster_${stat.replace(/\./g, '_')}`, label, value, 'counter']);
-    }
-    const classes = new Map<number, number>();
-    for (const [code, n] of stats.byCode) {
-      text.push([`cluster.${name}.upstream_rq_${code}`, n]);
-      const klass = (code / 100) | 0;
-      classes.set(klass, (classes.get(klass) ?? 0) + n);
-      prom.push(['envoy_cluster_upstream_rq', `response_code_class="${klass}xx",response_code="${code}",${label}`, n, 'counter']);
-    }
-    for (const [klass, n] of classes) {
-      text.push([`cluster.${name}.upstream_rq_${klass}xx`, n]);
-      prom.push(['envoy_cluster_upstream_rq_xx', `response_code_class="${klass}",${label}`, n, 'counter']);
-    }
-    const live = ctx.clusters.get(name);
-    if (live === undefined) continue;
-    for (const [stat, value] of Object.entries(live.gauges())) {
-      text.push([`cluster.${name}.${stat}`, value]);
-      prom.push([`envoy_cluster_${stat.replace(/\./g, '_')}`, label, value, 'gauge']);
-    }
-  }
-  return { text, prom };
+/** What a scrape collects: `/stats` text lines (name, value) or Prometheus samples, never both. */
+interface Samples {
+  readonly text: [string, number][] | undefined;
+  readonly prom: Sample[];
 }
 
-function trafficSamples(ctx: ProxyContext, text: [string, number][], prom: Sample[]): void {
-  const classes = ['total', '1xx', '2xx', '3xx', '4xx', '5xx'];
+/** `envoy_cluster_<stat with . as _>`, made once per stat name (the set is small and fixed). */
+const CLUSTER_PROM = new Map<string, string>();
+function clusterProm(stat: string): string {
+  let p = CLUSTER_PROM.get(stat);
+  if (p === undefined) CLUSTER_PROM.set(stat, (p = `envoy_cluster_${stat.replace(/\./g, '_')}`));
+  return p;
+}
+
+function codeSamples(s: Samples, name: string, label: string, byCode: ReadonlyMap<number, number>): void {
+  const classes = new Map<number, number>();
+  for (const [code, n] of byCode) {
+    s.text?.push([`cluster.${name}.upstream_rq_${code}`, n]);
+    const klass = (code / 100) | 0;
+    classes.set(klass, (classes.get(klass) ?? 0) + n);
+    if (s.text === undefined) s.prom.push(['envoy_cluster_upstream_rq', `response_code_class="${klass}xx",response_code="${code}",${label}`, n, 'counter']);
+  }
+  for (const [klass, n] of classes) {
+    s.text?.push([`cluster.${name}.upstream_rq_${klass}xx`, n]);
+    if (s.text === undefined) s.prom.push(['envoy_cluster_upstream_rq_xx', `response_code_class="${klass}",${label}`, n, 'counter']);
+  }
+}
+
+/** Every cluster stat, built only at scrape time. */
+function clusterSamples(ctx: ProxyContext, s: Samples): void {
+  const add = (name: string, label: string, stat: string, value: number, kind: Sample[3]): void => {
+    if (s.text !== undefined) s.text.push([`cluster.${name}.${stat}`, value]);
+    else s.prom.push([clusterProm(stat), label, value, kind]);
+  };
+  for (const [name, stats] of ctx.clusters.statsEntries()) {
+    const label = s.text === undefined ? `cluster_name="${esc(name)}"` : '';
+    for (const [stat, value] of stats.counters()) add(name, label, stat, value, 'counter');
+    codeSamples(s, name, label, stats.byCode);
+    const live = ctx.clusters.get(name);
+    if (live === undefined) continue;
+    for (const [stat, value] of Object.entries(live.gauges())) add(name, label, stat, value, 'gauge');
+  }
+}
+
+const CLASSES = ['total', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
+function trafficSamples(ctx: ProxyContext, s: Samples): void {
   for (const [prefix, counts] of ctx.traffic.http) {
+    const label = s.text === undefined ? `http_conn_manager_prefix="${esc(prefix)}"` : '';
     counts.forEach((n, i) => {
-      text.push([`http.${prefix}.downstream_rq_${classes[i]}`, n]);
-      const label = `http_conn_manager_prefix="${esc(prefix)}"`;
-      if (i === 0) prom.push(['envoy_http_downstream_rq_total', label, n, 'counter']);
-      else prom.push(['envoy_http_downstream_rq_xx', `response_code_class="${i}",${label}`, n, 'counter']);
+      if (s.text !== undefined) s.text.push([`http.${prefix}.downstream_rq_${CLASSES[i]}`, n]);
+      else if (i === 0) s.prom.push(['envoy_http_downstream_rq_total', label, n, 'counter']);
+      else s.prom.push(['envoy_http_downstream_rq_xx', `response_code_class="${i}",${label}`, n, 'counter']);
     });
   }
 }
 
-function filterSamples(ctx: ProxyContext, text: [string, number][], prom: Sample[]): void {
+function filterSamples(ctx: ProxyContext, s: Samples): void {
   for (const [name, promName, labels, value] of ctx.filterCounters.samples()) {
-    text.push([name, value]);
-    prom.push([promName, labels, value, 'counter']);
+    if (s.text !== undefined) s.text.push([name, value]);
+    else s.prom.push([promName, labels, value, 'counter']);
   }
+}
+
+function collect(ctx: ProxyContext, text: boolean): Samples {
+  const s: Samples = { text: text ? [] : undefined, prom: [] };
+  clusterSamples(ctx, s);
+  trafficSamples(ctx, s);
+  filterSamples(ctx, s);
+  return s;
 }
 
 /** Envoy's /stats text: `name: value`, sorted. */
 export function renderStatsText(ctx: ProxyContext, filter?: RegExp): string {
-  const { text, prom } = clusterSamples(ctx);
-  trafficSamples(ctx, text, prom);
-  filterSamples(ctx, text, prom);
+  const text = collect(ctx, true).text ?? [];
   return text
     .filter(([n]) => filter === undefined || filter.test(n))
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -67,25 +87,33 @@ export function renderStatsText(ctx: ProxyContext, filter?: RegExp): string {
     .join('');
 }
 
-/** Prometheus exposition text (Envoy's names and labels). */
-export function renderPrometheus(ctx: ProxyContext): string {
-  const { text, prom } = clusterSamples(ctx);
-  trafficSamples(ctx, text, prom);
-  filterSamples(ctx, text, prom);
+function* envoyLines(prom: readonly Sample[]): Generator<string, void, undefined> {
   const byName = new Map<string, Sample[]>();
   for (const s of prom) {
     const list = byName.get(s[0]);
     if (list === undefined) byName.set(s[0], [s]);
     else list.push(s);
   }
-  let out = '';
   for (const [name, samples] of [...byName].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    out += `# TYPE ${name} ${samples[0][3]}\n`;
-    for (const [, labels, value] of samples) out += `${name}{${labels}} ${value}\n`;
+    yield `# TYPE ${name} ${samples[0]?.[3] ?? 'counter'}\n`;
+    for (const [, labels, value] of samples) yield `${name}{${labels}} ${value}\n`;
   }
-  // Istio's standard metrics (istio.stats filters), histograms included.
+}
+
+/**
+ * Prometheus exposition (Envoy's names and labels, then Istio's standard metrics, histograms
+ * included) as chunks of about 16 Ki characters. The numbers are copied when this is called; the
+ * text is made chunk by chunk as the caller pulls, so a scrape never holds the whole body.
+ */
+export function prometheusChunks(ctx: ProxyContext): Iterable<string> {
+  const { prom } = collect(ctx, false);
   const istio = ctx.traffic.istioMetrics;
-  return istio === undefined ? out : out + renderIstioMetrics(istio);
+  const families = istio === undefined ? undefined : collectIstioMetrics(istio);
+  function* lines(): Generator<string, void, undefined> {
+    yield* envoyLines(prom);
+    if (families !== undefined) yield* istioMetricLines(families);
+  }
+  return chunked(lines());
 }
 
 function clusterLines(c: UpstreamCluster): string[] {

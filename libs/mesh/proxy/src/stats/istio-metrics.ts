@@ -1,5 +1,6 @@
 import type { IstioMetricOverride } from '@trellis/mesh-envoy';
 import { Histogram } from './histogram';
+import { SeriesLabels } from './label-text';
 import { type EdgeFacts, type Reporter, peerLabelValues, securityPolicy } from './istio-labels';
 import type { WorkloadInfo } from './workload';
 
@@ -20,6 +21,8 @@ export class HttpSeries {
   readonly duration = new Histogram();
   readonly requestBytes = new Histogram();
   readonly responseBytes = new Histogram();
+  /** Rendered label text per metric (label-text.ts), made on the first scrape that sees the series. */
+  readonly labels: SeriesLabels = new SeriesLabels();
   constructor(readonly tail: readonly string[]) {}
 }
 
@@ -29,6 +32,7 @@ export class TcpSeries {
   closed = 0;
   sent = 0;
   received = 0;
+  readonly labels: SeriesLabels = new SeriesLabels();
   constructor(readonly tail: readonly string[]) {}
 }
 
