@@ -108,7 +108,7 @@ function entryEndpoint(e: WorkloadEntrySpec, p: ServicePortModel, host: string):
 
 function seEndpoints(se: ServiceEntry, host: string, p: ServicePortModel, workloads: readonly WorkloadInstance[]): MeshEndpoint[] {
   const namespace = se.metadata.namespace ?? 'default';
-  const selector = se.spec.workloadSelector?.matchLabels;
+  const selector = se.spec.workloadSelector?.labels;
   if (selector) return workloadEndpoints(workloads, namespace, selector, p.targetPort);
   const entries = se.spec.endpoints ?? [];
   if (entries.length > 0) return entries.map((e) => entryEndpoint(e, p, host)).sort(byAddress);

@@ -53,7 +53,7 @@ describe('Sidecar egress.hosts', () => {
   });
 
   it('a workload-selected Sidecar applies to its workload only, and the memoising translator keeps them apart', () => {
-    const selected: Sidecar = { ...sidecar('default', ['./ratings.default.svc.cluster.local']), metadata: meta('reviews', 'default'), spec: { workloadSelector: { matchLabels: { app: 'reviews' } }, egress: [{ hosts: ['./ratings.default.svc.cluster.local'] }] } };
+    const selected: Sidecar = { ...sidecar('default', ['./ratings.default.svc.cluster.local']), metadata: meta('reviews', 'default'), spec: { workloadSelector: { labels: { app: 'reviews' } }, egress: [{ hosts: ['./ratings.default.svc.cluster.local'] }] } };
     const s = snap({ sidecars: [selected] });
     const memo = createTranslator();
     expect(clustersOf(memo(s, sidecarProxy('reviews-v1')))).toEqual([cluster('ratings')]);

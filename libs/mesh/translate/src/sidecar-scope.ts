@@ -22,7 +22,7 @@ export function serviceVisible(svc: MeshService, to: string, mesh: MeshConfig | 
 export function selectSidecar(sidecars: readonly Sidecar[], proxy: Pick<ProxyInfo, 'namespace' | 'labels'>, rootNamespace: string): Sidecar | undefined {
   const sorted = sortedByCreation(sidecars);
   const inNs = sorted.filter((s) => namespaceOf(s) === proxy.namespace);
-  const selected = inNs.find((s) => s.spec.workloadSelector?.matchLabels && labelsMatch(s.spec.workloadSelector.matchLabels, proxy.labels));
+  const selected = inNs.find((s) => s.spec.workloadSelector?.labels && labelsMatch(s.spec.workloadSelector.labels, proxy.labels));
   const nsDefault = inNs.find((s) => !s.spec.workloadSelector);
   const rootDefault = sorted.find((s) => namespaceOf(s) === rootNamespace && !s.spec.workloadSelector);
   return selected ?? nsDefault ?? rootDefault;

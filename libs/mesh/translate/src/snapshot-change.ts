@@ -119,7 +119,7 @@ function workloadHosts(pair: [WorkloadInstance | undefined, WorkloadInstance | u
     for (const snap of [before, after]) {
       for (const svc of snap.services) if (svc.namespace === w.namespace && labelsMatch(svc.selector, w.labels)) out.push(serviceHost(svc, svc, undefined, snap));
       for (const se of snap.serviceEntries) {
-        const sel = se.spec.workloadSelector?.matchLabels;
+        const sel = se.spec.workloadSelector?.labels;
         if (sel !== undefined && namespaceOf(se) === w.namespace && labelsMatch(sel, w.labels)) out.push(...configHosts([se, undefined], snap, 'service', (e) => e.spec.hosts));
       }
     }

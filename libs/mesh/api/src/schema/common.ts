@@ -19,6 +19,10 @@ export const portSelector = (): JsonSchema =>
 export const workloadSelector = (description = 'Criteria used to select the specific set of pods/VMs.'): JsonSchema =>
   obj({ matchLabels: labels('One or more labels that indicate a specific set of pods/VMs.') }, [], description);
 
+/** Sidecar's, ServiceEntry's and EnvoyFilter's selector (networking.v1alpha3 WorkloadSelector): `labels`. */
+export const labelsSelector = (description = 'Criteria used to select the specific set of pods/VMs.'): JsonSchema =>
+  obj({ labels: labels('One or more labels that indicate a specific set of pods/VMs on which the configuration should be applied.') }, [], description);
+
 export const destination = (): JsonSchema =>
   obj(
     {

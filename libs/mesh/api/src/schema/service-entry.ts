@@ -1,4 +1,4 @@
-import { workloadSelector } from './common';
+import { labelsSelector } from './common';
 import { arr, enumOf, labels, mapOf, obj, str, strings, uint32, type JsonSchema } from './json-schema';
 
 export const workloadEntry = (): JsonSchema =>
@@ -31,7 +31,7 @@ export const serviceEntrySpec = (): JsonSchema =>
       location: enumOf(['MESH_EXTERNAL', 'MESH_INTERNAL']),
       resolution: enumOf(['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN']),
       endpoints: arr(workloadEntry()),
-      workloadSelector: workloadSelector(),
+      workloadSelector: labelsSelector(),
       exportTo: strings(),
       subjectAltNames: strings(),
     },

@@ -1,4 +1,4 @@
-import { destination, workloadSelector } from './common';
+import { destination, labelsSelector } from './common';
 import { anyObject, arr, enumOf, obj, str, strings, uint32, type JsonSchema } from './json-schema';
 
 const CAPTURE_MODES = ['DEFAULT', 'IPTABLES', 'NONE'] as const;
@@ -9,7 +9,7 @@ const sidecarPort = (): JsonSchema =>
 export const sidecarSpec = (): JsonSchema =>
   obj(
     {
-      workloadSelector: workloadSelector(),
+      workloadSelector: labelsSelector(),
       ingress: arr(
         obj(
           {

@@ -1,4 +1,4 @@
-import type { Resource } from './meta';
+import type { LabelsSelector, Resource } from './meta';
 import type { PolicyTargetReference } from './security';
 
 /**
@@ -63,8 +63,8 @@ export interface EnvoyFilterConfigPatch {
 }
 
 export interface EnvoyFilterSpec {
-  /** Note: `labels`, not `matchLabels` (EnvoyFilter's own WorkloadSelector). */
-  workloadSelector?: { labels?: Record<string, string> };
+  /** Note: `labels`, not `matchLabels` (networking.v1alpha3's own WorkloadSelector). */
+  workloadSelector?: LabelsSelector;
   targetRefs?: PolicyTargetReference[];
   configPatches?: EnvoyFilterConfigPatch[];
   priority?: number;

@@ -40,6 +40,12 @@ export interface PortSelector {
   number: number;
 }
 
+/** `istio.type.v1beta1.WorkloadSelector`: security policies' and Telemetry's `selector`, DestinationRule's `workloadSelector`. */
 export interface WorkloadSelector {
   matchLabels?: Record<string, string>;
+}
+
+/** networking.v1alpha3's own `WorkloadSelector` (Sidecar, ServiceEntry, EnvoyFilter): `labels`, not `matchLabels`. */
+export interface LabelsSelector {
+  labels?: Record<string, string>;
 }

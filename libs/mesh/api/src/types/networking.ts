@@ -1,4 +1,4 @@
-import type { DurationString, Percent, PortSelector, Resource, StringMatch, WorkloadSelector } from './meta';
+import type { DurationString, LabelsSelector, Percent, PortSelector, Resource, StringMatch, WorkloadSelector } from './meta';
 
 // ── Gateway ────────────────────────────────────────────────────────────────────
 export interface GatewayPort {
@@ -231,7 +231,7 @@ export interface ServiceEntrySpec {
   location?: 'MESH_EXTERNAL' | 'MESH_INTERNAL';
   resolution?: 'NONE' | 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN';
   endpoints?: WorkloadEntrySpec[];
-  workloadSelector?: WorkloadSelector;
+  workloadSelector?: LabelsSelector;
   exportTo?: string[];
   subjectAltNames?: string[];
 }
@@ -251,7 +251,7 @@ export interface IstioIngressListener {
   defaultEndpoint?: string;
 }
 export interface SidecarSpec {
-  workloadSelector?: WorkloadSelector;
+  workloadSelector?: LabelsSelector;
   ingress?: IstioIngressListener[];
   egress?: IstioEgressListener[];
   outboundTrafficPolicy?: { mode?: 'REGISTRY_ONLY' | 'ALLOW_ANY' };
