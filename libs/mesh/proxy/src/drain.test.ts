@@ -1,6 +1,7 @@
 /**
  * Istio's termination drain (proxy.drain(), SIGTERM in apps/proxy): listeners keep accepting, answers
- * carry `connection: close`, idle keep-alive connections close; close() then stops accepting.
+ * carry `connection: close` (a kept-alive connection ends after its next answer, not before: no reset
+ * race); close() then stops accepting.
  */
 import { connect } from 'node:net';
 import { assignment, httpListener, route, routeConfig, vhost } from './testing/envoy-fixtures';
@@ -23,29 +24,41 @@ afterAll(async () => {
   await app.close();
 });
 
-/** A keep-alive connection that has been answered once and sits idle; resolves `closed` when the proxy ends it. */
-async function idleConnection(port: number): Promise<{ head: string; closed: Promise<void> }> {
+/** A keep-alive connection: `ask(path)` writes a request and resolves with the response head. */
+function keepAlive(port: number): { ask(path: string): Promise<string>; closed: Promise<void> } {
   const socket = connect(port, '127.0.0.1');
   let seen = '';
-  await new Promise<void>((resolve) => {
-    socket.on('data', (d: Buffer) => {
-      seen += d.toString();
-      if (seen.includes('"name":"app"')) resolve();
-    });
-    socket.write('GET /first HTTP/1.1\r\nhost: x\r\n\r\n');
+  let waiter: ((head: string) => void) | undefined;
+  socket.on('data', (d: Buffer) => {
+    seen += d.toString();
+    const end = seen.indexOf('"name":"app"');
+    if (end >= 0 && waiter !== undefined) {
+      const head = seen.split('\r\n\r\n')[0] ?? '';
+      seen = '';
+      waiter(head);
+    }
   });
-  return { head: seen.split('\r\n\r\n')[0] ?? '', closed: new Promise((resolve) => socket.once('close', () => resolve())) };
+  return {
+    ask: (path) => new Promise((resolve) => {
+      waiter = resolve;
+      socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    }),
+    closed: new Promise((resolve) => socket.once('close', () => resolve())),
+  };
 }
 
-it('keeps serving new connections with connection: close and closes idle ones', async () => {
+it('keeps serving old and new connections with connection: close, then close() refuses', async () => {
   const port = p.port('127.0.0.1_9080');
-  const idle = await idleConnection(port);
-  expect(idle.head).not.toMatch(/connection: close/i);
+  const kept = keepAlive(port);
+  expect(await kept.ask('/first')).not.toMatch(/connection: close/i);
 
   p.proxy.drain();
-  await idle.closed;
-  const during = await send(port, { path: '/during' });
-  expect({ status: during.status, connection: during.headers['connection'], name: during.json().name }).toEqual({ status: 200, connection: 'close', name: 'app' });
+  await new Promise((r) => setTimeout(r, 100));
+  // The idle kept-alive connection is still open: its next request is answered, told to close, then ended.
+  expect(await kept.ask('/during-drain')).toMatch(/connection: close/i);
+  await kept.closed;
+  const fresh = await send(port, { path: '/during' });
+  expect({ status: fresh.status, connection: fresh.headers['connection'], name: fresh.json().name }).toEqual({ status: 200, connection: 'close', name: 'app' });
 
   await p.proxy.close();
   await expect(send(port, { path: '/after' })).rejects.toThrow();

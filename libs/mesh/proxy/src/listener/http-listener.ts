@@ -142,13 +142,13 @@ export class HttpListener {
 
   /**
    * Envoy's graceful drain (`/drain_listeners?graceful`): keep accepting, since clients and kube-proxy
-   * still send here until the endpoint is gone; idle keep-alive connections close now, busy ones after
-   * their response, HTTP/2 sessions get GOAWAY. New connections are answered `connection: close`
-   * (ctx.draining).
+   * still send here until the endpoint is gone; HTTP/2 sessions get GOAWAY; HTTP/1.1 connections, new
+   * or kept alive, are answered `connection: close` (ctx.draining) and end after that response. Idle
+   * ones are left open until close(), as Envoy does: closing them now races a client that is sending
+   * on one (a reset it cannot retry).
    */
   startDrain(): void {
     for (const s of this.sessions) s.close();
-    for (const c of this.connections) c.close();
   }
 
   /** Stop accepting; idle keep-alive connections close now, busy ones after `drainMs`. */
