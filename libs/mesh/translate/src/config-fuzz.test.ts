@@ -63,7 +63,7 @@ function mutateObject(o: unknown, r: Random): unknown {
     if (parent === undefined || parent === null || typeof parent !== 'object') continue;
     const key = p[p.length - 1]!;
     if (r() < 0.3) delete parent[key];
-    else parent[key] = pick(r, WEIRD);
+    else parent[key] = structuredClone(pick(r, WEIRD)); // a copy: a later mutation must not write into WEIRD (that made cycles)
   }
   return copy;
 }
