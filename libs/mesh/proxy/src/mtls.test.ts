@@ -155,14 +155,20 @@ describe('mTLS between sidecars (ISTIO_MUTUAL, auto mTLS, PeerAuthentication)', 
         statuses.push((await send(client.port('0.0.0.0_9080'), { host: 'reviews:9080', headers })).status);
       }
     })();
+    // Progress is counted in requests, not milliseconds: every 5th request closes its connection,
+    // so 8 more requests guarantee a new connection under each certificate however slow the machine.
+    const served = async (more: number): Promise<void> => {
+      const target = statuses.length + more;
+      while (statuses.length < target) await new Promise((r) => setTimeout(r, 10));
+    };
     const hashes = [leafHash(clientSecrets)];
     for (let n = 0; n < 2; n++) {
-      await new Promise((r) => setTimeout(r, 200));
+      await served(8);
       pki.rotate(clientSecrets, 'bookinfo-productpage');
       pki.rotate(serverSecrets, 'bookinfo-reviews');
       hashes.push(leafHash(clientSecrets));
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await served(8);
     running = false;
     await loop;
     expect(statuses.length).toBeGreaterThan(20);
