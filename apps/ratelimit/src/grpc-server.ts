@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type ServiceDefinition, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { Server, ServerCredentials, type ServiceDefinition, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { envoyGrpcService } from '@trellis/mesh-xds';
 import { GrpcCode, type Logger } from '@trellis/shared';
 import type { Domains } from './config/loader';
 import type { Entry } from './config/match';
@@ -17,18 +16,8 @@ export interface RateLimitRequest {
   readonly hits_addend?: number;
 }
 
-const PROTO = 'envoy/service/ratelimit/v3/rls.proto';
-
-export function rateLimitService(): ServiceDefinition {
-  const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-  const definition = loadSync(PROTO, {
-    keepCase: true, longs: Number, enums: String, defaults: false, oneofs: false,
-    includeDirs: ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d)),
-  });
-  const pkg = loadPackageDefinition(definition);
-  const v3 = (((pkg['envoy'] as GrpcObject)['service'] as GrpcObject)['ratelimit'] as GrpcObject)['v3'] as GrpcObject;
-  return (v3['RateLimitService'] as { service: ServiceDefinition }).service;
-}
+/** envoy.service.ratelimit.v3.RateLimitService from the Envoy protos grpc-js-xds ships. */
+export const rateLimitService = (): ServiceDefinition => envoyGrpcService('envoy/service/ratelimit/v3/rls.proto', 'envoy.service.ratelimit.v3.RateLimitService');
 
 /** The RateLimitResponse of a decision, in proto-loader's object form. */
 export function responseOf(d: LimitDecision): Record<string, unknown> {

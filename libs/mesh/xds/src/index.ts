@@ -4,6 +4,7 @@ export { packResource, unpackResource, type PackedAny } from './proto/codec';
 export { ENVOY_WIRE_SCHEMA_FILE, type WireSchema } from './proto/wire-schema';
 export { envoyWireSchema } from './proto/wire-schema-build';
 export { decodeAnyValue } from './proto/wire-decode';
+export { envoyGrpcService } from './proto/envoy-service';
 export {
   TYPE_URLS,
   TYPE_PREFIX,

@@ -3,9 +3,8 @@
  * RateLimitRequest with protobufjs and answers OVER_LIMIT once a descriptor was seen more than
  * `limit` times ('hang' never answers, 'fail' answers UNAVAILABLE). Plus the proxy config around it.
  */
-import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { envoyGrpcService } from '@trellis/mesh-xds';
 import { RATE_LIMIT_TYPE, type RateLimitFilter, type RouteRateLimit } from '@trellis/mesh-envoy';
 import type { Cluster, Listener } from '../../../config/envoy-types';
 import { KNOWN_TYPES } from '../../../config/proto';
@@ -21,16 +20,7 @@ export interface TestRls {
   close(): Promise<void>;
 }
 
-function rlsService(): grpc.ServiceDefinition {
-  const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-  const def = loadSync('envoy/service/ratelimit/v3/rls.proto', {
-    keepCase: true,
-    longs: Number,
-    enums: String,
-    includeDirs: ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d)),
-  });
-  return def['envoy.service.ratelimit.v3.RateLimitService'] as grpc.ServiceDefinition;
-}
+const rlsService = (): grpc.ServiceDefinition => envoyGrpcService('envoy/service/ratelimit/v3/rls.proto', 'envoy.service.ratelimit.v3.RateLimitService');
 
 export async function startTestRls(limit: number, mode: 'count' | 'hang' | 'fail' = 'count'): Promise<TestRls> {
   const seen: Json[] = [];
