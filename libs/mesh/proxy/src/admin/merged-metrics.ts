@@ -38,7 +38,7 @@ export class AgentScrapeMetrics {
 
 export interface MergedMetricsSource {
   /** The proxy's exposition (15090's /stats/prometheus), numbers copied at the call, text made as the chunks are pulled. */
-  renderProxy(): Iterable<string>;
+  renderProxy(): Iterable<Buffer>;
   /** The application's endpoint; undefined = none (gateways, no annotations, `scrape: "false"`). */
   readonly app: AppScrapeTarget | undefined;
   readonly agent: AgentScrapeMetrics;
@@ -56,12 +56,12 @@ export interface StatusOptions {
 export interface MergedReply {
   readonly contentType: string;
   /** The body in order: agent, proxy, app — streamed by the caller. */
-  readonly chunks: Iterable<string>;
+  readonly chunks: Iterable<Buffer | string>;
 }
 
 const withNewline = (s: string): string => (s === '' || s.endsWith('\n') ? s : `${s}\n`);
 
-function* merged(agent: string, proxy: Iterable<string>, app: string): Generator<string, void, undefined> {
+function* merged(agent: string, proxy: Iterable<Buffer>, app: string): Generator<Buffer | string, void, undefined> {
   yield agent;
   yield* endingWithNewline(proxy);
   if (app !== '') yield app;
@@ -74,7 +74,7 @@ function formatOf(contentType: string): string {
 
 export async function mergedMetrics(src: MergedMetricsSource, headers: IncomingHttpHeaders): Promise<MergedReply> {
   src.agent.scrapes++;
-  let proxy: Iterable<string> = [];
+  let proxy: Iterable<Buffer> = [];
   try {
     proxy = src.renderProxy();
   } catch (err) {

@@ -34,7 +34,7 @@ interface Reply {
   readonly type: string;
   readonly body: string;
   /** A streamed body (the Prometheus endpoints): written chunk by chunk instead of `body`. */
-  readonly chunks?: Iterable<string>;
+  readonly chunks?: Iterable<Buffer | string>;
 }
 
 type Handler = (deps: OpsDeps, url: URL, method: string, req: IncomingMessage) => Reply | Promise<Reply>;

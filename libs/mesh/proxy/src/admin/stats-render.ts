@@ -1,6 +1,6 @@
 import type { ProxyContext } from '../proxy-context';
-import { collectIstioMetrics, istioMetricLines } from '../stats/istio-render';
-import { chunked } from '../stats/text-chunks';
+import { collectIstioMetrics, istioMetricChunks } from '../stats/istio-render';
+import { ChunkWriter } from '../stats/text-chunks';
 import { escapeLabelValue as esc } from '../stats/prom-text';
 import type { UpstreamCluster } from '../upstream/upstream-cluster';
 
@@ -87,7 +87,7 @@ export function renderStatsText(ctx: ProxyContext, filter?: RegExp): string {
     .join('');
 }
 
-function* envoyLines(prom: readonly Sample[]): Generator<string, void, undefined> {
+function* envoyChunks(w: ChunkWriter, prom: readonly Sample[]): Generator<Buffer, void, undefined> {
   const byName = new Map<string, Sample[]>();
   for (const s of prom) {
     const list = byName.get(s[0]);
@@ -95,25 +95,32 @@ function* envoyLines(prom: readonly Sample[]): Generator<string, void, undefined
     else list.push(s);
   }
   for (const [name, samples] of [...byName].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    yield `# TYPE ${name} ${samples[0]?.[3] ?? 'counter'}\n`;
-    for (const [, labels, value] of samples) yield `${name}{${labels}} ${value}\n`;
+    w.put(`# TYPE ${name} ${samples[0]?.[3] ?? 'counter'}\n`);
+    for (const [, labels, value] of samples) {
+      w.put(`${name}{`);
+      w.put(labels);
+      w.put(`} ${value}\n`);
+    }
+    yield* w.take();
   }
 }
 
 /**
  * Prometheus exposition (Envoy's names and labels, then Istio's standard metrics, histograms
- * included) as chunks of about 16 Ki characters. The numbers are copied when this is called; the
- * text is made chunk by chunk as the caller pulls, so a scrape never holds the whole body.
+ * included) as Buffers of at most 16 KiB. The numbers are copied when this is called; the bytes are
+ * written chunk by chunk as the caller pulls, so a scrape never holds the whole body.
  */
-export function prometheusChunks(ctx: ProxyContext): Iterable<string> {
+export function prometheusChunks(ctx: ProxyContext): Iterable<Buffer> {
   const { prom } = collect(ctx, false);
   const istio = ctx.traffic.istioMetrics;
   const families = istio === undefined ? undefined : collectIstioMetrics(istio);
-  function* lines(): Generator<string, void, undefined> {
-    yield* envoyLines(prom);
-    if (families !== undefined) yield* istioMetricLines(families);
+  function* chunks(): Generator<Buffer, void, undefined> {
+    const w = new ChunkWriter();
+    yield* envoyChunks(w, prom);
+    if (families !== undefined) yield* istioMetricChunks(families, w);
+    else yield* w.end();
   }
-  return chunked(lines());
+  return chunks();
 }
 
 function clusterLines(c: UpstreamCluster): string[] {

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
  * streams /stats/prometheus). A client that goes away stops the rendering; a render that throws
  * resets the response (the status line is already out).
  */
-export async function writeChunks(res: ServerResponse, chunks: Iterable<string>): Promise<void> {
+export async function writeChunks(res: ServerResponse, chunks: Iterable<Buffer | string>): Promise<void> {
   try {
     for (const chunk of chunks) {
       if (res.destroyed) return;

@@ -1,6 +1,6 @@
 import { DEFAULT_BOUND_LABELS, type Histogram } from './histogram';
 import { HTTP_LABELS, TCP_LABELS } from './istio-labels';
-import { joinChunks } from './text-chunks';
+import { ChunkWriter, joinChunks } from './text-chunks';
 import type { Edge, HttpSeries, IstioMetrics, StatsScope } from './istio-metrics';
 
 /**
@@ -8,7 +8,7 @@ import type { Edge, HttpSeries, IstioMetrics, StatsScope } from './istio-metrics
  * `name{labels} n`, histograms as cumulative `_bucket{labels,le="…"}` (Envoy's `%g` bounds, then
  * `+Inf`), `_sum`, `_count`. Series with equal labels (two listeners, one edge) are added up.
  * A scrape first copies the numbers (collectIstioMetrics: the series' cached label text as keys, so
- * it builds no label string), then yields lines from that copy — traffic recorded while the lines
+ * it builds no label string), then writes that copy into Buffers chunk by chunk (text-chunks.ts) — traffic recorded while the lines
  * are written to a slow scraper does not tear a histogram.
  */
 
@@ -81,26 +81,40 @@ export function collectIstioMetrics(metrics: IstioMetrics): IstioFamilies {
   return f;
 }
 
-function* familyLines(name: string, series: Map<string, Acc>): Generator<string, void, undefined> {
+function putHistogram(w: ChunkWriter, name: string, labels: string, acc: { counts: number[]; sum: number; count: number }): void {
+  const sep = labels === '' ? '' : ',';
+  for (let i = 0; i < acc.counts.length; i++) {
+    w.put(`${name}_bucket{`);
+    w.put(labels);
+    w.put(`${sep}le="${DEFAULT_BOUND_LABELS[i] ?? '+Inf'}"} ${acc.counts[i]}\n`);
+  }
+  w.put(`${name}_sum{`);
+  w.put(labels);
+  w.put(`} ${acc.sum}\n${name}_count{`);
+  w.put(labels);
+  w.put(`} ${acc.count}\n`);
+}
+
+function* familyChunks(w: ChunkWriter, name: string, series: Map<string, Acc>): Generator<Buffer, void, undefined> {
   const first = series.values().next().value as Acc;
-  yield `# TYPE ${name} ${'value' in first ? 'counter' : 'histogram'}\n`;
+  w.put(`# TYPE ${name} ${'value' in first ? 'counter' : 'histogram'}\n`);
   for (const [labels, acc] of series) {
     if ('value' in acc) {
-      yield `${name}{${labels}} ${acc.value}\n`;
-      continue;
-    }
-    const sep = labels === '' ? '' : ',';
-    for (let i = 0; i < acc.counts.length; i++) yield `${name}_bucket{${labels}${sep}le="${DEFAULT_BOUND_LABELS[i] ?? '+Inf'}"} ${acc.counts[i]}\n`;
-    yield `${name}_sum{${labels}} ${acc.sum}\n${name}_count{${labels}} ${acc.count}\n`;
+      w.put(`${name}{`);
+      w.put(labels);
+      w.put(`} ${acc.value}\n`);
+    } else putHistogram(w, name, labels, acc);
+    yield* w.take();
   }
 }
 
-/** The collected families' exposition lines, families sorted by name. */
-export function* istioMetricLines(f: IstioFamilies): Generator<string, void, undefined> {
-  for (const m of [...f.keys()].sort()) yield* familyLines(`istio_${m}`, f.get(m) as Map<string, Acc>);
+/** The collected families' exposition, families sorted by name, as chunks of the writer's size. */
+export function* istioMetricChunks(f: IstioFamilies, w: ChunkWriter = new ChunkWriter()): Generator<Buffer, void, undefined> {
+  for (const m of [...f.keys()].sort()) yield* familyChunks(w, `istio_${m}`, f.get(m) as Map<string, Acc>);
+  yield* w.end();
 }
 
 /** The standard metrics' exposition text (families sorted by name), '' when nothing was recorded. */
 export function renderIstioMetrics(metrics: IstioMetrics): string {
-  return joinChunks(istioMetricLines(collectIstioMetrics(metrics)));
+  return joinChunks(istioMetricChunks(collectIstioMetrics(metrics)));
 }
