@@ -16,6 +16,8 @@
  * the added CPU per request is that row's minus the mTLS-only row of the same run (authz.ts).
  * `--telemetry` (with --mtls): the sidecar→sidecar row per Telemetry step (telemetry.ts): no telemetry,
  * metrics, metrics + tracing 1 %, 100 % (spans to the trace store), and what each adds per request.
+ * Throughout the HTTP rows every proxy's :15090/stats/prometheus is scraped every `--scrape-interval`
+ * seconds (default 2, local mode's Prometheus; 0 = off), so RSS includes the scrape path (proxy-scrape.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +32,7 @@ import { applyBenchAuthz, benchJwt, type BenchJwt } from './authz';
 import { configureMesh } from './proxy-mesh';
 import { TELEMETRY_STEPS, applyTelemetryStep, startCollector } from './telemetry';
 import { runTcpBench, startTcpUpstream, waitTcp, type TcpTarget } from './proxy-tcp';
+import { startScrapeLoop } from './proxy-scrape';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,6 +52,7 @@ const TELEMETRY = process.argv.includes('--telemetry');
 const STEPS = arg('telemetry-steps', TELEMETRY_STEPS.map((_, i) => i).join(',')).split(',').map((i) => TELEMETRY_STEPS[Number(i)]!);
 /** `--repeat N`: the telemetry steps N times over, interleaved, so drift on a shared machine hits every step alike. */
 const REPEAT = Number(arg('repeat', '1'));
+const SCRAPE_INTERVAL_MS = Number(arg('scrape-interval', '2')) * 1000;
 const BLOCK = '127.0.61';
 /** Issue #18: every proxy (gateway, sidecars; metrics on, tracing 1 % and 100 %) stays at or below this RSS. */
 const RSS_BUDGET_MB = 60;
@@ -214,10 +218,12 @@ async function main(): Promise<void> {
     const tcp = HTTP_ONLY ? undefined : { gatewayPort: TCP_PORT, upstreamPort: TCP_UPSTREAM_PORT };
     const mesh = await configureMesh({ block: BLOCK, upstreamPort: UPSTREAM_PORT, stateDir, mtls: MTLS, ...(tcp ? { tcp } : {}) }, children);
     if (!TCP_ONLY) {
+      const scraping = startScrapeLoop([2, 10, 11].map((h) => `${BLOCK}.${h}`), SCRAPE_INTERVAL_MS);
       const rows = await httpRows(mesh, stateDir, children);
+      const scraped = await scraping.stop();
       process.stdout.write(`HTTP: GET, 1 KB responses${MTLS ? ', Istio mTLS between the sidecars' : ''}\n`);
       printTable(rows);
-      process.stdout.write(`${rssBudget(rows)}\n`);
+      process.stdout.write(`${rssBudget(rows)}\n${scraped}\n`);
       if (MTLS) process.stdout.write(`server sidecar: ${await sslStats(`http://${BLOCK}.11:15000/stats`)}\n`);
       if (TELEMETRY) for (const [side, host] of [['client', 10], ['server', 11]] as const) process.stdout.write(`${side} sidecar: ${await tracingStats(`http://${BLOCK}.${host}:15000/stats`)}\n`);
     }
