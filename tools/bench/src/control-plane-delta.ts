@@ -6,7 +6,12 @@
 import type * as grpc from '@grpc/grpc-js';
 import { deltaClientMethod, TYPE_URLS, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from '@trellis/mesh-xds';
 
-function scanDeltaResponse(b: Buffer): DeltaDiscoveryResponse {
+/**
+ * The string fields of a discovery response, skipping `skip` (resources) unread: simulated proxies
+ * on the control plane's 2-core machine would otherwise measure their own decoding. Every field
+ * Trellis sends in either response is length-delimited.
+ */
+export function scanStrings(b: Buffer, skip: readonly number[]): Record<number, string> {
   const fields: Record<number, string> = {};
   let at = 0;
   const varint = (): number => {
@@ -18,13 +23,26 @@ function scanDeltaResponse(b: Buffer): DeltaDiscoveryResponse {
     }
   };
   while (at < b.length) {
-    const key = varint();
-    const len = varint(); // every DeltaDiscoveryResponse field Trellis sends is length-delimited
-    const field = key >> 3;
-    if (field !== 2 && field !== 6) fields[field] = b.toString('utf8', at, at + len);
+    const field = varint() >> 3;
+    const len = varint();
+    if (!skip.includes(field)) fields[field] = b.toString('utf8', at, at + len);
     at += len;
   }
+  return fields;
+}
+
+function scanDeltaResponse(b: Buffer): DeltaDiscoveryResponse {
+  const fields = scanStrings(b, [2, 6]);
   return { system_version_info: fields[1] ?? '', type_url: fields[4] ?? '', nonce: fields[5] ?? '', resources: [], removed_resources: [] };
+}
+
+/** The node of simulated sidecar `index` (both protocols). */
+export function simNode(index: number, namespace: string): { id: string; metadata: Record<string, unknown> } {
+  const ip = `10.200.${(index >> 8) & 255}.${index & 255}`;
+  return {
+    id: `sidecar~${ip}~client-${index}.${namespace}~${namespace}.svc.cluster.local`,
+    metadata: { NAMESPACE: namespace, NAME: `client-${index}`, LABELS: { app: `client-${index}` }, INTERCEPTION_MODE: 'REDIRECT' },
+  };
 }
 
 /** One simulated delta sidecar: records when each RDS version arrived and the bytes received. */
@@ -36,11 +54,7 @@ export class DeltaSimProxy {
   private readonly call: grpc.ClientDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>;
 
   constructor(client: grpc.Client, readonly index: number, clusterNames: string[], readonly namespace = 'default') {
-    const ip = `10.200.${(index >> 8) & 255}.${index & 255}`;
-    const node = {
-      id: `sidecar~${ip}~client-${index}.${namespace}~${namespace}.svc.cluster.local`,
-      metadata: { NAMESPACE: namespace, NAME: `client-${index}`, LABELS: { app: `client-${index}` }, INTERCEPTION_MODE: 'REDIRECT' },
-    };
+    const node = simNode(index, namespace);
     this.call = client.makeBidiStreamRequest(deltaClientMethod.path, deltaClientMethod.serialize, (b: Buffer) => {
       this.bytes += b.length;
       return scanDeltaResponse(b);

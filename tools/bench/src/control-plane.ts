@@ -15,7 +15,7 @@ import path from 'node:path';
 import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '@trellis/mesh-xds';
 import { cpuMicros, percentile, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { clusterNamesFor, namespaceOf, NAMESPACES, SCOPED, sidecars, virtualService } from './control-plane-mesh';
-import { DeltaSimProxy, ENDPOINT_CHANGE, endpointMove } from './control-plane-delta';
+import { DeltaSimProxy, ENDPOINT_CHANGE, endpointMove, scanStrings, simNode } from './control-plane-delta';
 
 const DELTA = process.argv.includes('--delta');
 
@@ -62,22 +62,7 @@ async function registerServices(): Promise<void> {
  * would otherwise measure themselves: real proxies decode on their own CPUs.
  */
 function scanResponse(b: Buffer): DiscoveryResponse {
-  const fields: Record<number, string> = {};
-  let at = 0;
-  const varint = (): number => {
-    let n = 0;
-    for (let shift = 1; ; shift *= 128) {
-      const byte = b[at++]!;
-      n += (byte & 0x7f) * shift;
-      if (byte < 0x80) return n;
-    }
-  };
-  while (at < b.length) {
-    const key = varint();
-    const len = varint(); // every DiscoveryResponse field Trellis sends is length-delimited
-    if (key >> 3 !== 2) fields[key >> 3] = b.toString('utf8', at, at + len);
-    at += len;
-  }
+  const fields = scanStrings(b, [2]);
   return { version_info: fields[1] ?? '', type_url: fields[4] ?? '', nonce: fields[5] ?? '', resources: [] };
 }
 
@@ -91,11 +76,7 @@ class SimProxy {
   private readonly call: grpc.ClientDuplexStream<DiscoveryRequest, DiscoveryResponse>;
 
   constructor(client: grpc.Client, readonly index: number, clusterNames: string[], readonly namespace = 'default') {
-    const ip = `10.200.${(index >> 8) & 255}.${index & 255}`;
-    const node = {
-      id: `sidecar~${ip}~client-${index}.${namespace}~${namespace}.svc.cluster.local`,
-      metadata: { NAMESPACE: namespace, NAME: `client-${index}`, LABELS: { app: `client-${index}` }, INTERCEPTION_MODE: 'REDIRECT' },
-    };
+    const node = simNode(index, namespace);
     this.call = client.makeBidiStreamRequest(
       adsServiceDefinition()['StreamAggregatedResources']!.path,
       (r: DiscoveryRequest) => adsServiceDefinition()['StreamAggregatedResources']!.requestSerialize(r),

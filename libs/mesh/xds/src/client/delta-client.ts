@@ -1,7 +1,7 @@
 import { DELTA_ADS_METHOD_PATH, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from '../proto/delta-types';
 import { readDeltaDiscoveryResponse, writeDeltaDiscoveryRequest } from '../proto/delta-wire';
 import { decodeAnyValue } from '../proto/wire-decode';
-import { PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
+import { perType, PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
 import { AdsClientCore, INVALID_ARGUMENT, NAMED_TYPES, type AdsClientOptions, type NamedType } from './ads-client-core';
 
@@ -25,13 +25,7 @@ interface DeltaTypeHeld {
 export class DeltaAdsClient extends AdsClientCore {
   readonly protocol = 'delta';
   protected readonly methodPath = DELTA_ADS_METHOD_PATH;
-  private readonly held: Record<XdsTypeShort, DeltaTypeHeld> = {
-    CDS: { resources: new Map(), version: '' },
-    EDS: { resources: new Map(), version: '' },
-    LDS: { resources: new Map(), version: '' },
-    RDS: { resources: new Map(), version: '' },
-    SDS: { resources: new Map(), version: '' },
-  };
+  private readonly held: Record<XdsTypeShort, DeltaTypeHeld> = perType(() => ({ resources: new Map(), version: '' }));
 
   constructor(options: AdsClientOptions) {
     super(options);

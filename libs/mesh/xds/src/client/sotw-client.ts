@@ -2,7 +2,7 @@ import { ADS_METHOD_PATH, type DiscoveryRequest } from '../proto/discovery-types
 import { writeDiscoveryRequest } from '../proto/request-wire';
 import { readDiscoveryResponse } from '../proto/response-read';
 import { decodeAnyValue } from '../proto/wire-decode';
-import { PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
+import { perType, PUSH_ORDER, TYPE_URLS, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
 import { AdsClientCore, INVALID_ARGUMENT, NAMED_TYPES, type AdsClientOptions, type NamedType } from './ads-client-core';
 
@@ -15,13 +15,7 @@ interface SotwTypeState {
 export class SotwAdsClient extends AdsClientCore {
   readonly protocol = 'sotw';
   protected readonly methodPath = ADS_METHOD_PATH;
-  private readonly state: Record<XdsTypeShort, SotwTypeState> = {
-    CDS: { ackedVersion: '', nonce: '' },
-    EDS: { ackedVersion: '', nonce: '' },
-    LDS: { ackedVersion: '', nonce: '' },
-    RDS: { ackedVersion: '', nonce: '' },
-    SDS: { ackedVersion: '', nonce: '' },
-  };
+  private readonly state: Record<XdsTypeShort, SotwTypeState> = perType(() => ({ ackedVersion: '', nonce: '' }));
 
   constructor(options: AdsClientOptions) {
     super(options);

@@ -1,6 +1,7 @@
 import type { PackedAny } from './codec';
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DeltaResource } from './delta-types';
 import { writeNode, writeStatus } from './request-wire';
+import { readAny } from './response-read';
 import { framedMessage } from './response-wire';
 import { decodeFailed } from './wire-decode';
 import { WireReader } from './wire-reader';
@@ -73,23 +74,6 @@ export function writeDeltaDiscoveryRequest(r: DeltaDiscoveryRequest): Buffer {
   parts.push(stringField(6, r.response_nonce ?? ''));
   if (r.error_detail !== undefined) parts.push(messageField(7, writeStatus(r.error_detail)));
   return Buffer.concat(parts);
-}
-
-function readAny(r: WireReader): PackedAny {
-  const end = r.payloadEnd();
-  let typeUrl = '';
-  let value: Buffer = Buffer.alloc(0);
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) typeUrl = r.string();
-    else if (tag >>> 3 === 2) {
-      const valueEnd = r.payloadEnd(); // a view: decoded right after (wire-decode.ts), not kept
-      value = r.buf.subarray(r.pos, valueEnd);
-      r.pos = valueEnd;
-    }
-    else r.skip(tag & 7);
-  }
-  return { type_url: typeUrl, value };
 }
 
 function readResource(r: WireReader): DeltaResource {

@@ -10,7 +10,8 @@ import { WireReader } from './wire-reader';
  * decoded right after (wire-decode.ts) and not kept.
  */
 
-function readAny(r: WireReader): PackedAny {
+/** A google.protobuf.Any whose value is a view into the response (decoded right after, not kept). */
+export function readAny(r: WireReader): PackedAny {
   const end = r.payloadEnd();
   let typeUrl = '';
   let value: Buffer = Buffer.alloc(0);

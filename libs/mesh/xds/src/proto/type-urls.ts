@@ -25,3 +25,8 @@ export function typeShortOf(typeUrl: string): XdsTypeShort | undefined {
   }
   return undefined;
 }
+
+/** One fresh value per type (per-stream state tables). */
+export function perType<T>(make: (type: XdsTypeShort) => T): Record<XdsTypeShort, T> {
+  return { CDS: make('CDS'), EDS: make('EDS'), LDS: make('LDS'), RDS: make('RDS'), SDS: make('SDS') };
+}

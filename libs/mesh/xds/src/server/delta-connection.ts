@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { DeltaDiscoveryRequest } from '../proto/delta-types';
 import type { DeltaResponseFields } from '../proto/delta-wire';
-import { TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
+import { perType, TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
 import { diff, isEmpty, withRequested, type Change } from './delta-diff';
 import { applySubscriptions, newDeltaTypeState, recordSent, settle, type DeltaLimits, type DeltaTypeState } from './delta-state';
@@ -19,13 +19,7 @@ export type DeltaAdsCall = grpc.ServerDuplexStream<DeltaDiscoveryRequest, DeltaR
  */
 export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, DeltaResponseFields> {
   readonly protocol = 'delta';
-  private readonly types: Record<XdsTypeShort, DeltaTypeState> = {
-    CDS: newDeltaTypeState(),
-    EDS: newDeltaTypeState(),
-    LDS: newDeltaTypeState(),
-    RDS: newDeltaTypeState(),
-    SDS: newDeltaTypeState(),
-  };
+  private readonly types: Record<XdsTypeShort, DeltaTypeState> = perType(newDeltaTypeState);
 
   constructor(call: DeltaAdsCall, deps: ConnectionDeps, private readonly limits: DeltaLimits) {
     super(call, deps);

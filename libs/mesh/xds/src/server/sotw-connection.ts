@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { DiscoveryRequest, DiscoveryResponse } from '../proto/discovery';
-import { TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
+import { perType, TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
 import { select } from './packed-set';
 import { ProxyConnection, type ConnectionDeps } from './proxy-connection';
@@ -12,13 +12,7 @@ export type AdsCall = grpc.ServerDuplexStream<DiscoveryRequest, DiscoveryRespons
 /** A StreamAggregatedResources stream: the §1.10 response rules; every response is the type's full selection. */
 export class SotwConnection extends ProxyConnection<DiscoveryRequest, DiscoveryResponse> {
   readonly protocol = 'sotw';
-  private readonly types: Record<XdsTypeShort, TypeState> = {
-    CDS: newTypeState(),
-    EDS: newTypeState(),
-    LDS: newTypeState(),
-    RDS: newTypeState(),
-    SDS: newTypeState(),
-  };
+  private readonly types: Record<XdsTypeShort, TypeState> = perType(newTypeState);
 
   constructor(call: AdsCall, deps: ConnectionDeps) {
     super(call, deps);
