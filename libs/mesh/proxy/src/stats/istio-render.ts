@@ -81,29 +81,32 @@ export function collectIstioMetrics(metrics: IstioMetrics): IstioFamilies {
   return f;
 }
 
+/** `le="…"} ` per bucket, after labels (`,` first) or alone: made once, so a bucket line builds no string but its count. */
+const LE_AFTER_LABELS: readonly string[] = [...DEFAULT_BOUND_LABELS, '+Inf'].map((le) => `,le="${le}"} `);
+const LE_ALONE: readonly string[] = [...DEFAULT_BOUND_LABELS, '+Inf'].map((le) => `le="${le}"} `);
+
+function putSample(w: ChunkWriter, prefix: string, labels: string, suffix: string, value: number): void {
+  w.put(prefix);
+  w.put(labels);
+  w.put(suffix);
+  w.put(String(value));
+  w.put('\n');
+}
+
 function putHistogram(w: ChunkWriter, name: string, labels: string, acc: { counts: number[]; sum: number; count: number }): void {
-  const sep = labels === '' ? '' : ',';
-  for (let i = 0; i < acc.counts.length; i++) {
-    w.put(`${name}_bucket{`);
-    w.put(labels);
-    w.put(`${sep}le="${DEFAULT_BOUND_LABELS[i] ?? '+Inf'}"} ${acc.counts[i]}\n`);
-  }
-  w.put(`${name}_sum{`);
-  w.put(labels);
-  w.put(`} ${acc.sum}\n${name}_count{`);
-  w.put(labels);
-  w.put(`} ${acc.count}\n`);
+  const le = labels === '' ? LE_ALONE : LE_AFTER_LABELS;
+  const bucket = `${name}_bucket{`;
+  for (let i = 0; i < acc.counts.length; i++) putSample(w, bucket, labels, le[i] as string, acc.counts[i] as number);
+  putSample(w, `${name}_sum{`, labels, '} ', acc.sum);
+  putSample(w, `${name}_count{`, labels, '} ', acc.count);
 }
 
 function* familyChunks(w: ChunkWriter, name: string, series: Map<string, Acc>): Generator<Buffer, void, undefined> {
   const first = series.values().next().value as Acc;
   w.put(`# TYPE ${name} ${'value' in first ? 'counter' : 'histogram'}\n`);
   for (const [labels, acc] of series) {
-    if ('value' in acc) {
-      w.put(`${name}{`);
-      w.put(labels);
-      w.put(`} ${acc.value}\n`);
-    } else putHistogram(w, name, labels, acc);
+    if ('value' in acc) putSample(w, `${name}{`, labels, '} ', acc.value);
+    else putHistogram(w, name, labels, acc);
     yield* w.take();
   }
 }
