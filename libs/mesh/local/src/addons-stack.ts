@@ -32,7 +32,7 @@ async function startAddon(ctx: AddonContext, name: MeshAddonName, spec: ProcessS
   const url = addonUrl(name, ctx.plan);
   try {
     ctx.group.start(spec);
-    await waitForReady(name, url + readyPath, ctx.readyTimeoutMs);
+    await waitForReady(name, url + readyPath, ctx.readyTimeoutMs, { signal: ctx.group.stopped });
     const reg = addonRegistration(name, ctx.plan);
     for (const svc of reg.services) await ctx.client.registerService(svc);
     await ctx.client.registerWorkload(reg.workload);

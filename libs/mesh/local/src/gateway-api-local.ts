@@ -116,7 +116,7 @@ export class LocalGatewayApi {
     this.o.group.start(gatewayApiProxySpec(pod, plan, this.o.ctx, creds.get(pod.name)));
     this.deployed.set(key, { deployment: d, pod, host });
     try {
-      await waitForReady(pod.name, proxyReadyUrl(pod.ip), this.o.readyTimeoutMs);
+      await waitForReady(pod.name, proxyReadyUrl(pod.ip), this.o.readyTimeoutMs, { signal: this.o.group.stopped });
     } catch (err) {
       this.o.report(`✘ Gateway ${key}: ${pod.name} did not become ready (${errorMessage(err)})`);
       return;

@@ -3,7 +3,7 @@ export { planLocalMesh, toWorkload, toMeshService, appOfImage, APP_PORT_OFFSET, 
 export { podName } from './pod-names';
 export { assertPortFree, freePort } from './ports';
 export { waitForReady } from './readiness';
-export { startLocalStack, type LocalStack, type LocalStackConfig, type ProgressReporter } from './stack';
+export { startLocalStack, localStackRun, type LocalStack, type LocalStackRun, type LocalStackConfig, type ProgressReporter } from './stack';
 export { findMariaDb, MARIADB_PACKAGE } from './mariadb';
 export { GATEWAY_SERVICE_ACCOUNT, localRootCertFile, tokenFileOf, writeProxyCredentials, type ProxyCredentials, type ProxyIdentity } from './workload-credentials';
 export { hasSidecar } from './plan';

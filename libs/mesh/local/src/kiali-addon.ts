@@ -60,7 +60,7 @@ export async function startKiali(ctx: AddonContext, kiali: LocalKialiConfig, con
   const url = `http://${kiali.host}:${kiali.port}`;
   try {
     ctx.group.start(kialiSpec(ctx, kiali, { controlPlaneUrl, uiDir: ui.dir, ...(prometheusUrl !== undefined && { prometheusUrl }), ...(tracingUrl !== undefined && { tracingUrl }) }));
-    await waitForReady('kiali', `${url}/healthz`, ctx.readyTimeoutMs);
+    await waitForReady('kiali', `${url}/healthz`, ctx.readyTimeoutMs, { signal: ctx.group.stopped });
   } catch (err) {
     return fail(`${errorMessage(err)}; see ${path.join(ctx.stateDir, 'logs', 'kiali.log')}`);
   }

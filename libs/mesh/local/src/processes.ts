@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
-import type { Logger } from '@trellis/shared';
+import { TrellisError, type Logger } from '@trellis/shared';
 import { containerExitCode, INITIAL_BACKOFF_STATE, nextBackoff, type BackoffState } from './restart-backoff';
 import type { ProcessStatus, Supervision } from './supervision';
 
@@ -24,6 +24,23 @@ export interface RunningProcess {
   readonly exited: Promise<number | null>;
 }
 
+/**
+ * Signals the child's process group (each child leads one, `detached`), so whatever it started goes
+ * with it, as the kubelet stops a container's every process; the child alone when it has no group.
+ */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+  return true;
+}
+
+/** Kubernetes' exit code of a container whose command could not be run (a shell's 127 not found, 126 not executable). */
+const spawnFailureCode = (err: NodeJS.ErrnoException): number => (err.code === 'ENOENT' ? 127 : 126);
+
 interface Tracked {
   status: ProcessStatus;
   backoff: BackoffState;
@@ -40,6 +57,9 @@ export class ProcessGroup {
   private readonly tracked = new Map<string, Tracked>();
   private readonly stoppingOne = new Set<string>();
   private stopping = false;
+  private readonly stopController = new AbortController();
+  /** Aborted when `stopAll` begins: a start-up step waiting on a child gives up then. */
+  readonly stopped: AbortSignal = this.stopController.signal;
 
   constructor(
     private readonly logDir: string,
@@ -50,7 +70,9 @@ export class ProcessGroup {
     mkdirSync(logDir, { recursive: true });
   }
 
+  /** Starts a child; throws STACK_STOPPING once `stopAll` has begun (nothing is started after that). */
   start(spec: ProcessSpec): RunningProcess {
+    if (this.stopping) throw new TrellisError('STACK_STOPPING', 'the stack is stopping; nothing more is started', { process: spec.name });
     this.clearTimer(spec.name);
     this.tracked.set(spec.name, { status: { name: spec.name, state: 'Running', restarts: 0, startedAt: this.now() }, backoff: INITIAL_BACKOFF_STATE });
     return this.spawnChild(spec);
@@ -66,15 +88,28 @@ export class ProcessGroup {
     const child = spawn(file, argv, {
       env: { PATH: process.env['PATH'] ?? '', ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: a terminal's Ctrl-C reaches only the runner, which stops children in order
+      detached: true,
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
+    let settled = false;
     const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', (code, signal) => {
+      const done = (code: number | null, exitCode: number): void => {
+        if (settled) return;
+        settled = true;
         this.running.delete(spec.name);
         const expected = this.stopping || this.stoppingOne.delete(spec.name);
-        if (!expected) this.unexpectedExit(spec, containerExitCode(code, signal, constants.signals), code);
+        if (!expected) this.unexpectedExit(spec, exitCode, code);
         resolve(code);
+      };
+      child.once('exit', (code, signal) => done(code, containerExitCode(code, signal, constants.signals)));
+      // a command that cannot be run (missing binary) never exits: it fails as the container would
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        if (child.pid === undefined) {
+          log.write(`failed to start ${file}: ${err.message}\n`);
+          done(spawnFailureCode(err), spawnFailureCode(err));
+        }
       });
     });
     const proc = { spec, child, exited };
@@ -126,8 +161,8 @@ export class ProcessGroup {
     const p = this.running.get(name);
     if (p === undefined) return waiting;
     this.stoppingOne.add(name);
-    p.child.kill('SIGTERM');
-    const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
+    signalGroup(p.child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(p.child, 'SIGKILL'), graceMs);
     await p.exited;
     clearTimeout(timer);
     return true;
@@ -140,6 +175,7 @@ export class ProcessGroup {
   /** SIGTERM every child (reverse start order), SIGKILL whatever is left after `graceMs`; no restarts from now on. */
   async stopAll(graceMs: number, order: readonly string[] = []): Promise<void> {
     this.stopping = true;
+    this.stopController.abort();
     for (const name of this.tracked.keys()) this.clearTimer(name);
     const procs = [...this.running.values()];
     const rank = (p: RunningProcess): number => {
@@ -147,11 +183,17 @@ export class ProcessGroup {
       return i < 0 ? -1 : i;
     };
     procs.sort((a, b) => rank(a) - rank(b));
-    for (const p of procs) p.child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      for (const p of this.running.values()) p.child.kill('SIGKILL');
-    }, graceMs);
+    for (const p of procs) signalGroup(p.child, 'SIGTERM');
+    const timer = setTimeout(() => this.killAll(), graceMs);
     await Promise.all(procs.map((p) => p.exited));
     clearTimeout(timer);
+  }
+
+  /** SIGKILL every running child's process group now, restarts off (a forced stop, or the runner exiting); how many. */
+  killAll(): number {
+    this.stopping = true;
+    this.stopController.abort();
+    for (const name of this.tracked.keys()) this.clearTimer(name);
+    return [...this.running.values()].filter((p) => signalGroup(p.child, 'SIGKILL')).length;
   }
 }

@@ -101,12 +101,12 @@ export async function startRateLimitSample(group: ProcessGroup, pod: PodPlan, o:
   if (isRedisPod(pod)) {
     const { spec, ready } = redisSpec(pod, o.stateDir, findRedisServer());
     group.start(spec);
-    await waitForTcp(pod.name, ready.host, ready.port, o.readyTimeoutMs);
+    await waitForTcp(pod.name, ready.host, ready.port, o.readyTimeoutMs, { signal: group.stopped });
     return true;
   }
   if (!isRateLimitPod(pod)) return false;
   const { spec, readyUrl } = rateLimitSpec(pod, o.stateDir, o.distDir, o.samples);
   group.start(spec);
-  await waitForReady(pod.name, readyUrl, o.readyTimeoutMs);
+  await waitForReady(pod.name, readyUrl, o.readyTimeoutMs, { signal: group.stopped });
   return true;
 }

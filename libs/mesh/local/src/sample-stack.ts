@@ -52,6 +52,7 @@ export async function startPodNetwork(plan: LocalPlan, stateDir: string, service
       if (!closed) writeLocalPods(stateDir, plan, statuses);
     },
     close: async () => {
+      if (closed) return;
       closed = true;
       removeLocalPods(stateDir);
       await kubeProxy?.close();
@@ -67,10 +68,10 @@ export async function startSampleContainer(group: ProcessGroup, pod: PodPlan, sa
   if (!isSamplePod(pod)) return false;
   if (isNodeSamplePod(pod)) {
     group.start(nodeSampleSpec(pod, distDir));
-    for (const { host, port } of nodeSampleReadyEndpoints(pod)) await waitForTcp(pod.name, host, port, readyTimeoutMs);
+    for (const { host, port } of nodeSampleReadyEndpoints(pod)) await waitForTcp(pod.name, host, port, readyTimeoutMs, { signal: group.stopped });
   } else if (isHttpbinPod(pod)) {
     group.start(httpbinSpec(pod, findHttpbin(samples?.httpbinBinary ?? '')));
-    await waitForReady(pod.name, httpbinReadyUrl(pod), readyTimeoutMs);
+    await waitForReady(pod.name, httpbinReadyUrl(pod), readyTimeoutMs, { signal: group.stopped });
   } else {
     group.start(commandSpec(pod));
   }
