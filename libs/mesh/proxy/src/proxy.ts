@@ -147,16 +147,18 @@ export function createProxy(options: ProxyOptions): Proxy {
   // Secrets from ADS (gateway credentials) beside the agent's: one provider for every TLS context.
   const adsSecrets = new SecretStore();
   const secrets = layeredSecretProvider(adsSecrets, options.secrets);
+  const node = options.node ?? UNKNOWN_NODE;
+  const filterCounters = new FilterCounters();
   const ctx: ProxyContext = {
     mode: options.mode,
-    node: options.node ?? UNKNOWN_NODE,
+    node,
     logger,
-    clusters: new ClusterManager(drainMs, runtime),
+    clusters: new ClusterManager(drainMs, runtime, { node, filterCounters, logger }),
     routes: new Map(),
     listeners: new Map(),
     listenersByPort: new Map(),
     traffic: new TrafficStats(),
-    filterCounters: new FilterCounters(),
+    filterCounters,
     runtime,
     accessLog: sink === true ? AccessLogger.stdout() : sink ? new AccessLogger(sink) : undefined,
     originalDst,

@@ -77,12 +77,15 @@ function internerOf(counters: FilterCounters): PeerInterner {
   return i;
 }
 
+/** What an exchange needs of the proxy: who it is (the bytes it writes), its counters, its logger. */
+export type ExchangeEnv = Pick<ProxyContext, 'node' | 'filterCounters' | 'logger'>;
+
 /**
  * Starts the exchange on a connected socket: with the config's ALPN, writes this proxy's exchange and
  * returns the reader for the peer's (`onPeer` gets the peer, or undefined when it sent none); with
  * another ALPN returns undefined (no exchange, nothing written).
  */
-export function startExchange(ctx: ProxyContext, mx: CompiledMetadataExchange, socket: Socket, onPeer: (peer: WorkloadInfo | undefined) => void): ExchangeReader | undefined {
+export function startExchange(ctx: ExchangeEnv, mx: CompiledMetadataExchange, socket: Socket, onPeer: (peer: WorkloadInfo | undefined) => void): ExchangeReader | undefined {
   const stats = statsOf(ctx.filterCounters);
   if ((socket as Partial<TLSSocket>).alpnProtocol !== mx.protocol) {
     stats.alpnNotFound.value++;

@@ -5,6 +5,7 @@ import { type ClusterConfig, type EndpointSpec, compileAssignment, compileCluste
 import { ClusterStats } from './cluster-stats';
 import { UpstreamCluster } from './upstream-cluster';
 import type { TlsEnv } from '../tls/tls-env';
+import type { ExchangeEnv } from '../tcp/metadata-exchange';
 
 export interface CompiledClusters {
   readonly configs: readonly ClusterConfig[];
@@ -45,6 +46,8 @@ export class ClusterManager {
   constructor(
     private readonly graceMs: number,
     private readonly runtime: ProxyRuntime,
+    /** What upstream metadata exchanges on HTTP pools need (the proxy's node, counters, logger). */
+    private readonly exchangeEnv?: ExchangeEnv,
   ) {}
 
   get(name: string): UpstreamCluster | undefined {
@@ -59,7 +62,7 @@ export class ClusterManager {
     const next = new Map<string, UpstreamCluster>();
     for (const cfg of compiled.configs) {
       let c = this.clusters.get(cfg.name);
-      if (c === undefined) c = new UpstreamCluster(cfg, this.stats(cfg.name), this.runtime);
+      if (c === undefined) c = new UpstreamCluster(cfg, this.stats(cfg.name), this.runtime, this.exchangeEnv);
       else c.reconfigure(cfg);
       next.set(cfg.name, c);
       const specs = compiled.staticEndpoints.get(cfg.name) ?? (cfg.edsName ? this.assignments.get(cfg.edsName) : undefined);

@@ -10,6 +10,7 @@ import { SslStats } from './tls-stats';
 import type { UpstreamTlsConfig } from './tls-config';
 import { SecretsGate } from './secrets-gate';
 import { type SocketMetadata, selectTransport } from './transport-socket-match';
+import type { ExchangeEnv } from '../tcp/metadata-exchange';
 
 /** One upstream host: its connection pool (created on first use), load and outlier state. */
 export class Endpoint {
@@ -37,6 +38,8 @@ export class Endpoint {
     private config: ClusterConfig,
     private readonly stats?: ClusterStats,
     private readonly pending?: PendingGate,
+    /** What the cluster's upstream metadata exchange needs of the proxy (none: no exchange on HTTP pools). */
+    private readonly exchangeEnv?: ExchangeEnv,
   ) {
     this.address = spec.host.includes(':') ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`;
     this.host = spec.host;
@@ -66,7 +69,7 @@ export class Endpoint {
   }
 
   dispatcher(): UpstreamPool {
-    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config, this.tls, this.stats, this.pending);
+    if (this.pool === undefined) this.pool = createPool(this.host, this.port, this.config, this.tls, this.stats, this.pending, this.exchangeEnv);
     return this.pool;
   }
 
@@ -83,6 +86,7 @@ export class Endpoint {
       old.maxRequestsPerConnection === config.maxRequestsPerConnection &&
       old.http2 === config.http2 &&
       old.sourceAddress === config.sourceAddress &&
+      old.metadataExchange?.protocol === config.metadataExchange?.protocol &&
       oldTls?.key === this.tls?.key;
     if (!same && this.pool !== undefined) {
       const retired = this.pool;
@@ -102,7 +106,7 @@ export class Endpoint {
   }
 }
 
-function createPool(host: string, port: number, c: ClusterConfig, tls: UpstreamTlsConfig | undefined, stats: ClusterStats | undefined, pending: PendingGate | undefined): UpstreamPool {
+function createPool(host: string, port: number, c: ClusterConfig, tls: UpstreamTlsConfig | undefined, stats: ClusterStats | undefined, pending: PendingGate | undefined, env: ExchangeEnv | undefined): UpstreamPool {
   const limit = c.thresholds.maxConnections;
   const options: PoolOptions = {
     ...(pending !== undefined ? { pending } : {}),
@@ -116,7 +120,8 @@ function createPool(host: string, port: number, c: ClusterConfig, tls: UpstreamT
   const make = (o: PoolOptions): UpstreamPool => (c.http2 ? new H2Pool(host, port, o) : new H1Pool(host, port, o));
   if (tls === undefined) return make(options);
   const ssl = stats === undefined ? new SslStats() : (stats.ssl ??= new SslStats());
-  const tlsOptions: PoolOptions = { ...options, transport: { tls, stats: ssl }, sni: tls.sni };
+  const mx = c.metadataExchange;
+  const tlsOptions: PoolOptions = { ...options, transport: { tls, stats: ssl }, sni: tls.sni, ...(mx !== undefined && env !== undefined ? { exchange: { mx, env } } : {}) };
   const bySni = (o: PoolOptions): UpstreamPool => (tls.autoSni ? new SniPools(o, make) : make(o));
   const pool = new AlpnPools(tlsOptions, c.http2, bySni);
   return tls.contexts.usesSds && stats !== undefined ? new SecretsGate(pool, tls, stats) : pool;

@@ -90,6 +90,13 @@ export function connectTls(o: TlsConnectOptions): TLSSocket {
 }
 
 const FAILURES = new WeakMap<TLSSocket, TlsFailure>();
+/** A stream layered over a TLS socket (exchange-socket.ts) → that socket: its failure is the stream's. */
+const LAYERED = new WeakMap<object, TLSSocket>();
+
+/** `outer` carries `inner`'s bytes: tlsFailureOf(outer) answers for inner. */
+export function layerTls(outer: object, inner: TLSSocket): void {
+  LAYERED.set(outer, inner);
+}
 
 function recordTlsFailure(socket: TLSSocket, stats: SslStats, f: TlsFailure): void {
   stats[f.kind]++;
@@ -98,5 +105,5 @@ function recordTlsFailure(socket: TLSSocket, stats: SslStats, f: TlsFailure): vo
 
 /** The handshake failure of a socket made by connectTls, if that is how it failed. */
 export function tlsFailureOf(socket: TLSSocket | object): TlsFailure | undefined {
-  return FAILURES.get(socket as TLSSocket);
+  return FAILURES.get(LAYERED.get(socket) ?? (socket as TLSSocket));
 }

@@ -7,6 +7,7 @@ import { SslStats } from './tls-stats';
 import { type LoadBalancer, createLoadBalancer } from './load-balancer';
 import { type HostResult, OutlierDetector } from './outlier-detector';
 import type { ProxyRuntime } from '../runtime';
+import type { ExchangeEnv } from '../tcp/metadata-exchange';
 
 /**
  * A cluster at run time: its hosts, the balancer over the available ones (healthy, not ejected),
@@ -31,6 +32,8 @@ export class UpstreamCluster {
     public config: ClusterConfig,
     readonly stats: ClusterStats,
     private readonly runtime: ProxyRuntime,
+    /** For the cluster's upstream metadata exchange on its HTTP pools' connections (exchange-socket.ts). */
+    private readonly exchangeEnv?: ExchangeEnv,
   ) {
     this.pendingGate = new PendingRequests(() => this.config.thresholds.maxPendingRequests, stats);
     this.lb = createLoadBalancer(config.lbPolicy, [], runtime.random);
@@ -58,7 +61,7 @@ export class UpstreamCluster {
   setEndpoints(specs: readonly EndpointSpec[], graceMs: number): void {
     const next = new Map<string, Endpoint>();
     for (const s of specs) {
-      const fresh = new Endpoint(s, this.config, this.stats, this.pendingGate);
+      const fresh = new Endpoint(s, this.config, this.stats, this.pendingGate, this.exchangeEnv);
       const kept = this.hosts.get(fresh.address);
       kept?.update(s);
       next.set(fresh.address, kept ?? fresh);
@@ -122,7 +125,7 @@ export class UpstreamCluster {
 
   /** ORIGINAL_DST: the host is the request's destination, created on first use. */
   originalDestination(host: string, port: number): Endpoint {
-    const probe = new Endpoint({ host, port, healthy: true, weight: 1 }, this.config, this.stats, this.pendingGate);
+    const probe = new Endpoint({ host, port, healthy: true, weight: 1 }, this.config, this.stats, this.pendingGate, this.exchangeEnv);
     const known = this.hosts.get(probe.address);
     if (known !== undefined) return known;
     this.hosts.set(probe.address, probe);

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { AlpnOverride } from './alpn-pools';
 import type { PendingGate } from './pending-requests';
 import type { UpstreamTransport } from './tls-connect';
+import type { UpstreamExchange } from './exchange-socket';
 
 /** The contract between the request path and the per-host pools (h1/ for HTTP/1.1, h2/ for HTTP/2). */
 
@@ -93,6 +94,8 @@ export interface PoolOptions {
   readonly localAddress?: string;
   /** The ALPN this pool's TLS connections offer instead of the cluster's (istio.alpn; alpn-pools.ts). */
   readonly alpn?: readonly string[];
+  /** The cluster's upstream metadata exchange (TLS connections that negotiate its ALPN carry it: exchange-socket.ts). */
+  readonly exchange?: UpstreamExchange;
   /** The cluster's max_pending_requests breaker (HTTP/1.1 pools: pending-requests.ts). */
   readonly pending?: PendingGate;
 }

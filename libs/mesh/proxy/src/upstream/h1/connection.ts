@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Socket, connect } from 'node:net';
-import { connectTls, tlsFailureOf } from '../tls-connect';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { tlsFailureOf } from '../tls-connect';
+import { connectUpstreamTls } from '../exchange-socket';
 import { ResponseParser, type ResponseEvents } from './response-parser';
 import { writeRequest } from './request-writer';
 import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamRequest, UpstreamError, tlsConnectError } from '../upstream-pool';
@@ -64,7 +66,7 @@ export class RequestSlot implements UpstreamController {
  * response parser and the socket's end decide each request's outcome.
  */
 export class H1Connection implements ResponseEvents {
-  readonly socket: Socket;
+  readonly socket: Duplex;
   connected = false;
   idleSince = 0;
   /** The server's keep-alive hint caps how long this connection may sit idle. */
@@ -91,7 +93,7 @@ export class H1Connection implements ResponseEvents {
     this.socket =
       t === undefined
         ? connect({ host, port, noDelay: true, ...(localAddress !== undefined ? { localAddress } : {}) })
-        : connectTls({ host, port, transport: t, sni: o.sni ?? '', localAddress, alpn: o.alpn });
+        : connectUpstreamTls({ host, port, transport: t, sni: o.sni ?? '', localAddress, alpn: o.alpn }, o.exchange);
     if (o.connectTimeoutMs > 0) this.connectTimer = setTimeout(onConnectTimeout, o.connectTimeoutMs, this);
     this.socket.once(t === undefined ? 'connect' : 'secureConnect', () => this.onConnect());
     this.socket.on('data', (d: Buffer) => this.onData(d));

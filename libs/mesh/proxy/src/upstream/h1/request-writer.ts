@@ -1,5 +1,4 @@
-import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import type { Duplex as Socket, Readable } from 'node:stream';
 import type { UpstreamRequest } from '../upstream-pool';
 
 /** The request line and header block; `chunked` adds the framing a streamed body without a length needs. */

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import * as http2 from 'node:http2';
 import { connect } from 'node:net';
-import type { Readable } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
-import { connectTls, tlsFailureOf } from '../tls-connect';
+import type { Duplex, Readable } from 'node:stream';
+import { tlsFailureOf } from '../tls-connect';
+import { connectUpstreamTls } from '../exchange-socket';
 import { type PoolOptions, type UpstreamController, type UpstreamHandler, type UpstreamPool, type UpstreamRequest, UpstreamError, tlsConnectError } from '../upstream-pool';
 
 /** Headers HTTP/2 forbids (RFC 9113 §8.2.2); `host` becomes `:authority`. */
@@ -30,8 +30,12 @@ function withoutPseudo(headers: http2.IncomingHttpHeaders): IncomingHttpHeaders 
 
 /** Sessions whose connection was established (a stream failing on any other never reached the host). */
 const CONNECTED = new WeakSet<http2.ClientHttp2Session>();
-/** The TLS socket under a session to a TLS cluster (its handshake failure explains failed streams). */
-const TLS_SOCKETS = new WeakMap<http2.ClientHttp2Session, TLSSocket>();
+/**
+ * The TLS socket under a session to a TLS cluster (its handshake failure explains failed streams), or
+ * the exchange layer over it; its `secureConnect` is when the session's connection is up (a layered
+ * socket reaches the session through a JS stream that reports connected at once).
+ */
+const TLS_SOCKETS = new WeakMap<http2.ClientHttp2Session, Duplex>();
 
 /** Why a stream on a session that never connected failed: its TLS handshake, else a connect error. */
 function connectFailure(session: http2.ClientHttp2Session): UpstreamError {
@@ -134,11 +138,14 @@ export class H2Pool implements UpstreamPool {
 
   private wire(slot: H2Slot, stream: http2.ClientHttp2Stream, session: http2.ClientHttp2Session): void {
     const h = slot.handler;
+    // Node emits 'response' a tick after the HEADERS frame while DATA read with it is pushed at once:
+    // the body is read only once the head went to the handler (headers and body in one read happen
+    // when the upstream writes them together, e.g. an app behind a tcp_proxy).
     stream.on('response', (headers) => {
       if (!slot.done) h.onResponseStart(slot, Number(headers[':status']), withoutPseudo(headers));
-    });
-    stream.on('data', (chunk: Buffer) => {
-      if (!slot.done) h.onResponseData(slot, chunk);
+      stream.on('data', (chunk: Buffer) => {
+        if (!slot.done) h.onResponseData(slot, chunk);
+      });
     });
     stream.on('trailers', (trailers) => {
       if (!slot.done) h.onResponseTrailers?.(slot, withoutPseudo(trailers));
@@ -167,10 +174,10 @@ export class H2Pool implements UpstreamPool {
       if (localAddress === undefined) return http2.connect(this.authority, { settings: { enablePush: false } });
       return http2.connect(this.authority, { settings: { enablePush: false }, createConnection: () => connect({ host: this.host, port: this.port, localAddress, noDelay: true }) });
     }
-    let socket: TLSSocket | undefined;
+    let socket: Duplex | undefined;
     const session = http2.connect(this.authority, {
       settings: { enablePush: false },
-      createConnection: () => (socket = connectTls({ host: this.host, port: this.port, transport: t, sni: this.options.sni ?? '', localAddress, alpn: this.options.alpn })),
+      createConnection: () => (socket = connectUpstreamTls({ host: this.host, port: this.port, transport: t, sni: this.options.sni ?? '', localAddress, alpn: this.options.alpn }, this.options.exchange)),
     });
     if (socket !== undefined) TLS_SOCKETS.set(session, socket);
     return session;
@@ -181,10 +188,13 @@ export class H2Pool implements UpstreamPool {
     const session = this.connect();
     this.session = session;
     const timer = this.options.connectTimeoutMs > 0 ? setTimeout(() => session.destroy(), this.options.connectTimeoutMs) : undefined;
-    session.once('connect', () => {
+    const tls = TLS_SOCKETS.get(session);
+    const up = (): void => {
       CONNECTED.add(session);
       if (timer !== undefined) clearTimeout(timer);
-    });
+    };
+    if (tls !== undefined) tls.once('secureConnect', up);
+    else session.once('connect', up);
     const forget = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       if (this.session === session) this.session = undefined;

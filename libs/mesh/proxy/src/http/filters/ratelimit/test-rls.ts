@@ -57,7 +57,7 @@ export const ISTIO_RATE_LIMIT: RateLimitConfig = {
 };
 
 /** Listener 0.0.0.0_9080: ratelimit(config) → router, one vhost with `limits`, routes to productpage. */
-function rateLimitListener(config: RateLimitConfig, limits: RouteRateLimit[], routeLimits?: RouteRateLimit[]): Listener {
+export function rateLimitListener(config: RateLimitConfig, limits: RouteRateLimit[], routeLimits?: RouteRateLimit[]): Listener {
   const r = route({ prefix: '/' }, { cluster: svc('productpage'), ...(routeLimits !== undefined ? { rate_limits: routeLimits } : {}) });
   const l = httpListener('0.0.0.0_9080', 9080, routeConfig('9080', [vhost('productpage', ['*'], [r], { rate_limits: limits })]));
   const hcm = l.filter_chains?.[0]?.filters?.[0]?.typed_config as { http_filters: object[] };
