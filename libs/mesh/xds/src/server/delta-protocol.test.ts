@@ -33,7 +33,7 @@ describe('ADS server (delta protocol)', () => {
 
   const ack = (s: RawDeltaStream, res: DeltaDiscoveryResponse): void => s.send({ type_url: res.type_url, response_nonce: res.nonce });
   const metric = async (name: string, type: string): Promise<number> =>
-    (await registry.getSingleMetric(name)!.get()).values.find((v) => v.labels['type'] === type)?.value ?? 0;
+    (await registry.getSingleMetric(name)!.get()).values.find((v) => (v.labels['type'] ?? '') === type)?.value ?? 0;
 
   /** Connects with EDS subscribed to `eds` (after a wildcard CDS, ACKed). */
   const connectEds = async (eds: string[]): Promise<RawDeltaStream> => {
@@ -215,6 +215,25 @@ describe('ADS server (delta protocol)', () => {
     await until(() => server.syncStatus().map((p) => p.types.EDS.status).sort().join() === 'STALE,SYNCED');
     expect(await metric('pilot_xds_expired_nonce', 'eds')).toBe(1);
   });
+
+  it('holds pushes for a client that stops reading (bounded buffer), then sends it the latest state', async () => {
+    const sized = (i: number): XdsResources => ({ ...basicResources(), clusters: [{ ...edsCluster('c1'), alt_stat_name: `${i}-`.padEnd(400_000, 'x') }] });
+    current = sized(0);
+    const s = open();
+    s.send({ node: SIDECAR_NODE, type_url: TYPE_URLS.CDS });
+    ack(s, await s.next());
+    s.pause();
+    for (let i = 1; i <= 60; i++) {
+      current = sized(i);
+      server.pushNow();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await metric('pilot_xds_push_deferred', '')).toBeGreaterThan(0);
+    s.resume();
+    const seen: string[] = [];
+    while (!seen.includes('60')) seen.push(String(unpackResource((await s.next(10_000)).resources[0]!.resource)['alt_stat_name']).split('-')[0]!);
+    expect(seen.length).toBeLessThan(60); // pushes while it was not reading were held back, not queued
+  }, 30_000);
 
   it.each<XdsTypeShort>(['RDS', 'SDS'])('serves %s by name only, and `*` as an explicit wildcard', async (type) => {
     current = { ...basicResources(), secrets: [{ name: 's1', validation_context: { trusted_ca: { inline_bytes: Buffer.from('CA').toString('base64') } } }] };

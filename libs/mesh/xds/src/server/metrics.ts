@@ -12,6 +12,8 @@ export interface XdsServerMetrics {
   subscriptionsDropped(type: XdsTypeShort, count: number): void;
   /** Delta responses forgotten unACKed by the per-stream bound. */
   unackedDropped(type: XdsTypeShort, count: number): void;
+  /** A push held back because the stream's client is not reading (sent once it drains). */
+  pushDeferred(): void;
 }
 
 function label(type: XdsTypeShort): string {
@@ -47,6 +49,11 @@ export function createXdsServerMetrics(given?: Registry): XdsServerMetrics {
     labelNames: ['type'],
     registers,
   });
+  const deferred = new Counter({
+    name: 'pilot_xds_push_deferred',
+    help: 'Total number of XDS pushes held back because the proxy was not reading its stream (sent when it drains).',
+    registers,
+  });
   return {
     connected: (delta) => xds.inc(delta),
     pushed: (type) => pushes.inc({ type: label(type) }),
@@ -55,5 +62,6 @@ export function createXdsServerMetrics(given?: Registry): XdsServerMetrics {
     expiredNonce: (type) => expired.inc({ type: label(type) }),
     subscriptionsDropped: (type, count) => droppedSubs.inc({ type: label(type) }, count),
     unackedDropped: (type, count) => droppedUnacked.inc({ type: label(type) }, count),
+    pushDeferred: () => deferred.inc(),
   };
 }

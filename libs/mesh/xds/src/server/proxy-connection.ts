@@ -13,8 +13,10 @@ import { syncState, type NackRecord, type SyncState, type TypeProgress } from '.
 /** The part of a grpc-js server stream a connection uses (both ADS methods). */
 export interface XdsCall<Req, Res> {
   on(event: 'data', listener: (req: Req) => void): unknown;
-  on(event: 'end' | 'error' | 'cancelled' | 'close', listener: () => void): unknown;
+  on(event: 'end' | 'error' | 'cancelled' | 'close' | 'drain', listener: () => void): unknown;
   write(res: Res): unknown;
+  /** Node's Writable: true once the stream's buffer is full (the client is not reading). */
+  readonly writableNeedDrain: boolean;
   end(): void;
   emit(event: 'error', err: { code: grpc.status; details: string }): unknown;
 }
@@ -53,6 +55,8 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
   abstract readonly protocol: 'sotw' | 'delta';
   proxy: ProxyInfo | undefined;
   protected closed = false;
+  /** A push skipped while the client was not reading; sent (the latest state, once) on 'drain'. */
+  private deferred = false;
   protected readonly packed: Partial<Record<XdsTypeShort, PackedType>> = {};
 
   constructor(
@@ -64,6 +68,7 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
     call.on('error', () => this.finish());
     call.on('cancelled', () => this.finish());
     call.on('close', () => this.finish());
+    call.on('drain', () => this.resume());
   }
 
   /** One request of a known type. */
@@ -107,6 +112,12 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
   /** Regenerates and sends, in CDS → EDS → LDS → RDS order, only the types whose content changed. */
   push(changeAt: number, round: string = randomUUID()): XdsTypeShort[] {
     if (this.proxy === undefined || this.closed) return [];
+    if (this.call.writableNeedDrain) {
+      // A client that does not read gets no more queued: at most one stream buffer, then the latest state.
+      if (!this.deferred) this.deps.metrics.pushDeferred();
+      this.deferred = true;
+      return [];
+    }
     try {
       this.regenerate(false);
     } catch (err) {
@@ -114,6 +125,12 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
       return [];
     }
     return PUSH_ORDER.filter((type) => this.packed[type] !== undefined && this.progress(type).requested && this.pushType(type, changeAt, round));
+  }
+
+  private resume(): void {
+    if (!this.deferred || this.closed) return;
+    this.deferred = false;
+    this.push(Date.now());
   }
 
   private regenerate(first: boolean): void {

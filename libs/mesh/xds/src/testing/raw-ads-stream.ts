@@ -56,6 +56,15 @@ export class RawStream<Req, Res extends { readonly type_url: string }> {
     if (this.queue.length > 0) throw new Error(`unexpected DiscoveryResponse for ${this.queue[0]!.type_url}`);
   }
 
+  /** Stops reading (the server's writes back up once the HTTP/2 windows fill). */
+  pause(): void {
+    this.call.pause();
+  }
+
+  resume(): void {
+    this.call.resume();
+  }
+
   close(): void {
     this.call.cancel();
     this.client.close();
