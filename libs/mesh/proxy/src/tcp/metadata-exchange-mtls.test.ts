@@ -1,11 +1,12 @@
 import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
-import { ISTIO_STATS_TYPE, TCP_PROXY_TYPE, UDPA_TYPED_STRUCT_TYPE } from '@trellis/mesh-envoy';
+import { TCP_PROXY_TYPE } from '@trellis/mesh-envoy';
 import type { Cluster, FilterChain, Listener } from '../config/envoy-types';
 import type { ProxyNode } from '../proxy-node';
-import { type TestProxy, send, startProxy } from '../testing/harness';
+import { type TestProxy, startProxy } from '../testing/harness';
 import { inboundChains, inboundCluster, inboundListener, inboundTls, meshAssignment, outboundMtlsCluster } from '../testing/istio-mtls';
 import { type MeshPki, meshPki, spiffe } from '../testing/mesh-pki';
 import { ECHO, cluster, tcpRoundTrip } from '../testing/mesh-sidecars';
+import { MX_FILTER as MX, STATS_FILTER as STATS, scrapeProxy as scrape } from '../testing/mesh-exchange';
 
 /**
  * istio-peer-exchange between two real sidecars over mTLS (istiod's shapes: the downstream exchange
@@ -27,8 +28,6 @@ const RATINGS = node('ratings-v2-mysql-7f9c8b6d5-x2k4p', 'ratings', 'v2-mysql');
 const MYSQLDB = node('mysqldb-v1-5b9bd44f4-2xq7z', 'mysqldb', 'v1');
 const GREETER = 'greeter.default.svc.cluster.local';
 
-const MX = { name: 'istio.metadata_exchange', typed_config: { '@type': UDPA_TYPED_STRUCT_TYPE, type_url: 'type.googleapis.com/envoy.tcp.metadataexchange.config.MetadataExchange', value: { protocol: 'istio-peer-exchange', enable_discovery: true } } };
-const STATS = { name: 'istio.stats', typed_config: { '@type': ISTIO_STATS_TYPE } };
 
 /** Apps: a TCP echo, and a server-first one (as MySQL's greeting) that says `hello\n` and then echoes. */
 async function startApps(): Promise<{ echo: number; greeter: number; seen: Buffer[]; close: () => Promise<void> }> {
@@ -63,11 +62,6 @@ function clientCluster(port: number, host: string): Cluster {
 function clientListener(port: number, host: string): Listener {
   const tcp = { name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TCP_PROXY_TYPE, stat_prefix: host, cluster: cluster(port, host) } };
   return { name: `127.0.0.1_${port}`, address: { socket_address: { address: '127.0.0.1', port_value: 0 } }, filter_chains: [{ filters: [STATS, tcp] }] } as Listener;
-}
-
-async function scrape(p: TestProxy): Promise<string> {
-  const prom = await p.proxy.startPrometheus({ host: '127.0.0.1', port: 0 });
-  return (await send(prom.port, { path: '/stats/prometheus' })).body;
 }
 
 const lines = (text: string, prefix: string): string[] => text.split('\n').filter((l) => l.startsWith(prefix));
