@@ -4,10 +4,11 @@
  * run's state dir or an address of its block, which every child's does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@trellis/mesh-local';
+import { REPEAT_WINDOW_MS } from './signals';
 
 const main = path.resolve(__dirname, '../../../dist/apps/local-runner/main.js');
 const BLOCK = '127.0.131';
@@ -27,6 +28,19 @@ function processesOf(stateDir: string, except: number): Array<{ pid: number; cmd
     }
   }
   return found;
+}
+
+/** Live processes running `file` (its command line names it). */
+function pidsRunning(file: string): number[] {
+  return readdirSync('/proc')
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return Number.isInteger(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(file) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+      } catch {
+        return false;
+      }
+    });
 }
 
 interface Run {
@@ -57,11 +71,16 @@ async function until(what: string, ok: () => boolean, run: Run, ms = 90_000): Pr
 }
 
 const runs: Run[] = [];
+const binDirs: string[] = [];
 afterEach(() => {
   for (const run of runs.splice(0)) {
     if (run.child.exitCode === null) run.child.kill('SIGKILL');
     for (const p of processesOf(run.stateDir, process.pid)) process.kill(p.pid, 'SIGKILL');
     rmSync(run.stateDir, { recursive: true, force: true });
+  }
+  for (const dir of binDirs.splice(0)) {
+    for (const pid of pidsRunning(dir)) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -100,17 +119,25 @@ describe('interrupting npm start during start-up', () => {
   });
 
   it('a second SIGINT while sidecars start forces: SIGKILL to everything, exit 130', async () => {
-    const run = await startRunner([]);
+    // an httpbin that ignores SIGTERM (and so does its sleep): the graceful stop would wait out its 5 s grace
+    binDirs.push(mkdtempSync(path.join(tmpdir(), 'trellis-interrupt-bin-')));
+    const stubborn = path.join(binDirs[binDirs.length - 1] ?? '', 'httpbin');
+    writeFileSync(stubborn, "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 1; done\n", { mode: 0o755 });
+    const run = await startRunner(['--with', 'httpbin'], { TRELLIS_HTTPBIN: stubborn });
     runs.push(run);
     await until('sidecars starting', () => processesOf(run.stateDir, run.child.pid ?? 0).filter((p) => p.cmd.includes('--mode sidecar')).length >= 3, run);
+    await until('the stubborn httpbin', () => pidsRunning(stubborn).length > 0, run);
     run.child.kill('SIGINT');
     await until('the stop', () => run.output().includes('Stopping (SIGINT)'), run, 10_000);
+    // a repeat within REPEAT_WINDOW_MS is the same Ctrl-C (npm forwards it); the stubborn httpbin holds the stop up meanwhile
+    await new Promise((r) => setTimeout(r, REPEAT_WINDOW_MS + 100));
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
-    expect(run.output()).toMatch(/SIGINT again: forced stop, SIGKILL to \d+ processes/);
+    expect(run.output()).toMatch(/SIGINT again: forced stop, SIGKILL to [1-9]\d* process(es)?$/m);
     // SIGKILLed, not waited for: gone within a moment
     const end = Date.now() + 3000;
     while (processesOf(run.stateDir, process.pid).length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect(processesOf(run.stateDir, process.pid)).toEqual([]);
+    expect(pidsRunning(stubborn)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { handleStopSignals, type Stoppable } from './signals';
 
+let clock = 0;
 function setup(): { emitter: EventEmitter; lines: string[]; exits: number[]; calls: string[]; finishStop: () => void; signals: ReturnType<typeof handleStopSignals> } {
   const emitter = new EventEmitter();
   const lines: string[] = [];
@@ -18,7 +19,8 @@ function setup(): { emitter: EventEmitter; lines: string[]; exits: number[]; cal
       return 3;
     },
   };
-  const signals = handleStopSignals(run, (l) => lines.push(l), (c) => exits.push(c), emitter as unknown as NodeJS.Process);
+  clock = 0;
+  const signals = handleStopSignals(run, (l) => lines.push(l), (c) => exits.push(c), emitter as unknown as NodeJS.Process, () => clock);
   return { emitter, lines, exits, calls, finishStop: () => finishStop(), signals };
 }
 
@@ -50,10 +52,23 @@ describe('stop signals', () => {
   it('a second signal while stopping SIGKILLs at once and exits', () => {
     const s = setup();
     s.emitter.emit('SIGINT', 'SIGINT');
+    clock = 800;
     s.emitter.emit('SIGINT', 'SIGINT');
     expect(s.calls).toEqual(['stop', 'kill']);
     expect(s.lines.at(-1)).toBe('SIGINT again: forced stop, SIGKILL to 3 processes');
     expect(s.exits).toEqual([130]);
+  });
+
+  it('one Ctrl-C delivered twice (by the terminal and forwarded by npm) is one stop, not a forced one', () => {
+    const s = setup();
+    s.emitter.emit('SIGINT', 'SIGINT');
+    clock = 5;
+    s.emitter.emit('SIGINT', 'SIGINT');
+    expect(s.calls).toEqual(['stop']);
+    expect(s.exits).toEqual([]);
+    clock = 10;
+    s.emitter.emit('SIGTERM', 'SIGTERM'); // another signal is another request
+    expect(s.calls).toEqual(['stop', 'kill']);
   });
 
   it('the runner exiting for any reason SIGKILLs what is left; SIGHUP stops too', () => {

@@ -21,19 +21,26 @@ type Emitter = Pick<NodeJS.Process, 'on'>;
 
 export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/**
+ * A terminal's Ctrl-C reaches `npm start` and the runner at once, and npm forwards it to the runner
+ * too: the same signal again this soon is that one Ctrl-C, not a second one.
+ */
+export const REPEAT_WINDOW_MS = 500;
+
 const signalExitCode = (signal: NodeJS.Signals): number => 128 + constants.signals[signal];
 
-export function handleStopSignals(run: Stoppable, out: (line: string) => void, exit: (code: number) => void, proc: Emitter = process): StopSignals {
+export function handleStopSignals(run: Stoppable, out: (line: string) => void, exit: (code: number) => void, proc: Emitter = process, now: () => number = Date.now): StopSignals {
   let ready = false;
-  let stopping = false;
+  let stopping: { signal: NodeJS.Signals; at: number } | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stopping !== undefined && signal === stopping.signal && now() - stopping.at < REPEAT_WINDOW_MS) return;
+    if (stopping !== undefined) {
       const n = run.kill();
       out(`${signal} again: forced stop, SIGKILL to ${n} process${n === 1 ? '' : 'es'}`);
       exit(signalExitCode(signal));
       return;
     }
-    stopping = true;
+    stopping = { signal, at: now() };
     out(`Stopping (${signal}): draining proxies and workloads… (Ctrl-C again to force)`);
     void run.stop().then(() => {
       out('Stopped.');
