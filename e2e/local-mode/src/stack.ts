@@ -56,7 +56,9 @@ export async function startStack(options: { stateDir?: string; addressBlock?: st
 function waitForLine(child: ChildProcess, output: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      // SIGINT stops the stack's children too (each runs in its own process group); SIGKILL only if it hangs.
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       reject(new Error(`local stack did not become ready in ${timeoutMs} ms:\n${output()}`));
     }, timeoutMs);
     const check = (): void => {
