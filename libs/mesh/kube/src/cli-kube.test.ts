@@ -130,7 +130,8 @@ it('analyzes the cluster: IST0101 for a missing subset, clean once the Destinati
   expect(before).toEqual({
     code: 79,
     stdout: 'Error [IST0101] (VirtualService cli-kube/reviews) Referenced host+subset in destinationrule not found: "reviews+v2"\n',
-    stderr: '',
+    // stdout is istioctl's; the hint towards `x route` goes to stderr.
+    stderr: 'Hint: see where a request goes with this config: trellis x route <pod> --host <host:port> --path <path> [--header name=value]\n',
   });
   expect((await kube('analyze', 'dr.yaml')).code).toBe(0);
   expect((await kube('apply', '-f', 'dr.yaml')).stdout).toBe('destinationrule.networking.istio.io/reviews created\n');
@@ -189,7 +190,7 @@ describe('proxy-status against a control plane in Kubernetes mode', () => {
       throw new Error(`${String(err)}; last: ${JSON.stringify(last)}`);
     });
     expect(res.stdout).toMatch(/^NAME\s+CLUSTER\s+CDS\s+LDS\s+EDS\s+RDS\s+ISTIOD\s+VERSION\n/);
-    expect((await kube('--istiod-addr', `http://127.0.0.1:${httpPort}`, 'version', '--short')).stdout).toMatch(/^client version: .+\ncontrol plane version: .+\n$/);
+    expect((await kube('--istiod-addr', `http://127.0.0.1:${httpPort}`, 'version', '--short')).stdout).toMatch(/^client version: .+\ncontrol plane version: .+\ndata plane version: .+\n$/);
   });
 
   it('reaches istiod through the API server service proxy by default', async () => {
