@@ -16,6 +16,10 @@ export const PROXY_NODE_RUNTIME: NodeRuntime = {
   nodeFlags: [
     // One V8 platform worker (background compilation, GC helpers): the proxy is one event loop.
     '--v8-pool-size=1',
+    // V8's memory-over-speed mode: the old generation grows by a smaller factor before a full GC. Without it,
+    // once /stats/prometheus stopped allocating a large string per scrape (which forced frequent full GCs),
+    // objects promoted by scavenges piled up 8 → 15 MB between full GCs (+4–6 MB RSS on every Bookinfo proxy).
+    '--optimize-for-size',
   ],
   env: {
     // Two glibc malloc arenas, not 8 per core: every thread that allocates would otherwise get its own.
