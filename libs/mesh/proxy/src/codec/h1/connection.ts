@@ -83,9 +83,15 @@ export class H1Connection implements ResponseOwner {
     this.stopped = true;
     this.closeWhenDone = true;
     this.options.onProtocolError(err.code);
-    // A body cut by the error cannot be answered for; a write-closed socket takes nothing more.
+    // A body cut by the error cannot be answered for; a write-closed socket takes nothing more. What
+    // earlier pipelined responses already wrote (a 400 for a request without Host) is flushed first:
+    // destroy() would drop it. The request cut short is aborted when the socket closes (onClose).
     if (this.parsing !== null || !this.socket.writable) {
-      this.socket.destroy();
+      if (!this.socket.writable) return void this.socket.destroy();
+      this.socket.end(() => this.socket.destroy());
+      // A client that does not read must not keep the socket: the flush gets a second at most.
+      const flushBound = setTimeout(() => this.socket.destroy(), 1000).unref();
+      this.socket.once('close', () => clearTimeout(flushBound));
       return;
     }
     if (this.queue.length === 0) this.socket.end(codecReply(err.code));
