@@ -82,15 +82,17 @@ describe('request timeouts', () => {
     await settle();
     const slow = await getPage(stack.gatewayUrl);
     expect(slow.color).toBe('black');
+    // The delay is in force (≥ 2 s). No tight upper bound: a loaded CI machine adds seconds, and
+    // performance is measured by benchmarks; the timeout below must still cut the page short of it.
     expect(slow.ms).toBeGreaterThan(1800);
-    expect(slow.ms).toBeLessThan(3500);
 
     await apply(yamlFile('reviews-timeout.yaml', REVIEWS_V2.replace('  - route:', '  - timeout: 0.5s\n    route:')));
     await settle();
     const failed = await getPage(stack.gatewayUrl);
     expect(failed.body).toContain('Sorry, product reviews are currently unavailable for this book.');
+    // 0.5 s timeout + productpage's one retry: about 1 s, and shorter than the 2 s delay it cut.
     expect(failed.ms).toBeGreaterThan(900);
-    expect(failed.ms).toBeLessThan(2000);
+    expect(failed.ms).toBeLessThan(slow.ms);
   });
 });
 
