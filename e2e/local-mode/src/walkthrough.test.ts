@@ -108,14 +108,14 @@ describe('fault injection', () => {
     expect(v.ms).toBeGreaterThan(5500);
     expect(v.ms).toBeLessThan(7500);
     const other = await getPage(stack.gatewayUrl);
-    expect(other.ms).toBeLessThan(2000);
+    expect(other.ms).toBeLessThan(5000); // not delayed (a delayed page takes 6 s); slack for a loaded machine
     expect(other.stars).toBe(0);
   });
 
   it('an HTTP 500 abort for jason shows "Ratings service is currently unavailable"', async () => {
     await applyAndSettle('virtual-service-ratings-test-abort.yaml', (v) => v.body.includes('Ratings service is currently unavailable'), jason, 3);
     const v = await getPage(stack.gatewayUrl, jason);
-    expect(v.ms).toBeLessThan(2000);
+    expect(v.ms).toBeLessThan(5000); // aborted at once, not delayed
     expect((v.body.match(/Ratings service is currently unavailable/g) ?? []).length).toBe(2);
   });
 });
