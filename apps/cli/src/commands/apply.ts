@@ -5,6 +5,7 @@ import { USAGE } from '../errors';
 import { displaySingular } from '../kinds';
 import { toIstioObjects } from '../manifest/istio-objects';
 import { readManifests } from '../manifest/read-manifests';
+import { unshippedSampleWarnings } from '../manifest/unshipped-samples';
 
 export function registerApply(program: Command, ctx: CommandContext): void {
   program
@@ -17,7 +18,11 @@ export function registerApply(program: Command, ctx: CommandContext): void {
       const docs = await readManifests(opts.filename, ctx.io.cwd, ctx.io.stdin);
       const objects = toIstioObjects(docs).map((o) => o.object);
       if (objects.length === 0) throw new TrellisError(USAGE, 'no objects passed to apply');
-      const results = await ctx.api(globals).apply(objects, globals.namespace);
+      const api = ctx.api(globals);
+      const results = await api.apply(objects, globals.namespace);
       ctx.lines(results.map((r) => `${displaySingular(r.kind)}/${r.name} ${r.action}`));
+      // A hint, never a failure: without the registry there is nothing to warn about.
+      const workloads = await api.workloads().catch(() => undefined);
+      for (const line of workloads === undefined ? [] : unshippedSampleWarnings(objects, workloads, globals.namespace)) ctx.io.stderr.write(line + '\n');
     });
 }
