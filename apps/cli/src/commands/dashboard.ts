@@ -6,29 +6,11 @@ import { KubeApi } from '../client/kube-api';
 import { resolveTarget, type Target } from '../client/target';
 import { globalsOf, type CommandContext, type GlobalOptions } from '../context';
 import { DASHBOARD_COMPONENTS, dashboardComponent, type DashboardComponent } from '../dashboard/components';
-import { DASHBOARD_POD_NOT_FOUND, forwardToPod, inferPod } from '../dashboard/kube-dashboard';
+import { type DashboardOptions, forwardAndOpen, parseBool, parsePort, untilInterrupted, type WaitForStop } from '../dashboard/dashboard-options';
+import { DASHBOARD_POD_NOT_FOUND, inferPod } from '../dashboard/kube-dashboard';
 import { assertAnswers, localDashboardUrl } from '../dashboard/local-dashboard';
 import { openBrowser } from '../dashboard/open-browser';
-import { USAGE } from '../errors';
-
-interface DashboardOptions {
-  port?: number;
-  address: string;
-  browser: boolean;
-  uiPort?: number;
-}
-
-/** Resolves when the user interrupts (istioctl's ClosePortForwarderOnInterrupt); injectable for tests. */
-export type WaitForStop = () => Promise<void>;
-const untilInterrupted: WaitForStop = () => new Promise((resolve) => process.once('SIGINT', () => resolve()));
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new TrellisError(USAGE, `invalid port "${value}"`);
-  return port;
-}
-
-const parseBool = (value: string | boolean): boolean => value !== 'false' && value !== false;
+import { registerPodDashboards } from '../dashboard/pod-dashboards';
 
 function stateDirOf(globals: GlobalOptions, ctx: CommandContext): string {
   return path.resolve(ctx.io.cwd, nonEmpty(globals.stateDir) ?? nonEmpty(ctx.io.env['TRELLIS_STATE_DIR']) ?? DEFAULT_STATE_DIR);
@@ -46,18 +28,10 @@ async function kubeDashboard(ctx: CommandContext, component: DashboardComponent,
     if (component.instead === undefined || !isTrellisError(err) || err.code !== DASHBOARD_POD_NOT_FOUND) throw err;
     throw new TrellisError(DASHBOARD_POD_NOT_FOUND, `${err.message}. ${component.instead}`, err.context);
   });
-  const remote = opts.uiPort ?? component.uiPort;
-  const ports = opts.port !== undefined && opts.port !== 0 ? [opts.port] : [remote, 0];
-  const fw = await forwardToPod(api, pod, remote, opts.address, ports, (line) => ctx.io.stderr.write(line + '\n'));
-  try {
-    await openBrowser(`http://${fw.address}${component.path}`, (t) => ctx.out(t), opts.browser, process.platform, { ...ctx.io.env });
-    await wait();
-  } finally {
-    fw.close();
-  }
+  await forwardAndOpen(ctx, api, pod, opts.uiPort ?? component.uiPort, component.path, opts, wait);
 }
 
-/** `trellis dashboard|dash|d <prometheus|zipkin|tracing|kiali|grafana|jaeger>`: istioctl dashboard's verbs and flags. */
+/** `trellis dashboard|dash|d <prometheus|zipkin|tracing|kiali|grafana|jaeger|envoy|controlz>`: istioctl dashboard's verbs and flags. */
 export function registerDashboard(program: Command, ctx: CommandContext, wait: WaitForStop = untilInterrupted): void {
   const dashboard = program
     .command('dashboard')
@@ -80,4 +54,5 @@ export function registerDashboard(program: Command, ctx: CommandContext, wait: W
         else await kubeDashboard(ctx, found, target, globals, opts, wait);
       });
   }
+  registerPodDashboards(dashboard, ctx, wait);
 }

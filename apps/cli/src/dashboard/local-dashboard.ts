@@ -30,7 +30,7 @@ export function localDashboardUrl(component: DashboardComponent, stateDir: strin
 }
 
 /** Fails with ADDON_NOT_RUNNING when nothing answers at `url` (a stack killed without cleaning up). */
-export async function assertAnswers(component: DashboardComponent, url: string): Promise<void> {
+export async function assertAnswers(component: Pick<DashboardComponent, 'name' | 'flavor'>, url: string): Promise<void> {
   try {
     const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
     await res.body.dump();
