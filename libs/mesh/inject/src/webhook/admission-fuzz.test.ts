@@ -59,6 +59,9 @@ function slots(node: unknown, out: [Record<string, unknown> | unknown[], string 
   return out;
 }
 
+/** An earlier mutation may have retyped the map into a string, number or array: mutate maps only. */
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 const MUTATIONS: Record<string, (review: Record<string, unknown>, r: Random) => void> = {
   delete: (review, r) => {
     const [parent, key] = pick(r, slots(review));
@@ -71,15 +74,15 @@ const MUTATIONS: Record<string, (review: Record<string, unknown>, r: Random) => 
   },
   annotation: (review, r) => {
     const pod = (review['request'] as { object?: { metadata?: { annotations?: Record<string, unknown> } } } | undefined)?.object;
-    if (pod?.metadata?.annotations) pod.metadata.annotations[pick(r, ANNOTATIONS)] = pick(r, ['false', 'true', 'nope', '{', 'tracing: {sampling: x}', 'proxyMetadata: [1]', '*', '', '9080,abc', '10.0.0.0/33', '100000m', 'TPROXY', '1e9']);
+    if (isRecord(pod?.metadata?.annotations)) pod.metadata.annotations[pick(r, ANNOTATIONS)] = pick(r, ['false', 'true', 'nope', '{', 'tracing: {sampling: x}', 'proxyMetadata: [1]', '*', '', '9080,abc', '10.0.0.0/33', '100000m', 'TPROXY', '1e9']);
   },
   'opt-out': (review) => {
     const pod = (review['request'] as { object?: { metadata?: { labels?: Record<string, unknown> } } } | undefined)?.object;
-    if (pod?.metadata?.labels) pod.metadata.labels['sidecar.istio.io/inject'] = 'false';
+    if (isRecord(pod?.metadata?.labels)) pod.metadata.labels['sidecar.istio.io/inject'] = 'false';
   },
   proto: (review, r) => {
     const [parent] = pick(r, slots(review));
-    if (!Array.isArray(parent) && !Object.hasOwn(parent, '__proto__')) Object.defineProperty(parent, '__proto__', { value: { polluted: true, containers: [] }, enumerable: true });
+    if (!Array.isArray(parent) && !Object.hasOwn(parent, '__proto__')) Object.defineProperty(parent, '__proto__', { value: { polluted: true, containers: [] }, enumerable: true, writable: true, configurable: true }); // as JSON.parse makes it: a later mutation may retype or delete it
   },
   'many-containers': (review) => {
     const spec = (review['request'] as { object?: { spec?: { containers?: unknown[] } } } | undefined)?.object?.spec;
