@@ -115,3 +115,10 @@ export function fuzzCase(id: number, r: Random): FuzzCase {
   const pieces = [0, ...cuts].map((from, i) => bytes.subarray(from, [...cuts, bytes.length][i]));
   return { id, mutations, pieces: pieces.filter((b) => b.length > 0) };
 }
+
+/** One request without Host, whatever the seed drew: every run checks the 400 at least once. */
+export function noHostCase(id: number, r: Random): FuzzCase {
+  const q = baseRequest(id, 0, r);
+  MUTATIONS['no-host']?.(q, r, id);
+  return { id, mutations: ['0:no-host'], pieces: [Buffer.from(serialize(q), 'latin1')] };
+}

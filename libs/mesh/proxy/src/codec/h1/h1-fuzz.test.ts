@@ -11,7 +11,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { type AddressInfo, connect } from 'node:net';
 import { assignment, edsCluster, httpListener, route, routeConfig, svc, vhost } from '../../testing/envoy-fixtures';
 import { type TestProxy, send, startProxy } from '../../testing/harness';
-import { fuzzCase, mulberry32 } from '../../testing/h1-fuzz-cases';
+import { fuzzCase, mulberry32, noHostCase } from '../../testing/h1-fuzz-cases';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const ITERATIONS = Number(process.env['FUZZ_ITERATIONS'] ?? 120);
@@ -104,7 +104,7 @@ describe(`HTTP/1.1 codec fuzz (seed ${SEED}, ${ITERATIONS} cases)`, () => {
 
   it('never forwards what Node would not parse, never splits or merges requests, never dies', async () => {
     const random = mulberry32(SEED);
-    const cases = Array.from({ length: ITERATIONS }, (_, i) => fuzzCase(i, random));
+    const cases = [...Array.from({ length: ITERATIONS }, (_, i) => fuzzCase(i, random)), noHostCase(ITERATIONS, random)];
     const port = p.port('0.0.0.0_9080');
     const replies = new Map<number, readonly [string, string]>();
     for (let i = 0; i < cases.length; i += PARALLEL) {
@@ -126,7 +126,10 @@ describe(`HTTP/1.1 codec fuzz (seed ${SEED}, ${ITERATIONS} cases)`, () => {
       missingHost++;
       const [fromNode, fromProxy] = replies.get(k.id) ?? ['', ''];
       const firstLines = [fromNode, fromProxy].map((t) => t.slice(0, t.indexOf('\r\n')));
-      if (!firstLines.every((l) => l.startsWith('HTTP/1.1 400 '))) problems.push(`case ${k.id} [${k.mutations.join(',')}]: no Host, answered ${JSON.stringify(firstLines)}; bytes ${bytes}`);
+      // The proxy answers the Host-less request 400 as Envoy does. Node may reject the whole stream first
+      // (431 for a huge header in a later pipelined request), so Node's answer need only be a 4xx.
+      const [nodeLine, proxyLine] = firstLines as [string, string];
+      if (!/^HTTP\/1\.1 4\d\d /.test(nodeLine) || !proxyLine.startsWith('HTTP/1.1 400 ')) problems.push(`case ${k.id} [${k.mutations.join(',')}]: no Host, answered ${JSON.stringify(firstLines)}; bytes ${bytes}`);
     }
     const stray = proxied.get('other') ?? [];
     const known = new Set([...direct.values()].flat().filter((x) => !x.noHost).map((x) => `${x.method} ${x.url} ${x.body}`));
@@ -135,7 +138,7 @@ describe(`HTTP/1.1 codec fuzz (seed ${SEED}, ${ITERATIONS} cases)`, () => {
     // The codec mostly forwarded (the fuzz is not all rejects) and the proxy still serves.
     const forwarded = [...proxied.values()].flat().length;
     expect(forwarded).toBeGreaterThan(ITERATIONS / 4);
-    if (ITERATIONS >= 100) expect(missingHost).toBeGreaterThan(0);
+    expect(missingHost).toBeGreaterThan(0);
     expect((await send(port, { path: '/c999999/alive' })).status).toBe(200);
   }, 60_000);
 });
