@@ -66,6 +66,8 @@ export type ClusterFilter = { name?: string; typed_config?: Any };
 
 export type Cluster = {
   name?: string;
+  /** The name stats use instead of `name` (Envoy's field; the proxy keeps `name`). */
+  alt_stat_name?: string;
   type?: ClusterDiscoveryType;
   cluster_type?: CustomClusterType;
   eds_cluster_config?: EdsClusterConfig;
