@@ -21,7 +21,9 @@ export function registerApply(program: Command, ctx: CommandContext): void {
       const api = ctx.api(globals);
       const results = await api.apply(objects, globals.namespace);
       ctx.lines(results.map((r) => `${displaySingular(r.kind)}/${r.name} ${r.action}`));
-      // A hint, never a failure: without the registry there is nothing to warn about.
+      // A hint, never a failure: without the registry there is nothing to warn about. The registry is
+      // asked only when a VirtualService routes to an unshipped subset at all.
+      if (unshippedSampleWarnings(objects, [], globals.namespace).length === 0) return;
       const workloads = await api.workloads().catch(() => undefined);
       for (const line of workloads === undefined ? [] : unshippedSampleWarnings(objects, workloads, globals.namespace)) ctx.io.stderr.write(line + '\n');
     });
