@@ -70,6 +70,8 @@ export async function certRotation(stack, o) {
     ...summarize(records),
     recoveryMs: NaN,
     configLost: false,
+    rotations,
+    sidecars: perProxy.length,
     note: `${rotations} rotations seen across ${perProxy.length} sidecars in ${o.durationMs / 1000}s (${(rotations / Math.max(1, perProxy.length)).toFixed(1)} each; a ${ttl}s certificate renews at ~${ttl / 2}s)`,
   };
 }

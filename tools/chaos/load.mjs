@@ -72,14 +72,30 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Sent / succeeded / failed-by-outcome / p99 within [fromMs, toMs) of the run. */
+/** productpage's per-call timeout towards details, reviews and ratings (apps/productpage config: 3 s, as upstream). */
+export const APP_TIMEOUT_MS = 3000;
+/** What productpage and the client answer when a call of theirs timed out: productpage's degraded page or 500, the client's own timeouts. */
+const TIMEOUT_OUTCOMES = new Set(['200 degraded', '500 -', 'error UND_ERR_HEADERS_TIMEOUT', 'error UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * A failure that is an application's own timeout, not an answer of the mesh: one of those outcomes
+ * after at least productpage's 3 s. On a CPU-starved box latency grows past it with no fault at all.
+ * A response flag from a proxy (503 UF, UO, UH, …) never counts, however late.
+ */
+export const isTimeoutFailure = (r) => TIMEOUT_OUTCOMES.has(r.outcome) && r.ms >= APP_TIMEOUT_MS;
+
+/** Sent / succeeded / failed-by-outcome (`slow`, `slowBy`: how many were application timeouts) / p99 within [fromMs, toMs) of the run. */
 export function summarize(records, fromMs = 0, toMs = Infinity) {
   const failed = {};
   let ok = 0;
+  const slowBy = {};
   for (const r of records) {
     if (r.outcome === 'ok') ok++;
     else failed[r.outcome] = (failed[r.outcome] ?? 0) + 1;
+    if (isTimeoutFailure(r)) slowBy[r.outcome] = (slowBy[r.outcome] ?? 0) + 1;
   }
+  const slow = Object.values(slowBy).reduce((a, b) => a + b, 0);
   const during = records.filter((r) => r.at >= fromMs && r.at < toMs).map((r) => r.ms);
-  return { sent: records.length, ok, failed, p99: percentile(during, 99), p99All: percentile(records.map((r) => r.ms), 99) };
+  const all = records.map((r) => r.ms);
+  return { sent: records.length, ok, failed, slow, slowBy, p99: percentile(during, 99), p99All: percentile(all, 99), maxMs: all.length ? Math.max(...all) : 0 };
 }

@@ -96,7 +96,7 @@ export async function routingChurn(stack, o) {
   const last = 400 + ((applied + rejected - 1) % 20);
   const served = (await probeStatus(stack)) === last;
   await stack.remove('virtualservices', 'reviews');
-  return row('routing churn 1/s (VS weights, DR subsets, gateway route)', records, 0, Infinity, NaN, !served, `${applied} changes applied, ${rejected} rejected; last change served: ${served}`);
+  return { ...row('routing churn 1/s (VS weights, DR subsets, gateway route)', records, 0, Infinity, NaN, !served, `${applied} changes applied, ${rejected} rejected; last change served: ${served}`), changes: { applied, rejected, lastServed: served } };
 }
 
 export async function reviewsKill(stack, o) {

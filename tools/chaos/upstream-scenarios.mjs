@@ -49,7 +49,7 @@ export async function slowAndDeadUpstream(stack, o) {
   const after = usageOf(stack, PATH);
   await stack.remove('virtualservices', 'ratings');
   const r = summarize(records, hungAt, hungAt + recovery);
-  return { scenario: 'ratings hung (SIGSTOP) then dead (SIGKILL), 1s route timeout', ...r, recoveryMs: recovery, configLost: false, note: `${change(before, after)}; max latency ${Math.round(Math.max(...records.map((x) => x.ms)))} ms` };
+  return { scenario: 'ratings hung (SIGSTOP) then dead (SIGKILL), 1s route timeout', ...r, usage: { before, after }, recoveryMs: recovery, configLost: false, note: `${change(before, after)}; max latency ${Math.round(Math.max(...records.map((x) => x.ms)))} ms` };
 }
 
 export async function overload(stack, o) {
@@ -58,7 +58,8 @@ export async function overload(stack, o) {
   await stack.apply([limits]);
   await sleep(1500);
   const before = usageOf(stack, PATH);
-  const peak = startLoad({ url: stack.gatewayUrl, rate: o.rate * 10, durationMs: 10_000, connections: 1024, timeoutMs: 30_000 });
+  const peakMs = o.peakMs ?? 10_000;
+  const peak = startLoad({ url: stack.gatewayUrl, rate: o.rate * 10, durationMs: peakMs, connections: 1024, timeoutMs: 30_000 });
   const during = await peak.done;
   const mid = usageOf(stack, PATH);
   const recoveryStart = performance.now();
@@ -74,5 +75,5 @@ export async function overload(stack, o) {
   await stack.remove('destinationrules', 'productpage');
   const s = summarize(during);
   const achieved = (s.sent / (Math.max(...during.map((x) => x.at)) / 1000)).toFixed(0);
-  return { scenario: `overload ${o.rate * 10} rps for 10 s (productpage pool 32+32)`, ...s, recoveryMs: recovery, configLost: false, note: `scheduled ${achieved} rps; after: ${after.ok}/${after.sent} ok at ${o.rate} rps; ${change(before, mid)} (before→peak)` };
+  return { scenario: `overload ${o.rate * 10} rps for ${peakMs / 1000} s (productpage pool 32+32)`, ...s, usage: { before, after: mid }, recoveryMs: recovery, configLost: false, note: `scheduled ${achieved} rps; after: ${after.ok}/${after.sent} ok at ${o.rate} rps; ${change(before, mid)} (before→peak)` };
 }
