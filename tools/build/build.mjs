@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
 import path from 'node:path';
 import { bundleNode, root } from './bundle.mjs';
+import { asciiSource } from './ascii-source.mjs';
 import { ADDON_FILE, buildOriginalDst } from '../../libs/mesh/proxy/native/original-dst/build.mjs';
 
 const quiet = process.argv.includes('--quiet');
@@ -34,7 +35,8 @@ await Promise.all(
       entryPoints: [path.join(root, 'apps', name, 'src/main.ts')],
       outfile: path.join(outdir, 'main.js'),
       sourcemap: 'linked',
-      plugins: [pureOnImport],
+      // The proxy's source as a one-byte string (issue #18's RSS budget): ascii-source.mjs.
+      plugins: name === 'proxy' ? [pureOnImport, asciiSource] : [pureOnImport],
     });
     const assets = path.join(root, 'apps', name, 'src/assets');
     if (existsSync(assets)) cpSync(assets, path.join(outdir, 'assets'), { recursive: true });
