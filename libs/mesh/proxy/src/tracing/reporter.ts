@@ -17,7 +17,8 @@ import { zipkinFormat } from './zipkin-json';
  * slow only moves counters — `tracing.<driver>.{spans_sent,timer_flushed,reports_skipped_no_cluster,reports_sent,reports_dropped,reports_failed}`
  * as Envoy names them, plus `spans_dropped` (Trellis: a span that found the batch full while
  * `maxInFlight` reports wait on the collector) — and memory stays bounded: one staging batch plus
- * `maxInFlight` bodies of at most `maxBatchBytes`.
+ * `maxInFlight` bodies of at most `maxBatchBytes`, plus one spare (SpanBatch: a sent body's buffer is
+ * reused, so a report allocates nothing).
  */
 export interface FlushPolicy {
   readonly minFlushSpans: number;
@@ -140,6 +141,8 @@ export class SpanReporter {
       this.inFlight--;
       if (entry.call !== undefined) this.calls.delete(entry.call);
       this.count(res?.status, failure);
+      // Answered with success: the collector read the whole body, its buffer can take the next batch.
+      if (res !== undefined && res.status >= 200 && res.status < 300) this.batch.recycle(body);
       if (this.batch.spans > 0) this.schedule();
     });
     if (!settled) this.calls.add(entry.call);

@@ -26,6 +26,24 @@ describe('SpanBatch (the reporter staging buffer)', () => {
     expect(JSON.parse(b.take().toString())).toEqual(JSON.parse(zipkinJson([span(4)], local)));
   });
 
+  it('take hands out the staging buffer itself; a recycled body serves the next batch, which stays correct', () => {
+    const b = new SpanBatch(format, 64 * 1024);
+    const first = b.take();
+    expect(first.toString()).toBe('[]');
+    b.recycle(first);
+    expect(b.append(format.span(span(5), TagList.from(span(5).tags)))).toBe(true);
+    const second = b.take();
+    expect(second.buffer).toBe(first.buffer);
+    expect(JSON.parse(second.toString())).toEqual(JSON.parse(zipkinJson([span(5)], local)));
+    const third = b.take(); // nothing recycled: a new buffer, the sent body is left untouched
+    expect(third.buffer).not.toBe(second.buffer);
+    expect(third.toString()).toBe('[]');
+    expect(JSON.parse(second.toString())).toHaveLength(1);
+    b.recycle(second);
+    b.recycle(third); // one spare only: the second stays the spare
+    expect(b.take().buffer).toBe(second.buffer);
+  });
+
   it('bounded: a span that does not fit is refused and the batch stays valid JSON', () => {
     const one = format.span(span(1), TagList.from(span(1).tags));
     const b = new SpanBatch(format, Buffer.byteLength(one) * 2 + 3); // '[' + span + ',' + span + ']'
