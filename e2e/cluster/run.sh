@@ -6,9 +6,9 @@
 #   E2E_CLUSTER_SKIP_IMAGES=1   reuse the images already in the node's store (the node's image store
 #                               survives `down`; faster reruns while working on the walkthrough)
 #   E2E_CLUSTER_CHAOS=short|1|only|0   after the walkthrough, e2e/cluster/chaos.sh's short variant (short, the
-#                               default: ≤ 60 s, reviews-v2 and gateway rollouts and an istiod SIGKILL during
-#                               apply at 10 rps), its full table (1), the full table alone (only: npm run
-#                               chaos:cluster), or no chaos (0) — issue #23 on the cluster
+#                               default: ≤ 60 s, reviews-v2 and gateway rollouts at 10 rps), its full table with
+#                               the pod delete and istiod's SIGKILL during an apply (1), the full table alone
+#                               (only: npm run chaos:cluster), or no chaos (0) — issue #23 on the cluster
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ "$(id -u)" = 0 ] || { echo "e2e:cluster needs root (network namespaces, dockerd, kubelet)" >&2; exit 1; }
