@@ -97,5 +97,7 @@ export function summarize(records, fromMs = 0, toMs = Infinity) {
   const slow = Object.values(slowBy).reduce((a, b) => a + b, 0);
   const during = records.filter((r) => r.at >= fromMs && r.at < toMs).map((r) => r.ms);
   const all = records.map((r) => r.ms);
-  return { sent: records.length, ok, failed, slow, slowBy, p99: percentile(during, 99), p99All: percentile(all, 99), maxMs: all.length ? Math.max(...all) : 0 };
+  // The first few failures as they happened (ms from the load's start, path, outcome, latency): what a FAIL prints.
+  const samples = records.filter((r) => r.outcome !== 'ok').slice(0, 5).map((r) => `${Math.round(r.at)}ms ${r.path} ${r.outcome} in ${Math.round(r.ms)}ms`);
+  return { sent: records.length, ok, failed, slow, slowBy, samples, p99: percentile(during, 99), p99All: percentile(all, 99), maxMs: all.length ? Math.max(...all) : 0 };
 }

@@ -80,6 +80,7 @@ async function runOne(name) {
   const v = judge(name, r);
   rows.push({ ...r, kind: name, pass: v.pass, verdict: v.text, seconds: (Date.now() - started) / 1000 });
   if (r.error === undefined) say(formatTable([rows.at(-1)], { header: false }));
+  if (!v.pass && r.samples?.length) say(`  first failures: ${r.samples.join('; ')}`);
 }
 
 let warmMs = NaN;
