@@ -71,7 +71,7 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
   const webhook =
     kube.webhookPort === 0
       ? undefined
-      : await runInjectorWebhook({ kube: loadKubeConfig(source), port: kube.webhookPort, url: kube.webhookUrl, meshConfig: { proxyImage: kube.proxyImage }, logger });
+      : await runInjectorWebhook({ kube: loadKubeConfig(source), port: kube.webhookPort, url: kube.webhookUrl, meshConfig: { proxyImage: kube.proxyImage, defaultProxyConfig: () => meshConfig.meshConfig().defaultConfig }, logger });
   return {
     store,
     registry,

@@ -24,8 +24,9 @@ export function parseGoDuration(text: string): number | undefined {
 export const DEFAULT_TERMINATION_DRAIN_MS = 5000;
 
 /**
- * The termination drain in ms: the pod's `proxy.istio.io/config` terminationDrainDuration (PROXY_CONFIG)
- * when it holds a valid one, else `fallbackMs` (main: Istio's 5 s in a pod; 0 in local mode, where
+ * The termination drain in ms: PROXY_CONFIG's terminationDrainDuration — the mesh config's
+ * `defaultConfig` with the pod's `proxy.istio.io/config` over it, merged by the injector (cluster) or the
+ * local runner (`<state>/mesh.yaml`), @trellis/mesh-inject mergeProxyConfig — when it holds a valid one, else `fallbackMs` (main: Istio's 5 s in a pod; 0 in local mode, where
  * no kube-proxy or EDS lags behind a stopping process and the runner stops the whole stack at once).
  */
 export function terminationDrainMs(proxyConfigJson: string | undefined, fallbackMs: number): number {

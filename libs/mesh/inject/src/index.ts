@@ -3,6 +3,7 @@ export { InjectErrorCode, injectError } from './errors';
 export type { Pod, PodSpec, Container, ObjectMeta, Labels, EnvVar, Volume, ContainerPort, OwnerReference, ResourceRequirements } from './pod/types';
 export { injectPod, type InjectOptions, type InjectResult } from './pod/inject';
 export { annotationProxyEnv } from './pod/annotation-env';
+export { mergeProxyConfig, type ProxyConfigFields } from './pod/proxy-config';
 export { injectionDecision, type InjectDecision, type InjectReason } from './pod/policy';
 export { resolveMeshConfig, DEFAULT_DISCOVERY_ADDRESS, DEFAULT_PROXY_RESOURCES, type InjectMeshConfig, type ResolvedMeshConfig } from './pod/mesh-config';
 export { parseStatus, formatStatus, type SidecarStatus } from './pod/status';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { mergeProxyConfig, type ProxyConfigFields } from '@trellis/mesh-inject';
 import type { LocalPlan, PodPlan } from './plan';
 import { hostsPreloadFile, podHostsFile } from './pod-hosts';
 import type { ProcessSpec } from './processes';
@@ -13,16 +14,24 @@ export interface SpecContext {
   readonly accessLog: boolean;
   /** The mesh config's `defaultConfig.proxyMetadata`: every proxy's environment, as the injector sets it (proxy-metadata.ts). */
   readonly proxyMetadata?: Readonly<Record<string, string>>;
+  /** The mesh config's `defaultConfig`: under each pod's `proxy.istio.io/config` in PROXY_CONFIG (proxy-metadata.ts). */
+  readonly defaultProxyConfig?: ProxyConfigFields;
 }
 
 const script = (ctx: SpecContext, app: string): string => path.join(ctx.distDir, 'apps', app, 'main.js');
 const xdsAddress = (plan: LocalPlan): string => `${plan.controlPlane.ip}:${plan.controlPlane.xdsPort}`;
-/** Every proxy process: the proxy app under the proxy's node flags and environment (proxy-runtime.ts), plus `env`. */
-const proxyProcess = (ctx: SpecContext, env: Record<string, string>): Pick<ProcessSpec, 'script' | 'nodeArgs' | 'env'> => ({
-  script: script(ctx, 'proxy'),
-  nodeArgs: PROXY_NODE_RUNTIME.nodeFlags,
-  env: { ...PROXY_NODE_RUNTIME.env, ...ctx.proxyMetadata, ...env },
-});
+/**
+ * Every proxy process: the proxy app under the proxy's node flags and environment (proxy-runtime.ts), plus `env`;
+ * PROXY_CONFIG is the mesh's defaultConfig with the pod's annotation over it, as the injector writes it.
+ */
+const proxyProcess = (ctx: SpecContext, env: Record<string, string>): Pick<ProcessSpec, 'script' | 'nodeArgs' | 'env'> => {
+  const proxyConfig = mergeProxyConfig(ctx.defaultProxyConfig, env['PROXY_CONFIG']);
+  return {
+    script: script(ctx, 'proxy'),
+    nodeArgs: PROXY_NODE_RUNTIME.nodeFlags,
+    env: { ...PROXY_NODE_RUNTIME.env, ...ctx.proxyMetadata, ...env, ...(proxyConfig !== undefined && { PROXY_CONFIG: proxyConfig }) },
+  };
+};
 
 export function controlPlaneSpec(plan: LocalPlan, ctx: SpecContext): ProcessSpec {
   const cp = plan.controlPlane;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gatewaySpec, sidecarSpec } from './process-specs';
 import type { LocalPlan, PodPlan } from './plan';
-import { readProxyMetadata } from './proxy-metadata';
+import { readMeshProxyDefaults, readProxyMetadata } from './proxy-metadata';
 
 const POD = { name: 'ratings-v1-a', namespace: 'default', deployment: 'ratings-v1', ip: '127.0.77.10', labels: { app: 'ratings' }, serviceAccount: 'bookinfo-ratings', app: 'ratings', env: {}, appEndpoints: { '9080': '127.0.77.10:19080' } } as PodPlan;
 const PLAN = { controlPlane: { ip: '127.0.77.1', xdsPort: 15010, httpPort: 15014, caPort: 15012 }, gateway: { ip: '127.0.77.2', name: 'istio-ingressgateway-0', namespace: 'istio-system', labels: {}, publish: [] }, services: [], pods: [POD] } as unknown as LocalPlan;
@@ -21,6 +21,18 @@ describe("the mesh config's defaultConfig.proxyMetadata as every proxy's environ
     const ctx = { distDir: '/dist', stateDir: dir, logLevel: 'warn', accessLog: false, proxyMetadata };
     expect(sidecarSpec(POD, PLAN, ctx).env).toMatchObject({ SECRET_TTL: '10s', LOG_LEVEL: 'warn' });
     expect(gatewaySpec(PLAN, ctx).env).toMatchObject({ SECRET_TTL: '10s' });
+  });
+
+  it("makes defaultConfig (terminationDrainDuration, …) every proxy's PROXY_CONFIG, under a pod's proxy.istio.io/config", () => {
+    write('defaultConfig:\n  terminationDrainDuration: 7s\n  proxyMetadata: {SECRET_TTL: 1h}\n');
+    const ctx = { distDir: '/dist', stateDir: dir, logLevel: 'warn', accessLog: false, ...readMeshProxyDefaults(dir) };
+    expect(JSON.parse(gatewaySpec(PLAN, ctx).env!['PROXY_CONFIG']!)).toEqual({ terminationDrainDuration: '7s', proxyMetadata: { SECRET_TTL: '1h' } });
+    const annotated = { ...POD, proxyEnv: { PROXY_CONFIG: '{"terminationDrainDuration":"0s"}' } } as PodPlan;
+    expect(JSON.parse(sidecarSpec(annotated, PLAN, ctx).env!['PROXY_CONFIG']!)).toEqual({ terminationDrainDuration: '0s', proxyMetadata: { SECRET_TTL: '1h' } });
+    write('accessLogFile: /dev/stdout\n');
+    expect(sidecarSpec(POD, PLAN, { ...ctx, ...readMeshProxyDefaults(dir) }).env!['PROXY_CONFIG']).toBeUndefined();
+    write('defaultConfig: [a]\n');
+    expect(() => readMeshProxyDefaults(dir)).toThrow(/defaultConfig must be a map/);
   });
 
   it('names the field of a value that is not a string', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { readProxyMetadata } from './proxy-metadata';
+import { readMeshProxyDefaults } from './proxy-metadata';
 import { TrellisError, type Logger } from '@trellis/shared';
 import { AddonsFile } from './addons-file';
 import { startPrometheus, startTraceStore, type AddonContext } from './addons-stack';
@@ -155,7 +155,7 @@ async function prepare(cfg: LocalStackConfig): Promise<Prepared> {
   // Fail before starting anything when a pod needs MariaDB and it is not installed.
   if (plan.pods.some(isMariaDbPod)) findMariaDb();
   checkSampleBinaries(plan, cfg.samples);
-  const ctx: SpecContext = { distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, accessLog: cfg.accessLog, proxyMetadata: readProxyMetadata(cfg.stateDir) };
+  const ctx: SpecContext = { distDir: cfg.distDir, stateDir: cfg.stateDir, logLevel: cfg.logLevel, accessLog: cfg.accessLog, ...readMeshProxyDefaults(cfg.stateDir) };
   return { plan, ctx, firstStart };
 }
 

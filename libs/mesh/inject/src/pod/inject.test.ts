@@ -14,6 +14,17 @@ describe('injectPod', () => {
     expect(env(inject(base()).pod, 'PROXY_CONFIG')).toBeUndefined();
   });
 
+  it("merges the mesh's defaultConfig under the annotation into PROXY_CONFIG, as istiod does (read at each injection)", () => {
+    let defaults: Record<string, unknown> | undefined = { terminationDrainDuration: '20s', proxyMetadata: { SECRET_TTL: '1h' } };
+    const mesh = { ...TEST_MESH, defaultProxyConfig: () => defaults };
+    expect(JSON.parse(env(inject(base(), mesh).pod, 'PROXY_CONFIG')!.value!)).toEqual({ terminationDrainDuration: '20s', proxyMetadata: { SECRET_TTL: '1h' } });
+    const pod = base();
+    pod.metadata!.annotations = { 'proxy.istio.io/config': 'terminationDrainDuration: 0s\nproxyMetadata: {HTTP10: "1"}\n' };
+    expect(JSON.parse(env(inject(pod, mesh).pod, 'PROXY_CONFIG')!.value!)).toEqual({ terminationDrainDuration: '0s', proxyMetadata: { SECRET_TTL: '1h', HTTP10: '1' } });
+    defaults = undefined;
+    expect(env(inject(base(), mesh).pod, 'PROXY_CONFIG')).toBeUndefined();
+  });
+
   it('does not mutate its input', () => {
     const pod = base();
     const copy = structuredClone(pod);

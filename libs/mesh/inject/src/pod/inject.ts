@@ -6,6 +6,7 @@ import { resolveMeshConfig, type InjectMeshConfig, type ResolvedMeshConfig } fro
 import { injectedLabels, mergePrometheus, restorePrometheus } from './metadata';
 import { injectionDecision, type InjectReason } from './policy';
 import { identityVolumes } from './identity-volumes';
+import { mergeProxyConfig } from './proxy-config';
 import { proxyEnv } from './proxy-env';
 import { assertPodShape } from './shape';
 import { initContainer, podInfoVolume, proxyContainer } from './sidecar';
@@ -60,7 +61,7 @@ function mutate(input: Pod, options: InjectOptions): Pod {
   const { annotations, prometheus } = annotationsFor(restorePrometheus(meta.annotations ?? {}, previousProxy), apps[0]?.name ?? '', config);
   meta.labels = labels;
   meta.annotations = annotations;
-  const proxyConfig = proxyConfigJson(input.metadata?.annotations?.[PROXY_CONFIG_ANNOTATION]);
+  const proxyConfig = mergeProxyConfig(config.defaultProxyConfig, proxyConfigJson(input.metadata?.annotations?.[PROXY_CONFIG_ANNOTATION]));
   const proxy = proxyContainer(config, proxyEnv({ config, labels, appContainers: apps, workload, prometheusOriginal: prometheus, ...(proxyConfig !== undefined && { proxyConfig }) }));
   pod.spec.containers = config.holdApplicationUntilProxyStarts ? [proxy, ...apps] : [...apps, proxy];
   // Last, so the app's own init containers run before traffic capture exists (they have no proxy yet).

@@ -1,4 +1,5 @@
 import { DEFAULT_CAPTURE_OPTIONS, type CaptureOptions } from '../capture/options';
+import type { ProxyConfigFields } from './proxy-config';
 import type { ResourceRequirements } from './types';
 
 /** Mesh-wide injection settings (the part of Istio's MeshConfig/values the template reads). */
@@ -30,6 +31,11 @@ export interface InjectMeshConfig {
    * uses the pod's legacy ServiceAccount token).
    */
   readonly jwtPolicy?: 'third-party-jwt' | 'first-party-jwt';
+  /**
+   * The mesh config's `defaultConfig` (the `istio` ConfigMap, read live): merged under each pod's
+   * `proxy.istio.io/config` into PROXY_CONFIG (proxy-config.ts), e.g. `terminationDrainDuration`.
+   */
+  readonly defaultProxyConfig?: () => ProxyConfigFields | undefined;
 }
 
 export const DEFAULT_DISCOVERY_ADDRESS = 'istiod.istio-system.svc:15010';
@@ -53,6 +59,7 @@ export interface ResolvedMeshConfig {
   readonly capture: CaptureOptions;
   readonly caAddress: string;
   readonly jwtPolicy: 'third-party-jwt' | 'first-party-jwt';
+  readonly defaultProxyConfig: ProxyConfigFields | undefined;
 }
 
 export function resolveMeshConfig(c: InjectMeshConfig): ResolvedMeshConfig {
@@ -69,5 +76,6 @@ export function resolveMeshConfig(c: InjectMeshConfig): ResolvedMeshConfig {
     capture: { ...DEFAULT_CAPTURE_OPTIONS, ...c.capture },
     caAddress: c.caAddress ?? DEFAULT_CA_ADDRESS,
     jwtPolicy: c.jwtPolicy ?? 'third-party-jwt',
+    defaultProxyConfig: c.defaultProxyConfig?.(),
   };
 }
