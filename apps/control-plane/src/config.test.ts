@@ -58,6 +58,14 @@ describe('readConfig', () => {
     expect(() => readConfig(['--mtls', 'yes'], {})).toThrow(/must be on or off/);
   });
 
+  it("reads istiod's PILOT_HTTP10 as Go parses a bool (unset or unparsable: off)", () => {
+    expect(readConfig([], {}).http10).toBeUndefined();
+    expect(readConfig([], { PILOT_HTTP10: '1' }).http10).toBe(true);
+    expect(readConfig([], { PILOT_HTTP10: 'true' }).http10).toBe(true);
+    expect(readConfig([], { PILOT_HTTP10: 'yes' }).http10).toBeUndefined();
+    expect(readConfig([], { PILOT_HTTP10: 'false' }).http10).toBeUndefined();
+  });
+
   it('turns the private-API seam off by flag or TRELLIS_PRIVATE_APIS', () => {
     expect(readConfig(['--private-apis', 'off'], {}).privateApis).toBe(false);
     expect(readConfig([], { TRELLIS_PRIVATE_APIS: 'off' }).privateApis).toBe(false);

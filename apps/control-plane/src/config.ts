@@ -37,6 +37,8 @@ export interface ControlPlaneConfig {
   readonly meshConfigFile?: string;
   /** How often fetched JWKS are refreshed (`--jwks-refresh`, istiod: 20m). */
   readonly jwksRefreshMs?: number;
+  /** istiod's `PILOT_HTTP10` (environment only, as there): every proxy accepts HTTP/1.0. */
+  readonly http10?: boolean;
 }
 
 export interface CaConfig {
@@ -160,7 +162,13 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     ...(ca === undefined ? {} : { ca }),
     ...(o.registry === 'local' ? { meshConfigFile: path.resolve(o.meshConfig ?? path.join(stateDir, 'mesh.yaml')) } : {}),
     ...(o.jwksRefresh === undefined ? {} : { jwksRefreshMs: o.jwksRefresh }),
+    ...(envGoBool(env, 'PILOT_HTTP10') && { http10: true }),
   };
+}
+
+/** A boolean environment variable as Go's strconv.ParseBool reads istiod's (unset or unparsable: false). */
+function envGoBool(env: Env, name: string): boolean {
+  return ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(envOptional(env, name) ?? '');
 }
 
 function envDuration(env: Env, name: string): number | undefined {

@@ -30,7 +30,7 @@ export async function startControlPlane(config: ControlPlaneConfig, logger: Logg
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const ads = createAdsServer({
-    generate: generateFor(() => snapshots.current(), { mtls: config.mtls ?? false, trustDomain: config.trustDomain ?? 'cluster.local' }),
+    generate: generateFor(() => snapshots.current(), { mtls: config.mtls ?? false, trustDomain: config.trustDomain ?? 'cluster.local', http10: config.http10 === true }),
     logger,
     debounce: { quietMs: config.debounceQuietMs, maxMs: config.debounceMaxMs },
     registry: metrics,

@@ -47,6 +47,16 @@ describe('xdsNode', () => {
     expect(proxyInfoFromNode(node).proxyConfig).toEqual({ tracing: { sampling: 50 } });
   });
 
+  it('passes ISTIO_META_* on as node metadata without the prefix (pilot-agent), HTTP10=1 read back as http10', () => {
+    const env = { ISTIO_META_HTTP10: '1', ISTIO_META_DNS_CAPTURE: 'true', ISTIO_META_NAME: 'spoofed', ISTIO_META_: 'x' };
+    const node = xdsNode(readConfig(['--pod-name', 'legacy-v1-abc-def', '--namespace', 'default'], env));
+    expect(node.metadata).toMatchObject({ HTTP10: '1', DNS_CAPTURE: 'true', NAME: 'legacy-v1-abc-def' });
+    expect(node.metadata).not.toHaveProperty('');
+    expect(proxyInfoFromNode(node).http10).toBe(true);
+    expect(proxyInfoFromNode(xdsNode(readConfig([], { ISTIO_META_HTTP10: 'true' }))).http10).toBeUndefined();
+    expect(proxyInfoFromNode(xdsNode(sidecar)).http10).toBeUndefined();
+  });
+
   it('is read back by the control plane as the same proxy', () => {
     const info = proxyInfoFromNode(xdsNode(sidecar));
     expect(info).toMatchObject({

@@ -18,6 +18,8 @@ export function xdsNode(c: ProxyConfig): XdsNode & { id: string } {
     cluster: `${c.labels['app'] ?? (c.mode === 'router' ? 'istio-ingressgateway' : c.podName)}.${c.namespace}`,
     user_agent_name: 'trellis-proxy',
     metadata: {
+      // ISTIO_META_* first: the agent's own fields below win.
+      ...c.istioMeta,
       NAME: c.podName,
       NAMESPACE: c.namespace,
       LABELS: c.labels,

@@ -48,6 +48,8 @@ export interface ProxyConfig {
   readonly identity: IdentityConfig;
   /** PROXY_CONFIG (JSON of the pod's `proxy.istio.io/config`), passed on as node metadata. */
   readonly proxyConfig?: string;
+  /** `ISTIO_META_<KEY>` environment variables as node metadata `<KEY>` (pilot-agent's rule; e.g. HTTP10=1). */
+  readonly istioMeta?: Readonly<Record<string, string>>;
 }
 
 function pairs(value: string): Record<string, string> {
@@ -172,7 +174,7 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
   const all = identityOptions(command, e, p)
     .exitOverride()
     .parse([...argv], { from: 'user' })
-    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'agentPort' | 'logLevel' | 'identity' | 'proxyConfig' | 'prometheusAnnotations'> & IdentityFlags>();
+    .opts<Omit<ProxyConfig, keyof OpsHosts | 'adminPort' | 'statusPort' | 'prometheusPort' | 'agentPort' | 'logLevel' | 'identity' | 'proxyConfig' | 'prometheusAnnotations' | 'istioMeta'> & IdentityFlags>();
   const { caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm, ...o } = all;
   const identity = identityConfig({ caAddress, caRootCert, tokenFile, trustDomain, workloadCertTtl, graceRatio, graceRatioJitter, eccSignatureAlgorithm });
   const ports = { adminPort: 15000, statusPort: 15021, prometheusPort: 15090, agentPort: 15020 };
@@ -186,7 +188,15 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
     ...(proxyConfig !== undefined && { proxyConfig }),
     ...(prometheusAnnotations !== undefined && { prometheusAnnotations }),
+    ...istioMetaOf(env),
   };
+}
+
+/** pilot-agent's node metadata from the environment: `ISTIO_META_<KEY>=<value>` → `<KEY>: <value>`. */
+function istioMetaOf(env: Env): { istioMeta?: Record<string, string> } {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('ISTIO_META_') && k.length > 11 && v !== undefined) out[k.slice(11)] = v;
+  return Object.keys(out).length === 0 ? {} : { istioMeta: out };
 }
 
 /** Istio's node id: `sidecar~10.244.0.7~reviews-v1-abc-def.default~default.svc.cluster.local`. */

@@ -25,7 +25,7 @@ describe('auto-detected ports (no protocol declared)', () => {
     const l = r.listeners.find((x) => x.name === '10.96.0.40_8000');
     expect(l?.listener_filters?.map((f) => f.name)).toEqual(['envoy.filters.listener.http_inspector']);
     expect(matchOf(l)).toEqual([
-      { name: undefined, match: { application_protocols: ['http/1.0', 'http/1.1', 'h2c'] }, filter: 'envoy.filters.network.http_connection_manager' },
+      { name: undefined, match: { application_protocols: ['http/1.1', 'h2c'] }, filter: 'envoy.filters.network.http_connection_manager' },
       { name: undefined, match: undefined, filter: 'envoy.filters.network.tcp_proxy' },
     ]);
     expect(r.routes.find((rc) => rc.name === '8000')?.virtual_hosts?.map((v) => v.name)).toContain('web.default.svc.cluster.local:8000');
@@ -37,7 +37,7 @@ describe('auto-detected ports (no protocol declared)', () => {
     const l = translate(snapshot(), proxy).listeners.find((x) => x.name === 'virtualInbound');
     expect(l?.listener_filters?.map((f) => f.name)).toEqual(['envoy.filters.listener.http_inspector']);
     expect(matchOf(l).slice(0, 2)).toEqual([
-      { name: '0.0.0.0_8000', match: { destination_port: { value: 8000 }, application_protocols: ['http/1.0', 'http/1.1', 'h2c'] }, filter: 'envoy.filters.network.http_connection_manager' },
+      { name: '0.0.0.0_8000', match: { destination_port: { value: 8000 }, application_protocols: ['http/1.1', 'h2c'] }, filter: 'envoy.filters.network.http_connection_manager' },
       { name: '0.0.0.0_8000-tcp', match: { destination_port: { value: 8000 } }, filter: 'envoy.filters.network.tcp_proxy' },
     ]);
   });

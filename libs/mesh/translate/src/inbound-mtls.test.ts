@@ -65,7 +65,7 @@ describe('inbound chains per PeerAuthentication (virtualInbound, HTTP port 9080)
     const l = inbound(bookinfoSnapshot());
     expect(shape(l.filter_chains).slice(2)).toEqual([
       ['InboundPassthroughCluster', undefined, 'tls', ['istio-http/1.0', 'istio-http/1.1', 'istio-h2'], true],
-      ['InboundPassthroughCluster', undefined, 'raw_buffer', ['http/1.0', 'http/1.1', 'h2c'], false],
+      ['InboundPassthroughCluster', undefined, 'raw_buffer', ['http/1.1', 'h2c'], false],
       ['virtualInbound-catchall-tcp', undefined, 'tls', ['istio-peer-exchange', 'istio'], true],
       ['virtualInbound-catchall-tcp', undefined, 'raw_buffer', undefined, false],
       ['virtualInbound-catchall-tcp', undefined, 'tls', undefined, false],

@@ -22,8 +22,12 @@ import { BLACKHOLE_CLUSTER, listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLU
 export const FAULT_FILTER: HttpFilter = { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
 export const ROUTER_FILTER: HttpFilter = { name: ROUTER_FILTER_NAME, typed_config: { '@type': ROUTER_TYPE } };
 
-/** What Envoy's http_inspector sets for HTTP: the application_protocols of Istio's catch-all HTTP chains. */
-export const HTTP_APPLICATION_PROTOCOLS: readonly string[] = ['http/1.0', 'http/1.1', 'h2c'];
+/**
+ * What Envoy's http_inspector sets for HTTP that Istio's plaintext HTTP chains match (istiod's
+ * plaintextHTTPALPNs): without PILOT_HTTP10 not `http/1.0`, which the HCM would only answer `426`, so
+ * such a connection passes as TCP (http10.ts adds it back).
+ */
+export const HTTP_APPLICATION_PROTOCOLS: readonly string[] = ['http/1.1', 'h2c'];
 
 export interface HcmOptions {
   statPrefix: string;

@@ -176,5 +176,7 @@ function ownPart(ctx: TranslateContext, ids: KeyIds): OwnPart {
   const ownKey = ownResourcesKey(ctx);
   // Access logs / tracing depend on the workload (Telemetry selectors, labels, PROXY_CONFIG sampling).
   const telemetry = telemetryPlan(ctx);
-  return { ownKey, telemetry, key: `${ids.id(ownKey)}\u0002${ids.id(telemetry.key)}\u0002${envoyFilterKey(ctx)}` };
+  // The proxy's HTTP10 metadata changes its HCMs (http10.ts).
+  const http10 = ctx.proxy.http10 === true ? '\u0002http10' : '';
+  return { ownKey, telemetry, key: `${ids.id(ownKey)}\u0002${ids.id(telemetry.key)}\u0002${envoyFilterKey(ctx)}${http10}` };
 }

@@ -65,8 +65,8 @@ describe('sidecar TLS listeners (SNI, REDIRECT capture)', () => {
   it('the capture listeners keep their HTTP chains only for what an http_inspector would call HTTP', () => {
     const r = translate(base, sidecarProxy('ratings-v1'));
     const outbound = r.listeners.find((x) => x.name === 'virtualOutbound');
-    expect(outbound?.filter_chains?.[0]?.filter_chain_match).toEqual({ application_protocols: ['http/1.0', 'http/1.1', 'h2c'] });
+    expect(outbound?.filter_chains?.[0]?.filter_chain_match).toEqual({ application_protocols: ['http/1.1', 'h2c'] });
     const inbound = r.listeners.find((x) => x.name === 'virtualInbound');
-    expect(inbound?.filter_chains?.find((c) => c.name === 'InboundPassthroughCluster')?.filter_chain_match).toEqual({ application_protocols: ['http/1.0', 'http/1.1', 'h2c'] });
+    expect(inbound?.filter_chains?.find((c) => c.name === 'InboundPassthroughCluster')?.filter_chain_match).toEqual({ application_protocols: ['http/1.1', 'h2c'] });
   });
 });

@@ -12,6 +12,11 @@ export interface TranslateOptions {
   readonly mtls: boolean;
   /** SPIFFE trust domain of the workload identities (`spiffe://<td>/ns/<ns>/sa/<sa>`), the CA's `--trust-domain`. */
   readonly trustDomain: string;
+  /**
+   * istiod's `PILOT_HTTP10`: every HCM accepts HTTP/1.0 (`accept_http_10`) and sniffed plaintext ports
+   * match `http/1.0` as HTTP. Off, as in Istio: HTTP/1.0 gets `426`, or passes a sniffed port as TCP.
+   */
+  readonly http10?: boolean;
 }
 
 export const DEFAULT_TRANSLATE_OPTIONS: TranslateOptions = { mtls: false, trustDomain: 'cluster.local' };

@@ -23,6 +23,7 @@ import { inboundHttpSecurityFilters, securityKey } from './security';
 import { translateOptions, type TranslateOptions } from './translate-options';
 import { telemetryPlan, withTelemetry, type TelemetryPlan } from './telemetry/telemetry-apply';
 import { applyEnvoyFilters } from './envoy-filter';
+import { withHttp10 } from './http10';
 
 function compareNames(a = '', b = ''): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -117,7 +118,8 @@ export function assemble(shared: SharedOutbound, ctx: TranslateContext, own: Own
   // EnvoyFilter patches last, on the generated config (envoy-filter.ts).
   return applyEnvoyFilters(ctx, {
     // Access logs and tracing on every HCM / tcp_proxy, per side (telemetry/telemetry-apply.ts).
-    listeners: byName(withTelemetry([...shared.listeners, ...own.listeners], telemetry)),
+    // HTTP/1.0 acceptance (PILOT_HTTP10, the proxy's HTTP10 metadata) on every HCM (http10.ts).
+    listeners: byName(withHttp10(ctx, withTelemetry([...shared.listeners, ...own.listeners], telemetry))),
     routes: byName([...shared.routes]),
     clusters: byName([...shared.clusters, ...own.clusters]),
     endpoints: [...shared.endpoints],

@@ -68,6 +68,8 @@ export interface ProxyInfo {
    * annotation as Istio's agent sends it); only what translation reads. Absent = meshConfig.defaultConfig.
    */
   readonly proxyConfig?: ProxyConfigOverrides;
+  /** Node metadata `HTTP10: "1"` (the agent's `ISTIO_META_HTTP10`): this proxy's HCMs accept HTTP/1.0. */
+  readonly http10?: boolean;
 }
 
 /** The ProxyConfig fields translation reads (istiod: proxy.Metadata.ProxyConfig). */

@@ -17,6 +17,8 @@ export interface HcmConfig {
   readonly generateRequestId: boolean;
   readonly useRemoteAddress: boolean;
   readonly maxRequestHeadersBytes: number;
+  /** `http_protocol_options.accept_http_10`: HTTP/1.0 is served; otherwise answered `426` (Envoy's default). */
+  acceptHttp10: boolean;
   /** `http_protocol_options.default_host_for_http_10`: the Host of an HTTP/1.0 request without one ('' = none: 400). */
   readonly defaultHostForHttp10: string;
   /** `http_filters` in order, the router last. */
@@ -77,6 +79,7 @@ export function compileHcm(resource: string, h: HttpConnectionManager, env: Comp
     generateRequestId: h.generate_request_id?.value !== false,
     useRemoteAddress: h.use_remote_address?.value === true,
     maxRequestHeadersBytes: kb * 1024,
+    acceptHttp10: h.http_protocol_options?.accept_http_10 === true,
     defaultHostForHttp10: h.http_protocol_options?.default_host_for_http_10 ?? '',
     filters,
     encoders: filters.filter((f) => f.encodeHeaders !== undefined).reverse(),
@@ -96,6 +99,8 @@ export function routerOnlyHcm(statPrefix: string): HcmConfig {
     generateRequestId: true,
     useRemoteAddress: false,
     maxRequestHeadersBytes: DEFAULT_MAX_HEADERS_KB * 1024,
+    // No HCM in Envoy either: the passthrough is a tcp_proxy, which forwards any HTTP version.
+    acceptHttp10: true,
     defaultHostForHttp10: '',
     filters: [ROUTER],
     encoders: [],

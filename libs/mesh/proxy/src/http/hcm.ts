@@ -32,20 +32,29 @@ export function readRequestTarget(ex: Exchange): void {
 }
 
 /**
- * Envoy's HCM requires a Host (the :authority): an absolute-form target gives one, and an HTTP/1.0
- * request may get `http_protocol_options.default_host_for_http_10`. Otherwise the request is answered
- * `400` (`missing_host_header`, no response flag) before x-request-id and the filter chain, as Envoy does.
+ * Envoy's HCM first checks the version: a request that is not HTTP/1.1 or HTTP/2 counts as HTTP/1.0 and is
+ * answered `426 Upgrade Required` (`low_version`) unless `http_protocol_options.accept_http_10` (istiod sets it
+ * only with PILOT_HTTP10 or the proxy's HTTP10 metadata). Then it requires a Host (the :authority): an
+ * absolute-form target gives one, and an accepted HTTP/1.0 request may get `default_host_for_http_10`.
+ * Otherwise the request is answered `400` (`missing_host_header`). Both before x-request-id and the
+ * filter chain, with no response flag, as Envoy does.
  */
 export function requireHost(ex: Exchange): boolean {
+  const http10 = ex.req.httpVersionMajor === 1 && ex.req.httpVersionMinor !== 1;
+  if (http10 && !ex.target.hcm.acceptHttp10) return refuse(ex, 'UPGRADE_REQUIRED');
   if (ex.headers.host !== undefined || ex.headers[':authority'] !== undefined || ex.hostHeader !== '') return true;
   const fallback = ex.target.hcm.defaultHostForHttp10;
-  if (ex.req.httpVersionMajor === 1 && ex.req.httpVersionMinor === 0 && fallback !== '') {
+  if (http10 && fallback !== '') {
     ex.hostHeader = fallback;
     ex.authority = fallback.toLowerCase();
     return true;
   }
+  return refuse(ex, 'MISSING_HOST');
+}
+
+function refuse(ex: Exchange, code: 'UPGRADE_REQUIRED' | 'MISSING_HOST'): false {
   ex.filterChain = false;
-  sendLocalReply(ex, 'MISSING_HOST');
+  sendLocalReply(ex, code);
   return false;
 }
 

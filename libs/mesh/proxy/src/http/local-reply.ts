@@ -6,6 +6,7 @@ import type { Exchange } from './exchange';
 
 /** Stable codes for every response the proxy makes itself (Envoy's local replies). */
 export type LocalReplyCode =
+  | 'UPGRADE_REQUIRED'
   | 'MISSING_HOST'
   | 'NO_ROUTE'
   | 'NO_ROUTE_CONFIG'
@@ -39,7 +40,8 @@ const RESET = 'upstream connect error or disconnect/reset before headers. reset 
  * %RESPONSE_CODE_DETAILS%, as Envoy writes them.
  */
 export const LOCAL_REPLIES: Readonly<Record<LocalReplyCode, ReplySpec>> = {
-  // The HCM's own check, before any filter runs (no response flag, as Envoy logs it).
+  // The HCM's own checks, before any filter runs (no response flag, as Envoy logs them).
+  UPGRADE_REQUIRED: { status: 426, body: '', flag: '', details: 'low_version' },
   MISSING_HOST: { status: 400, body: '', flag: '', details: 'missing_host_header' },
   NO_ROUTE: { status: 404, body: '', flag: 'NR', details: 'route_not_found' },
   NO_ROUTE_CONFIG: { status: 503, body: '', flag: 'NR', details: 'route_configuration_not_found' },

@@ -6,7 +6,7 @@ import type { XdsNode } from '../proto/discovery';
  * ProxyInfo from an Istio-style xDS node:
  * id `sidecar~10.1.2.3~reviews-v1-abc-def.default~default.svc.cluster.local` (or `router~...`),
  * metadata NAMESPACE, NAME, LABELS, SERVICE_ACCOUNT, INTERCEPTION_MODE, INSTANCE_IPS, GENERATOR,
- * TRELLIS_APP_ENDPOINTS (JSON string map). Metadata wins over what the id implies.
+ * TRELLIS_APP_ENDPOINTS (JSON string map), PROXY_CONFIG, HTTP10. Metadata wins over what the id implies.
  */
 export function proxyInfoFromNode(node: XdsNode | undefined): ProxyInfo {
   const id = node?.id;
@@ -32,6 +32,8 @@ export function proxyInfoFromNode(node: XdsNode | undefined): ProxyInfo {
     interception: meta['INTERCEPTION_MODE'] === 'NONE' ? 'NONE' : 'REDIRECT',
     ...(appEndpoints !== undefined ? { appEndpoints } : {}),
     ...proxyConfigOf(meta['PROXY_CONFIG']),
+    // istiod's enableHTTP10: exactly "1".
+    ...(meta['HTTP10'] === '1' && { http10: true }),
   };
 }
 

@@ -2,7 +2,8 @@
  * A request without Host through the whole proxy, on real sockets, with both downstream HTTP/1.1
  * codecs: Envoy's HCM answers `400` (`missing_host_header`, no response flag, logged without a
  * route or upstream) before any filter runs and keeps the connection; an absolute-form target carries
- * its authority; an HTTP/1.0 request gets `http_protocol_options.default_host_for_http_10` when the
+ * its authority. HTTP/1.0 is answered `426` (`low_version`) unless the HCM has
+ * `http_protocol_options.accept_http_10`; then one without Host gets `default_host_for_http_10` when the
  * HCM has one and is a 400 like any other otherwise.
  */
 import { connect } from 'node:net';
@@ -96,16 +97,30 @@ describe.each([true, false])('a request without Host (private APIs %s)', (privat
     expect(statusLines(text)).toEqual(['HTTP/1.1 200 OK']);
   });
 
-  it('answers an HTTP/1.0 request without Host 400 unless the HCM has default_host_for_http_10', async () => {
-    expect(statusLines(await raw(p.port('0.0.0.0_9080'), 'GET /reviews/3 HTTP/1.0\r\n\r\n', 1))).toEqual(['HTTP/1.1 400 Bad Request']);
+  it('answers HTTP/1.0 426 Upgrade Required (low_version, no flag, never upstream) without accept_http_10', async () => {
+    const before = upstream.seen.length;
+    const text = await raw(p.port('0.0.0.0_9080'), 'GET /reviews/6 HTTP/1.0\r\nhost: reviews\r\n\r\n', 1);
+    expect(statusLines(text)).toEqual(['HTTP/1.1 426 Upgrade Required']);
+    expect(upstream.seen.length).toBe(before);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lines.find((l) => l.includes('/reviews/6'))).toMatch(/"GET \/reviews\/6 HTTP\/1.0" 426 - low_version - /);
+    // Version first, as Envoy's HCM checks it: without Host too it is a 426, not a 400.
+    expect(statusLines(await raw(p.port('0.0.0.0_9080'), 'GET /reviews/3 HTTP/1.0\r\n\r\n', 1))).toEqual(['HTTP/1.1 426 Upgrade Required']);
+  });
+
+  it('with accept_http_10 serves HTTP/1.0; without Host it is a 400 unless default_host_for_http_10', async () => {
+    const accepting = await proxyWith({ accept_http_10: true });
     const withDefault = await proxyWith({ accept_http_10: true, default_host_for_http_10: 'reviews.default' });
     try {
+      expect(statusLines(await raw(accepting.port('0.0.0.0_9080'), 'GET /reviews/7 HTTP/1.0\r\nhost: reviews\r\n\r\n', 1))).toEqual(['HTTP/1.1 200 OK']);
+      expect(statusLines(await raw(accepting.port('0.0.0.0_9080'), 'GET /reviews/3 HTTP/1.0\r\n\r\n', 1))).toEqual(['HTTP/1.1 400 Bad Request']);
       const text = await raw(withDefault.port('0.0.0.0_9080'), 'GET /reviews/4 HTTP/1.0\r\n\r\n', 1);
       expect(statusLines(text)).toEqual(['HTTP/1.1 200 OK']);
       // The upstream saw the default host (the harness's echo upstream returns the request it got).
       expect(text).toContain('reviews.default');
       expect(statusLines(await raw(withDefault.port('0.0.0.0_9080'), 'GET /reviews/5 HTTP/1.1\r\n\r\n', 1))).toEqual(['HTTP/1.1 400 Bad Request']);
     } finally {
+      await accepting.proxy.close();
       await withDefault.proxy.close();
     }
   });
