@@ -27,12 +27,13 @@ export const DEFAULT_PATHS = ['/productpage', '/api/v1/products/0/reviews'];
 
 /**
  * @param {{ url: string, rate: number, durationMs: number, paths?: string[], connections?: number, timeoutMs?: number }} o
- * @returns {{ t0: number, done: Promise<{ at: number, ms: number, path: string, outcome: string }[]> }}
+ * @returns {{ t0: number, done: Promise<{ at: number, ms: number, path: string, outcome: string }[]>, stop: () => void }}
+ *   `stop()` sends nothing more (what was sent is still awaited): a load that lasts until a condition.
  */
 export function startLoad(o) {
   const paths = o.paths ?? DEFAULT_PATHS;
   const dispatcher = new Agent({ connections: o.connections ?? 128, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: o.timeoutMs ?? 15_000, bodyTimeout: o.timeoutMs ?? 15_000 });
-  const total = Math.floor((o.rate * o.durationMs) / 1000);
+  let total = Math.floor((o.rate * o.durationMs) / 1000);
   const interval = 1000 / o.rate;
   const t0 = performance.now() + 10;
   const records = [];
@@ -48,9 +49,9 @@ export function startLoad(o) {
     }
     records.push({ at: at - t0, ms: performance.now() - at, path, outcome });
   };
+  let next = 0;
   const done = new Promise((resolve) => {
     const inflight = [];
-    let next = 0;
     const tick = () => {
       const now = performance.now();
       while (next < total && t0 + next * interval <= now) inflight.push(one(next++));
@@ -62,7 +63,7 @@ export function startLoad(o) {
     };
     setTimeout(tick, 10);
   });
-  return { t0, done };
+  return { t0, done, stop: () => void (total = Math.min(total, next)) };
 }
 
 /** The p-th percentile of durations (ms), 0 for none. */
@@ -72,14 +73,17 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** productpage's per-call timeout towards details, reviews and ratings (apps/productpage config: 3 s, as upstream). */
-export const APP_TIMEOUT_MS = 3000;
+/**
+ * The shortest timeout of Bookinfo's own calls in the path: reviews v3 → ratings 2.5 s (apps/reviews
+ * config; v2 waits 10 s), productpage → details/reviews 3 s (apps/productpage config), as upstream.
+ */
+export const APP_TIMEOUT_MS = 2500;
 /** What productpage and the client answer when a call of theirs timed out: productpage's degraded page or 500, the client's own timeouts. */
 const TIMEOUT_OUTCOMES = new Set(['200 degraded', '500 -', 'error UND_ERR_HEADERS_TIMEOUT', 'error UND_ERR_BODY_TIMEOUT']);
 
 /**
  * A failure that is an application's own timeout, not an answer of the mesh: one of those outcomes
- * after at least productpage's 3 s. On a CPU-starved box latency grows past it with no fault at all.
+ * after at least the shortest application timeout (2.5 s). On a CPU-starved box latency grows past it with no fault at all.
  * A response flag from a proxy (503 UF, UO, UH, …) never counts, however late.
  */
 export const isTimeoutFailure = (r) => TIMEOUT_OUTCOMES.has(r.outcome) && r.ms >= APP_TIMEOUT_MS;

@@ -60,9 +60,23 @@ export async function baseline(stack, o) {
   return row('baseline (no fault)', records, 0, Infinity, NaN, false, 'the same load without a fault: what the machine gives');
 }
 
+/** Until every proxy that was connected holds a stream to the restarted control plane again: ms from `since`. */
+async function proxiesReconnected(stack, count, since, budgetMs = 90_000) {
+  while (performance.now() - since < budgetMs) {
+    if ((await stack.connectedProxies()) >= count) return performance.now() - since;
+    await sleep(100);
+  }
+  return NaN;
+}
+
+/**
+ * The load runs at least `durationMs` and until every proxy has reconnected (its ADS back-off) plus
+ * 2 s, so the resync on the new stream is under load too — not only the time the control plane is down.
+ */
 export async function controlPlaneKill(stack, o) {
   const before = await names(stack, 'virtualservices');
-  const load = startLoad({ url: stack.gatewayUrl, rate: o.rate, durationMs: o.durationMs });
+  const proxies = await stack.connectedProxies();
+  const load = startLoad({ url: stack.gatewayUrl, rate: o.rate, durationMs: o.durationMs + 90_000 });
   await sleep(2000);
   const faultAt = performance.now() - load.t0;
   const killedAt = performance.now();
@@ -74,10 +88,13 @@ export async function controlPlaneKill(stack, o) {
   })();
   const recovery = await configAppliesAgain(stack, 418, killedAt);
   await readyWatch;
+  const resyncMs = await proxiesReconnected(stack, proxies, killedAt);
+  await sleep(Math.max(2000, load.t0 + o.durationMs - performance.now()));
+  load.stop();
   const records = await load.done;
   const after = await names(stack, 'virtualservices');
   before.add('default/chaos-probe');
-  return row('control plane SIGKILL', records, faultAt, faultAt + recovery, recovery, !sameSet(before, after), `restarts ${stack.process('control-plane').restarts}; control plane ready again after ${Math.round(readyMs)} ms; recovery = kill → a new config served by the gateway (proxies reconnect with their ADS back-off)`);
+  return { ...row('control plane SIGKILL', records, faultAt, faultAt + recovery, recovery, !sameSet(before, after), `restarts ${stack.process('control-plane').restarts}; control plane ready again after ${Math.round(readyMs)} ms; all ${proxies} proxies reconnected after ${Math.round(resyncMs)} ms (load until 2 s later); recovery = kill → a new config served by the gateway (proxies reconnect with their ADS back-off)`), resyncMs };
 }
 
 export async function routingChurn(stack, o) {

@@ -115,6 +115,17 @@ class LocalStackHandle {
     return Array.isArray(body) ? body : body.items ?? [];
   }
 
+  /** How many proxies hold an ADS stream to the control plane (its /debug/syncz; 0 when it is down). */
+  async connectedProxies() {
+    try {
+      const res = await request(`${this.controlPlaneUrl}/debug/syncz`, { headersTimeout: 1000, bodyTimeout: 1000 });
+      const body = await res.body.json();
+      return Array.isArray(body) ? body.length : 0;
+    } catch {
+      return 0;
+    }
+  }
+
   async ready() {
     try {
       const res = await request(`${this.controlPlaneUrl}/ready`, { headersTimeout: 1000 });

@@ -10,13 +10,16 @@ const rowOf = (records, extra = {}) => ({ scenario: 'x', ...summarize(records), 
 const oks = (n) => Array.from({ length: n }, () => rec('ok'));
 
 test('a fast failure fails a row the mesh owes; a few application timeouts are tolerated and said so', () => {
-  assert.equal(judge('cp-kill', rowOf(oks(100))).text, 'pass');
+  assert.equal(judge('cp-kill', rowOf(oks(100), { resyncMs: 9000 })).text, 'pass');
+  assert.match(judge('cp-kill', rowOf(oks(100), { resyncMs: NaN })).text, /not every proxy reconnected/);
   assert.match(judge('cp-kill', rowOf([...oks(99), rec('503 UF')])).text, /^FAIL: 1 failed \(1× 503 UF\)/);
   // 200 degraded within productpage's timeout: the mesh answered reviews with an error
   assert.match(judge('reviews-kill', rowOf([...oks(99), rec('200 degraded', 500)])).text, /^FAIL/);
   const slow = judge('baseline', rowOf([...oks(95), ...Array.from({ length: 5 }, () => rec('200 degraded', 3100))]));
   assert.equal(slow.pass, true);
   assert.match(slow.text, /5 slow/);
+  // reviews v3 gives up on ratings after 2.5 s: the shortest application timeout in the path
+  assert.equal(summarize([rec('200 degraded', 2600), rec('200 degraded', 2400), rec('503 UF', 9000)]).slow, 1);
 });
 
 test('a proxy flag is never excused as load, and too many timeouts fail (a black hole looks the same)', () => {
@@ -54,7 +57,7 @@ test('profiles: --ci and CHAOS_PROFILE=ci; the full run keeps its figures; bad i
   assert.equal(ci.strict, true);
   assert.equal(ci.build, 'if-stale');
   assert.equal(ci.durationOf('overload'), 15_000);
-  assert.equal(ci.durationOf('churn'), 8000);
+  assert.equal(ci.durationOf('churn'), 6000);
   assert.equal(readOptions([], { CHAOS_PROFILE: 'ci', CHAOS_DURATION_MS: '4000' }).durationOf('churn'), 4000);
   const full = readOptions([], {});
   assert.deepEqual([full.rate, full.durationOf('churn'), full.trials, full.peakMs, full.strict, full.build], [200, 15_000, 3, 10_000, false, 'always']);
