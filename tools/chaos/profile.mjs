@@ -8,17 +8,18 @@ export const FULL_SCENARIOS = ['baseline', 'cp-kill', 'churn', 'reviews-kill', '
 
 /**
  * CI: one window per scenario kind (ms of open-loop load). cert-rotation makes the whole run use
- * short-lived certificates (mesh.yaml is read at start): 30 s, renewed at ~15 s, so a 10 s window sees
- * a few of the 6 sidecars rotate while a killed control plane (the CA) has ≥ 15 s to come back before
- * any certificate expires; ca-kill (the CA down while certificates expire) is left to the full run.
+ * short-lived certificates (mesh.yaml is read at start): 20 s, renewed at ~10 s, so an 11 s window sees
+ * every sidecar rotate (a 30 s TTL's 10 s window saw 1 of 6) while a killed control plane (the CA) has
+ * ≥ 10 s to come back before any certificate expires (7 s measured with a core busy); ca-kill (the CA
+ * down while certificates expire) is left to the full run.
  */
 const CI = {
   rate: 12,
-  restartBackoff: '500ms',
+  restartBackoff: '250ms',
   trials: 2,
-  certTtl: '30s',
+  certTtl: '20s',
   scenarios: ['baseline', 'cp-kill', 'churn', 'reviews-kill', 'slow-dead', 'overload', 'store-crash', 'cert-rotation'],
-  durations: { baseline: 5000, 'cp-kill': 8000, churn: 8000, 'reviews-kill': 6000, 'slow-dead': 8000, 'cert-rotation': 10_000 },
+  durations: { baseline: 4000, 'cp-kill': 8000, churn: 6000, 'reviews-kill': 6000, 'slow-dead': 8000, 'cert-rotation': 11_000 },
   /** Overload's 10× peak. */
   peakMs: 5000,
 };
