@@ -54,7 +54,8 @@ export async function slowAndDeadUpstream(stack, o) {
 
 export async function overload(stack, o) {
   // productpage's circuit breaker, as Istio's circuit-breaking task sets one: beyond it the gateway sheds.
-  const limits = { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: meta('productpage'), spec: { host: 'productpage', trafficPolicy: { connectionPool: { tcp: { maxConnections: 32 }, http: { http1MaxPendingRequests: 32, maxRequestsPerConnection: 0 } } } } };
+  const pool = o.overloadPool ?? 32;
+  const limits = { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: meta('productpage'), spec: { host: 'productpage', trafficPolicy: { connectionPool: { tcp: { maxConnections: pool }, http: { http1MaxPendingRequests: pool, maxRequestsPerConnection: 0 } } } } };
   await stack.apply([limits]);
   await sleep(1500);
   const before = usageOf(stack, PATH);
@@ -75,5 +76,5 @@ export async function overload(stack, o) {
   await stack.remove('destinationrules', 'productpage');
   const s = summarize(during);
   const achieved = (s.sent / (Math.max(...during.map((x) => x.at)) / 1000)).toFixed(0);
-  return { scenario: `overload ${o.rate * 10} rps for ${peakMs / 1000} s (productpage pool 32+32)`, ...s, usage: { before, after: mid }, recoveryMs: recovery, configLost: false, note: `scheduled ${achieved} rps; after: ${after.ok}/${after.sent} ok at ${o.rate} rps; ${change(before, mid)} (before→peak)` };
+  return { scenario: `overload ${o.rate * 10} rps for ${peakMs / 1000} s (productpage pool ${pool}+${pool})`, ...s, usage: { before, after: mid }, recoveryMs: recovery, configLost: false, note: `scheduled ${achieved} rps; after: ${after.ok}/${after.sent} ok at ${o.rate} rps; ${change(before, mid)} (before→peak)` };
 }

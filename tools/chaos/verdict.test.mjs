@@ -37,6 +37,7 @@ test('hung/dead upstream: only fast 200 degraded, no pile-up; overload: only 503
   assert.match(judge('slow-dead', rowOf(hung, { usage: { ...usage, after: { rss: 310, fds: 400 } } })).text, /fds grew by 220/);
   const peak = [...oks(50), ...Array.from({ length: 50 }, () => rec('503 UO'))];
   assert.equal(judge('overload', rowOf(peak, { usage, recoveryMs: 2000 })).text, 'pass');
+  assert.match(judge('overload', rowOf(oks(100), { usage, recoveryMs: 2000 })).text, /nothing shed/);
   assert.match(judge('overload', rowOf(peak, { usage, recoveryMs: NaN })).text, /not back to 100 %/);
   assert.match(judge('overload', rowOf([...peak, rec('503 UF')], { usage, recoveryMs: 2000 })).text, /1× 503 UF/);
 });
@@ -60,7 +61,7 @@ test('profiles: --ci and CHAOS_PROFILE=ci; the full run keeps its figures; bad i
   assert.equal(ci.durationOf('churn'), 6000);
   assert.equal(readOptions([], { CHAOS_PROFILE: 'ci', CHAOS_DURATION_MS: '4000' }).durationOf('churn'), 4000);
   const full = readOptions([], {});
-  assert.deepEqual([full.rate, full.durationOf('churn'), full.trials, full.peakMs, full.strict, full.build], [200, 15_000, 3, 10_000, false, 'always']);
+  assert.deepEqual([full.rate, full.durationOf('churn'), full.trials, full.peakMs, full.overloadPool, full.strict, full.build], [200, 15_000, 3, 10_000, 32, false, 'always']);
   assert.equal(readOptions(['--no-build'], {}).build, 'never');
   assert.throws(() => readOptions(['--fast'], {}), /unknown argument --fast/);
   assert.throws(() => readOptions([], { CHAOS_RATE: 'x' }), /CHAOS_RATE=x: expected a positive number/);
