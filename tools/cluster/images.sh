@@ -9,16 +9,17 @@
 #                                              (/usr/local/include/node, from the same npm tarball): the part of
 #                                              Docker Hub's non-slim node:22-bookworm the Dockerfile's `native`
 #                                              stage uses (node-gyp for the proxy's SO_ORIGINAL_DST addon)
-#                        debian-bookworm-slim-<recipe>.tar   Debian bookworm (debootstrap, minbase) + mariadb-server and
-#                                              prometheus: what tools/docker/{mysqldb,prometheus}.Dockerfile's FROM
-#                                              debian:bookworm-slim would install with apt (their `command -v` guards
-#                                              skip apt)
+#                        debian-bookworm-slim-<recipe>.tar   Debian bookworm (debootstrap, minbase) + mariadb-server,
+#                                              prometheus and redis-server: what tools/docker/{mysqldb,prometheus,redis}
+#                                              .Dockerfile's FROM debian:bookworm-slim would install with apt (their
+#                                              `command -v` guards skip apt)
 #   images.sh import   docker import them into the node's image store when missing (up.sh calls it)
 #   images.sh project  build every project image with the repo's Dockerfile, unchanged (classic builder; among them
-#                      the sample servers built here: ext-authz, jwt-server, fortio);
+#                      the sample servers built here: ext-authz, jwt-server, fortio, ratelimit, and redis);
 #                      RUN steps reach only the npm registry, through tools/cluster/registry-proxy.mjs; then the
-#                      samples' httpbin and curl images (tools/docker/{httpbin,curl}.Dockerfile, no network)
-#   images.sh samples  only those two
+#                      samples' httpbin and curl images (tools/docker/{httpbin,kennethreitz-httpbin,curl}.Dockerfile,
+#                      no network)
+#   images.sh samples  only those
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 I=$K/images
@@ -33,8 +34,10 @@ DEB_BUILD=g++,make,python3,libc6-dev
 DEB_MARIADB=mariadb-server,mariadb-client
 # samples/addons/prometheus.yaml's image is Debian's prometheus 2.42 (tools/docker/prometheus.Dockerfile).
 DEB_PROMETHEUS=prometheus
+# samples/ratelimit/rate-limit-service.yaml's docker.io/redis:alpine is Debian's redis-server (tools/docker/redis.Dockerfile).
+DEB_REDIS=redis-server
 # The base tarballs and their imported images carry this recipe's hash: changing the recipe rebuilds them.
-RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $DEB_BUILD $DEB_MARIADB $DEB_PROMETHEUS $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
+RECIPE=$(sed -n '/^trust_host_cas()/,/^import()/p' "$0" | cat - <(echo "$DEB_EXTRA $DEB_BUILD $DEB_MARIADB $DEB_PROMETHEUS $DEB_REDIS $NODE_PKG $NPM_PKG") <(cat /usr/local/share/ca-certificates/*.crt 2>/dev/null) |
   sha256sum | cut -c1-12)
 BASE_TAR=$I/node-22-bookworm-slim-$RECIPE.tar
 BUILD_TAR=$I/node-22-bookworm-$RECIPE.tar
@@ -102,9 +105,9 @@ base() {
     ! -name "${BASE_TAR##*/}" ! -name "${BUILD_TAR##*/}" ! -name "${DEBIAN_TAR##*/}" -delete
   local tmp root=$I/rootfs
   if [ ! -f "$DEBIAN_TAR" ]; then
-    ts "$DEBIAN_TAG: debootstrap bookworm (minbase + $DEB_MARIADB,$DEB_PROMETHEUS) … (~1 min)"
-    bootstrap "$root" "$DEB_MARIADB,$DEB_PROMETHEUS"
-    ts "$DEBIAN_TAG rootfs: $(chroot "$root" mariadbd --version); $(chroot "$root" prometheus --version 2>&1 | head -1)"
+    ts "$DEBIAN_TAG: debootstrap bookworm (minbase + $DEB_MARIADB,$DEB_PROMETHEUS,$DEB_REDIS) … (~1 min)"
+    bootstrap "$root" "$DEB_MARIADB,$DEB_PROMETHEUS,$DEB_REDIS"
+    ts "$DEBIAN_TAG rootfs: $(chroot "$root" mariadbd --version); $(chroot "$root" prometheus --version 2>&1 | head -1); $(chroot "$root" redis-server --version)"
     tarball "$root" "$DEBIAN_TAR"
   fi
   [ -f "$BASE_TAR" ] && [ -f "$BUILD_TAR" ] && return 0
@@ -161,6 +164,11 @@ PROJECT_IMAGES=(
   # samples/httpbin/sample-client/fortio-deploy.yaml: apps/fortio, then laid out as upstream's image (/usr/bin/fortio).
   "trellis/fortio-app:dev --build-arg APP=fortio"
   "docker.io/fortio/fortio:latest_release -f $REPO/tools/docker/fortio.Dockerfile"
+  # samples/ratelimit/rate-limit-service.yaml: apps/ratelimit laid out as envoyproxy/ratelimit (/bin/ratelimit), and
+  # Debian's redis-server (from the debian base above) under the Redis image's name.
+  "trellis/ratelimit-app:dev --build-arg APP=ratelimit"
+  "docker.io/envoyproxy/ratelimit:30a4ce1a -f $REPO/tools/docker/ratelimit.Dockerfile"
+  "docker.io/redis:alpine -f $REPO/tools/docker/redis.Dockerfile"
   "docker.io/istio/examples-bookinfo-ratings-v2:1.20.2 --build-arg APP=ratings --build-arg SERVICE_VERSION=v2"
   "docker.io/istio/examples-bookinfo-mysqldb:1.20.2 -f $REPO/tools/docker/mysqldb.Dockerfile"
   # samples/addons: the trace store under Istio's Zipkin image name, Debian's prometheus under Prometheus's.
@@ -187,32 +195,39 @@ project() {
       { tail -30 "$K/log/build-${tag//[\/:]/_}.log" >&2; die "docker build of $tag failed"; }
   done
   samples
-  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|curlimages|prom|openzipkin|fortio)/|/ext-authz:' >&2
+  docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(trellis|istio|mccutchen|kennethreitz|curlimages|prom|openzipkin|fortio|envoyproxy|redis)/|^redis:|/ext-authz:' >&2
 }
 
 # Istio's security and traffic tasks deploy samples/httpbin and samples/sleep (samples/curl) under upstream's image
 # names; they are built here on the same slim base, from what this machine has, and labelled with what they are:
 #   docker.io/mccutchen/go-httpbin:v2.15.0   go-httpbin v2.14.0 (tools/samples/build-httpbin.sh: the offline source
 #                                            snapshot, Debian's Go 1.19, cached) — tools/docker/httpbin.Dockerfile
+#   docker.io/kennethreitz/httpbin           the mirroring task's httpbin-v1/v2: that go-httpbin image + a `gunicorn`
+#                                            launcher for the manifest's command — tools/docker/kennethreitz-httpbin.Dockerfile
 #   curlimages/curl:8.16.0, :latest          Debian's curl, user 100 — tools/docker/curl.Dockerfile
-# No network: the context is a temporary directory holding only the binary; both rebuild from the layer cache.
+# No network: the context is a temporary directory holding only the binary; all rebuild from the layer cache.
 SAMPLE_HTTPBIN=docker.io/mccutchen/go-httpbin:v2.15.0
+SAMPLE_HTTPBIN_V1V2=docker.io/kennethreitz/httpbin:latest
 SAMPLE_CURL=(curlimages/curl:8.16.0 curlimages/curl:latest)
+# sample_build DOCKERFILE CONTEXT TAG…: docker build -f tools/docker/DOCKERFILE with every TAG, log in $K/log.
+sample_build() {
+  local file=$1 ctx=$2 log
+  shift 2
+  ts "docker build -f tools/docker/$file ${*/#/-t }"
+  log=$K/log/build-${1//[\/:]/_}.log
+  docker build -f "$REPO/tools/docker/$file" "${@/#/--tag=}" "$ctx" >"$log" 2>&1 ||
+    { tail -30 "$log" >&2; rm -rf "$ctx"; die "docker build of $1 failed"; }
+}
 samples() {
-  local ctx bin log
+  local ctx bin
   ctx=$(mktemp -d)
   bash "$REPO/tools/samples/build-httpbin.sh" >&2 || die "go-httpbin could not be built (tools/samples/build-httpbin.sh)"
   bin=$(bash "$REPO/tools/samples/build-httpbin.sh" --print-path)
   cp "$bin" "$ctx/go-httpbin"
-  ts "docker build -f tools/docker/httpbin.Dockerfile -t $SAMPLE_HTTPBIN <go-httpbin v2.14.0 binary>"
-  log=$K/log/build-${SAMPLE_HTTPBIN//[\/:]/_}.log
-  docker build -f "$REPO/tools/docker/httpbin.Dockerfile" -t "$SAMPLE_HTTPBIN" "$ctx" >"$log" 2>&1 ||
-    { tail -30 "$log" >&2; rm -rf "$ctx"; die "docker build of $SAMPLE_HTTPBIN failed"; }
+  sample_build httpbin.Dockerfile "$ctx" "$SAMPLE_HTTPBIN"
   rm -f "$ctx/go-httpbin"
-  ts "docker build -f tools/docker/curl.Dockerfile ${SAMPLE_CURL[*]/#/-t }"
-  log=$K/log/build-${SAMPLE_CURL[0]//[\/:]/_}.log
-  docker build -f "$REPO/tools/docker/curl.Dockerfile" "${SAMPLE_CURL[@]/#/--tag=}" "$ctx" >"$log" 2>&1 ||
-    { tail -30 "$log" >&2; rm -rf "$ctx"; die "docker build of ${SAMPLE_CURL[0]} failed"; }
+  sample_build kennethreitz-httpbin.Dockerfile "$ctx" "$SAMPLE_HTTPBIN_V1V2"
+  sample_build curl.Dockerfile "$ctx" "${SAMPLE_CURL[@]}"
   rm -rf "$ctx"
   ts "$SAMPLE_HTTPBIN is go-httpbin $(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.version"}}' "$SAMPLE_HTTPBIN"); ${SAMPLE_CURL[0]} runs as uid $(docker image inspect -f '{{.Config.User}}' "${SAMPLE_CURL[0]}")"
 }
