@@ -22,6 +22,11 @@ export interface AdsClientOptions {
   readonly logger: Logger;
   /** Default `delta`. */
   readonly protocol?: AdsProtocol;
+  /**
+   * Delta only, default true: announce VHDS (node client_features `trellis.xds.vhds`) and take route
+   * configurations as shells + VirtualHost resources; the consumer still gets whole RouteConfigurations.
+   */
+  readonly vhds?: boolean;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
   readonly onConnectionChange?: (connected: boolean) => void;
 }
@@ -109,9 +114,14 @@ export abstract class AdsClientCore implements AdsClient {
     this.openStream();
   }
 
+  /** The node sent with a stream's first request. */
+  protected node(): XdsNode {
+    return this.options.node;
+  }
+
   /** Writes one request; the node goes with the first of the stream. */
   protected write(encode: (node: XdsNode | undefined) => Buffer): void {
-    this.call?.write(encode(this.nodeSent ? undefined : this.options.node));
+    this.call?.write(encode(this.nodeSent ? undefined : this.node()));
     this.nodeSent = true;
   }
 

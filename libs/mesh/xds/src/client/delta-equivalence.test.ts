@@ -39,9 +39,21 @@ function resourcesOf(mesh: Mesh): XdsResources {
       return assignment(`c${i}`, ...Array.from({ length: s.hosts }, (_, h): [string, number] => [`10.0.${i}.${h + 1}`, s.port]));
     }),
     listeners: listeners.map(([l]) => rdsListener(`l${l}`, 9000 + l, `r${l}`)),
-    routes: listeners.map(([l, svc]) => routeConfig(`r${l}`, `c${svc}`)),
+    routes: listeners.map(([l, svc]) => withServiceHosts(routeConfig(`r${l}`, `c${svc}`), ids)),
   };
 }
+
+/** Besides the listener's `*` host, one virtual host per service, newest first (not sorted by name: VHDS sorts). */
+function withServiceHosts(rc: XdsResource, ids: readonly number[]): XdsResource {
+  const hosts = [...ids].reverse().map((i) => ({ name: `s${i}`, domains: [`s${i}`, `s${i}:80`], routes: [{ match: { prefix: '/' }, route: { cluster: `c${i}` } }] }));
+  return { ...rc, virtual_hosts: [...(rc['virtual_hosts'] as XdsResource[]), ...hosts] };
+}
+
+/** Route configurations as a VHDS client runs them: virtual hosts sorted by name (vhds/vhds.ts materialize). */
+const sortedHosts = (all: XdsResources): XdsResources => ({
+  ...all,
+  routes: all.routes.map((rc) => ({ ...rc, virtual_hosts: [...(rc.virtual_hosts ?? [])].sort((a, b) => ((a.name ?? '') < (b.name ?? '') ? -1 : 1)) })),
+});
 
 /** One random change: add/remove a service, move its endpoints, add/remove a listener, re-route one. */
 function mutate(mesh: Mesh, next: () => number): void {
@@ -75,29 +87,31 @@ describe('delta and SotW give the proxy the same resources', () => {
   };
 
   /** A proxy: its state is what onResources last handed it, re-encoded. */
-  const proxy = (protocol: AdsProtocol): { client: AdsClient; state: State } => {
+  const proxy = (protocol: AdsProtocol, vhds = false): { client: AdsClient; state: State; vhds: boolean } => {
     const state: State = { CDS: {}, EDS: {}, LDS: {}, RDS: {} };
     const client = createAdsClient({
       target: `127.0.0.1:${port}`,
       node: SIDECAR_NODE,
       protocol,
+      vhds,
       logger: silentLogger(),
       backoff: { initialMs: 20, maxMs: 100 },
       onResources: (type, resources) => void (state[type] = encode(type, resources)),
     });
     clients.push(client);
-    return { client, state };
+    return { client, state, vhds };
   };
 
-  const converged = async (states: readonly State[]): Promise<void> => {
-    const want = expected(current);
+  const converged = async (proxies: readonly { state: State; vhds: boolean }[]): Promise<void> => {
+    const states = proxies.map((p) => p.state);
+    const wants = proxies.map((p) => expected(p.vhds ? sortedHosts(current) : current));
     // By name, not order: the proxy keeps resources by name (delta keeps first-arrival order, SotW the server's).
     const canonical = (s: State): string => JSON.stringify(TYPES.map((t) => Object.entries(s[t] ?? {}).sort(([a], [b]) => a.localeCompare(b))));
     const done = (): boolean =>
-      states.every((s) => canonical(s) === canonical(want)) && server.syncStatus().length === states.length && server.syncStatus().every((p) => TYPES.every((t) => p.types[t as 'CDS'].status === 'SYNCED'));
+      states.every((s, i) => canonical(s) === canonical(wants[i]!)) && server.syncStatus().length === states.length && server.syncStatus().every((p) => TYPES.every((t) => p.types[t as 'CDS'].status === 'SYNCED'));
     await until(done, 5000).catch(() => {
       // The byte-level difference, as a readable failure.
-      for (const s of states) expect(s).toEqual(want);
+      states.forEach((s, i) => expect(s).toEqual(wants[i]));
       throw new Error(`proxies did not all ACK: ${JSON.stringify(server.syncStatus().map((p) => [p.protocol, TYPES.map((t) => p.types[t as 'CDS'].status)]))}`);
     });
   };
@@ -111,29 +125,35 @@ describe('delta and SotW give the proxy the same resources', () => {
     await server.close();
   });
 
-  it.each([1, 7, 42])('random change sequence (seed %i): SotW and delta proxies hold byte-identical resources, equal to a fresh full push, across a control-plane restart', async (seed) => {
+  it.each([1, 7, 42])('random change sequence (seed %i): SotW, delta and delta+VHDS proxies hold byte-identical resources (VHDS: virtual hosts sorted by name), equal to a fresh full push, across a control-plane restart', async (seed) => {
     const next = rng(seed);
     const mesh: Mesh = { services: new Map([[0, { port: 8000, hosts: 1 }], [1, { port: 8001, hosts: 2 }]]), listeners: new Map([[0, 0]]) };
     current = resourcesOf(mesh);
     const sotw = proxy('sotw');
     const delta = proxy('delta');
-    await converged([sotw.state, delta.state]);
+    const vhds = proxy('delta', true);
+    await converged([sotw, delta, vhds]);
     for (let step = 0; step < 24; step++) {
       const changes = 1 + Math.floor(next() * 3);
       for (let c = 0; c < changes; c++) mutate(mesh, next);
       current = resourcesOf(mesh);
       if (step === 12) {
-        // Restart: both reconnect; delta's first requests carry initial_resource_versions.
+        // Restart: all reconnect; delta's first requests carry initial_resource_versions.
         await server.close();
         await startServer(`127.0.0.1:${port}`);
       } else server.pushNow(`step ${step}`);
-      await converged([sotw.state, delta.state]);
+      await converged([sotw, delta, vhds]);
       expect(delta.state).toEqual(sotw.state);
+      expect(vhds.state).toEqual(expected(sortedHosts(current)));
     }
     const freshSotw = proxy('sotw');
     const freshDelta = proxy('delta');
-    await converged([sotw.state, delta.state, freshSotw.state, freshDelta.state]);
+    const freshVhds = proxy('delta', true);
+    await converged([sotw, delta, vhds, freshSotw, freshDelta, freshVhds]);
     expect(delta.state).toEqual(freshDelta.state);
+    expect(vhds.state).toEqual(freshVhds.state);
     expect(sotw.client.ackedVersions()).toEqual(delta.client.ackedVersions());
+    // The VHDS client's RDS version is its shells' (virtual hosts have their own); every other type reads the same.
+    expect({ ...vhds.client.ackedVersions(), RDS: undefined }).toEqual({ ...sotw.client.ackedVersions(), RDS: undefined });
   }, 60_000);
 });

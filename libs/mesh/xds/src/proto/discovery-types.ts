@@ -5,6 +5,8 @@ export interface XdsNode {
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly user_agent_name?: string;
   readonly locality?: Readonly<Record<string, string>>;
+  /** Node.client_features (field 10): what the client supports beyond the base protocol. */
+  readonly client_features?: readonly string[];
 }
 
 /** google.rpc.Status as carried in a NACK. */

@@ -6,7 +6,7 @@ import { doubleField, lengthDelimited, messageField, stringField, varintField } 
  * envoy.service.discovery.v3.DiscoveryRequest written by hand, so the proxy's ADS client needs no
  * protobuf reflection (wire-schema.ts has the reading side). Field numbers:
  *   DiscoveryRequest: 1 version_info · 2 node · 3 resource_names · 4 type_url · 5 response_nonce · 6 error_detail
- *   Node: 1 id · 2 cluster · 3 metadata (Struct) · 4 locality{1 region, 2 zone, 3 sub_zone} · 6 user_agent_name
+ *   Node: 1 id · 2 cluster · 3 metadata (Struct) · 4 locality{1 region, 2 zone, 3 sub_zone} · 6 user_agent_name · 10 client_features
  *   google.rpc.Status: 1 code · 2 message
  *   Struct: 1 fields (map entry {1 key, 2 Value}) · Value: 1 null · 2 number · 3 string · 4 bool · 5 struct · 6 list{1 values}
  */
@@ -33,6 +33,7 @@ export function writeNode(n: XdsNode): Buffer[] {
     parts.push(messageField(4, [stringField(1, l['region'] ?? ''), stringField(2, l['zone'] ?? ''), stringField(3, l['sub_zone'] ?? '')]));
   }
   parts.push(stringField(6, n.user_agent_name ?? ''));
+  for (const feature of n.client_features ?? []) parts.push(lengthDelimited(10, Buffer.from(feature, 'utf8')));
   return parts;
 }
 

@@ -1,7 +1,7 @@
 import type { DeltaDiscoveryRequest } from '../proto/delta-types';
 import { isFullStateType, type XdsTypeShort } from '../proto/type-urls';
 import { heldVersion, heldVersions, NOTHING_HELD, touched, type Change, type Held } from './delta-diff';
-import type { PackedType, Selection } from './packed-set';
+import { covered, type PackedType, type Selection } from './packed-set';
 import type { NackRecord, TypeProgress } from './type-state';
 
 /** A response not yet ACKed or NACKed: what it changed, from which state (to undo on NACK). */
@@ -21,6 +21,8 @@ export interface DeltaTypeState extends TypeProgress {
   held: Held;
   /** By nonce, oldest first; at most `maxPending`. */
   pending: Map<string, Pending>;
+  /** VHDS: a subscribed name also covers `<name>/…` (packed-set.ts `covered`). */
+  readonly grouped: boolean;
 }
 
 /** Per-stream bounds: what a client that floods subscriptions or never ACKs can make the server keep. */
@@ -33,8 +35,8 @@ export interface DeltaLimits {
 
 export const DEFAULT_DELTA_LIMITS: DeltaLimits = { maxUnknownNames: 1024, maxPending: 16 };
 
-export function newDeltaTypeState(): DeltaTypeState {
-  return { requested: false, wildcard: false, legacyWildcard: false, names: new Set(), held: NOTHING_HELD, pending: new Map() };
+export function newDeltaTypeState(grouped = false): DeltaTypeState {
+  return { requested: false, wildcard: false, legacyWildcard: false, names: new Set(), held: NOTHING_HELD, pending: new Map(), grouped };
 }
 
 export interface SubscriptionUpdate {
@@ -55,10 +57,10 @@ function unknownCount(names: ReadonlySet<string>, packed: PackedType): number {
 }
 
 /** What the client keeps after unsubscribing: everything under wildcard, else only what it still names. */
-function forget(held: Held, wildcard: boolean, names: ReadonlySet<string>): Held {
+function forget(held: Held, wildcard: boolean, names: ReadonlySet<string>, grouped: boolean): Held {
   if (wildcard) return held;
   const versions = heldVersions(held);
-  for (const name of versions.keys()) if (!names.has(name)) versions.delete(name);
+  for (const name of versions.keys()) if (!covered(names, name, grouped)) versions.delete(name);
   return { kind: 'versions', versions };
 }
 
@@ -118,7 +120,7 @@ export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, re
   subscribeNames(state, subscribe, packed, limits, out);
   const forgot = unsubscribeNames(state, req.resource_names_unsubscribe ?? [], out);
   if (out.names.size !== state.names.size || [...out.names].some((n) => !state.names.has(n))) state.names = out.names;
-  if (forgot) state.held = forget(state.held, state.wildcard, state.names);
+  if (forgot) state.held = forget(state.held, state.wildcard, state.names, state.grouped);
   if (first) applyInitialVersions(state, req.initial_resource_versions, packed, out.requested);
   const subscribed = state.wildcard || state.names.size > 0;
   return { respond: subscribed && (first || out.addedWildcard || out.requested.size > 0), initial: first, requested: out.requested, dropped: out.dropped };

@@ -1,22 +1,25 @@
 import type { Registry } from 'prom-client';
 import type { XdsTypeShort } from '../proto/type-urls';
 
+/** ADS types plus VHDS (virtual hosts of delta clients that announce it). */
+export type XdsMetricType = XdsTypeShort | 'VHDS';
+
 /** Istio's xDS server metric names, registered on the caller's registry. */
 export interface XdsServerMetrics {
   connected(delta: 1 | -1): void;
-  pushed(type: XdsTypeShort): void;
-  pushTime(type: XdsTypeShort, seconds: number): void;
-  rejected(type: XdsTypeShort): void;
-  expiredNonce(type: XdsTypeShort): void;
+  pushed(type: XdsMetricType): void;
+  pushTime(type: XdsMetricType, seconds: number): void;
+  rejected(type: XdsMetricType): void;
+  expiredNonce(type: XdsMetricType): void;
   /** Delta subscriptions to unknown names refused by the per-stream bound. */
-  subscriptionsDropped(type: XdsTypeShort, count: number): void;
+  subscriptionsDropped(type: XdsMetricType, count: number): void;
   /** Delta responses forgotten unACKed by the per-stream bound. */
-  unackedDropped(type: XdsTypeShort, count: number): void;
+  unackedDropped(type: XdsMetricType, count: number): void;
   /** A push held back because the stream's client is not reading (sent once it drains). */
   pushDeferred(): void;
 }
 
-function label(type: XdsTypeShort): string {
+function label(type: XdsMetricType): string {
   return type.toLowerCase();
 }
 

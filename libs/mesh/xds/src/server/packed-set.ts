@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { packResource, type PackedAny } from '../proto/codec';
 import { TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
+import { routeConfigOf } from '../vhds/vhds';
 import { resourceName, resourcesOfType, type XdsResource, type XdsResources } from '../resources';
 
 /** One encoded resource: the contract object, its Any and a hash of the bytes. */
@@ -22,12 +23,17 @@ export type PackedType = ReadonlyMap<string, PackedEntry>;
  */
 const encoded = new WeakMap<XdsResource, PackedEntry>();
 
+/** Encodes and hashes one resource (uncached). */
+export function packedEntry(typeUrl: string, name: string, resource: XdsResource): PackedEntry {
+  const any = packResource(typeUrl, resource);
+  const hash = createHash('sha256').update(any.value).digest('hex');
+  return { name, resource, any, hash, version: hash.slice(0, 16) };
+}
+
 function packEntry(type: XdsTypeShort, resource: XdsResource): PackedEntry {
   const cached = encoded.get(resource);
   if (cached) return cached;
-  const any = packResource(TYPE_URLS[type], resource);
-  const hash = createHash('sha256').update(any.value).digest('hex');
-  const entry = { name: resourceName(type, resource), resource, any, hash, version: hash.slice(0, 16) };
+  const entry = packedEntry(TYPE_URLS[type], resourceName(type, resource), resource);
   encoded.set(resource, entry);
   return entry;
 }
@@ -74,8 +80,18 @@ function subscriptionKey(names: ReadonlySet<string>): string {
   return key;
 }
 
+/**
+ * Whether a subscription covers a resource: its name, or (grouped: VHDS, where a client subscribes
+ * to a route configuration's name) the group its name starts with.
+ */
+export function covered(names: ReadonlySet<string>, name: string, grouped: boolean): boolean {
+  if (names.has(name)) return true;
+  const group = grouped ? routeConfigOf(name) : undefined;
+  return group !== undefined && names.has(group);
+}
+
 /** The resources to send: all of them (wildcard) or those named, plus their content version. Shared by SotW and delta streams. */
-export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>): Selection {
+export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>, grouped = false): Selection {
   const key = wildcard ? '*' : subscriptionKey(names);
   let byKey = selections.get(packed);
   if (!byKey) {
@@ -84,13 +100,13 @@ export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet
   }
   const cached = byKey.get(key);
   if (cached) return cached;
-  const selection = computeSelection(packed, wildcard, names);
+  const selection = computeSelection(packed, wildcard, names, grouped);
   if (byKey.size < 64) byKey.set(key, selection);
   return selection;
 }
 
-function computeSelection(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>): Selection {
-  const entries = [...packed.values()].filter((e) => wildcard || names.has(e.name));
+function computeSelection(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>, grouped: boolean): Selection {
+  const entries = [...packed.values()].filter((e) => wildcard || covered(names, e.name, grouped));
   // One native call over the joined (name, hash) list: per-entry updates dominated large pushes.
   const digest = createHash('sha256').update(entries.map((e) => `${e.name}\0${e.hash}`).join('\n')).digest('hex');
   const byName = wildcard ? packed : new Map(entries.map((e) => [e.name, e]));

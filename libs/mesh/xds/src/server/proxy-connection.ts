@@ -5,7 +5,7 @@ import { TrellisError, errorMessage, isTrellisError, type Logger } from '@trelli
 import type { XdsNode } from '../proto/discovery-types';
 import { PUSH_ORDER, typeShortOf, type XdsTypeShort } from '../proto/type-urls';
 import { emptyResources, withType, type XdsResource, type XdsResources } from '../resources';
-import type { XdsServerMetrics } from './metrics';
+import type { XdsMetricType, XdsServerMetrics } from './metrics';
 import { proxyInfoFromNode } from './node-info';
 import { packType, type PackedType } from './packed-set';
 import { syncState, type NackRecord, type SyncState, type TypeProgress } from './type-state';
@@ -44,8 +44,15 @@ export interface ProxySyncStatus {
   readonly connectedAt: string;
   /** `sotw` (StreamAggregatedResources) or `delta` (DeltaAggregatedResources). */
   readonly protocol: 'sotw' | 'delta';
-  /** Per type; SDS only once the proxy has asked for secrets (gateways with credentials). */
-  readonly types: Readonly<Record<Exclude<XdsTypeShort, 'SDS'>, TypeSyncStatus>> & { readonly SDS?: TypeSyncStatus };
+  /**
+   * Per type; SDS only once the proxy has asked for secrets (gateways with credentials); VHDS only for
+   * delta clients that subscribed virtual hosts (their RDS status is then the worse of shells and VHDS).
+   */
+  readonly types: Readonly<Record<Exclude<XdsTypeShort, 'SDS'>, TypeSyncStatus>> & { readonly SDS?: TypeSyncStatus; readonly VHDS?: TypeSyncStatus };
+}
+
+export function typeStatus(s: TypeProgress): TypeSyncStatus {
+  return { sentVersion: s.sentVersion, sentNonce: s.sentNonce, ackedVersion: s.ackedVersion, lastNack: s.lastNack, status: syncState(s) };
 }
 
 /** One ADS stream, either protocol: node, generation, pushes in CDS → EDS → LDS → RDS order, status. */
@@ -79,12 +86,28 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
   /** The resources the proxy holds (as far as the server knows) of `type`. */
   protected abstract held(type: XdsTypeShort): readonly XdsResource[];
 
+  /** A request of a type outside PUSH_ORDER (VHDS); returns whether it was handled. */
+  protected handleOther(_typeUrl: string, _req: Req): boolean {
+    return false;
+  }
+
+  /** The node of the stream's first request, before the first generation (nothing to note by default). */
+  protected onNode(_node: XdsNode | undefined): void {
+    return undefined;
+  }
+
+  /** Encodes one type of a generation (delta VHDS clients get route configurations split). */
+  protected packOf(all: XdsResources, type: XdsTypeShort): PackedType {
+    return packType(all, type);
+  }
+
   private onRequest(req: Req): void {
     if (this.closed) return;
     try {
       if (this.proxy === undefined) this.initialise(req);
       if (req.type_url === undefined || req.type_url === '') throw new TrellisError('XDS_BAD_REQUEST', 'DiscoveryRequest without type_url');
       const type = typeShortOf(req.type_url);
+      if (type === undefined && this.handleOther(req.type_url, req)) return;
       if (type === undefined) {
         this.deps.logger.warn({ proxy: this.proxy?.id, typeUrl: req.type_url }, 'xDS request for an unsupported type ignored');
         return;
@@ -99,12 +122,13 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
   private initialise(req: Req): void {
     const proxy = proxyInfoFromNode(req.node);
     this.proxy = proxy;
+    this.onNode(req.node);
     this.regenerate(true);
     this.deps.logger.info({ proxy: proxy.id, connectionId: this.connectionId, protocol: this.protocol }, 'xDS proxy connected');
     this.deps.onReady(this);
   }
 
-  protected recordNack(type: XdsTypeShort, nack: NackRecord): void {
+  protected recordNack(type: XdsMetricType, nack: NackRecord): void {
     this.deps.metrics.rejected(type);
     this.deps.logger.warn({ proxy: this.proxy?.id, type, version: nack.version, message: nack.message }, 'xDS response rejected by proxy');
   }
@@ -143,7 +167,7 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
     }
     for (const type of PUSH_ORDER) {
       try {
-        this.packed[type] = packType(all, type);
+        this.packed[type] = this.packOf(all, type);
       } catch (err) {
         const context = isTrellisError(err) ? err.context : {};
         this.deps.logger.error({ proxy: proxy.id, type, err: errorMessage(err), ...context }, 'xDS resources cannot be encoded; keeping the previous ones');
@@ -152,7 +176,7 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
   }
 
   /** Counts a response written (and its push time when part of a push). */
-  protected sent(type: XdsTypeShort, changeAt: number | undefined): void {
+  protected sent(type: XdsMetricType, changeAt: number | undefined): void {
     this.deps.metrics.pushed(type);
     if (changeAt !== undefined) this.deps.metrics.pushTime(type, (Date.now() - changeAt) / 1000);
   }
@@ -163,7 +187,7 @@ export abstract class ProxyConnection<Req extends { readonly node?: XdsNode; rea
     for (const type of PUSH_ORDER) {
       const s = this.progress(type);
       if (type === 'SDS' && !s.requested) continue;
-      types[type] = { sentVersion: s.sentVersion, sentNonce: s.sentNonce, ackedVersion: s.ackedVersion, lastNack: s.lastNack, status: syncState(s) };
+      types[type] = typeStatus(s);
     }
     return { id: this.proxy.id, connectionId: this.connectionId, proxy: this.proxy, connectedAt: this.connectedAt.toISOString(), protocol: this.protocol, types };
   }
