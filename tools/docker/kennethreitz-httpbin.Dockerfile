@@ -18,7 +18,8 @@ RUN printf '%s\n' '#!/bin/sh' \
       '  case $1 in -b|--bind) shift; bind=$1 ;; --bind=*) bind=${1#--bind=} ;; esac' \
       '  shift' \
       'done' \
-      'exec /usr/bin/go-httpbin -host "${bind%:*}" -port "${bind##*:}"' >/usr/local/bin/gunicorn \
+      'host=${bind%:*}; host=${host#[}; host=${host%]}' \
+      'exec /usr/bin/go-httpbin -host "$host" -port "${bind##*:}"' >/usr/local/bin/gunicorn \
  && chmod 0755 /usr/local/bin/gunicorn
 LABEL org.opencontainers.image.title="httpbin" \
       org.opencontainers.image.version="go-httpbin v2.14.0" \
