@@ -1,10 +1,14 @@
 /**
  * `bench:control-plane --delta`: simulated sidecars on DeltaAggregatedResources, subscribing as our
- * proxy does (wildcard CDS/LDS, EDS/RDS by name) and ACKing every response by nonce. Like the SotW
+ * proxy does (wildcard CDS/LDS, EDS/RDS by name, and, unless `--no-vhds`, announcing VHDS and
+ * subscribing VirtualHost by route config name) and ACKing every response by nonce. Like the SotW
  * ones they read only system_version_info, type URL and nonce; resources and removals are skipped.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { deltaClientMethod, TYPE_URLS, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from '@trellis/mesh-xds';
+import { deltaClientMethod, TYPE_URLS, VHDS_CLIENT_FEATURE, VHDS_TYPE_URL, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from '@trellis/mesh-xds';
+
+/** `--no-vhds`: delta proxies that do not announce VHDS (whole RouteConfigurations, as before VHDS). */
+export const VHDS = !process.argv.includes('--no-vhds');
 
 /**
  * The string fields of a discovery response, skipping `skip` (resources) unread: simulated proxies
@@ -45,23 +49,29 @@ export function simNode(index: number, namespace: string): { id: string; metadat
   };
 }
 
-/** One simulated delta sidecar: records when each RDS version arrived and the bytes received. */
+/**
+ * One simulated delta sidecar: records when each route version arrived (VirtualHost responses with
+ * VHDS: a one-service change re-sends only its virtual host, the shell stays) and the bytes received.
+ */
 export class DeltaSimProxy {
   readonly rds = new Map<string, number>();
+  /** Response types to have seen before the initial config counts as received. */
+  readonly types = VHDS ? 5 : 4;
   readonly eds = new Map<string, number>();
   readonly seen = new Set<string>();
   bytes = 0;
   private readonly call: grpc.ClientDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>;
 
   constructor(client: grpc.Client, readonly index: number, clusterNames: string[], readonly namespace = 'default') {
-    const node = simNode(index, namespace);
+    const node = { ...simNode(index, namespace), client_features: VHDS ? [VHDS_CLIENT_FEATURE] : [] };
+    const routeType = VHDS ? VHDS_TYPE_URL : TYPE_URLS.RDS;
     this.call = client.makeBidiStreamRequest(deltaClientMethod.path, deltaClientMethod.serialize, (b: Buffer) => {
       this.bytes += b.length;
       return scanDeltaResponse(b);
     });
     this.call.on('data', (res: DeltaDiscoveryResponse) => {
       this.seen.add(res.type_url);
-      if (res.type_url === TYPE_URLS.RDS) this.rds.set(res.system_version_info, performance.now());
+      if (res.type_url === routeType) this.rds.set(res.system_version_info, performance.now());
       if (res.type_url === TYPE_URLS.EDS) this.eds.set(res.system_version_info, performance.now());
       this.call.write({ type_url: res.type_url, response_nonce: res.nonce });
     });
@@ -70,6 +80,8 @@ export class DeltaSimProxy {
     this.call.write({ type_url: TYPE_URLS.LDS, resource_names_subscribe: ['*'] });
     this.call.write({ type_url: TYPE_URLS.EDS, resource_names_subscribe: clusterNames });
     this.call.write({ type_url: TYPE_URLS.RDS, resource_names_subscribe: ['9080'] });
+    // Envoy subscribes once the shell arrived; the server answers either way.
+    if (VHDS) this.call.write({ type_url: VHDS_TYPE_URL, resource_names_subscribe: ['9080'] });
   }
 
   close(): void {

@@ -5,7 +5,8 @@
  * across proxies — plus control-plane CPU and RSS.
  *   node tools/bench/run.mjs control-plane --proxies 1000 --services 500 --changes 5 [--scoped [--namespaces 10]]
  * `--scoped`: Sidecar-scoped namespaces (control-plane-mesh.ts); only the changed service's namespace is waited for.
- * `--delta`: the simulated proxies speak DeltaAggregatedResources (control-plane-delta.ts) instead of SotW.
+ * `--delta`: the simulated proxies speak DeltaAggregatedResources (control-plane-delta.ts) instead of SotW,
+ *   announcing VHDS (route changes waited for on VirtualHost responses) unless `--no-vhds`.
  * `--endpoint-change`: each change moves one workload (an EDS change) instead of applying a VirtualService; waits for EDS.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '@trellis/mesh-xds';
 import { cpuMicros, percentile, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { clusterNamesFor, namespaceOf, NAMESPACES, SCOPED, sidecars, virtualService } from './control-plane-mesh';
-import { DeltaSimProxy, ENDPOINT_CHANGE, endpointMove, scanStrings, simNode } from './control-plane-delta';
+import { DeltaSimProxy, ENDPOINT_CHANGE, endpointMove, scanStrings, simNode, VHDS } from './control-plane-delta';
 
 const DELTA = process.argv.includes('--delta');
 
@@ -69,6 +70,7 @@ function scanResponse(b: Buffer): DiscoveryResponse {
 /** One simulated sidecar: subscribes like Envoy, ACKs everything, records when each RDS version arrived. */
 class SimProxy {
   readonly rds = new Map<string, number>();
+  readonly types = 4;
   readonly eds = new Map<string, number>();
   readonly seen = new Set<string>();
   /** DiscoveryResponse bytes received. */
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const Sim = DELTA ? DeltaSimProxy : SimProxy;
     const proxies = Array.from({ length: PROXIES }, (_, i) => new Sim(channels[i % channels.length]!, i, clusterNames.get(namespaceOf(i))!, namespaceOf(i)));
-    await until(() => proxies.every((p) => p.seen.size === 4), 300_000, 'initial config');
+    await until(() => proxies.every((p) => p.seen.size === p.types), 300_000, 'initial config');
     const initialMs = performance.now() - t0;
     const rssAfterConnect = rssMb(cp.pid!);
     const results: number[][] = [];
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
     const cpuMs = (cpuMicros(cp.pid!) - cpuBefore) / 1000;
     const all = results.flat().sort((a, b) => a - b);
     const row = {
-      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? 'delta' : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
+      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? (VHDS ? 'delta+vhds' : 'delta') : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
       changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
       cpuMsPerChange: Math.round(cpuMs / CHANGES), proxiesPushedPerChange: Math.round(pushed / CHANGES), kbSentPerChange: Math.round(bytes / CHANGES / 1024), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
     };

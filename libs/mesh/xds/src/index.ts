@@ -24,6 +24,7 @@ export {
 } from './proto/discovery';
 export { deltaClientMethod } from './proto/discovery';
 export { DELTA_ADS_METHOD_PATH, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse, type DeltaResource } from './proto/delta-types';
+export { VHDS_CLIENT_FEATURE, VHDS_TYPE_URL } from './vhds/vhds';
 export { emptyResources, resourceName, resourcesOfType, type XdsResource, type XdsResources } from './resources';
 
 // ADS server
