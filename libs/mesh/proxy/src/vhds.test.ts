@@ -10,12 +10,14 @@ const SERVICES = 30;
 function mesh(v1: Upstream, v2: Upstream, reviewsCluster: string): XdsResources {
   const hosts = Array.from({ length: SERVICES }, (_, i) => vhost(`svc-${i}.default.svc.cluster.local:9080`, [`svc-${i}`, `svc-${i}:9080`], [route({ prefix: '/' }, { cluster: 'c-v1' })]));
   hosts.push(vhost('reviews.default.svc.cluster.local:9080', ['reviews', 'reviews:9080'], [route({ prefix: '/' }, { cluster: reviewsCluster })]));
-  return {
+  const resources = {
     clusters: [edsCluster('c-v1'), edsCluster('c-v2')],
     endpoints: [assignment('c-v1', [{ port: v1.port }]), assignment('c-v2', [{ port: v2.port }])],
     listeners: [httpListener('http', 9080, '9080')],
     routes: [routeConfig('9080', hosts)],
   };
+  // The proxy's fixtures are its received (read-only) view of the same messages the server encodes.
+  return resources as unknown as XdsResources;
 }
 
 /**
