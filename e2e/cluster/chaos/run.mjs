@@ -86,11 +86,13 @@ function judge(row) {
   const mesh = Object.values(row.sidecars.mesh).reduce((n, v) => n + v, 0);
   if (failed <= o.maxFailed && mesh === 0) return { bad: false, why: `allowed ${o.maxFailed}` };
   if (other > 0 || mesh > 0) return { bad: true, why: `${other} not an app timeout at the client, ${mesh} with a mesh flag at the sidecars` };
+  if (row.sidecars.unread.length > 0) return { bad: true, why: `the sidecars of ${row.sidecars.unread.join(', ')} could not be read, so the failures cannot be told from the mesh's` };
   return { bad: failed > o.maxTimeouts, why: `all productpage's own timeouts (the machine's CPU), allowed ${o.maxTimeouts}` };
 }
 
 say(`chaos (cluster): ${o.rate} rps open loop through ${o.url}, ${o.beforeMs} ms before and ${o.afterMs} ms after each fault`);
 say(`… warm-up: ${Math.round((await warmUp({ gatewayUrl: o.url }, o)) / 1000)} s until 3 s of load were served without a failure`);
+const runStarted = Date.now();
 const rows = [];
 let bad = 0;
 for (const name of chosen) {
@@ -100,10 +102,12 @@ for (const name of chosen) {
   try {
     const row = await scenario(fault);
     rows.push({ ...row, seconds: (Date.now() - started) / 1000 });
+    say(`  ${((Date.now() - started) / 1000).toFixed(1)} s for the row`);
     say(formatTable([row], { header: false }));
     const failed = row.sent - row.ok;
     const verdict = judge(row);
-    say(`  load average ${row.loadavg}; Bookinfo sidecars: app gave up ${fmt(row.sidecars.appTimeouts)}, app errors ${fmt(row.sidecars.appErrors)}, mesh ${fmt(row.sidecars.mesh)}`);
+    const { appTimeouts, appErrors, mesh, unread, ms } = row.sidecars;
+    say(`  load average ${row.loadavg}; Bookinfo sidecars (read in ${(ms / 1000).toFixed(1)} s${unread.length ? `, unreadable: ${unread.join(' ')}` : ''}): app gave up ${fmt(appTimeouts)}, app errors ${fmt(appErrors)}, mesh ${fmt(mesh)}`);
     if (failed > 0 || env.CHAOS_TIMELINE === '1') say(`  2 s buckets from the fault:\n  ${row.timeline.join('\n  ')}`);
     if (failed > 0) say(`${verdict.bad ? '✘' : '!'} ${failed} failed: ${verdict.why}; at (s from the fault):\n  ${row.failedAt.slice(0, 40).join('\n  ')}`);
     if (verdict.bad) bad++;
@@ -118,5 +122,6 @@ for (const name of chosen) {
   }
 }
 say('\n' + formatTable(rows.filter((r) => !r.error), { header: true }));
+say(`${((Date.now() - runStarted) / 1000).toFixed(1)} s for ${rows.length} rows`);
 if (env.CHAOS_RESULTS) writeFileSync(env.CHAOS_RESULTS, JSON.stringify({ options: o, rows }, null, 2));
 process.exit(bad === 0 ? 0 : 1);

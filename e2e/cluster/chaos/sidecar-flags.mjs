@@ -9,12 +9,20 @@ const SELECTOR = 'app in (productpage,reviews)';
 const LINE = /^istio_requests_total\{([^}]*)\} (\d+(?:\.\d+)?)$/;
 const label = (labels, name) => new RegExp(`(?:^|,)${name}="([^"]*)"`).exec(labels)?.[1] ?? '';
 
-/** `<pod>|<destination> <code> <flags>` → count, for every Bookinfo caller's sidecar now. */
+/**
+ * `<pod>|<destination> <code> <flags>` → count, for every Bookinfo caller's sidecar now; `unread`: the pods
+ * whose stats could not be read (then a failure cannot be attributed), `ms`: how long the reads took.
+ */
 export async function sidecarCounts(ns = 'default') {
-  const pods = (await kubectl('-n', ns, 'get', 'pods', '-l', SELECTOR, '--field-selector=status.phase=Running', '-o', 'jsonpath={.items[*].metadata.name}')).split(/\s+/).filter(Boolean);
+  const started = Date.now();
+  // Pods being deleted are left out: their proxy may have exited, and what it counted leaves with it.
+  const listed = await kubectl('-n', ns, 'get', 'pods', '-l', SELECTOR, '--field-selector=status.phase=Running', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.deletionTimestamp}{"\\n"}{end}');
+  const pods = listed.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 1 && f[0]).map((f) => f[0]);
   const counts = new Map();
+  const unread = [];
   await Promise.all(pods.map(async (pod) => {
-    const text = await kubectl('get', '--raw', `/api/v1/namespaces/${ns}/pods/${pod}:15090/proxy/stats/prometheus`).catch(() => '');
+    const text = await kubectl('--request-timeout=5s', 'get', '--raw', `/api/v1/namespaces/${ns}/pods/${pod}:15090/proxy/stats/prometheus`).catch(() => undefined);
+    if (text === undefined) return void unread.push(pod);
     for (const line of text.split('\n')) {
       const m = LINE.exec(line);
       if (!m || label(m[1], 'reporter') !== 'source') continue;
@@ -22,7 +30,7 @@ export async function sidecarCounts(ns = 'default') {
       counts.set(key, (counts.get(key) ?? 0) + Number(m[2]));
     }
   }));
-  return counts;
+  return { counts, unread, ms: Date.now() - started };
 }
 
 /**
@@ -30,9 +38,9 @@ export async function sidecarCounts(ns = 'default') {
  * up (DC), the upstream app answered it (no flag), or the mesh did (any other flag).
  */
 export function sidecarFailures(before, after) {
-  const out = { appTimeouts: {}, appErrors: {}, mesh: {} };
-  for (const [key, n] of after) {
-    const delta = n - (before.get(key) ?? 0);
+  const out = { appTimeouts: {}, appErrors: {}, mesh: {}, unread: [...new Set([...before.unread, ...after.unread])], ms: before.ms + after.ms };
+  for (const [key, n] of after.counts) {
+    const delta = n - (before.counts.get(key) ?? 0);
     const [, what] = key.split('|');
     const [, code, flags] = what.split(' ');
     if (delta <= 0 || /^2/.test(code)) continue;
