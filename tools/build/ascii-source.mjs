@@ -5,6 +5,7 @@
 // `charset: 'ascii'` escapes strings and identifiers but keeps comments and regex literals as written,
 // so every non-ASCII code unit becomes a `\uXXXX` escape here: the same value in strings, templates,
 // regular expressions and identifiers, and mere text in comments (no String.raw in the proxy uses one).
+// The source map's sourcesContent shows the escapes (columns after one on its line shift by five).
 import { readFile } from 'node:fs/promises';
 
 const NON_ASCII = /[^\x00-\x7f]/g;
