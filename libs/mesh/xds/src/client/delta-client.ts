@@ -110,6 +110,8 @@ export class DeltaAdsClient extends AdsClientCore {
       return;
     }
     this.vhds = next;
+    // The server gives RDS and VHDS responses one route version (shells + hosts): the latest is the RDS version.
+    this.held.RDS = { ...this.held.RDS, version: res.system_version_info };
     this.send({ type_url: res.type_url, response_nonce: res.nonce });
   }
 

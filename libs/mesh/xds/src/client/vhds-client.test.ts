@@ -58,6 +58,8 @@ describe('ADS client: VHDS', () => {
     expect(rds.length).toBeGreaterThan(0);
     for (const delivered of rds) expect(Object.keys(table(delivered))).toEqual(['a', 'b', 'c']);
     expect(rds.at(-1)![0]).not.toHaveProperty('vhds');
+    // One route version for shells + hosts, read the same by the proxy and proxy-status.
+    expect(client!.ackedVersions().RDS).toBe(server.syncStatus()[0]!.types.RDS.ackedVersion);
   });
 
   it('a virtual host the proxy rejects NACKs that response and keeps the last good table; a fix is applied', async () => {
@@ -73,6 +75,8 @@ describe('ADS client: VHDS', () => {
     current = withHosts({ c: 'c2', a: 'c1', b: 'c1' });
     server.pushNow();
     await until(() => rds.length > before && synced());
+    const status = server.syncStatus()[0]!.types.RDS;
+    expect([client!.ackedVersions().RDS, status.sentVersion]).toEqual([status.ackedVersion, status.ackedVersion]);
     expect(table(rds.at(-1)!)).toMatchObject({ a: { cluster: 'c1' }, b: { cluster: 'c1' }, c: { cluster: 'c2' } });
   });
 

@@ -6,12 +6,12 @@ import type { DeltaResponseFields } from '../proto/delta-wire';
 import { perType, TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource, XdsResources } from '../resources';
 import { materialize, VHDS_CLIENT_FEATURE, VHDS_TYPE_URL } from '../vhds/vhds';
-import { diff, heldVersion, isEmpty, withRequested, type Change } from './delta-diff';
+import { diff, EMPTY_SELECTION, heldVersion, isEmpty, withRequested, type Change } from './delta-diff';
 import { applySubscriptions, newDeltaTypeState, recordSent, settle, type DeltaLimits, type DeltaTypeState } from './delta-state';
-import { packType, select, type PackedType } from './packed-set';
+import { packType, select, type PackedType, type Selection } from './packed-set';
 import { ProxyConnection, typeStatus, type ConnectionDeps, type ProxySyncStatus } from './proxy-connection';
 import type { TypeProgress } from './type-state';
-import { splitRoutes } from './vhds-split';
+import { routesVersion, splitRoutes } from './vhds-split';
 
 export type DeltaAdsCall = grpc.ServerDuplexStream<DeltaDiscoveryRequest, DeltaResponseFields>;
 
@@ -30,6 +30,8 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
   private vhds = false;
   private vhosts: PackedType | undefined;
   private withVhosts: ReadonlySet<string> = new Set();
+  /** Which of RDS and VHDS last sent and last ACKed a route version (the RDS status row). */
+  private readonly routes: { sent: 'RDS' | 'VHDS'; acked: 'RDS' | 'VHDS' } = { sent: 'RDS', acked: 'RDS' };
 
   constructor(call: DeltaAdsCall, deps: ConnectionDeps, private readonly limits: DeltaLimits) {
     super(call, deps);
@@ -80,14 +82,24 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
     });
   }
 
+  /**
+   * A VHDS client's RDS row stands for its route tables: the latest route version sent and ACKed
+   * (RDS or VHDS), the latest NACK of either, SYNCED only when both are; VHDS has its own row too.
+   */
   override status(): ProxySyncStatus | undefined {
     const base = super.status();
     const vhds = this.types.VHDS;
     if (base === undefined || !vhds.requested) return base;
     const VHDS = typeStatus(vhds);
-    const rds = base.types.RDS;
-    // The route tables run only once both arrived: SYNCED only when both are.
-    const RDS = rds.status === 'SYNCED' ? { ...rds, status: VHDS.status } : rds;
+    const sent = this.types[this.routes.sent];
+    const nacks = [this.types.RDS.lastNack, vhds.lastNack].filter((n) => n !== undefined).sort((a, b) => (a.at < b.at ? -1 : 1));
+    const RDS = {
+      sentVersion: sent.sentVersion,
+      sentNonce: sent.sentNonce,
+      ackedVersion: this.types[this.routes.acked].ackedVersion,
+      lastNack: nacks.at(-1),
+      status: base.types.RDS.status === 'SYNCED' ? VHDS.status : base.types.RDS.status,
+    };
     return { ...base, types: { ...base.types, RDS, VHDS } };
   }
 
@@ -106,6 +118,7 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
     const nonce = req.response_nonce ?? '';
     const outcome = settle(state, nonce, req.error_detail === undefined ? undefined : (req.error_detail.message ?? ''));
     if (outcome === 'expired') this.deps.metrics.expiredNonce(kind);
+    if (outcome === 'ack' && (kind === 'RDS' || kind === 'VHDS')) this.routes.acked = kind;
     if (outcome === 'nack' && state.lastNack !== undefined) this.recordNack(kind, state.lastNack);
     const packed = this.packedOf(kind);
     if (packed === undefined) return;
@@ -133,15 +146,28 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
     const change = withRequested(diff(state.held, next), requested, next);
     // Nothing to change but a new version (the client kept older resources after a NACK, and the
     // config went back to them): an empty response, so its ACK shows the proxy in sync at that version.
+    const version = this.versionOf(kind, next);
     const nackedLast = state.lastNack !== undefined && state.lastNack.nonce === state.sentNonce;
-    if (isEmpty(change) && requested.size === 0 && !always && !(nackedLast && next.version !== state.sentVersion)) return false;
+    if (isEmpty(change) && requested.size === 0 && !always && !(nackedLast && version !== state.sentVersion)) return false;
     // As SotW: in a push round the nonce is the round's, so equal changes share one encoded response.
     const nonce = round === undefined ? randomUUID() : `${round}-${kind}`;
-    this.write(kind === 'VHDS' ? VHDS_TYPE_URL : TYPE_URLS[kind], next.version, nonce, change);
-    const dropped = recordSent(state, nonce, next, change, this.limits);
+    this.write(kind === 'VHDS' ? VHDS_TYPE_URL : TYPE_URLS[kind], version, nonce, change);
+    if (kind === 'RDS' || kind === 'VHDS') this.routes.sent = kind;
+    const dropped = recordSent(state, nonce, next, change, this.limits, version);
     if (dropped > 0) this.deps.metrics.unackedDropped(kind, dropped);
     this.sent(kind, changeAt);
     return true;
+  }
+
+  /** A VHDS client's RDS and VHDS responses carry one version for shells + virtual hosts (routesVersion). */
+  private versionOf(kind: DeltaKind, next: Selection): string {
+    if (!this.vhds || (kind !== 'RDS' && kind !== 'VHDS')) return next.version;
+    const pick = (k: 'RDS' | 'VHDS'): Selection => {
+      const packed = this.packedOf(k);
+      const state = this.types[k];
+      return k === kind ? next : packed === undefined ? EMPTY_SELECTION : select(packed, state.wildcard, state.names, state.grouped);
+    };
+    return routesVersion(pick('RDS'), pick('VHDS'));
   }
 
   private write(typeUrl: string, version: string, nonce: string, body: Change): void {

@@ -10,7 +10,7 @@ export type Held =
   | { readonly kind: 'selection'; readonly selection: Selection }
   | { readonly kind: 'versions'; readonly versions: ReadonlyMap<string, string> };
 
-const EMPTY_SELECTION: Selection = Object.freeze({ entries: [], byName: new Map(), anys: [], version: '' });
+export const EMPTY_SELECTION: Selection = Object.freeze({ entries: [], byName: new Map(), anys: [], version: '' });
 
 /** A new stream holds nothing: a selection, so first responses are memoised (and shared) like pushes. */
 export const NOTHING_HELD: Held = { kind: 'selection', selection: EMPTY_SELECTION };

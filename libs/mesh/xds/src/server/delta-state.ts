@@ -135,11 +135,11 @@ function applyInitialVersions(state: DeltaTypeState, initial: Readonly<Record<st
 }
 
 /** Records a response: the client will hold `next` once it applies it. Returns how many pending responses were forgotten. */
-export function recordSent(state: DeltaTypeState, nonce: string, next: Selection, change: Change, limits: DeltaLimits): number {
-  state.pending.set(nonce, { version: next.version, prev: state.held, change });
+export function recordSent(state: DeltaTypeState, nonce: string, next: Selection, change: Change, limits: DeltaLimits, version = next.version): number {
+  state.pending.set(nonce, { version, prev: state.held, change });
   state.held = { kind: 'selection', selection: next };
   state.sentNonce = nonce;
-  state.sentVersion = next.version;
+  state.sentVersion = version;
   let dropped = 0;
   for (const oldest of state.pending.keys()) {
     if (state.pending.size <= limits.maxPending) break;

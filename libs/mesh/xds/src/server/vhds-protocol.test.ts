@@ -117,6 +117,10 @@ describe('ADS server: VHDS over delta', () => {
     const status = server.syncStatus()[0]!.types;
     expect(status.VHDS?.lastNack?.message).toBe('cluster bad unknown');
     expect(status.RDS.status).toBe('STALE');
+    // The RDS row stands for the route tables: the NACK shows there, the ACKed version stays the last good one.
+    expect(status.RDS.lastNack?.message).toBe('cluster bad unknown');
+    expect(status.RDS.ackedVersion).toBe(first.system_version_info);
+    expect(status.RDS.sentVersion).toBe(bad.system_version_info);
     // a and c stay ACKed; b is held at a version the server no longer has, so its dump (as for any
     // type after a NACK) lists only what it can show: the proxy's own config_dump has the whole table.
     expect(server.configDump(SIDECAR_NODE.id)!.routes[0]!.virtual_hosts!.map((v) => v.name)).toEqual(['a', 'c']);

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { TYPE_URLS } from '../proto/type-urls';
 import { resourceName, resourcesOfType, type XdsResource, type XdsResources } from '../resources';
 import { shellOf, VHDS_TYPE_URL, vhostResourceName } from '../vhds/vhds';
-import { packedEntry, type PackedEntry, type PackedType } from './packed-set';
+import { packedEntry, type PackedEntry, type PackedType, type Selection } from './packed-set';
 
 /** A proxy's route configurations as VHDS clients get them: shells (RDS) and virtual hosts (VHDS). */
 export interface RouteSplit {
@@ -61,4 +62,24 @@ export function splitRoutes(all: XdsResources): RouteSplit {
   const out = { shells, vhosts, withVhosts };
   byList.set(list, out);
   return out;
+}
+
+const routeVersions = new WeakMap<Selection, WeakMap<Selection, string>>();
+
+/**
+ * The version both RDS (shells) and VHDS responses of a VHDS client carry: one for the route
+ * configurations as the proxy runs them (shells + virtual hosts), once per pair of shared selections.
+ */
+export function routesVersion(shells: Selection, vhosts: Selection): string {
+  let byVhosts = routeVersions.get(shells);
+  if (byVhosts === undefined) {
+    byVhosts = new WeakMap();
+    routeVersions.set(shells, byVhosts);
+  }
+  let version = byVhosts.get(vhosts);
+  if (version === undefined) {
+    version = createHash('sha256').update(`${shells.version}\0${vhosts.version}`).digest('hex').slice(0, 16);
+    byVhosts.set(vhosts, version);
+  }
+  return version;
 }
