@@ -1,5 +1,6 @@
 import type { DeltaBody } from '../proto/delta-wire';
 import type { PackedEntry, Selection } from './packed-set';
+import { cachedPair, type PairCache } from './pair-cache';
 
 /**
  * What the server believes a delta client holds of one type. After every response it holds exactly
@@ -43,24 +44,14 @@ function compute(has: (name: string) => string | undefined, names: Iterable<stri
 }
 
 /** Changes by (held selection → next selection): a push round's equal streams share one body and its bytes. */
-const transitions = new WeakMap<Selection, WeakMap<Selection, Change>>();
+const transitions: PairCache<Selection, Selection, Change> = new WeakMap();
 
 /** The resources `next` has that the client lacks or holds at another version, and what it holds that `next` lacks. */
 export function diff(held: Held, next: Selection): Change {
   if (held.kind === 'versions') return compute((n) => held.versions.get(n), held.versions.keys(), next);
   const from = held.selection;
   if (from === next) return NO_CHANGE;
-  let byNext = transitions.get(from);
-  if (byNext === undefined) {
-    byNext = new WeakMap();
-    transitions.set(from, byNext);
-  }
-  let change = byNext.get(next);
-  if (change === undefined) {
-    change = compute((n) => from.byName.get(n)?.version, from.byName.keys(), next);
-    byNext.set(next, change);
-  }
-  return change;
+  return cachedPair(transitions, from, next, () => compute((n) => from.byName.get(n)?.version, from.byName.keys(), next));
 }
 
 /** The names a change sends and removes, once per (shared) change. */

@@ -3,6 +3,7 @@ import { TYPE_URLS } from '../proto/type-urls';
 import { resourceName, resourcesOfType, type XdsResource, type XdsResources } from '../resources';
 import { shellOf, VHDS_TYPE_URL, vhostResourceName } from '../vhds/vhds';
 import { packedEntry, type PackedEntry, type PackedType, type Selection } from './packed-set';
+import { cachedPair, type PairCache } from './pair-cache';
 
 /** A proxy's route configurations as VHDS clients get them: shells (RDS) and virtual hosts (VHDS). */
 export interface RouteSplit {
@@ -64,22 +65,12 @@ export function splitRoutes(all: XdsResources): RouteSplit {
   return out;
 }
 
-const routeVersions = new WeakMap<Selection, WeakMap<Selection, string>>();
+const routeVersions: PairCache<Selection, Selection, string> = new WeakMap();
 
 /**
  * The version both RDS (shells) and VHDS responses of a VHDS client carry: one for the route
  * configurations as the proxy runs them (shells + virtual hosts), once per pair of shared selections.
  */
 export function routesVersion(shells: Selection, vhosts: Selection): string {
-  let byVhosts = routeVersions.get(shells);
-  if (byVhosts === undefined) {
-    byVhosts = new WeakMap();
-    routeVersions.set(shells, byVhosts);
-  }
-  let version = byVhosts.get(vhosts);
-  if (version === undefined) {
-    version = createHash('sha256').update(`${shells.version}\0${vhosts.version}`).digest('hex').slice(0, 16);
-    byVhosts.set(vhosts, version);
-  }
-  return version;
+  return cachedPair(routeVersions, shells, vhosts, () => createHash('sha256').update(`${shells.version}\0${vhosts.version}`).digest('hex').slice(0, 16));
 }
