@@ -102,6 +102,13 @@ export type LocalRateLimit = {
   filter_enforced?: RuntimeFractionalPercent;
   request_headers_to_add_when_not_enforced?: HeaderValueOption[];
   response_headers_to_add?: HeaderValueOption[];
-  /** Descriptor-based limits need route `rate_limits`; the proxy NACKs them. */
-  descriptors?: unknown[];
+  /** Per-descriptor buckets: the route's `rate_limits` of this `stage` build the request's descriptors. */
+  descriptors?: LocalRateLimitDescriptor[];
+  stage?: number;
+  /** `DRAFT_VERSION_03`: x-ratelimit-limit / -remaining / -reset on every response. */
+  enable_x_ratelimit_headers?: 'OFF' | 'DRAFT_VERSION_03';
+  /** Whether the virtual host's rate_limits count (Trellis: OVERRIDE, the default — the route's replace them). */
+  vh_rate_limits?: 'OVERRIDE' | 'INCLUDE' | 'IGNORE';
 };
+/** envoy.extensions.common.ratelimit.v3.LocalRateLimitDescriptor: exact entries and their own bucket. */
+export type LocalRateLimitDescriptor = { entries?: { key?: string; value?: string }[]; token_bucket?: TokenBucket };

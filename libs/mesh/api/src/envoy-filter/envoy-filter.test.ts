@@ -33,6 +33,13 @@ describe('EnvoyFilter validation', () => {
     expect(valid.map((o) => o.metadata.name)).toEqual(['filter-ratelimit', 'filter-ratelimit-svc']);
   });
 
+  it("accepts Istio's local rate limit by path with descriptors (samples/ratelimit/local-rate-limit-service.yaml)", () => {
+    const { objects } = parseYamlDocuments(readFileSync(resolve(ROOT, 'samples/ratelimit/local-rate-limit-service.yaml'), 'utf8'), 'local-rate-limit-service.yaml');
+    const { valid, errors } = validateConfig(objects);
+    expect(errors).toEqual([]);
+    expect(valid.map((o) => o.metadata.name)).toEqual(['filter-local-ratelimit-svc']);
+  });
+
   it("accepts the local rate limit task's TypedStruct filter, in snake_case and lowerCamelCase", () => {
     const bucket = { max_tokens: 10, tokens_per_fill: 10, fill_interval: '60s' };
     expect(problems(filter([localRateLimit({ stat_prefix: 'http_local_rate_limiter', token_bucket: bucket })]))).toEqual([]);
@@ -49,9 +56,13 @@ describe('EnvoyFilter validation', () => {
   it('rejects a filter config it cannot push: an unknown @type, an unsupported field, a bad duration', () => {
     const lua = { applyTo: 'HTTP_FILTER', patch: { operation: 'INSERT_FIRST', value: { name: 'lua', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua' } } } };
     expect(problems(filter([lua]))[0]).toMatch(/^spec\.configPatches\[0\]\.patch\.value\.typed_config\.@type: type\.googleapis\.com\/envoy\.extensions\.filters\.http\.lua\.v3\.Lua is not supported/);
-    expect(problems(filter([localRateLimit({ stat_prefix: 'x', descriptors: [] })]))).toEqual([
-      expect.stringMatching(/^spec\.configPatches\[0\]\.patch\.value\.typed_config\.value\.descriptors: unknown or unsupported field \(Trellis applies stat_prefix, status, token_bucket/),
+    expect(problems(filter([localRateLimit({ stat_prefix: 'x', always_consume_default_token_bucket: false })]))).toEqual([
+      expect.stringMatching(/^spec\.configPatches\[0\]\.patch\.value\.typed_config\.value\.always_consume_default_token_bucket: unknown or unsupported field \(Trellis applies stat_prefix, status, token_bucket, descriptors/),
     ]);
+    expect(problems(filter([localRateLimit({ stat_prefix: 'x', vh_rate_limits: 'INCLUDE' })]))[0]).toMatch(/^spec\.configPatches\[0\]\.patch\.value\.typed_config\.value\.vh_rate_limits: .*OVERRIDE/);
+    expect(problems(filter([localRateLimit({ stat_prefix: 'x', descriptors: [{ entries: [{ key: 'header_match' }], token_bucket: { max_tokens: 1, fill_interval: '60s' } }] })]))[0]).toMatch(
+      /^spec\.configPatches\[0\]\.patch\.value\.typed_config\.value\.descriptors\[0\]\.entries\[0\]\.value: /,
+    );
     expect(problems(filter([localRateLimit({ stat_prefix: 'x', token_bucket: { max_tokens: 1, fill_interval: '1m' } })]))).toEqual([
       'spec.configPatches[0].patch.value.typed_config.value.token_bucket.fill_interval: must be a duration in seconds like "10s" or "0.5s" (got "1m")',
     ]);

@@ -16,12 +16,18 @@ const runtimeFraction = S.message({
   default_value: S.message({ numerator: S.number, denominator: S.enumOf('HUNDRED', 'TEN_THOUSAND', 'MILLION') }),
 });
 
-/** envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit (descriptors: not in Trellis). */
+const tokenBucket = S.message({ max_tokens: S.number, tokens_per_fill: S.uint32Value, fill_interval: S.duration }, ['max_tokens', 'fill_interval']);
+
+/** envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit, with per-descriptor buckets (vh_rate_limits: OVERRIDE only). */
 export const LOCAL_RATE_LIMIT: Shape = S.message(
   {
     stat_prefix: S.string,
     status: S.message({ code: S.string }),
-    token_bucket: S.message({ max_tokens: S.number, tokens_per_fill: S.uint32Value, fill_interval: S.duration }, ['max_tokens', 'fill_interval']),
+    token_bucket: tokenBucket,
+    descriptors: S.list(S.message({ entries: S.list(S.message({ key: S.string, value: S.string }, ['key', 'value'])), token_bucket: tokenBucket }, ['entries', 'token_bucket'])),
+    stage: S.number,
+    enable_x_ratelimit_headers: S.enumOf('OFF', 'DRAFT_VERSION_03'),
+    vh_rate_limits: S.enumOf('OVERRIDE'),
     filter_enabled: runtimeFraction,
     filter_enforced: runtimeFraction,
     request_headers_to_add_when_not_enforced: S.list(headerValueOption),

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { LocalRateLimit, TypedConfig } from '../../config/envoy-types';
 import { KNOWN_TYPES, checkDuration, fraction, invalid } from '../../config/proto';
 import { type HeaderEdits, applyEdits, compileEdits } from '../../routing/header-mutation';
@@ -7,6 +8,8 @@ import { sendLocalReply } from '../local-reply';
 import type { Counter } from '../counters';
 import type { CompileEnv, FilterStatus, HttpFilter, HttpFilterFactory } from '../filter';
 import { perRouteConfig } from '../filter';
+import { type DescriptorBuckets, compileDescriptorBuckets, matchDescriptorBucket } from './local-ratelimit-descriptors';
+import { requestDescriptors } from './ratelimit/descriptors';
 import { TokenBucket } from './token-bucket';
 
 /**
@@ -16,10 +19,16 @@ import { TokenBucket } from './token-bucket';
  * task adds `x-local-rate-limit: true` there. `filter_enabled`/`filter_enforced` default to 0% as
  * in Envoy: a bucket that is not enabled counts nothing; one enabled but not enforced only counts
  * and adds `request_headers_to_add_when_not_enforced`. Stats, as Envoy names them:
- * `<stat_prefix>.http_local_rate_limit.{enabled,enforced,rate_limited,ok}`.
+ * `<stat_prefix>.http_local_rate_limit.{enabled,enforced,rate_limited,ok}`. `descriptors` give
+ * buckets of their own to requests whose route `rate_limits` (of the filter's `stage`) build matching
+ * descriptors (local-ratelimit-descriptors.ts); `enable_x_ratelimit_headers: DRAFT_VERSION_03` adds
+ * x-ratelimit-limit / -remaining / -reset of the bucket used to the response.
  */
 export interface CompiledLocalRateLimit {
   readonly bucket: TokenBucket | undefined;
+  readonly descriptors: DescriptorBuckets;
+  readonly stage: number;
+  readonly xRateLimitHeaders: boolean;
   readonly enabled: number;
   readonly enforced: number;
   readonly status: number;
@@ -42,18 +51,17 @@ function statusCode(code: string | number | undefined): number | undefined {
   return typeof code === 'number' ? code : STATUS_CODES[code];
 }
 
-function compileBucket(resource: string, c: LocalRateLimit, env: CompileEnv): TokenBucket | undefined {
-  const tb = c.token_bucket;
+function compileBucket(resource: string, at: string, tb: LocalRateLimit['token_bucket'], env: CompileEnv): TokenBucket | undefined {
   if (tb === undefined) return undefined;
   const max = Number(tb.max_tokens ?? 0);
-  if (!Number.isInteger(max) || max < 1) throw invalid(resource, 'token_bucket.max_tokens must be at least 1');
+  if (!Number.isInteger(max) || max < 1) throw invalid(resource, `${at}.max_tokens must be at least 1`);
   // A UInt32Value, or a plain number in proto JSON (Istio's TypedStruct EnvoyFilters).
   const fill: unknown = tb.tokens_per_fill;
   const perFill = Number(typeof fill === 'number' || typeof fill === 'string' ? fill : (tb.tokens_per_fill?.value ?? 1));
-  if (!Number.isInteger(perFill) || perFill < 1) throw invalid(resource, 'token_bucket.tokens_per_fill must be at least 1');
-  const interval = checkDuration(resource, 'token_bucket.fill_interval', tb.fill_interval);
+  if (!Number.isInteger(perFill) || perFill < 1) throw invalid(resource, `${at}.tokens_per_fill must be at least 1`);
+  const interval = checkDuration(resource, `${at}.fill_interval`, tb.fill_interval);
   if (interval === undefined || interval < MIN_FILL_INTERVAL_MS) {
-    throw invalid(resource, `token_bucket.fill_interval must be at least ${MIN_FILL_INTERVAL_MS}ms`);
+    throw invalid(resource, `${at}.fill_interval must be at least ${MIN_FILL_INTERVAL_MS}ms`);
   }
   return new TokenBucket(max, perFill, interval, env.runtime.clock);
 }
@@ -62,12 +70,15 @@ export function compileLocalRateLimit(resource: string, config: TypedConfig, env
   const c = config as LocalRateLimit;
   const prefix = c.stat_prefix;
   if (typeof prefix !== 'string' || prefix === '') throw invalid(resource, 'local_ratelimit stat_prefix is required');
-  if ((c.descriptors?.length ?? 0) > 0) throw invalid(resource, 'local_ratelimit descriptors are not supported');
+  if (c.vh_rate_limits !== undefined && c.vh_rate_limits !== 'OVERRIDE') throw invalid(resource, `local_ratelimit vh_rate_limits ${c.vh_rate_limits} is not supported (OVERRIDE)`);
   const status = statusCode(c.status?.code);
   if (status === undefined || status < 400 || status > 599) throw invalid(resource, `local_ratelimit status ${String(c.status?.code)} is not a 4xx/5xx code`);
   const counter = (name: string) => env.counters.counter(`${prefix}.http_local_rate_limit.${name}`);
   return {
-    bucket: compileBucket(resource, c, env),
+    bucket: compileBucket(resource, 'token_bucket', c.token_bucket, env),
+    descriptors: compileDescriptorBuckets(resource, c.descriptors, (at, tb) => compileBucket(resource, at, tb, env)),
+    stage: Number(c.stage ?? 0),
+    xRateLimitHeaders: c.enable_x_ratelimit_headers === 'DRAFT_VERSION_03',
     enabled: fraction(resource, c.filter_enabled?.default_value, 0),
     enforced: fraction(resource, c.filter_enforced?.default_value, 0),
     status,
@@ -77,7 +88,16 @@ export function compileLocalRateLimit(resource: string, config: TypedConfig, env
   };
 }
 
+/** The bucket a request takes its token from: its descriptors' first match, else the filter's own. */
+function bucketFor(ex: Exchange, cfg: CompiledLocalRateLimit): TokenBucket | undefined {
+  if (cfg.descriptors.size === 0) return cfg.bucket;
+  return matchDescriptorBucket(cfg.descriptors, requestDescriptors(ex, cfg.stage)) ?? cfg.bucket;
+}
+
 class LocalRateLimitFilter implements HttpFilter {
+  /** DRAFT_VERSION_03 headers of the bucket a request used, for its response. */
+  private readonly used = new WeakMap<Exchange, TokenBucket>();
+
   constructor(
     readonly name: string,
     private readonly own: CompiledLocalRateLimit,
@@ -86,9 +106,11 @@ class LocalRateLimitFilter implements HttpFilter {
   decodeHeaders(ex: Exchange): FilterStatus {
     const cfg = perRouteConfig<CompiledLocalRateLimit>(ex, this) ?? this.own;
     const random = ex.ctx.runtime.random;
-    if (cfg.bucket === undefined || !roll(random, cfg.enabled)) return 'continue';
+    const bucket = bucketFor(ex, cfg);
+    if (bucket === undefined || !roll(random, cfg.enabled)) return 'continue';
     cfg.stats.enabled.value++;
-    if (cfg.bucket.consume()) {
+    if (cfg.xRateLimitHeaders) this.used.set(ex, bucket);
+    if (bucket.consume()) {
       cfg.stats.ok.value++;
       return 'continue';
     }
@@ -100,6 +122,14 @@ class LocalRateLimitFilter implements HttpFilter {
     cfg.stats.enforced.value++;
     sendLocalReply(ex, 'RATE_LIMITED', { status: cfg.status, responseEdits: cfg.responseEdits });
     return 'stop';
+  }
+
+  encodeHeaders(ex: Exchange, _status: number, headers: OutgoingHttpHeaders): void {
+    const bucket = this.used.get(ex);
+    if (bucket === undefined) return;
+    headers['x-ratelimit-limit'] = String(bucket.max);
+    headers['x-ratelimit-remaining'] = String(bucket.remaining());
+    headers['x-ratelimit-reset'] = String(bucket.secondsToNextFill());
   }
 }
 

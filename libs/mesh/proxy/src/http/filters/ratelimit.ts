@@ -6,7 +6,7 @@ import type { Exchange } from '../exchange';
 import { type FilterStatus, type HttpFilter, type HttpFilterFactory, resumeDecoding } from '../filter';
 import { sendLocalReply } from '../local-reply';
 import { type CompiledRateLimitFilter, compileRateLimitFilter } from './ratelimit/config';
-import { buildDescriptors } from './ratelimit/descriptors';
+import { requestDescriptors, routeCluster } from './ratelimit/descriptors';
 import { type RlsResponse, SHOULD_RATE_LIMIT_PATH, decodeRateLimitResponse, encodeRateLimitRequest } from './ratelimit/rls-wire';
 
 /**
@@ -65,8 +65,8 @@ class RateLimitFilter implements HttpFilter {
     const c = this.c;
     const internal = ex.headers['x-envoy-internal'] === 'true';
     if ((c.requestType === 'internal' && !internal) || (c.requestType === 'external' && internal)) return 'continue';
-    const cluster = ex.route.forward?.cluster ?? ex.route.forward?.weighted?.[0]?.name ?? '';
-    const descriptors = buildDescriptors(ex.route.rateLimits, c.stage, { view: ex, cluster });
+    const cluster = routeCluster(ex);
+    const descriptors = requestDescriptors(ex, c.stage, cluster);
     if (descriptors.length === 0) return 'continue';
     const body = frame(encodeRateLimitRequest(c.domain, descriptors));
     const headers = { host: c.authority, 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': `${c.timeoutMs}m`, 'content-length': String(body.length) };

@@ -32,6 +32,17 @@ export class TokenBucket {
     return this.tokens;
   }
 
+  /** The bucket's size (Envoy's x-ratelimit-limit). */
+  get max(): number {
+    return this.maxTokens;
+  }
+
+  /** Whole seconds until the next fill, as Envoy's remainingFillInterval: interval − elapsed, truncated. */
+  secondsToNextFill(): number {
+    this.refill();
+    return Math.trunc(this.fillIntervalMs / 1000) - Math.trunc((this.clock.monotonic() - this.lastFill) / 1000);
+  }
+
   private refill(): void {
     const fills = Math.floor((this.clock.monotonic() - this.lastFill) / this.fillIntervalMs);
     if (fills <= 0) return;

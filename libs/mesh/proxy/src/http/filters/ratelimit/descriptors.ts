@@ -2,6 +2,7 @@ import type { RateLimitAction, Received, RouteRateLimit } from '@trellis/mesh-en
 import { invalid } from '../../../config/proto';
 import { type RequestView, headerValue } from '../../../routing/request-view';
 import { compileHeaderMatcher, headerMatches } from '../../../routing/string-matcher';
+import type { Exchange } from '../../exchange';
 
 /**
  * Route and virtual-host `rate_limits` compiled into descriptor builders, as Envoy's router
@@ -83,4 +84,14 @@ export function buildDescriptors(limits: readonly CompiledRateLimit[], stage: nu
     if (!dropped && entries.length > 0) out.push(entries);
   }
   return out;
+}
+
+/** The route's first cluster (what destination_cluster reads and the ratelimit filter's stats are named after). */
+export function routeCluster(ex: Exchange): string {
+  return ex.route.forward?.cluster ?? ex.route.forward?.weighted?.[0]?.name ?? '';
+}
+
+/** The request's descriptors for a filter `stage`, from its route's rate_limits. */
+export function requestDescriptors(ex: Exchange, stage: number, cluster = routeCluster(ex)): DescriptorEntry[][] {
+  return buildDescriptors(ex.route.rateLimits, stage, { view: ex, cluster });
 }
