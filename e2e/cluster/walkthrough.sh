@@ -276,6 +276,7 @@ source e2e/cluster/ratings-mysql.sh
 source e2e/cluster/tcp-traffic-shifting.sh
 source e2e/cluster/authz-http.sh
 source e2e/cluster/jwt-ingress.sh
+source e2e/cluster/istio-samples.sh
 source e2e/cluster/telemetry.sh
 source e2e/cluster/kiali.sh
 
