@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { commander, invalidArgument } from './start-up-modules';
 import { envOptional, parseLogLevel, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
 import { PROMETHEUS_ANNOTATIONS_ENV } from '@trellis/mesh-proxy';
@@ -58,7 +58,7 @@ function pairs(value: string): Record<string, string> {
     const eq = part.indexOf('=');
     const k = eq < 0 ? '' : part.slice(0, eq);
     const v = eq < 0 ? '' : part.slice(eq + 1);
-    if (!k || !v) throw new InvalidArgumentError(`expected key=value, got "${part}"`);
+    if (!k || !v) throw invalidArgument(`expected key=value, got "${part}"`);
     out[k] = v;
   }
   return out;
@@ -73,7 +73,7 @@ function labels(value: string): Record<string, string> {
   } catch {
     return pairs(value);
   }
-  throw new InvalidArgumentError('labels must be a JSON object or k=v,k=v');
+  throw invalidArgument('labels must be a JSON object or k=v,k=v');
 }
 
 function publish(value: string): ProxyConfig['publish'] {
@@ -82,7 +82,7 @@ function publish(value: string): ProxyConfig['publish'] {
     const i = target.lastIndexOf(':');
     const port = Number(target.slice(i + 1));
     if (!/^\d+$/.test(listenerPort) || i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new InvalidArgumentError(`expected port=host:port, got "${listenerPort}=${target}"`);
+      throw invalidArgument(`expected port=host:port, got "${listenerPort}=${target}"`);
     }
     out[listenerPort] = { host: target.slice(0, i), port };
   }
@@ -91,7 +91,7 @@ function publish(value: string): ProxyConfig['publish'] {
 
 function millis(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('not a duration in milliseconds');
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw invalidArgument('not a duration in milliseconds');
   return n;
 }
 
@@ -99,7 +99,7 @@ function millis(value: string): number {
 function interceptionMode(value: string): 'REDIRECT' | 'NONE' {
   if (value === 'REDIRECT' || value === 'NONE') return value;
   if (value === 'TPROXY') return 'REDIRECT';
-  throw new InvalidArgumentError('interception must be REDIRECT, TPROXY or NONE');
+  throw invalidArgument('interception must be REDIRECT, TPROXY or NONE');
 }
 
 /**
@@ -111,7 +111,7 @@ export type OpsBind = 'istio' | 'instance-ip';
 
 function opsBind(value: string): OpsBind {
   if (value === 'istio' || value === 'instance-ip') return value;
-  throw new InvalidArgumentError('ops-bind must be istio or instance-ip');
+  throw invalidArgument('ops-bind must be istio or instance-ip');
 }
 
 type OpsHosts = Pick<ProxyConfig, 'adminHost' | 'statusHost' | 'prometheusHost'>;
@@ -125,23 +125,23 @@ function opsHosts(bind: OpsBind, ip: string): OpsHosts {
 
 function onOff(value: string): boolean {
   if (value === 'on' || value === 'off') return value === 'on';
-  throw new InvalidArgumentError('must be on or off');
+  throw invalidArgument('must be on or off');
 }
 
 function xdsProtocol(value: string): 'delta' | 'sotw' {
   if (value === 'delta' || value === 'sotw') return value;
-  throw new InvalidArgumentError('must be delta or sotw');
+  throw invalidArgument('must be delta or sotw');
 }
 
 /** Istio's ISTIO_DELTA_XDS (true/false) as the default of --xds-protocol. */
 function deltaXds(value: string): 'delta' | 'sotw' {
   if (value === 'true' || value === 'false') return value === 'true' ? 'delta' : 'sotw';
-  throw new InvalidArgumentError('must be true or false');
+  throw invalidArgument('must be true or false');
 }
 
 function mode(value: string): 'sidecar' | 'router' {
   if (value === 'sidecar' || value === 'router') return value;
-  throw new InvalidArgumentError('mode must be sidecar or router');
+  throw invalidArgument('mode must be sidecar or router');
 }
 
 export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
@@ -155,7 +155,7 @@ export function readConfig(argv: readonly string[], env: Env): ProxyConfig {
       throw new Error(`${name}=${value}: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
-  const command = new Command('trellis-proxy')
+  const command = new (commander().Command)('trellis-proxy')
     .option('--mode <mode>', 'sidecar | router', mode, p('TRELLIS_PROXY_MODE', mode, 'sidecar'))
     .option('--xds-address <host:port>', 'control plane ADS address', e('TRELLIS_XDS_ADDRESS', 'istiod.istio-system.svc:15010'))
     .option('--xds-protocol <delta|sotw>', 'ADS protocol: delta (incremental) or sotw (state of the world)', xdsProtocol, p('ISTIO_DELTA_XDS', deltaXds, 'true'))

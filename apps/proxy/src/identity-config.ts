@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { invalidArgument } from './start-up-modules';
 import { EC_P256, RSA_2048, type KeyAlgorithm } from '@trellis/mesh-ca';
 
 /** The workload-identity agent's settings, in Istio's names where pilot-agent has them. */
@@ -29,22 +30,22 @@ const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 
 /** Go's time.ParseDuration for positive values (`24h`, `24h0m0s`, `90s`, `1.5h`), in seconds. */
 export function goDurationSeconds(value: string): number {
   const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw new InvalidArgumentError(`not a duration like 24h0m0s: "${value}"`);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw invalidArgument(`not a duration like 24h0m0s: "${value}"`);
   const ms = parts.reduce((sum, p) => sum + Number(p[1]) * (UNIT_MS[p[2] ?? ''] ?? 0), 0);
-  if (!(ms >= 1000)) throw new InvalidArgumentError('certificate lifetime must be at least 1s');
+  if (!(ms >= 1000)) throw invalidArgument('certificate lifetime must be at least 1s');
   return ms / 1000;
 }
 
 function ratio(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('must be a number in [0, 1)');
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw invalidArgument('must be a number in [0, 1)');
   return n;
 }
 
 function keyAlgorithm(value: string): KeyAlgorithm {
   if (value === '' || value === 'RSA') return RSA_2048;
   if (value === 'ECDSA') return EC_P256;
-  throw new InvalidArgumentError('must be ECDSA, or RSA (the default)');
+  throw invalidArgument('must be ECDSA, or RSA (the default)');
 }
 
 type Parse = <T>(name: string, parse: (value: string) => T, fallback: string) => T;

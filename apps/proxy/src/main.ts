@@ -1,17 +1,19 @@
 // First: heap sizing must be set before the modules below allocate.
 import './heap-flags';
-import { CommanderError } from 'commander';
 import { createProxy } from '@trellis/mesh-proxy';
 import { createAdsClient } from '@trellis/mesh-xds';
 import { createLogger, shutdownOnSignals } from '@trellis/shared';
 import { bindOverride, proxyNode, xdsNode } from './bootstrap';
 import { startWorkloadIdentity } from './identity';
 import { readConfig } from './config';
+import { isCommanderError, releaseCommander } from './start-up-modules';
 import { DEFAULT_TERMINATION_DRAIN_MS, termination, terminationDrainMs, type Termination } from './drain';
 import { startOps } from './ops';
 
 async function main(): Promise<void> {
   const config = readConfig(process.argv.slice(2), process.env);
+  // The flags are read: commander is not needed again (start-up-modules.ts).
+  releaseCommander();
   const logger = createLogger({ name: 'proxy', level: config.logLevel, base: { pod: `${config.podName}.${config.namespace}`, mode: config.mode } });
   const identity = startWorkloadIdentity(config, logger);
   const end: { termination?: Termination } = {};
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // commander has already printed help, the version or what was wrong with the flags.
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (isCommanderError(err)) process.exit(err.exitCode);
   process.stderr.write(`proxy failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
