@@ -88,7 +88,7 @@ EXPOSE 15000 15001 15006 15021 15090
 # maps cost a sidecar ~6 MB of RSS; stack traces name bundle lines). NODE_FLAGS adds flags (skaffold's dev
 # profile: --enable-source-maps --watch, node restarts when a synced bundle changes).
 ARG NODE_FLAGS=
-ENV TRELLIS_PROXY_NODE_FLAGS="--v8-pool-size=1 --optimize-for-size --max-semi-space-size=1" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
+ENV TRELLIS_PROXY_NODE_FLAGS="--v8-pool-size=1 --optimize-for-size" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
 ENV TRELLIS_NODE_FLAGS=${NODE_FLAGS}
 # The injector appends `args: [--mode, sidecar]`; the gateway Deployment passes `--mode router` ("$@").
 ENTRYPOINT ["/bin/sh", "-c", "exec node $TRELLIS_PROXY_NODE_FLAGS $TRELLIS_NODE_FLAGS /app/dist/main.js \"$@\"", "trellis-proxy"]

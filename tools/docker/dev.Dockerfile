@@ -38,7 +38,7 @@ RUN command -v iptables >/dev/null 2>&1 \
  || (apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*)
 # The proxy's node flags and environment as the root Dockerfile's proxy stage (libs/mesh/local/src/proxy-runtime.ts).
 ENV NODE_ENV=production TRELLIS_NODE_FLAGS=--enable-source-maps
-ENV TRELLIS_PROXY_NODE_FLAGS="--v8-pool-size=1 --optimize-for-size --max-semi-space-size=1" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
+ENV TRELLIS_PROXY_NODE_FLAGS="--v8-pool-size=1 --optimize-for-size" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --chown=1337:1337 dist/apps/proxy/ ./dist/

@@ -20,10 +20,6 @@ export const PROXY_NODE_RUNTIME: NodeRuntime = {
     // once /stats/prometheus stopped allocating a large string per scrape (which forced frequent full GCs),
     // objects promoted by scavenges piled up 8 → 15 MB between full GCs (+4–6 MB RSS on every Bookinfo proxy).
     '--optimize-for-size',
-    // 1 MB semi-spaces from the start (heap-flags.ts keeps them there at run time too). Only the command line
-    // sizes what V8 derives from the maximum: its number-to-string cache is 32 KB instead of 256 KB, live for
-    // the process's life once stats rendering fills it.
-    '--max-semi-space-size=1',
   ],
   env: {
     // Two glibc malloc arenas, not 8 per core: every thread that allocates would otherwise get its own.
