@@ -37,16 +37,28 @@ export type CaptureRoute =
 
 const HTTP: CaptureRoute = { kind: 'http' };
 
-/** SO_ORIGINAL_DST of captured connections, for the HTTP path (capturedDestination). */
-const CAPTURED = new WeakMap<Socket, OriginalDestination>();
+/**
+ * SO_ORIGINAL_DST of captured connections, for the HTTP path (capturedDestination), as a property of the
+ * socket the codec reads (the TCP socket, or the TLSSocket over it: rememberCaptured). A property and not a
+ * WeakMap entry because an HTTP/2 request's `req.socket` is Node's compat Proxy, which is not the socket
+ * but forwards property reads to it: keyed by identity, h2c requests (a gRPC client such as a gateway's
+ * rate-limit call) found no destination and virtualInbound fell back to its passthrough chain.
+ */
+const CAPTURED = Symbol('trellis.capturedDestination');
+type Marked = { [CAPTURED]?: OriginalDestination };
+
+/** Records where a captured connection was going on the socket its HTTP codec will read. */
+export function rememberCaptured(socket: Socket, dst: OriginalDestination): void {
+  (socket as Marked)[CAPTURED] = dst;
+}
 
 /**
  * Where a captured connection was going, when the proxy could read it: the HTTP path uses it as Envoy
  * does — virtualInbound's chain by the original port, the passthrough clusters' upstream host — before
- * any header. `socket` is the downstream TCP socket (HTTP/1 requests' `req.socket`).
+ * any header. `socket` is a request's `req.socket` (HTTP/1: the socket; HTTP/2: the compat Proxy of it).
  */
 export function capturedDestination(socket: object | undefined): OriginalDestination | undefined {
-  return socket === undefined ? undefined : CAPTURED.get(socket as Socket);
+  return socket === undefined ? undefined : (socket as Marked)[CAPTURED];
 }
 
 /** The listener a redirected outbound connection belongs to (Envoy's use_original_dst lookup). */
@@ -76,7 +88,7 @@ export function captureRoute(ctx: ProxyContext, listener: ListenerConfig, socket
   if (!reader.available) return HTTP;
   const dst = reader.read(socket);
   if (dst === undefined) return HTTP;
-  CAPTURED.set(socket, dst);
+  rememberCaptured(socket, dst);
   const target = listener.direction === 'INBOUND' ? listener : (handoff(ctx, dst) ?? listener);
   return httpUnlessTls(route(target, dst));
 }

@@ -7,7 +7,7 @@ import type { ListenerTarget, ProxyContext } from '../proxy-context';
 import { type HcmConfig, routerOnlyHcm } from '../http/hcm-config';
 import { TcpSession } from '../tcp/tcp-session';
 import { admitConnection } from '../tcp/network-rbac';
-import { captureRoute } from './capture-route';
+import { capturedDestination, captureRoute, rememberCaptured } from './capture-route';
 import { inspectAndSelect } from './inspect-chain';
 import type { ChainConfig } from './listener-config';
 import type { OriginalDestination } from '../unsafe/original-dst';
@@ -81,8 +81,12 @@ export class HttpListener {
       return;
     }
     if (chain.tls !== undefined) {
+      const captured = capturedDestination(socket);
       void terminateTls(socket, chain.tls, { listener: this.config.name, logger: this.ctx.logger }).then((secure) => {
-        if (secure !== undefined) this.serveStream(secure, chain, dst, owner, true);
+        if (secure === undefined) return;
+        // The codec reads the TLSSocket: it carries the TCP socket's original destination too.
+        if (captured !== undefined) rememberCaptured(secure, captured);
+        this.serveStream(secure, chain, dst, owner, true);
       });
       return;
     }
