@@ -1,22 +1,8 @@
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
 import type { Listener } from '@trellis/mesh-envoy';
 import { translate } from './index';
-import { NS, bookinfoSnapshot, sidecarProxy } from './testing/bookinfo';
+import { WEB_AUTO_POD, bookinfoSnapshot, bookinfoWithAutoPort, sidecarProxy } from './testing/bookinfo';
 
-/** Istio's protocol detection for undeclared ports: HTTP/1.x and h2c by the http_inspector, else TCP. */
-const web: MeshService = {
-  name: 'web',
-  namespace: NS,
-  hostname: `web.${NS}.svc.cluster.local`,
-  ports: [{ name: 'web', port: 8000, targetPort: 8000, protocol: 'AUTO' }],
-  selector: { app: 'web' },
-  address: '10.96.0.40',
-};
-const webPod: WorkloadInstance = { name: 'web-v1-abc', namespace: NS, address: '10.0.0.40', labels: { app: 'web', version: 'v1' }, serviceAccount: 'web', sidecar: true, ready: true };
-const snapshot = (): ReturnType<typeof bookinfoSnapshot> => {
-  const base = bookinfoSnapshot();
-  return { ...base, services: [...base.services, web], workloads: [...base.workloads, webPod] };
-};
+const snapshot = bookinfoWithAutoPort;
 const matchOf = (l: Listener | undefined): unknown[] => (l?.filter_chains ?? []).map((c) => ({ name: c.name, match: c.filter_chain_match, filter: c.filters?.[c.filters.length - 1]?.name }));
 
 describe('auto-detected ports (no protocol declared)', () => {
@@ -33,7 +19,7 @@ describe('auto-detected ports (no protocol declared)', () => {
   });
 
   it('inbound: virtualInbound gets http_inspector and, for the port, an HTTP chain for HTTP and a TCP chain for the rest', () => {
-    const proxy = sidecarProxy('ratings-v1', { id: 'sidecar~10.0.0.40~web-v1-abc.default~default.svc.cluster.local', ipAddress: '10.0.0.40', workloadName: 'web-v1-abc', labels: webPod.labels });
+    const proxy = sidecarProxy('ratings-v1', { id: 'sidecar~10.0.0.40~web-v1-abc.default~default.svc.cluster.local', ipAddress: '10.0.0.40', workloadName: 'web-v1-abc', labels: WEB_AUTO_POD.labels });
     const l = translate(snapshot(), proxy).listeners.find((x) => x.name === 'virtualInbound');
     expect(l?.listener_filters?.map((f) => f.name)).toEqual(['envoy.filters.listener.http_inspector']);
     expect(matchOf(l).slice(0, 2)).toEqual([

@@ -1,22 +1,9 @@
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
 import { HCM_FILTER_NAME, type HttpConnectionManager, type Listener } from '@trellis/mesh-envoy';
 import { createTranslator, translate } from './index';
-import { GATEWAY_PROXY, NS, bookinfoGateway, bookinfoSnapshot, bookinfoVirtualService, sidecarProxy } from './testing/bookinfo';
+import { GATEWAY_PROXY, bookinfoGateway, bookinfoSnapshot, bookinfoVirtualService, bookinfoWithAutoPort, sidecarProxy } from './testing/bookinfo';
 
-/** Istio's HTTP/1.0 switch: PILOT_HTTP10 (every proxy) or a proxy's HTTP10 metadata (that proxy). */
-const web: MeshService = {
-  name: 'web',
-  namespace: NS,
-  hostname: `web.${NS}.svc.cluster.local`,
-  ports: [{ name: 'web', port: 8000, targetPort: 8000, protocol: 'AUTO' }],
-  selector: { app: 'web' },
-  address: '10.96.0.40',
-};
-const webPod: WorkloadInstance = { name: 'web-v1-abc', namespace: NS, address: '10.0.0.40', labels: { app: 'web', version: 'v1' }, serviceAccount: 'web', sidecar: true, ready: true };
-const snapshot = (): ReturnType<typeof bookinfoSnapshot> => {
-  const base = bookinfoSnapshot();
-  return { ...base, services: [...base.services, web], workloads: [...base.workloads, webPod] };
-};
+/** Istio's HTTP/1.0 switch: PILOT_HTTP10 (every proxy) or a proxy's HTTP10 metadata (that proxy); the auto port shows the sniffing match. */
+const snapshot = bookinfoWithAutoPort;
 
 const hcms = (listeners: readonly Listener[]): HttpConnectionManager[] =>
   listeners.flatMap((l) => [...(l.filter_chains ?? []), ...(l.default_filter_chain ? [l.default_filter_chain] : [])])

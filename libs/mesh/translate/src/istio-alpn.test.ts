@@ -1,7 +1,6 @@
-import type { MeshService, WorkloadInstance } from '@trellis/mesh-api';
 import type { HttpConnectionManager, Listener, XdsResources } from '@trellis/mesh-envoy';
 import { translate } from './index';
-import { GATEWAY_PROXY, NS, bookinfoGateway, bookinfoSnapshot, bookinfoVirtualService, sidecarProxy } from './testing/bookinfo';
+import { GATEWAY_PROXY, bookinfoGateway, bookinfoVirtualService, bookinfoWithAutoPort, sidecarProxy } from './testing/bookinfo';
 
 /** Golden: istiod's `istio.alpn` HTTP filter (pilot/pkg/xds/filters `Alpn`), as it packs it. */
 const ISTIO_ALPN = {
@@ -18,20 +17,7 @@ const ISTIO_ALPN = {
 const FAULT = { name: 'envoy.filters.http.fault', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault' } };
 const ROUTER = { name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } };
 
-/** An undeclared (auto-detected) port, as the capture e2e's tcp-echo :9001. */
-const web: MeshService = {
-  name: 'web',
-  namespace: NS,
-  hostname: `web.${NS}.svc.cluster.local`,
-  ports: [{ name: 'web', port: 8000, targetPort: 8000, protocol: 'AUTO' }],
-  selector: { app: 'web' },
-  address: '10.96.0.40',
-};
-const webPod: WorkloadInstance = { name: 'web-v1-abc', namespace: NS, address: '10.0.0.40', labels: { app: 'web', version: 'v1' }, serviceAccount: 'web', sidecar: true, ready: true };
-const snapshot = (): ReturnType<typeof bookinfoSnapshot> => {
-  const base = bookinfoSnapshot();
-  return { ...base, services: [...base.services, web], workloads: [...base.workloads, webPod] };
-};
+const snapshot = bookinfoWithAutoPort;
 
 /** Each HCM of each listener: `<listener> <chain index>` → its http_filters. */
 function httpFilters(r: XdsResources, names: readonly string[]): Record<string, unknown> {

@@ -55,6 +55,23 @@ export function bookinfoSnapshot(config: Partial<Omit<MeshSnapshot, 'services' |
   return { ...emptySnapshot(), services: SERVICES, workloads: WORKLOADS, ...config };
 }
 
+/** An undeclared (auto-detected) port, as the capture e2e's tcp-echo :9001: service `web` :8000 and its pod. */
+export const WEB_AUTO_SERVICE: MeshService = {
+  name: 'web',
+  namespace: NS,
+  hostname: `web.${NS}.svc.cluster.local`,
+  ports: [{ name: 'web', port: 8000, targetPort: 8000, protocol: 'AUTO' }],
+  selector: { app: 'web' },
+  address: '10.96.0.40',
+};
+export const WEB_AUTO_POD: WorkloadInstance = { name: 'web-v1-abc', namespace: NS, address: '10.0.0.40', labels: { app: 'web', version: 'v1' }, serviceAccount: 'web', sidecar: true, ready: true };
+
+/** Bookinfo plus WEB_AUTO_SERVICE and its pod. */
+export function bookinfoWithAutoPort(): MeshSnapshot {
+  const base = bookinfoSnapshot();
+  return { ...base, services: [...base.services, WEB_AUTO_SERVICE], workloads: [...base.workloads, WEB_AUTO_POD] };
+}
+
 export function sidecarProxy(deployment: string, extra: Partial<ProxyInfo> = {}): ProxyInfo {
   const w = WORKLOADS.find((x) => x.name.startsWith(`${deployment}-`))!;
   return {
