@@ -92,7 +92,7 @@ within 30 'GET /status/200 with Host: httpbin.example.com answers 200' \
   "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -HHost:httpbin.example.com http://\$INGRESS_HOST:\$INGRESS_PORT/status/200)\" = 200 ]"
 must "curl -s -I -HHost:httpbin.example.com \"http://\$INGRESS_HOST:\$INGRESS_PORT/status/200\""
 expect '^HTTP/1\.1 200 OK' '/status/200 → HTTP/1.1 200 OK'
-expect '^server: (istio-)?envoy' '… server: envoy (current Istio says istio-envoy at gateways)'
+expect '^server: istio-envoy' '… server: istio-envoy (the gateway, as istiod names it)'
 must "curl -s -o /dev/null -w '%{http_code}\n' -HHost:httpbin.example.com \"http://\$INGRESS_HOST:\$INGRESS_PORT/delay/1\""
 expect '^200$' '/delay/1 → 200'
 must "curl -s -I -HHost:httpbin.example.com \"http://\$INGRESS_HOST:\$INGRESS_PORT/headers\""

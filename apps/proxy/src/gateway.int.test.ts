@@ -69,11 +69,11 @@ afterAll(async () => {
 describe('gateway (router) from the control plane', () => {
   it('routes a Gateway + VirtualService to the registered service; unrouted paths are 404', async () => {
     const ok = await get('/web/hello');
-    expect(ok).toEqual({ status: 200, server: 'envoy', body: 'v1' });
+    expect(ok).toEqual({ status: 200, server: 'istio-envoy', body: 'v1' });
     expect(upstreams[0]?.seen).toContain('/web/hello');
     const missing = await get('/elsewhere');
     expect(missing.status).toBe(404);
-    expect(missing.server).toBe('envoy');
+    expect(missing.server).toBe('istio-envoy');
   });
 
   it('NACKs a route the proxy cannot compile and keeps serving the last good config', async () => {
@@ -88,7 +88,7 @@ describe('gateway (router) from the control plane', () => {
     expect(rds?.ackedVersion).toBe(before?.ackedVersion);
     expect(rds?.sentVersion).not.toBe(rds?.ackedVersion);
     // The previous routes (/web → v1 only) are still in force.
-    for (let i = 0; i < 10; i++) expect(await get('/web/after-nack')).toEqual({ status: 200, server: 'envoy', body: 'v1' });
+    for (let i = 0; i < 10; i++) expect(await get('/web/after-nack')).toEqual({ status: 200, server: 'istio-envoy', body: 'v1' });
 
     // A good config is accepted again.
     expect((await applyConfig(base, [virtualService(100)])).status).toBeLessThan(300);

@@ -45,6 +45,10 @@ export type HttpConnectionManager = {
   forward_client_cert_details?: ForwardClientCertDetails;
   /** Which peer certificate fields the appended XFCC element carries (`By` and `Hash` always). */
   set_current_client_cert_details?: SetCurrentClientCertDetails;
+  /** The `server` response header (Envoy: `envoy`; istiod: `istio-envoy` on inbound and gateway HCMs). */
+  server_name?: string;
+  /** OVERWRITE (default): always `server_name`; APPEND_IF_ABSENT: only when the upstream sent none; PASS_THROUGH: never. */
+  server_header_transformation?: 'OVERWRITE' | 'APPEND_IF_ABSENT' | 'PASS_THROUGH';
 };
 
 /** HttpConnectionManager.ForwardClientCertDetails. */

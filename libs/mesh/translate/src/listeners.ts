@@ -20,6 +20,8 @@ import { istioStatsHttpFilter, istioStatsNetworkFilter, type ListenerClass, peer
 import { BLACKHOLE_CLUSTER, listenerName, OUTBOUND_CAPTURE_PORT, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND, WILDCARD_ADDRESS } from './naming';
 
 export const FAULT_FILTER: HttpFilter = { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
+/** istiod's EnvoyServerName. */
+export const ISTIO_SERVER_NAME = 'istio-envoy';
 export const ROUTER_FILTER: HttpFilter = { name: ROUTER_FILTER_NAME, typed_config: { '@type': ROUTER_TYPE } };
 
 /**
@@ -76,6 +78,8 @@ export function httpConnectionManager(o: HcmOptions): HttpConnectionManager {
     generate_request_id: { value: true },
     use_remote_address: { value: o.useRemoteAddress ?? false },
     max_request_headers_kb: { value: 60 },
+    // istiod's GetProxyHeaders: `istio-envoy` on inbound and gateway HCMs, Envoy's default `envoy` on sidecar outbound.
+    ...((o.telemetry ?? 'outbound') !== 'outbound' && { server_name: ISTIO_SERVER_NAME }),
     ...(o.xfcc === true && { forward_client_cert_details: 'APPEND_FORWARD' as const, set_current_client_cert_details: SET_CURRENT_CLIENT_CERT_DETAILS }),
   };
 }

@@ -16,6 +16,7 @@ import { UNROUTED } from './synthetic-routes';
 import { writeAccessLogs } from '../access-log/compile';
 import { ExchangeLogRecord } from '../access-log/http-record';
 import type { ActiveSpan } from '../tracing/active-span';
+import { setServerHeader } from './server-header';
 import { finishTrace } from '../tracing/tracer';
 
 /**
@@ -123,7 +124,9 @@ export class Exchange implements RequestView {
 
   /** Headers of a response the proxy makes itself. */
   localReplyHeaders(body: string): OutgoingHttpHeaders {
-    const h: OutgoingHttpHeaders = { server: 'envoy', 'content-length': Buffer.byteLength(body) };
+    const h: OutgoingHttpHeaders = {};
+    setServerHeader(this.target.hcm.server, h);
+    h['content-length'] = Buffer.byteLength(body);
     if (body !== '') h['content-type'] = 'text/plain';
     if (this.ctx.draining && !this.http2) h['connection'] = 'close';
     return h;

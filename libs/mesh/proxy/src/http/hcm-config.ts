@@ -7,6 +7,7 @@ import { unwrapTypedStruct } from './typed-struct';
 import { type XfccConfig, compileXfcc } from './xfcc';
 import { type TracingConfig, compileTracing } from '../tracing/tracing-config';
 import { DISCARD_SPANS } from '../tracing/tracer-registry';
+import { ENVOY_SERVER_HEADER, type ServerHeader, compileServerHeader } from './server-header';
 import { type CompiledAccessLog, compileAccessLogs } from '../access-log/compile';
 
 /** An HTTP connection manager compiled: where its routes come from, its filter chain, per-request knobs. */
@@ -18,7 +19,9 @@ export interface HcmConfig {
   readonly useRemoteAddress: boolean;
   readonly maxRequestHeadersBytes: number;
   /** `http_protocol_options.accept_http_10`: HTTP/1.0 is served; otherwise answered `426` (Envoy's default). */
-  acceptHttp10: boolean;
+  readonly acceptHttp10: boolean;
+  /** server_name / server_header_transformation (server-header.ts). */
+  readonly server: ServerHeader;
   /** `http_protocol_options.default_host_for_http_10`: the Host of an HTTP/1.0 request without one ('' = none: 400). */
   readonly defaultHostForHttp10: string;
   /** `http_filters` in order, the router last. */
@@ -80,6 +83,7 @@ export function compileHcm(resource: string, h: HttpConnectionManager, env: Comp
     useRemoteAddress: h.use_remote_address?.value === true,
     maxRequestHeadersBytes: kb * 1024,
     acceptHttp10: h.http_protocol_options?.accept_http_10 === true,
+    server: compileServerHeader(h),
     defaultHostForHttp10: h.http_protocol_options?.default_host_for_http_10 ?? '',
     filters,
     encoders: filters.filter((f) => f.encodeHeaders !== undefined).reverse(),
@@ -101,6 +105,7 @@ export function routerOnlyHcm(statPrefix: string): HcmConfig {
     maxRequestHeadersBytes: DEFAULT_MAX_HEADERS_KB * 1024,
     // No HCM in Envoy either: the passthrough is a tcp_proxy, which forwards any HTTP version.
     acceptHttp10: true,
+    server: ENVOY_SERVER_HEADER,
     defaultHostForHttp10: '',
     filters: [ROUTER],
     encoders: [],

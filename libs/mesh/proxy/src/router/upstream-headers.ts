@@ -5,6 +5,7 @@ import { ORIGINAL_DST_HEADER } from '../listener/chain-select';
 import type { Exchange } from '../http/exchange';
 import { applyXfcc } from '../http/xfcc';
 import { forwardedProto } from '../http/forwarded-proto';
+import { setServerHeader } from '../http/server-header';
 import { injectTrace } from '../tracing/tracer';
 
 /** Hop-by-hop headers never forwarded (RFC 9110 §7.6.1, plus what Envoy strips). */
@@ -70,7 +71,7 @@ export function downstreamResponseHeaders(ex: Exchange, headers: IncomingHttpHea
     const name = RESPONSE_HOP_BY_HOP[i] as string;
     if (headers[name] !== undefined) delete headers[name];
   }
-  headers['server'] = 'envoy';
+  setServerHeader(ex.target.hcm.server, headers);
   headers['x-envoy-upstream-service-time'] = ex.upstreamServiceTime;
   ex.applyResponseEdits(headers);
   if (ex.ctx.draining && !ex.http2) headers['connection'] = 'close';
