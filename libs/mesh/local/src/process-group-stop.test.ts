@@ -97,4 +97,17 @@ describe('ProcessGroup without supervision', () => {
     expect(exits).toEqual([['missing', 127]]);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('a log file that cannot be opened (its directory removed) is warned about; the child runs and the runner lives', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trellis-group-stop-'));
+    const logger = createLogger({ name: 'test', level: 'silent' });
+    const warn = jest.spyOn(logger, 'warn');
+    const group = new ProcessGroup(path.join(dir, 'logs'), logger, () => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    const p = group.start({ name: 'app', script: '-e', args: ["console.log('up')"], env: {} });
+    expect(await p.exited).toBe(0);
+    await until('the warning', () => warn.mock.calls.length > 0);
+    expect(warn.mock.calls[0]?.[1]).toBe('process log not written');
+    expect(warn.mock.calls[0]?.[0]).toMatchObject({ name: 'app', err: expect.stringContaining('ENOENT') });
+  });
 });

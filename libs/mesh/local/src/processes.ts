@@ -83,7 +83,10 @@ export class ProcessGroup {
   }
 
   private spawnChild(spec: ProcessSpec): RunningProcess {
-    const log = createWriteStream(path.join(this.logDir, `${spec.name}.log`), { flags: 'a' });
+    const logFile = path.join(this.logDir, `${spec.name}.log`);
+    const log = createWriteStream(logFile, { flags: 'a' });
+    // a log that cannot be opened or written (its directory removed, a full disk) costs the log, never the runner
+    log.on('error', (err) => this.logger.warn({ name: spec.name, logFile, err: err.message }, 'process log not written'));
     const [file, argv] = spec.command === undefined ? [process.execPath, [...(spec.nodeArgs ?? []), spec.script, ...spec.args]] : [spec.command, [...spec.args]];
     const child = spawn(file, argv, {
       env: { PATH: process.env['PATH'] ?? '', ...spec.env },

@@ -48,8 +48,10 @@ describe('process supervision', () => {
     await until('restart 1', () => group.statuses()[0]?.restarts === 1 && group.names().length === 1);
     await until('second run', () => runs() === 2);
     const pid1 = group.statuses()[0]?.pid;
+    // never kill(0): that is this test's own process group
+    if (pid1 === undefined || pid1 <= 0) throw new Error(`no pid for the second run: ${JSON.stringify(group.statuses())}`);
     expect(pid1).not.toBe(first.child.pid);
-    process.kill(pid1 ?? 0, 'SIGKILL');
+    process.kill(pid1, 'SIGKILL');
     await until('restart 2', () => group.statuses()[0]?.restarts === 2 && group.names().length === 1);
     expect(group.statuses()[0]).toMatchObject({ name: 'reviews-v2', state: 'Running', restarts: 2, lastExitCode: 137 });
     expect(lines).toEqual([
