@@ -10,7 +10,7 @@
  * `--endpoint-change`: each change moves one workload (an EDS change) instead of applying a VirtualService; waits for EDS.
  */
 import * as grpc from '@grpc/grpc-js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryResponse } from '@trellis/mesh-xds';
@@ -115,6 +115,18 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
   }
 }
 
+/**
+ * With BENCH_CPU_PROF, the phase boundaries (CLOCK_MONOTONIC µs, the clock of V8's profile
+ * timestamps) go to <dir>/phases.json, so `tools/bench/cpuprofile-top.mjs --phase` can cut the profile.
+ */
+const phases: Record<string, number> = {};
+function phase(name: string): void {
+  const dir = process.env['BENCH_CPU_PROF'];
+  if (dir === undefined) return;
+  phases[name] = Number(process.hrtime.bigint() / 1000n);
+  writeFileSync(path.join(dir, 'phases.json'), JSON.stringify(phases) + '\n');
+}
+
 async function main(): Promise<void> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'trellis-bench-cp-'));
   const cp = startApp('control-plane', ['--host', CP, '--xds-port', String(XDS_PORT), '--http-port', String(HTTP_PORT), '--state-dir', stateDir], {}, '0');
@@ -125,10 +137,12 @@ async function main(): Promise<void> {
     const clusterNames = new Map(Array.from({ length: NAMESPACES }, (_, n) => [namespaceOf(n), clusterNamesFor(namespaceOf(n), SERVICES)]));
     const channels = Array.from({ length: Math.max(1, Math.ceil(PROXIES / 100)) }, () => new grpc.Client(`${CP}:${XDS_PORT}`, grpc.credentials.createInsecure(), ENVOY_LIKE_CHANNEL));
     const t0 = performance.now();
+    phase('connect');
     const Sim = DELTA ? DeltaSimProxy : SimProxy;
     const proxies = Array.from({ length: PROXIES }, (_, i) => new Sim(channels[i % channels.length]!, i, clusterNames.get(namespaceOf(i))!, namespaceOf(i)));
     await until(() => proxies.every((p) => p.seen.size === p.types), 300_000, 'initial config');
     const initialMs = performance.now() - t0;
+    phase('changes');
     const rssAfterConnect = rssMb(cp.pid!);
     const results: number[][] = [];
     let pushed = 0;
@@ -151,6 +165,7 @@ async function main(): Promise<void> {
       bytes += proxies.reduce((sum, p) => sum + p.bytes, 0) - bytesBefore;
     }
     const cpuMs = (cpuMicros(cp.pid!) - cpuBefore) / 1000;
+    phase('end');
     const all = results.flat().sort((a, b) => a - b);
     const row = {
       mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? (VHDS ? 'delta+vhds' : 'delta') : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
