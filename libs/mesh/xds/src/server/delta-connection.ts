@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { DeltaDiscoveryRequest } from '../proto/delta-types';
 import type { XdsNode } from '../proto/discovery-types';
@@ -11,6 +10,7 @@ import { applySubscriptions, newDeltaTypeState, recordSent, settle, type DeltaLi
 import { packType, select, type PackedType, type Selection } from './packed-set';
 import { ProxyConnection, typeStatus, type ConnectionDeps, type ProxySyncStatus } from './proxy-connection';
 import type { TypeProgress } from './type-state';
+import { sharedNonce } from './shared-nonce';
 import { routesVersion, splitRoutes } from './vhds-split';
 
 export type DeltaAdsCall = grpc.ServerDuplexStream<DeltaDiscoveryRequest, DeltaResponseFields>;
@@ -149,8 +149,10 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
     const version = this.versionOf(kind, next);
     const nackedLast = state.lastNack !== undefined && state.lastNack.nonce === state.sentNonce;
     if (isEmpty(change) && requested.size === 0 && !always && !(nackedLast && version !== state.sentVersion)) return false;
-    // As SotW: in a push round the nonce is the round's, so equal changes share one encoded response.
-    const nonce = round === undefined ? randomUUID() : `${round}-${kind}`;
+    // As SotW: in a push round the nonce is the round's, otherwise the body's (shared-nonce.ts), so
+    // equal changes share one encoded response.
+    const usedHere = (n: string): boolean => state.pending.has(n) || n === state.sentNonce || n === state.ackedNonce;
+    const nonce = round === undefined ? sharedNonce(change, kind, version, usedHere) : `${round}-${kind}`;
     this.write(kind === 'VHDS' ? VHDS_TYPE_URL : TYPE_URLS[kind], version, nonce, change);
     if (kind === 'RDS' || kind === 'VHDS') this.routes.sent = kind;
     const dropped = recordSent(state, nonce, next, change, this.limits, version);

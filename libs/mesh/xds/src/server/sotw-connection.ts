@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { DiscoveryRequest, DiscoveryResponse } from '../proto/discovery';
 import { perType, TYPE_URLS, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
 import { select } from './packed-set';
+import { sharedNonce } from './shared-nonce';
 import { ProxyConnection, type ConnectionDeps } from './proxy-connection';
 import { newTypeState, subscribed, updateSubscription, type TypeProgress, type TypeState } from './type-state';
 
@@ -54,9 +54,10 @@ export class SotwConnection extends ProxyConnection<DiscoveryRequest, DiscoveryR
     if (packed === undefined || this.closed) return false;
     const state = this.types[type];
     const selection = select(packed, state.wildcard, state.names);
-    // In a push round the nonce is the round's (unique per stream and type all the same), so proxies
-    // with equal selections share one encoded response; otherwise a fresh one.
-    const nonce = round === undefined ? randomUUID() : `${round}-${type}`;
+    // In a push round the nonce is the round's (unique per stream and type all the same), otherwise the
+    // selection's (shared-nonce.ts), so proxies with equal selections share one encoded response.
+    const usedHere = (n: string): boolean => n === state.sentNonce || n === state.ackedNonce;
+    const nonce = round === undefined ? sharedNonce(selection, type, selection.version, usedHere) : `${round}-${type}`;
     this.call.write({ version_info: selection.version, resources: selection.anys, type_url: TYPE_URLS[type], nonce });
     state.sentVersion = selection.version;
     state.sentNonce = nonce;
