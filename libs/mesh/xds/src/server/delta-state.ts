@@ -56,6 +56,8 @@ function unknownCount(names: ReadonlySet<string>, packed: PackedType): number {
   return n;
 }
 
+const NO_UPDATE: SubscriptionUpdate = Object.freeze({ respond: false, initial: false, requested: new Set<string>(), dropped: 0 });
+
 /** What the client keeps after unsubscribing: everything under wildcard, else only what it still names. */
 function forget(held: Held, wildcard: boolean, names: ReadonlySet<string>, grouped: boolean): Held {
   if (wildcard) return held;
@@ -114,6 +116,8 @@ function unsubscribeNames(state: DeltaTypeState, unsubscribe: readonly string[],
 export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, req: DeltaDiscoveryRequest, packed: PackedType, limits: DeltaLimits): SubscriptionUpdate {
   const first = !state.requested;
   const subscribe = req.resource_names_subscribe ?? [];
+  // A plain ACK/NACK (most requests): nothing to copy or compare.
+  if (!first && subscribe.length === 0 && (req.resource_names_unsubscribe ?? []).length === 0) return NO_UPDATE;
   state.requested = true;
   const out: NameChanges = { names: new Set(state.names), requested: new Set(), dropped: 0, addedWildcard: false };
   if (first && subscribe.length === 0 && isFullStateType(type)) state.wildcard = state.legacyWildcard = out.addedWildcard = true;

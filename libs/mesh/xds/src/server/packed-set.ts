@@ -90,9 +90,24 @@ export function covered(names: ReadonlySet<string>, name: string, grouped: boole
   return group !== undefined && names.has(group);
 }
 
+/**
+ * The last selection per subscription set (one per stream and type): a push asks again with the same
+ * set and, for types the change did not touch, the same packed set — answered without building the
+ * key (500 sorted names per EDS stream) or looking it up.
+ */
+const lastByNames = new WeakMap<ReadonlySet<string>, { readonly packed: PackedType; readonly selection: Selection }>();
+
 /** The resources to send: all of them (wildcard) or those named, plus their content version. Shared by SotW and delta streams. */
 export function select(packed: PackedType, wildcard: boolean, names: ReadonlySet<string>, grouped = false): Selection {
-  const key = wildcard ? '*' : subscriptionKey(names);
+  if (wildcard) return selectByKey(packed, '*', wildcard, names, grouped);
+  const last = lastByNames.get(names);
+  if (last?.packed === packed) return last.selection;
+  const selection = selectByKey(packed, subscriptionKey(names), wildcard, names, grouped);
+  lastByNames.set(names, { packed, selection });
+  return selection;
+}
+
+function selectByKey(packed: PackedType, key: string, wildcard: boolean, names: ReadonlySet<string>, grouped: boolean): Selection {
   let byKey = selections.get(packed);
   if (!byKey) {
     byKey = new Map();
