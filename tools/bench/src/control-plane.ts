@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     const proxies = Array.from({ length: PROXIES }, (_, i) => new Sim(channels[i % channels.length]!, i, clusterNames.get(namespaceOf(i))!, namespaceOf(i)));
     await until(() => proxies.every((p) => p.seen.size === p.types), 300_000, 'initial config');
     const initialMs = performance.now() - t0;
+    const initialKb = proxies.reduce((sum, p) => sum + p.bytes, 0) / 1024;
     phase('changes');
     const rssAfterConnect = rssMb(cp.pid!);
     const results: number[][] = [];
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
     phase('end');
     const all = results.flat().sort((a, b) => a - b);
     const row = {
-      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? (VHDS ? 'delta+vhds' : 'delta') : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs),
+      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? (VHDS ? 'delta+vhds' : 'delta') : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs), kbInitialPerProxy: Math.round(initialKb / PROXIES),
       changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
       cpuMsPerChange: Math.round(cpuMs / CHANGES), proxiesPushedPerChange: Math.round(pushed / CHANGES), kbSentPerChange: Math.round(bytes / CHANGES / 1024), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
     };

@@ -74,7 +74,8 @@ const subscriptionKeys = new WeakMap<ReadonlySet<string>, string>();
 function subscriptionKey(names: ReadonlySet<string>): string {
   let key = subscriptionKeys.get(names);
   if (key === undefined) {
-    key = [...names].sort().join('\n');
+    // Insertion order, unsorted: clients subscribing alike list names alike; another order only costs sharing.
+    key = [...names].join('\n');
     subscriptionKeys.set(names, key);
   }
   return key;
