@@ -174,6 +174,7 @@ async function main(): Promise<void> {
     const row = {
       mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? (VHDS ? 'delta+vhds' : 'delta') : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs), initialCpuMs: Math.round(initialCpuMs), kbInitialPerProxy: Math.round(initialKb / PROXIES),
       changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
+      changeP99ByChangeMs: results.map((r) => Math.round(percentile(r, 99))),
       cpuMsPerChange: Math.round(cpuMs / CHANGES), proxiesPushedPerChange: Math.round(pushed / CHANGES), kbSentPerChange: Math.round(bytes / CHANGES / 1024), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
     };
     process.stdout.write(JSON.stringify(row) + '\n');
