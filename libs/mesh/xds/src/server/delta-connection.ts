@@ -143,7 +143,7 @@ export class DeltaConnection extends ProxyConnection<DeltaDiscoveryRequest, Delt
     if (packed === undefined || this.closed) return false;
     const state = this.types[kind];
     const next = select(packed, state.wildcard, state.names, state.grouped);
-    const change = withRequested(diff(state.held, next), requested, next);
+    const change = withRequested(diff(state.held, next), requested, next, state.wildcard ? undefined : state.names);
     // Nothing to change but a new version (the client kept older resources after a NACK, and the
     // config went back to them): an empty response, so its ACK shows the proxy in sync at that version.
     const version = this.versionOf(kind, next);

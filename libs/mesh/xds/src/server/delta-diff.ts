@@ -67,10 +67,15 @@ function covers(change: Change, requested: ReadonlySet<string>, next: Selection)
   return true;
 }
 
-/** `change` plus every name the client asked for just now: present ones sent, absent ones removed ("does not exist"). */
-export function withRequested(change: Change, requested: ReadonlySet<string>, next: Selection): Change {
-  // Usually (a first subscription) the change already answers every name: keep the shared body.
-  if (requested.size === 0 || covers(change, requested, next)) return change;
+/**
+ * `change` plus every name the client asked for just now: present ones sent, absent ones removed ("does
+ * not exist"). `selectedFrom`: the subscription `next` was selected from (not wildcard).
+ */
+export function withRequested(change: Change, requested: ReadonlySet<string>, next: Selection, selectedFrom?: ReadonlySet<string>): Change {
+  // A first subscription: `next` holds every name asked for (as many entries as names) and the change
+  // sends all of them — no per-name check. Otherwise usually the change answers every name all the same.
+  const sendsAll = requested === selectedFrom && next.entries.length === requested.size && change.entries.length === next.entries.length;
+  if (requested.size === 0 || sendsAll || covers(change, requested, next)) return change;
   const entries = [...change.entries];
   const removed = new Set(change.removed);
   const sent = new Set(entries.map((e) => e.name));

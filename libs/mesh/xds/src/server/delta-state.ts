@@ -118,6 +118,12 @@ export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, re
   const subscribe = req.resource_names_subscribe ?? [];
   // A plain ACK/NACK (most requests): nothing to copy or compare.
   if (!first && subscribe.length === 0 && (req.resource_names_unsubscribe ?? []).length === 0) return NO_UPDATE;
+  if (first && isPlainFirstSubscription(req, subscribe, packed)) {
+    state.requested = true;
+    state.names = new Set(subscribe);
+    // The subscription itself is what to answer (withRequested sees it is `next`'s own names).
+    return { respond: true, initial: true, requested: state.names, dropped: 0 };
+  }
   state.requested = true;
   const out: NameChanges = { names: new Set(state.names), requested: new Set(), dropped: 0, addedWildcard: false };
   if (first && subscribe.length === 0 && isFullStateType(type)) state.wildcard = state.legacyWildcard = out.addedWildcard = true;
@@ -128,6 +134,17 @@ export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, re
   if (first) applyInitialVersions(state, req.initial_resource_versions, packed, out.requested);
   const subscribed = state.wildcard || state.names.size > 0;
   return { respond: subscribed && (first || out.addedWildcard || out.requested.size > 0), initial: first, requested: out.requested, dropped: out.dropped };
+}
+
+/**
+ * A first request naming only resources the proxy has (no `*`, no unsubscribe, no
+ * initial_resource_versions): as the general path would leave it, built in one native step.
+ */
+function isPlainFirstSubscription(req: DeltaDiscoveryRequest, subscribe: readonly string[], packed: PackedType): boolean {
+  if (subscribe.length === 0 || (req.resource_names_unsubscribe ?? []).length > 0) return false;
+  if (Object.keys(req.initial_resource_versions ?? {}).length > 0) return false;
+  for (const name of subscribe) if (name === '*' || !packed.has(name)) return false;
+  return true;
 }
 
 /** Reconnect: the client already holds these; names it holds at the current version need no resend. */
