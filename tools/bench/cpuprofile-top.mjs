@@ -20,6 +20,8 @@ if (!file) {
   process.exit(2);
 }
 const top = Number(opt('top', '25'));
+// `| head` closing the pipe early is not an error.
+process.stdout.on('error', (err) => process.exit(err.code === 'EPIPE' ? 0 : 1));
 
 function window() {
   const phase = opt('phase');
