@@ -2,10 +2,12 @@
  * `bench:control-plane --delta`: simulated sidecars on DeltaAggregatedResources, subscribing as our
  * proxy does (wildcard CDS/LDS, EDS/RDS by name, and, unless `--no-vhds`, announcing VHDS and
  * subscribing VirtualHost by route config name) and ACKing every response by nonce. Like the SotW
- * ones they read only system_version_info, type URL and nonce; resources and removals are skipped.
+ * ones they read only system_version_info, type URL and nonce; resources and removals are skipped,
+ * as they stream in (plain node:http2, control-plane-h2.ts).
  */
-import type * as grpc from '@grpc/grpc-js';
-import { deltaClientMethod, TYPE_URLS, VHDS_CLIENT_FEATURE, VHDS_TYPE_URL, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from '@trellis/mesh-xds';
+import type http2 from 'node:http2';
+import { deltaClientMethod, TYPE_URLS, VHDS_CLIENT_FEATURE, VHDS_TYPE_URL, type DeltaDiscoveryRequest } from '@trellis/mesh-xds';
+import { GrpcFieldScanner, grpcFrame, grpcStream } from './control-plane-h2';
 
 /** `--no-vhds`: delta proxies that do not announce VHDS (whole RouteConfigurations, as before VHDS). */
 export const VHDS = !process.argv.includes('--no-vhds');
@@ -35,11 +37,6 @@ export function scanStrings(b: Buffer, skip: readonly number[]): Record<number, 
   return fields;
 }
 
-function scanDeltaResponse(b: Buffer): DeltaDiscoveryResponse {
-  const fields = scanStrings(b, [2, 6]);
-  return { system_version_info: fields[1] ?? '', type_url: fields[4] ?? '', nonce: fields[5] ?? '', resources: [], removed_resources: [] };
-}
-
 /** The node of simulated sidecar `index` (both protocols). */
 export function simNode(index: number, namespace: string): { id: string; metadata: Record<string, unknown> } {
   const ip = `10.200.${(index >> 8) & 255}.${index & 255}`;
@@ -60,32 +57,36 @@ export class DeltaSimProxy {
   readonly eds = new Map<string, number>();
   readonly seen = new Set<string>();
   bytes = 0;
-  private readonly call: grpc.ClientDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>;
+  private readonly stream: http2.ClientHttp2Stream;
 
-  constructor(client: grpc.Client, readonly index: number, clusterNames: string[], readonly namespace = 'default') {
+  constructor(session: http2.ClientHttp2Session, readonly index: number, clusterNames: string[], readonly namespace = 'default') {
     const node = { ...simNode(index, namespace), client_features: VHDS ? [VHDS_CLIENT_FEATURE] : [] };
     const routeType = VHDS ? VHDS_TYPE_URL : TYPE_URLS.RDS;
-    this.call = client.makeBidiStreamRequest(deltaClientMethod.path, deltaClientMethod.serialize, (b: Buffer) => {
-      this.bytes += b.length;
-      return scanDeltaResponse(b);
+    this.stream = grpcStream(session, deltaClientMethod.path);
+    // Resources (2) and removals (6) are passed over unread: 1 system_version_info, 4 type_url, 5 nonce.
+    const scanner = new GrpcFieldScanner([2, 6], (fields, bytes) => {
+      const type = fields[4] ?? '';
+      this.bytes += bytes;
+      this.seen.add(type);
+      if (type === routeType) this.rds.set(fields[1] ?? '', performance.now());
+      if (type === TYPE_URLS.EDS) this.eds.set(fields[1] ?? '', performance.now());
+      this.send({ type_url: type, response_nonce: fields[5] ?? '' });
     });
-    this.call.on('data', (res: DeltaDiscoveryResponse) => {
-      this.seen.add(res.type_url);
-      if (res.type_url === routeType) this.rds.set(res.system_version_info, performance.now());
-      if (res.type_url === TYPE_URLS.EDS) this.eds.set(res.system_version_info, performance.now());
-      this.call.write({ type_url: res.type_url, response_nonce: res.nonce });
-    });
-    this.call.on('error', () => undefined);
-    this.call.write({ node, type_url: TYPE_URLS.CDS, resource_names_subscribe: ['*'] });
-    this.call.write({ type_url: TYPE_URLS.LDS, resource_names_subscribe: ['*'] });
-    this.call.write({ type_url: TYPE_URLS.EDS, resource_names_subscribe: clusterNames });
-    this.call.write({ type_url: TYPE_URLS.RDS, resource_names_subscribe: ['9080'] });
+    this.stream.on('data', (chunk: Buffer) => scanner.push(chunk));
+    this.send({ node, type_url: TYPE_URLS.CDS, resource_names_subscribe: ['*'] });
+    this.send({ type_url: TYPE_URLS.LDS, resource_names_subscribe: ['*'] });
+    this.send({ type_url: TYPE_URLS.EDS, resource_names_subscribe: clusterNames });
+    this.send({ type_url: TYPE_URLS.RDS, resource_names_subscribe: ['9080'] });
     // Envoy subscribes once the shell arrived; the server answers either way.
-    if (VHDS) this.call.write({ type_url: VHDS_TYPE_URL, resource_names_subscribe: ['9080'] });
+    if (VHDS) this.send({ type_url: VHDS_TYPE_URL, resource_names_subscribe: ['9080'] });
+  }
+
+  private send(req: DeltaDiscoveryRequest): void {
+    if (!this.stream.closed) this.stream.write(grpcFrame(deltaClientMethod.serialize(req)));
   }
 
   close(): void {
-    this.call.end();
+    this.stream.end();
   }
 }
 

@@ -17,6 +17,7 @@ import { adsServiceDefinition, TYPE_URLS, type DiscoveryRequest, type DiscoveryR
 import { cpuMicros, percentile, rssMb, startApp, stopAll, waitHttp } from './proc';
 import { clusterNamesFor, namespaceOf, NAMESPACES, SCOPED, sidecars, virtualService } from './control-plane-mesh';
 import { DeltaSimProxy, ENDPOINT_CHANGE, endpointMove, scanStrings, simNode, VHDS } from './control-plane-delta';
+import { connectH2 } from './control-plane-h2';
 
 const DELTA = process.argv.includes('--delta');
 
@@ -135,12 +136,16 @@ async function main(): Promise<void> {
     await registerServices();
     for (const sc of sidecars()) await call('POST', `/api/v1/config/apply?namespace=${sc.metadata.namespace}`, { objects: [sc] });
     const clusterNames = new Map(Array.from({ length: NAMESPACES }, (_, n) => [namespaceOf(n), clusterNamesFor(namespaceOf(n), SERVICES)]));
-    const channels = Array.from({ length: Math.max(1, Math.ceil(PROXIES / 100)) }, () => new grpc.Client(`${CP}:${XDS_PORT}`, grpc.credentials.createInsecure(), ENVOY_LIKE_CHANNEL));
+    const connections = Math.max(1, Math.ceil(PROXIES / 100));
+    const channels = DELTA ? [] : Array.from({ length: connections }, () => new grpc.Client(`${CP}:${XDS_PORT}`, grpc.credentials.createInsecure(), ENVOY_LIKE_CHANNEL));
+    const sessions = DELTA ? Array.from({ length: connections }, () => connectH2(`${CP}:${XDS_PORT}`)) : [];
     const t0 = performance.now();
     const cpuAtConnect = cpuMicros(cp.pid!);
     phase('connect');
-    const Sim = DELTA ? DeltaSimProxy : SimProxy;
-    const proxies = Array.from({ length: PROXIES }, (_, i) => new Sim(channels[i % channels.length]!, i, clusterNames.get(namespaceOf(i))!, namespaceOf(i)));
+    const proxies = Array.from({ length: PROXIES }, (_, i) => {
+      const names = clusterNames.get(namespaceOf(i))!;
+      return DELTA ? new DeltaSimProxy(sessions[i % connections]!, i, names, namespaceOf(i)) : new SimProxy(channels[i % connections]!, i, names, namespaceOf(i));
+    });
     await until(() => proxies.every((p) => p.seen.size === p.types), 300_000, 'initial config');
     const initialMs = performance.now() - t0;
     const initialKb = proxies.reduce((sum, p) => sum + p.bytes, 0) / 1024;
@@ -180,6 +185,7 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(row) + '\n');
     proxies.forEach((p) => p.close());
     channels.forEach((ch) => ch.close());
+    sessions.forEach((s) => s.close());
   } finally {
     await stopAll([cp]);
     rmSync(stateDir, { recursive: true, force: true });
