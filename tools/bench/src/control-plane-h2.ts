@@ -11,7 +11,11 @@ const WINDOW = 256 * 1024 * 1024;
 
 export function connectH2(authority: string): http2.ClientHttp2Session {
   const session = http2.connect(`http://${authority}`, { settings: { initialWindowSize: WINDOW } });
-  session.on('connect', () => session.setLocalWindowSize(WINDOW));
+  session.on('connect', () => {
+    session.setLocalWindowSize(WINDOW);
+    // As grpc-js's (and Envoy's) sockets: small ACKs are not held back by Nagle's algorithm.
+    session.socket.setNoDelay(true);
+  });
   session.on('error', () => undefined);
   return session;
 }
