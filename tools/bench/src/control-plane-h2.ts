@@ -5,17 +5,18 @@
  * bench then measured its own copies (~10 s of CPU), not the control plane's initial convergence.
  */
 import http2 from 'node:http2';
+import net from 'node:net';
 
 /** Envoy's default HTTP/2 windows (256 MiB stream and connection), as the grpc-js channels had. */
 const WINDOW = 256 * 1024 * 1024;
 
-export function connectH2(authority: string): http2.ClientHttp2Session {
-  const session = http2.connect(`http://${authority}`, { settings: { initialWindowSize: WINDOW } });
-  session.on('connect', () => {
-    session.setLocalWindowSize(WINDOW);
+export function connectH2(host: string, port: number): http2.ClientHttp2Session {
+  const session = http2.connect(`http://${host}:${port}`, {
+    settings: { initialWindowSize: WINDOW },
     // As grpc-js's (and Envoy's) sockets: small ACKs are not held back by Nagle's algorithm.
-    session.socket.setNoDelay(true);
+    createConnection: () => net.connect({ host, port, noDelay: true }),
   });
+  session.on('connect', () => session.setLocalWindowSize(WINDOW));
   session.on('error', () => undefined);
   return session;
 }

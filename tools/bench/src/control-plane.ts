@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     const clusterNames = new Map(Array.from({ length: NAMESPACES }, (_, n) => [namespaceOf(n), clusterNamesFor(namespaceOf(n), SERVICES)]));
     const connections = Math.max(1, Math.ceil(PROXIES / 100));
     const channels = DELTA ? [] : Array.from({ length: connections }, () => new grpc.Client(`${CP}:${XDS_PORT}`, grpc.credentials.createInsecure(), ENVOY_LIKE_CHANNEL));
-    const sessions = DELTA ? Array.from({ length: connections }, () => connectH2(`${CP}:${XDS_PORT}`)) : [];
+    const sessions = DELTA ? Array.from({ length: connections }, () => connectH2(CP, XDS_PORT)) : [];
     const t0 = performance.now();
     const cpuAtConnect = cpuMicros(cp.pid!);
     phase('connect');
