@@ -16,7 +16,7 @@ export {
 export { configKindOf, manifestKindOf, ISTIO_CRD_KINDS, GATEWAY_API_KINDS } from './schema/config-kind';
 
 // Validation
-export { validateConfig, objectSchema, type ValidateOptions, type ValidationResult } from './validation/validate';
+export { validateConfig, objectSchema, precompileValidators, type ValidateOptions, type ValidationResult } from './validation/validate';
 export { formatValidationError, type ValidationError } from './validation/validation-error';
 export type { FieldProblem } from './validation/ajv-errors';
 export { isDns1123Label, isDns1123Subdomain } from './validation/metadata';

