@@ -56,10 +56,10 @@ if (existsSync(resultsDir)) {
 process.stdout.write('\n── Trellis test summary ──\n');
 process.stdout.write(`build: ${buildStatus === 0 ? 'ok' : 'FAILED'}; lint + typecheck + test (nx): ${nxStatus === 0 ? 'ok' : 'FAILED'}\n`);
 for (const t of nx.failedTasks) {
-  // a test task that wrote no results died before jest's summary (a crash, a signal): its own output above says why
+  // a test task that wrote no results ended before jest's summary (a crash, a signal, a config that could not load)
   const project = t.endsWith(':test') ? t.slice(0, -':test'.length) : undefined;
   const died = project !== undefined && !existsSync(path.join(resultsDir, `${project}.json`));
-  process.stdout.write(`  failed task: ${t}${died ? ' (no test results: the jest process died; see its output above)' : ''}\n`);
+  process.stdout.write(`  failed task: ${t}${died ? ' (no test results: jest ended before its summary; see its output above)' : ''}\n`);
 }
 process.stdout.write(`${suites} test suites\n`);
 for (const s of failedSuites) process.stdout.write(`  failed: ${s}\n`);

@@ -94,7 +94,7 @@ export function covered(names: ReadonlySet<string>, name: string, grouped: boole
 /**
  * The last selection per subscription set (one per stream and type): a push asks again with the same
  * set and, for types the change did not touch, the same packed set — answered without building the
- * key (500 sorted names per EDS stream) or looking it up.
+ * key (500 names per EDS stream) or looking it up.
  */
 const lastByNames = new WeakMap<ReadonlySet<string>, { readonly packed: PackedType; readonly selection: Selection }>();
 
