@@ -5,6 +5,7 @@ import { DELTA_ADS_METHOD_PATH, type DeltaDiscoveryRequest, type DeltaDiscoveryR
 import { readDeltaDiscoveryResponse, writeDeltaDiscoveryRequest, writeDeltaDiscoveryResponse, type DeltaResponseFields } from './delta-wire';
 import { writeDiscoveryRequest } from './request-wire';
 import { readDiscoveryResponse } from './response-read';
+import { RequestIntern } from './request-intern';
 import { writeDiscoveryResponse, type DiscoveryResponseFields } from './response-wire';
 
 export { ADS_METHOD_PATH, type DiscoveryRequest, type RpcStatus, type XdsNode } from './discovery-types';
@@ -57,6 +58,10 @@ export function encodeDeltaDiscoveryRequestGeneric(request: DeltaDiscoveryReques
   return encodeMessage(DELTA_REQUEST, { ...request });
 }
 
+/** The server's decoders: byte-identical large requests (a namespace's EDS subscription) share one frozen object. */
+const sotwRequests = new RequestIntern(decodeDiscoveryRequest);
+const deltaRequests = new RequestIntern(decodeDeltaDiscoveryRequest);
+
 /**
  * Both ADS methods for grpc-js (server side: `server.addService`). The delta method's responses are
  * written from the server's fields; tests that read them as a client use `deltaClientMethod`.
@@ -68,7 +73,7 @@ export function adsServiceDefinition(): grpc.ServiceDefinition {
       requestStream: true,
       responseStream: true,
       requestSerialize: encodeDiscoveryRequest,
-      requestDeserialize: decodeDiscoveryRequest,
+      requestDeserialize: (bytes: Buffer) => sotwRequests.decode(bytes),
       responseSerialize: encodeDiscoveryResponse,
       responseDeserialize: decodeDiscoveryResponse,
       originalName: 'streamAggregatedResources',
@@ -78,7 +83,7 @@ export function adsServiceDefinition(): grpc.ServiceDefinition {
       requestStream: true,
       responseStream: true,
       requestSerialize: writeDeltaDiscoveryRequest,
-      requestDeserialize: decodeDeltaDiscoveryRequest,
+      requestDeserialize: (bytes: Buffer) => deltaRequests.decode(bytes),
       responseSerialize: writeDeltaDiscoveryResponse,
       responseDeserialize: (): DeltaResponseFields => {
         throw new Error('server-side definition: read delta responses with readDeltaDiscoveryResponse');

@@ -1,6 +1,7 @@
 import type { DeltaDiscoveryRequest } from '../proto/delta-types';
 import { isFullStateType, type XdsTypeShort } from '../proto/type-urls';
 import { heldVersion, heldVersions, NOTHING_HELD, touched, type Change, type Held } from './delta-diff';
+import { allKnown, nameSet } from './name-sets';
 import { covered, type PackedType, type Selection } from './packed-set';
 import type { NackRecord, TypeProgress } from './type-state';
 
@@ -120,7 +121,7 @@ export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, re
   if (!first && subscribe.length === 0 && (req.resource_names_unsubscribe ?? []).length === 0) return NO_UPDATE;
   if (first && isPlainFirstSubscription(req, subscribe, packed)) {
     state.requested = true;
-    state.names = new Set(subscribe);
+    state.names = nameSet(subscribe);
     // The subscription itself is what to answer (withRequested sees it is `next`'s own names).
     return { respond: true, initial: true, requested: state.names, dropped: 0 };
   }
@@ -138,13 +139,13 @@ export function applySubscriptions(state: DeltaTypeState, type: XdsTypeShort, re
 
 /**
  * A first request naming only resources the proxy has (no `*`, no unsubscribe, no
- * initial_resource_versions): as the general path would leave it, built in one native step.
+ * initial_resource_versions): as the general path would leave it, built in one native step, and
+ * shared by streams that sent the same request (name-sets.ts).
  */
 function isPlainFirstSubscription(req: DeltaDiscoveryRequest, subscribe: readonly string[], packed: PackedType): boolean {
   if (subscribe.length === 0 || (req.resource_names_unsubscribe ?? []).length > 0) return false;
   if (Object.keys(req.initial_resource_versions ?? {}).length > 0) return false;
-  for (const name of subscribe) if (name === '*' || !packed.has(name)) return false;
-  return true;
+  return allKnown(subscribe, packed);
 }
 
 /** Reconnect: the client already holds these; names it holds at the current version need no resend. */

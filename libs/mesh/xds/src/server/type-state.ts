@@ -1,5 +1,6 @@
 import { isFullStateType, type XdsTypeShort } from '../proto/type-urls';
 import type { XdsResource } from '../resources';
+import { nameSet } from './name-sets';
 
 export interface NackRecord {
   readonly version: string;
@@ -27,7 +28,8 @@ export interface TypeState extends TypeProgress {
   wildcard: boolean;
   /** An explicit name was sent once: from then on an empty list means "unsubscribe". */
   explicitEver: boolean;
-  names: Set<string>;
+  /** Replaced, never mutated (it may be shared: name-sets.ts). */
+  names: ReadonlySet<string>;
   sent?: readonly XdsResource[];
 }
 
@@ -44,7 +46,7 @@ export function subscribed(state: TypeState): boolean {
  * LDS/CDS; otherwise the explicit names. Returns whether anything was added.
  */
 export function updateSubscription(state: TypeState, type: XdsTypeShort, requested: readonly string[]): boolean {
-  const names = new Set(requested.filter((n) => n !== '*'));
+  const names = nameSet(requested);
   const wasWildcard = state.wildcard;
   const firstRequest = !state.requested;
   let wildcard = false;
@@ -52,7 +54,7 @@ export function updateSubscription(state: TypeState, type: XdsTypeShort, request
     if (names.size > 0) state.explicitEver = true;
     wildcard = requested.includes('*') || (names.size === 0 && (firstRequest || (wasWildcard && !state.explicitEver)));
   }
-  const added = (wildcard && !wasWildcard) || [...names].some((n) => !state.names.has(n));
+  const added = (wildcard && !wasWildcard) || (names !== state.names && [...names].some((n) => !state.names.has(n)));
   state.requested = true;
   state.wildcard = wildcard;
   // Kept by identity when unchanged (every ACK repeats the names): selections are cached per set.
