@@ -141,6 +141,7 @@ async function main(): Promise<void> {
     const sessions = DELTA ? Array.from({ length: connections }, () => connectH2(CP, XDS_PORT)) : [];
     const t0 = performance.now();
     const cpuAtConnect = cpuMicros(cp.pid!);
+    const simCpuAtConnect = process.cpuUsage();
     phase('connect');
     const proxies = Array.from({ length: PROXIES }, (_, i) => {
       const names = clusterNames.get(namespaceOf(i))!;
@@ -151,6 +152,9 @@ async function main(): Promise<void> {
     const initialKb = proxies.reduce((sum, p) => sum + p.bytes, 0) / 1024;
     // The control plane's own CPU for it: wall time also waits on the simulated proxies and the machine's load.
     const initialCpuMs = (cpuMicros(cp.pid!) - cpuAtConnect) / 1000;
+    // The simulated proxies' own CPU meanwhile (user + system): they share the machine's cores.
+    const simCpu = process.cpuUsage(simCpuAtConnect);
+    const initialSimCpuMs = (simCpu.user + simCpu.system) / 1000;
     phase('changes');
     const rssAfterConnect = rssMb(cp.pid!);
     const results: number[][] = [];
@@ -177,7 +181,7 @@ async function main(): Promise<void> {
     phase('end');
     const all = results.flat().sort((a, b) => a - b);
     const row = {
-      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? (VHDS ? 'delta+vhds' : 'delta') : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs), initialCpuMs: Math.round(initialCpuMs), kbInitialPerProxy: Math.round(initialKb / PROXIES),
+      mesh: SCOPED ? `scoped (${NAMESPACES} namespaces)` : 'unscoped', xds: DELTA ? (VHDS ? 'delta+vhds' : 'delta') : 'sotw', change: ENDPOINT_CHANGE ? 'endpoint' : 'virtualservice', proxies: PROXIES, services: SERVICES, initialConvergeMs: Math.round(initialMs), initialCpuMs: Math.round(initialCpuMs), initialSimCpuMs: Math.round(initialSimCpuMs), kbInitialPerProxy: Math.round(initialKb / PROXIES),
       changeP50Ms: Math.round(percentile(all, 50)), changeP99Ms: Math.round(percentile(all, 99)), changeMaxMs: Math.round(all[all.length - 1]!),
       changeP99ByChangeMs: results.map((r) => Math.round(percentile(r, 99))),
       cpuMsPerChange: Math.round(cpuMs / CHANGES), proxiesPushedPerChange: Math.round(pushed / CHANGES), kbSentPerChange: Math.round(bytes / CHANGES / 1024), rssMb: Math.round(Math.max(rssAfterConnect, rssMb(cp.pid!))),
