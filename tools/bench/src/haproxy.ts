@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ownChild } from './proc';
 
 /**
  * HAProxy in TCP mode as the one-hop TCP baseline: Debian's haproxy, installed on first use;
@@ -30,7 +31,7 @@ backend upstream
 `,
   );
   // taskset execs haproxy, so the child's pid is haproxy's (no master/worker with -db and no -W).
-  const child = spawn('taskset', ['-c', '0', '/usr/sbin/haproxy', '-db', '-f', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = ownChild(spawn('taskset', ['-c', '0', '/usr/sbin/haproxy', '-db', '-f', conf], { stdio: ['ignore', 'ignore', 'inherit'] }));
   await new Promise((r) => setTimeout(r, 500));
   if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}); config ${conf}`);
   return child;

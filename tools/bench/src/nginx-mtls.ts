@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ownChild } from './proc';
 
 /** RSA 2048 leaf (Istio's default key) signed by a throw-away root, with clientAuth and serverAuth. */
 function pki(dir: string): { root: string; cert: string; key: string } {
@@ -56,7 +57,7 @@ http {
 }
 `,
   );
-  const child = spawn('taskset', ['-c', '0', '/usr/sbin/nginx', '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
+  const child = ownChild(spawn('taskset', ['-c', '0', '/usr/sbin/nginx', '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' }), 'SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
   const pids = (): number[] => {
     const master = Number(readFileSync(pid, 'utf8').trim());

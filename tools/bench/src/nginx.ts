@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ownChild } from './proc';
 
 /** nginx as the one-hop baseline: Debian's nginx-light, installed on first use. */
 export async function startNginx(host: string, port: number, upstreamPort: number, dir: string): Promise<{ process: ChildProcess; pids: () => number[] }> {
@@ -26,7 +27,7 @@ http {
 }
 `,
   );
-  const child = spawn('taskset', ['-c', '0', '/usr/sbin/nginx', '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
+  const child = ownChild(spawn('taskset', ['-c', '0', '/usr/sbin/nginx', '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' }), 'SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
   const pids = (): number[] => {
     const master = Number(readFileSync(path.join(dir, 'nginx.pid'), 'utf8').trim());

@@ -30,6 +30,27 @@ export function pssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
+/** Every component a bench started: killed when the bench exits, however it exits (a crash, an error, Ctrl-C). */
+const started = new Map<ChildProcess, NodeJS.Signals>();
+let exitHooked = false;
+
+/**
+ * Kills `child` with `signal` if it is still running when the bench exits. nginx gets SIGTERM (its
+ * master then stops the workers); a single process gets SIGKILL.
+ */
+export function ownChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): ChildProcess {
+  started.set(child, signal);
+  child.once('exit', () => started.delete(child));
+  if (exitHooked) return child;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const [c, sig] of started) if (c.exitCode === null && c.signalCode === null) c.kill(sig);
+  });
+  // A signal would end the bench without 'exit': turn it into an exit.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  return child;
+}
+
 /** Starts a built app pinned to `cpus` (taskset), under node flags `nodeFlags` (the proxy's: PROXY_NODE_RUNTIME). */
 export function startApp(app: string, args: string[], env: Record<string, string>, cpus?: string, nodeFlags: readonly string[] = []): ChildProcess {
   const prof = process.env['BENCH_CPU_PROF'];
@@ -40,7 +61,7 @@ export function startApp(app: string, args: string[], env: Record<string, string
   // BENCH_ENV: extra environment for every component ("K=V K2=V2"), for experiments.
   const extra = Object.fromEntries((process.env['BENCH_ENV'] ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
   const child = spawn(cmd!, rest, { env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: process.env['BENCH_DEBUG'] ? 'debug' : 'warn', ...extra, ...env }, stdio: ['ignore', process.env['BENCH_DEBUG'] ? 'inherit' : 'ignore', 'inherit'] });
-  return child;
+  return ownChild(child);
 }
 
 export async function stopAll(children: ChildProcess[]): Promise<void> {

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { percentilesUs, type LoadResult } from './loadgen';
-import { cpuTimes, pssMb, rssMb } from './proc';
+import { cpuTimes, pssMb, rssMb, ownChild } from './proc';
 import { TCP_MESSAGE, tcpConnectLoop, tcpOpenLoop, tcpUpstreamScript } from './tcp-loadgen';
 
 export interface TcpTarget {
@@ -31,7 +31,7 @@ type Row = Record<string, string | number>;
 
 /** The TCP upstream, pinned to CPU 0 like the HTTP one. */
 export function startTcpUpstream(port: number): ChildProcess {
-  return spawn('taskset', ['-c', '0', process.execPath, '-e', tcpUpstreamScript(port)], { stdio: 'inherit' });
+  return ownChild(spawn('taskset', ['-c', '0', process.execPath, '-e', tcpUpstreamScript(port)], { stdio: 'inherit' }));
 }
 
 /** Resolves once one connection through host:port completes a 1 KB round trip. */

@@ -27,7 +27,7 @@ import { openLoop, percentilesUs } from './loadgen';
 import { startHaproxy } from './haproxy';
 import { startNginx } from './nginx';
 import { startNginxMtls } from './nginx-mtls';
-import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp } from './proc';
+import { cpuTimes, pssMb, rssMb, startApp, stopAll, waitHttp, ownChild } from './proc';
 import { applyBenchAuthz, benchJwt, type BenchJwt } from './authz';
 import { configureMesh } from './proxy-mesh';
 import { TELEMETRY_STEPS, applyTelemetryStep, startCollector } from './telemetry';
@@ -73,7 +73,7 @@ interface Target {
 }
 
 function startUpstream(): ChildProcess {
-  return spawn('taskset', ['-c', '0', process.execPath, '-e', UPSTREAM_JS], { stdio: 'inherit' });
+  return ownChild(spawn('taskset', ['-c', '0', process.execPath, '-e', UPSTREAM_JS], { stdio: 'inherit' }));
 }
 
 async function measure(t: Target, rate: number, direct?: { p50: number; p99: number }): Promise<Record<string, string | number>> {
