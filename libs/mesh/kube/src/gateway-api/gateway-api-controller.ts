@@ -27,6 +27,8 @@ export interface GatewayApiControllerOptions {
   debounceMs?: number;
   /** How often to look for Gateway API CRDs not served yet (default 10 s). */
   crdPollMs?: number;
+  /** First retry of a failed run (deployment or status write), doubling to 5 min (default 1 s). */
+  retryBaseMs?: number;
 }
 
 /** A Gateway API Gateway as the store holds it (the id `KubernetesGateway` or the manifest's `Gateway`). */
@@ -53,6 +55,9 @@ export class GatewayApiController {
   private readonly unsubscribe: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private crdTimer: NodeJS.Timeout | undefined;
+  /** A failed deployment is retried even if nothing changes (a workqueue's back-off: 1 s doubling to 5 min). */
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryMs = 0;
   private running: Promise<void> | undefined;
   private dirty = false;
   private stopped = false;
@@ -107,6 +112,7 @@ export class GatewayApiController {
     for (const u of this.unsubscribe.splice(0)) u();
     clearTimeout(this.timer);
     clearTimeout(this.crdTimer);
+    clearTimeout(this.retryTimer);
     this.timer = undefined;
     await this.running;
     await this.services.stop();
@@ -141,11 +147,23 @@ export class GatewayApiController {
       const namespaces = [...names].map((name) => ({ name, labels: { ...(this.options.registry.namespaceLabels(name) ?? { 'kubernetes.io/metadata.name': name }) } }));
       const result = convertGatewayApi({ configs, services, namespaces, domainSuffix: this.domainSuffix, gatewayAddresses: this.services.addresses() });
       this.last = result;
-      await this.deployer.reconcile(result.deployments, deployedGateways(configs));
+      this.retryLater((await this.deployer.reconcile(result.deployments, deployedGateways(configs))) > 0);
       await this.status.write(result.status);
     } catch (err) {
       this.options.logger?.error({ err: errorMessage(err) }, 'gateway API reconcile failed');
+      this.retryLater(true);
     }
+  }
+
+  private retryLater(needed: boolean): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (!needed || this.stopped) {
+      this.retryMs = 0;
+      return;
+    }
+    this.retryMs = Math.min(Math.max(this.retryMs * 2, this.options.retryBaseMs ?? 1000), 300_000);
+    this.retryTimer = setTimeout(() => this.schedule(), this.retryMs);
   }
 }
 

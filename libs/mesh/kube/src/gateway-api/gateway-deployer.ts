@@ -44,20 +44,26 @@ export class GatewayDeployer {
 
   constructor(private readonly options: GatewayDeployerOptions) {}
 
-  async reconcile(deployments: readonly GatewayDeployment[], gateways: readonly DeployedGateway[]): Promise<void> {
+  /** Returns how many gateways could not be deployed (logged; the caller retries them). */
+  async reconcile(deployments: readonly GatewayDeployment[], gateways: readonly DeployedGateway[]): Promise<number> {
     this.kubeMinor ??= minorOf(await this.options.client.request<ServerVersion>('GET', '/version')) ?? Number.MAX_SAFE_INTEGER;
     const wanted = new Set<string>();
+    let failed = 0;
     for (const d of deployments) {
       const gw = gateways.find((g) => g.namespace === d.namespace && g.name === d.name);
       if (gw === undefined) continue;
       wanted.add(`${d.namespace}/${d.serviceName}`);
-      await this.deploy(d, gw, this.kubeMinor).catch((err: unknown) => this.options.logger?.warn({ err: errorMessage(err), gateway: `${d.namespace}/${d.name}` }, 'gateway deployment failed'));
+      await this.deploy(d, gw, this.kubeMinor).catch((err: unknown) => {
+        failed++;
+        this.options.logger?.warn({ err: errorMessage(err), gateway: `${d.namespace}/${d.name}` }, 'gateway deployment failed');
+      });
     }
     for (const svc of this.options.services.list()) {
       const ns = svc.metadata.namespace ?? 'default';
       if (wanted.has(`${ns}/${svc.metadata.name}`) || svc.metadata.labels?.[GATEWAY_NAME_LABEL] === undefined) continue;
       await this.remove(ns, svc.metadata.name);
     }
+    return failed;
   }
 
   private async deploy(d: GatewayDeployment, gw: DeployedGateway, kubeMinor: number): Promise<void> {
