@@ -78,10 +78,13 @@ describe('local mode telemetry: Prometheus, the trace store, access logs', () =>
   it('100 requests at 100 % sampling: traces with gateway, productpage, details, reviews and ratings spans in one tree', async () => {
     for (let i = 0; i < 100; i++) expect((await getPage(stack.gatewayUrl)).status).toBe(200);
     const want = ['istio-ingressgateway.istio-system', 'productpage.default', 'details.default', 'reviews.default', 'ratings.default'];
+    // Each proxy reports its spans in batches, and a server span ends after its children: a trace can be
+    // in the store before its parent spans are. Wait (bounded) for one that is whole.
+    const whole = (t: readonly ZipkinSpan[]): boolean => want.every((s) => traceServices(t).has(s)) && traceRoots(t).length === 1;
     let full: ZipkinSpan[] | undefined;
     for (let i = 0; i < 20 && full === undefined; i++) {
       const traces = await zipkinTraces(zipkin, 'serviceName=productpage.default&limit=100&lookback=600000');
-      full = traces.find((t) => want.every((s) => traceServices(t).has(s)));
+      full = traces.find(whole);
       if (full === undefined) await sleep(500);
     }
     expect(full).toBeDefined();
