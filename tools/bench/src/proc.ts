@@ -47,7 +47,7 @@ export function ownChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'
     for (const [c, sig] of started) if (c.exitCode === null && c.signalCode === null) c.kill(sig);
   });
   // A signal would end the bench without 'exit': turn it into an exit.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  for (const [received, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) process.once(received, () => process.exit(code));
   return child;
 }
 
