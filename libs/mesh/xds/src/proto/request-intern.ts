@@ -35,7 +35,6 @@ export class RequestIntern<T extends object> {
   private readonly entries = new Map<number, Interned<T>[]>();
   /** Oldest first. */
   private readonly order: Interned<T>[] = [];
-  private count = 0;
   private bytes = 0;
 
   constructor(
@@ -56,7 +55,7 @@ export class RequestIntern<T extends object> {
 
   /** Distinct requests held (tests, metrics). */
   get size(): number {
-    return this.count;
+    return this.order.length;
   }
 
   private remember(entry: Interned<T>): void {
@@ -64,9 +63,8 @@ export class RequestIntern<T extends object> {
     list.push(entry);
     this.entries.set(entry.bytes.length, list);
     this.order.push(entry);
-    this.count++;
     this.bytes += entry.bytes.length;
-    while (this.count > this.limits.maxEntries || this.bytes > this.limits.maxBytes) this.forgetOldest();
+    while (this.order.length > this.limits.maxEntries || this.bytes > this.limits.maxBytes) this.forgetOldest();
   }
 
   private forgetOldest(): void {
@@ -76,7 +74,6 @@ export class RequestIntern<T extends object> {
     const rest = list.filter((e) => e !== oldest);
     if (rest.length === 0) this.entries.delete(oldest.bytes.length);
     else this.entries.set(oldest.bytes.length, rest);
-    this.count--;
     this.bytes -= oldest.bytes.length;
   }
 }
