@@ -32,6 +32,17 @@ function runNx(args) {
   });
 }
 
+/**
+ * What failed in a suite, kept short: each failed test's name and the first lines of its message (or the suite's own
+ * message when it failed to run). The summary is the tail CI shows, so it must say why, not only where.
+ */
+function failureLines(suite) {
+  const plain = (text) => text.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const tests = (suite.assertionResults ?? []).filter((a) => a.status === 'failed');
+  if (tests.length === 0) return plain(suite.message ?? '').slice(0, 12);
+  return tests.flatMap((a) => [`✕ ${a.fullName}`, ...(a.failureMessages ?? []).flatMap((m) => plain(m).slice(0, 8).map((l) => `  ${l}`))]).slice(0, 40);
+}
+
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const buildStatus = run(process.execPath, ['tools/build/build.mjs']);
@@ -50,7 +61,7 @@ if (existsSync(resultsDir)) {
     failed += r.numFailedTests;
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
     suites += r.numTotalTestSuites;
-    for (const s of r.testResults) if (s.status === 'failed') failedSuites.push(path.relative(root, s.name));
+    for (const s of r.testResults) if (s.status === 'failed') failedSuites.push({ file: path.relative(root, s.name), why: failureLines(s) });
   }
 }
 process.stdout.write('\n── Trellis test summary ──\n');
@@ -62,6 +73,6 @@ for (const t of nx.failedTasks) {
   process.stdout.write(`  failed task: ${t}${died ? ' (no test results: jest ended before its summary; see its output above)' : ''}\n`);
 }
 process.stdout.write(`${suites} test suites\n`);
-for (const s of failedSuites) process.stdout.write(`  failed: ${s}\n`);
+for (const s of failedSuites) process.stdout.write(`  failed: ${s.file}\n${s.why.map((l) => `    ${l}\n`).join('')}`);
 process.stdout.write(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(buildStatus === 0 && nxStatus === 0 && failed === 0 ? 0 : 1);

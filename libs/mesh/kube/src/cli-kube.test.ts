@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createAdsClient, type AdsClient } from '@trellis/mesh-xds';
 import { silentLogger } from '@trellis/shared';
 import type { KubeObject } from './client/types';
-import { adminClient, createNamespace, ensureCrds, eventually, kubeTestEnv } from './testing/kube-test-env';
+import { adminClient, createNamespace, ensureCrds, eventually, kubeTestEnv, stopProcess } from './testing/kube-test-env';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const CLI = path.join(ROOT, 'dist/apps/cli/main.js');
@@ -88,7 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ads?.close();
-  cp?.kill('SIGTERM');
+  await stopProcess(cp);
   await client.request('DELETE', `/api/v1/namespaces/${NS}`).catch(() => undefined);
   for (const what of ['services/istiod', 'endpoints/istiod', 'pods/istiod-0']) {
     await client.request('DELETE', `/api/v1/namespaces/istio-system/${what}`, { query: { gracePeriodSeconds: '0' } }).catch(() => undefined);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createAdsClient, type AdsClient, type XdsResource } from '@trellis/mesh-xds';
 import { silentLogger } from '@trellis/shared';
 import type { KubeObject } from './client/types';
-import { adminClient, createNamespace, ensureCrds, eventually, kubectl, kubeTestEnv } from './testing/kube-test-env';
+import { adminClient, createNamespace, ensureCrds, eventually, kubectl, kubeTestEnv, stopProcess } from './testing/kube-test-env';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const NS = 'cp-kube-mode';
@@ -57,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ads?.close();
-  cp?.kill('SIGTERM');
+  await stopProcess(cp);
   await client.request('DELETE', `/api/v1/namespaces/${NS}`).catch(() => undefined);
 });
 

@@ -35,8 +35,8 @@ const paths = (ns: string, name: string): { sa: string; deploy: string; svc: str
 /**
  * istiod's deployment controller: for every Gateway the conversion says to deploy, server-side apply
  * its ServiceAccount, Deployment and Service (only when what it would apply changed), owned by the
- * Gateway so Kubernetes deletes them with it; deployments no longer wanted (the Gateway got
- * `spec.addresses`, another class, or is gone) are deleted.
+ * Gateway so Kubernetes deletes them with it; deployments of Gateways still present but no longer
+ * deployed (the Gateway got `spec.addresses` or another class) are deleted.
  */
 export class GatewayDeployer {
   private readonly applied = new Map<string, string>();
@@ -60,7 +60,11 @@ export class GatewayDeployer {
     }
     for (const svc of this.options.services.list()) {
       const ns = svc.metadata.namespace ?? 'default';
-      if (wanted.has(`${ns}/${svc.metadata.name}`) || svc.metadata.labels?.[GATEWAY_NAME_LABEL] === undefined) continue;
+      const gateway = svc.metadata.labels?.[GATEWAY_NAME_LABEL];
+      // Only a Gateway this controller sees and no longer deploys loses its deployment. A Gateway it does not see
+      // (deleted: Kubernetes' garbage collector follows the owner reference; or not in its store yet, or handled by
+      // another control plane) keeps it.
+      if (wanted.has(`${ns}/${svc.metadata.name}`) || gateway === undefined || !gateways.some((g) => g.namespace === ns && g.name === gateway)) continue;
       await this.remove(ns, svc.metadata.name);
     }
     return failed;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import pino from 'pino';
 import { GATEWAY_API_KINDS } from '@trellis/mesh-api';
 import type { GatewayApiStatus, GatewayDeployment } from '@trellis/mesh-gateway-api';
 import { KubeConfigStore } from '../config/kube-config-store';
@@ -15,7 +16,10 @@ import { GatewayApiStatusWriter } from './status-writer';
 const NS = 'gwapi-runtime';
 const client = adminClient();
 const services = new GatewayServices(client, 'cluster.local');
-const deployer = new GatewayDeployer({ client, services, workload: { proxyImage: 'trellis/proxy:dev', xdsAddress: 'istiod.istio-system.svc:15010', caAddress: 'istiod.istio-system.svc:15012' } });
+// the deployer's warnings say why a deployment failed; the first test's timeout message carries the last one
+let lastWarning = '';
+const logger = pino({ level: 'warn' }, { write: (line: string) => void (lastWarning = line.trim()) });
+const deployer = new GatewayDeployer({ client, services, logger, workload: { proxyImage: 'trellis/proxy:dev', xdsAddress: 'istiod.istio-system.svc:15010', caAddress: 'istiod.istio-system.svc:15012' } });
 let now = new Date('2026-01-01T00:00:00Z');
 const writer = new GatewayApiStatusWriter({ client, controllerName: 'istio.io/gateway-controller', now: () => now });
 
@@ -57,7 +61,11 @@ describe('Gateway API runtime on a real API server', () => {
   it("deploys a Gateway as Istio does: ServiceAccount, Deployment and Service <name>-istio owned by the Gateway", async () => {
     // As the controller does (gateway-retry.kube.test.ts): a deployment the API server refused is retried.
     // This suite may be the first on a fresh API server, which can refuse Services until it can allocate their IPs.
-    expect(await eventually('the gateway deployed', async () => ((await deployer.reconcile([DEPLOYMENT], gateways)) === 0 ? 'deployed' : undefined))).toBe('deployed');
+    const deployed = async (): Promise<string> => {
+      if ((await deployer.reconcile([DEPLOYMENT], gateways)) === 0) return 'deployed';
+      throw new Error(lastWarning);
+    };
+    expect(await eventually('the gateway deployed', deployed, 45_000)).toBe('deployed');
     const gw = await client.request<Obj>('GET', `/apis/gateway.networking.k8s.io/v1/namespaces/${NS}/gateways/bookinfo-gateway`);
     const dep = await client.request<Obj>('GET', `/apis/apps/v1/namespaces/${NS}/deployments/bookinfo-gateway-istio`);
     expect(dep.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Gateway', uid: gw.metadata.uid })]);
@@ -71,7 +79,8 @@ describe('Gateway API runtime on a real API server', () => {
     expect(proxy?.securityContext).toMatchObject({ runAsUser: 0, capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] } });
     const svc = await eventually('kubectl get svc bookinfo-gateway-istio', async () => {
       const got = await kubectl(['get', 'svc', 'bookinfo-gateway-istio', '-n', NS, '-o', 'jsonpath={.spec.type} {.spec.ports[*].name} {.spec.ports[*].port}']);
-      return got.code === 0 ? got.stdout : undefined;
+      if (got.code !== 0) throw new Error(`kubectl exited ${got.code}: ${got.stderr.trim()}`);
+      return got.stdout;
     });
     expect(svc).toBe('ClusterIP status-port http 15021 80');
     expect(await eventually('the Service in the informer', () => services.addresses().get(`${NS}/bookinfo-gateway`))).toEqual([`bookinfo-gateway-istio.${NS}.svc.cluster.local`]);
@@ -102,6 +111,13 @@ describe('Gateway API runtime on a real API server', () => {
     expect(await writer.write([status('istio.io/gateway-controller'), { ...status('x'), name: 'missing' }])).toEqual({ written: 1, unchanged: 0, failed: 1 });
     const got = await client.request<Obj>('GET', `/apis/gateway.networking.k8s.io/v1/namespaces/${NS}/httproutes/bookinfo`);
     expect(got.status?.parents?.map((p) => p.controllerName)).toEqual(['example.com/other', 'istio.io/gateway-controller']);
+  });
+
+  it('keeps a deployment whose Gateway it does not see (not in its store yet, or another control plane)', async () => {
+    // a control plane started before the Gateway API CRDs were installed sees the Service but not the Gateway
+    expect(await new GatewayDeployer({ client, services, workload: { proxyImage: 'x', xdsAddress: 'x:15010' } }).reconcile([], [])).toBe(0);
+    const left = await kubectl(['get', 'deploy,svc,sa', '-n', NS, '-l', 'gateway.networking.k8s.io/gateway-name=bookinfo-gateway', '-o', 'name']);
+    expect(left.stdout.split('\n').filter(Boolean).sort()).toEqual(['deployment.apps/bookinfo-gateway-istio', 'service/bookinfo-gateway-istio', 'serviceaccount/bookinfo-gateway-istio']);
   });
 
   it('removes a deployment no longer wanted (the Gateway got spec.addresses or another class)', async () => {

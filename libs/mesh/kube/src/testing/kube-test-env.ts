@@ -1,5 +1,5 @@
 // Test helpers over the env started by tools/kube-env/jest-global-setup.js (real kube-apiserver 1.20).
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +29,17 @@ export const adminClient = (): KubeClient => KubeClient.load({ type: 'file', pat
 /** Poll `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
 export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await Promise.resolve(probe()).catch(() => undefined);
+    const value = await Promise.resolve(probe()).catch((err: unknown) => {
+      lastError = err;
+      return undefined;
+    });
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const why = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -80,4 +87,18 @@ export function kubectl(args: readonly string[], stdin?: string): Promise<Kubect
     });
     child.stdin?.end(stdin ?? '');
   });
+}
+
+/**
+ * Stop a child process and wait until it is gone (SIGKILL after `graceMs`). A control plane left draining would
+ * keep reconciling the shared API server while the next suite runs: its Gateway API controller, whose store has
+ * not seen the next suite's Gateways, would act on their Services.
+ */
+export async function stopProcess(child: ChildProcess | undefined, graceMs = 10_000): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
