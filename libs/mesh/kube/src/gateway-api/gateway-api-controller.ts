@@ -147,8 +147,9 @@ export class GatewayApiController {
       const namespaces = [...names].map((name) => ({ name, labels: { ...(this.options.registry.namespaceLabels(name) ?? { 'kubernetes.io/metadata.name': name }) } }));
       const result = convertGatewayApi({ configs, services, namespaces, domainSuffix: this.domainSuffix, gatewayAddresses: this.services.addresses() });
       this.last = result;
+      if (this.stopped) return; // a control plane shutting down changes nothing more in the cluster
       this.retryLater((await this.deployer.reconcile(result.deployments, deployedGateways(configs))) > 0);
-      await this.status.write(result.status);
+      if (!this.stopped) await this.status.write(result.status);
     } catch (err) {
       this.options.logger?.error({ err: errorMessage(err) }, 'gateway API reconcile failed');
       this.retryLater(true);
