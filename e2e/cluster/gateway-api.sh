@@ -15,6 +15,8 @@ until run "kubectl get gatewayclass istio" && [ "$RC" = 0 ] && grep -Eq 'istio +
   sleep 1
 done
 ok 'GatewayClass istio (controller istio.io/gateway-controller) Accepted'
+must "kubectl get lease istio-gateway-deployment-default -n istio-system -o jsonpath='{.spec.holderIdentity}'"
+expect '^istiod-[a-z0-9]+-[a-z0-9]+$' 'the controller runs on the istiod pod holding the Lease istio-gateway-deployment-default (leader election)'
 
 step "Gateway API: deploy the Bookinfo gateway (kubectl apply -f $GWAPI/bookinfo-gateway.yaml)"
 must "kubectl apply -f samples/bookinfo/platform/kube/bookinfo-versions.yaml"

@@ -45,6 +45,9 @@ describe('readConfig', () => {
     expect(readConfig(['--xds-port', '0', '--ca-port', '0'], {}).ca?.port).toBe(0);
     expect(readConfig(['--ca-port', 'off'], {}).ca).toBeUndefined();
     expect(readConfig(['--registry', 'kube'], { TRELLIS_CA_PORT: '15012', POD_NAMESPACE: 'mesh' }).ca).toMatchObject({ port: 15012, namespace: 'mesh' });
+    // leader election: the pod's name identifies the replica (the Deployment sets POD_NAME)
+    expect(readConfig(['--registry', 'kube'], { POD_NAME: 'istiod-7f4b8c6d9f-abc12' }).kube?.identity).toBe('istiod-7f4b8c6d9f-abc12');
+    expect(readConfig(['--registry', 'kube'], {}).kube?.identity).toMatch(new RegExp(`-${process.pid}$`));
     expect(readConfig(['--trust-domain', 'example.org', '--cacerts-dir', '/etc/cacerts'], {}).ca).toMatchObject({ trustDomain: 'example.org', pluggedInDir: '/etc/cacerts' });
   });
 

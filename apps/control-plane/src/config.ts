@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { TrellisError, envOptional, envPort, parseLogLevel, type Env } from '@trellis/shared';
 import type { LevelWithSilent } from 'pino';
@@ -60,8 +61,10 @@ export interface KubeModeConfig {
   /** Out-of-cluster webhook URL (tests): the apiserver calls this instead of the istiod Service. */
   readonly webhookUrl?: string;
   readonly proxyImage: string;
-  /** The control plane's namespace (POD_NAMESPACE): its `istio` MeshConfig ConfigMap. */
+  /** The control plane's namespace (POD_NAMESPACE): its `istio` MeshConfig ConfigMap and its leader-election Leases. */
   readonly namespace: string;
+  /** This replica in leader election (POD_NAME; else `<hostname>-<pid>`). */
+  readonly identity: string;
 }
 
 function port(value: string): number {
@@ -154,7 +157,7 @@ export function readConfig(argv: readonly string[], env: Env): ControlPlaneConfi
     debounceQuietMs: o.debounceQuiet,
     debounceMaxMs: o.debounceMax,
     logLevel: parseLogLevel(envOptional(env, 'LOG_LEVEL')),
-    kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage, namespace: envOptional(env, 'POD_NAMESPACE') ?? 'istio-system' } : undefined,
+    kube: o.registry === 'kube' ? { kubeconfig: o.kubeconfig, webhookPort: o.webhookPort, webhookUrl: o.webhookUrl, proxyImage: o.proxyImage, namespace: envOptional(env, 'POD_NAMESPACE') ?? 'istio-system', identity: envOptional(env, 'POD_NAME') ?? `${hostname()}-${process.pid}` } : undefined,
     privateApis: o.privateApis,
     // Istio's default is mTLS on (PERMISSIVE + auto mTLS); workloads can only hold certificates when the CA runs.
     mtls: o.mtls ?? ca !== undefined,

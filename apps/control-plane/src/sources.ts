@@ -11,7 +11,7 @@ import {
   type MeshConfigSource,
   type ServiceRegistry,
 } from '@trellis/mesh-config';
-import { GatewayApiController, KubeClient, KubeConfigStore, KubeCredentials, KubeMeshConfig, KubeRegistry, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
+import { GatewayApiController, GATEWAY_DEPLOYMENT_LEASE, KubeClient, KubeConfigStore, KubeCredentials, KubeMeshConfig, KubeRegistry, LeaderElection, loadKubeConfig, runInjectorWebhook } from '@trellis/mesh-kube';
 import type { Logger } from '@trellis/shared';
 import type { ControlPlaneConfig, KubeModeConfig } from './config';
 
@@ -59,14 +59,18 @@ async function kubeSources(kube: KubeModeConfig, logger: Logger): Promise<Source
   const credentials = KubeCredentials.start({ client, logger });
   const meshConfig = KubeMeshConfig.start({ client, namespace: kube.namespace, logger });
   await Promise.all([store.ready(), registry.ready(), credentials.ready(), meshConfig.ready()]);
-  // istiod's Gateway API controller: deploys each Gateway of class istio and writes the status back
+  // istiod's Gateway API controller: deploys each Gateway of class istio and writes the status back.
+  // One replica runs it, elected on istiod's Lease (a rolling update runs two control planes for a while).
   const istiod = `istiod.${kube.namespace}.svc`;
-  const gatewayApi = await new GatewayApiController({
-    client,
-    store,
-    registry,
-    workload: { proxyImage: kube.proxyImage, xdsAddress: `${istiod}:15010`, caAddress: `${istiod}:15012` },
-    logger,
+  const gatewayApi = await new LeaderElection({ client, namespace: kube.namespace, name: GATEWAY_DEPLOYMENT_LEASE, identity: kube.identity, logger }, async () => {
+    const controller = await new GatewayApiController({
+      client,
+      store,
+      registry,
+      workload: { proxyImage: kube.proxyImage, xdsAddress: `${istiod}:15010`, caAddress: `${istiod}:15012` },
+      logger,
+    }).start();
+    return () => controller.stop();
   }).start();
   const webhook =
     kube.webhookPort === 0

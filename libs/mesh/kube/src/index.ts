@@ -90,3 +90,7 @@ export { KubeCredentials, type KubeCredentialsOptions } from './secrets/kube-cre
 
 // MeshConfig from the `istio` ConfigMap
 export { KubeMeshConfig, MESH_CONFIG_KEY, type KubeMeshConfigOptions } from './mesh-config/kube-mesh-config';
+
+// Leader election (coordination.k8s.io/v1 Lease, as client-go's)
+export { LeaderElection, type LeaderElectionOptions, type LeaderWork } from './leader/leader-election';
+export { GATEWAY_DEPLOYMENT_LEASE } from './leader/lease';

@@ -5,6 +5,8 @@ import { kubeStatusOf } from './client/errors';
 import { KubeClient } from './client/kube-client';
 import type { KubeList, KubeObject } from './client/types';
 import { KubeConfigStore } from './config/kube-config-store';
+import { LeaderElection } from './leader/leader-election';
+import type { Lease } from './leader/lease';
 import { KubeRegistry } from './registry/kube-registry';
 import { adminClient, createNamespace, ensureCrds, eventually, kubeTestEnv, kubectl } from './testing/kube-test-env';
 
@@ -106,6 +108,18 @@ describe('deploy/control-plane/rbac.yaml (least privilege, RBAC-enabled server)'
     expect(await can({ resource: 'secrets', verb: 'delete', namespace: NS })).toBe(false);
     expect(await can({ resource: 'configmaps', verb: 'update', namespace: NS, name: 'istio-ca-root-cert' })).toBe(true);
     expect(await can({ resource: 'configmaps', verb: 'delete', namespace: NS, name: 'istio-ca-root-cert' })).toBe(false);
+  });
+
+  it('elects a leader on a Lease in istio-system, and may write no Lease elsewhere', async () => {
+    const leases = (ns: string): string => `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`;
+    // leading alone is the fallback without the grant, so the Lease itself must show the election happened
+    const election = await new LeaderElection({ client: sa, namespace: 'istio-system', name: 'trellis-rbac-test', identity: 'istiod-rbac', retryPeriodMs: 100 }, async () => async () => undefined).start();
+    expect(election.leading).toBe(true);
+    expect((await admin.request<Lease>('GET', `${leases('istio-system')}/trellis-rbac-test`)).spec.holderIdentity).toBe('istiod-rbac');
+    await election.stop();
+    expect((await admin.request<Lease>('GET', `${leases('istio-system')}/trellis-rbac-test`)).spec.holderIdentity).toBe('');
+    expect(await statusOf(sa.request('POST', leases(NS), { body: { metadata: { name: 'x' }, spec: {} } }))).toBe(403);
+    expect(await statusOf(sa.request('DELETE', `${leases('istio-system')}/trellis-rbac-test`))).toBe(403);
   });
 
   it('grants exactly the documented rules', () => {
