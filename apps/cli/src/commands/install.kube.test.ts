@@ -83,7 +83,12 @@ describe('trellis install / uninstall (real API server)', () => {
     expect(await names('get', 'crd')).toEqual(expect.arrayContaining(CRDS));
     expect(await names('-n', 'istio-system', 'get', 'deploy,svc')).toEqual(CORE);
     expect(await names('get', 'clusterrole', '-l', 'app=istiod')).toEqual(['clusterrole.rbac.authorization.k8s.io/trellis-istiod', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-ca', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-config-writer', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-gateway-controller', 'clusterrole.rbac.authorization.k8s.io/trellis-istiod-gateway-credentials']);
-    expect(await names('-n', 'istio-system', 'get', 'role,rolebinding', '-l', 'app=istiod')).toEqual(['role.rbac.authorization.k8s.io/trellis-istiod-ca', 'rolebinding.rbac.authorization.k8s.io/trellis-istiod-ca']);
+    expect(await names('-n', 'istio-system', 'get', 'role,rolebinding', '-l', 'app=istiod')).toEqual([
+      'role.rbac.authorization.k8s.io/trellis-istiod-ca',
+      'role.rbac.authorization.k8s.io/trellis-istiod-leader-election',
+      'rolebinding.rbac.authorization.k8s.io/trellis-istiod-ca',
+      'rolebinding.rbac.authorization.k8s.io/trellis-istiod-leader-election',
+    ]);
     const nodePort = await kubectl('-n', 'istio-system', 'get', 'svc', 'istio-ingressgateway', '-o', 'jsonpath={.spec.ports[?(@.name=="http2")].nodePort}');
     expect(nodePort.stdout).toBe('30080');
     // SECURE_INGRESS_PORT as Istio's secure-ingress task reads it.
