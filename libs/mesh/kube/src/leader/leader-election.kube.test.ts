@@ -9,28 +9,34 @@ const client = adminClient();
 const FAST = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };
 const path = (name: string): string => `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/${name}`;
 
-/** An elector whose work records when it runs. */
-function elector(name: string, identity: string, events: string[], c: Pick<KubeClient, 'request'> = client, namespace = NS): LeaderElection {
-  return new LeaderElection({ client: c, namespace, name, identity, ...FAST }, async () => {
+const started: LeaderElection[] = [];
+
+/** An elector whose work records when it runs (stopped after each test, also when the test failed). */
+function elector(name: string, identity: string, events: string[], c: Pick<KubeClient, 'request'> = client, namespace = NS, timing: Partial<typeof FAST> = {}): LeaderElection {
+  const election = new LeaderElection({ client: c, namespace, name, identity, ...FAST, ...timing }, async () => {
     events.push(`${identity} leads`);
     return async () => void events.push(`${identity} stops`);
   });
+  started.push(election);
+  return election;
 }
 
 beforeAll(() => createNamespace(client, NS));
+afterEach(() => Promise.all(started.splice(0).map((e) => e.stop())));
 afterAll(() => client.close());
 
 describe('LeaderElection on a real API server (coordination.k8s.io/v1 Lease)', () => {
   it('one replica leads; when it stops it releases the lease and the other takes over at once', async () => {
     const events: string[] = [];
-    const a = await elector('gw', 'istiod-a', events).start();
-    const b = await elector('gw', 'istiod-b', events).start();
+    // a 30 s lease: b can take over within 3 s only because a released it
+    const slow = { leaseDurationMs: 30_000 };
+    const a = await elector('gw', 'istiod-a', events, client, NS, slow).start();
+    const b = await elector('gw', 'istiod-b', events, client, NS, slow).start();
     await new Promise((r) => setTimeout(r, 300)); // several rounds: b must keep following a live holder
     expect([a.leading, b.leading, events]).toEqual([true, false, ['istiod-a leads']]);
     const held = await client.request<Lease>('GET', path('gw'));
-    expect(held.spec).toMatchObject({ holderIdentity: 'istiod-a', leaseDurationSeconds: 1, leaseTransitions: 0 });
+    expect(held.spec).toMatchObject({ holderIdentity: 'istiod-a', leaseDurationSeconds: 30, leaseTransitions: 0 });
     await a.stop();
-    expect((await client.request<Lease>('GET', path('gw'))).spec.holderIdentity).toBe('');
     await eventually('b leading', () => (b.leading ? true : undefined), 3000);
     expect(events).toEqual(['istiod-a leads', 'istiod-a stops', 'istiod-b leads']);
     expect((await client.request<Lease>('GET', path('gw'))).spec).toMatchObject({ holderIdentity: 'istiod-b', leaseTransitions: 1 });

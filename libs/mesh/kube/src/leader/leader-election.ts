@@ -70,7 +70,7 @@ export class LeaderElection {
       })
       .catch((err: unknown) => this.options.logger?.warn({ err: errorMessage(err), lease: this.options.name }, 'leader election round failed'))
       .then(() => {
-        if (!this.stopped && !this.unelected) this.timer = setTimeout(() => void this.tick(), this.options.retryPeriodMs ?? 5000);
+        if (!this.stopped && !this.unelected) this.timer = setTimeout(() => void this.tick(), this.options.retryPeriodMs ?? 5000).unref();
       });
     return this.round;
   }
