@@ -6,3 +6,4 @@ export { GrpcCode, grpcCodeName, grpcStatusFromHttp } from './grpc-status';
 export { canonicalJson, deepFreeze } from './values';
 export { readFlags } from './flags';
 export { fuzzSettings, mulberry32, pick, runFuzzCases, type FuzzCaseRef, type FuzzReport, type Random } from './seeded-random';
+export { stopChild } from './child-process';

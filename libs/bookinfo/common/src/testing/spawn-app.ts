@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { stopChild } from '@trellis/shared';
 
 export interface SpawnedApp {
   readonly name: string;
@@ -22,17 +23,7 @@ export interface SpawnOptions {
   readonly readyTimeoutMs?: number;
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
+const stopProcess = (child: ChildProcess): Promise<void> => stopChild(child, 3000);
 
 function portFromLine(line: string): number | undefined {
   try {

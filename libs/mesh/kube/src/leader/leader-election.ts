@@ -84,7 +84,7 @@ export class LeaderElection {
       action = leaseAction(current, this.options.identity, this.observed, now, leaseMs);
       if (current !== undefined && this.observed?.record !== observedRecord(current)) this.observed = { record: observedRecord(current), atMs: now };
       if (action === 'follow') return await this.lose('another replica holds the lease');
-      const body = nextLease(current, this.options, this.options.identity, action, this.now(), leaseMs);
+      const body = nextLease(current, this.options, this.options.identity, action, now, leaseMs);
       await (action === 'create' ? this.options.client.request('POST', this.path, { body }) : this.options.client.request('PUT', `${this.path}/${this.options.name}`, { body }));
       this.lastRenewMs = this.now();
       await this.lead();

@@ -3,6 +3,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from '@trellis/shared';
 import { KubeClient } from '../client/kube-client';
 import { isConflict } from '../client/errors';
 import type { KubeObject } from '../client/types';
@@ -95,10 +96,5 @@ export function kubectl(args: readonly string[], stdin?: string): Promise<Kubect
  * not seen the next suite's Gateways, would act on their Services.
  */
 export async function stopProcess(child: ChildProcess | undefined, graceMs = 10_000): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
+  if (child !== undefined) await stopChild(child, graceMs);
 }
